@@ -1,0 +1,616 @@
+//! The runs the command-line tool offers, as library calls: `analyze`
+//! (features, statistics, reports) and `extract` (features only).
+//!
+//! The pipeline: one reader thread turns inputs into batches of records
+//! (in a deterministic order: inputs sorted, folders walked sorted); a rayon
+//! pool of workers extracts features from batches, each worker summing into
+//! its own [`Aggregates`] and rendering its batch's CSV rows; the calling
+//! thread writes rendered rows in batch order (a reorder buffer), so the
+//! per-document files do not depend on thread timing. At the end the
+//! workers' aggregates are merged (plain sums) and handed to the
+//! estimators and reports.
+
+use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
+use crate::error::{Error, ErrorKind, Result};
+use crate::estimators::{self, Estimates};
+use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Workspace};
+use crate::lexicon::{Lexicon, LexiconSource};
+use crate::report::{self, CsvStyle, Staging};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Instant;
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunOptions {
+    /// Input files or folders.
+    pub inputs: Vec<PathBuf>,
+    /// Output directory.
+    pub out_dir: PathBuf,
+    /// How to read inputs.
+    pub read: ReadOptions,
+    /// Feature extraction options.
+    pub features: FeatureOptions,
+    /// User lexicon files.
+    pub lexicons: Vec<PathBuf>,
+    /// Do not load the built-in lexicons.
+    pub no_default_lexicons: bool,
+    /// Worker threads (0 = all cores).
+    #[serde(skip)]
+    pub threads: usize,
+    /// How CSV text cells are written.
+    pub csv: CsvStyle,
+    /// Also write sentiment-valence matches to `evidence.csv`.
+    pub evidence_valence: bool,
+    /// Only extract features (documents.csv, evidence.csv, rejected.csv,
+    /// run.json); skip statistics and summary reports.
+    pub extract_only: bool,
+    /// Print rejections and progress to stderr.
+    #[serde(skip)]
+    pub quiet: bool,
+    /// Show a progress bar (when stderr is a terminal).
+    #[serde(skip)]
+    pub progress: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            inputs: vec![],
+            out_dir: PathBuf::from("reports"),
+            read: ReadOptions::default(),
+            features: FeatureOptions::default(),
+            lexicons: vec![],
+            no_default_lexicons: false,
+            threads: 0,
+            csv: CsvStyle::default(),
+            evidence_valence: false,
+            extract_only: false,
+            quiet: true,
+            progress: false,
+        }
+    }
+}
+
+/// What a run did, for the caller and `run.json`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunSummary {
+    /// Records read.
+    pub read: u64,
+    /// Documents analysed.
+    pub analysed: u64,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Sources seen.
+    pub sources: u64,
+    /// Bytes of analysed text.
+    pub text_bytes: u64,
+    /// Per input.
+    pub inputs: Vec<InputStats>,
+    /// Timings in milliseconds.
+    #[serde(skip)]
+    pub timings: BTreeMap<&'static str, u128>,
+}
+
+/// Load the built-in lexicons (unless disabled) and the user's.
+pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
+    let mut lex = if no_default {
+        Lexicon::default()
+    } else {
+        Lexicon::builtin()
+    };
+    for f in files {
+        lex.merge(Lexicon::from_path(f)?)?;
+    }
+    if lex.families.is_empty() && lex.categories.is_empty() {
+        return Err(Error::usage(
+            "no lexicon: --no-default-lexicons needs at least one --lexicon FILE",
+        ));
+    }
+    Ok(lex)
+}
+
+/// The shipped sample corpus folder (`data/sample`), looked up relative to
+/// the working directory first and then to the source checkout.
+pub fn sample_corpus() -> PathBuf {
+    let local = PathBuf::from("data/sample");
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample")
+}
+
+struct Batch {
+    seq: u64,
+    items: Vec<Item>,
+}
+
+/// A document's per-family authorial variant counts, kept for the
+/// bootstrap (sparse: flat variant index, count).
+#[derive(Debug, Clone)]
+pub struct DocSummary {
+    /// Source name.
+    pub source: Arc<str>,
+    /// Story id.
+    pub story: Option<Arc<str>>,
+    /// Non-zero authorial variant counts: (flat variant, count).
+    pub variants: Vec<(u32, u32)>,
+}
+
+struct BatchOut {
+    seq: u64,
+    documents: Vec<u8>,
+    evidence: Vec<u8>,
+    rejected: Vec<u8>,
+    rejections: Vec<Rejection>,
+    summaries: Vec<DocSummary>,
+    docs: u64,
+    text_bytes: u64,
+}
+
+const BATCH_DOCS: usize = 256;
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Set by a Ctrl-C handler to stop a run cleanly.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn csv_err(path: &Path, e: csv::Error) -> Error {
+    Error::new(ErrorKind::Csv {
+        path: path.to_path_buf(),
+        source: e,
+    })
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path, e)
+}
+
+/// Run the whole analysis and write the reports into `opts.out_dir`.
+pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
+    let t0 = Instant::now();
+    let lex = load_lexicon(&opts.lexicons, opts.no_default_lexicons)?;
+    if opts.inputs.is_empty() {
+        return Err(Error::usage("no input given"));
+    }
+    let plans = corpus::plan(&opts.inputs, &opts.read)?;
+    let staging = Staging::create(&opts.out_dir)?;
+    let dir = staging.path().to_path_buf();
+    let extractor = Extractor::new(&lex, opts.features.clone());
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+
+    let docs_path = dir.join("documents.csv");
+    let ev_path = dir.join("evidence.csv");
+    let rej_path = dir.join("rejected.csv");
+    let mut docs_w =
+        std::io::BufWriter::new(std::fs::File::create(&docs_path).map_err(io_err(&docs_path))?);
+    let mut ev_w =
+        std::io::BufWriter::new(std::fs::File::create(&ev_path).map_err(io_err(&ev_path))?);
+    let mut rej_w =
+        std::io::BufWriter::new(std::fs::File::create(&rej_path).map_err(io_err(&rej_path))?);
+    {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(report::document_header(&lex))
+            .map_err(|e| csv_err(&docs_path, e))?;
+        docs_w
+            .write_all(&w.into_inner().unwrap_or_default())
+            .map_err(io_err(&docs_path))?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(report::evidence_header())
+            .map_err(|e| csv_err(&ev_path, e))?;
+        ev_w.write_all(&w.into_inner().unwrap_or_default())
+            .map_err(io_err(&ev_path))?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(report::REJECTED_HEADER)
+            .map_err(|e| csv_err(&rej_path, e))?;
+        rej_w
+            .write_all(&w.into_inner().unwrap_or_default())
+            .map_err(io_err(&rej_path))?;
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start {threads} threads: {e}")))?;
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(threads * 2);
+    let batch_rx = Mutex::new(batch_rx);
+    let (out_tx, out_rx) = mpsc::channel::<BatchOut>();
+    let progress = Progress::new(opts.progress && !opts.quiet);
+
+    let mut summary = RunSummary::default();
+    let mut summaries: Vec<DocSummary> = Vec::new();
+    let mut shown_rejections = 0usize;
+    let mut partials: Vec<Aggregates> = Vec::new();
+    let mut read_result: Result<Vec<InputStats>> = Ok(vec![]);
+
+    std::thread::scope(|scope| -> Result<()> {
+        // Reader thread.
+        let read_opts = &opts.read;
+        let plans = &plans;
+        let reader = scope.spawn(move || {
+            let mut seq = 0u64;
+            let mut items = Vec::with_capacity(BATCH_DOCS);
+            let mut bytes = 0usize;
+            let mut stopped = false;
+            let res = corpus::read_inputs(plans, read_opts, &mut |item| {
+                if stopped {
+                    return;
+                }
+                if let Item::Doc(d) = &item {
+                    bytes += d.text.len();
+                }
+                items.push(item);
+                if items.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
+                    let b = Batch {
+                        seq,
+                        items: std::mem::replace(&mut items, Vec::with_capacity(BATCH_DOCS)),
+                    };
+                    seq += 1;
+                    bytes = 0;
+                    if batch_tx.send(b).is_err() || INTERRUPTED.load(Ordering::Relaxed) {
+                        stopped = true;
+                    }
+                }
+            });
+            if !items.is_empty() && !stopped {
+                let _ = batch_tx.send(Batch { seq, items });
+            }
+            drop(batch_tx);
+            res
+        });
+
+        // Workers.
+        let extractor = &extractor;
+        let lex = &lex;
+        let batch_rx = &batch_rx;
+        let style = opts.csv;
+        let evidence_valence = opts.evidence_valence;
+        let workers = scope.spawn(move || {
+            let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
+            pool.scope(|s| {
+                for _ in 0..threads {
+                    let out_tx = out_tx.clone();
+                    let results = &results;
+                    s.spawn(move |_| {
+                        let mut agg = Aggregates::new(lex);
+                        let mut ws = Workspace::default();
+                        loop {
+                            let next = batch_rx.lock().map(|rx| rx.recv());
+                            let Ok(Ok(batch)) = next else { break };
+                            let out = process_batch(
+                                batch,
+                                extractor,
+                                lex,
+                                &mut ws,
+                                &mut agg,
+                                style,
+                                evidence_valence,
+                            );
+                            if out_tx.send(out).is_err() {
+                                break;
+                            }
+                        }
+                        if let Ok(mut r) = results.lock() {
+                            r.push(agg);
+                        }
+                    });
+                }
+            });
+            drop(out_tx);
+            results.into_inner().unwrap_or_default()
+        });
+
+        // Writer (this thread): reorder buffer by batch sequence number.
+        let mut pending: BTreeMap<u64, BatchOut> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut write_err: Option<Error> = None;
+        for out in out_rx.iter() {
+            pending.insert(out.seq, out);
+            while let Some(out) = pending.remove(&next) {
+                next += 1;
+                summary.analysed += out.docs;
+                summary.text_bytes += out.text_bytes;
+                progress.update(summary.analysed, summary.text_bytes);
+                for r in &out.rejections {
+                    summary.rejected += 1;
+                    if !opts.quiet {
+                        if shown_rejections < 50 {
+                            progress
+                                .println(&format!("slant: rejected {}: {}", r.origin, r.reason));
+                        }
+                        shown_rejections += 1;
+                    }
+                }
+                summaries.extend(out.summaries);
+                if write_err.is_none() {
+                    let r = docs_w
+                        .write_all(&out.documents)
+                        .map_err(io_err(&docs_path))
+                        .and_then(|_| ev_w.write_all(&out.evidence).map_err(io_err(&ev_path)))
+                        .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)));
+                    if let Err(e) = r {
+                        write_err = Some(e);
+                        INTERRUPTED.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        partials = workers.join().unwrap_or_default();
+        read_result = reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::usage("reader thread panicked")));
+        if let Some(e) = write_err {
+            return Err(e);
+        }
+        Ok(())
+    })?;
+    progress.finish();
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        return Err(Error::new(ErrorKind::Interrupted));
+    }
+    let stats = read_result?;
+    if shown_rejections > 50 && !opts.quiet {
+        eprintln!(
+            "slant: ... and {} more rejections (see rejected.csv)",
+            shown_rejections - 50
+        );
+    }
+    for (w, p) in [
+        (&mut docs_w, &docs_path),
+        (&mut ev_w, &ev_path),
+        (&mut rej_w, &rej_path),
+    ] {
+        w.flush().map_err(io_err(p))?;
+    }
+    drop((docs_w, ev_w, rej_w));
+    summary.read = stats.iter().map(|s| s.read).sum();
+    summary.inputs = stats;
+    summary
+        .timings
+        .insert("extract_ms", t0.elapsed().as_millis());
+
+    // Merge per-worker aggregates (sums; order does not matter).
+    let t1 = Instant::now();
+    let mut agg = Aggregates::new(&lex);
+    for p in partials {
+        agg.merge(p);
+    }
+    summary.sources = agg.sources.len() as u64;
+    summary.timings.insert("merge_ms", t1.elapsed().as_millis());
+
+    let t2 = Instant::now();
+    let est = if opts.extract_only {
+        Estimates::default()
+    } else {
+        estimators::estimate(&agg, &lex)
+    };
+    summary
+        .timings
+        .insert("estimate_ms", t2.elapsed().as_millis());
+
+    let t3 = Instant::now();
+    if !opts.extract_only {
+        let p = dir.join("sources.csv");
+        let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+        report::sources_rows(std::io::BufWriter::new(f), &agg, &est, &lex, opts.csv)
+            .map_err(|e| csv_err(&p, e))?;
+        let p = dir.join("families.csv");
+        let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+        report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
+            .map_err(|e| csv_err(&p, e))?;
+    }
+    summary
+        .timings
+        .insert("report_ms", t3.elapsed().as_millis());
+    write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
+    staging.commit()?;
+    Ok(summary)
+}
+
+fn write_run_json(
+    dir: &Path,
+    opts: &RunOptions,
+    lexicons: &[LexiconSource],
+    summary: &RunSummary,
+    threads: usize,
+) -> Result<()> {
+    let run = serde_json::json!({
+        "tool": "slant",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": if opts.extract_only { "extract" } else { "analyze" },
+        "options": opts,
+        "lexicons": lexicons,
+        "documents": {
+            "read": summary.read,
+            "analysed": summary.analysed,
+            "rejected": summary.rejected,
+            "reconciled": summary.read == summary.analysed + summary.rejected,
+        },
+        "sources": summary.sources,
+        "text_bytes": summary.text_bytes,
+        "inputs": summary.inputs,
+    });
+    let p = dir.join("run.json");
+    let mut s = serde_json::to_string_pretty(&run)?;
+    s.push('\n');
+    std::fs::write(&p, s).map_err(io_err(&p))?;
+    let timings = serde_json::json!({
+        "threads": threads,
+        "timings_ms": summary.timings,
+        "documents_per_second": summary.analysed as f64
+            / (summary.timings.get("extract_ms").copied().unwrap_or(1).max(1) as f64 / 1000.0),
+    });
+    let p = dir.join("timings.json");
+    let mut s = serde_json::to_string_pretty(&timings)?;
+    s.push('\n');
+    std::fs::write(&p, s).map_err(io_err(&p))?;
+    Ok(())
+}
+
+fn process_batch(
+    batch: Batch,
+    ex: &Extractor,
+    lex: &Lexicon,
+    ws: &mut Workspace,
+    agg: &mut Aggregates,
+    style: CsvStyle,
+    evidence_valence: bool,
+) -> BatchOut {
+    let mut docs_w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
+    let mut ev_w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
+    let mut rej_w = csv::Writer::from_writer(Vec::new());
+    let mut out = BatchOut {
+        seq: batch.seq,
+        documents: vec![],
+        evidence: vec![],
+        rejected: vec![],
+        rejections: vec![],
+        summaries: Vec::with_capacity(batch.items.len()),
+        docs: 0,
+        text_bytes: 0,
+    };
+    let offsets = lex.variant_offsets();
+    for item in batch.items {
+        match item {
+            Item::Rejected(r) => {
+                let _ = report::rejected_row(&mut rej_w, &r, style);
+                out.rejections.push(r);
+            }
+            Item::Doc(doc) => {
+                let f = ex.extract(&doc, ws, agg);
+                out.docs += 1;
+                out.text_bytes += doc.text.len() as u64;
+                let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);
+                for rec in &f.matches {
+                    if let crate::lexicon::Target::Category { category, .. } = rec.m.target {
+                        if !evidence_valence && ex.is_valence(category as usize) {
+                            continue;
+                        }
+                    }
+                    let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
+                }
+                out.summaries.push(summarize(&doc, &f.counts, &offsets));
+            }
+        }
+    }
+    out.documents = docs_w.into_inner().unwrap_or_default();
+    out.evidence = ev_w.into_inner().unwrap_or_default();
+    out.rejected = rej_w.into_inner().unwrap_or_default();
+    out
+}
+
+fn summarize(doc: &Document, counts: &crate::features::Counts, _offsets: &[usize]) -> DocSummary {
+    DocSummary {
+        source: doc.source.as_str().into(),
+        story: doc.story.as_deref().map(Into::into),
+        variants: counts
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c[0] > 0)
+            .map(|(i, c)| (i as u32, c[0] as u32))
+            .collect(),
+    }
+}
+
+/// Re-analyse one document and return its analysed text (title + body), for
+/// callers that want to show evidence.
+pub fn analysed(doc: &Document) -> String {
+    let mut s = String::new();
+    analysed_text(doc, &mut s);
+    s
+}
+
+/// A progress line on stderr, only when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(200));
+            b
+        });
+        Progress { bar }
+    }
+
+    fn update(&self, docs: u64, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.set_message(format!("{docs} documents, {:.1} MB", bytes as f64 / 1e6));
+        }
+    }
+
+    fn println(&self, msg: &str) {
+        match &self.bar {
+            Some(b) => b.println(msg),
+            None => eprintln!("{msg}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// A human-readable listing of a lexicon (for `slant lexicon list`).
+pub fn describe_lexicon(lex: &Lexicon) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "Lexicon files:");
+    for src in &lex.sources {
+        let _ = writeln!(
+            s,
+            "  {} ({}, sha256 {})",
+            src.name,
+            src.format,
+            &src.sha256[..12]
+        );
+    }
+    let _ = writeln!(s, "\nFamilies ({}):", lex.families.len());
+    for f in &lex.families {
+        let _ = writeln!(s, "  {} — {}", f.id, f.about);
+        for v in &f.variants {
+            let terms: Vec<String> = v.terms.iter().take(6).map(|t| t.display()).collect();
+            let more = v.terms.len().saturating_sub(6);
+            let _ = writeln!(
+                s,
+                "    {:<24} tone {:+.1}  {}{}",
+                v.id,
+                v.tone,
+                terms.join(", "),
+                if more > 0 {
+                    format!(", … (+{more})")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let _ = writeln!(s, "\nCategories ({}):", lex.categories.len());
+    for c in &lex.categories {
+        let _ = writeln!(
+            s,
+            "  {:<22} {:>5} terms{}  {}",
+            c.id,
+            c.terms.len(),
+            if c.valence { " (valence)" } else { "" },
+            c.about
+        );
+    }
+    s
+}

@@ -1,0 +1,917 @@
+//! Byte decoding and mojibake repair.
+//!
+//! [`decode`] turns raw article bytes into text: it sniffs a byte-order mark
+//! (UTF-8, UTF-16LE/BE), takes valid UTF-8 as is, recognises BOM-less UTF-16,
+//! rejects binary-looking (NUL) and corrupted UTF-8 input, falls back to
+//! legacy single-byte detection (chardetng + encoding_rs) and finally repairs
+//! mojibake (UTF-8 that was decoded as Windows-1252 or Latin-1) with
+//! [`repair_mojibake`].
+//!
+//! ```
+//! use slant::corpus::decode::decode;
+//!
+//! let d = decode("Americaâ€™s".as_bytes()).unwrap();
+//! assert_eq!(d.text, "America’s");
+//! assert_eq!(d.encoding, "UTF-8");
+//! assert_eq!(d.repairs, 1);
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+
+/// Result of turning raw bytes into text.
+///
+/// ```
+/// use slant::corpus::decode::{decode, Decoded};
+///
+/// let d = decode(b"\xEF\xBB\xBFhello").unwrap();
+/// assert_eq!(
+///     d,
+///     Decoded { text: "hello".to_string(), encoding: "UTF-8", had_bom: true, repairs: 0 }
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The decoded (and, unless switched off, repaired) text.
+    pub text: String,
+    /// Canonical encoding name, e.g. "UTF-8", "UTF-16LE", "windows-1252".
+    pub encoding: &'static str,
+    /// Whether the input started with a byte-order mark (which is not part of `text`).
+    pub had_bom: bool,
+    /// Number of mojibake sequences repaired.
+    pub repairs: u32,
+}
+
+/// Why bytes could not be turned into text.
+///
+/// ```
+/// use slant::corpus::decode::{decode, DecodeError};
+///
+/// assert_eq!(decode(b"ab\0cd"), Err(DecodeError::Nul { offset: 2 }));
+/// assert_eq!(
+///     decode(b"caf\xC3\xA9 \xFF").unwrap_err().to_string(),
+///     "invalid UTF-8 at byte 6"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Mostly UTF-8 but with invalid sequences: byte offset of the first invalid byte.
+    InvalidUtf8 {
+        /// Byte offset (in the input, BOM included) of the first invalid byte.
+        offset: usize,
+    },
+    /// Contains NUL bytes (and is not UTF-16): offset of the first one.
+    Nul {
+        /// Byte offset of the first NUL byte.
+        offset: usize,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::InvalidUtf8 { offset } => write!(f, "invalid UTF-8 at byte {offset}"),
+            DecodeError::Nul { offset } => write!(f, "NUL byte at byte {offset}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decode bytes: BOM sniffing (UTF-8, UTF-16LE/BE), then UTF-8, then legacy detection, then mojibake repair.
+///
+/// Same as [`decode_with`] with repair switched on.
+///
+/// ```
+/// use slant::corpus::decode::decode;
+///
+/// let d = decode(b"caf\xe9 cr\xe8me").unwrap();
+/// assert_eq!(d.text, "café crème");
+/// assert_eq!(d.encoding, "windows-1252");
+///
+/// let d = decode(b"\xFF\xFEh\0i\0").unwrap();
+/// assert_eq!((d.text.as_str(), d.encoding, d.had_bom), ("hi", "UTF-16LE", true));
+/// ```
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_with(bytes, true)
+}
+
+/// Decode with repair switched off or on.
+///
+/// Order of decisions:
+/// 1. BOM: UTF-8 (stripped; the rest must be valid UTF-8), UTF-16LE/BE
+///    (unpaired surrogates become U+FFFD).
+/// 2. Valid UTF-8 without NUL bytes: taken as is (one copy).
+/// 3. NUL bytes that look like BOM-less UTF-16 (more than 30% of the first
+///    2048 code units have a zero high byte, and the whole input decodes
+///    cleanly with no U+0000): UTF-16LE/BE.
+/// 4. Other NUL bytes: [`DecodeError::Nul`].
+/// 5. Invalid UTF-8 that still contains valid multi-byte sequences (at least one,
+///    and no more than four invalid sequences per valid one):
+///    [`DecodeError::InvalidUtf8`]. Otherwise a legacy encoding guessed by
+///    chardetng (typically windows-1252).
+/// 6. Unless `repair` is false, [`repair_mojibake`].
+///
+/// ```
+/// use slant::corpus::decode::decode_with;
+///
+/// let raw = "cafÃ©".as_bytes();
+/// assert_eq!(decode_with(raw, false).unwrap().text, "cafÃ©");
+/// let d = decode_with(raw, true).unwrap();
+/// assert_eq!((d.text.as_str(), d.repairs), ("café", 1));
+/// ```
+pub fn decode_with(bytes: &[u8], repair: bool) -> Result<Decoded, DecodeError> {
+    // 1. Byte-order marks.
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        if let Some(offset) = rest.contains(&0).then(|| find_nul(rest)).flatten() {
+            return Err(DecodeError::Nul { offset: offset + 3 });
+        }
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok(finish_str(s, UTF_8, true, repair)),
+            Err(e) => Err(DecodeError::InvalidUtf8 {
+                offset: e.valid_up_to() + 3,
+            }),
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        let (text, _) = UTF_16LE.decode_without_bom_handling(rest);
+        return Ok(finish_cow(text, UTF_16LE, true, repair));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        let (text, _) = UTF_16BE.decode_without_bom_handling(rest);
+        return Ok(finish_cow(text, UTF_16BE, true, repair));
+    }
+
+    // 2. UTF-8 (hot path).
+    let utf8 = std::str::from_utf8(bytes);
+    let nul = if bytes.contains(&0) {
+        find_nul(bytes)
+    } else {
+        None
+    };
+    if let (Ok(s), None) = (&utf8, nul) {
+        return Ok(finish_str(s, UTF_8, false, repair));
+    }
+
+    // 3./4. NUL bytes: BOM-less UTF-16 or an error.
+    if let Some(offset) = nul {
+        if let Some(d) = sniff_utf16(bytes, repair) {
+            return Ok(d);
+        }
+        return Err(DecodeError::Nul { offset });
+    }
+
+    // 5. Not valid UTF-8: corrupted UTF-8 or a legacy encoding.
+    let first_invalid = match utf8 {
+        Ok(s) => return Ok(finish_str(s, UTF_8, false, repair)),
+        Err(e) => e.valid_up_to(),
+    };
+    let (valid_multibyte, invalid) = count_utf8_sequences(bytes);
+    if valid_multibyte > 0 && invalid <= valid_multibyte.saturating_mul(4) {
+        return Err(DecodeError::InvalidUtf8 {
+            offset: first_invalid,
+        });
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let mut encoding = detector.guess(None, true);
+    if encoding == UTF_8 || encoding == UTF_16LE || encoding == UTF_16BE {
+        encoding = WINDOWS_1252;
+    }
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    Ok(finish_cow(text, encoding, false, repair))
+}
+
+/// Build the result from a borrowed `&str`, copying it exactly once.
+fn finish_str(s: &str, encoding: &'static Encoding, had_bom: bool, repair: bool) -> Decoded {
+    let (text, repairs) = if repair {
+        let (fixed, n) = repair_mojibake(s);
+        (fixed.into_owned(), n)
+    } else {
+        (s.to_owned(), 0)
+    };
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        had_bom,
+        repairs,
+    }
+}
+
+/// Build the result from text produced by an encoding_rs decoder.
+fn finish_cow(
+    text: Cow<'_, str>,
+    encoding: &'static Encoding,
+    had_bom: bool,
+    repair: bool,
+) -> Decoded {
+    let (text, repairs) = if repair {
+        let (fixed, n) = repair_mojibake(&text);
+        match fixed {
+            Cow::Owned(o) => (o, n),
+            Cow::Borrowed(_) => (text.into_owned(), n),
+        }
+    } else {
+        (text.into_owned(), 0)
+    };
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        had_bom,
+        repairs,
+    }
+}
+
+fn find_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// Detect BOM-less UTF-16 from the position of zero bytes.
+fn sniff_utf16(bytes: &[u8], repair: bool) -> Option<Decoded> {
+    let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
+    let mut pairs = 0usize;
+    let mut zero_even = 0usize; // big-endian ASCII: 00 xx
+    let mut zero_odd = 0usize; // little-endian ASCII: xx 00
+    for pair in head.chunks_exact(2) {
+        pairs += 1;
+        if let [a, b] = pair {
+            if *a == 0 && *b != 0 {
+                zero_even += 1;
+            } else if *b == 0 && *a != 0 {
+                zero_odd += 1;
+            }
+        }
+    }
+    if pairs == 0 {
+        return None;
+    }
+    let threshold = |n: usize| n.saturating_mul(10) > pairs.saturating_mul(3);
+    let encoding = if zero_odd > zero_even && threshold(zero_odd) {
+        UTF_16LE
+    } else if zero_even > zero_odd && threshold(zero_even) {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+    if text.contains('\0') {
+        return None;
+    }
+    Some(finish_cow(text, encoding, false, repair))
+}
+
+/// Count valid multi-byte UTF-8 sequences and invalid sequences.
+fn count_utf8_sequences(bytes: &[u8]) -> (usize, usize) {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    (valid_multibyte, invalid)
+}
+
+/// Repair text that was UTF-8, wrongly decoded as Windows-1252 or Latin-1 (once), like ftfy's fix_encoding.
+/// Returns the repaired text (borrowed when nothing changed) and the number of repaired sequences.
+///
+/// Every character that Windows-1252 (or Latin-1, for the C1 controls
+/// U+0080–U+009F) maps to a single byte is mapped back to that byte; where a
+/// UTF-8 lead byte is followed by the right number of continuation bytes and
+/// they form a valid, plausible character, the characters are replaced by it.
+/// Correct text around the mojibake is kept as it is. A closing quote whose
+/// third byte (0x9D) was lost (`â€` before whitespace, punctuation, U+FFFD or
+/// the end) becomes `”`. Repair is repeated until nothing changes, so doubly
+/// encoded text is repaired too and the result is a fixed point.
+///
+/// Two-character sequences whose lead is not one of `Â Ã Î Ð`, whose second
+/// character is punctuation such as `’ ” – »` or NBSP, and which do not follow
+/// a lowercase letter (e.g. the correct `JOSÉ’s`) are ambiguous: they are only
+/// repaired if the text also contains unambiguous mojibake.
+///
+/// ```
+/// use slant::corpus::decode::repair_mojibake;
+/// use std::borrow::Cow;
+///
+/// let (fixed, n) = repair_mojibake("â€œneedlessâ€ attacks on Americaâ€™s cafÃ©s");
+/// assert_eq!(fixed, "“needless” attacks on America’s cafés");
+/// assert_eq!(n, 4);
+///
+/// assert!(matches!(repair_mojibake("Zürich, São Paulo"), (Cow::Borrowed(_), 0)));
+/// ```
+pub fn repair_mojibake(text: &str) -> (Cow<'_, str>, u32) {
+    repair_inner(text, false)
+}
+
+fn repair_inner(text: &str, mut accept_weak: bool) -> (Cow<'_, str>, u32) {
+    // Every possible lead character (U+00C2..=U+00F4) is encoded in UTF-8 as
+    // 0xC3 followed by one byte, and 0xC3 never occurs otherwise: text
+    // without that byte cannot contain mojibake.
+    if !text.as_bytes().contains(&0xC3) {
+        return (Cow::Borrowed(text), 0);
+    }
+    let mut current: Cow<'_, str> = Cow::Borrowed(text);
+    let mut total = 0u32;
+    loop {
+        let mut result = repair_pass(&current, accept_weak);
+        if result.strong && !accept_weak {
+            accept_weak = true;
+            if result.weak_skipped {
+                result = repair_pass(&current, true);
+            }
+        }
+        match result.out {
+            // Each change replaces 2–4 characters by one, so this terminates.
+            Some(next) => {
+                total = total.saturating_add(result.repairs);
+                current = Cow::Owned(next);
+            }
+            None => break,
+        }
+    }
+    (current, total)
+}
+
+struct PassResult {
+    out: Option<String>,
+    repairs: u32,
+    /// An unambiguous mojibake sequence was seen (and repaired).
+    strong: bool,
+    /// An ambiguous sequence was left alone because `accept_weak` was false.
+    weak_skipped: bool,
+}
+
+enum Candidate {
+    /// Replace `len` bytes of the text with `ch`.
+    Repair {
+        ch: char,
+        len: usize,
+        weak: bool,
+    },
+    None,
+}
+
+fn repair_pass(text: &str, accept_weak: bool) -> PassResult {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied_to = 0usize;
+    let mut search = 0usize;
+    let mut repairs = 0u32;
+    let mut strong = false;
+    let mut weak_skipped = false;
+
+    while let Some(rel) = bytes
+        .get(search..)
+        .and_then(|b| b.iter().position(|&x| x == 0xC3))
+    {
+        let pos = search + rel;
+        // Lead characters U+00C0..=U+00FF are two bytes long.
+        search = pos + 2;
+        let (ch, len) = match candidate_at(text, pos) {
+            Candidate::Repair { weak: true, .. } if !accept_weak => {
+                weak_skipped = true;
+                continue;
+            }
+            Candidate::Repair { ch, len, weak } => {
+                if !weak {
+                    strong = true;
+                }
+                (ch, len)
+            }
+            Candidate::None => continue,
+        };
+        let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        if let Some(before) = text.get(copied_to..pos) {
+            buf.push_str(before);
+        }
+        buf.push(ch);
+        copied_to = pos + len;
+        search = copied_to;
+        repairs = repairs.saturating_add(1);
+    }
+    if let Some(buf) = out.as_mut() {
+        if let Some(rest) = text.get(copied_to..) {
+            buf.push_str(rest);
+        }
+    }
+    PassResult {
+        out,
+        repairs,
+        strong,
+        weak_skipped,
+    }
+}
+
+/// Examine a possible mojibake sequence starting at byte `pos` of `text`.
+fn candidate_at(text: &str, pos: usize) -> Candidate {
+    let Some(rest) = text.get(pos..) else {
+        return Candidate::None;
+    };
+    let mut chars = rest.chars();
+    let Some(lead) = chars.next() else {
+        return Candidate::None;
+    };
+    let lead_cp = lead as u32;
+    if !(0xC2..=0xF4).contains(&lead_cp) {
+        return Candidate::None;
+    }
+    let n = if lead_cp < 0xE0 {
+        2
+    } else if lead_cp < 0xF0 {
+        3
+    } else {
+        4
+    };
+    let mut buf = [lead_cp as u8, 0, 0, 0];
+    let mut len = lead.len_utf8();
+    let mut first_cont = None;
+    for (k, slot) in buf.iter_mut().enumerate().take(n).skip(1) {
+        let next = chars.next();
+        match next.and_then(continuation_byte) {
+            Some((b, c)) => {
+                *slot = b;
+                len += c.len_utf8();
+                if k == 1 {
+                    first_cont = Some(c);
+                }
+            }
+            None => {
+                // `â€` whose third byte (0x9D of `”`) was lost.
+                if k == 2 && lead == 'â' && first_cont == Some('€') {
+                    return match next {
+                        None => Candidate::Repair {
+                            ch: '”',
+                            len,
+                            weak: false,
+                        },
+                        Some('\u{FFFD}') => Candidate::Repair {
+                            ch: '”',
+                            len: len + '\u{FFFD}'.len_utf8(),
+                            weak: false,
+                        },
+                        Some(c) if c.is_whitespace() || c.is_ascii_punctuation() => {
+                            Candidate::Repair {
+                                ch: '”',
+                                len,
+                                weak: false,
+                            }
+                        }
+                        Some(_) => Candidate::None,
+                    };
+                }
+                return Candidate::None;
+            }
+        }
+    }
+    let Some(seq) = buf.get(..n) else {
+        return Candidate::None;
+    };
+    let Some(ch) = std::str::from_utf8(seq).ok().and_then(|s| s.chars().next()) else {
+        return Candidate::None;
+    };
+    if !plausible(ch) {
+        return Candidate::None;
+    }
+    let weak = n == 2
+        && !matches!(lead, 'Â' | 'Ã' | 'Î' | 'Ð')
+        && first_cont.is_some_and(is_boundary_punct)
+        && !text
+            .get(..pos)
+            .and_then(|s| s.chars().next_back())
+            .is_some_and(char::is_lowercase);
+    Candidate::Repair { ch, len, weak }
+}
+
+/// Punctuation that commonly follows a correct accented capital (`JOSÉ’s`).
+fn is_boundary_punct(c: char) -> bool {
+    matches!(
+        c,
+        '\u{A0}'
+            | '’'
+            | '‘'
+            | '“'
+            | '”'
+            | '«'
+            | '»'
+            | '–'
+            | '—'
+            | '…'
+            | '•'
+            | '¡'
+            | '¿'
+            | '·'
+    )
+}
+
+/// The byte a UTF-8 continuation byte (0x80..=0xBF) becomes when decoded as
+/// Windows-1252 (or Latin-1, for the C1 controls), inverted.
+fn continuation_byte(c: char) -> Option<(u8, char)> {
+    let b = match c {
+        '\u{80}'..='\u{BF}' => c as u32 as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => return None,
+    };
+    Some((b, c))
+}
+
+/// Whether a repaired character is believable (ftfy's idea of not making
+/// things worse): no C1 controls, private-use or noncharacters, and none of
+/// the rare blocks that correct accented text followed by punctuation would
+/// produce (NKo from `ß’`, Samaritan/Mandaic from `à` + NBSP, ...).
+fn plausible(ch: char) -> bool {
+    let cp = ch as u32;
+    !((0x80..=0x9F).contains(&cp)
+        || (0x07C0..=0x08FF).contains(&cp)
+        || (0xE000..=0xF8FF).contains(&cp)
+        || (0xFDD0..=0xFDEF).contains(&cp)
+        || cp & 0xFFFE == 0xFFFE
+        || (0x40000..=0xDFFFF).contains(&cp)
+        || cp >= 0xF0000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fix(s: &str) -> String {
+        repair_mojibake(s).0.into_owned()
+    }
+
+    /// UTF-8 bytes of `s` decoded as Windows-1252 (WHATWG: undefined bytes
+    /// become the C1 control with the same value).
+    fn mojibake(s: &str) -> String {
+        WINDOWS_1252
+            .decode_without_bom_handling(s.as_bytes())
+            .0
+            .into_owned()
+    }
+
+    #[test]
+    fn repairs_real_examples() {
+        assert_eq!(repair_mojibake("â€œHelloâ€\u{9d}"), ("“Hello”".into(), 2));
+        assert_eq!(
+            repair_mojibake("â€œneedlessâ€ attacks"),
+            ("“needless” attacks".into(), 2)
+        );
+        assert_eq!(repair_mojibake("Americaâ€™s"), ("America’s".into(), 1));
+        assert_eq!(repair_mojibake("cafÃ©"), ("café".into(), 1));
+        assert_eq!(repair_mojibake("donâ€™t"), ("don’t".into(), 1));
+        assert_eq!(repair_mojibake("â€“"), ("–".into(), 1));
+        assert_eq!(repair_mojibake("â€”"), ("—".into(), 1));
+        assert_eq!(repair_mojibake("Ã¼ber"), ("über".into(), 1));
+        assert_eq!(
+            repair_mojibake("Mr.Â\u{a0}Smith"),
+            ("Mr.\u{a0}Smith".into(), 1)
+        );
+        assert_eq!(fix("â€˜quotedâ€™"), "‘quoted’");
+    }
+
+    #[test]
+    fn repairs_missing_third_byte_of_closing_quote() {
+        assert_eq!(fix("â€œendâ€"), "“end”");
+        assert_eq!(fix("â€œendâ€."), "“end”.");
+        assert_eq!(fix("â€œendâ€, he said"), "“end”, he said");
+        assert_eq!(fix("â€œendâ€\u{FFFD} x"), "“end” x");
+        assert_eq!(repair_mojibake("saidâ€\n").1, 1);
+    }
+
+    #[test]
+    fn repairs_latin1_decoded_text() {
+        // Latin-1 (not Windows-1252) decoding keeps 0x80..0x9F as C1 controls.
+        assert_eq!(fix("\u{e2}\u{80}\u{9c}hi\u{e2}\u{80}\u{9d}"), "“hi”");
+    }
+
+    #[test]
+    fn repairs_other_scripts_and_emoji() {
+        for s in [
+            "Привет, мир",
+            "Łódź i Kraków",
+            "İstanbul",
+            "日本語",
+            "😀 ok",
+            "Ελληνικά",
+        ] {
+            assert_eq!(fix(&mojibake(s)), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn repairs_double_encoding() {
+        let twice = mojibake(&mojibake("don’t"));
+        // Three sequences in the outer layer, then one in the inner.
+        assert_eq!(repair_mojibake(&twice), ("don’t".into(), 4));
+    }
+
+    #[test]
+    fn keeps_correct_text() {
+        for s in [
+            "café",
+            "naïve",
+            "Ångström",
+            "São Paulo",
+            "Zürich",
+            "Â is a letter",
+            "£100",
+            "©2020",
+            "“quotes”",
+            "—",
+            "Ã",
+            "Ã alone",
+            "Ελληνικά κείμενα",
+            "Русский текст",
+            "中文文本 日本語",
+            "emoji 😀🎉",
+            "résumé",
+            "façade",
+            "JOSÉ’s",
+            "AMANHÔ",
+            "Gruß’",
+            "voilà\u{a0}»",
+            "ÉTÉ\u{a0}»",
+            "hello",
+        ] {
+            let (out, n) = repair_mojibake(s);
+            assert_eq!(out, s, "{s}");
+            assert_eq!(n, 0, "{s}");
+        }
+    }
+
+    #[test]
+    fn mixed_text_fixes_only_mojibake() {
+        assert_eq!(
+            repair_mojibake("cafÃ© and café"),
+            ("café and café".into(), 1)
+        );
+        assert_eq!(fix("résumé Americaâ€™s"), "résumé America’s");
+    }
+
+    #[test]
+    fn ambiguous_sequences_follow_the_document() {
+        // Alone, "É’" is probably a correct capital and apostrophe ...
+        assert_eq!(fix("JOSÉ’s"), "JOSÉ’s");
+        // ... but next to clear mojibake, "Ñ‚" is the Cyrillic "т".
+        assert_eq!(fix(&mojibake("Привет")), "Привет");
+    }
+
+    #[test]
+    fn repair_is_idempotent_on_examples() {
+        for s in [
+            "â€œHelloâ€\u{9d}",
+            "â€œneedlessâ€ attacks",
+            "Americaâ€™s",
+            "cafÃ©",
+            "Ã¼ber",
+            "Ãƒ©",
+            "JOSÉ’s cafÃ©",
+        ] {
+            let once = fix(s);
+            assert_eq!(fix(&once), once, "{s}");
+        }
+    }
+
+    #[test]
+    fn ascii_and_clean_text_are_borrowed() {
+        assert!(matches!(
+            repair_mojibake("plain ascii"),
+            (Cow::Borrowed(_), 0)
+        ));
+        assert!(matches!(repair_mojibake("résumé"), (Cow::Borrowed(_), 0)));
+        assert!(matches!(repair_mojibake(""), (Cow::Borrowed(_), 0)));
+    }
+
+    #[test]
+    fn decode_utf8_with_bom() {
+        let d = decode(b"\xEF\xBB\xBFcaf\xC3\xA9").unwrap();
+        assert_eq!(d.text, "café");
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.had_bom);
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFab\xFF"),
+            Err(DecodeError::InvalidUtf8 { offset: 5 })
+        );
+    }
+
+    #[test]
+    fn decode_utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in "café ☕".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        let d = decode(&le).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.had_bom),
+            ("café ☕", "UTF-16LE", true)
+        );
+        let d = decode(&be).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.had_bom),
+            ("café ☕", "UTF-16BE", true)
+        );
+        // Unpaired surrogate becomes U+FFFD.
+        let d = decode(&[0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0]).unwrap();
+        assert_eq!(d.text, "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn decode_utf16_without_bom() {
+        let text = "The senator’s “bold” plan, naïve or not.";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode(&le).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.had_bom),
+            (text, "UTF-16LE", false)
+        );
+        let d = decode(&be).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.had_bom),
+            (text, "UTF-16BE", false)
+        );
+    }
+
+    #[test]
+    fn decode_legacy_latin1() {
+        let d = decode(b"caf\xe9 cr\xe8me").unwrap();
+        assert_eq!(d.text, "café crème");
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(!d.had_bom);
+        let d = decode(
+            b"\x93Smart quotes\x94 and a dash \x96 in the caf\xe9\x92s r\xe9sum\xe9 of a na\xefve fa\xe7ade",
+        )
+        .unwrap();
+        assert_eq!(
+            d.text,
+            "“Smart quotes” and a dash – in the café’s résumé of a naïve façade"
+        );
+        assert_eq!(d.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn decode_invalid_utf8_in_utf8_text() {
+        let mut bytes = "Zürich café ".as_bytes().to_vec();
+        let offset = bytes.len();
+        bytes.push(0xFF);
+        bytes.extend_from_slice("naïve".as_bytes());
+        assert_eq!(decode(&bytes), Err(DecodeError::InvalidUtf8 { offset }));
+        assert_eq!(
+            decode(b"ok \xC3\xA9 \xC3("),
+            Err(DecodeError::InvalidUtf8 { offset: 6 })
+        );
+        assert_eq!(
+            DecodeError::InvalidUtf8 { offset: 1234 }.to_string(),
+            "invalid UTF-8 at byte 1234"
+        );
+    }
+
+    #[test]
+    fn decode_nul_is_error() {
+        assert_eq!(decode(b"abc\0def"), Err(DecodeError::Nul { offset: 3 }));
+        assert_eq!(decode(b"\0"), Err(DecodeError::Nul { offset: 0 }));
+        assert_eq!(decode(b"\0\0\0\0"), Err(DecodeError::Nul { offset: 0 }));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa\0"),
+            Err(DecodeError::Nul { offset: 4 })
+        );
+        assert_eq!(
+            DecodeError::Nul { offset: 7 }.to_string(),
+            "NUL byte at byte 7"
+        );
+    }
+
+    #[test]
+    fn decode_empty() {
+        let d = decode(b"").unwrap();
+        assert_eq!(
+            d,
+            Decoded {
+                text: String::new(),
+                encoding: "UTF-8",
+                had_bom: false,
+                repairs: 0
+            }
+        );
+        assert_eq!(decode(b"\xEF\xBB\xBF").unwrap().text, "");
+        assert_eq!(decode(b"\xFF\xFE").unwrap().text, "");
+    }
+
+    #[test]
+    fn decode_repairs_unless_switched_off() {
+        let raw = "â€œneedlessâ€ attacks on Americaâ€™s".as_bytes();
+        let d = decode(raw).unwrap();
+        assert_eq!(d.text, "“needless” attacks on America’s");
+        assert_eq!(d.repairs, 3);
+        let d = decode_with(raw, false).unwrap();
+        assert_eq!(d.text, "â€œneedlessâ€ attacks on Americaâ€™s");
+        assert_eq!(d.repairs, 0);
+    }
+
+    fn latin_text() -> impl Strategy<Value = String> {
+        let ch = prop_oneof![
+            proptest::char::range(' ', '~'),
+            proptest::char::range('\u{A0}', '\u{FF}'),
+            proptest::char::range('\u{2010}', '\u{205E}'),
+        ];
+        proptest::collection::vec(ch, 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        // About a quarter of random strings contain mojibake-looking pairs.
+        #![proptest_config(ProptestConfig {
+            max_global_rejects: 1_000_000,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn prop_mojibake_roundtrip(s in latin_text()) {
+            // Only text that does not itself look like mojibake can come back.
+            let (clean, _) = repair_inner(&s, true);
+            prop_assume!(clean == s);
+            let broken = mojibake(&s);
+            let (fixed, n) = repair_mojibake(&broken);
+            prop_assert_eq!(fixed, s.as_str());
+            prop_assert_eq!(n as usize, s.chars().filter(|c| !c.is_ascii()).count());
+        }
+    }
+
+    proptest! {
+
+        #[test]
+        fn prop_repair_never_panics_and_is_idempotent(s in any::<String>()) {
+            let (once, _) = repair_mojibake(&s);
+            let (twice, n) = repair_mojibake(&once);
+            prop_assert_eq!(&twice, &once);
+            prop_assert_eq!(n, 0);
+        }
+
+        #[test]
+        fn prop_repair_idempotent_on_mojibake_alphabet(
+            v in proptest::collection::vec(
+                prop_oneof![
+                    proptest::char::range(' ', '~'),
+                    proptest::char::range('\u{80}', '\u{FF}'),
+                    proptest::sample::select(vec!['€', '‚', 'ƒ', '„', '…', '†', '™', 'œ', '’', '”', '“', '–', '—', '\u{FFFD}']),
+                ],
+                0..40,
+            )
+        ) {
+            let s: String = v.into_iter().collect();
+            let (once, _) = repair_mojibake(&s);
+            let (twice, n) = repair_mojibake(&once);
+            prop_assert_eq!(&twice, &once);
+            prop_assert_eq!(n, 0);
+        }
+
+        #[test]
+        fn prop_ascii_is_borrowed(s in "[ -~\t\n]*") {
+            let (out, n) = repair_mojibake(&s);
+            prop_assert!(matches!(out, Cow::Borrowed(_)));
+            prop_assert_eq!(n, 0);
+        }
+
+        #[test]
+        fn prop_decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&bytes);
+            let _ = decode_with(&bytes, false);
+        }
+
+        #[test]
+        fn prop_valid_utf8_without_nul_roundtrips_unrepaired(s in any::<String>()) {
+            prop_assume!(!s.contains('\0') && !s.starts_with('\u{FEFF}'));
+            let d = decode_with(s.as_bytes(), false).unwrap();
+            prop_assert_eq!(d.text, s);
+            prop_assert_eq!(d.encoding, "UTF-8");
+        }
+    }
+}

@@ -1,0 +1,1042 @@
+//! Input planning (what files, which format, which columns) and streaming
+//! record readers.
+
+use super::decode::{decode_with, repair_mojibake};
+use super::{Document, Item, Origin, Rejection};
+use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Input file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// One document per file.
+    Text,
+    /// Delimited values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// How to read inputs: column names, manifest, limits.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReadOptions {
+    /// Text column (default: first of text, body, content, article).
+    pub text_col: Option<String>,
+    /// Source column (default: first of source, outlet, publisher, site, domain).
+    pub source_col: Option<String>,
+    /// Id column (default: id if present, else FILE_STEM:RECORD).
+    pub id_col: Option<String>,
+    /// Story column (default: story if present).
+    pub story_col: Option<String>,
+    /// Date column (default: date if present).
+    pub date_col: Option<String>,
+    /// Title column (default: title if present).
+    pub title_col: Option<String>,
+    /// Manifest for text folders (`file,source[,story][,date]`); by default a
+    /// `manifest.csv` at the folder's top is used when present.
+    pub manifest: Option<PathBuf>,
+    /// CSV delimiter; sniffed from the header when absent.
+    pub delimiter: Option<u8>,
+    /// Force a format instead of guessing from the extension.
+    pub format: Option<Format>,
+    /// Largest document (bytes of text) accepted.
+    pub max_doc_bytes: usize,
+    /// Repair mojibake.
+    pub repair: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            text_col: None,
+            source_col: None,
+            id_col: None,
+            story_col: None,
+            date_col: None,
+            title_col: None,
+            manifest: None,
+            delimiter: None,
+            format: None,
+            max_doc_bytes: 10 * 1024 * 1024,
+            repair: true,
+        }
+    }
+}
+
+/// Manifest entry for one text file.
+#[derive(Debug, Clone)]
+struct ManifestRow {
+    source: String,
+    story: Option<String>,
+    date: Option<String>,
+}
+
+/// One input as planned: its files in reading order.
+#[derive(Debug, Clone)]
+pub struct InputPlan {
+    /// The path as given (canonical ordering key).
+    pub path: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// Files to read (one for CSV/JSONL/text file; many for folders), sorted.
+    pub files: Vec<PathBuf>,
+    /// Problems found while walking (unreadable entries, symlink loops).
+    pub walk_problems: Vec<(PathBuf, String)>,
+    manifest: Option<Arc<FxHashMap<PathBuf, ManifestRow>>>,
+    root: PathBuf,
+}
+
+/// Counts for one input, reconciled: `read == analysed + rejected`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InputStats {
+    /// The input path.
+    pub path: String,
+    /// Its format.
+    pub format: String,
+    /// Files read under it.
+    pub files: u64,
+    /// Records read (documents and rejections).
+    pub read: u64,
+    /// Records turned into documents (the analysis may still reject some,
+    /// see the run's totals).
+    pub documents: u64,
+    /// Records rejected by the reader.
+    pub rejected: u64,
+    /// SHA-256 of the input's bytes (for folders: of the sorted list of
+    /// `relative path, file hash`).
+    pub sha256: String,
+}
+
+fn strip_gz(path: &Path) -> (String, bool) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match name.strip_suffix(".gz") {
+        Some(n) => (n.to_string(), true),
+        None => (name, false),
+    }
+}
+
+fn format_of(path: &Path) -> Option<Format> {
+    let (name, _) = strip_gz(path);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "csv" | "tsv" | "tab" | "psv" => Some(Format::Csv),
+        "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+        "txt" | "text" => Some(Format::Text),
+        _ => None,
+    }
+}
+
+/// Expand the inputs into a reading plan: inputs are sorted (so the order
+/// they are given in does not change any output), folders are walked
+/// recursively in sorted order for `.txt`/`.txt.gz` files, formats are
+/// chosen from extensions, and manifests are loaded.
+pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
+    let mut inputs = inputs.to_vec();
+    inputs.sort();
+    inputs.dedup();
+    let mut out = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(&input).map_err(|e| Error::io(&input, e))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            let mut problems = Vec::new();
+            let mut visited = HashSet::new();
+            walk(&input, &mut files, &mut problems, &mut visited);
+            files.sort();
+            let manifest_path = match &opts.manifest {
+                Some(m) => Some(m.clone()),
+                None => {
+                    let m = input.join("manifest.csv");
+                    m.is_file().then_some(m)
+                }
+            };
+            let manifest = match manifest_path {
+                Some(m) => Some(Arc::new(read_manifest(&m, &input)?)),
+                None => None,
+            };
+            out.push(InputPlan {
+                path: input.clone(),
+                format: Format::Text,
+                files,
+                walk_problems: problems,
+                manifest,
+                root: input,
+            });
+        } else {
+            let format = match opts.format.or_else(|| format_of(&input)) {
+                Some(f) => f,
+                None => sniff_format(&input)?,
+            };
+            let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+            out.push(InputPlan {
+                path: input.clone(),
+                format,
+                files: vec![input],
+                walk_problems: vec![],
+                manifest: None,
+                root,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn sniff_format(path: &Path) -> Result<Format> {
+    let mut head = Vec::new();
+    open_maybe_gz(path)
+        .and_then(|r| r.0.take(4096).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    Ok(match first {
+        Some(b'{') => Format::Jsonl,
+        _ => {
+            let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+            if [b',', b'\t', b';'].iter().any(|d| line.contains(d)) && head.contains(&b'\n') {
+                Format::Csv
+            } else {
+                Format::Text
+            }
+        }
+    })
+}
+
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<(PathBuf, String)>,
+    visited: &mut HashSet<PathBuf>,
+) {
+    match std::fs::canonicalize(dir) {
+        Ok(c) => {
+            if !visited.insert(c) {
+                problems.push((
+                    dir.to_path_buf(),
+                    "directory already visited (symlink loop); skipped".into(),
+                ));
+                return;
+            }
+        }
+        Err(e) => {
+            problems.push((dir.to_path_buf(), format!("cannot resolve: {e}")));
+            return;
+        }
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push((dir.to_path_buf(), format!("cannot list directory: {e}")));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for e in entries {
+        match e {
+            Ok(e) => paths.push(e.path()),
+            Err(e) => problems.push((dir.to_path_buf(), format!("cannot list directory: {e}"))),
+        }
+    }
+    paths.sort();
+    for p in paths {
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => walk(&p, files, problems, visited),
+            Ok(_) => {
+                if format_of(&p) == Some(Format::Text) {
+                    files.push(p);
+                }
+            }
+            Err(e) => problems.push((p, format!("cannot read: {e}"))),
+        }
+    }
+}
+
+fn read_manifest(path: &Path, root: &Path) -> Result<FxHashMap<PathBuf, ManifestRow>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode_with(&bytes, true)
+        .map_err(|e| Error::input(path, format!("manifest: {e}")))?
+        .text;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::input(path, format!("manifest header: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(fc), Some(sc)) = (col("file"), col("source")) else {
+        return Err(Error::input(
+            path,
+            "manifest needs the columns `file` and `source` (optional: story, date)",
+        ));
+    };
+    let (story_c, date_c) = (col("story"), col("date"));
+    let base = path.parent().unwrap_or(root);
+    let mut map = FxHashMap::default();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let (Some(file), Some(source)) = (get(Some(fc)), get(Some(sc))) else {
+            return Err(Error::input(
+                path,
+                format!("line {}: empty file or source", i + 2),
+            ));
+        };
+        let row = ManifestRow {
+            source,
+            story: get(story_c),
+            date: get(date_c),
+        };
+        map.insert(base.join(&file), row.clone());
+        map.insert(root.join(&file), row);
+    }
+    Ok(map)
+}
+
+/// A reader that hashes every byte it passes on.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Arc<std::sync::Mutex<Sha256>>,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut h) = self.hasher.lock() {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+type Hasher = Arc<std::sync::Mutex<Sha256>>;
+
+fn open_maybe_gz(path: &Path) -> io::Result<(Box<dyn Read + Send>, Hasher)> {
+    let file = File::open(path)?;
+    let hasher: Hasher = Arc::new(std::sync::Mutex::new(Sha256::new()));
+    let raw = HashingReader {
+        inner: file,
+        hasher: hasher.clone(),
+    };
+    let reader: Box<dyn Read + Send> = if strip_gz(path).1 {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+            256 * 1024,
+            raw,
+        )))
+    } else {
+        Box::new(raw)
+    };
+    Ok((reader, hasher))
+}
+
+fn finish_hash(h: &Hasher) -> String {
+    let digest = h.lock().map(|h| h.clone().finalize()).unwrap_or_default();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Resolved column indices (CSV) or keys (JSONL).
+#[derive(Debug, Clone)]
+struct Columns {
+    text: String,
+    source: String,
+    id: Option<String>,
+    story: Option<String>,
+    date: Option<String>,
+    title: Option<String>,
+}
+
+fn pick(
+    given: &Option<String>,
+    defaults: &[&str],
+    available: &[String],
+    required: bool,
+    what: &str,
+    path: &Path,
+) -> Result<Option<String>> {
+    if let Some(g) = given {
+        if available.is_empty() || available.iter().any(|a| a == g) {
+            return Ok(Some(g.clone()));
+        }
+        return Err(Error::input(
+            path,
+            format!(
+                "no column `{g}` for --{what}-col; columns are: {}",
+                available.join(", ")
+            ),
+        ));
+    }
+    for d in defaults {
+        if let Some(a) = available.iter().find(|a| a.eq_ignore_ascii_case(d)) {
+            return Ok(Some(a.clone()));
+        }
+    }
+    if available.is_empty() {
+        return Ok(defaults.first().filter(|_| required).map(|s| s.to_string()));
+    }
+    if required {
+        return Err(Error::input(
+            path,
+            format!(
+                "missing required {what} column (tried {}; use --{what}-col); columns are: {}",
+                defaults.join(", "),
+                available.join(", ")
+            ),
+        ));
+    }
+    Ok(None)
+}
+
+fn resolve_columns(opts: &ReadOptions, available: &[String], path: &Path) -> Result<Columns> {
+    Ok(Columns {
+        text: pick(
+            &opts.text_col,
+            &["text", "body", "content", "article"],
+            available,
+            true,
+            "text",
+            path,
+        )?
+        .unwrap_or_default(),
+        source: pick(
+            &opts.source_col,
+            &["source", "outlet", "publisher", "site", "domain"],
+            available,
+            true,
+            "source",
+            path,
+        )?
+        .unwrap_or_default(),
+        id: pick(&opts.id_col, &["id"], available, false, "id", path)?,
+        story: pick(&opts.story_col, &["story"], available, false, "story", path)?,
+        date: pick(&opts.date_col, &["date"], available, false, "date", path)?,
+        title: pick(&opts.title_col, &["title"], available, false, "title", path)?,
+    })
+}
+
+/// Mutable reading state shared by all formats.
+struct Ctx<'a> {
+    opts: &'a ReadOptions,
+    sink: &'a mut dyn FnMut(Item),
+    stats: InputStats,
+    seen_ids: FxHashMap<u64, (Arc<str>, u64)>,
+}
+
+impl Ctx<'_> {
+    fn reject(&mut self, origin: Origin, id: Option<String>, reason: String) {
+        self.stats.read += 1;
+        self.stats.rejected += 1;
+        (self.sink)(Item::Rejected(Rejection { origin, id, reason }));
+    }
+
+    /// Final checks shared by all formats, then hand the document on.
+    fn emit(&mut self, mut doc: Document) {
+        if doc.text.trim().is_empty() {
+            return self.reject(doc.origin, Some(doc.id), "empty text".into());
+        }
+        if doc.text.len() > self.opts.max_doc_bytes {
+            let reason = format!(
+                "document is {} bytes, over the --max-doc-bytes limit of {}",
+                doc.text.len(),
+                self.opts.max_doc_bytes
+            );
+            return self.reject(doc.origin, Some(doc.id), reason);
+        }
+        doc.source = doc.source.trim().to_string();
+        if doc.source.is_empty() {
+            return self.reject(doc.origin, Some(doc.id), "empty source".into());
+        }
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            doc.source.hash(&mut h);
+            doc.id.hash(&mut h);
+            h.finish()
+        };
+        if let Some((file, line)) = self.seen_ids.get(&key) {
+            let reason = if *line == 0 {
+                format!("duplicate document id `{}` (first in {file})", doc.id)
+            } else {
+                format!(
+                    "duplicate document id `{}` (first at {file}:{line})",
+                    doc.id
+                )
+            };
+            return self.reject(doc.origin, Some(doc.id), reason);
+        }
+        self.seen_ids
+            .insert(key, (doc.origin.file.clone(), doc.origin.line));
+        self.stats.read += 1;
+        self.stats.documents += 1;
+        (self.sink)(Item::Doc(doc));
+    }
+}
+
+/// Read every planned input in order, calling `sink` for each record.
+/// Returns per-input statistics. Errors are returned only for inputs that
+/// cannot be read at all (missing required column, unreadable file given
+/// explicitly); problems with single records become rejections.
+pub fn read_inputs(
+    plans: &[InputPlan],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+) -> Result<Vec<InputStats>> {
+    let mut all = Vec::with_capacity(plans.len());
+    let mut seen_ids = FxHashMap::default();
+    for plan in plans {
+        let mut ctx = Ctx {
+            opts,
+            sink,
+            stats: InputStats {
+                path: plan.path.display().to_string(),
+                format: format!("{:?}", plan.format).to_lowercase(),
+                ..Default::default()
+            },
+            seen_ids: std::mem::take(&mut seen_ids),
+        };
+        for (p, why) in &plan.walk_problems {
+            let origin = Origin {
+                file: p.display().to_string().into(),
+                line: 0,
+                record: 0,
+            };
+            ctx.reject(origin, None, why.clone());
+        }
+        match plan.format {
+            Format::Text => {
+                let mut dir_hasher = Sha256::new();
+                for f in &plan.files {
+                    let h = read_text_file(plan, f, &mut ctx);
+                    let rel = f.strip_prefix(&plan.root).unwrap_or(f);
+                    dir_hasher.update(rel.to_string_lossy().as_bytes());
+                    dir_hasher.update(b"\0");
+                    dir_hasher.update(h.as_bytes());
+                    dir_hasher.update(b"\n");
+                    ctx.stats.files += 1;
+                }
+                ctx.stats.sha256 = if plan.files.len() == 1 && plan.root != plan.path {
+                    ctx.stats.sha256.clone()
+                } else {
+                    dir_hasher
+                        .finalize()
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect()
+                };
+            }
+            Format::Csv => {
+                read_csv(&plan.path, &mut ctx)?;
+                ctx.stats.files = 1;
+            }
+            Format::Jsonl => {
+                read_jsonl(&plan.path, &mut ctx)?;
+                ctx.stats.files = 1;
+            }
+        }
+        seen_ids = std::mem::take(&mut ctx.seen_ids);
+        all.push(ctx.stats);
+    }
+    Ok(all)
+}
+
+fn file_origin(f: &Path) -> Origin {
+    Origin {
+        file: f.display().to_string().into(),
+        line: 0,
+        record: 0,
+    }
+}
+
+/// Read one text file as one document; returns the file's hash.
+fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut Ctx<'_>) -> String {
+    let origin = file_origin(f);
+    let rel = f.strip_prefix(&plan.root).unwrap_or(f);
+    let id = if plan.root == plan.path {
+        rel.to_string_lossy().replace('\\', "/")
+    } else {
+        f.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    let opened = open_maybe_gz(f);
+    let (reader, hasher) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            ctx.reject(origin, Some(id), format!("cannot open: {e}"));
+            return String::new();
+        }
+    };
+    let mut bytes = Vec::new();
+    let limit = ctx.opts.max_doc_bytes as u64 * 4 + 1;
+    if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
+        ctx.reject(origin, Some(id), format!("cannot read: {e}"));
+        return finish_hash(&hasher);
+    }
+    let hash = finish_hash(&hasher);
+    if plan.files.len() == 1 && plan.root != plan.path {
+        ctx.stats.sha256 = hash.clone();
+    }
+    if bytes.len() as u64 >= limit {
+        ctx.reject(
+            origin,
+            Some(id),
+            format!(
+                "document is over the --max-doc-bytes limit of {}",
+                ctx.opts.max_doc_bytes
+            ),
+        );
+        return hash;
+    }
+    let decoded = match decode_with(&bytes, ctx.opts.repair) {
+        Ok(d) => d,
+        Err(e) => {
+            ctx.reject(origin, Some(id), e.to_string());
+            return hash;
+        }
+    };
+    let stem = {
+        let (name, _) = strip_gz(f);
+        name.rsplit_once('.')
+            .map(|(s, _)| s.to_string())
+            .unwrap_or(name)
+    };
+    let row = plan.manifest.as_ref().and_then(|m| m.get(f));
+    let doc = Document {
+        id,
+        source: row.map(|r| r.source.clone()).unwrap_or(stem),
+        story: row.and_then(|r| r.story.clone()),
+        date: row.and_then(|r| r.date.clone()),
+        title: None,
+        text: decoded.text,
+        origin,
+        encoding: decoded.encoding,
+        repairs: decoded.repairs,
+    };
+    ctx.emit(doc);
+    hash
+}
+
+fn sniff_delimiter(header: &[u8]) -> u8 {
+    let mut best = (0usize, b',');
+    for d in [b',', b'\t', b';', b'|'] {
+        let mut n = 0;
+        let mut in_quotes = false;
+        for &b in header {
+            if b == b'"' {
+                in_quotes = !in_quotes;
+            } else if b == d && !in_quotes {
+                n += 1;
+            }
+        }
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
+}
+
+fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
+    let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
+    let mut buf = BufReader::with_capacity(1 << 20, reader);
+    // Sniff the delimiter from the first line without consuming it.
+    let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delimiter = ctx.opts.delimiter.unwrap_or_else(|| {
+        let (name, _) = strip_gz(path);
+        if name.ends_with(".tsv") || name.ends_with(".tab") {
+            b'\t'
+        } else {
+            sniff_delimiter(first_line)
+        }
+    });
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(buf);
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| Error::input(path, format!("cannot read the header: {e}")))?
+        .clone();
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = if i == 0 {
+                h.strip_prefix(b"\xef\xbb\xbf").unwrap_or(h)
+            } else {
+                h
+            };
+            String::from_utf8_lossy(h).trim().to_string()
+        })
+        .collect();
+    if names.iter().all(|n| n.is_empty()) {
+        return Err(Error::input(path, "empty header row"));
+    }
+    let cols = resolve_columns(ctx.opts, &names, path)?;
+    let idx = |c: &Option<String>| c.as_ref().and_then(|c| names.iter().position(|n| n == c));
+    let (text_i, source_i) = (
+        idx(&Some(cols.text.clone())).unwrap_or(0),
+        idx(&Some(cols.source.clone())).unwrap_or(0),
+    );
+    let (id_i, story_i, date_i, title_i) = (
+        idx(&cols.id),
+        idx(&cols.story),
+        idx(&cols.date),
+        idx(&cols.title),
+    );
+    let file: Arc<str> = path.display().to_string().into();
+    let stem = strip_gz(path)
+        .0
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_default();
+    let mut rec = csv::ByteRecord::new();
+    let mut record_no = 0u64;
+    loop {
+        let ok = match rdr.read_byte_record(&mut rec) {
+            Ok(ok) => ok,
+            Err(e) => {
+                record_no += 1;
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let origin = Origin {
+                    file: file.clone(),
+                    line,
+                    record: record_no,
+                };
+                let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                ctx.reject(origin, None, format!("unreadable CSV record: {e}"));
+                if fatal {
+                    break;
+                }
+                continue;
+            }
+        };
+        if !ok {
+            break;
+        }
+        record_no += 1;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let origin = Origin {
+            file: file.clone(),
+            line,
+            record: record_no,
+        };
+        let field = |i: Option<usize>| i.and_then(|i| rec.get(i));
+        let id_raw = field(id_i).map(|b| String::from_utf8_lossy(b).trim().to_string());
+        if rec.len() != header.len() {
+            let reason = format!(
+                "ragged row: {} fields where the header has {}",
+                rec.len(),
+                header.len()
+            );
+            ctx.reject(origin, id_raw, reason);
+            continue;
+        }
+        let mut repairs = 0;
+        let mut encoding = "UTF-8";
+        let mut get =
+            |i: Option<usize>, what: &str| -> std::result::Result<Option<String>, String> {
+                match field(i) {
+                    None => Ok(None),
+                    Some(b) => match decode_with(b, ctx.opts.repair) {
+                        Ok(d) => {
+                            repairs += d.repairs;
+                            if d.encoding != "UTF-8" {
+                                encoding = d.encoding;
+                            }
+                            Ok(Some(d.text))
+                        }
+                        Err(e) => Err(format!("{what} column: {e}")),
+                    },
+                }
+            };
+        let parsed = (|| {
+            let text = get(Some(text_i), "text")?.unwrap_or_default();
+            let source = get(Some(source_i), "source")?.unwrap_or_default();
+            let id = get(id_i, "id")?
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            let story = get(story_i, "story")?
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            let date = get(date_i, "date")?
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            let title = get(title_i, "title")?.filter(|s| !s.trim().is_empty());
+            Ok::<_, String>((text, source, id, story, date, title))
+        })();
+        match parsed {
+            Err(reason) => ctx.reject(origin, id_raw, reason),
+            Ok((text, source, id, story, date, title)) => {
+                let doc = Document {
+                    id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
+                    source,
+                    story,
+                    date,
+                    title,
+                    text,
+                    origin,
+                    encoding,
+                    repairs,
+                };
+                ctx.emit(doc);
+            }
+        }
+    }
+    ctx.stats.sha256 = finish_hash(&hasher);
+    Ok(())
+}
+
+/// Read one line of at most `limit` bytes into `buf` (without the newline).
+/// Returns `None` at EOF, `Some(true)` for a line within the limit and
+/// `Some(false)` for a line over it (its bytes are skipped).
+fn read_line_limited<R: BufRead>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut over = false;
+    let mut any = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(if any { Some(!over) } else { None });
+        }
+        any = true;
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i, true),
+            None => (chunk.len(), false),
+        };
+        if !over {
+            if buf.len() + take > limit {
+                over = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        r.consume(if done { take + 1 } else { take });
+        if done {
+            return Ok(Some(!over));
+        }
+    }
+}
+
+fn json_field(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    key: &Option<String>,
+) -> std::result::Result<Option<String>, String> {
+    let Some(k) = key else { return Ok(None) };
+    match obj.get(k) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(_) => Err(format!("field `{k}` is not a string")),
+    }
+}
+
+fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
+    let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
+    let mut r = BufReader::with_capacity(1 << 20, reader);
+    let cols = resolve_columns(ctx.opts, &[], path)?;
+    let file: Arc<str> = path.display().to_string().into();
+    let stem = strip_gz(path)
+        .0
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_default();
+    let mut line_no = 0u64;
+    let mut record_no = 0u64;
+    let mut buf = Vec::new();
+    // JSON escapes make a line longer than its text; allow some headroom.
+    let limit = ctx
+        .opts
+        .max_doc_bytes
+        .saturating_mul(2)
+        .saturating_add(64 * 1024);
+    loop {
+        let got = match read_line_limited(&mut r, &mut buf, limit) {
+            Ok(g) => g,
+            Err(e) => {
+                record_no += 1;
+                let origin = Origin {
+                    file: file.clone(),
+                    line: line_no + 1,
+                    record: record_no,
+                };
+                ctx.reject(
+                    origin,
+                    None,
+                    format!("read error, rest of file skipped: {e}"),
+                );
+                break;
+            }
+        };
+        let Some(within) = got else { break };
+        line_no += 1;
+        let line = buf.strip_suffix(b"\r").unwrap_or(&buf);
+        let line = if line_no == 1 {
+            line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
+        } else {
+            line
+        };
+        if within && line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        record_no += 1;
+        let origin = Origin {
+            file: file.clone(),
+            line: line_no,
+            record: record_no,
+        };
+        if !within {
+            let reason = format!(
+                "line is over the --max-doc-bytes limit of {}",
+                ctx.opts.max_doc_bytes
+            );
+            ctx.reject(origin, None, reason);
+            continue;
+        }
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(e) => {
+                let reason = format!("invalid UTF-8 at byte {} of the line", e.valid_up_to());
+                ctx.reject(origin, None, reason);
+                continue;
+            }
+        };
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.reject(origin, None, format!("invalid JSON: {e}"));
+                continue;
+            }
+        };
+        let serde_json::Value::Object(obj) = value else {
+            ctx.reject(origin, None, "line is not a JSON object".into());
+            continue;
+        };
+        let parsed = (|| {
+            let id = json_field(&obj, &cols.id)?;
+            let text = json_field(&obj, &Some(cols.text.clone()))?
+                .ok_or_else(|| format!("missing text field `{}`", cols.text))?;
+            let source = json_field(&obj, &Some(cols.source.clone()))?
+                .ok_or_else(|| format!("missing source field `{}`", cols.source))?;
+            let story = json_field(&obj, &cols.story)?.filter(|s| !s.trim().is_empty());
+            let date = json_field(&obj, &cols.date)?.filter(|s| !s.trim().is_empty());
+            let title = json_field(&obj, &cols.title)?.filter(|s| !s.trim().is_empty());
+            Ok::<_, String>((id, text, source, story, date, title))
+        })();
+        let (id, text, source, story, date, title) = match parsed {
+            Ok(p) => p,
+            Err(reason) => {
+                let id = json_field(&obj, &cols.id).ok().flatten();
+                ctx.reject(origin, id, reason);
+                continue;
+            }
+        };
+        let mut repairs = 0;
+        let mut fix = |s: String| -> String {
+            if !ctx.opts.repair {
+                return s;
+            }
+            let (fixed, n) = repair_mojibake(&s);
+            repairs += n;
+            match fixed {
+                std::borrow::Cow::Borrowed(_) => s,
+                std::borrow::Cow::Owned(o) => o,
+            }
+        };
+        let text = fix(text);
+        let title = title.map(&mut fix);
+        let source = fix(source);
+        let doc = Document {
+            id: id
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("{stem}:{record_no}")),
+            source,
+            story: story.map(|s| s.trim().to_string()),
+            date: date.map(|s| s.trim().to_string()),
+            title,
+            text,
+            origin,
+            encoding: "UTF-8",
+            repairs,
+        };
+        ctx.emit(doc);
+    }
+    ctx.stats.sha256 = finish_hash(&hasher);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_sniffing() {
+        let cases: &[(&[u8], u8)] = &[
+            (b"a,b,c", b','),
+            (b"a;b;c", b';'),
+            (b"a\tb\tc", b'\t'),
+            (b"\"x;y\",b,c", b','),
+            (b"single", b','),
+        ];
+        for (h, d) in cases {
+            assert_eq!(sniff_delimiter(h), *d, "{:?}", String::from_utf8_lossy(h));
+        }
+    }
+
+    #[test]
+    fn limited_lines() {
+        let mut r = io::Cursor::new(b"short\nthis one is long\n\nlast".to_vec());
+        let mut buf = Vec::new();
+        assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), Some(true));
+        assert_eq!(buf, b"short");
+        assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), Some(false));
+        assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), Some(true));
+        assert_eq!(buf, b"");
+        assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), Some(true));
+        assert_eq!(buf, b"last");
+        assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), None);
+    }
+
+    #[test]
+    fn formats_from_extensions() {
+        let cases = [
+            ("a.csv", Some(Format::Csv)),
+            ("a.TSV", Some(Format::Csv)),
+            ("a.jsonl.gz", Some(Format::Jsonl)),
+            ("a.txt", Some(Format::Text)),
+            ("a.bin", None),
+        ];
+        for (p, f) in cases {
+            assert_eq!(format_of(Path::new(p)), f, "{p}");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Typed errors for the slant library.
+//!
+//! Errors follow the `csv` crate's shape: a small [`Error`] wrapping a boxed
+//! [`ErrorKind`], so that `Result<T, Error>` stays one pointer wide on the hot
+//! path while still carrying positions (file, line, record) for the message.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A convenient alias for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error from reading a corpus, loading a lexicon or writing reports.
+///
+/// ```
+/// use slant::{Error, ErrorKind};
+/// let err = Error::new(ErrorKind::Usage("no input given".into()));
+/// assert_eq!(err.to_string(), "no input given");
+/// assert!(err.is_usage());
+/// ```
+#[derive(Debug)]
+pub struct Error(Box<ErrorKind>);
+
+/// The specific kind of an [`Error`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An I/O error on a named path.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A lexicon file with one or more problems, each with its line.
+    #[error("{path}: {} problem(s) in lexicon:\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Lexicon {
+        /// The lexicon file (or a built-in name).
+        path: PathBuf,
+        /// All problems found, in line order.
+        problems: Vec<crate::lexicon::Problem>,
+    },
+    /// An input file that cannot be read as a corpus at all (for example a
+    /// CSV whose header lacks the text column).
+    #[error("{path}: {message}")]
+    Input {
+        /// The input file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A fitted model file that cannot be used.
+    #[error("{path}: {message}")]
+    Model {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Options that cannot be used together or are out of range.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing a CSV report failed.
+    #[error("writing {path}: {source}")]
+    Csv {
+        /// The report file.
+        path: PathBuf,
+        /// The underlying error.
+        source: csv::Error,
+    },
+    /// Serialising JSON failed.
+    #[error("writing JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The run was interrupted before reports were complete.
+    #[error("interrupted; previous reports left untouched")]
+    Interrupted,
+}
+
+impl Error {
+    /// Wrap an [`ErrorKind`].
+    pub fn new(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+
+    /// The kind of this error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Unwrap into the kind.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io {
+            path: path.into(),
+            source,
+        })
+    }
+
+    /// A usage error with a message.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Usage(message.into()))
+    }
+
+    /// An unusable input file.
+    pub fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Input {
+            path: path.into(),
+            message: message.into(),
+        })
+    }
+
+    /// Whether this error is the user's to fix (bad input, options or
+    /// lexicon), as opposed to an internal or environment failure. The CLI
+    /// maps these to exit code 1.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            *self.0,
+            ErrorKind::Usage(_)
+                | ErrorKind::Lexicon { .. }
+                | ErrorKind::Input { .. }
+                | ErrorKind::Model { .. }
+                | ErrorKind::Io { .. }
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error::new(kind)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        Error::new(ErrorKind::Json(e))
+    }
+}

@@ -1,0 +1,397 @@
+//! Per-document feature extraction and mergeable aggregates.
+//!
+//! [`Extractor::extract`] turns one [`Document`] into [`DocFeatures`]: token
+//! and sentence counts, lexicon matches with their voice, and (optionally)
+//! authorial uni- and bigram counts added straight into an [`Aggregates`].
+//! Aggregates are plain sums keyed by source and by source × story, so the
+//! aggregates of two shards added with [`Aggregates::merge`] equal those of
+//! the union — extraction can run on any number of threads (or machines)
+//! and give the same totals.
+//!
+//! ```
+//! use slant::corpus::{Document, Origin};
+//! use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+//! use slant::lexicon::Lexicon;
+//! let lex = Lexicon::builtin();
+//! let ex = Extractor::new(&lex, FeatureOptions::default());
+//! let doc = Document {
+//!     id: "1".into(), source: "a".into(), story: None, date: None, title: None,
+//!     text: "Officials said the insurgents attacked. \"Terrorists!\" he shouted.".into(),
+//!     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
+//! };
+//! let mut ws = Workspace::default();
+//! let mut agg = Aggregates::new(&lex);
+//! let f = ex.extract(&doc, &mut ws, &mut agg);
+//! assert!(f.quoted_tokens >= 1);
+//! assert_eq!(agg.sources["a"].counts.docs, 1);
+//! ```
+
+mod vocab;
+
+pub use vocab::Vocab;
+
+use crate::corpus::Document;
+use crate::lexicon::{Lexicon, Match, Matcher, Scratch, Target};
+use crate::text::{Analyzed, Voice};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+
+/// Fixed-point scale for valence sums (so sums are exact and
+/// order-independent across threads).
+pub const VALENCE_SCALE: f64 = 10_000.0;
+
+/// Options for feature extraction.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeatureOptions {
+    /// Count authorial uni- and bigrams (needed for log-odds of terms).
+    pub ngrams: bool,
+    /// Words longer than this many bytes are not counted as n-grams (URLs,
+    /// base64 blobs, runs without spaces).
+    pub max_token_bytes: usize,
+}
+
+impl Default for FeatureOptions {
+    fn default() -> Self {
+        FeatureOptions {
+            ngrams: true,
+            max_token_bytes: 64,
+        }
+    }
+}
+
+/// Counts for one document or a sum of documents. Voice-indexed arrays are
+/// `[authorial, quoted]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Documents.
+    pub docs: u64,
+    /// Word and number tokens.
+    pub tokens: u64,
+    /// Tokens in the outlet's own voice.
+    pub authorial_tokens: u64,
+    /// Tokens inside quotations.
+    pub quoted_tokens: u64,
+    /// Sentences.
+    pub sentences: u64,
+    /// Mojibake repairs.
+    pub repairs: u64,
+    /// Matches per flat family variant, by voice.
+    pub variants: Vec<[u64; 2]>,
+    /// Matches per category, by voice.
+    pub categories: Vec<[u64; 2]>,
+    /// Sum of term weights per category, by voice, in units of
+    /// 1/[`VALENCE_SCALE`] (used for valence categories).
+    pub weight_sums: Vec<[i64; 2]>,
+}
+
+impl Counts {
+    /// Zero counts shaped for `lexicon`.
+    pub fn new(lexicon: &Lexicon) -> Counts {
+        Counts {
+            variants: vec![[0; 2]; lexicon.n_variants()],
+            categories: vec![[0; 2]; lexicon.categories.len()],
+            weight_sums: vec![[0; 2]; lexicon.categories.len()],
+            ..Default::default()
+        }
+    }
+
+    /// Add `other` into `self`.
+    pub fn add(&mut self, other: &Counts) {
+        self.docs += other.docs;
+        self.tokens += other.tokens;
+        self.authorial_tokens += other.authorial_tokens;
+        self.quoted_tokens += other.quoted_tokens;
+        self.sentences += other.sentences;
+        self.repairs += other.repairs;
+        for (a, b) in self.variants.iter_mut().zip(&other.variants) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        for (a, b) in self.categories.iter_mut().zip(&other.categories) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        for (a, b) in self.weight_sums.iter_mut().zip(&other.weight_sums) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+    }
+}
+
+/// Aggregates of one source: counts plus authorial n-gram counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceAgg {
+    /// Summed counts.
+    pub counts: Counts,
+    /// Authorial n-gram counts keyed by [`Vocab`] id.
+    pub ngrams: FxHashMap<u32, u64>,
+}
+
+/// Mergeable sums over documents, keyed by source and by (source, story).
+#[derive(Debug, Clone, Default)]
+pub struct Aggregates {
+    /// N-gram vocabulary (ids are local to this aggregate until
+    /// [`Aggregates::merge`] remaps them).
+    pub vocab: Vocab,
+    /// Per source.
+    pub sources: BTreeMap<String, SourceAgg>,
+    /// Per (source, story), for documents with a story id.
+    pub stories: BTreeMap<(String, String), Counts>,
+    template: Counts,
+}
+
+impl Aggregates {
+    /// Empty aggregates shaped for `lexicon`.
+    pub fn new(lexicon: &Lexicon) -> Aggregates {
+        Aggregates {
+            template: Counts::new(lexicon),
+            ..Default::default()
+        }
+    }
+
+    fn source_mut(&mut self, source: &str) -> &mut SourceAgg {
+        if !self.sources.contains_key(source) {
+            self.sources.insert(
+                source.to_string(),
+                SourceAgg {
+                    counts: self.template.clone(),
+                    ngrams: FxHashMap::default(),
+                },
+            );
+        }
+        self.sources.get_mut(source).expect("just inserted")
+    }
+
+    /// Add `other` into `self` (sums; n-gram ids remapped through strings).
+    pub fn merge(&mut self, other: Aggregates) {
+        let remap: Vec<u32> = (0..other.vocab.len() as u32)
+            .map(|id| self.vocab.intern(other.vocab.get(id)))
+            .collect();
+        for (source, agg) in other.sources {
+            let mine = self.source_mut(&source);
+            mine.counts.add(&agg.counts);
+            for (id, c) in agg.ngrams {
+                *mine.ngrams.entry(remap[id as usize]).or_insert(0) += c;
+            }
+        }
+        for (key, counts) in other.stories {
+            match self.stories.get_mut(&key) {
+                Some(c) => c.add(&counts),
+                None => {
+                    self.stories.insert(key, counts);
+                }
+            }
+        }
+    }
+
+    /// Total counts over all sources.
+    pub fn total(&self) -> Counts {
+        let mut t = self.template.clone();
+        for s in self.sources.values() {
+            t.add(&s.counts);
+        }
+        t
+    }
+}
+
+/// One lexicon match kept for evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchRecord {
+    /// The match (span in normalised text).
+    pub m: Match,
+    /// Byte span in the analysed original text.
+    pub original: std::ops::Range<usize>,
+    /// Sentence index within the document.
+    pub sentence: u32,
+    /// Voice.
+    pub voice: Voice,
+}
+
+/// Features of one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocFeatures {
+    /// Counts for this document alone (docs = 1).
+    pub counts: Counts,
+    /// Every lexicon match, in text order.
+    pub matches: Vec<MatchRecord>,
+}
+
+/// Reusable per-thread buffers for extraction.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    /// The analysed text of the last document.
+    pub analyzed: Analyzed,
+    /// The analysed string: title and body (see [`analysed_text`]).
+    pub text: String,
+    scratch: Scratch,
+    matches: Vec<Match>,
+    lower: String,
+    prev: String,
+}
+
+/// The string slant analyses for a document: the title (when present) as a
+/// first paragraph, then the body. Evidence offsets index this string.
+pub fn analysed_text(doc: &Document, out: &mut String) {
+    out.clear();
+    if let Some(t) = &doc.title {
+        out.push_str(t.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str(&doc.text);
+}
+
+/// Compiled lexicon plus options: extracts [`DocFeatures`].
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    matcher: Matcher,
+    opts: FeatureOptions,
+    template: Counts,
+    valence: Vec<bool>,
+}
+
+fn lower_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else {
+        for c in s.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+impl Extractor {
+    /// Compile `lexicon` for extraction.
+    pub fn new(lexicon: &Lexicon, opts: FeatureOptions) -> Extractor {
+        Extractor {
+            matcher: Matcher::new(lexicon),
+            opts,
+            template: Counts::new(lexicon),
+            valence: lexicon.categories.iter().map(|c| c.valence).collect(),
+        }
+    }
+
+    /// Whether category `i` is a valence category.
+    pub fn is_valence(&self, i: usize) -> bool {
+        self.valence.get(i).copied().unwrap_or(false)
+    }
+
+    /// Analyse one document: returns its features and adds its counts (and
+    /// n-grams) to `agg`.
+    pub fn extract(&self, doc: &Document, ws: &mut Workspace, agg: &mut Aggregates) -> DocFeatures {
+        analysed_text(doc, &mut ws.text);
+        ws.analyzed.analyze(&ws.text);
+        let a = &ws.analyzed;
+        let mut counts = self.template.clone();
+        counts.docs = 1;
+        counts.repairs = doc.repairs as u64;
+        counts.sentences = a.sentences.len() as u64;
+        for t in &a.tokens {
+            if t.is_word() || t.kind == crate::text::TokenKind::Number {
+                counts.tokens += 1;
+                match t.voice {
+                    Voice::Authorial => counts.authorial_tokens += 1,
+                    Voice::Quoted => counts.quoted_tokens += 1,
+                }
+            }
+        }
+        self.matcher
+            .find_into(&a.norm.text, &mut ws.scratch, &mut ws.matches);
+        let mut matches = Vec::with_capacity(ws.matches.len());
+        for m in &ws.matches {
+            let voice = a.voice_at(m.start);
+            let v = (voice == Voice::Quoted) as usize;
+            match m.target {
+                Target::Variant { flat, .. } => counts.variants[flat as usize][v] += 1,
+                Target::Category { category, weight } => {
+                    counts.categories[category as usize][v] += 1;
+                    counts.weight_sums[category as usize][v] +=
+                        (weight as f64 * VALENCE_SCALE).round() as i64;
+                }
+            }
+            matches.push(MatchRecord {
+                m: *m,
+                original: a.norm.to_original(m.start as usize..m.end as usize),
+                sentence: a.sentence_at(m.start),
+                voice,
+            });
+        }
+        let src = agg.source_mut(&doc.source);
+        src.counts.add(&counts);
+        if self.opts.ngrams {
+            let Workspace {
+                analyzed,
+                lower,
+                prev,
+                ..
+            } = ws;
+            let SourceAgg { ngrams, .. } = agg
+                .sources
+                .get_mut(doc.source.as_str())
+                .expect("source inserted above");
+            count_ngrams(
+                analyzed,
+                self.opts.max_token_bytes,
+                &mut agg.vocab,
+                ngrams,
+                lower,
+                prev,
+            );
+        }
+        if let Some(story) = &doc.story {
+            let key = (doc.source.clone(), story.clone());
+            match agg.stories.get_mut(&key) {
+                Some(c) => c.add(&counts),
+                None => {
+                    agg.stories.insert(key, counts.clone());
+                }
+            }
+        }
+        DocFeatures { counts, matches }
+    }
+}
+
+/// Count authorial unigrams and bigrams (lower-cased words; bigrams only
+/// between adjacent words of the same sentence with nothing but a space
+/// between them).
+fn count_ngrams(
+    a: &Analyzed,
+    max_token_bytes: usize,
+    vocab: &mut Vocab,
+    ngrams: &mut FxHashMap<u32, u64>,
+    lower: &mut String,
+    prev: &mut String,
+) {
+    let text = a.norm.text.as_str();
+    let mut prev_end: Option<u32> = None;
+    let mut sentence = 0usize;
+    for (i, t) in a.tokens.iter().enumerate() {
+        while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token {
+            sentence += 1;
+            prev_end = None;
+        }
+        if !t.is_word()
+            || t.voice != Voice::Authorial
+            || (t.end - t.start) as usize > max_token_bytes
+        {
+            prev_end = None;
+            continue;
+        }
+        let word = t.text(text);
+        lower_into(word, lower);
+        *ngrams.entry(vocab.intern(lower)).or_insert(0) += 1;
+        if let Some(pe) = prev_end {
+            if text.get(pe as usize..t.start as usize) == Some(" ") {
+                let n = prev.len();
+                prev.push(' ');
+                prev.push_str(lower);
+                *ngrams.entry(vocab.intern(prev)).or_insert(0) += 1;
+                prev.truncate(n);
+            }
+        }
+        prev.clear();
+        prev.push_str(lower);
+        prev_end = Some(t.end);
+    }
+}

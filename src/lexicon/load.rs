@@ -1,0 +1,533 @@
+//! Parsers for the lexicon formats. Each returns *every* problem found, with
+//! its line, rather than stopping at the first.
+
+use super::{Category, Family, Problem, Term, Variant};
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlFile {
+    #[serde(default)]
+    family: Vec<TomlFamily>,
+    #[serde(default)]
+    category: Vec<TomlCategory>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlFamily {
+    id: Spanned<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    about: Option<String>,
+    #[serde(default)]
+    variant: Vec<TomlVariant>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlVariant {
+    id: Spanned<String>,
+    tone: Spanned<f64>,
+    terms: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlCategory {
+    id: Spanned<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    about: Option<String>,
+    terms: Vec<Spanned<String>>,
+}
+
+/// Byte offset → 1-based line.
+fn line_of(content: &str, offset: usize) -> u32 {
+    let end = offset.min(content.len());
+    content.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Tracks terms seen in one file so duplicates are reported with both lines.
+#[derive(Default)]
+struct Seen(HashMap<(String, bool), (u32, String)>);
+
+impl Seen {
+    fn check(&mut self, t: &Term, owner: &str, problems: &mut Vec<Problem>) {
+        let key = (t.text.clone(), t.wildcard);
+        if let Some((line, prev)) = self.0.get(&key) {
+            problems.push(Problem {
+                line: t.line,
+                message: format!(
+                    "duplicate term {:?} in {owner} (already at line {line} in {prev})",
+                    t.display()
+                ),
+            });
+        } else {
+            self.0.insert(key, (t.line, owner.to_string()));
+        }
+    }
+}
+
+fn parse_terms(
+    content: &str,
+    raw: &[Spanned<String>],
+    owner: &str,
+    seen: &mut Seen,
+    problems: &mut Vec<Problem>,
+) -> Vec<Term> {
+    let mut out = Vec::with_capacity(raw.len());
+    for s in raw {
+        let line = line_of(content, s.span().start);
+        match Term::parse(s.get_ref(), line) {
+            Ok(t) => {
+                seen.check(&t, owner, problems);
+                out.push(t);
+            }
+            Err(message) => problems.push(Problem {
+                line,
+                message: format!("{owner}: {message}"),
+            }),
+        }
+    }
+    if raw.is_empty() {
+        problems.push(Problem {
+            line: 0,
+            message: format!("{owner} has no terms"),
+        });
+    }
+    out
+}
+
+/// Parse the TOML lexicon format (see `data/lexicons/README.md`). Families
+/// need at least one variant; tones must lie in `[-1, 1]`; ids are
+/// snake_case and unique; a term may appear only once per family and once
+/// per category.
+pub fn parse_toml(name: &str, content: &str) -> Result<(Vec<Family>, Vec<Category>), Vec<Problem>> {
+    let file: TomlFile = match toml::from_str(content) {
+        Ok(f) => f,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(content, s.start)).unwrap_or(0);
+            return Err(vec![Problem {
+                line,
+                message: e.message().trim().to_string(),
+            }]);
+        }
+    };
+    let mut problems = Vec::new();
+    let mut families = Vec::new();
+    let mut family_ids: HashMap<String, u32> = HashMap::new();
+    for f in file.family {
+        let line = line_of(content, f.id.span().start);
+        let id = f.id.get_ref().clone();
+        if !valid_id(&id) {
+            problems.push(Problem {
+                line,
+                message: format!("family id {id:?} must be snake_case (a-z, 0-9, _)"),
+            });
+        }
+        if let Some(prev) = family_ids.insert(id.clone(), line) {
+            problems.push(Problem {
+                line,
+                message: format!("duplicate family id `{id}` (first at line {prev})"),
+            });
+        }
+        if f.variant.is_empty() {
+            problems.push(Problem {
+                line,
+                message: format!("family `{id}` has no variants"),
+            });
+        }
+        let mut seen = Seen::default();
+        let mut variant_ids: HashMap<String, u32> = HashMap::new();
+        let mut variants = Vec::new();
+        for v in f.variant {
+            let vline = line_of(content, v.id.span().start);
+            let vid = v.id.get_ref().clone();
+            if !valid_id(&vid) {
+                problems.push(Problem {
+                    line: vline,
+                    message: format!("variant id {vid:?} must be snake_case (a-z, 0-9, _)"),
+                });
+            }
+            if let Some(prev) = variant_ids.insert(vid.clone(), vline) {
+                problems.push(Problem {
+                    line: vline,
+                    message: format!(
+                        "duplicate variant `{vid}` in family `{id}` (first at line {prev})"
+                    ),
+                });
+            }
+            let tone = *v.tone.get_ref();
+            if !(-1.0..=1.0).contains(&tone) {
+                problems.push(Problem {
+                    line: line_of(content, v.tone.span().start),
+                    message: format!("tone {tone} of `{id}.{vid}` is outside [-1, 1]"),
+                });
+            }
+            let owner = format!("family `{id}` variant `{vid}`");
+            let terms = parse_terms(content, &v.terms, &owner, &mut seen, &mut problems);
+            variants.push(Variant {
+                id: vid,
+                tone,
+                terms,
+            });
+        }
+        families.push(Family {
+            name: f.name.unwrap_or_else(|| id.clone()),
+            about: f.about.unwrap_or_default(),
+            id,
+            variants,
+            origin: name.to_string(),
+        });
+    }
+    let mut categories = Vec::new();
+    let mut category_ids: HashMap<String, u32> = HashMap::new();
+    for c in file.category {
+        let line = line_of(content, c.id.span().start);
+        let id = c.id.get_ref().clone();
+        if !valid_id(&id) {
+            problems.push(Problem {
+                line,
+                message: format!("category id {id:?} must be snake_case (a-z, 0-9, _)"),
+            });
+        }
+        if let Some(prev) = category_ids.insert(id.clone(), line) {
+            problems.push(Problem {
+                line,
+                message: format!("duplicate category id `{id}` (first at line {prev})"),
+            });
+        }
+        let mut seen = Seen::default();
+        let owner = format!("category `{id}`");
+        let terms = parse_terms(content, &c.terms, &owner, &mut seen, &mut problems);
+        categories.push(Category {
+            name: c.name.unwrap_or_else(|| id.clone()),
+            about: c.about.unwrap_or_default(),
+            id,
+            terms,
+            valence: false,
+            origin: name.to_string(),
+        });
+    }
+    if families.is_empty() && categories.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            line: 0,
+            message: "no [[family]] or [[category]] tables found".into(),
+        });
+    }
+    problems.sort_by_key(|p| p.line);
+    if problems.is_empty() {
+        Ok((families, categories))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Lines that are neither blank nor `#` comments, with 1-based numbers.
+fn content_lines(content: &str) -> impl Iterator<Item = (u32, &str)> {
+    content
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i as u32 + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+}
+
+/// Parse a plain word list (one term per line, `#` comments) into a
+/// category named `id`.
+pub fn parse_word_list(name: &str, id: &str, content: &str) -> Result<Category, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut seen = Seen::default();
+    let owner = format!("category `{id}`");
+    let mut terms = Vec::new();
+    for (line, raw) in content_lines(content) {
+        match Term::parse(raw, line) {
+            Ok(t) => {
+                seen.check(&t, &owner, &mut problems);
+                terms.push(t);
+            }
+            Err(m) => problems.push(Problem { line, message: m }),
+        }
+    }
+    if terms.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            line: 0,
+            message: "word list has no terms".into(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(Category {
+            id: id.to_string(),
+            name: id.to_string(),
+            about: format!("word list {name}"),
+            terms,
+            valence: false,
+            origin: name.to_string(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Whether a word list's first content line looks like `term<TAB>number`.
+pub(super) fn looks_like_valence(content: &str) -> bool {
+    content_lines(content).next().is_some_and(|(_, l)| {
+        let mut it = l.split('\t');
+        it.next().is_some() && it.next().is_some_and(|v| v.trim().parse::<f64>().is_ok())
+    })
+}
+
+/// Parse a VADER-style valence list (`term<TAB>valence[<TAB>…]`) into a
+/// valence category named `id`.
+pub fn parse_valence(name: &str, id: &str, content: &str) -> Result<Category, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut seen = Seen::default();
+    let owner = format!("category `{id}`");
+    let mut terms = Vec::new();
+    for (line, raw) in content_lines(content) {
+        let mut fields = raw.split('\t');
+        let term = fields.next().unwrap_or_default();
+        let weight = match fields.next().map(|v| v.trim().parse::<f64>()) {
+            Some(Ok(w)) if w.is_finite() => w,
+            _ => {
+                problems.push(Problem {
+                    line,
+                    message: format!("expected `term<TAB>valence`, found {raw:?}"),
+                });
+                continue;
+            }
+        };
+        // Emoticons are skipped: they are rare in news text, their
+        // punctuation collides with term syntax (`*`) and several differ
+        // only by case (VADER lists "LOL" and "lol"). Words are lower-case
+        // letters, apostrophes, hyphens and spaces.
+        let is_word = term.chars().next().is_some_and(char::is_alphabetic)
+            && term
+                .chars()
+                .all(|c| c.is_lowercase() || matches!(c, '\'' | '-' | ' '));
+        if !is_word {
+            continue;
+        }
+        match Term::parse(term, line) {
+            Ok(mut t) => {
+                // VADER itself repeats a few entries; the first wins.
+                if seen.0.contains_key(&(t.text.clone(), t.wildcard)) {
+                    continue;
+                }
+                t.weight = weight;
+                seen.check(&t, &owner, &mut problems);
+                terms.push(t);
+            }
+            Err(m) => problems.push(Problem { line, message: m }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Category {
+            id: id.to_string(),
+            name: id.to_string(),
+            about: format!("valence list {name}"),
+            terms,
+            valence: true,
+            origin: name.to_string(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parse a LIWC-style `.dic` file: a header between `%` lines mapping
+/// numbers to category names, then `term<TAB>number…` lines.
+pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut lines = content_lines(content);
+    match lines.next() {
+        Some((_, l)) if l.trim() == "%" => {}
+        Some((line, _)) => {
+            return Err(vec![Problem {
+                line,
+                message: "a .dic file must start with a `%` line".into(),
+            }])
+        }
+        None => {
+            return Err(vec![Problem {
+                line: 0,
+                message: "empty .dic file".into(),
+            }])
+        }
+    }
+    let mut cats: Vec<(String, String, Vec<Term>, Seen)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut header_done = false;
+    for (line, raw) in lines.by_ref() {
+        if raw.trim() == "%" {
+            header_done = true;
+            break;
+        }
+        let mut parts = raw.split_whitespace();
+        match (parts.next(), parts.next()) {
+            (Some(num), Some(cat)) => {
+                let id: String = cat
+                    .to_lowercase()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                if index.insert(num.to_string(), cats.len()).is_some() {
+                    problems.push(Problem {
+                        line,
+                        message: format!("category number {num} defined twice"),
+                    });
+                }
+                cats.push((id, cat.to_string(), Vec::new(), Seen::default()));
+            }
+            _ => problems.push(Problem {
+                line,
+                message: format!("expected `number name` in the header, found {raw:?}"),
+            }),
+        }
+    }
+    if !header_done {
+        problems.push(Problem {
+            line: 0,
+            message: "the header is not closed by a second `%` line".into(),
+        });
+    }
+    for (line, raw) in lines {
+        let mut parts = raw.split('\t').filter(|p| !p.trim().is_empty());
+        let Some(term) = parts.next() else { continue };
+        let term = match Term::parse(term, line) {
+            Ok(t) => t,
+            Err(m) => {
+                problems.push(Problem { line, message: m });
+                continue;
+            }
+        };
+        let mut any = false;
+        for num in parts.flat_map(|p| p.split_whitespace()) {
+            any = true;
+            match index.get(num) {
+                Some(&i) => {
+                    let (id, _, terms, seen) = &mut cats[i];
+                    seen.check(&term, &format!("category `{id}`"), &mut problems);
+                    terms.push(term.clone());
+                }
+                None => problems.push(Problem {
+                    line,
+                    message: format!("unknown category number {num}"),
+                }),
+            }
+        }
+        if !any {
+            problems.push(Problem {
+                line,
+                message: format!("term {:?} has no category numbers", term.display()),
+            });
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(cats
+        .into_iter()
+        .map(|(id, display, terms, _)| Category {
+            id,
+            name: display,
+            about: format!("LIWC-style dictionary {name}"),
+            terms,
+            valence: false,
+            origin: name.to_string(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems_of(content: &str) -> Vec<Problem> {
+        parse_toml("t.toml", content).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn toml_problems_are_reported_with_lines() {
+        let cases: &[(&str, u32, &str)] = &[
+            ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 2.0\nterms = [\"foo\"]\n", 5, "outside [-1, 1]"),
+            ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"foo\", \"\"]\n", 6, "empty term"),
+            ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"foo\",\n \"foo\"]\n", 7, "duplicate term"),
+            ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"*\"]\n", 6, "wildcard-only"),
+            ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"te*rm\"]\n", 6, "only allowed at the end"),
+            ("[[family]]\nid = \"Bad Id\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"a\"]\n", 2, "snake_case"),
+            ("[[family]]\nid = \"a\"\n", 2, "no variants"),
+            ("[[category]]\nid = \"h\"\nterms = [\"may\"]\n[[category]]\nid = \"h\"\nterms = [\"might\"]\n", 5, "duplicate category id"),
+            ("[[family]]\nid = \"a\"\nbogus = 1\n", 3, "unknown field"),
+            ("[[family]\nid = \"a\"\n", 1, ""),
+            ("", 0, "no [[family]]"),
+        ];
+        for (content, line, needle) in cases {
+            let ps = problems_of(content);
+            assert!(
+                ps.iter()
+                    .any(|p| p.line == *line && p.message.contains(needle)),
+                "expected line {line} {needle:?} in {ps:?} for {content:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_terms_across_variants_of_a_family_are_reported() {
+        let ps = problems_of(
+            "[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"foo\"]\n[[family.variant]]\nid = \"y\"\ntone = 0.0\nterms = [\"Foo\"]\n",
+        );
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].line, 10);
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_just_the_first() {
+        let ps = problems_of(
+            "[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 5.0\nterms = [\"\", \"*\"]\n",
+        );
+        assert_eq!(ps.len(), 3, "{ps:?}");
+    }
+
+    #[test]
+    fn word_list_and_valence() {
+        let c = parse_word_list("w.txt", "w", "# comment\nmay\nappears to\n\nsuggest*\n").unwrap();
+        assert_eq!(c.terms.len(), 3);
+        assert!(c.terms[2].wildcard);
+        let e = parse_word_list("w.txt", "w", "may\nmay\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+        let v = parse_valence("v.txt", "v", "good\t1.9\t0.5\nbad\t-2.5\n").unwrap();
+        assert_eq!(v.terms[1].weight, -2.5);
+        let e = parse_valence("v.txt", "v", "good\t1.9\nbad\tx\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+    }
+
+    #[test]
+    fn liwc_dic() {
+        let dic = "%\n1\tposemo\n2\tnegemo\n%\nhappy*\t1\nsad\t2\nbitter\t2 1\n";
+        let cats = parse_dic("x.dic", dic).unwrap();
+        assert_eq!(cats.len(), 2);
+        assert_eq!(cats[0].id, "posemo");
+        assert_eq!(cats[0].terms.len(), 2);
+        assert_eq!(cats[1].terms.len(), 2);
+        let e = parse_dic("x.dic", "%\n1\tposemo\n%\nhappy\t3\n").unwrap_err();
+        assert_eq!(e[0].line, 4);
+        assert!(parse_dic("x.dic", "1 a\n").is_err());
+    }
+}

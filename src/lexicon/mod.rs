@@ -1,0 +1,405 @@
+//! Lexicons: framing families and word categories, loaded from TOML, plain
+//! word lists, VADER-style valence lists or LIWC-style `.dic` files, and
+//! matched against text by [`Matcher`].
+//!
+//! A **family** is a set of alternative labels for one referent ("terrorists"
+//! vs "insurgents" vs "fighters"); each **variant** carries a tone in
+//! `[-1, 1]`. A **category** is a bag of terms counted together (hedges,
+//! loaded attribution verbs, …); a *valence* category also carries a weight
+//! per term (VADER sentiment).
+//!
+//! ```
+//! use slant::lexicon::Lexicon;
+//! let toml = r#"
+//! [[family]]
+//! id = "armed_group"
+//! about = "How a non-state armed group is labelled"
+//! [[family.variant]]
+//! id = "terrorist"
+//! tone = -1.0
+//! terms = ["terrorist group", "terrorists"]
+//! [[family.variant]]
+//! id = "insurgent"
+//! tone = 0.0
+//! terms = ["insurgents"]
+//! "#;
+//! let lex = Lexicon::from_toml_str("mine.toml", toml).unwrap();
+//! assert_eq!(lex.families[0].variants.len(), 2);
+//! ```
+
+mod load;
+mod matcher;
+
+pub use load::{parse_dic, parse_toml, parse_valence, parse_word_list};
+pub use matcher::{Match, Matcher, Scratch, Target};
+
+use crate::error::{Error, ErrorKind, Result};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found while loading a lexicon, with its 1-based line (0 when
+/// the problem has no single line).
+///
+/// ```
+/// use slant::lexicon::Problem;
+/// let p = Problem { line: 3, message: "empty term".into() };
+/// assert_eq!(p.to_string(), "line 3: empty term");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line number in the lexicon file, or 0.
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
+    }
+}
+
+/// A term to match: lower-case words separated by single spaces, with an
+/// optional trailing `*` wildcard that matches any word continuation.
+///
+/// ```
+/// use slant::lexicon::Term;
+/// let t = Term::parse("Suggest*", 1).unwrap();
+/// assert_eq!(t.text, "suggest");
+/// assert!(t.wildcard);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Normalised, lower-cased term text without the wildcard.
+    pub text: String,
+    /// Whether the term ends in `*`.
+    pub wildcard: bool,
+    /// Weight (valence for sentiment categories, 1.0 otherwise).
+    pub weight: f64,
+    /// Line in the lexicon file (0 for built-in or unknown).
+    pub line: u32,
+}
+
+impl Term {
+    /// Parse and normalise a term as written in a lexicon. Returns a
+    /// message on an empty or wildcard-only term, or a `*` anywhere but at
+    /// the end.
+    pub fn parse(raw: &str, line: u32) -> std::result::Result<Term, String> {
+        let mut norm = crate::text::Normalized::default();
+        crate::text::normalize_into(raw.trim(), &mut norm);
+        let mut text = norm.text.trim().replace('\n', " ").to_lowercase();
+        if text.is_empty() {
+            return Err("empty term".into());
+        }
+        let wildcard = text.ends_with('*');
+        if wildcard {
+            text.pop();
+            if text.trim().is_empty() {
+                return Err(format!("wildcard-only term {raw:?} would match every word"));
+            }
+            if text.ends_with(' ') {
+                return Err(format!("term {raw:?}: `*` must follow a word directly"));
+            }
+        }
+        if text.contains('*') {
+            return Err(format!(
+                "term {raw:?}: `*` is only allowed at the end of a term"
+            ));
+        }
+        Ok(Term {
+            text,
+            wildcard,
+            weight: 1.0,
+            line,
+        })
+    }
+
+    /// The term as written back (with `*` when it is a wildcard).
+    pub fn display(&self) -> String {
+        if self.wildcard {
+            format!("{}*", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// One alternative label within a [`Family`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Identifier, unique within the family.
+    pub id: String,
+    /// Tone in `[-1, 1]`: -1 most delegitimising, +1 most sympathetic.
+    pub tone: f64,
+    /// The terms that realise this variant.
+    pub terms: Vec<Term>,
+}
+
+/// A framing family: alternative labels for one referent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    /// Identifier (snake_case), unique across loaded lexicons.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// One-line rationale.
+    pub about: String,
+    /// The alternatives, in file order.
+    pub variants: Vec<Variant>,
+    /// Which lexicon file it came from.
+    pub origin: String,
+}
+
+/// A category of terms counted together (hedges, loaded verbs, sentiment).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    /// Identifier (snake_case), unique across loaded lexicons.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// One-line description.
+    pub about: String,
+    /// The terms.
+    pub terms: Vec<Term>,
+    /// Whether term weights are valences to average (sentiment).
+    pub valence: bool,
+    /// Which lexicon file it came from.
+    pub origin: String,
+}
+
+/// Where one loaded lexicon came from, with its content hash for `run.json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LexiconSource {
+    /// File name or `builtin:NAME`.
+    pub name: String,
+    /// Format: `toml`, `words`, `valence` or `dic`.
+    pub format: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// A set of families and categories, possibly merged from several files.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Framing families.
+    pub families: Vec<Family>,
+    /// Word categories.
+    pub categories: Vec<Category>,
+    /// The files merged into this lexicon.
+    pub sources: Vec<LexiconSource>,
+}
+
+/// Built-in lexicon files shipped in `data/lexicons/` and compiled in.
+const BUILTIN: &[(&str, &str, &str)] = &[
+    (
+        "framing.toml",
+        "toml",
+        include_str!("../../data/lexicons/framing.toml"),
+    ),
+    (
+        "categories.toml",
+        "toml",
+        include_str!("../../data/lexicons/categories.toml"),
+    ),
+    (
+        "hedges/hedges.txt",
+        "words:hedge_list",
+        include_str!("../../data/lexicons/hedges/hedges.txt"),
+    ),
+    (
+        "weasels/weasels.txt",
+        "words:weasel",
+        include_str!("../../data/lexicons/weasels/weasels.txt"),
+    ),
+    (
+        "vader/vader_lexicon.txt",
+        "valence:sentiment",
+        include_str!("../../data/lexicons/vader/vader_lexicon.txt"),
+    ),
+];
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+impl Lexicon {
+    /// The lexicons shipped with slant: framing families, curated categories,
+    /// the hedge and weasel word lists and VADER sentiment valences.
+    ///
+    /// ```
+    /// let lex = slant::lexicon::Lexicon::builtin();
+    /// assert!(lex.families.len() >= 12);
+    /// assert!(lex.categories.iter().any(|c| c.id == "sentiment" && c.valence));
+    /// ```
+    pub fn builtin() -> Lexicon {
+        let mut lex = Lexicon::default();
+        for (name, format, content) in BUILTIN {
+            let part = Lexicon::parse_format(&format!("builtin:{name}"), format, content)
+                .unwrap_or_else(|e| panic!("built-in lexicon {name} is invalid: {e}"));
+            lex.merge(part)
+                .unwrap_or_else(|e| panic!("built-in lexicons clash: {e}"));
+        }
+        lex
+    }
+
+    /// Parse a TOML lexicon from a string; `name` is used in messages.
+    pub fn from_toml_str(name: &str, content: &str) -> Result<Lexicon> {
+        Lexicon::parse_format(name, "toml", content)
+    }
+
+    fn parse_format(name: &str, format: &str, content: &str) -> Result<Lexicon> {
+        let (kind, id) = format.split_once(':').unwrap_or((format, ""));
+        let parsed = match kind {
+            "toml" => parse_toml(name, content),
+            "words" => parse_word_list(name, id, content).map(|c| (vec![], vec![c])),
+            "valence" => parse_valence(name, id, content).map(|c| (vec![], vec![c])),
+            "dic" => parse_dic(name, content).map(|cs| (vec![], cs)),
+            other => unreachable!("unknown lexicon format {other}"),
+        };
+        match parsed {
+            Ok((families, categories)) => Ok(Lexicon {
+                families,
+                categories,
+                sources: vec![LexiconSource {
+                    name: name.to_string(),
+                    format: kind.to_string(),
+                    sha256: sha256_hex(content.as_bytes()),
+                }],
+            }),
+            Err(problems) => Err(Error::new(ErrorKind::Lexicon {
+                path: PathBuf::from(name),
+                problems,
+            })),
+        }
+    }
+
+    /// Load a user lexicon file. The format follows the extension: `.toml`
+    /// (families and categories), `.dic` (LIWC-style), or `.txt`/other
+    /// (one term per line, category id = file stem; lines of
+    /// `term<TAB>number…` make a valence category).
+    pub fn from_path(path: &Path) -> Result<Lexicon> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let content = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(Error::new(ErrorKind::Lexicon {
+                    path: path.to_path_buf(),
+                    problems: vec![Problem {
+                        line: 0,
+                        message: format!(
+                            "not UTF-8 (invalid byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    }],
+                }))
+            }
+        };
+        let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
+        let name = path.display().to_string();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "lexicon".into());
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let format = match ext.as_str() {
+            "toml" => "toml".to_string(),
+            "dic" => "dic".to_string(),
+            _ if load::looks_like_valence(content) => format!("valence:{stem}"),
+            _ => format!("words:{stem}"),
+        };
+        Lexicon::parse_format(&name, &format, content)
+    }
+
+    /// Add another lexicon's families and categories; ids must not clash.
+    pub fn merge(&mut self, other: Lexicon) -> Result<()> {
+        let mut problems = Vec::new();
+        for f in &other.families {
+            if let Some(prev) = self.families.iter().find(|g| g.id == f.id) {
+                problems.push(Problem {
+                    line: 0,
+                    message: format!(
+                        "family `{}` from {} is already defined in {}",
+                        f.id, f.origin, prev.origin
+                    ),
+                });
+            }
+        }
+        for c in &other.categories {
+            if let Some(prev) = self.categories.iter().find(|g| g.id == c.id) {
+                problems.push(Problem {
+                    line: 0,
+                    message: format!(
+                        "category `{}` from {} is already defined in {}",
+                        c.id, c.origin, prev.origin
+                    ),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            let path = other
+                .sources
+                .first()
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            return Err(Error::new(ErrorKind::Lexicon {
+                path: path.into(),
+                problems,
+            }));
+        }
+        self.families.extend(other.families);
+        self.categories.extend(other.categories);
+        self.sources.extend(other.sources);
+        Ok(())
+    }
+
+    /// Total number of variants over all families (the length of flat
+    /// variant-indexed count vectors).
+    pub fn n_variants(&self) -> usize {
+        self.families.iter().map(|f| f.variants.len()).sum()
+    }
+
+    /// Flat index of the first variant of each family, plus the total at
+    /// the end, so family `f` owns `offsets[f]..offsets[f + 1]`.
+    pub fn variant_offsets(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.families.len() + 1);
+        let mut n = 0;
+        for f in &self.families {
+            out.push(n);
+            n += f.variants.len();
+        }
+        out.push(n);
+        out
+    }
+
+    /// Number of distinct terms over families and categories.
+    pub fn n_terms(&self) -> usize {
+        let mut set: HashMap<(&str, bool), ()> = HashMap::new();
+        for f in &self.families {
+            for v in &f.variants {
+                for t in &v.terms {
+                    set.insert((&t.text, t.wildcard), ());
+                }
+            }
+        }
+        for c in &self.categories {
+            for t in &c.terms {
+                set.insert((&t.text, t.wildcard), ());
+            }
+        }
+        set.len()
+    }
+}

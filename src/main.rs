@@ -1,0 +1,283 @@
+//! The `slant` command-line tool: argument parsing and exit codes only;
+//! all work happens in the library (`slant::app`).
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use slant::app::{self, RunOptions};
+use slant::corpus::{Format, ReadOptions};
+use slant::features::FeatureOptions;
+use slant::report::CsvStyle;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "slant",
+    version,
+    about = "Measure how news outlets frame the same events through word choice.",
+    long_about = "slant reads a corpus of news articles (a folder of .txt files, a CSV/TSV or a JSONL \
+export, optionally gzipped), finds which words each outlet uses for the same referents, \
+whether in its own voice or inside quotations, and writes per-source, per-document, per-term \
+and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a corpus: features, statistics and all reports.
+    #[command(after_help = "Examples:
+  slant analyze                                  # the shipped sample corpus, reports in reports/
+  slant analyze ../shared/seeds -o seeds-reports # a folder of .txt files (+ manifest.csv)
+  slant analyze articles.jsonl.gz --source-col outlet --story-col event_id
+  slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet")]
+    Analyze(AnalyzeArgs),
+    /// Extract features only (documents.csv, evidence.csv, rejected.csv, run.json).
+    #[command(after_help = "Examples:
+  slant extract corpus.jsonl.gz -o features/
+  slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1")]
+    Extract(AnalyzeArgs),
+    /// Show the active lexicons or validate lexicon files.
+    #[command(subcommand)]
+    Lexicon(LexiconCmd),
+}
+
+#[derive(Subcommand)]
+enum LexiconCmd {
+    /// List the active families (with variants and tones) and categories.
+    #[command(after_help = "Examples:
+  slant lexicon list
+  slant lexicon list --lexicon my-families.toml")]
+    List {
+        /// Extra lexicon files (TOML, word list, VADER-style list or LIWC .dic).
+        #[arg(long = "lexicon", value_name = "FILE")]
+        lexicons: Vec<PathBuf>,
+        /// Do not load the built-in lexicons.
+        #[arg(long)]
+        no_default_lexicons: bool,
+    },
+    /// Validate lexicon files; every problem is reported with its line.
+    #[command(after_help = "Examples:
+  slant lexicon check my-families.toml
+  slant lexicon check liwc-style.dic hedges.txt")]
+    Check {
+        /// Lexicon files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// Input files or folders (default: the sample corpus in data/sample).
+    inputs: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(short, long, default_value = "reports")]
+    out: PathBuf,
+    /// Manifest mapping text files to sources (`file,source[,story][,date]`);
+    /// a manifest.csv at the top of an input folder is used automatically.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Column (CSV) or key (JSONL) with the article text [default: text, body, content, article].
+    #[arg(long)]
+    text_col: Option<String>,
+    /// Column with the outlet [default: source, outlet, publisher, site, domain].
+    #[arg(long)]
+    source_col: Option<String>,
+    /// Column with the document id [default: id; else FILE:RECORD].
+    #[arg(long)]
+    id_col: Option<String>,
+    /// Column with the story / event id [default: story].
+    #[arg(long)]
+    story_col: Option<String>,
+    /// Column with the date [default: date].
+    #[arg(long)]
+    date_col: Option<String>,
+    /// Column with the title [default: title].
+    #[arg(long)]
+    title_col: Option<String>,
+    /// CSV delimiter (one character; `\t` for tab) [default: sniffed].
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Input format instead of guessing from the extension.
+    #[arg(long, value_parser = ["text", "csv", "jsonl"])]
+    format: Option<String>,
+    /// Extra lexicon file (repeatable): TOML, word list, VADER-style list or LIWC .dic.
+    #[arg(long = "lexicon", value_name = "FILE")]
+    lexicons: Vec<PathBuf>,
+    /// Do not load the built-in lexicons.
+    #[arg(long)]
+    no_default_lexicons: bool,
+    /// Skip uni/bigram counting (lexicon features only; faster).
+    #[arg(long)]
+    no_ngrams: bool,
+    /// Do not repair mojibake.
+    #[arg(long)]
+    no_repair: bool,
+    /// Largest document accepted, in bytes.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    max_doc_bytes: usize,
+    /// Write CSV text cells exactly as found (no spreadsheet formula guard).
+    #[arg(long)]
+    csv_raw: bool,
+    /// Also list sentiment-valence matches in evidence.csv.
+    #[arg(long)]
+    evidence_sentiment: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress or rejection messages on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+impl AnalyzeArgs {
+    fn into_options(self, extract_only: bool) -> anyhow::Result<RunOptions> {
+        let delimiter = match self.delimiter.as_deref() {
+            None => None,
+            Some("\\t") | Some("tab") => Some(b'\t'),
+            Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+            Some(d) => {
+                return Err(slant::Error::usage(format!(
+                    "--delimiter must be one ASCII character, got {d:?}"
+                ))
+                .into())
+            }
+        };
+        let format = self.format.as_deref().map(|f| match f {
+            "csv" => Format::Csv,
+            "jsonl" => Format::Jsonl,
+            _ => Format::Text,
+        });
+        let inputs = if self.inputs.is_empty() {
+            vec![app::sample_corpus()]
+        } else {
+            self.inputs
+        };
+        Ok(RunOptions {
+            inputs,
+            out_dir: self.out,
+            read: ReadOptions {
+                text_col: self.text_col,
+                source_col: self.source_col,
+                id_col: self.id_col,
+                story_col: self.story_col,
+                date_col: self.date_col,
+                title_col: self.title_col,
+                manifest: self.manifest,
+                delimiter,
+                format,
+                max_doc_bytes: self.max_doc_bytes,
+                repair: !self.no_repair,
+            },
+            features: FeatureOptions {
+                ngrams: !self.no_ngrams,
+                ..FeatureOptions::default()
+            },
+            lexicons: self.lexicons,
+            no_default_lexicons: self.no_default_lexicons,
+            threads: self.threads,
+            csv: CsvStyle { raw: self.csv_raw },
+            evidence_valence: self.evidence_sentiment,
+            extract_only,
+            quiet: self.quiet,
+            progress: !self.quiet,
+        })
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Analyze(args) => run_analysis(args, false),
+        Command::Extract(args) => run_analysis(args, true),
+        Command::Lexicon(LexiconCmd::List {
+            lexicons,
+            no_default_lexicons,
+        }) => {
+            let lex = app::load_lexicon(&lexicons, no_default_lexicons)?;
+            print!("{}", app::describe_lexicon(&lex));
+            Ok(())
+        }
+        Command::Lexicon(LexiconCmd::Check { files }) => {
+            let mut bad = 0;
+            for f in &files {
+                match slant::lexicon::Lexicon::from_path(f) {
+                    Ok(l) => println!(
+                        "{}: ok ({} families, {} categories, {} terms)",
+                        f.display(),
+                        l.families.len(),
+                        l.categories.len(),
+                        l.n_terms()
+                    ),
+                    Err(e) => {
+                        bad += 1;
+                        eprintln!("{e}");
+                    }
+                }
+            }
+            if bad > 0 {
+                return Err(slant::Error::usage(format!(
+                    "{bad} of {} lexicon file(s) have problems",
+                    files.len()
+                ))
+                .into());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn run_analysis(args: AnalyzeArgs, extract_only: bool) -> anyhow::Result<()> {
+    let quiet = args.quiet;
+    let opts = args.into_options(extract_only)?;
+    let out = opts.out_dir.clone();
+    let s = app::analyze(&opts).with_context(|| {
+        format!(
+            "{} failed; reports in {} left as they were",
+            if extract_only { "extract" } else { "analyze" },
+            out.display()
+        )
+    })?;
+    if !quiet {
+        eprintln!(
+            "slant: {} read, {} analysed, {} rejected, {} sources; reports in {}",
+            s.read,
+            s.analysed,
+            s.rejected,
+            s.sources,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let _ = ctrlc::set_handler(|| {
+        app::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            eprintln!("slant: error: {e:#}");
+            let usage = e.chain().any(|c| {
+                c.downcast_ref::<slant::Error>()
+                    .is_some_and(slant::Error::is_usage)
+            });
+            ExitCode::from(if usage { 1 } else { 2 })
+        }
+        Err(_) => {
+            eprintln!("slant: internal error (a bug: please report it with the command you ran)");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Writing reports: CSV files with a fixed column order, `run.json`, and
+//! the staging directory that makes a run's output appear all at once.
+//!
+//! Every CSV is UTF-8 with one header row, snake_case columns and `.` as
+//! the decimal mark; a missing value is an empty cell. Text that came from
+//! the input (ids, sources, titles, matched words, context) is neutralised
+//! against spreadsheet formula injection unless [`CsvStyle::raw`] is set.
+
+mod csvout;
+mod staging;
+
+pub use csvout::{
+    document_header, document_row, evidence_header, evidence_row, families_rows, fmt_f,
+    rejected_row, safe_cell, sources_rows, CsvStyle, REJECTED_HEADER,
+};
+pub use staging::Staging;

@@ -1,0 +1,242 @@
+//! End-to-end tests of the `slant` binary.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+const REPORTS: &[&str] = &[
+    "sources.csv",
+    "families.csv",
+    "documents.csv",
+    "evidence.csv",
+    "rejected.csv",
+    "run.json",
+];
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn default_run_analyses_the_shipped_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    // No input: the sample corpus in data/sample (found via the checkout).
+    slant_ok(dir.path(), &["analyze", "--quiet"]);
+    let out = dir.path().join("reports");
+    for f in REPORTS {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(run["documents"]["read"], 20);
+    assert_eq!(run["documents"]["analysed"], 20);
+    assert_eq!(run["documents"]["reconciled"], true);
+    let (h, rows) = read_csv(&out.join("sources.csv"));
+    assert_eq!(rows.len(), 5);
+    // The sample's answer key (data/sample/README.md): daily-ledger labels
+    // the armed group "terrorists" in its own voice, the-beacon only quotes
+    // such labels, frontline-news is sympathetic.
+    let row = |s: &str| rows.iter().find(|r| r[0] == s).unwrap().clone();
+    assert_eq!(
+        cell(&h, &row("daily-ledger"), "armed_group_dominant"),
+        "terrorist"
+    );
+    let ledger: f64 = cell(&h, &row("daily-ledger"), "armed_group_raw_score")
+        .parse()
+        .unwrap();
+    let frontline: f64 = cell(&h, &row("frontline-news"), "armed_group_raw_score")
+        .parse()
+        .unwrap();
+    assert!(ledger < frontline, "{ledger} {frontline}");
+    let hedge = |s: &str| -> f64 { cell(&h, &row(s), "hedge_rate").parse().unwrap() };
+    assert!(hedge("northern-post") > 3.0 * hedge("civic-wire"));
+    let quote = |s: &str| -> f64 { cell(&h, &row(s), "quote_share").parse().unwrap() };
+    assert!(quote("the-beacon") > quote("daily-ledger"));
+}
+
+#[test]
+fn sample_reports_match_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = repo().join("data/sample");
+    slant_ok(
+        dir.path(),
+        &[
+            "analyze",
+            sample.to_str().unwrap(),
+            "-o",
+            "r",
+            "--quiet",
+            "--threads",
+            "2",
+        ],
+    );
+    for f in [
+        "sources.csv",
+        "families.csv",
+        "documents.csv",
+        "evidence.csv",
+        "rejected.csv",
+    ] {
+        let text = read(&dir.path().join("r").join(f));
+        snapshot(&format!("sample-{f}"), &text);
+    }
+}
+
+#[test]
+fn outputs_do_not_depend_on_threads_or_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = repo().join("data/sample");
+    // Split the sample into two inputs to exercise input ordering.
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    for (i, e) in std::fs::read_dir(&sample).unwrap().enumerate() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            let to = if i % 2 == 0 { &a } else { &b };
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    slant_ok(
+        dir.path(),
+        &["analyze", a, b, "-o", "t1", "--threads", "1", "--quiet"],
+    );
+    slant_ok(
+        dir.path(),
+        &["analyze", b, a, "-o", "t2", "--threads", "2", "--quiet"],
+    );
+    for f in REPORTS {
+        let x = read(&dir.path().join("t1").join(f));
+        let y = read(&dir.path().join("t2").join(f));
+        assert!(x == y, "{f} differs between runs");
+    }
+}
+
+#[test]
+fn malformed_records_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut csv = b"id,source,text\n1,alpha,The militants attacked.\n2,beta\n3,beta,\n4,beta,Bad \xff\xfe bytes \xc3\xa9 here\n5,alpha,Insurgents retreated.\n".to_vec();
+    csv.extend_from_slice(b"6,gamma,\"unterminated quote\n");
+    std::fs::write(p.join("in.csv"), csv).unwrap();
+    std::fs::write(
+        p.join("in.jsonl"),
+        "{\"id\":\"j1\",\"source\":\"alpha\",\"text\":\"Rebels advanced.\"}\n{\"id\":\"j2\",\"source\":\"alpha\"}\nnot json\n[1,2]\n",
+    )
+    .unwrap();
+    let out = slant(p, &["analyze", "in.csv", "in.jsonl", "-o", "r"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (h, rows) = read_csv(&p.join("r/rejected.csv"));
+    let find = |file: &str, line: &str| {
+        rows.iter()
+            .find(|r| cell(&h, r, "file").ends_with(file) && cell(&h, r, "line") == line)
+            .unwrap_or_else(|| panic!("no rejection for {file}:{line} in {rows:?}"))
+    };
+    assert!(cell(&h, find("in.csv", "3"), "reason").contains("ragged row"));
+    assert!(cell(&h, find("in.csv", "4"), "reason").contains("empty text"));
+    assert!(cell(&h, find("in.csv", "5"), "reason").contains("invalid UTF-8"));
+    assert!(cell(&h, find("in.csv", "7"), "reason").contains("ragged row"));
+    assert!(cell(&h, find("in.jsonl", "2"), "reason").contains("missing text"));
+    assert!(cell(&h, find("in.jsonl", "3"), "reason").contains("invalid JSON"));
+    assert!(cell(&h, find("in.jsonl", "4"), "reason").contains("not a JSON object"));
+    assert_eq!(rows.len(), 7);
+    for needle in ["in.csv:3", "in.csv:5", "in.jsonl:2", "in.jsonl:4"] {
+        assert!(stderr.contains(needle), "stderr lacks {needle}:\n{stderr}");
+    }
+    let run: serde_json::Value = serde_json::from_str(&read(&p.join("r/run.json"))).unwrap();
+    assert_eq!(run["documents"]["read"], 10);
+    assert_eq!(run["documents"]["analysed"], 3);
+    assert_eq!(run["documents"]["rejected"], 7);
+    for input in run["inputs"].as_array().unwrap() {
+        assert_eq!(
+            input["read"],
+            input["documents"].as_u64().unwrap() + input["rejected"].as_u64().unwrap()
+        );
+    }
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    assert_eq!(slant(p, &["analyze", "no/such/dir"]).status.code(), Some(1));
+    assert_eq!(
+        slant(p, &["analyze", "--bogus-flag"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(slant(p, &["--help"]).status.code(), Some(0));
+    std::fs::write(p.join("x.csv"), "id,outlet,body\n1,a,b\n").unwrap();
+    let out = slant(p, &["analyze", "x.csv", "--text-col", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no column `nope`"));
+    // Defaults find outlet/body.
+    slant_ok(p, &["analyze", "x.csv", "--quiet"]);
+}
+
+#[test]
+fn lexicon_check_reports_every_problem_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("bad.toml"),
+        "[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 3\nterms = [\"foo\", \"*\", \"foo\"]\n",
+    )
+    .unwrap();
+    let out = slant(p, &["lexicon", "check", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 5: tone 3"), "{err}");
+    assert!(
+        err.contains("line 6:") && err.contains("wildcard-only"),
+        "{err}"
+    );
+    assert!(err.contains("duplicate term"), "{err}");
+    let out = slant(
+        p,
+        &[
+            "lexicon",
+            "check",
+            &repo().join("data/lexicons/framing.toml").to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let listing = slant_ok(p, &["lexicon", "list"]);
+    let _ = listing;
+    let out = slant(p, &["lexicon", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("armed_group") && text.contains("sentiment"));
+}
+
+#[test]
+fn user_lexicons_in_all_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("mine.dic"), "%\n1\tcustomcat\n%\nrebel*\t1\n").unwrap();
+    std::fs::write(p.join("words.txt"), "advanced\nretreated\n").unwrap();
+    std::fs::write(
+        p.join("in.jsonl"),
+        "{\"source\":\"a\",\"text\":\"Rebels advanced and retreated.\"}\n",
+    )
+    .unwrap();
+    slant_ok(
+        p,
+        &[
+            "analyze",
+            "in.jsonl",
+            "--no-default-lexicons",
+            "--lexicon",
+            "mine.dic",
+            "--lexicon",
+            "words.txt",
+            "-o",
+            "r",
+            "--quiet",
+        ],
+    );
+    let (h, rows) = read_csv(&p.join("r/documents.csv"));
+    assert_eq!(cell(&h, &rows[0], "customcat_count"), "1");
+    assert_eq!(cell(&h, &rows[0], "words_count"), "2");
+}
