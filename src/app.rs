@@ -28,7 +28,9 @@ use std::time::Instant;
 pub struct RunOptions {
     /// Input files or folders.
     pub inputs: Vec<PathBuf>,
-    /// Output directory.
+    /// Output directory (not recorded in `run.json`: where the reports go
+    /// does not change them).
+    #[serde(skip)]
     pub out_dir: PathBuf,
     /// How to read inputs.
     pub read: ReadOptions,
@@ -420,6 +422,10 @@ fn write_run_json(
     summary: &RunSummary,
     threads: usize,
 ) -> Result<()> {
+    // Inputs are read in sorted order; record them that way too.
+    let mut opts = opts.clone();
+    opts.inputs.sort();
+    opts.inputs.dedup();
     let run = serde_json::json!({
         "tool": "slant",
         "version": env!("CARGO_PKG_VERSION"),

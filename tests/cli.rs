@@ -138,7 +138,7 @@ fn malformed_records_are_reported_and_the_run_goes_on() {
     assert!(cell(&h, find("in.csv", "3"), "reason").contains("ragged row"));
     assert!(cell(&h, find("in.csv", "4"), "reason").contains("empty text"));
     assert!(cell(&h, find("in.csv", "5"), "reason").contains("invalid UTF-8"));
-    assert!(cell(&h, find("in.csv", "7"), "reason").contains("ragged row"));
+    assert!(cell(&h, find("in.csv", "7"), "reason").contains("unterminated quoted field"));
     assert!(cell(&h, find("in.jsonl", "2"), "reason").contains("missing text"));
     assert!(cell(&h, find("in.jsonl", "3"), "reason").contains("invalid JSON"));
     assert!(cell(&h, find("in.jsonl", "4"), "reason").contains("not a JSON object"));

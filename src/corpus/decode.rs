@@ -303,7 +303,46 @@ fn count_utf8_sequences(bytes: &[u8]) -> (usize, usize) {
 /// assert!(matches!(repair_mojibake("Zürich, São Paulo"), (Cow::Borrowed(_), 0)));
 /// ```
 pub fn repair_mojibake(text: &str) -> (Cow<'_, str>, u32) {
-    repair_inner(text, false)
+    let (fixed, n) = repair_inner(text, false);
+    match repair_dagger_quotes(&fixed) {
+        Some((again, m)) => (Cow::Owned(again), n.saturating_add(m)),
+        None => (fixed, n),
+    }
+}
+
+/// A second, rarer breakage of the closing quote `”` (E2 80 9D): the last
+/// byte was replaced by 0xA0 on a trip through Windows-1252, leaving a
+/// dagger `†` (E2 80 A0) where the quote was, usually swallowing the space
+/// after it (`“needless†attacks`). Repaired only when the text has more
+/// opening `“` than closing `”` quotes (so the daggers are the missing
+/// closers) and only for a `†` glued to the preceding character; the lost
+/// space is restored before a letter or digit.
+fn repair_dagger_quotes(text: &str) -> Option<(String, u32)> {
+    if !text.contains('\u{2020}') {
+        return None;
+    }
+    let opens = text.matches('\u{201C}').count();
+    let closes = text.matches('\u{201D}').count();
+    if opens <= closes {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut n = 0u32;
+    let mut prev: Option<char> = None;
+    let mut it = text.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\u{2020}' && prev.is_some_and(|p| !p.is_whitespace()) {
+            out.push('\u{201D}');
+            if it.peek().is_some_and(|x| x.is_alphanumeric()) {
+                out.push(' ');
+            }
+            n += 1;
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    (n > 0).then_some((out, n))
 }
 
 fn repair_inner(text: &str, mut accept_weak: bool) -> (Cow<'_, str>, u32) {
@@ -561,6 +600,25 @@ fn plausible(ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dagger_closing_quotes() {
+        let (s, n) =
+            repair_mojibake("stop \u{201C}needless\u{2020}attacks. \u{201C}Fine,\u{2020} he said");
+        assert_eq!(
+            s,
+            "stop \u{201C}needless\u{201D} attacks. \u{201C}Fine,\u{201D} he said"
+        );
+        assert_eq!(n, 2);
+        // Balanced quotes or a footnote dagger: left alone.
+        for t in [
+            "a \u{201C}b\u{201D} c\u{2020}",
+            "Smith\u{2020} (deceased)",
+            "\u{2020} note",
+        ] {
+            assert_eq!(repair_mojibake(t).0, t);
+        }
+    }
     use proptest::prelude::*;
 
     fn fix(s: &str) -> String {

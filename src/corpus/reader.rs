@@ -445,6 +445,14 @@ impl Ctx<'_> {
         (self.sink)(Item::Rejected(Rejection { origin, id, reason }));
     }
 
+    fn flush(&mut self, item: Option<std::result::Result<Document, Rejection>>) {
+        match item {
+            None => {}
+            Some(Ok(doc)) => self.emit(doc),
+            Some(Err(r)) => self.reject(r.origin, r.id, r.reason),
+        }
+    }
+
     /// Final checks shared by all formats, then hand the document on.
     fn emit(&mut self, mut doc: Document) {
         if doc.text.trim().is_empty() {
@@ -651,8 +659,30 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
     best.1
 }
 
+/// Counts `"` bytes passing through, so that a quoted field left open at
+/// the end of a file (which the CSV parser silently runs to EOF) is caught.
+struct QuoteCounter<R> {
+    inner: R,
+    quotes: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let q = memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        self.quotes
+            .fetch_add(q, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
+    let quotes = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let reader = QuoteCounter {
+        inner: reader,
+        quotes: quotes.clone(),
+    };
     let mut buf = BufReader::with_capacity(1 << 20, reader);
     // Sniff the delimiter from the first line without consuming it.
     let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
@@ -710,6 +740,10 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         .unwrap_or_default();
     let mut rec = csv::ByteRecord::new();
     let mut record_no = 0u64;
+    // The last record is held back until the next one is read, so that at
+    // the end of the file it can be rejected if its quoted field never
+    // closed.
+    let mut pending: Option<std::result::Result<Document, Rejection>> = None;
     loop {
         let ok = match rdr.read_byte_record(&mut rec) {
             Ok(ok) => ok,
@@ -722,6 +756,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
                     record: record_no,
                 };
                 let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                ctx.flush(pending.take());
                 ctx.reject(origin, None, format!("unreadable CSV record: {e}"));
                 if fatal {
                     break;
@@ -732,6 +767,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         if !ok {
             break;
         }
+        ctx.flush(pending.take());
         record_no += 1;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let origin = Origin {
@@ -747,7 +783,11 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
                 rec.len(),
                 header.len()
             );
-            ctx.reject(origin, id_raw, reason);
+            pending = Some(Err(Rejection {
+                origin,
+                id: id_raw,
+                reason,
+            }));
             continue;
         }
         let mut repairs = 0;
@@ -783,24 +823,39 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             let title = get(title_i, "title")?.filter(|s| !s.trim().is_empty());
             Ok::<_, String>((text, source, id, story, date, title))
         })();
-        match parsed {
-            Err(reason) => ctx.reject(origin, id_raw, reason),
-            Ok((text, source, id, story, date, title)) => {
-                let doc = Document {
-                    id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
-                    source,
-                    story,
-                    date,
-                    title,
-                    text,
-                    origin,
-                    encoding,
-                    repairs,
-                };
-                ctx.emit(doc);
-            }
+        pending = Some(match parsed {
+            Err(reason) => Err(Rejection {
+                origin,
+                id: id_raw,
+                reason,
+            }),
+            Ok((text, source, id, story, date, title)) => Ok(Document {
+                id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
+                source,
+                story,
+                date,
+                title,
+                text,
+                origin,
+                encoding,
+                repairs,
+            }),
+        });
+    }
+    if quotes.load(std::sync::atomic::Ordering::Relaxed) % 2 == 1 {
+        if let Some(p) = pending.take() {
+            let (origin, id) = match p {
+                Ok(d) => (d.origin, Some(d.id)),
+                Err(r) => (r.origin, r.id),
+            };
+            let reason = format!(
+                "unterminated quoted field: the record starting at line {} runs to the end of the file",
+                origin.line
+            );
+            ctx.reject(origin, id, reason);
         }
     }
+    ctx.flush(pending.take());
     ctx.stats.sha256 = finish_hash(&hasher);
     Ok(())
 }

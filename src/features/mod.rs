@@ -22,7 +22,7 @@
 //! let mut ws = Workspace::default();
 //! let mut agg = Aggregates::new(&lex);
 //! let f = ex.extract(&doc, &mut ws, &mut agg);
-//! assert!(f.quoted_tokens >= 1);
+//! assert!(f.counts.quoted_tokens >= 1);
 //! assert_eq!(agg.sources["a"].counts.docs, 1);
 //! ```
 
