@@ -12,7 +12,7 @@
 
 use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
-use crate::estimators::{self, Estimates};
+use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{self, CsvStyle, Staging};
@@ -36,6 +36,8 @@ pub struct RunOptions {
     pub read: ReadOptions,
     /// Feature extraction options.
     pub features: FeatureOptions,
+    /// Statistical model options.
+    pub estimators: EstimatorOptions,
     /// User lexicon files.
     pub lexicons: Vec<PathBuf>,
     /// Do not load the built-in lexicons.
@@ -65,6 +67,7 @@ impl Default for RunOptions {
             out_dir: PathBuf::from("reports"),
             read: ReadOptions::default(),
             features: FeatureOptions::default(),
+            estimators: EstimatorOptions::default(),
             lexicons: vec![],
             no_default_lexicons: false,
             threads: 0,
@@ -273,6 +276,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let batch_rx = &batch_rx;
         let style = opts.csv;
         let evidence_valence = opts.evidence_valence;
+        let pool = &pool;
         let workers = scope.spawn(move || {
             let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
             pool.scope(|s| {
@@ -390,7 +394,19 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let est = if opts.extract_only {
         Estimates::default()
     } else {
-        estimators::estimate(&agg, &lex)
+        let index: std::collections::HashMap<&str, usize> = agg
+            .sources
+            .keys()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        let mut by_source: Vec<Vec<&[(u32, u32)]>> = vec![Vec::new(); agg.sources.len()];
+        for d in &summaries {
+            if let Some(&i) = index.get(&*d.source) {
+                by_source[i].push(&d.variants);
+            }
+        }
+        pool.install(|| estimators::estimate(&agg, &lex, &by_source, &opts.estimators))
     };
     summary
         .timings
@@ -405,6 +421,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let p = dir.join("families.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
+            .map_err(|e| csv_err(&p, e))?;
+        let p = dir.join("terms.csv");
+        let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+        report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
     }
     summary

@@ -5,6 +5,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use slant::app::{self, RunOptions};
 use slant::corpus::{Format, ReadOptions};
+use slant::estimators::{EstimatorOptions, Prior};
 use slant::features::FeatureOptions;
 use slant::report::CsvStyle;
 use std::path::PathBuf;
@@ -125,6 +126,39 @@ struct AnalyzeArgs {
     /// Also list sentiment-valence matches in evidence.csv.
     #[arg(long)]
     evidence_sentiment: bool,
+    /// Seed for the bootstrap (same seed and input: same numbers).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Bootstrap replicates for intervals.
+    #[arg(long, default_value_t = 1000)]
+    bootstrap: usize,
+    /// Dirichlet prior strength for family scores (pseudo-matches in pooled proportions).
+    #[arg(long, default_value_t = 2.0)]
+    prior_strength: f64,
+    /// Authorial matches a source needs for a family score.
+    #[arg(long, default_value_t = 3)]
+    min_matches: u64,
+    /// Log-odds prior: informative (pooled frequencies) or uniform.
+    #[arg(long, default_value = "informative", value_parser = ["informative", "uniform"])]
+    prior: String,
+    /// α₀ of the log-odds prior for n-grams.
+    #[arg(long, default_value_t = 1000.0)]
+    alpha0: f64,
+    /// α₀ of the log-odds prior for family variants.
+    #[arg(long, default_value_t = 10.0)]
+    family_alpha0: f64,
+    /// Use the exact variance of δ (adds the complement terms).
+    #[arg(long)]
+    exact_variance: bool,
+    /// Pooled count an n-gram needs to be tested.
+    #[arg(long, default_value_t = 5)]
+    min_count: u64,
+    /// N-grams kept per source and order in terms.csv.
+    #[arg(long, default_value_t = 30)]
+    top_terms: usize,
+    /// Write every tested n-gram to terms.csv.
+    #[arg(long)]
+    all_terms: bool,
     /// Worker threads [default: all cores].
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -151,6 +185,21 @@ impl AnalyzeArgs {
             "jsonl" => Format::Jsonl,
             _ => Format::Text,
         });
+        for (name, v) in [
+            ("--prior-strength", self.prior_strength),
+            ("--alpha0", self.alpha0),
+            ("--family-alpha0", self.family_alpha0),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(slant::Error::usage(format!(
+                    "{name} must be a finite number >= 0, got {v}"
+                ))
+                .into());
+            }
+        }
+        if self.alpha0 == 0.0 || self.family_alpha0 == 0.0 {
+            return Err(slant::Error::usage("--alpha0 and --family-alpha0 must be > 0").into());
+        }
         let inputs = if self.inputs.is_empty() {
             vec![app::sample_corpus()]
         } else {
@@ -175,6 +224,23 @@ impl AnalyzeArgs {
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,
                 ..FeatureOptions::default()
+            },
+            estimators: EstimatorOptions {
+                seed: self.seed,
+                bootstrap: self.bootstrap,
+                prior_strength: self.prior_strength,
+                min_matches: self.min_matches,
+                prior: if self.prior == "uniform" {
+                    Prior::Uniform
+                } else {
+                    Prior::Informative
+                },
+                alpha0: self.alpha0,
+                family_alpha0: self.family_alpha0,
+                exact_variance: self.exact_variance,
+                min_count: self.min_count,
+                top_terms: self.top_terms,
+                all_terms: self.all_terms,
             },
             lexicons: self.lexicons,
             no_default_lexicons: self.no_default_lexicons,

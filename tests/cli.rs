@@ -7,6 +7,7 @@ use std::path::Path;
 
 const REPORTS: &[&str] = &[
     "sources.csv",
+    "terms.csv",
     "families.csv",
     "documents.csv",
     "evidence.csv",

@@ -1,7 +1,21 @@
-//! Statistics over aggregates: framing scores, intervals, log-odds.
+//! Statistics over aggregates: framing scores with intervals, story
+//! control and distinctive terms. Everything here reads only
+//! [`Aggregates`] and per-document variant counts, runs in parallel with
+//! rayon, and is deterministic for a given `seed` whatever the thread
+//! count (one RNG stream per bootstrap replicate).
+
+pub mod framing;
+pub mod logodds;
+pub mod terms;
+
+pub use logodds::Prior;
+pub use terms::TermRow;
 
 use crate::features::Aggregates;
 use crate::lexicon::Lexicon;
+use framing::StoryDeviation;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// Tone-weighted share of a family's variants: `Σ tone_v · n_v / Σ n_v`,
 /// or `None` when there are no matches.
@@ -40,6 +54,52 @@ pub fn dominant(counts: &[u64]) -> Option<usize> {
     best.map(|(i, _)| i)
 }
 
+/// Settings of the statistical model (recorded in `run.json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EstimatorOptions {
+    /// Seed for every bootstrap.
+    pub seed: u64,
+    /// Bootstrap replicates.
+    pub bootstrap: usize,
+    /// Dirichlet prior strength for family scores (pseudo-matches spread
+    /// over variants in pooled proportions).
+    pub prior_strength: f64,
+    /// Fewer authorial matches than this: no score, flag `few_matches`.
+    pub min_matches: u64,
+    /// Prior for the log-odds.
+    pub prior: Prior,
+    /// α₀ for the open-vocabulary log-odds.
+    pub alpha0: f64,
+    /// α₀ for the family-variant log-odds.
+    pub family_alpha0: f64,
+    /// Add the complement terms to the variance of δ.
+    pub exact_variance: bool,
+    /// Pooled count an n-gram needs to be tested.
+    pub min_count: u64,
+    /// N-grams kept per source and order in `terms.csv`.
+    pub top_terms: usize,
+    /// Keep every tested n-gram.
+    pub all_terms: bool,
+}
+
+impl Default for EstimatorOptions {
+    fn default() -> Self {
+        EstimatorOptions {
+            seed: 42,
+            bootstrap: 1000,
+            prior_strength: 2.0,
+            min_matches: 3,
+            prior: Prior::Informative,
+            alpha0: 1000.0,
+            family_alpha0: 10.0,
+            exact_variance: false,
+            min_count: 5,
+            top_terms: 30,
+            all_terms: false,
+        }
+    }
+}
+
 /// Estimates for one source and one family.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FamilyEstimate {
@@ -47,21 +107,21 @@ pub struct FamilyEstimate {
     pub dominant: Option<usize>,
     /// Raw tone-weighted share (authorial).
     pub raw_score: Option<f64>,
-    /// Smoothed score.
+    /// Smoothed score (empty when flagged).
     pub score: Option<f64>,
-    /// Bootstrap interval of the smoothed score.
+    /// Bootstrap 95% interval of the smoothed score (needs ≥ 2 documents).
     pub ci: Option<(f64, f64)>,
     /// Authorial matches.
     pub n_matches: u64,
     /// Quoted matches.
     pub n_quoted: u64,
-    /// Why a score is missing or weak (`ok`, `no_matches`, `few_matches`).
+    /// `ok`, `no_matches` or `few_matches`.
     pub flag: &'static str,
-    /// Story-adjusted score.
+    /// Story-adjusted score (deviation from same-story peers).
     pub story_score: Option<f64>,
-    /// Bootstrap interval over stories.
+    /// Bootstrap 95% interval over stories (needs ≥ 2 stories).
     pub story_ci: Option<(f64, f64)>,
-    /// Stories with ≥ 2 sources that this source covered with matches.
+    /// Stories shared with at least one other source (with matches).
     pub n_stories: u64,
 }
 
@@ -73,44 +133,199 @@ pub struct Estimates {
     pub families: Vec<Vec<FamilyEstimate>>,
     /// Whether any document had a story id.
     pub has_stories: bool,
+    /// Distinctive terms (variants first, then n-grams), sorted by source.
+    pub terms: Vec<TermRow>,
     /// Extra `sources.csv` columns (learned scorers), headers.
     pub source_extra_headers: Vec<String>,
     /// Extra `sources.csv` cells per source.
     pub source_extra: Vec<Vec<String>>,
 }
 
-/// Compute per-source family estimates from aggregates.
-pub fn estimate(agg: &Aggregates, lex: &Lexicon) -> Estimates {
+/// One document's sparse authorial variant counts, grouped by source for
+/// the bootstrap.
+pub type DocVariants<'a> = &'a [(u32, u32)];
+
+/// Compute every estimate. `docs_by_source[s]` lists the documents of the
+/// `s`-th source (in `agg.sources` order) as sparse variant counts.
+pub fn estimate(
+    agg: &Aggregates,
+    lex: &Lexicon,
+    docs_by_source: &[Vec<DocVariants<'_>>],
+    opts: &EstimatorOptions,
+) -> Estimates {
     let offsets = lex.variant_offsets();
-    let families = agg
+    let total = agg.total();
+    // Per family: flat range, pooled authorial shares, tones.
+    let fams: Vec<(std::ops::Range<usize>, Vec<f64>, Vec<f64>)> = lex
+        .families
+        .iter()
+        .enumerate()
+        .map(|(fi, f)| {
+            let range = offsets[fi]..offsets[fi + 1];
+            let counts: Vec<u64> = total.variants[range.clone()].iter().map(|c| c[0]).collect();
+            let n: u64 = counts.iter().sum();
+            let k = counts.len().max(1) as f64;
+            let pooled = counts
+                .iter()
+                .map(|&c| if n == 0 { 1.0 / k } else { c as f64 / n as f64 })
+                .collect();
+            (range, pooled, f.variants.iter().map(|v| v.tone).collect())
+        })
+        .collect();
+    let stories = story_deviations(agg, lex, &fams);
+    let names: Vec<&String> = agg.sources.keys().collect();
+    let families: Vec<Vec<FamilyEstimate>> = agg
         .sources
         .values()
-        .map(|sa| {
-            lex.families
-                .iter()
+        .enumerate()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&(si, sa)| {
+            let docs = docs_by_source.get(si).map(Vec::as_slice).unwrap_or(&[]);
+            let reps = framing::bootstrap_source(
+                docs,
+                lex.n_variants(),
+                &fams,
+                opts.prior_strength,
+                opts.bootstrap,
+                opts.seed,
+                names[si],
+            );
+            fams.iter()
                 .enumerate()
-                .map(|(fi, fam)| {
-                    let counts = &sa.counts.variants[offsets[fi]..offsets[fi + 1]];
-                    let auth: Vec<u64> = counts.iter().map(|c| c[0]).collect();
-                    let n: u64 = auth.iter().sum();
+                .map(|(fi, (range, pooled, tones))| {
+                    let counts: Vec<u64> = sa.counts.variants[range.clone()]
+                        .iter()
+                        .map(|c| c[0])
+                        .collect();
+                    let n: u64 = counts.iter().sum();
+                    let flag = if n == 0 {
+                        "no_matches"
+                    } else if n < opts.min_matches {
+                        "few_matches"
+                    } else {
+                        "ok"
+                    };
+                    let score = (flag == "ok")
+                        .then(|| {
+                            framing::smoothed_score(&counts, pooled, tones, opts.prior_strength)
+                        })
+                        .flatten();
+                    // One document (or one story) carries no information
+                    // about sampling variability: no interval then.
+                    let ci = score
+                        .filter(|_| docs.len() >= 2)
+                        .and_then(|s| framing::percentile_interval(reps[fi].clone(), s));
+                    let devs = stories.get(&(si, fi)).map(Vec::as_slice).unwrap_or(&[]);
+                    let story_score = framing::story_adjusted(devs);
+                    let story_ci = story_score.filter(|_| devs.len() >= 2).and_then(|s| {
+                        let key = format!("{}\u{1f}{}\u{1f}story", names[si], lex.families[fi].id);
+                        framing::percentile_interval(
+                            framing::bootstrap_stories(devs, opts.bootstrap, opts.seed, &key),
+                            s,
+                        )
+                    });
                     FamilyEstimate {
-                        dominant: dominant(&auth),
-                        raw_score: raw_score(
-                            auth.iter().copied(),
-                            fam.variants.iter().map(|v| v.tone),
-                        ),
+                        dominant: dominant(&counts),
+                        raw_score: raw_score(counts.iter().copied(), tones.iter().copied()),
+                        score,
+                        ci,
                         n_matches: n,
-                        n_quoted: counts.iter().map(|c| c[1]).sum(),
-                        flag: if n == 0 { "no_matches" } else { "ok" },
-                        ..Default::default()
+                        n_quoted: sa.counts.variants[range.clone()].iter().map(|c| c[1]).sum(),
+                        flag,
+                        story_score,
+                        story_ci,
+                        n_stories: devs.len() as u64,
                     }
                 })
                 .collect()
         })
         .collect();
+    let (mut terms, ngrams) = rayon::join(
+        || terms::variant_rows(agg, lex, opts),
+        || terms::ngram_rows(agg, opts),
+    );
+    terms.extend(ngrams);
+    terms.sort_by(|a, b| {
+        a.source
+            .cmp(&b.source)
+            .then_with(|| (a.kind == "ngram").cmp(&(b.kind == "ngram")))
+            .then_with(|| a.family.cmp(&b.family))
+            .then_with(|| a.order.cmp(&b.order))
+            .then_with(|| a.rank.cmp(&b.rank))
+    });
     Estimates {
         families,
         has_stories: !agg.stories.is_empty(),
+        terms,
         ..Default::default()
     }
+}
+
+/// For each (source index, family index): the deviations of the source
+/// from its peers in every story it shares with at least one other source
+/// that also has matches of the family there.
+fn story_deviations(
+    agg: &Aggregates,
+    lex: &Lexicon,
+    fams: &[(std::ops::Range<usize>, Vec<f64>, Vec<f64>)],
+) -> BTreeMap<(usize, usize), Vec<StoryDeviation>> {
+    let index: BTreeMap<&str, usize> = agg
+        .sources
+        .keys()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    // story -> [(source index, counts)]
+    let mut by_story: BTreeMap<&str, Vec<(usize, &crate::features::Counts)>> = BTreeMap::new();
+    for ((source, story), counts) in &agg.stories {
+        if let Some(&si) = index.get(source.as_str()) {
+            by_story
+                .entry(story.as_str())
+                .or_default()
+                .push((si, counts));
+        }
+    }
+    let mut out: BTreeMap<(usize, usize), Vec<StoryDeviation>> = BTreeMap::new();
+    for members in by_story.values() {
+        for (fi, (range, _, tones)) in fams.iter().enumerate() {
+            let _ = lex;
+            let per: Vec<(usize, Vec<u64>)> = members
+                .iter()
+                .map(|(si, c)| {
+                    (
+                        *si,
+                        c.variants[range.clone()]
+                            .iter()
+                            .map(|x| x[0])
+                            .collect::<Vec<u64>>(),
+                    )
+                })
+                .filter(|(_, v)| v.iter().sum::<u64>() > 0)
+                .collect();
+            if per.len() < 2 {
+                continue;
+            }
+            let mut pooled = vec![0u64; range.len()];
+            for (_, v) in &per {
+                for (p, x) in pooled.iter_mut().zip(v) {
+                    *p += x;
+                }
+            }
+            for (si, v) in &per {
+                let others: Vec<u64> = pooled.iter().zip(v).map(|(p, x)| p - x).collect();
+                let (Some(mine), Some(theirs)) = (
+                    raw_score(v.iter().copied(), tones.iter().copied()),
+                    raw_score(others.iter().copied(), tones.iter().copied()),
+                ) else {
+                    continue;
+                };
+                out.entry((*si, fi)).or_default().push(StoryDeviation {
+                    deviation: mine - theirs,
+                    weight: v.iter().sum::<u64>() as f64,
+                });
+            }
+        }
+    }
+    out
 }

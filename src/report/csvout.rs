@@ -462,3 +462,64 @@ pub fn families_rows<W: Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Write `terms.csv`: distinctive family variants and n-grams per source.
+pub fn terms_rows<W: Write>(
+    w: W,
+    agg: &Aggregates,
+    est: &Estimates,
+    style: CsvStyle,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record([
+        "source",
+        "kind",
+        "family",
+        "term",
+        "order",
+        "count",
+        "count_rest",
+        "delta",
+        "z",
+        "p",
+        "q",
+        "rank",
+        "stopword",
+    ])?;
+    let names: Vec<&String> = agg.sources.keys().collect();
+    for r in &est.terms {
+        w.write_record([
+            safe_cell(names[r.source], style).as_ref(),
+            r.kind,
+            r.family.as_str(),
+            safe_cell(&r.term, style).as_ref(),
+            if r.order == 0 {
+                String::new()
+            } else {
+                r.order.to_string()
+            }
+            .as_str(),
+            r.count.to_string().as_str(),
+            r.count_rest.to_string().as_str(),
+            fmt_f(r.delta).as_str(),
+            fmt_f(r.z).as_str(),
+            fmt_p(r.p).as_str(),
+            fmt_p(r.q).as_str(),
+            r.rank.to_string().as_str(),
+            if r.stopword { "true" } else { "false" },
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// p- and q-values keep their precision in scientific notation when small.
+fn fmt_p(x: f64) -> String {
+    if !x.is_finite() {
+        String::new()
+    } else if x != 0.0 && x < 1e-4 {
+        format!("{x:.3e}")
+    } else {
+        fmt_f(x)
+    }
+}

@@ -11,6 +11,6 @@ mod staging;
 
 pub use csvout::{
     document_header, document_row, evidence_header, evidence_row, families_rows, fmt_f,
-    rejected_row, safe_cell, sources_rows, CsvStyle, REJECTED_HEADER,
+    rejected_row, safe_cell, sources_rows, terms_rows, CsvStyle, REJECTED_HEADER,
 };
 pub use staging::Staging;
