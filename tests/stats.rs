@@ -15,7 +15,10 @@ fn corpus(path: &Path, rows: &[(&str, &str, String)]) {
     w.flush().unwrap();
 }
 
-fn family_row(dir: &Path, source: &str) -> (f64, Option<(f64, f64)>, Option<(f64, f64, f64)>) {
+/// Raw score, score interval, and story-adjusted (score, low, high).
+type FamilyCells = (f64, Option<(f64, f64)>, Option<(f64, f64, f64)>);
+
+fn family_row(dir: &Path, source: &str) -> FamilyCells {
     let (h, rows) = read_csv(&dir.join("sources.csv"));
     let row = rows.iter().find(|r| r[0] == source).unwrap();
     let f = |c: &str| cell(&h, row, c).parse::<f64>().ok();
