@@ -93,6 +93,10 @@ pub struct RunSummary {
     pub sources: u64,
     /// Bytes of analysed text.
     pub text_bytes: u64,
+    /// Earliest and latest ISO dates seen.
+    pub date_range: Option<(String, String)>,
+    /// Distinct story ids.
+    pub stories: u64,
     /// Per input.
     pub inputs: Vec<InputStats>,
     /// Timings in milliseconds.
@@ -152,8 +156,46 @@ struct BatchOut {
     rejected: Vec<u8>,
     rejections: Vec<Rejection>,
     summaries: Vec<DocSummary>,
+    examples: report::Examples,
+    dates: Option<(String, String)>,
     docs: u64,
     text_bytes: u64,
+}
+
+/// Examples kept per (source, family) for the HTML report.
+const EXAMPLES_PER_FAMILY: usize = 4;
+
+/// An ISO `YYYY-MM-DD` date from the start of a date string (also accepts
+/// `YYYY/MM/DD`), for the report's date range.
+fn iso_date(s: &str) -> Option<String> {
+    let b = s.trim().as_bytes();
+    if b.len() < 10 {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let sep = |i: usize| b[i] == b'-' || b[i] == b'/';
+    (digits(0..4) && sep(4) && digits(5..7) && sep(7) && digits(8..10)).then(|| {
+        format!(
+            "{}-{}-{}",
+            &s.trim()[0..4],
+            &s.trim()[5..7],
+            &s.trim()[8..10]
+        )
+    })
+}
+
+fn widen(range: &mut Option<(String, String)>, d: &str) {
+    match range {
+        None => *range = Some((d.to_string(), d.to_string())),
+        Some((lo, hi)) => {
+            if d < lo.as_str() {
+                *lo = d.to_string();
+            }
+            if d > hi.as_str() {
+                *hi = d.to_string();
+            }
+        }
+    }
 }
 
 const BATCH_DOCS: usize = 256;
@@ -230,6 +272,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
 
     let mut summary = RunSummary::default();
     let mut summaries: Vec<DocSummary> = Vec::new();
+    let mut examples = report::Examples::new(EXAMPLES_PER_FAMILY);
+    let mut first_rejections: Vec<Rejection> = Vec::new();
     let mut shown_rejections = 0usize;
     let mut partials: Vec<Aggregates> = Vec::new();
     let mut read_result: Result<Vec<InputStats>> = Ok(vec![]);
@@ -325,6 +369,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 progress.update(summary.analysed, summary.text_bytes);
                 for r in &out.rejections {
                     summary.rejected += 1;
+                    if first_rejections.len() < 50 {
+                        first_rejections.push(r.clone());
+                    }
                     if !opts.quiet {
                         if shown_rejections < 50 {
                             progress
@@ -334,6 +381,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                     }
                 }
                 summaries.extend(out.summaries);
+                examples.merge(out.examples);
+                if let Some((lo, hi)) = &out.dates {
+                    widen(&mut summary.date_range, lo);
+                    widen(&mut summary.date_range, hi);
+                }
                 if write_err.is_none() {
                     let r = docs_w
                         .write_all(&out.documents)
@@ -388,6 +440,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         agg.merge(p);
     }
     summary.sources = agg.sources.len() as u64;
+    summary.stories = agg
+        .stories
+        .keys()
+        .map(|(_, k)| k.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as u64;
     summary.timings.insert("merge_ms", t1.elapsed().as_millis());
 
     let t2 = Instant::now();
@@ -426,6 +484,28 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
+        let mut inputs: Vec<String> = opts
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        inputs.sort();
+        inputs.dedup();
+        let html = report::html::render(&report::html::HtmlInput {
+            lex: &lex,
+            agg: &agg,
+            est: &est,
+            examples: &examples,
+            read: summary.read,
+            analysed: summary.analysed,
+            rejections: &first_rejections,
+            rejected: summary.rejected,
+            stories: summary.stories,
+            date_range: summary.date_range.clone(),
+            inputs,
+        });
+        let p = dir.join("report.html");
+        std::fs::write(&p, html).map_err(io_err(&p))?;
     }
     summary
         .timings
@@ -459,6 +539,8 @@ fn write_run_json(
             "reconciled": summary.read == summary.analysed + summary.rejected,
         },
         "sources": summary.sources,
+        "stories": summary.stories,
+        "date_range": summary.date_range,
         "text_bytes": summary.text_bytes,
         "inputs": summary.inputs,
     });
@@ -498,6 +580,8 @@ fn process_batch(
         rejected: vec![],
         rejections: vec![],
         summaries: Vec::with_capacity(batch.items.len()),
+        examples: report::Examples::new(EXAMPLES_PER_FAMILY),
+        dates: None,
         docs: 0,
         text_bytes: 0,
     };
@@ -522,6 +606,17 @@ fn process_batch(
                     let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                 }
                 out.summaries.push(summarize(&doc, &f.counts, &offsets));
+                out.examples.add_document(
+                    &doc.source,
+                    &doc.id,
+                    &ws.text,
+                    &ws.analyzed,
+                    &f.matches,
+                    lex,
+                );
+                if let Some(d) = doc.date.as_deref().and_then(iso_date) {
+                    widen(&mut out.dates, &d);
+                }
             }
         }
     }

@@ -7,10 +7,13 @@
 //! against spreadsheet formula injection unless [`CsvStyle::raw`] is set.
 
 mod csvout;
+mod examples;
+pub mod html;
 mod staging;
 
 pub use csvout::{
     document_header, document_row, evidence_header, evidence_row, families_rows, fmt_f,
     rejected_row, safe_cell, sources_rows, terms_rows, CsvStyle, REJECTED_HEADER,
 };
+pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};
 pub use staging::Staging;

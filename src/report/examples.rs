@@ -1,0 +1,150 @@
+//! Example sentences behind each source's family counts, for the HTML
+//! report: a few sentences per (source, family), the matched words marked
+//! and their voice, quoted from the original text.
+
+use crate::features::MatchRecord;
+use crate::lexicon::{Lexicon, Target};
+use crate::text::{Analyzed, Voice};
+use std::collections::BTreeMap;
+
+/// Longest example sentence kept, in bytes (longer ones are cut around the
+/// match).
+pub const MAX_SENTENCE_BYTES: usize = 360;
+
+/// One example sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// Document id.
+    pub doc_id: String,
+    /// Flat variant index (see `Lexicon::variant_offsets`).
+    pub variant: usize,
+    /// Voice of the match.
+    pub voice: Voice,
+    /// The sentence from the original text (possibly shortened, with `…`).
+    pub sentence: String,
+    /// Byte range of the match inside `sentence`.
+    pub mark: std::ops::Range<usize>,
+}
+
+/// Examples keyed by (source, family index), first come first kept, at
+/// most `cap` per key. Collected per batch and merged in batch order, so
+/// the choice does not depend on thread timing.
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    /// The examples.
+    pub by_key: BTreeMap<(String, usize), Vec<Example>>,
+    cap: usize,
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+impl Examples {
+    /// An empty collection keeping at most `cap` examples per key.
+    pub fn new(cap: usize) -> Examples {
+        Examples {
+            by_key: BTreeMap::new(),
+            cap,
+        }
+    }
+
+    fn wants(&self, source: &str, family: usize, variant: usize) -> bool {
+        match self.by_key.get(&(source.to_string(), family)) {
+            None => true,
+            Some(v) => {
+                v.len() < self.cap && !v.iter().any(|e| e.variant == variant && v.len() >= 2)
+            }
+        }
+    }
+
+    /// Consider the family matches of one analysed document. `original` is
+    /// the analysed original text.
+    pub fn add_document(
+        &mut self,
+        source: &str,
+        doc_id: &str,
+        original: &str,
+        a: &Analyzed,
+        matches: &[MatchRecord],
+        lex: &Lexicon,
+    ) {
+        let offsets = lex.variant_offsets();
+        for rec in matches {
+            let Target::Variant { family, flat } = rec.m.target else {
+                continue;
+            };
+            let (family, flat) = (family as usize, flat as usize);
+            if !self.wants(source, family, flat) {
+                continue;
+            }
+            let _ = &offsets;
+            let Some(s) = a.sentences.get(rec.sentence as usize) else {
+                continue;
+            };
+            let span = a.norm.to_original(s.start as usize..s.end as usize);
+            let (mut lo, mut hi) = (
+                span.start.min(rec.original.start),
+                span.end.max(rec.original.end),
+            );
+            let mut prefix = "";
+            let mut suffix = "";
+            if hi - lo > MAX_SENTENCE_BYTES {
+                let half = MAX_SENTENCE_BYTES / 2;
+                let nlo = floor(original, rec.original.start.saturating_sub(half)).max(lo);
+                let nhi = ceil(original, rec.original.end + half).min(hi);
+                if nlo > lo {
+                    prefix = "…";
+                }
+                if nhi < hi {
+                    suffix = "…";
+                }
+                lo = nlo;
+                hi = nhi;
+            }
+            let lo = floor(original, lo);
+            let hi = ceil(original, hi);
+            let body: String = original[lo..hi]
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            let mark_start = prefix.len() + rec.original.start - lo;
+            let mark = mark_start..mark_start + (rec.original.end - rec.original.start);
+            self.by_key
+                .entry((source.to_string(), family))
+                .or_default()
+                .push(Example {
+                    doc_id: doc_id.to_string(),
+                    variant: flat,
+                    voice: rec.voice,
+                    sentence: format!("{prefix}{body}{suffix}"),
+                    mark,
+                });
+        }
+    }
+
+    /// Append `other`'s examples after ours, keeping the cap.
+    pub fn merge(&mut self, other: Examples) {
+        for (key, list) in other.by_key {
+            let mine = self.by_key.entry(key).or_default();
+            for e in list {
+                if mine.len() >= self.cap {
+                    break;
+                }
+                mine.push(e);
+            }
+        }
+    }
+}
