@@ -47,6 +47,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// How CSV text cells are written.
     pub csv: CsvStyle,
+    /// Write `evidence.csv` (every match with context).
+    pub evidence: bool,
     /// Also write sentiment-valence matches to `evidence.csv`.
     pub evidence_valence: bool,
     /// Only extract features (documents.csv, evidence.csv, rejected.csv,
@@ -72,6 +74,7 @@ impl Default for RunOptions {
             no_default_lexicons: false,
             threads: 0,
             csv: CsvStyle::default(),
+            evidence: true,
             evidence_valence: false,
             extract_only: false,
             quiet: true,
@@ -237,8 +240,15 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let rej_path = dir.join("rejected.csv");
     let mut docs_w =
         std::io::BufWriter::new(std::fs::File::create(&docs_path).map_err(io_err(&docs_path))?);
+    // Without evidence the rows are empty and go to a scratch file that
+    // is removed before the reports are committed.
+    let ev_target = if opts.evidence {
+        ev_path.clone()
+    } else {
+        dir.join(".no-evidence")
+    };
     let mut ev_w =
-        std::io::BufWriter::new(std::fs::File::create(&ev_path).map_err(io_err(&ev_path))?);
+        std::io::BufWriter::new(std::fs::File::create(&ev_target).map_err(io_err(&ev_path))?);
     let mut rej_w =
         std::io::BufWriter::new(std::fs::File::create(&rej_path).map_err(io_err(&rej_path))?);
     {
@@ -248,11 +258,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         docs_w
             .write_all(&w.into_inner().unwrap_or_default())
             .map_err(io_err(&docs_path))?;
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(report::evidence_header())
-            .map_err(|e| csv_err(&ev_path, e))?;
-        ev_w.write_all(&w.into_inner().unwrap_or_default())
-            .map_err(io_err(&ev_path))?;
+        if opts.evidence {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(report::evidence_header())
+                .map_err(|e| csv_err(&ev_path, e))?;
+            ev_w.write_all(&w.into_inner().unwrap_or_default())
+                .map_err(io_err(&ev_path))?;
+        }
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(report::REJECTED_HEADER)
             .map_err(|e| csv_err(&rej_path, e))?;
@@ -320,6 +332,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let batch_rx = &batch_rx;
         let style = opts.csv;
         let evidence_valence = opts.evidence_valence;
+        let evidence = opts.evidence;
         let pool = &pool;
         let workers = scope.spawn(move || {
             let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
@@ -340,7 +353,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                 &mut ws,
                                 &mut agg,
                                 style,
-                                evidence_valence,
+                                evidence.then_some(evidence_valence),
                             );
                             if out_tx.send(out).is_err() {
                                 break;
@@ -427,6 +440,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         w.flush().map_err(io_err(p))?;
     }
     drop((docs_w, ev_w, rej_w));
+    if !opts.evidence {
+        let _ = std::fs::remove_file(dir.join(".no-evidence"));
+    }
     summary.read = stats.iter().map(|s| s.read).sum();
     summary.inputs = stats;
     summary
@@ -568,7 +584,7 @@ fn process_batch(
     ws: &mut Workspace,
     agg: &mut Aggregates,
     style: CsvStyle,
-    evidence_valence: bool,
+    evidence: Option<bool>,
 ) -> BatchOut {
     let mut docs_w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
     let mut ev_w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
@@ -597,13 +613,15 @@ fn process_batch(
                 out.docs += 1;
                 out.text_bytes += doc.text.len() as u64;
                 let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);
-                for rec in &f.matches {
-                    if let crate::lexicon::Target::Category { category, .. } = rec.m.target {
-                        if !evidence_valence && ex.is_valence(category as usize) {
-                            continue;
+                if let Some(with_valence) = evidence {
+                    for rec in &f.matches {
+                        if let crate::lexicon::Target::Category { category, .. } = rec.m.target {
+                            if !with_valence && ex.is_valence(category as usize) {
+                                continue;
+                            }
                         }
+                        let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                     }
-                    let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                 }
                 out.summaries.push(summarize(&doc, &f.counts, &offsets));
                 out.examples.add_document(

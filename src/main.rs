@@ -35,7 +35,7 @@ enum Command {
   slant analyze articles.jsonl.gz --source-col outlet --story-col event_id
   slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet")]
     Analyze(AnalyzeArgs),
-    /// Extract features only (documents.csv, evidence.csv, rejected.csv, run.json).
+    /// Extract features only (documents.csv, rejected.csv, run.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/
   slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1")]
@@ -126,6 +126,9 @@ struct AnalyzeArgs {
     /// Also list sentiment-valence matches in evidence.csv.
     #[arg(long)]
     evidence_sentiment: bool,
+    /// extract: also write evidence.csv (analyze always writes it).
+    #[arg(long)]
+    evidence: bool,
     /// Seed for the bootstrap (same seed and input: same numbers).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -246,6 +249,7 @@ impl AnalyzeArgs {
             no_default_lexicons: self.no_default_lexicons,
             threads: self.threads,
             csv: CsvStyle { raw: self.csv_raw },
+            evidence: !extract_only || self.evidence,
             evidence_valence: self.evidence_sentiment,
             extract_only,
             quiet: self.quiet,

@@ -900,17 +900,27 @@ fn read_line_limited<R: BufRead>(
     }
 }
 
+/// A JSON object with its values left unparsed, keys borrowed where they
+/// have no escapes: only the requested fields are decoded.
+type RawObject<'a> =
+    std::collections::HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>;
+
 fn json_field(
-    obj: &serde_json::Map<String, serde_json::Value>,
+    obj: &RawObject<'_>,
     key: &Option<String>,
 ) -> std::result::Result<Option<String>, String> {
     let Some(k) = key else { return Ok(None) };
-    match obj.get(k) {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(serde_json::Value::Bool(b)) => Ok(Some(b.to_string())),
-        Some(_) => Err(format!("field `{k}` is not a string")),
+    let Some(raw) = obj.get(k.as_str()) else {
+        return Ok(None);
+    };
+    let raw = raw.get();
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(raw)
+            .map(Some)
+            .map_err(|e| format!("field `{k}`: {e}")),
+        Some(b'n') => Ok(None),
+        Some(b'-' | b'0'..=b'9' | b't' | b'f') => Ok(Some(raw.to_string())),
+        _ => Err(format!("field `{k}` is not a string")),
     }
 }
 
@@ -984,16 +994,18 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
                 continue;
             }
         };
-        let value: serde_json::Value = match serde_json::from_str(text) {
+        let obj: RawObject<'_> = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
-                ctx.reject(origin, None, format!("invalid JSON: {e}"));
+                // Tell "not an object" apart from "not JSON".
+                let reason = if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+                    "line is not a JSON object".to_string()
+                } else {
+                    format!("invalid JSON: {e}")
+                };
+                ctx.reject(origin, None, reason);
                 continue;
             }
-        };
-        let serde_json::Value::Object(obj) = value else {
-            ctx.reject(origin, None, "line is not a JSON object".into());
-            continue;
         };
         let parsed = (|| {
             let id = json_field(&obj, &cols.id)?;

@@ -150,56 +150,59 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
 /// per source and order by z, or every term the source used with
 /// `opts.all_terms`.
 pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
-    let v = agg.vocab.len();
-    if v == 0 {
+    use crate::features::decode_key;
+    use rustc_hash::FxHashMap;
+    if agg.vocab.is_empty() {
         return vec![];
     }
-    let order: Vec<u8> = (0..v as u32)
-        .into_par_iter()
-        .map(|id| {
-            if agg.vocab.get(id).contains(' ') {
-                2
-            } else {
-                1
-            }
-        })
-        .collect();
-    let mut pooled = vec![0u64; v];
+    // Pooled counts: unigrams densely by id, bigrams in a map.
+    let mut uni = vec![0u64; agg.vocab.len()];
+    let mut bi: FxHashMap<u64, u64> = FxHashMap::default();
     let mut per_source_totals: Vec<[u64; 3]> = Vec::with_capacity(agg.sources.len());
     for sa in agg.sources.values() {
         let mut t = [0u64; 3];
-        for (&id, &c) in &sa.ngrams {
-            pooled[id as usize] += c;
-            t[order[id as usize] as usize] += c;
+        for (&key, &c) in &sa.ngrams {
+            match decode_key(key) {
+                (1, id, _) => {
+                    uni[id as usize] += c;
+                    t[1] += c;
+                }
+                _ => {
+                    *bi.entry(key).or_insert(0) += c;
+                    t[2] += c;
+                }
+            }
         }
         per_source_totals.push(t);
     }
-    let mut n_all = [0u64; 3];
-    let mut eligible_per_order = [0u64; 3];
-    for id in 0..v {
-        n_all[order[id] as usize] += pooled[id];
-        if pooled[id] >= opts.min_count {
-            eligible_per_order[order[id] as usize] += 1;
-        }
-    }
+    let pooled = |key: u64| match decode_key(key) {
+        (1, id, _) => uni[id as usize],
+        _ => bi.get(&key).copied().unwrap_or(0),
+    };
+    let n_all = [0, uni.iter().sum::<u64>(), bi.values().sum::<u64>()];
+    let eligible = [
+        0,
+        uni.iter().filter(|&&c| c >= opts.min_count).count() as u64,
+        bi.values().filter(|&&c| c >= opts.min_count).count() as u64,
+    ];
     let sources: Vec<_> = agg.sources.values().collect();
     sources
         .par_iter()
         .enumerate()
         .map(|(si, sa)| {
-            let mut rows_by_order: [Vec<TermRow>; 3] = Default::default();
-            for (&id, &y_i) in &sa.ngrams {
-                let id = id as usize;
-                if pooled[id] < opts.min_count {
+            let mut rows_by_order: [Vec<(u64, TermRow)>; 3] = Default::default();
+            for (&key, &y_i) in &sa.ngrams {
+                let total = pooled(key);
+                if total < opts.min_count {
                     continue;
                 }
-                let o = order[id] as usize;
+                let o = decode_key(key).0 as usize;
                 let n_i = per_source_totals[si][o];
                 let n_j = n_all[o] - n_i;
-                let y_j = pooled[id] - y_i;
+                let y_j = total - y_i;
                 let alpha_w = match opts.prior {
-                    Prior::Informative => opts.alpha0 * pooled[id] as f64 / n_all[o] as f64,
-                    Prior::Uniform => opts.alpha0 / eligible_per_order[o].max(1) as f64,
+                    Prior::Informative => opts.alpha0 * total as f64 / n_all[o] as f64,
+                    Prior::Uniform => opts.alpha0 / eligible[o].max(1) as f64,
                 };
                 let (delta, z, p) = if n_j > 0 {
                     let lo = log_odds(
@@ -215,34 +218,40 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
                 } else {
                     (f64::NAN, f64::NAN, f64::NAN)
                 };
-                rows_by_order[o].push(TermRow {
-                    source: si,
-                    kind: "ngram",
-                    family: String::new(),
-                    term: String::new(),
-                    order: o as u8,
-                    count: y_i,
-                    count_rest: y_j,
-                    delta,
-                    z,
-                    p,
-                    q: f64::NAN,
-                    rank: id as u64, // temporarily the vocab id
-                    stopword: false,
-                });
+                rows_by_order[o].push((
+                    key,
+                    TermRow {
+                        source: si,
+                        kind: "ngram",
+                        family: String::new(),
+                        term: String::new(),
+                        order: o as u8,
+                        count: y_i,
+                        count_rest: y_j,
+                        delta,
+                        z,
+                        p,
+                        q: f64::NAN,
+                        rank: 0,
+                        stopword: false,
+                    },
+                ));
             }
             let mut out = Vec::new();
-            for rows in rows_by_order.iter_mut() {
-                for r in rows.iter_mut() {
-                    let term = agg.vocab.get(r.rank as u32);
-                    r.stopword = is_stopword(term);
-                    r.term = term.to_string();
-                }
-                rank_and_q(rows);
+            for keyed in rows_by_order.iter_mut() {
+                let mut rows: Vec<TermRow> = keyed
+                    .drain(..)
+                    .map(|(key, mut r)| {
+                        r.term = agg.vocab.ngram_text(key);
+                        r.stopword = is_stopword(&r.term);
+                        r
+                    })
+                    .collect();
+                rank_and_q(&mut rows);
                 if !opts.all_terms {
                     rows.truncate(opts.top_terms);
                 }
-                out.append(rows);
+                out.append(&mut rows);
             }
             out
         })
@@ -263,7 +272,7 @@ mod tests {
             let mut sa = SourceAgg::default();
             for (w, c) in counts {
                 let id = agg.vocab.intern(w);
-                sa.ngrams.insert(id, *c);
+                sa.ngrams.insert(crate::features::unigram_key(id), *c);
             }
             agg.sources.insert(name.to_string(), sa);
         }

@@ -28,11 +28,11 @@
 
 mod vocab;
 
-pub use vocab::Vocab;
+pub use vocab::{bigram_key, decode_key, unigram_key, Vocab};
 
 use crate::corpus::Document;
-use crate::lexicon::{Lexicon, Match, Matcher, Scratch, Target};
-use crate::text::{Analyzed, Voice};
+use crate::lexicon::{Lexicon, Match, Target, TokenMatcher, TokenScratch};
+use crate::text::{Analyzed, TokenKind, Voice};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -123,8 +123,9 @@ impl Counts {
 pub struct SourceAgg {
     /// Summed counts.
     pub counts: Counts,
-    /// Authorial n-gram counts keyed by [`Vocab`] id.
-    pub ngrams: FxHashMap<u32, u64>,
+    /// Authorial n-gram counts keyed by [`unigram_key`] / [`bigram_key`]
+    /// over [`Vocab`] ids.
+    pub ngrams: FxHashMap<u64, u64>,
 }
 
 /// Mergeable sums over documents, keyed by source and by (source, story).
@@ -167,11 +168,24 @@ impl Aggregates {
         let remap: Vec<u32> = (0..other.vocab.len() as u32)
             .map(|id| self.vocab.intern(other.vocab.get(id)))
             .collect();
+        let map_key = |key: u64| match decode_key(key) {
+            (1, id, _) => unigram_key(remap[id as usize]),
+            (_, a, b) => bigram_key(remap[a as usize], remap[b as usize]),
+        };
         for (source, agg) in other.sources {
             let mine = self.source_mut(&source);
             mine.counts.add(&agg.counts);
-            for (id, c) in agg.ngrams {
-                *mine.ngrams.entry(remap[id as usize]).or_insert(0) += c;
+            if mine.ngrams.is_empty() {
+                mine.ngrams = agg
+                    .ngrams
+                    .into_iter()
+                    .map(|(k, c)| (map_key(k), c))
+                    .collect();
+            } else {
+                mine.ngrams.reserve(agg.ngrams.len());
+                for (k, c) in agg.ngrams {
+                    *mine.ngrams.entry(map_key(k)).or_insert(0) += c;
+                }
             }
         }
         for (key, counts) in other.stories {
@@ -223,10 +237,11 @@ pub struct Workspace {
     pub analyzed: Analyzed,
     /// The analysed string: title and body (see [`analysed_text`]).
     pub text: String,
-    scratch: Scratch,
+    scratch: TokenScratch,
     matches: Vec<Match>,
     lower: String,
-    prev: String,
+    ids: Vec<u32>,
+    starts: Vec<(u32, u32)>,
 }
 
 /// The string slant analyses for a document: the title (when present) as a
@@ -243,7 +258,7 @@ pub fn analysed_text(doc: &Document, out: &mut String) {
 /// Compiled lexicon plus options: extracts [`DocFeatures`].
 #[derive(Debug, Clone)]
 pub struct Extractor {
-    matcher: Matcher,
+    matcher: TokenMatcher,
     opts: FeatureOptions,
     template: Counts,
     valence: Vec<bool>,
@@ -265,7 +280,7 @@ impl Extractor {
     /// Compile `lexicon` for extraction.
     pub fn new(lexicon: &Lexicon, opts: FeatureOptions) -> Extractor {
         Extractor {
-            matcher: Matcher::new(lexicon),
+            matcher: TokenMatcher::new(lexicon),
             opts,
             template: Counts::new(lexicon),
             valence: lexicon.categories.iter().map(|c| c.valence).collect(),
@@ -282,24 +297,60 @@ impl Extractor {
     pub fn extract(&self, doc: &Document, ws: &mut Workspace, agg: &mut Aggregates) -> DocFeatures {
         analysed_text(doc, &mut ws.text);
         ws.analyzed.analyze(&ws.text);
-        let a = &ws.analyzed;
+        let Workspace {
+            analyzed: a,
+            scratch,
+            matches: found,
+            lower,
+            ids,
+            starts,
+            ..
+        } = ws;
+        let text = a.norm.text.as_str();
         let mut counts = self.template.clone();
         counts.docs = 1;
         counts.repairs = doc.repairs as u64;
         counts.sentences = a.sentences.len() as u64;
+        // One pass over tokens: voice counts and vocabulary ids (a new token
+        // gets the lexicon patterns it can start computed once).
+        ids.clear();
+        ids.reserve(a.tokens.len());
+        starts.clear();
+        starts.reserve(a.tokens.len());
         for t in &a.tokens {
-            if t.is_word() || t.kind == crate::text::TokenKind::Number {
+            if t.kind != TokenKind::Punct {
                 counts.tokens += 1;
                 match t.voice {
                     Voice::Authorial => counts.authorial_tokens += 1,
                     Voice::Quoted => counts.quoted_tokens += 1,
                 }
             }
+            let word = t.text(text);
+            let (id, range) = if word.len() > self.opts.max_token_bytes
+                || (t.kind == TokenKind::Punct && !self.matcher.has_punct_patterns())
+            {
+                (u32::MAX, 0..0)
+            } else if !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                // Already lower-case ASCII: no copy.
+                agg.vocab
+                    .intern_full(word, |k, out| self.matcher.starts_for(k, out))
+            } else {
+                lower_into(word, lower);
+                agg.vocab
+                    .intern_full(lower, |k, out| self.matcher.starts_for(k, out))
+            };
+            ids.push(id);
+            starts.push((range.start, range.end));
         }
+        let view = DocView {
+            vocab: &agg.vocab,
+            ids,
+            starts,
+        };
         self.matcher
-            .find_into(&a.norm.text, &mut ws.scratch, &mut ws.matches);
-        let mut matches = Vec::with_capacity(ws.matches.len());
-        for m in &ws.matches {
+            .find_into(text, &a.tokens, &view, scratch, found);
+        let mut matches = Vec::with_capacity(found.len());
+        for m in found.iter() {
             let voice = a.voice_at(m.start);
             let v = (voice == Voice::Quoted) as usize;
             match m.target {
@@ -320,31 +371,14 @@ impl Extractor {
         let src = agg.source_mut(&doc.source);
         src.counts.add(&counts);
         if self.opts.ngrams {
-            let Workspace {
-                analyzed,
-                lower,
-                prev,
-                ..
-            } = ws;
-            let SourceAgg { ngrams, .. } = agg
-                .sources
-                .get_mut(doc.source.as_str())
-                .expect("source inserted above");
-            count_ngrams(
-                analyzed,
-                self.opts.max_token_bytes,
-                &mut agg.vocab,
-                ngrams,
-                lower,
-                prev,
-            );
+            count_ngrams(a, ids, &mut src.ngrams);
         }
         if let Some(story) = &doc.story {
-            let key = (doc.source.clone(), story.clone());
-            match agg.stories.get_mut(&key) {
+            match agg.stories.get_mut(&(doc.source.clone(), story.clone())) {
                 Some(c) => c.add(&counts),
                 None => {
-                    agg.stories.insert(key, counts.clone());
+                    agg.stories
+                        .insert((doc.source.clone(), story.clone()), counts.clone());
                 }
             }
         }
@@ -352,46 +386,54 @@ impl Extractor {
     }
 }
 
-/// Count authorial unigrams and bigrams (lower-cased words; bigrams only
-/// between adjacent words of the same sentence with nothing but a space
-/// between them).
-fn count_ngrams(
-    a: &Analyzed,
-    max_token_bytes: usize,
-    vocab: &mut Vocab,
-    ngrams: &mut FxHashMap<u32, u64>,
-    lower: &mut String,
-    prev: &mut String,
-) {
-    let text = a.norm.text.as_str();
-    let mut prev_end: Option<u32> = None;
+/// A document's tokens as a [`TokenTable`](crate::lexicon::TokenTable):
+/// vocabulary ids (`u32::MAX` for tokens not looked up) and the ranges of
+/// their pattern lists in the vocabulary's pool.
+struct DocView<'a> {
+    vocab: &'a Vocab,
+    ids: &'a [u32],
+    starts: &'a [(u32, u32)],
+}
+
+impl crate::lexicon::TokenTable for DocView<'_> {
+    #[inline]
+    fn key(&self, i: usize) -> &str {
+        match self.ids[i] {
+            u32::MAX => "",
+            id => self.vocab.get(id),
+        }
+    }
+
+    #[inline]
+    fn starts(&self, i: usize) -> &[u32] {
+        let (a, b) = self.starts[i];
+        &self.vocab.extra_pool()[a as usize..b as usize]
+    }
+}
+
+/// Count authorial unigrams and bigrams of word tokens (bigrams only
+/// between adjacent words of the same sentence with just a space between
+/// them).
+fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut FxHashMap<u64, u64>) {
+    let text = a.norm.text.as_bytes();
+    let mut prev: Option<(u32, u32)> = None; // (id, end)
     let mut sentence = 0usize;
     for (i, t) in a.tokens.iter().enumerate() {
         while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token {
             sentence += 1;
-            prev_end = None;
+            prev = None;
         }
-        if !t.is_word()
-            || t.voice != Voice::Authorial
-            || (t.end - t.start) as usize > max_token_bytes
-        {
-            prev_end = None;
+        let id = ids[i];
+        if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id == u32::MAX {
+            prev = None;
             continue;
         }
-        let word = t.text(text);
-        lower_into(word, lower);
-        *ngrams.entry(vocab.intern(lower)).or_insert(0) += 1;
-        if let Some(pe) = prev_end {
-            if text.get(pe as usize..t.start as usize) == Some(" ") {
-                let n = prev.len();
-                prev.push(' ');
-                prev.push_str(lower);
-                *ngrams.entry(vocab.intern(prev)).or_insert(0) += 1;
-                prev.truncate(n);
+        *ngrams.entry(unigram_key(id)).or_insert(0) += 1;
+        if let Some((p, pe)) = prev {
+            if t.start == pe + 1 && text.get(pe as usize) == Some(&b' ') {
+                *ngrams.entry(bigram_key(p, id)).or_insert(0) += 1;
             }
         }
-        prev.clear();
-        prev.push_str(lower);
-        prev_end = Some(t.end);
+        prev = Some((id, t.end));
     }
 }

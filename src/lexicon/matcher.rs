@@ -242,10 +242,7 @@ impl Matcher {
             let ok_start = if p.word_start {
                 !word_before(text, start)
             } else {
-                text[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(char::is_whitespace)
+                !text[..start].chars().next_back().is_some_and(is_word_char)
             };
             if !ok_start {
                 continue;
@@ -259,7 +256,7 @@ impl Matcher {
                 let ok_end = if p.word_end {
                     !word_after(text, end)
                 } else {
-                    text[end..].chars().next().is_none_or(char::is_whitespace)
+                    !text[end..].chars().next().is_some_and(is_word_char)
                 };
                 if !ok_end {
                     continue;
@@ -388,6 +385,7 @@ terms = [":)"]
             ),
             ("nice :) yes", &[(":)", "emo")]),
             ("nice:)", &[]),
+            ("x:)y", &[]),
             ("", &[]),
             ("Taliban's terrorists.", &[("terrorists", "v0")]),
         ];

@@ -29,9 +29,11 @@
 
 mod load;
 mod matcher;
+mod tokens;
 
 pub use load::{parse_dic, parse_toml, parse_valence, parse_word_list};
 pub use matcher::{Match, Matcher, Scratch, Target};
+pub use tokens::{SimpleTable, TokenMatcher, TokenScratch, TokenTable};
 
 use crate::error::{Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
