@@ -267,20 +267,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_default_lexicons,
         }) => {
             let lex = app::load_lexicon(&lexicons, no_default_lexicons)?;
-            print!("{}", app::describe_lexicon(&lex));
-            Ok(())
+            print_stdout(&app::describe_lexicon(&lex))
         }
         Command::Lexicon(LexiconCmd::Check { files }) => {
             let mut bad = 0;
             for f in &files {
                 match slant::lexicon::Lexicon::from_path(f) {
-                    Ok(l) => println!(
-                        "{}: ok ({} families, {} categories, {} terms)",
+                    Ok(l) => print_stdout(&format!(
+                        "{}: ok ({} families, {} categories, {} terms)\n",
                         f.display(),
                         l.families.len(),
                         l.categories.len(),
                         l.n_terms()
-                    ),
+                    ))?,
                     Err(e) => {
                         bad += 1;
                         eprintln!("{e}");
@@ -296,6 +295,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// Print to stdout; a closed pipe (`slant lexicon list | head`) is not an
+/// error.
+fn print_stdout(s: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }
 
