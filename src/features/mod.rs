@@ -242,6 +242,7 @@ pub struct Workspace {
     lower: String,
     ids: Vec<u32>,
     starts: Vec<(u32, u32)>,
+    keys: Vec<u64>,
 }
 
 /// The string slant analyses for a document: the title (when present) as a
@@ -304,6 +305,7 @@ impl Extractor {
             lower,
             ids,
             starts,
+            keys,
             ..
         } = ws;
         let text = a.norm.text.as_str();
@@ -371,7 +373,7 @@ impl Extractor {
         let src = agg.source_mut(&doc.source);
         src.counts.add(&counts);
         if self.opts.ngrams {
-            count_ngrams(a, ids, &mut src.ngrams);
+            count_ngrams(a, ids, keys, &mut src.ngrams);
         }
         if let Some(story) = &doc.story {
             match agg.stories.get_mut(&(doc.source.clone(), story.clone())) {
@@ -413,9 +415,12 @@ impl crate::lexicon::TokenTable for DocView<'_> {
 
 /// Count authorial unigrams and bigrams of word tokens (bigrams only
 /// between adjacent words of the same sentence with just a space between
-/// them).
-fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut FxHashMap<u64, u64>) {
+/// them). Keys are collected per document, sorted and counted in runs, so
+/// the source's (large, cache-unfriendly) map is touched once per distinct
+/// n-gram of the document rather than once per occurrence.
+fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut FxHashMap<u64, u64>) {
     let text = a.norm.text.as_bytes();
+    keys.clear();
     let mut prev: Option<(u32, u32)> = None; // (id, end)
     let mut sentence = 0usize;
     for (i, t) in a.tokens.iter().enumerate() {
@@ -428,12 +433,23 @@ fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut FxHashMap<u64, u64>) {
             prev = None;
             continue;
         }
-        *ngrams.entry(unigram_key(id)).or_insert(0) += 1;
+        keys.push(unigram_key(id));
         if let Some((p, pe)) = prev {
             if t.start == pe + 1 && text.get(pe as usize) == Some(&b' ') {
-                *ngrams.entry(bigram_key(p, id)).or_insert(0) += 1;
+                keys.push(bigram_key(p, id));
             }
         }
         prev = Some((id, t.end));
+    }
+    keys.sort_unstable();
+    let mut i = 0;
+    while i < keys.len() {
+        let k = keys[i];
+        let mut j = i + 1;
+        while j < keys.len() && keys[j] == k {
+            j += 1;
+        }
+        *ngrams.entry(k).or_insert(0) += (j - i) as u64;
+        i = j;
     }
 }

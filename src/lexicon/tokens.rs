@@ -289,18 +289,33 @@ impl TokenMatcher {
                 let mut ok = true;
                 for (j, pt) in p.toks.iter().enumerate() {
                     let t = &tokens[i + j];
-                    if j > 0 {
-                        let prev = &tokens[i + j - 1];
-                        let gap = text.get(prev.end as usize..t.start as usize).unwrap_or("x");
-                        if (pt.space_before && gap != " ") || (!pt.space_before && !gap.is_empty())
-                        {
+                    let key = table.key(i + j);
+                    let last = j + 1 == k;
+                    if j == 0 {
+                        // `starts_for` already established that the key (or
+                        // its possessive base) matches the first token.
+                        if p.wildcard && last {
+                            matched_len = if key.starts_with(&*pt.text) {
+                                key.len()
+                            } else {
+                                possessive_base(key).map_or(0, str::len)
+                            };
+                        } else if last {
+                            matched_len = pt.text.len();
+                        } else if key.len() != pt.text.len() {
                             ok = false;
                             break;
                         }
+                        continue;
                     }
-                    let last = j + 1 == k;
-                    match self.tok_match(pt, last && p.wildcard, table.key(i + j)) {
-                        Some(len) if last || len == table.key(i + j).len() => matched_len = len,
+                    let prev = &tokens[i + j - 1];
+                    let gap = text.get(prev.end as usize..t.start as usize).unwrap_or("x");
+                    if (pt.space_before && gap != " ") || (!pt.space_before && !gap.is_empty()) {
+                        ok = false;
+                        break;
+                    }
+                    match self.tok_match(pt, last && p.wildcard, key) {
+                        Some(len) if last || len == key.len() => matched_len = len,
                         _ => {
                             ok = false;
                             break;
@@ -319,7 +334,10 @@ impl TokenMatcher {
                 cands.push(((i + k) as u32, end, pid));
             }
             // Longest first (by end token, then end byte), then pattern id.
-            cands.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            if cands.len() > 1 {
+                cands
+                    .sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+            }
             let start = tokens[i].start;
             for &(end_tok, end, pid) in cands.iter() {
                 let p = &self.patterns[pid as usize];

@@ -1,0 +1,128 @@
+//! Throughput of each extraction stage, in bytes of article text per
+//! second, on a fixed corpus built from the shipped sample articles
+//! (`data/sample`, repeated), so `cargo bench` works anywhere.
+//!
+//! Stages: decode + normalise; analyse (normalise, tokenise, sentences,
+//! quotation spans); lexicon matching with the Aho–Corasick reference
+//! matcher; full per-document extraction without n-grams (lexicon only)
+//! and with uni/bigram counting.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use slant::corpus::{Document, Origin};
+use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+use slant::lexicon::{Lexicon, Matcher, Scratch};
+use slant::text::{normalize_into, Analyzed, Normalized};
+
+fn corpus() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .expect("data/sample")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| std::fs::read_to_string(p).expect("sample text"))
+        .collect();
+    texts.sort();
+    // ~2 MB: enough to exercise the vocabulary, small enough to iterate.
+    let one: Vec<String> = texts.clone();
+    for i in 0..60 {
+        texts.extend(one.iter().map(|t| format!("{t}\n\nEdition {i}.")));
+    }
+    texts
+}
+
+fn docs(texts: &[String]) -> Vec<Document> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document {
+            id: i.to_string(),
+            source: format!("outlet-{}", i % 5),
+            story: Some(format!("story-{}", i % 4)),
+            date: None,
+            title: None,
+            text: t.clone(),
+            origin: Origin {
+                file: "bench".into(),
+                line: 0,
+                record: i as u64,
+            },
+            encoding: "UTF-8",
+            repairs: 0,
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let texts = corpus();
+    let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+    let lex = Lexicon::builtin();
+    let mut g = c.benchmark_group("extraction");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(10);
+
+    let raw: Vec<Vec<u8>> = texts.iter().map(|t| t.clone().into_bytes()).collect();
+    g.bench_function("decode_normalise", |b| {
+        let mut n = Normalized::default();
+        b.iter(|| {
+            for r in &raw {
+                let d = slant::corpus::decode::decode(r).expect("utf-8");
+                normalize_into(&d.text, &mut n);
+            }
+        })
+    });
+
+    g.bench_function("analyse_tokens_sentences_quotes", |b| {
+        let mut a = Analyzed::default();
+        b.iter(|| {
+            for t in &texts {
+                a.analyze(t);
+            }
+        })
+    });
+
+    let ac = Matcher::new(&lex);
+    let normalised: Vec<String> = texts
+        .iter()
+        .map(|t| {
+            let mut n = Normalized::default();
+            normalize_into(t, &mut n);
+            n.text
+        })
+        .collect();
+    g.bench_function("lexicon_match_aho_corasick", |b| {
+        let mut s = Scratch::default();
+        let mut out = Vec::new();
+        b.iter(|| {
+            for t in &normalised {
+                ac.find_into(t, &mut s, &mut out);
+            }
+        })
+    });
+
+    let documents = docs(&texts);
+    for (name, ngrams) in [("extract_lexicon_only", false), ("extract_full", true)] {
+        let ex = Extractor::new(
+            &lex,
+            FeatureOptions {
+                ngrams,
+                ..FeatureOptions::default()
+            },
+        );
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || (Workspace::default(), Aggregates::new(&lex)),
+                |(mut ws, mut agg)| {
+                    for d in &documents {
+                        ex.extract(d, &mut ws, &mut agg);
+                    }
+                    agg
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
