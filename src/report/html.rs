@@ -467,7 +467,7 @@ score with its 95% bootstrap interval (whiskers), ◇ the raw tone-weighted shar
         );
     }
     s.push_str(
-        ". Rows are ordered by raw score. Sources marked <i>few</i> have fewer matches than needed for a \
+        ". A source with a single document (or a single shared story) has no interval. Rows are ordered by raw score. Sources marked <i>few</i> have fewer matches than needed for a \
 smoothed score (flag <code>few_matches</code>).</p>",
     );
     s.push_str("<p class=\"toc\">");
@@ -500,8 +500,11 @@ const ROW_H: f64 = 24.0;
 const BAR_H: f64 = 17.0;
 const HEAD_H: f64 = 40.0;
 
-fn axis_x(x0: f64, v: f64) -> f64 {
-    x0 + (v.clamp(-1.0, 1.0) + 1.0) / 2.0 * P_W
+/// Without story ids the score panel takes the width of both panels.
+const P_WIDE: f64 = W - P1_X - 20.0;
+
+fn axis_x(x0: f64, pw: f64, v: f64) -> f64 {
+    x0 + (v.clamp(-1.0, 1.0) + 1.0) / 2.0 * pw
 }
 
 fn family_section(s: &mut String, input: &HtmlInput<'_>, fi: usize, offset: usize) {
@@ -589,11 +592,19 @@ see <a href=\"families.csv\">families.csv</a> and <a href=\"sources.csv\">source
             name_list(&quoted_only, &names)
         );
     }
-    if !none.is_empty() {
+    if !none.is_empty() && none.len() <= 20 {
         let _ = write!(
             s,
             "<p class=\"note no-matches\">No matches in this family ({}): {}.</p>",
             none.len(),
+            name_list(&none, &names)
+        );
+    } else if !none.is_empty() {
+        let _ = write!(
+            s,
+            "<details class=\"no-matches\"><summary>{} sources with no matches in this family</summary>\
+<p class=\"note no-matches\">{}.</p></details>",
+            thousands(none.len() as u64),
             name_list(&none, &names)
         );
     }
@@ -674,7 +685,8 @@ fn chart(
     let est = input.est;
     let names: Vec<&String> = input.agg.sources.keys().collect();
     let stories = est.has_stories;
-    let width = if stories { W } else { P1_X + P_W + 14.0 };
+    let width = W;
+    let pw = if stories { P_W } else { P_WIDE };
     let height = HEAD_H + ROW_H * shown.len() as f64 + 22.0;
     let _ = write!(
         s,
@@ -698,7 +710,7 @@ aria-label=\"{}: variant shares and scores per source\">",
     let panels: &[f64] = if stories { &[P1_X, P2_X] } else { &[P1_X] };
     for &px in panels {
         for (v, lab) in [(-1.0, "−1"), (-0.5, ""), (0.0, "0"), (0.5, ""), (1.0, "+1")] {
-            let x = axis_x(px, v);
+            let x = axis_x(px, pw, v);
             let (stroke, dash) = if v == 0.0 {
                 ("#888", "")
             } else {
@@ -814,9 +826,9 @@ data-n=\"{}\" data-flag=\"{}\" data-dominant=\"{}\" transform=\"translate(0 {y})
         );
         // Score panel.
         let cy = BAR_H / 2.0;
-        whisker(s, P1_X, cy, e.ci);
+        whisker(s, P1_X, pw, cy, e.ci);
         if let Some(r) = e.raw_score {
-            let x = axis_x(P1_X, r);
+            let x = axis_x(P1_X, pw, r);
             let _ = write!(
                 s,
                 "<path class=\"raw\" d=\"M{:.1} {:.1}l5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"#333\" stroke-width=\"1.2\"/>",
@@ -828,16 +840,16 @@ data-n=\"{}\" data-flag=\"{}\" data-dominant=\"{}\" transform=\"translate(0 {y})
             let _ = write!(
                 s,
                 "<circle class=\"score\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"4.5\" fill=\"#1b1b1b\"/>",
-                axis_x(P1_X, v)
+                axis_x(P1_X, pw, v)
             );
         }
         if stories {
-            whisker(s, P2_X, cy, e.story_ci);
+            whisker(s, P2_X, P_W, cy, e.story_ci);
             if let Some(v) = e.story_score {
                 let _ = write!(
                     s,
                     "<rect class=\"story\" x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#1b1b1b\"/>",
-                    axis_x(P2_X, v) - 4.0,
+                    axis_x(P2_X, P_W, v) - 4.0,
                     cy - 4.0
                 );
             } else {
@@ -854,9 +866,9 @@ data-n=\"{}\" data-flag=\"{}\" data-dominant=\"{}\" transform=\"translate(0 {y})
     s.push_str("</svg>");
 }
 
-fn whisker(s: &mut String, x0: f64, cy: f64, ci: Option<(f64, f64)>) {
+fn whisker(s: &mut String, x0: f64, pw: f64, cy: f64, ci: Option<(f64, f64)>) {
     if let Some((a, b)) = ci {
-        let (xa, xb) = (axis_x(x0, a), axis_x(x0, b));
+        let (xa, xb) = (axis_x(x0, pw, a), axis_x(x0, pw, b));
         let _ = write!(
             s,
             "<path class=\"ci\" d=\"M{xa:.1} {:.1}v8M{xa:.1} {cy:.1}H{xb:.1}M{xb:.1} {:.1}v8\" stroke=\"#333\" stroke-width=\"1.4\" fill=\"none\"/>",
