@@ -26,7 +26,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
-chromium --version
+chromium --version 2>/dev/null || true
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
