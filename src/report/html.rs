@@ -218,9 +218,9 @@ svg.terms{width:100%;max-width:400px}
 code{font-size:12px}
 @media print{
   header.top{background:none}
-  nav.toc,summary{display:none}
+  nav.toc{display:none}
+  summary{color:inherit;font-weight:600}
   details::details-content{content-visibility:visible;display:contents}
-  details>*{display:block}
   section.family,section.source{break-inside:avoid-page}
   svg{break-inside:avoid}
   a{color:inherit;text-decoration:none}
