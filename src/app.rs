@@ -507,6 +507,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             .collect();
         inputs.sort();
         inputs.dedup();
+        let th = Instant::now();
         let html = report::html::render(&report::html::HtmlInput {
             lex: &lex,
             agg: &agg,
@@ -520,6 +521,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             date_range: summary.date_range.clone(),
             inputs,
         });
+        summary.timings.insert("html_ms", th.elapsed().as_millis());
         let p = dir.join("report.html");
         std::fs::write(&p, html).map_err(io_err(&p))?;
     }

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Check the DOM of a rendered slant report.html (as dumped by headless
+Chromium with --dump-dom) against the CSV reports beside it.
+
+Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME]
+                    [--min-score FAMILY SOURCE [SOURCE ...]]
+
+Checks:
+  * one <section class="family" data-family=ID> containing an <svg> for
+    each family with at least one authorial match in families.csv, and no
+    other family sections;
+  * every source in sources.csv appears (data-source in the overview table);
+  * every charted family has example sentences (li.example) with a <mark>;
+  * nothing external: no <script>, <iframe>, <img>, <object>, <embed>,
+    <link rel=stylesheet>, no src/href/srcset/action/poster/xlink:href
+    pointing to http(s):// or //, no @import or url( in CSS;
+  * --literal-source: that string is present as text and no element or
+    event-handler attribute came out of it;
+  * --min-score: in FAMILY's chart, SOURCE's bar (data-source) has the
+    lowest data-score among the listed sources, all of which are present.
+Exit 0 when every check passes, 1 otherwise (every failure is printed).
+"""
+
+import csv
+import re
+import sys
+from html.parser import HTMLParser
+
+EXTERNAL_ATTRS = {"src", "href", "srcset", "action", "poster", "xlink:href", "data", "formaction"}
+FORBIDDEN_TAGS = {"script", "iframe", "img", "object", "embed", "frame", "base", "audio", "video"}
+
+
+class Dom(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []  # (tag, attrs)
+        self.families = {}  # id -> {"svg": bool, "examples": int, "marks": int, "bars": {src: score}}
+        self.family = None
+        self.family_depth = None
+        self.sources = set()
+        self.texts = []
+        self.styles = []
+        self.in_style = False
+        self.problems = []
+        self.tags = {}
+        self.example_depth = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        for k, v in attrs:
+            if k.startswith("on"):
+                self.problems.append(f"event handler attribute {k}={v!r} on <{tag}>")
+            if k in EXTERNAL_ATTRS and v and re.match(r"\s*(https?:)?//", v, re.I):
+                self.problems.append(f"external reference {k}={v!r} on <{tag}>")
+            if k == "style":
+                self.styles.append(v or "")
+        if tag in FORBIDDEN_TAGS:
+            self.problems.append(f"forbidden element <{tag}> {a}")
+        if tag == "link" and "stylesheet" in (a.get("rel") or "").lower():
+            self.problems.append(f"external stylesheet {a}")
+        if tag == "style":
+            self.in_style = True
+        classes = (a.get("class") or "").split()
+        if tag == "section" and "family" in classes:
+            self.family = a.get("data-family")
+            self.family_depth = len(self.stack)
+            self.families[self.family] = {"svg": False, "examples": 0, "marks": 0, "bars": {}}
+        if self.family is not None:
+            f = self.families[self.family]
+            if tag == "svg":
+                f["svg"] = True
+            if tag == "li" and "example" in classes:
+                f["examples"] += 1
+            if tag == "mark":
+                f["marks"] += 1
+            if tag == "g" and "bar" in classes:
+                score = a.get("data-score")
+                f["bars"][a.get("data-source")] = float(score) if score else None
+        if tag == "tr" and "data-source" in a:
+            self.sources.add(a["data-source"])
+        if tag not in ("br", "meta", "link", "input", "hr", "wbr", "img", "col", "area", "source"):
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+            self._closed()
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self.in_style = False
+        while self.stack:
+            t = self.stack.pop()
+            self._closed()
+            if t == tag:
+                break
+
+    def _closed(self):
+        if self.family is not None and len(self.stack) == self.family_depth:
+            self.family = None
+            self.family_depth = None
+
+    def handle_data(self, data):
+        if self.in_style:
+            self.styles.append(data)
+        else:
+            self.texts.append(data)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def unsafe(cell):
+    # sources.csv neutralises formula-like cells with a leading quote.
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__)
+        return 2
+    dom_path, report_dir = argv[1], argv[2]
+    literal = None
+    min_score = None
+    rest = argv[3:]
+    i = 0
+    while i < len(rest):
+        if rest[i] == "--literal-source":
+            literal = rest[i + 1]
+            i += 2
+        elif rest[i] == "--min-score":
+            min_score = (rest[i + 1], rest[i + 2], rest[i + 3:])
+            break
+        else:
+            print(f"unknown argument {rest[i]}")
+            return 2
+    with open(dom_path, encoding="utf-8") as f:
+        dom_text = f.read()
+    dom = Dom()
+    dom.feed(dom_text)
+    dom.close()
+    fails = list(dom.problems)
+
+    # Families with authorial matches must each have a chart.
+    fam_counts = {}
+    for r in read_csv(f"{report_dir}/families.csv"):
+        fam_counts[r["family"]] = fam_counts.get(r["family"], 0) + int(r["authorial_count"])
+    expected = {f for f, n in fam_counts.items() if n > 0}
+    got = set(dom.families)
+    if expected != got:
+        fails.append(f"family sections {sorted(got)} != families with matches {sorted(expected)}")
+    for fid, f in sorted(dom.families.items()):
+        if not f["svg"]:
+            fails.append(f"family {fid}: no <svg> chart")
+        if not f["bars"]:
+            fails.append(f"family {fid}: no bar rows")
+        if f["examples"] == 0 or f["marks"] == 0:
+            fails.append(f"family {fid}: no example sentences with <mark>")
+
+    # Every source present.
+    sources = [unsafe(r["source"]) for r in read_csv(f"{report_dir}/sources.csv")]
+    missing = [s for s in sources if s not in dom.sources]
+    if missing:
+        fails.append(f"sources missing from the report: {missing[:10]} ({len(missing)})")
+
+    css = "\n".join(dom.styles)
+    for bad in ("@import", "url("):
+        if bad in css.lower():
+            fails.append(f"CSS contains {bad}")
+
+    if literal is not None:
+        text = "".join(dom.texts)
+        if literal not in text:
+            fails.append(f"literal source {literal!r} not found as text")
+        if dom.tags.get("img"):
+            fails.append("an <img> element was created")
+
+    if min_score is not None:
+        fam, lowest, others = min_score
+        bars = dom.families.get(fam, {}).get("bars", {})
+        names = [lowest] + others
+        absent = [n for n in names if bars.get(n) is None]
+        if absent:
+            fails.append(f"{fam}: no scored bar for {absent} (bars: {bars})")
+        else:
+            low = min(names, key=lambda n: bars[n])
+            if low != lowest or any(bars[n] <= bars[lowest] for n in others):
+                fails.append(f"{fam}: lowest score is {low} ({bars[low]}), expected {lowest}: {bars}")
+            else:
+                print(f"  {fam}: " + ", ".join(f"{n} {bars[n]:+.3f}" for n in sorted(names, key=lambda n: bars[n])))
+
+    n_examples = sum(f["examples"] for f in dom.families.values())
+    print(f"  {len(got)} family charts, {len(sources)} sources, {n_examples} example sentences, "
+          f"{dom.tags.get('svg', 0)} svg elements")
+    for f in fails:
+        print(f"FAIL: {f}")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
