@@ -59,6 +59,22 @@ enum LexiconCmd {
         #[arg(long)]
         no_default_lexicons: bool,
     },
+    /// Print every distinct term of the active lexicons, one per line
+    /// (wildcard terms as their prefix), e.g. for other tools.
+    #[command(after_help = "Examples:
+  slant lexicon terms > terms.txt
+  slant lexicon terms --no-sentiment")]
+    Terms {
+        /// Extra lexicon files.
+        #[arg(long = "lexicon", value_name = "FILE")]
+        lexicons: Vec<PathBuf>,
+        /// Do not load the built-in lexicons.
+        #[arg(long)]
+        no_default_lexicons: bool,
+        /// Leave out valence (sentiment) categories.
+        #[arg(long)]
+        no_sentiment: bool,
+    },
     /// Validate lexicon files; every problem is reported with its line.
     #[command(after_help = "Examples:
   slant lexicon check my-families.toml
@@ -268,6 +284,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }) => {
             let lex = app::load_lexicon(&lexicons, no_default_lexicons)?;
             print_stdout(&app::describe_lexicon(&lex))
+        }
+        Command::Lexicon(LexiconCmd::Terms {
+            lexicons,
+            no_default_lexicons,
+            no_sentiment,
+        }) => {
+            let lex = app::load_lexicon(&lexicons, no_default_lexicons)?;
+            let mut terms = std::collections::BTreeSet::new();
+            for f in &lex.families {
+                for v in &f.variants {
+                    terms.extend(v.terms.iter().map(|t| t.text.clone()));
+                }
+            }
+            for c in lex.categories.iter().filter(|c| !(no_sentiment && c.valence)) {
+                terms.extend(c.terms.iter().map(|t| t.text.clone()));
+            }
+            let mut out = String::new();
+            for t in terms {
+                out.push_str(&t);
+                out.push('\n');
+            }
+            print_stdout(&out)
         }
         Command::Lexicon(LexiconCmd::Check { files }) => {
             let mut bad = 0;

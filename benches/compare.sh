@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of slant's feature extraction and the peers a
+# user would otherwise pick, on the allsides-news corpus in ../shared
+# (172 MB of article text, 28,022 articles), in one run on one machine.
+#
+#   benches/compare.sh [CORPUS.jsonl.gz]
+#
+# Writes the table to stdout and to target/bench/RESULTS.md (copy it to
+# benches/RESULTS.md to record it). Python peers are installed with pip into
+# a venv under target/, so nothing leaks onto the machine.
+#
+# How each tool is timed (wall clock, /usr/bin/time -v for peak RSS):
+# - slant: the whole command, end to end: gunzip, JSON parsing, decoding,
+#   normalisation, tokens, sentences, quotations, lexicon matching with
+#   voice, (uni+bigram counting), documents.csv. `--threads 1` is one
+#   extraction worker; the input reader runs on its own thread.
+# - peers: only their processing of texts already in memory (loading is
+#   not counted), measured inside the Python process; peak RSS is the whole
+#   process. grep: `grep -o -i -w -F -f terms` over a plain-text copy (one
+#   article per line), output discarded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS="${1:-../shared/data/allsides-news/train.jsonl.gz}"
+[ -f "$CORPUS" ] || { echo "corpus $CORPUS not found (needs ../shared)"; exit 1; }
+OUT=target/bench
+mkdir -p "$OUT"
+cargo build --release --quiet
+SLANT=target/release/slant
+
+if [ ! -x "$OUT/venv/bin/python" ]; then
+  python3 -m venv "$OUT/venv"
+  "$OUT/venv/bin/pip" install --quiet scikit-learn flashtext
+fi
+PY="$OUT/venv/bin/python"
+
+# Plain-text copy (one article per line) and the lexicon's terms.
+"$PY" - "$CORPUS" "$OUT/texts.txt" <<'PYEOF'
+import gzip, json, sys
+with gzip.open(sys.argv[1], "rt", encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in f:
+        t = json.loads(line).get("text") or ""
+        out.write(" ".join(t.split()) + "\n")
+PYEOF
+"$SLANT" lexicon terms > "$OUT/terms.txt"
+TEXT_BYTES=$("$PY" -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in __import__('gzip').open(sys.argv[1],'rt')))" "$CORPUS")
+DOCS=$(wc -l < "$OUT/texts.txt")
+NTERMS=$(wc -l < "$OUT/terms.txt")
+# A doubled corpus (two gzip members) for the streaming-memory check; ids
+# fall back to FILE:RECORD so the second copy is not rejected as duplicates.
+cat "$CORPUS" "$CORPUS" > "$OUT/doubled.jsonl.gz"
+
+results="$OUT/results.tsv"
+: > "$results"
+run() { # name, command...
+  local name="$1"; shift
+  /usr/bin/time -v -o "$OUT/time.txt" "$@" > "$OUT/stdout.txt" 2> "$OUT/stderr.txt" || { cat "$OUT/stderr.txt"; exit 1; }
+  local wall rss inner
+  wall=$(grep "Elapsed (wall" "$OUT/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(grep "Maximum resident" "$OUT/time.txt" | awk '{print $NF}')
+  inner=$(grep -E '^seconds ' "$OUT/stdout.txt" | awk '{print $2}' || true)
+  printf '%s\t%s\t%s\n' "$name" "${inner:-$wall}" "$rss" >> "$results"
+}
+
+run "slant extract, full, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/s1" --quiet --threads 1
+run "slant extract, full, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/s2" --quiet --threads 2
+run "slant extract, lexicon only, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/l1" --quiet --threads 1 --no-ngrams
+run "slant extract, lexicon only, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/l2" --quiet --threads 2 --no-ngrams
+run "slant extract, full, 1 thread, corpus twice" "$SLANT" extract "$OUT/doubled.jsonl.gz" -o "$OUT/d1" --quiet --threads 1 --id-col _none_
+run "slant analyze (all reports), 2 threads" "$SLANT" analyze "$CORPUS" -o "$OUT/a2" --quiet --threads 2
+run "scikit-learn CountVectorizer(1,2) fit_transform" "$PY" -c '
+import sys, time
+from sklearn.feature_extraction.text import CountVectorizer
+texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+t = time.perf_counter(); CountVectorizer(ngram_range=(1, 2)).fit_transform(texts); print("seconds", time.perf_counter() - t)
+' "$OUT/texts.txt"
+run "flashtext extract_keywords, $NTERMS terms" "$PY" -c '
+import sys, time
+from flashtext import KeywordProcessor
+texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+kp = KeywordProcessor(); [kp.add_keyword(w.strip()) for w in open(sys.argv[2], encoding="utf-8") if w.strip()]
+t = time.perf_counter(); n = sum(len(kp.extract_keywords(x)) for x in texts); print("seconds", time.perf_counter() - t)
+' "$OUT/texts.txt" "$OUT/terms.txt"
+run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > /dev/null"
+
+"$PY" - "$results" "$TEXT_BYTES" "$DOCS" <<'PYEOF' | tee "$OUT/RESULTS.md"
+import sys, datetime, platform, os
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+mb = int(sys.argv[2]) / 1e6
+docs = int(sys.argv[3])
+t = {name: float(s) for name, s, _ in rows}
+def mbps(name): return mb / t[name]
+peers = {k: v for k, v in t.items() if not k.startswith("slant")}
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+print(f"# Feature extraction throughput, side by side\n")
+print(f"Measured {datetime.date.today()} on {os.cpu_count()} cores ({cpu}), Linux {platform.release()}.")
+print(f"Corpus: allsides-news train.jsonl.gz, {docs} articles, {mb:.1f} MB of article text. Command: `benches/compare.sh`.\n")
+print("| tool | seconds | MB/s | docs/s | peak RSS (MB) | " + " | ".join(f"× {k.split(' ')[0]}" for k in peers) + " |")
+print("|---|---:|---:|---:|---:|" + "---:|" * len(peers))
+for name, s, rss in rows:
+    ratios = " | ".join(f"{mbps(name) / mbps(p):.1f}" for p in peers)
+    print(f"| {name} | {float(s):.2f} | {mbps(name):.1f} | {docs / float(s):.0f} | {int(rss) / 1024:.0f} | {ratios} |")
+one, two = t["slant extract, full, 1 thread"], t["slant extract, full, 2 threads"]
+print(f"\n2-thread speed-up (full extraction): {one / two:.2f}×")
+rss = {name: int(r) for name, _, r in rows}
+print(f"Memory, corpus twice vs once (full, 1 thread): {rss['slant extract, full, 1 thread, corpus twice'] / rss['slant extract, full, 1 thread']:.2f}×")
+print("\nPeers are timed on in-memory texts (loading not counted); slant end to end (gunzip, JSON, all features, documents.csv).")
+PYEOF
