@@ -297,7 +297,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     terms.extend(v.terms.iter().map(|t| t.text.clone()));
                 }
             }
-            for c in lex.categories.iter().filter(|c| !(no_sentiment && c.valence)) {
+            for c in lex
+                .categories
+                .iter()
+                .filter(|c| !(no_sentiment && c.valence))
+            {
                 terms.extend(c.terms.iter().map(|t| t.text.clone()));
             }
             let mut out = String::new();

@@ -453,3 +453,146 @@ fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut FxH
         i = j;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Origin;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn doc(i: usize, source: &str, story: Option<&str>, text: &str) -> Document {
+        Document {
+            id: i.to_string(),
+            source: source.into(),
+            story: story.map(Into::into),
+            date: None,
+            title: None,
+            text: text.into(),
+            origin: Origin {
+                file: "t".into(),
+                line: 0,
+                record: i as u64,
+            },
+            encoding: "UTF-8",
+            repairs: 0,
+        }
+    }
+
+    /// Everything an aggregate says, with n-grams as text (ids differ
+    /// between shards).
+    fn snapshot(
+        agg: &Aggregates,
+    ) -> (
+        BTreeMap<String, (Counts, BTreeMap<String, u64>)>,
+        BTreeMap<(String, String), Counts>,
+    ) {
+        let sources = agg
+            .sources
+            .iter()
+            .map(|(s, a)| {
+                let ngrams = a
+                    .ngrams
+                    .iter()
+                    .map(|(&k, &c)| (agg.vocab.ngram_text(k), c))
+                    .collect();
+                (s.clone(), (a.counts.clone(), ngrams))
+            })
+            .collect();
+        (sources, agg.stories.clone())
+    }
+
+    /// The built-in lexicon and its extractor, built once for all cases.
+    fn shared() -> &'static (Lexicon, Extractor) {
+        static SHARED: std::sync::OnceLock<(Lexicon, Extractor)> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let lex = Lexicon::builtin();
+            let ex = Extractor::new(&lex, FeatureOptions::default());
+            (lex, ex)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// Aggregates are sums: extracting two shards separately and merging
+        /// equals extracting the union, whatever the split.
+        #[test]
+        fn aggregates_of_shards_merge_to_the_union(
+            docs in proptest::collection::vec(
+                (
+                    0usize..3,
+                    proptest::option::of(0usize..2),
+                    proptest::collection::vec(
+                        prop_oneof![
+                            Just("The"), Just("terrorists"), Just("insurgents"), Just("said"),
+                            Just("claimed"), Just("may"), Just("\"Terrorists!\""), Just("good"),
+                            Just("attack."), Just("Rebels"), Just("reportedly"), Just("bad"),
+                        ],
+                        1..25,
+                    ),
+                ),
+                1..12,
+            ),
+            split in any::<u64>(),
+        ) {
+            let (lex, ex) = shared();
+            let docs: Vec<Document> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, (s, k, words))| {
+                    doc(i, ["a", "b", "c"][*s], k.map(|k| ["s1", "s2"][k]), &words.join(" "))
+                })
+                .collect();
+            let mut ws = Workspace::default();
+            let mut all = Aggregates::new(lex);
+            let (mut left, mut right) = (Aggregates::new(lex), Aggregates::new(lex));
+            for (i, d) in docs.iter().enumerate() {
+                ex.extract(d, &mut ws, &mut all);
+                let shard = if split >> (i % 64) & 1 == 1 { &mut left } else { &mut right };
+                ex.extract(d, &mut ws, shard);
+            }
+            let mut merged = Aggregates::new(lex);
+            merged.merge(right);
+            merged.merge(left);
+            prop_assert_eq!(snapshot(&merged), snapshot(&all));
+        }
+    }
+
+    #[test]
+    fn quoted_labels_are_counted_as_quoted() {
+        let (lex, ex) = shared();
+        let mut ws = Workspace::default();
+        let mut agg = Aggregates::new(lex);
+        let f = ex.extract(
+            &doc(
+                0,
+                "a",
+                None,
+                "The insurgents attacked. \"They will be killing terrorists,\" he said.",
+            ),
+            &mut ws,
+            &mut agg,
+        );
+        let voices: Vec<(&str, Voice)> = f
+            .matches
+            .iter()
+            .filter(|m| matches!(m.m.target, Target::Variant { .. }))
+            .map(|m| (&ws.text[m.original.clone()], m.voice))
+            .collect();
+        assert_eq!(
+            voices,
+            [
+                ("insurgents", Voice::Authorial),
+                ("terrorists", Voice::Quoted)
+            ]
+        );
+        // Unigrams and bigrams are authorial only.
+        let grams: Vec<String> = agg.sources["a"]
+            .ngrams
+            .keys()
+            .map(|&k| agg.vocab.ngram_text(k))
+            .collect();
+        assert!(grams.contains(&"the insurgents".to_string()));
+        assert!(!grams.iter().any(|g| g.contains("terrorists")));
+    }
+}
