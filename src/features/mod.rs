@@ -481,12 +481,12 @@ mod tests {
 
     /// Everything an aggregate says, with n-grams as text (ids differ
     /// between shards).
-    fn snapshot(
-        agg: &Aggregates,
-    ) -> (
+    type Snapshot = (
         BTreeMap<String, (Counts, BTreeMap<String, u64>)>,
         BTreeMap<(String, String), Counts>,
-    ) {
+    );
+
+    fn snapshot(agg: &Aggregates) -> Snapshot {
         let sources = agg
             .sources
             .iter()
