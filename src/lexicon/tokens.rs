@@ -453,6 +453,31 @@ terms = ["may", "suggest*", "appears to", "u.s."]
         );
     }
 
+    #[test]
+    fn word_boundaries() {
+        let l = lex();
+        let m = TokenMatcher::new(&l);
+        let cases: &[(&str, &[&str])] = &[
+            ("counterterrorist units", &[]),
+            ("counter-terrorists", &[]),
+            ("terrorists.", &["terrorists"]),
+            ("(terrorists)", &["terrorists"]),
+            ("The mayor may", &["may"]),
+            ("TERRORIST GROUP", &["TERRORIST GROUP", "TERRORIST"]),
+            ("terrorist, group", &["terrorist"]),
+            ("freedom  fighters", &["freedom fighters"]),
+        ];
+        for (text, want) in cases {
+            let mut a = Analyzed::default();
+            a.analyze(text);
+            let got: Vec<&str> = token_matches(&m, text)
+                .iter()
+                .map(|x| &a.norm.text[x.start as usize..x.end as usize])
+                .collect();
+            assert_eq!(&got, want, "{text:?}");
+        }
+    }
+
     proptest! {
         /// The token-level matcher agrees with the Aho–Corasick reference
         /// on text built from lexicon words, case changes and separators.
