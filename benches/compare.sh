@@ -88,17 +88,20 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 mb = int(sys.argv[2]) / 1e6
 docs = int(sys.argv[3])
 t = {name: float(s) for name, s, _ in rows}
-def mbps(name): return mb / t[name]
+def size(name): return 2 * mb if "twice" in name else mb
+def mbps(name): return size(name) / t[name]
+short = {"scikit-learn": "sklearn", "flashtext": "flashtext", "GNU": "grep"}
 peers = {k: v for k, v in t.items() if not k.startswith("slant")}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"# Feature extraction throughput, side by side\n")
 print(f"Measured {datetime.date.today()} on {os.cpu_count()} cores ({cpu}), Linux {platform.release()}.")
 print(f"Corpus: allsides-news train.jsonl.gz, {docs} articles, {mb:.1f} MB of article text. Command: `benches/compare.sh`.\n")
-print("| tool | seconds | MB/s | docs/s | peak RSS (MB) | " + " | ".join(f"× {k.split(' ')[0]}" for k in peers) + " |")
+print("| tool | seconds | MB/s | docs/s | peak RSS (MB) | " + " | ".join(f"× {short.get(k.split(' ')[0], k)}" for k in peers) + " |")
 print("|---|---:|---:|---:|---:|" + "---:|" * len(peers))
 for name, s, rss in rows:
     ratios = " | ".join(f"{mbps(name) / mbps(p):.1f}" for p in peers)
-    print(f"| {name} | {float(s):.2f} | {mbps(name):.1f} | {docs / float(s):.0f} | {int(rss) / 1024:.0f} | {ratios} |")
+    n_docs = 2 * docs if "twice" in name else docs
+    print(f"| {name} | {float(s):.2f} | {mbps(name):.1f} | {n_docs / float(s):.0f} | {int(rss) / 1024:.0f} | {ratios} |")
 one, two = t["slant extract, full, 1 thread"], t["slant extract, full, 2 threads"]
 print(f"\n2-thread speed-up (full extraction): {one / two:.2f}×")
 rss = {name: int(r) for name, _, r in rows}
