@@ -117,9 +117,13 @@ struct AnalyzeArgs {
     /// Do not repair mojibake.
     #[arg(long)]
     no_repair: bool,
-    /// Largest document accepted, in bytes.
+    /// Largest document accepted, in bytes (title + text; at most 256 MiB).
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_doc_bytes: usize,
+    /// Words longer than this (bytes) are left out of the n-gram counts
+    /// (URLs, base64, runs without spaces); the document is still analysed.
+    #[arg(long, default_value_t = 64)]
+    max_token_bytes: usize,
     /// Write CSV text cells exactly as found (no spreadsheet formula guard).
     #[arg(long)]
     csv_raw: bool,
@@ -223,7 +227,7 @@ impl AnalyzeArgs {
             },
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,
-                ..FeatureOptions::default()
+                max_token_bytes: self.max_token_bytes,
             },
             estimators: EstimatorOptions {
                 seed: self.seed,
@@ -329,7 +333,12 @@ fn main() -> ExitCode {
         }
     };
     let _ = ctrlc::set_handler(|| {
-        app::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed);
+        // First Ctrl-C: stop cleanly (the staging directory is removed);
+        // a second one: leave at once (the next run sweeps the staging
+        // directory away).
+        if app::INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::process::exit(130);
+        }
     });
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
