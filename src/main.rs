@@ -19,7 +19,7 @@ use std::process::ExitCode;
     long_about = "slant reads a corpus of news articles (a folder of .txt files, a CSV/TSV or a JSONL \
 export, optionally gzipped), finds which words each outlet uses for the same referents, \
 whether in its own voice or inside quotations, and writes per-source, per-document, per-term \
-and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error."
+and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error, 130 interrupted."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -344,11 +344,16 @@ fn main() -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             eprintln!("slant: error: {e:#}");
-            let usage = e.chain().any(|c| {
-                c.downcast_ref::<slant::Error>()
-                    .is_some_and(slant::Error::is_usage)
-            });
-            ExitCode::from(if usage { 1 } else { 2 })
+            let ours = || e.chain().filter_map(|c| c.downcast_ref::<slant::Error>());
+            let usage = ours().any(slant::Error::is_usage);
+            let interrupted = ours().any(|e| matches!(e.kind(), slant::ErrorKind::Interrupted));
+            ExitCode::from(if usage {
+                1
+            } else if interrupted {
+                130
+            } else {
+                2
+            })
         }
         Err(_) => {
             eprintln!("slant: internal error (a bug: please report it with the command you ran)");
