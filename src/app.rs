@@ -543,6 +543,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     Ok(summary)
 }
 
+/// Most bootstrap replicates accepted.
+pub const MAX_BOOTSTRAP: usize = 100_000;
+/// Most worker threads accepted.
+pub const MAX_THREADS: usize = 1024;
+
 /// Reject limits that cannot work: documents must fit the text analysis's
 /// offsets ([`crate::text::normalize::MAX_INPUT_LEN`]), and a zero limit
 /// would reject or skip everything.
@@ -556,6 +561,19 @@ fn check_limits(opts: &RunOptions) -> Result<()> {
     }
     if opts.features.max_token_bytes == 0 {
         return Err(Error::usage("--max-token-bytes must be at least 1"));
+    }
+    // Replicates are held in memory (per source and family).
+    if opts.estimators.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::usage(format!(
+            "--bootstrap must be at most {MAX_BOOTSTRAP}, got {}",
+            opts.estimators.bootstrap
+        )));
+    }
+    if opts.threads > MAX_THREADS {
+        return Err(Error::usage(format!(
+            "--threads must be at most {MAX_THREADS}, got {}",
+            opts.threads
+        )));
     }
     Ok(())
 }

@@ -836,6 +836,15 @@ fn bad_options_are_refused() {
             &["--max-token-bytes", "0"],
             "--max-token-bytes must be at least 1",
         ),
+        // Replicates are held in memory: this aborted on a failed allocation.
+        (
+            &["--bootstrap", "100000000000"],
+            "--bootstrap must be at most 100000, got 100000000000",
+        ),
+        (
+            &["--threads", "100000"],
+            "--threads must be at most 1024, got 100000",
+        ),
         (
             &["--delimiter", "ab"],
             "--delimiter must be one ASCII character",
