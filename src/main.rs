@@ -133,7 +133,7 @@ struct AnalyzeArgs {
     /// Seed for the bootstrap (same seed and input: same numbers).
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Bootstrap replicates for intervals.
+    /// Bootstrap replicates for intervals (at most 100000).
     #[arg(long, default_value_t = 1000)]
     bootstrap: usize,
     /// Dirichlet prior strength for family scores (pseudo-matches in pooled proportions).
@@ -163,7 +163,7 @@ struct AnalyzeArgs {
     /// Write every tested n-gram to terms.csv.
     #[arg(long)]
     all_terms: bool,
-    /// Worker threads [default: all cores].
+    /// Worker threads (at most 1024) [default: all cores].
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// No progress or rejection messages on stderr.
