@@ -225,6 +225,16 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     if opts.inputs.is_empty() {
         return Err(Error::usage("no input given"));
     }
+    check_limits(opts)?;
+    // Test hook (not a user option): fail as a disk error would once this
+    // many documents have been written, to test that a failed run leaves
+    // the previous reports untouched.
+    let fail_after: Option<u64> = std::env::var("SLANT_FAIL_AFTER_DOCS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok());
+    // Set when writing fails, to stop the reader (per run, unlike the
+    // process-wide INTERRUPTED).
+    let stop = AtomicBool::new(false);
     let plans = corpus::plan(&opts.inputs, &opts.read)?;
     let staging = Staging::create(&opts.out_dir)?;
     let dir = staging.path().to_path_buf();
@@ -294,6 +304,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         // Reader thread.
         let read_opts = &opts.read;
         let plans = &plans;
+        let stop = &stop;
         let reader = scope.spawn(move || {
             let mut seq = 0u64;
             let mut items = Vec::with_capacity(BATCH_DOCS);
@@ -314,7 +325,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                     };
                     seq += 1;
                     bytes = 0;
-                    if batch_tx.send(b).is_err() || INTERRUPTED.load(Ordering::Relaxed) {
+                    if batch_tx.send(b).is_err()
+                        || INTERRUPTED.load(Ordering::Relaxed)
+                        || stop.load(Ordering::Relaxed)
+                    {
                         stopped = true;
                     }
                 }
@@ -404,10 +418,20 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         .write_all(&out.documents)
                         .map_err(io_err(&docs_path))
                         .and_then(|_| ev_w.write_all(&out.evidence).map_err(io_err(&ev_path)))
-                        .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)));
+                        .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)))
+                        .and_then(|_| match fail_after {
+                            Some(n) if summary.analysed >= n => Err(Error::io(
+                                &docs_path,
+                                std::io::Error::other(format!(
+                                    "injected failure after {} documents (SLANT_FAIL_AFTER_DOCS)",
+                                    summary.analysed
+                                )),
+                            )),
+                            _ => Ok(()),
+                        });
                     if let Err(e) = r {
                         write_err = Some(e);
-                        INTERRUPTED.store(true, Ordering::Relaxed);
+                        stop.store(true, Ordering::Relaxed);
                     }
                 }
             }
@@ -529,8 +553,47 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         .timings
         .insert("report_ms", t3.elapsed().as_millis());
     write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
+    // A Ctrl-C during the statistics or reports still means "stop".
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        return Err(Error::new(ErrorKind::Interrupted));
+    }
     staging.commit()?;
     Ok(summary)
+}
+
+/// Most bootstrap replicates accepted.
+pub const MAX_BOOTSTRAP: usize = 100_000;
+/// Most worker threads accepted.
+pub const MAX_THREADS: usize = 1024;
+
+/// Reject limits that cannot work: documents must fit the text analysis's
+/// offsets ([`crate::text::normalize::MAX_INPUT_LEN`]), and a zero limit
+/// would reject or skip everything.
+fn check_limits(opts: &RunOptions) -> Result<()> {
+    let max = crate::text::normalize::MAX_INPUT_LEN;
+    if !(1..=max).contains(&opts.read.max_doc_bytes) {
+        return Err(Error::usage(format!(
+            "--max-doc-bytes must be between 1 and {max}, got {}",
+            opts.read.max_doc_bytes
+        )));
+    }
+    if opts.features.max_token_bytes == 0 {
+        return Err(Error::usage("--max-token-bytes must be at least 1"));
+    }
+    // Replicates are held in memory (per source and family).
+    if opts.estimators.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::usage(format!(
+            "--bootstrap must be at most {MAX_BOOTSTRAP}, got {}",
+            opts.estimators.bootstrap
+        )));
+    }
+    if opts.threads > MAX_THREADS {
+        return Err(Error::usage(format!(
+            "--threads must be at most {MAX_THREADS}, got {}",
+            opts.threads
+        )));
+    }
+    Ok(())
 }
 
 fn write_run_json(

@@ -19,7 +19,7 @@ use std::process::ExitCode;
     long_about = "slant reads a corpus of news articles (a folder of .txt files, a CSV/TSV or a JSONL \
 export, optionally gzipped), finds which words each outlet uses for the same referents, \
 whether in its own voice or inside quotations, and writes per-source, per-document, per-term \
-and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error."
+and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error, 130 interrupted."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -133,9 +133,13 @@ struct AnalyzeArgs {
     /// Do not repair mojibake.
     #[arg(long)]
     no_repair: bool,
-    /// Largest document accepted, in bytes.
+    /// Largest document accepted, in bytes (title + text; at most 256 MiB).
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_doc_bytes: usize,
+    /// Words longer than this (bytes) are left out of the n-gram counts
+    /// (URLs, base64, runs without spaces); the document is still analysed.
+    #[arg(long, default_value_t = 64)]
+    max_token_bytes: usize,
     /// Write CSV text cells exactly as found (no spreadsheet formula guard).
     #[arg(long)]
     csv_raw: bool,
@@ -148,7 +152,7 @@ struct AnalyzeArgs {
     /// Seed for the bootstrap (same seed and input: same numbers).
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Bootstrap replicates for intervals.
+    /// Bootstrap replicates for intervals (at most 100000).
     #[arg(long, default_value_t = 1000)]
     bootstrap: usize,
     /// Dirichlet prior strength for family scores (pseudo-matches in pooled proportions).
@@ -178,7 +182,7 @@ struct AnalyzeArgs {
     /// Write every tested n-gram to terms.csv.
     #[arg(long)]
     all_terms: bool,
-    /// Worker threads [default: all cores].
+    /// Worker threads (at most 1024) [default: all cores].
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// No progress or rejection messages on stderr.
@@ -242,7 +246,7 @@ impl AnalyzeArgs {
             },
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,
-                ..FeatureOptions::default()
+                max_token_bytes: self.max_token_bytes,
             },
             estimators: EstimatorOptions {
                 seed: self.seed,
@@ -385,17 +389,27 @@ fn main() -> ExitCode {
         }
     };
     let _ = ctrlc::set_handler(|| {
-        app::INTERRUPTED.store(true, std::sync::atomic::Ordering::Relaxed);
+        // First Ctrl-C: stop cleanly (the staging directory is removed);
+        // a second one: leave at once (the next run sweeps the staging
+        // directory away).
+        if app::INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::process::exit(130);
+        }
     });
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             eprintln!("slant: error: {e:#}");
-            let usage = e.chain().any(|c| {
-                c.downcast_ref::<slant::Error>()
-                    .is_some_and(slant::Error::is_usage)
-            });
-            ExitCode::from(if usage { 1 } else { 2 })
+            let ours = || e.chain().filter_map(|c| c.downcast_ref::<slant::Error>());
+            let usage = ours().any(slant::Error::is_usage);
+            let interrupted = ours().any(|e| matches!(e.kind(), slant::ErrorKind::Interrupted));
+            ExitCode::from(if usage {
+                1
+            } else if interrupted {
+                130
+            } else {
+                2
+            })
         }
         Err(_) => {
             eprintln!("slant: internal error (a bug: please report it with the command you ran)");

@@ -90,6 +90,8 @@ pub struct InputPlan {
     /// Problems found while walking (unreadable entries, symlink loops).
     pub walk_problems: Vec<(PathBuf, String)>,
     manifest: Option<Arc<FxHashMap<PathBuf, ManifestRow>>>,
+    /// The manifest file and the SHA-256 of its bytes.
+    manifest_file: Option<(PathBuf, String)>,
     root: PathBuf,
 }
 
@@ -112,6 +114,12 @@ pub struct InputStats {
     /// SHA-256 of the input's bytes (for folders: of the sorted list of
     /// `relative path, file hash`).
     pub sha256: String,
+    /// The manifest used for a folder, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// SHA-256 of the manifest's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest_sha256: Option<String>,
 }
 
 fn strip_gz(path: &Path) -> (String, bool) {
@@ -147,6 +155,12 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
     let mut out = Vec::new();
     for input in inputs {
         let meta = std::fs::metadata(&input).map_err(|e| Error::io(&input, e))?;
+        if !meta.is_dir() && !meta.is_file() {
+            return Err(Error::input(
+                &input,
+                "not a regular file or folder (FIFO, socket or device)",
+            ));
+        }
         if meta.is_dir() {
             let mut files = Vec::new();
             let mut problems = Vec::new();
@@ -160,9 +174,12 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                     m.is_file().then_some(m)
                 }
             };
-            let manifest = match manifest_path {
-                Some(m) => Some(Arc::new(read_manifest(&m, &input)?)),
-                None => None,
+            let (manifest, manifest_file) = match manifest_path {
+                Some(m) => {
+                    let (rows, sha) = read_manifest(&m, &input)?;
+                    (Some(Arc::new(rows)), Some((m, sha)))
+                }
+                None => (None, None),
             };
             out.push(InputPlan {
                 path: input.clone(),
@@ -170,6 +187,7 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                 files,
                 walk_problems: problems,
                 manifest,
+                manifest_file,
                 root: input,
             });
         } else {
@@ -184,6 +202,7 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                 files: vec![input],
                 walk_problems: vec![],
                 manifest: None,
+                manifest_file: None,
                 root,
             });
         }
@@ -249,18 +268,31 @@ fn walk(
     for p in paths {
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, files, problems, visited),
-            Ok(_) => {
-                if format_of(&p) == Some(Format::Text) {
+            Ok(m) if format_of(&p) == Some(Format::Text) => {
+                // A FIFO, socket or device would block or never end.
+                if m.is_file() {
                     files.push(p);
+                } else {
+                    problems.push((p, "not a regular file (FIFO, socket or device)".into()));
                 }
             }
-            Err(e) => problems.push((p, format!("cannot read: {e}"))),
+            Ok(_) => {}
+            // Unresolvable: report it unless it could not be an input anyway.
+            Err(e) if p.extension().is_none() || format_of(&p) == Some(Format::Text) => {
+                problems.push((p, format!("cannot read: {e}")))
+            }
+            Err(_) => {}
         }
     }
 }
 
-fn read_manifest(path: &Path, root: &Path) -> Result<FxHashMap<PathBuf, ManifestRow>> {
+/// The manifest's rows by file, and the SHA-256 of its bytes.
+fn read_manifest(path: &Path, root: &Path) -> Result<(FxHashMap<PathBuf, ManifestRow>, String)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let text = decode_with(&bytes, true)
         .map_err(|e| Error::input(path, format!("manifest: {e}")))?
         .text;
@@ -307,7 +339,7 @@ fn read_manifest(path: &Path, root: &Path) -> Result<FxHashMap<PathBuf, Manifest
         map.insert(base.join(&file), row.clone());
         map.insert(root.join(&file), row);
     }
-    Ok(map)
+    Ok((map, sha))
 }
 
 /// A reader that hashes every byte it passes on.
@@ -388,7 +420,8 @@ fn pick(
         }
     }
     if available.is_empty() {
-        return Ok(defaults.first().filter(|_| required).map(|s| s.to_string()));
+        // JSONL: no header to look in; a missing key is simply absent.
+        return Ok(defaults.first().map(|s| s.to_string()));
     }
     if required {
         return Err(Error::input(
@@ -458,10 +491,11 @@ impl Ctx<'_> {
         if doc.text.trim().is_empty() {
             return self.reject(doc.origin, Some(doc.id), "empty text".into());
         }
-        if doc.text.len() > self.opts.max_doc_bytes {
+        // The analysed text is title + blank line + body.
+        let size = doc.text.len() + doc.title.as_ref().map_or(0, |t| t.len() + 2);
+        if size > self.opts.max_doc_bytes {
             let reason = format!(
-                "document is {} bytes, over the --max-doc-bytes limit of {}",
-                doc.text.len(),
+                "document is {size} bytes, over the --max-doc-bytes limit of {}",
                 self.opts.max_doc_bytes
             );
             return self.reject(doc.origin, Some(doc.id), reason);
@@ -514,6 +548,11 @@ pub fn read_inputs(
             stats: InputStats {
                 path: plan.path.display().to_string(),
                 format: format!("{:?}", plan.format).to_lowercase(),
+                manifest: plan
+                    .manifest_file
+                    .as_ref()
+                    .map(|(p, _)| p.display().to_string()),
+                manifest_sha256: plan.manifest_file.as_ref().map(|(_, h)| h.clone()),
                 ..Default::default()
             },
             seen_ids: std::mem::take(&mut seen_ids),
@@ -591,7 +630,9 @@ fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut Ctx<'_>) -> String {
         }
     };
     let mut bytes = Vec::new();
-    let limit = ctx.opts.max_doc_bytes as u64 * 4 + 1;
+    let limit = (ctx.opts.max_doc_bytes as u64)
+        .saturating_mul(4)
+        .saturating_add(1);
     if let Err(e) = reader.take(limit).read_to_end(&mut bytes) {
         ctx.reject(origin, Some(id), format!("cannot read: {e}"));
         return finish_hash(&hasher);
@@ -661,9 +702,31 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
 
 /// Counts `"` bytes passing through, so that a quoted field left open at
 /// the end of a file (which the CSV parser silently runs to EOF) is caught.
+/// Also notes where a `\r\n` line ending's `\n` is, see [`CrLf`].
 struct QuoteCounter<R> {
     inner: R,
     quotes: Arc<std::sync::atomic::AtomicU64>,
+    crlf: CrLf,
+    offset: u64,
+    prev_cr: bool,
+}
+
+/// Byte offsets of the `\n` of `\r\n` line endings not yet passed by the
+/// CSV parser. The parser ends a record at the `\r` and reports the next
+/// record's position *before* that `\n`, so its line number is one short;
+/// a record whose start offset is listed here starts on the next line.
+/// Only the parser's read-ahead window is kept.
+type CrLf = Arc<std::sync::Mutex<std::collections::VecDeque<u64>>>;
+
+/// The 1-based line where a record starting at `pos` begins.
+fn record_line(pos: &csv::Position, crlf: &CrLf) -> u64 {
+    let Ok(mut q) = crlf.lock() else {
+        return pos.line();
+    };
+    while q.front().is_some_and(|&b| b < pos.byte()) {
+        q.pop_front();
+    }
+    pos.line() + u64::from(q.front() == Some(&pos.byte()))
 }
 
 impl<R: Read> Read for QuoteCounter<R> {
@@ -672,6 +735,22 @@ impl<R: Read> Read for QuoteCounter<R> {
         let q = memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
         self.quotes
             .fetch_add(q, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut crlf) = self.crlf.lock() {
+            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+                let cr = if i == 0 {
+                    self.prev_cr
+                } else {
+                    buf[i - 1] == b'\r'
+                };
+                if cr {
+                    crlf.push_back(self.offset + i as u64);
+                }
+            }
+        }
+        if n > 0 {
+            self.prev_cr = buf[n - 1] == b'\r';
+        }
+        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -679,9 +758,13 @@ impl<R: Read> Read for QuoteCounter<R> {
 fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
     let quotes = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let crlf = CrLf::default();
     let reader = QuoteCounter {
         inner: reader,
         quotes: quotes.clone(),
+        crlf: crlf.clone(),
+        offset: 0,
+        prev_cr: false,
     };
     let mut buf = BufReader::with_capacity(1 << 20, reader);
     // Sniff the delimiter from the first line without consuming it.
@@ -721,6 +804,33 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         return Err(Error::input(path, "empty header row"));
     }
     let cols = resolve_columns(ctx.opts, &names, path)?;
+    // A column that is read must be unambiguous.
+    for c in [
+        Some(&cols.text),
+        Some(&cols.source),
+        cols.id.as_ref(),
+        cols.story.as_ref(),
+        cols.date.as_ref(),
+        cols.title.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let at: Vec<String> = (names.iter().enumerate())
+            .filter(|(_, n)| *n == c)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if at.len() > 1 {
+            return Err(Error::input(
+                path,
+                format!(
+                    "the header has {} columns named `{c}` (columns {}); rename all but one",
+                    at.len(),
+                    at.join(", ")
+                ),
+            ));
+        }
+    }
     let idx = |c: &Option<String>| c.as_ref().and_then(|c| names.iter().position(|n| n == c));
     let (text_i, source_i) = (
         idx(&Some(cols.text.clone())).unwrap_or(0),
@@ -749,7 +859,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             Ok(ok) => ok,
             Err(e) => {
                 record_no += 1;
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map_or(0, |p| record_line(p, &crlf));
                 let origin = Origin {
                     file: file.clone(),
                     line,
@@ -769,7 +879,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         }
         ctx.flush(pending.take());
         record_no += 1;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map_or(0, |p| record_line(p, &crlf));
         let origin = Origin {
             file: file.clone(),
             line,

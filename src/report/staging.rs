@@ -1,6 +1,13 @@
 //! A staging directory beside the output directory: reports are written
 //! there and moved into place only when the run completes, so an error or
 //! an interrupted run leaves the previous reports untouched.
+//!
+//! Names beside `DIR`: `.DIR.slant-tmp-PID` (being written) and
+//! `.DIR.slant-old-PID` (the previous reports, for the instant between the
+//! two renames of [`Staging::commit`]). A process killed outright (SIGKILL,
+//! power loss) leaves them behind; the next run removes those of processes
+//! that no longer exist, and puts an orphaned `old` directory back in place
+//! if `DIR` itself is missing.
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -35,6 +42,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "reports".into());
+        sweep_stale(&parent, &name, target);
         let tmp = parent.join(format!(".{name}.slant-tmp-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
@@ -54,7 +62,14 @@ impl Staging {
 
     /// Move the finished reports into place, replacing the previous ones.
     pub fn commit(mut self) -> Result<()> {
-        let old = self.tmp.with_extension("old");
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "reports".into());
+        let old = self
+            .tmp
+            .with_file_name(format!(".{name}.slant-old-{}", std::process::id()));
         if self.target.exists() {
             if old.exists() {
                 std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
@@ -75,5 +90,86 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+/// Whether process `pid` may still be running. Without `/proc` (not Linux)
+/// every process is assumed alive, so nothing is swept.
+fn alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// Remove staging directories left beside `target` by runs that were killed
+/// outright; restore the previous reports if a run died between the two
+/// renames of a commit.
+fn sweep_stale(parent: &Path, name: &str, target: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let (tmp_prefix, old_prefix) = (format!(".{name}.slant-tmp-"), format!(".{name}.slant-old-"));
+    let me = std::process::id();
+    let mut stale = Vec::new();
+    for e in entries.flatten() {
+        let file_name = e.file_name().to_string_lossy().to_string();
+        for (prefix, is_old) in [(&tmp_prefix, false), (&old_prefix, true)] {
+            let pid = file_name
+                .strip_prefix(prefix.as_str())
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| p != me && !alive(p)) {
+                stale.push((e.path(), is_old));
+            }
+        }
+    }
+    stale.sort();
+    for (path, is_old) in stale {
+        if is_old && !target.exists() && std::fs::rename(&path, target).is_ok() {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pid that is not running: above Linux's pid_max (4194304).
+    const DEAD: u32 = 4_194_999;
+
+    #[test]
+    fn stale_staging_dirs_are_swept_and_orphaned_reports_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("r");
+        let stale_tmp = dir.path().join(format!(".r.slant-tmp-{DEAD}"));
+        let stale_old = dir.path().join(format!(".r.slant-old-{DEAD}"));
+        let other = dir.path().join(format!(".other.slant-tmp-{DEAD}"));
+        for d in [&stale_tmp, &stale_old, &other] {
+            std::fs::create_dir(d).unwrap();
+        }
+        std::fs::write(stale_old.join("sources.csv"), "previous\n").unwrap();
+        let st = Staging::create(&target).unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(!stale_tmp.exists() && !stale_old.exists());
+            // The orphaned previous reports are back in place ...
+            assert_eq!(
+                std::fs::read_to_string(target.join("sources.csv")).unwrap(),
+                "previous\n"
+            );
+        }
+        // ... other outputs' staging directories are not touched.
+        assert!(other.exists());
+        std::fs::write(st.path().join("sources.csv"), "new\n").unwrap();
+        st.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("sources.csv")).unwrap(),
+            "new\n"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        left.sort();
+        assert_eq!(left, [format!(".other.slant-tmp-{DEAD}"), "r".to_string()]);
     }
 }

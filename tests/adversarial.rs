@@ -1,0 +1,1048 @@
+//! Adversarial inputs (issue 6). Every case asserts its specific outcome:
+//! analysed (with the encoding, counts or evidence it must produce), or
+//! rejected with its reason, file and line in `rejected.csv` and on stderr
+//! while the run goes on, or — for unusable options, lexicons or input
+//! files — a clear error and exit code 1 with no reports written.
+//!
+//! Every successful run is also checked for the invariants that hold for
+//! all inputs (see [`analyse`]): exit code 0, no panic, and `run.json`
+//! reconciling `read == analysed + rejected` overall and per input, with
+//! as many rows in `documents.csv` and `rejected.csv`.
+
+mod common;
+
+use common::{cell, read_csv, repo};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+type Table = (Vec<String>, Vec<Vec<String>>);
+
+fn command(cwd: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_slant"));
+    c.args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("SLANT_FAIL_AFTER_DOCS");
+    c
+}
+
+/// A panic is never an acceptable outcome, whatever the exit code.
+fn no_panic(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        out.status.code().is_some(),
+        "killed by a signal: {:?}\n{stderr}",
+        out.status
+    );
+    assert_ne!(out.status.code(), Some(101), "panic:\n{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("internal error"),
+        "panic:\n{stderr}"
+    );
+    stderr
+}
+
+/// What a successful run produced.
+struct Outcome {
+    out: PathBuf,
+    stderr: String,
+    run: Value,
+    docs: Table,
+    rejected: Table,
+}
+
+impl Outcome {
+    fn counts(&self) -> (u64, u64, u64) {
+        let d = &self.run["documents"];
+        (
+            d["read"].as_u64().unwrap(),
+            d["analysed"].as_u64().unwrap(),
+            d["rejected"].as_u64().unwrap(),
+        )
+    }
+
+    /// The rejection reason for `file` (path suffix) at `line` ("" = whole file).
+    fn reason(&self, file: &str, line: &str) -> String {
+        let (h, rows) = &self.rejected;
+        let hits: Vec<&Vec<String>> = rows
+            .iter()
+            .filter(|r| cell(h, r, "file").ends_with(file) && cell(h, r, "line") == line)
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "expected one rejection of {file}:{line}, got {rows:?}"
+        );
+        cell(h, hits[0], "reason").to_string()
+    }
+
+    /// The documents.csv row of document `id`.
+    fn doc(&self, id: &str) -> &[String] {
+        let (h, rows) = &self.docs;
+        rows.iter()
+            .find(|r| cell(h, r, "id") == id)
+            .unwrap_or_else(|| {
+                panic!(
+                    "document {id} not analysed; rejected: {:?}",
+                    self.rejected.1
+                )
+            })
+    }
+
+    fn doc_cell(&self, id: &str, col: &str) -> String {
+        cell(&self.docs.0, self.doc(id), col).to_string()
+    }
+
+    fn file(&self, name: &str) -> Table {
+        read_csv(&self.out.join(name))
+    }
+}
+
+/// Run `slant analyze ARGS -o r` in `dir`, require success, and check the
+/// accounting every run must satisfy.
+fn analyse(dir: &Path, args: &[&str]) -> Outcome {
+    analyse_env(dir, args, &[])
+}
+
+fn analyse_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let mut a = vec!["analyze"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["-o", "r"]);
+    let mut c = command(dir, &a);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("run slant");
+    let stderr = no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "slant {a:?}:\n{stderr}");
+    let r = dir.join("r");
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(r.join("run.json")).unwrap()).unwrap();
+    let docs = read_csv(&r.join("documents.csv"));
+    let rejected = read_csv(&r.join("rejected.csv"));
+    let o = Outcome {
+        out: r,
+        stderr,
+        run,
+        docs,
+        rejected,
+    };
+    let (read, analysed, rejected) = o.counts();
+    assert_eq!(read, analysed + rejected, "run.json does not reconcile");
+    assert_eq!(o.run["documents"]["reconciled"], true);
+    let mut per_input = 0;
+    for input in o.run["inputs"].as_array().unwrap() {
+        let n = |k: &str| input[k].as_u64().unwrap();
+        assert_eq!(n("read"), n("documents") + n("rejected"), "input {input}");
+        per_input += n("read");
+    }
+    assert_eq!(per_input, read, "inputs[] do not add up to the total");
+    assert_eq!(o.docs.1.len() as u64, analysed, "documents.csv rows");
+    assert_eq!(o.rejected.1.len() as u64, rejected, "rejected.csv rows");
+    // Every rejection is also on stderr (the first 50), with its origin.
+    if !args.contains(&"--quiet") {
+        let h = &o.rejected.0;
+        for r in o.rejected.1.iter().take(50) {
+            let (file, line, rec) = (cell(h, r, "file"), cell(h, r, "line"), cell(h, r, "record"));
+            let origin = if line.is_empty() {
+                file.to_string()
+            } else {
+                format!("{file}:{line} (record {rec})")
+            };
+            let reason = cell(h, r, "reason");
+            let first = reason.lines().next().unwrap_or("");
+            let needle = format!("slant: rejected {origin}: {first}");
+            assert!(
+                o.stderr.contains(&needle),
+                "stderr lacks {needle:?}:\n{}",
+                o.stderr
+            );
+        }
+    }
+    o
+}
+
+/// Run `slant ARGS -o r` in `dir` and require a clear error: exit code 1,
+/// a message containing `needle`, and no reports or staging directory.
+fn refused(dir: &Path, args: &[&str], needle: &str) {
+    let mut a = args.to_vec();
+    a.extend_from_slice(&["-o", "r"]);
+    let out = command(dir, &a).output().expect("run slant");
+    let stderr = no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "slant {a:?}:\n{stderr}");
+    assert!(stderr.contains("slant: error:"), "{stderr}");
+    assert!(
+        stderr.contains(needle),
+        "stderr lacks {needle:?}:\n{stderr}"
+    );
+    assert!(!dir.join("r").exists(), "reports written despite the error");
+    assert_eq!(staging_dirs(dir), Vec::<String>::new());
+}
+
+/// Staging directories left beside `r`.
+fn staging_dirs(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".r.slant-"))
+        .collect()
+}
+
+fn utf16(s: &str, big_endian: bool) -> Vec<u8> {
+    s.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// Evidence rows of document `id` as (term, voice, group, sentence).
+fn evidence(o: &Outcome, id: &str) -> Vec<(String, String, String, String)> {
+    let (h, rows) = o.file("evidence.csv");
+    rows.iter()
+        .filter(|r| cell(&h, r, "document_id") == id)
+        .map(|r| {
+            (
+                cell(&h, r, "term").to_string(),
+                cell(&h, r, "voice").to_string(),
+                cell(&h, r, "group").to_string(),
+                cell(&h, r, "sentence").to_string(),
+            )
+        })
+        .collect()
+}
+
+const SENTENCE: &str = "The insurgents attacked the town.";
+
+enum Expect {
+    /// Analysed, decoded from this encoding, with this many tokens.
+    Analysed(&'static str, u64),
+    /// Rejected with exactly this reason.
+    Rejected(String),
+}
+
+/// One folder of text files, one file per case; one run.
+#[test]
+fn text_files_encodings_and_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    let invalid_prefix = "Les insurgés ont attaqué la ville. ";
+    let mut invalid = invalid_prefix.as_bytes().to_vec();
+    invalid.extend_from_slice(b"\xff\xfe Puis ils sont partis, d\xc3\xa9\xc3\xa7us.");
+    let mut lone_surrogate = b"\xff\xfe".to_vec();
+    lone_surrogate.extend(utf16("The insurgents ", false));
+    lone_surrogate.extend_from_slice(&[0x00, 0xd8]);
+    lone_surrogate.extend(utf16(" attacked.", false));
+    let cases: Vec<(&str, Vec<u8>, Expect)> = vec![
+        (
+            "invalid_utf8_mid.txt",
+            invalid,
+            Expect::Rejected(format!("invalid UTF-8 at byte {}", invalid_prefix.len())),
+        ),
+        (
+            "utf16le_bom.txt",
+            [b"\xff\xfe".to_vec(), utf16(SENTENCE, false)].concat(),
+            Expect::Analysed("UTF-16LE", 5),
+        ),
+        (
+            "utf16be_bom.txt",
+            [b"\xfe\xff".to_vec(), utf16(SENTENCE, true)].concat(),
+            Expect::Analysed("UTF-16BE", 5),
+        ),
+        (
+            "utf16le_nobom.txt",
+            utf16(SENTENCE, false),
+            Expect::Analysed("UTF-16LE", 5),
+        ),
+        (
+            "utf16be_nobom.txt",
+            utf16(SENTENCE, true),
+            Expect::Analysed("UTF-16BE", 5),
+        ),
+        (
+            "utf16_lone_surrogate.txt",
+            lone_surrogate,
+            Expect::Analysed("UTF-16LE", 3),
+        ),
+        (
+            "latin1.txt",
+            b"The insurgents attacked the caf\xe9 in Montr\xe9al, na\xefvely.".to_vec(),
+            Expect::Analysed("windows-1252", 8),
+        ),
+        (
+            "nul.txt",
+            b"The insurgents\0 attacked.".to_vec(),
+            Expect::Rejected("NUL byte at byte 14".into()),
+        ),
+        ("empty.txt", vec![], Expect::Rejected("empty text".into())),
+        (
+            "whitespace.txt",
+            b" \n\t\r\n   \x0b\x0c\n".to_vec(),
+            Expect::Rejected("empty text".into()),
+        ),
+        (
+            "bom_only.txt",
+            b"\xef\xbb\xbf".to_vec(),
+            Expect::Rejected("empty text".into()),
+        ),
+        (
+            "mojibake.txt",
+            "America\u{e2}\u{20ac}\u{2122}s insurgents attacked."
+                .as_bytes()
+                .to_vec(),
+            Expect::Analysed("UTF-8", 3),
+        ),
+        (
+            "control_chars.txt",
+            b"The \x1b[31m insurgents\x07 attacked.\x0c".to_vec(),
+            Expect::Analysed("UTF-8", 4),
+        ),
+        (
+            "gzipped.txt.gz",
+            gzip(SENTENCE.as_bytes()),
+            Expect::Analysed("UTF-8", 5),
+        ),
+        (
+            "corrupt.txt.gz",
+            b"\x1f\x8b\x08\x00this is not deflate".to_vec(),
+            Expect::Rejected("cannot read: ".into()),
+        ),
+    ];
+    for (name, bytes, _) in &cases {
+        std::fs::write(d.join(name), bytes).unwrap();
+    }
+    let o = analyse(dir.path(), &["in"]);
+    for (name, _, expect) in &cases {
+        match expect {
+            Expect::Analysed(encoding, tokens) => {
+                assert_eq!(o.doc_cell(name, "encoding"), *encoding, "{name}");
+                assert_eq!(o.doc_cell(name, "tokens"), tokens.to_string(), "{name}");
+                // The text was decoded right: the family term is found.
+                let ev = evidence(&o, name);
+                assert!(
+                    ev.iter()
+                        .any(|e| e.0 == "insurgents" && e.1 == "authorial" && e.2 == "armed_group"),
+                    "{name}: {ev:?}"
+                );
+            }
+            Expect::Rejected(reason) => {
+                let got = o.reason(&format!("in/{name}"), "");
+                assert!(got.starts_with(reason.as_str()), "{name}: {got}");
+            }
+        }
+    }
+    assert_eq!(o.counts(), (cases.len() as u64, 9, 6));
+    // Specific checks beyond the table.
+    assert_eq!(o.doc_cell("mojibake.txt", "repairs"), "1");
+    assert_eq!(o.doc_cell("mojibake.txt", "source"), "mojibake");
+    let (h, rows) = o.file("evidence.csv");
+    for r in &rows {
+        let context = cell(&h, r, "context");
+        assert!(!context.chars().any(char::is_control), "{context:?}");
+        if cell(&h, r, "document_id") == "latin1.txt" {
+            assert!(context.contains("café in Montréal, naïvely"), "{context}");
+        }
+    }
+}
+
+/// Directory walk problems: a FIFO (would block forever if opened), a
+/// dangling symlink, a symlink loop, a self-referencing link and an
+/// unreadable file. Each is a rejection naming the entry; the run goes on.
+///
+/// `chmod 000` does not stop root (CAP_DAC_OVERRIDE) from reading, so the
+/// test checks which world it is in: as root the file is analysed, else it
+/// is rejected with "Permission denied". The FIFO and the dangling symlink
+/// are the unreadable entries that behave the same for every user.
+#[cfg(unix)]
+#[test]
+fn directory_walk_problems_are_rejections() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("ok.txt"), SENTENCE).unwrap();
+    std::fs::write(d.join("sub/deep.txt"), SENTENCE).unwrap();
+    symlink(".", d.join("sub/loop")).unwrap();
+    symlink("missing.txt", d.join("dangling.txt")).unwrap();
+    symlink("self.txt", d.join("self.txt")).unwrap();
+    symlink("missing.jpg", d.join("ignored.jpg")).unwrap();
+    let fifo = d.join("fifo.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let secret = d.join("secret.txt");
+    std::fs::write(&secret, SENTENCE).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let root_can_read = std::fs::File::open(&secret).is_ok();
+
+    let o = analyse(dir.path(), &["in"]);
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(
+        o.reason("in/fifo.txt", ""),
+        "not a regular file (FIFO, socket or device)"
+    );
+    assert!(o
+        .reason("in/dangling.txt", "")
+        .starts_with("cannot read: No such file"));
+    assert!(o
+        .reason("in/self.txt", "")
+        .starts_with("cannot read: Too many levels of symbolic links"));
+    assert_eq!(
+        o.reason("in/sub/loop", ""),
+        "directory already visited (symlink loop); skipped"
+    );
+    assert_eq!(o.doc_cell("ok.txt", "tokens"), "5");
+    assert_eq!(o.doc_cell("sub/deep.txt", "tokens"), "5");
+    if root_can_read {
+        assert_eq!(o.doc_cell("secret.txt", "tokens"), "5");
+        assert_eq!(o.counts(), (7, 3, 4));
+    } else {
+        assert!(o
+            .reason("in/secret.txt", "")
+            .starts_with("cannot open: Permission denied"));
+        assert_eq!(o.counts(), (7, 2, 5));
+    }
+    // The non-.txt dangling link is not an input at all.
+    assert!(!o.rejected.1.iter().any(|r| r[0].contains("ignored.jpg")));
+    // A FIFO given explicitly is refused up front.
+    std::fs::remove_dir_all(dir.path().join("r")).unwrap();
+    refused(
+        dir.path(),
+        &["analyze", fifo.to_str().unwrap()],
+        "not a regular file or folder",
+    );
+}
+
+/// A 50 MB single-line document: over the 10 MB default it is rejected (as
+/// a text file, a JSONL line and a CSV field) without being read whole;
+/// with --max-doc-bytes raised it is analysed.
+#[test]
+fn fifty_megabyte_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let unit = "Zorp blick quun. ";
+    let size = 50 * 1024 * 1024;
+    let text: String = unit.repeat(size / unit.len());
+    std::fs::create_dir(p.join("big")).unwrap();
+    std::fs::write(p.join("big/huge.txt"), &text).unwrap();
+    let jsonl = format!(
+        "{{\"id\":\"huge\",\"source\":\"a\",\"text\":\"{text}\"}}\n{{\"id\":\"small\",\"source\":\"a\",\"text\":\"{SENTENCE}\"}}\n"
+    );
+    std::fs::write(p.join("huge.jsonl"), jsonl).unwrap();
+    let csv = format!("id,source,text\nhuge,b,{text}\nsmall,b,{SENTENCE}\n");
+    std::fs::write(p.join("huge.csv"), csv).unwrap();
+
+    let o = analyse(p, &["big", "huge.jsonl", "huge.csv"]);
+    assert_eq!(
+        o.reason("big/huge.txt", ""),
+        "document is over the --max-doc-bytes limit of 10485760"
+    );
+    assert_eq!(
+        o.reason("huge.jsonl", "1"),
+        "line is over the --max-doc-bytes limit of 10485760"
+    );
+    assert_eq!(
+        o.reason("huge.csv", "2"),
+        format!(
+            "document is {} bytes, over the --max-doc-bytes limit of 10485760",
+            text.len()
+        )
+    );
+    assert_eq!(o.counts(), (5, 2, 3));
+    assert_eq!(o.doc_cell("small", "tokens"), "5");
+
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    let o = analyse(p, &["big", "--max-doc-bytes", "60000000", "--quiet"]);
+    assert_eq!(o.counts(), (1, 1, 0));
+    let words = (size / unit.len()) as u64 * 3;
+    assert_eq!(o.doc_cell("huge.txt", "tokens"), words.to_string());
+    assert_eq!(
+        o.doc_cell("huge.txt", "sentences"),
+        (size / unit.len()).to_string()
+    );
+}
+
+/// A 1 MB "word" without spaces is analysed; it is one token, and it is
+/// left out of the n-gram counts (terms.csv) unless --max-token-bytes
+/// allows it.
+#[test]
+fn one_megabyte_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let word = "x".repeat(1 << 20);
+    let jsonl = format!(
+        "{{\"id\":\"w\",\"source\":\"a\",\"text\":\"The insurgents attacked. {word} Rebels retreated.\"}}\n{{\"id\":\"v\",\"source\":\"b\",\"text\":\"{SENTENCE}\"}}\n"
+    );
+    std::fs::write(p.join("w.jsonl"), jsonl).unwrap();
+    let terms = |o: &Outcome| -> Vec<String> {
+        let (h, rows) = o.file("terms.csv");
+        rows.iter()
+            .filter(|r| cell(&h, r, "kind") == "ngram")
+            .map(|r| cell(&h, r, "term").to_string())
+            .collect()
+    };
+    let args = ["w.jsonl", "--all-terms", "--min-count", "1"];
+    let o = analyse(p, &args);
+    assert_eq!(o.counts(), (2, 2, 0));
+    assert_eq!(o.doc_cell("w", "tokens"), "6");
+    let t = terms(&o);
+    assert!(t.contains(&"insurgents".to_string()), "{t:?}");
+    assert!(
+        t.iter().all(|t| t.len() <= 64 * 2 + 1),
+        "a long token was counted"
+    );
+    assert!(!t.iter().any(|t| t.contains("xxxx")));
+
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    let mut args2 = args.to_vec();
+    args2.extend(["--max-token-bytes", "2000000"]);
+    let o = analyse(p, &args2);
+    assert!(terms(&o).contains(&word));
+    assert_eq!(o.run["options"]["features"]["max_token_bytes"], 2000000);
+}
+
+/// Deeply unbalanced quotation marks: 20,000 opening curly quotes in one
+/// paragraph do not turn the next paragraph into a quotation, and a run of
+/// 30,000 straight quotes pairs up (no quadratic blow-up either).
+#[test]
+fn deeply_unbalanced_quotation_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    let opens = vec!["no"; 20_000].join("\u{201c}");
+    let text = format!(
+        "The insurgents said \"{opens} attacked.\n\nThe insurgents retreated. \"Terrorists,\" he said."
+    );
+    std::fs::write(d.join("curly.txt"), text).unwrap();
+    let straight = "He said \"".repeat(30_000) + "\n\nThe insurgents retreated.";
+    std::fs::write(d.join("straight.txt"), straight).unwrap();
+    let o = analyse(dir.path(), &["in", "--quiet"]);
+    assert_eq!(o.counts(), (2, 2, 0));
+    let ev = evidence(&o, "curly.txt");
+    let fam: Vec<_> = ev.iter().filter(|e| e.2 == "armed_group").collect();
+    let want = [
+        ("insurgents", "authorial", "0"),
+        ("insurgents", "authorial", "1"),
+        ("Terrorists", "quoted", "2"),
+    ];
+    assert_eq!(fam.len(), want.len(), "{fam:?}");
+    for (e, w) in fam.iter().zip(want) {
+        assert_eq!((e.0.as_str(), e.1.as_str(), e.3.as_str()), w);
+    }
+    // Curly quotes are normalised to straight ones, which pair up.
+    assert_eq!(o.doc_cell("curly.txt", "quoted_tokens"), "10001");
+    assert_eq!(o.doc_cell("straight.txt", "quoted_tokens"), "30000");
+    assert_eq!(o.doc_cell("straight.txt", "authorial_tokens"), "30003");
+    let last = evidence(&o, "straight.txt")
+        .into_iter()
+        .find(|e| e.0 == "insurgents")
+        .unwrap();
+    assert_eq!(last.1, "authorial");
+}
+
+/// CSV problems that concern single records: each is rejected with its
+/// line, the records around it are analysed.
+#[test]
+fn csv_record_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let files: &[(&str, &[u8])] = &[
+        (
+            "ragged.csv",
+            b"id,source,text\nr1,a,The insurgents attacked.\nr2,a\nr3,a,x,extra\nr4,a,Rebels retreated.\n",
+        ),
+        (
+            "unterminated.csv",
+            b"id,source,text\nu1,a,The insurgents attacked.\nu2,a,\"never closed\nu3,a,swallowed\n",
+        ),
+        (
+            "newlines.csv",
+            b"id,source,text\nn1,a,\"First line.\nSecond, \"\"quoted\"\" line.\n\nThird paragraph.\"\nn2,a,The insurgents attacked.\n",
+        ),
+        (
+            "bad_utf8.csv",
+            b"id,source,text\nb1,a,caf\xc3\xa9 \xff bad\nb2,a,The insurgents attacked.\n",
+        ),
+        (
+            "crlf_bom.csv",
+            b"\xef\xbb\xbfid;outlet;body\r\nc1;a;The insurgents attacked.\r\nc2;a;  \r\n",
+        ),
+        (
+            "weird_source.csv",
+            b"id,source,text\nw1,\"Foo, \"\"Bar\"\"\nBaz\",The insurgents attacked.\nw2,,No source here.\n",
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(p.join(name), bytes).unwrap();
+    }
+    let mut args: Vec<&str> = files.iter().map(|f| f.0).collect();
+    args.push("--threads");
+    args.push("2");
+    let o = analyse(p, &args);
+    assert_eq!(
+        o.reason("ragged.csv", "3"),
+        "ragged row: 2 fields where the header has 3"
+    );
+    assert_eq!(
+        o.reason("ragged.csv", "4"),
+        "ragged row: 4 fields where the header has 3"
+    );
+    assert_eq!(
+        o.reason("unterminated.csv", "3"),
+        "unterminated quoted field: the record starting at line 3 runs to the end of the file"
+    );
+    assert_eq!(
+        o.reason("bad_utf8.csv", "2"),
+        "text column: invalid UTF-8 at byte 6"
+    );
+    assert_eq!(o.reason("crlf_bom.csv", "3"), "empty text");
+    assert_eq!(o.reason("weird_source.csv", "4"), "empty source");
+    for id in ["r1", "r4", "u1", "n1", "n2", "b2", "c1", "w1"] {
+        assert_eq!(o.doc_cell(id, "encoding"), "UTF-8", "{id}");
+    }
+    // Embedded newlines: the record spans lines 2-5, the next starts at 6.
+    assert_eq!(o.doc_cell("n1", "line"), "2");
+    assert_eq!(o.doc_cell("n1", "sentences"), "3");
+    assert_eq!(o.doc_cell("n2", "line"), "6");
+    // A source with a comma, quotes and a newline survives the round trip.
+    assert_eq!(o.doc_cell("w1", "source"), "Foo, \"Bar\"\nBaz");
+    let (h, rows) = o.file("sources.csv");
+    assert!(rows
+        .iter()
+        .any(|r| cell(&h, r, "source") == "Foo, \"Bar\"\nBaz"));
+    assert_eq!(o.counts(), (14, 8, 6));
+}
+
+/// CSV problems that make a whole file unusable: a clear error, exit 1,
+/// nothing written.
+#[test]
+fn csv_file_problems_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "dup_header.csv",
+            "id,source,text,text\n1,a,first,second\n",
+            "dup_header.csv: the header has 2 columns named `text` (columns 3, 4); rename all but one",
+        ),
+        (
+            "missing_col.csv",
+            "id,outlet_name,story\n1,a,b\n",
+            "missing_col.csv: missing required text column (tried text, body, content, article; use --text-col)",
+        ),
+        ("empty.csv", "", "empty.csv: empty header row"),
+    ];
+    for (name, content, needle) in cases {
+        std::fs::write(p.join(name), content).unwrap();
+        refused(p, &["analyze", name], needle);
+    }
+    // Duplicate names in columns that are not read are fine.
+    std::fs::write(
+        p.join("dup_unused.csv"),
+        "id,source,text,x,x\n1,a,The insurgents attacked.,1,2\n",
+    )
+    .unwrap();
+    let o = analyse(p, &["dup_unused.csv"]);
+    assert_eq!(o.counts(), (1, 1, 0));
+    // A header with no rows: nothing read, reports still written.
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    std::fs::write(p.join("header_only.csv"), "id,source,text\n").unwrap();
+    let o = analyse(p, &["header_only.csv"]);
+    assert_eq!(o.counts(), (0, 0, 0));
+}
+
+/// JSONL problems: broken lines, non-objects, wrong types, missing fields,
+/// invalid UTF-8, blank lines, a truncated gzip stream, duplicate ids.
+#[test]
+fn jsonl_record_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut jsonl = [
+        r#"{"id":"1","source":"a","text":"The insurgents attacked.","story":"s1","date":"2024-01-02","title":"Attack"}"#,
+        r#"{"id":"2","source":"a","text":"trunc"#,
+        "[1,2]",
+        r#""a string""#,
+        "42",
+        "null",
+        "",
+        "   ",
+        r#"{"id":"3","source":"a","text":{"nested":true}}"#,
+        r#"{"id":"1","source":"a","text":"Same id, same source."}"#,
+        r#"{"id":"1","source":"b","text":"Same id, other source: fine."}"#,
+        r#"{"id":"4","source":"a"}"#,
+        r#"{"id":"5","text":"No source."}"#,
+        r#"{"id":6,"source":7,"text":"Numbers become strings."}"#,
+    ]
+    .join("\n")
+    .into_bytes();
+    jsonl.extend_from_slice(b"\n{\"id\":\"8\",\"source\":\"a\",\"text\":\"bad \xff byte\"}\n");
+    std::fs::write(p.join("j.jsonl"), jsonl).unwrap();
+    let lines: String = (0..3000)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"g{i}\",\"source\":\"g\",\"text\":\"Rebels advanced {i} times.\"}}\n"
+            )
+        })
+        .collect();
+    let gz = gzip(lines.as_bytes());
+    std::fs::write(p.join("t.jsonl.gz"), &gz[..gz.len() / 2]).unwrap();
+    let o = analyse(p, &["j.jsonl", "t.jsonl.gz"]);
+    assert!(o
+        .reason("j.jsonl", "2")
+        .starts_with("invalid JSON: EOF while parsing a string"));
+    for line in ["3", "4", "5", "6"] {
+        assert_eq!(o.reason("j.jsonl", line), "line is not a JSON object");
+    }
+    assert_eq!(o.reason("j.jsonl", "9"), "field `text` is not a string");
+    assert_eq!(
+        o.reason("j.jsonl", "10"),
+        "duplicate document id `1` (first at j.jsonl:1)"
+    );
+    assert_eq!(o.reason("j.jsonl", "12"), "missing text field `text`");
+    assert_eq!(o.reason("j.jsonl", "13"), "missing source field `source`");
+    assert_eq!(
+        o.reason("j.jsonl", "15"),
+        "invalid UTF-8 at byte 35 of the line"
+    );
+    // JSONL keys id/story/date/title are used by default, like CSV columns.
+    assert_eq!(o.doc_cell("1", "story"), "s1");
+    assert_eq!(o.doc_cell("1", "date"), "2024-01-02");
+    assert_eq!(o.doc_cell("1", "title"), "Attack");
+    assert_eq!(o.doc_cell("6", "source"), "7");
+    let (h, rows) = &o.docs;
+    assert!(rows
+        .iter()
+        .any(|r| cell(h, r, "id") == "1" && cell(h, r, "source") == "b"));
+    // Truncated gzip: the complete lines before the cut are analysed, then
+    // one rejection for the rest.
+    let gz_rej: Vec<_> = o
+        .rejected
+        .1
+        .iter()
+        .filter(|r| r[0].ends_with("t.jsonl.gz"))
+        .collect();
+    assert_eq!(gz_rej.len(), 1);
+    assert!(gz_rej[0][4].starts_with("read error, rest of file skipped:"));
+    let gz_docs = o.run["inputs"][1]["documents"].as_u64().unwrap();
+    assert!(gz_docs > 100 && gz_docs < 3000, "{gz_docs}");
+    assert_eq!(gz_rej[0][1], (gz_docs + 1).to_string());
+    assert_eq!(o.run["inputs"][0]["read"], 13);
+    assert_eq!(o.run["inputs"][0]["documents"], 3);
+}
+
+/// Duplicate ids across files and formats: the second is rejected and
+/// names where the first was.
+#[test]
+fn duplicate_ids_across_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("a.csv"),
+        "id,source,text\nx,s,The insurgents attacked.\ny,s,Rebels retreated.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("b.jsonl"),
+        "{\"id\":\"x\",\"source\":\"s\",\"text\":\"Again.\"}\n{\"id\":\"y\",\"source\":\"t\",\"text\":\"Other source.\"}\n",
+    )
+    .unwrap();
+    let o = analyse(p, &["b.jsonl", "a.csv"]);
+    assert_eq!(
+        o.reason("b.jsonl", "1"),
+        "duplicate document id `x` (first at a.csv:2)"
+    );
+    assert_eq!(o.counts(), (4, 3, 1));
+}
+
+/// Unusable lexicons: a clear error with the file and line, exit 1, before
+/// any input is read.
+#[test]
+fn bad_lexicons_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("in.txt"), SENTENCE).unwrap();
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "dups.txt",
+            b"hedgy\nmaybe\nhedgy\n",
+            "line 3: duplicate term \"hedgy\" in category `dups` (already at line 1",
+        ),
+        (
+            "empty_term.toml",
+            b"[[category]]\nid = \"c\"\nterms = [\"ok\", \"\"]\n",
+            "line 3: category `c`: empty term",
+        ),
+        (
+            "wildcard.toml",
+            b"[[category]]\nid = \"c\"\nterms = [\"ok\",\n  \"*\"]\n",
+            "line 4: category `c`: wildcard-only term \"*\" would match every word",
+        ),
+        (
+            "bad.toml",
+            b"[[category]\nid = \"c\"\n",
+            "bad.toml: 1 problem(s) in lexicon",
+        ),
+        (
+            "latin1.txt",
+            b"caf\xe9\n",
+            "not UTF-8 (invalid byte at offset 3)",
+        ),
+        ("hedge.txt", b"maybe\n", "category `hedge` from"),
+        ("missing.toml", b"", "missing.toml: No such file"),
+    ];
+    for (name, content, needle) in cases {
+        if *name != "missing.toml" {
+            std::fs::write(p.join(name), content).unwrap();
+        }
+        refused(p, &["analyze", "in.txt", "--lexicon", name], needle);
+    }
+    // The TOML parse error points at the line.
+    let out = command(p, &["lexicon", "check", "bad.toml"])
+        .output()
+        .unwrap();
+    let err = no_panic(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("line 1"), "{err}");
+}
+
+/// Unusable options: exit 1 with a message naming the option.
+#[test]
+fn bad_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("in.txt"), SENTENCE).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--max-doc-bytes", "0"],
+            "--max-doc-bytes must be between 1 and 268435456, got 0",
+        ),
+        (
+            &["--max-doc-bytes", "18446744073709551615"],
+            "--max-doc-bytes must be between 1 and 268435456",
+        ),
+        (
+            &["--max-token-bytes", "0"],
+            "--max-token-bytes must be at least 1",
+        ),
+        // Replicates are held in memory: this aborted on a failed allocation.
+        (
+            &["--bootstrap", "100000000000"],
+            "--bootstrap must be at most 100000, got 100000000000",
+        ),
+        (
+            &["--threads", "100000"],
+            "--threads must be at most 1024, got 100000",
+        ),
+        (
+            &["--delimiter", "ab"],
+            "--delimiter must be one ASCII character",
+        ),
+        (
+            &["--prior-strength", "NaN"],
+            "--prior-strength must be a finite number >= 0",
+        ),
+        (
+            &["--alpha0", "0"],
+            "--alpha0 and --family-alpha0 must be > 0",
+        ),
+        (
+            &["--no-default-lexicons"],
+            "--no-default-lexicons needs at least one --lexicon FILE",
+        ),
+        (&["--format", "xml"], "invalid value 'xml'"),
+        (&["--max-doc-bytes", "-5"], "unexpected argument '-5'"),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["analyze", "in.txt"];
+        args.extend_from_slice(extra);
+        if extra[0] == "--format" || extra.get(1) == Some(&"-5") {
+            // clap's own errors: exit 1 without the "slant: error:" prefix.
+            let out = command(p, &args).output().unwrap();
+            let err = no_panic(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            assert!(err.contains(needle), "{err}");
+            continue;
+        }
+        refused(p, &args, needle);
+    }
+    refused(
+        p,
+        &["analyze", "no/such/input"],
+        "no/such/input: No such file",
+    );
+}
+
+/// When every record is rejected the run still succeeds, with empty
+/// reports and the rejections accounted for.
+#[test]
+fn everything_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("x.jsonl"),
+        "nope\n[]\n{\"source\":\"a\",\"text\":\" \"}\n",
+    )
+    .unwrap();
+    let o = analyse(p, &["x.jsonl"]);
+    assert_eq!(o.counts(), (3, 0, 3));
+    assert_eq!(o.reason("x.jsonl", "3"), "empty text");
+    let (_, sources) = o.file("sources.csv");
+    assert!(sources.is_empty());
+}
+
+/// A title counts towards --max-doc-bytes (the analysed text is title +
+/// body), so a huge title cannot slip past the limit.
+#[test]
+fn title_counts_towards_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let title = "t".repeat(2000);
+    std::fs::write(
+        p.join("t.jsonl"),
+        format!(
+            "{{\"id\":\"1\",\"source\":\"a\",\"title\":\"{title}\",\"text\":\"{SENTENCE}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let o = analyse(p, &["t.jsonl", "--max-doc-bytes", "1000"]);
+    assert_eq!(
+        o.reason("t.jsonl", "1"),
+        format!(
+            "document is {} bytes, over the --max-doc-bytes limit of 1000",
+            title.len() + 2 + SENTENCE.len()
+        )
+    );
+}
+
+/// What makes a spreadsheet read a cell as a formula (OWASP).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Spreadsheet-formula and HTML injection through sources, ids, titles and
+/// file names: every CSV cell holding them is neutralised (leading `'`),
+/// `--csv-raw` writes them as found, and report.html only contains the
+/// script tag escaped.
+#[test]
+fn injection_is_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let formula = r#"=HYPERLINK("http://x","y")"#;
+    let script = "<script>alert(1)</script>";
+    let mut jsonl = String::new();
+    for (i, src) in [formula, script, "plain"].iter().enumerate() {
+        for j in 0..3 {
+            let doc = serde_json::json!({
+                "id": format!("-{i}{j}+1"),
+                "source": src,
+                "story": "+story",
+                "title": "@SUM(A1:A9)",
+                "text": "The terrorists attacked. Insurgents and militants retreated, officials claimed. =1+1",
+            });
+            jsonl.push_str(&doc.to_string());
+            jsonl.push('\n');
+        }
+    }
+    jsonl.push_str("{\"id\":\"=cmd|' /C calc'!A0\",\"source\":\"plain\"}\n");
+    std::fs::write(p.join("in.jsonl"), jsonl).unwrap();
+    std::fs::create_dir(p.join("dir")).unwrap();
+    // A file name cannot hold the URL's slashes; the stem is the source.
+    let file_formula = "=HYPERLINK(x)";
+    std::fs::write(p.join(format!("dir/{file_formula}.txt")), SENTENCE).unwrap();
+    let o = analyse(p, &["in.jsonl", "dir", "--min-count", "1", "--all-terms"]);
+    assert_eq!(o.counts(), (11, 10, 1));
+    let guarded = |v: &str| format!("'{v}");
+    let mut seen_formula = Vec::new();
+    for f in [
+        "sources.csv",
+        "families.csv",
+        "terms.csv",
+        "documents.csv",
+        "evidence.csv",
+        "rejected.csv",
+    ] {
+        let (h, rows) = o.file(f);
+        for r in &rows {
+            for (c, v) in h.iter().zip(r) {
+                if v.contains("HYPERLINK") {
+                    // Guarded where it starts the cell (a path such as
+                    // `dir/=HYPERLINK(x).txt` starts with `d` and is inert).
+                    assert!(!v.starts_with(FORMULA_START), "{f} {c}: {v}");
+                    if v.starts_with("'=HYPERLINK") {
+                        seen_formula.push(f);
+                    }
+                }
+                if v.contains("<script>") {
+                    assert_eq!(v, script, "{f} {c}");
+                }
+                for danger in ["@SUM", "+story", "=cmd", "=1+1"] {
+                    if v.starts_with(danger) {
+                        panic!("{f} {c}: unguarded {v}");
+                    }
+                }
+            }
+        }
+        if f != "rejected.csv" {
+            let holds_script = rows.iter().any(|r| r.iter().any(|v| v == script));
+            assert!(holds_script, "{f} lacks the script source");
+        }
+    }
+    for f in [
+        "sources.csv",
+        "families.csv",
+        "terms.csv",
+        "documents.csv",
+        "evidence.csv",
+    ] {
+        assert!(seen_formula.contains(&f), "{f} lacks the formula source");
+    }
+    let (h, rows) = o.file("sources.csv");
+    assert!(rows
+        .iter()
+        .any(|r| cell(&h, r, "source") == guarded(formula)));
+    assert_eq!(o.doc_cell("'-00+1", "title"), "'@SUM(A1:A9)");
+    assert_eq!(o.doc_cell("'-00+1", "story"), "'+story");
+    assert_eq!(
+        o.doc_cell(&guarded(&format!("{file_formula}.txt")), "source"),
+        // (file-stem sources are lower-cased)
+        guarded(&file_formula.to_lowercase())
+    );
+    assert_eq!(o.reason("in.jsonl", "10"), "missing text field `text`");
+    let (h, rows) = o.file("rejected.csv");
+    assert_eq!(cell(&h, &rows[0], "id"), "'=cmd|' /C calc'!A0");
+    let html = o.out.join("report.html");
+    if html.exists() {
+        let html = std::fs::read_to_string(html).unwrap();
+        assert!(!html.contains(script), "raw script tag in report.html");
+        // (The page may not list sources at all; where it does, escaped.)
+        if html.contains("alert(1)") {
+            assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        }
+        assert!(!html.contains(formula), "unescaped quotes in report.html");
+    }
+    // --csv-raw: exactly as found.
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    let o = analyse(p, &["in.jsonl", "--csv-raw"]);
+    let (h, rows) = o.file("sources.csv");
+    assert!(rows.iter().any(|r| cell(&h, r, "source") == formula));
+    assert_eq!(o.doc_cell("-00+1", "title"), "@SUM(A1:A9)");
+}
+
+/// Sanity: the shipped sample still passes the shared accounting checks.
+#[test]
+fn sample_reconciles() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = repo().join("data/sample");
+    let o = analyse(dir.path(), &[sample.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.counts(), (20, 20, 0));
+}
