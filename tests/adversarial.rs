@@ -1014,8 +1014,8 @@ fn injection_is_inert() {
     assert_eq!(o.doc_cell("'-00+1", "story"), "'+story");
     assert_eq!(
         o.doc_cell(&guarded(&format!("{file_formula}.txt")), "source"),
-        // (file-stem sources are lower-cased)
-        guarded(&file_formula.to_lowercase())
+        // (file-stem sources keep their case)
+        guarded(file_formula)
     );
     assert_eq!(o.reason("in.jsonl", "10"), "missing text field `text`");
     let (h, rows) = o.file("rejected.csv");

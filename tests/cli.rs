@@ -244,3 +244,20 @@ fn user_lexicons_in_all_formats() {
     assert_eq!(cell(&h, &rows[0], "customcat_count"), "1");
     assert_eq!(cell(&h, &rows[0], "words_count"), "2");
 }
+
+#[test]
+fn jsonl_default_keys_and_file_stem_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("j.jsonl"),
+        "{\"outlet\":\"a\",\"body\":\"The rebels advanced.\"}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(p.join("folder")).unwrap();
+    std::fs::write(p.join("folder/ABC.txt"), "The insurgents retreated.").unwrap();
+    slant_ok(p, &["analyze", "j.jsonl", "folder", "-o", "r", "--quiet"]);
+    let (h, rows) = read_csv(&p.join("r/documents.csv"));
+    let sources: Vec<&str> = rows.iter().map(|r| cell(&h, r, "source")).collect();
+    assert_eq!(sources, ["a", "ABC"]);
+}

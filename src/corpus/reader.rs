@@ -122,19 +122,22 @@ pub struct InputStats {
     pub manifest_sha256: Option<String>,
 }
 
+/// The file name without a `.gz` suffix (case kept), and whether it had one.
 fn strip_gz(path: &Path) -> (String, bool) {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    match name.strip_suffix(".gz") {
-        Some(n) => (n.to_string(), true),
-        None => (name, false),
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".gz") {
+        (name[..name.len() - 3].to_string(), true)
+    } else {
+        (name, false)
     }
 }
 
 fn format_of(path: &Path) -> Option<Format> {
-    let (name, _) = strip_gz(path);
+    let name = strip_gz(path).0.to_ascii_lowercase();
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
         "csv" | "tsv" | "tab" | "psv" => Some(Format::Csv),
@@ -436,20 +439,18 @@ fn pick(
     Ok(None)
 }
 
+/// Default text columns / keys, in order of preference.
+const TEXT_DEFAULTS: &[&str] = &["text", "body", "content", "article"];
+/// Default source columns / keys, in order of preference.
+const SOURCE_DEFAULTS: &[&str] = &["source", "outlet", "publisher", "site", "domain"];
+
 fn resolve_columns(opts: &ReadOptions, available: &[String], path: &Path) -> Result<Columns> {
     Ok(Columns {
-        text: pick(
-            &opts.text_col,
-            &["text", "body", "content", "article"],
-            available,
-            true,
-            "text",
-            path,
-        )?
-        .unwrap_or_default(),
+        text: pick(&opts.text_col, TEXT_DEFAULTS, available, true, "text", path)?
+            .unwrap_or_default(),
         source: pick(
             &opts.source_col,
-            &["source", "outlet", "publisher", "site", "domain"],
+            SOURCE_DEFAULTS,
             available,
             true,
             "source",
@@ -772,7 +773,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let delimiter = ctx.opts.delimiter.unwrap_or_else(|| {
-        let (name, _) = strip_gz(path);
+        let name = strip_gz(path).0.to_ascii_lowercase();
         if name.ends_with(".tsv") || name.ends_with(".tab") {
             b'\t'
         } else {
@@ -1119,10 +1120,21 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         };
         let parsed = (|| {
             let id = json_field(&obj, &cols.id)?;
-            let text = json_field(&obj, &Some(cols.text.clone()))?
-                .ok_or_else(|| format!("missing text field `{}`", cols.text))?;
-            let source = json_field(&obj, &Some(cols.source.clone()))?
-                .ok_or_else(|| format!("missing source field `{}`", cols.source))?;
+            // Without a flag, the first default key the object has.
+            let key = |given: &Option<String>, defaults: &[&str], fallback: &str| {
+                given.clone().unwrap_or_else(|| {
+                    defaults
+                        .iter()
+                        .find(|d| obj.contains_key(**d))
+                        .map_or(fallback.to_string(), |d| d.to_string())
+                })
+            };
+            let text_key = key(&ctx.opts.text_col, TEXT_DEFAULTS, &cols.text);
+            let source_key = key(&ctx.opts.source_col, SOURCE_DEFAULTS, &cols.source);
+            let text = json_field(&obj, &Some(text_key.clone()))?
+                .ok_or_else(|| format!("missing text field `{text_key}`"))?;
+            let source = json_field(&obj, &Some(source_key.clone()))?
+                .ok_or_else(|| format!("missing source field `{source_key}`"))?;
             let story = json_field(&obj, &cols.story)?.filter(|s| !s.trim().is_empty());
             let date = json_field(&obj, &cols.date)?.filter(|s| !s.trim().is_empty());
             let title = json_field(&obj, &cols.title)?.filter(|s| !s.trim().is_empty());
