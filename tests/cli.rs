@@ -259,5 +259,6 @@ fn jsonl_default_keys_and_file_stem_case() {
     slant_ok(p, &["analyze", "j.jsonl", "folder", "-o", "r", "--quiet"]);
     let (h, rows) = read_csv(&p.join("r/documents.csv"));
     let sources: Vec<&str> = rows.iter().map(|r| cell(&h, r, "source")).collect();
-    assert_eq!(sources, ["a", "ABC"]);
+    // Inputs are read in sorted order: the folder before j.jsonl.
+    assert_eq!(sources, ["ABC", "a"]);
 }
