@@ -17,7 +17,8 @@
 # - peers: only their processing of texts already in memory (loading is
 #   not counted), measured inside the Python process; peak RSS is the whole
 #   process. grep: `grep -o -i -w -F -f terms` over a plain-text copy (one
-#   article per line), output discarded.
+#   article per line), output written to a file (GNU grep stops at the
+#   first match when writing to /dev/null).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS="${1:-../shared/data/allsides-news/train.jsonl.gz}"
@@ -80,7 +81,8 @@ texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
 kp = KeywordProcessor(); [kp.add_keyword(w.strip()) for w in open(sys.argv[2], encoding="utf-8") if w.strip()]
 t = time.perf_counter(); n = sum(len(kp.extract_keywords(x)) for x in texts); print("seconds", time.perf_counter() - t)
 ' "$OUT/texts.txt" "$OUT/terms.txt"
-run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > /dev/null"
+# (grep stops at the first match when its output is /dev/null, so write a file)
+run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > '$OUT/grep.out'"
 
 "$PY" - "$results" "$TEXT_BYTES" "$DOCS" <<'PYEOF' | tee "$OUT/RESULTS.md"
 import sys, datetime, platform, os
