@@ -43,6 +43,53 @@ enum Command {
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
     Lexicon(LexiconCmd),
+    /// Train a learned scorer (writes models/*.json with its metrics).
+    #[command(subcommand)]
+    Train(TrainCmd),
+}
+
+#[derive(Subcommand)]
+enum TrainCmd {
+    /// Sentence-level loaded-language model (BABE-style labelled sentences).
+    #[command(after_help = "Examples:
+  slant train loaded --data ../shared/data/babe/final_labels_SG2.csv
+  slant train loaded --data labels.csv --text-col sentence --label-col label --positive yes")]
+    Loaded(TrainLoadedArgs),
+}
+
+#[derive(Args)]
+struct TrainLoadedArgs {
+    /// Labelled sentences (CSV/TSV with sniffed delimiter, or JSONL; gz ok).
+    #[arg(long)]
+    data: PathBuf,
+    /// Text column.
+    #[arg(long, default_value = "text")]
+    text_col: String,
+    /// Label column.
+    #[arg(long, default_value = "label_bias")]
+    label_col: String,
+    /// Label of loaded (biased) sentences.
+    #[arg(long, default_value = "Biased")]
+    positive: String,
+    /// Label whose rows are left out (repeatable).
+    #[arg(long = "drop", default_value = "No agreement")]
+    drop: Vec<String>,
+    /// Directory for the model file.
+    #[arg(long, default_value = "models")]
+    model_dir: PathBuf,
+    /// Seed for every fold split.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Skip the nested cross-validation (the card then reports the
+    /// fixed-hyper-parameter CV only).
+    #[arg(long)]
+    skip_nested: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress on stderr.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -254,8 +301,38 @@ impl AnalyzeArgs {
     }
 }
 
+fn set_threads(threads: usize) {
+    if threads > 0 {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Train(TrainCmd::Loaded(a)) => {
+            set_threads(a.threads);
+            let opts = slant::scorers::train::TrainLoadedOptions {
+                data: a.data,
+                spec: slant::scorers::data::LabelSpec {
+                    text_col: a.text_col,
+                    label_col: a.label_col,
+                    group_col: None,
+                    drop_labels: a.drop,
+                },
+                positive: a.positive,
+                params: slant::scorers::loaded::LoadedParams {
+                    seed: a.seed,
+                    ..Default::default()
+                },
+                model_dir: a.model_dir,
+                skip_nested: a.skip_nested,
+                verbose: !a.quiet,
+            };
+            slant::scorers::train::train_loaded(&opts)?;
+            Ok(())
+        }
         Command::Analyze(args) => run_analysis(args, false),
         Command::Extract(args) => run_analysis(args, true),
         Command::Lexicon(LexiconCmd::List {

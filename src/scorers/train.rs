@@ -1,0 +1,110 @@
+//! Training and evaluation runs behind `slant train` and `slant eval`:
+//! read the labelled data, featurise, cross-validate, fit, write the model
+//! file, and compare recomputed metrics with a model card.
+
+use super::data::{read_labelled, LabelSpec};
+use super::loaded::{LoadedData, LoadedMetrics, LoadedModel, LoadedParams};
+use super::textfeat::Featurizer;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Options of `slant train loaded`.
+#[derive(Debug, Clone)]
+pub struct TrainLoadedOptions {
+    /// The labelled CSV/JSONL.
+    pub data: PathBuf,
+    /// Columns and dropped labels.
+    pub spec: LabelSpec,
+    /// The label of loaded rows.
+    pub positive: String,
+    /// Training settings.
+    pub params: LoadedParams,
+    /// Where to write `loaded-language.json`.
+    pub model_dir: PathBuf,
+    /// Skip the nested cross-validation (faster; the card then has only the
+    /// fixed-hyper-parameter CV).
+    pub skip_nested: bool,
+    /// Print progress.
+    pub verbose: bool,
+}
+
+fn log(verbose: bool, t0: Instant, msg: &str) {
+    if verbose {
+        eprintln!("[{:>6.1}s] {msg}", t0.elapsed().as_secs_f64());
+    }
+}
+
+/// Read and featurise the loaded-language training data.
+pub fn loaded_data(
+    data: &Path,
+    spec: &LabelSpec,
+    positive: &str,
+) -> Result<(LoadedData, super::data::DataInfo)> {
+    let (docs, info) = read_labelled(data, spec)?;
+    if !docs.iter().any(|d| d.label == positive) {
+        return Err(Error::usage(format!(
+            "no row has label {positive:?} in column {:?}",
+            spec.label_col
+        )));
+    }
+    let fz = Featurizer::new();
+    Ok((LoadedData::from_docs(&fz, &docs, positive), info))
+}
+
+/// Train the loaded-language model and write it; returns the model.
+pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
+    let t0 = Instant::now();
+    let (data, info) = loaded_data(&opts.data, &opts.spec, &opts.positive)?;
+    log(
+        opts.verbose,
+        t0,
+        &format!(
+            "{} rows featurised ({} n-grams)",
+            data.len(),
+            data.vocab.len()
+        ),
+    );
+    let vp = opts.params.clone().check()?;
+    let mut model = vp.fit(&data)?;
+    let choice = model.file().chosen.clone();
+    log(
+        opts.verbose,
+        t0,
+        &format!(
+            "chosen alpha {} vocabulary {} threshold {:.3} (inner macro-F1 {:.4})",
+            choice.alpha, choice.vocab_size, choice.threshold, choice.inner_macro_f1
+        ),
+    );
+    let fixed_cv = vp.cross_validate(&data, Some(&choice))?;
+    log(
+        opts.verbose,
+        t0,
+        &format!("fixed-hyper-parameter CV macro-F1 {:.4}", fixed_cv.macro_f1),
+    );
+    let nested_cv = if opts.skip_nested {
+        fixed_cv.clone()
+    } else {
+        let r = vp.cross_validate(&data, None)?;
+        log(
+            opts.verbose,
+            t0,
+            &format!(
+                "nested CV macro-F1 {:.4} accuracy {:.4} AUC {:.4}",
+                r.macro_f1, r.accuracy, r.roc_auc
+            ),
+        );
+        r
+    };
+    let f = model.file_mut();
+    f.training_data = Some(info);
+    f.metrics = Some(LoadedMetrics {
+        nested_cv,
+        fixed_cv,
+    });
+    std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
+    let path = opts.model_dir.join(super::loaded::FILE_NAME);
+    std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
+    log(opts.verbose, t0, &format!("wrote {}", path.display()));
+    Ok(model)
+}
