@@ -55,6 +55,45 @@ enum TrainCmd {
   slant train loaded --data ../shared/data/babe/final_labels_SG2.csv
   slant train loaded --data labels.csv --text-col sentence --label-col label --positive yes")]
     Loaded(TrainLoadedArgs),
+    /// Document-level outlet-slant model (articles labelled by outlet).
+    #[command(after_help = "Examples:
+  slant train slant --data ../shared/data/allsides-news/train.jsonl.gz --label-col allsides_bias --group-col source
+  slant train slant --data articles.csv --label-col lean --group-col outlet --voice all")]
+    Slant(TrainSlantArgs),
+}
+
+#[derive(Args)]
+struct TrainSlantArgs {
+    /// Articles labelled left/center/right (CSV/TSV or JSONL; gz ok).
+    #[arg(long)]
+    data: PathBuf,
+    /// Text column.
+    #[arg(long, default_value = "text")]
+    text_col: String,
+    /// Label column (values left, center, right).
+    #[arg(long, default_value = "allsides_bias")]
+    label_col: String,
+    /// Outlet column: validation leaves whole outlets out.
+    #[arg(long, default_value = "source")]
+    group_col: String,
+    /// Features from the authorial voice only, or from all text.
+    #[arg(long, default_value = "authorial", value_parser = ["authorial", "all"])]
+    voice: String,
+    /// Directory for the model file.
+    #[arg(long, default_value = "models")]
+    model_dir: PathBuf,
+    /// Seed for folds and per-outlet sampling.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Also run the nested leave-outlets-out cross-validation.
+    #[arg(long)]
+    nested: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress on stderr.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -212,6 +251,12 @@ struct AnalyzeArgs {
     /// No progress or rejection messages on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// Directory with learned models [default: models/ here, else in the source checkout].
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
+    /// Do not apply the learned models (no model columns, no sentences.csv).
+    #[arg(long)]
+    no_models: bool,
 }
 
 impl AnalyzeArgs {
@@ -297,6 +342,8 @@ impl AnalyzeArgs {
             extract_only,
             quiet: self.quiet,
             progress: !self.quiet,
+            model_dir: self.model_dir,
+            no_models: self.no_models,
         })
     }
 }
@@ -331,6 +378,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 verbose: !a.quiet,
             };
             slant::scorers::train::train_loaded(&opts)?;
+            Ok(())
+        }
+        Command::Train(TrainCmd::Slant(a)) => {
+            set_threads(a.threads);
+            let opts = slant::scorers::train::TrainSlantOptions {
+                data: a.data,
+                spec: slant::scorers::data::LabelSpec {
+                    text_col: a.text_col,
+                    label_col: a.label_col,
+                    group_col: Some(a.group_col),
+                    drop_labels: vec![],
+                },
+                params: slant::scorers::outlet::OutletParams {
+                    seed: a.seed,
+                    voice: if a.voice == "all" {
+                        slant::scorers::textfeat::VoiceFilter::All
+                    } else {
+                        slant::scorers::textfeat::VoiceFilter::Authorial
+                    },
+                    ..Default::default()
+                },
+                model_dir: a.model_dir,
+                nested: a.nested,
+                verbose: !a.quiet,
+            };
+            slant::scorers::train::train_slant(&opts)?;
             Ok(())
         }
         Command::Analyze(args) => run_analysis(args, false),

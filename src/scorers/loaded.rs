@@ -84,7 +84,7 @@ impl Default for LoadedParams {
     fn default() -> Self {
         LoadedParams {
             alphas: vec![1.0, 0.5, 0.25],
-            vocab_sizes: vec![3000, 8000],
+            vocab_sizes: vec![2000, 4000],
             min_df: 2,
             weighting: Weighting::Tfidf,
             dense: true,
@@ -92,7 +92,7 @@ impl Default for LoadedParams {
             inner_folds: 3,
             outer_folds: 10,
             seed: 42,
-            max_iterations: 200,
+            max_iterations: 100,
         }
     }
 }
@@ -225,7 +225,7 @@ impl LoadedValidParams {
         Solver {
             alpha,
             max_iterations: self.0.max_iterations,
-            gradient_tolerance: 1e-4,
+            gradient_tolerance: 1e-3,
         }
     }
 
@@ -256,7 +256,7 @@ impl LoadedValidParams {
         let dense: Option<Vec<Vec<f64>>> = p
             .dense
             .then(|| dense_rows.iter().map(|r| std.apply(r)).collect());
-        let x = design::<f64>(&sparse, space.len(), dense.as_deref(), p.dense_scale, true);
+        let x = design::<f32>(&sparse, space.len(), dense.as_deref(), p.dense_scale, true);
         let y: Vec<bool> = train.iter().map(|&i| data.labels[i]).collect();
         let mut out: Vec<FoldFit> = Vec::with_capacity(alphas.len());
         for &alpha in alphas {

@@ -17,6 +17,7 @@
 //! assert!((spearman(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]) - 1.0).abs() < 1e-12);
 //! ```
 
+pub mod apply;
 pub mod data;
 pub mod linear;
 pub mod loaded;

@@ -4,7 +4,9 @@
 
 use super::data::{read_labelled, LabelSpec};
 use super::loaded::{LoadedData, LoadedMetrics, LoadedModel, LoadedParams};
+use super::outlet::{OutletCv, OutletData, OutletMetrics, OutletModel, OutletParams};
 use super::textfeat::Featurizer;
+use super::textfeat::VoiceFilter;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -104,6 +106,98 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     });
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
     let path = opts.model_dir.join(super::loaded::FILE_NAME);
+    std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
+    log(opts.verbose, t0, &format!("wrote {}", path.display()));
+    Ok(model)
+}
+
+/// Options of `slant train slant`.
+#[derive(Debug, Clone)]
+pub struct TrainSlantOptions {
+    /// The outlet-labelled articles.
+    pub data: PathBuf,
+    /// Columns.
+    pub spec: LabelSpec,
+    /// Training settings.
+    pub params: OutletParams,
+    /// Where to write `outlet-slant.json`.
+    pub model_dir: PathBuf,
+    /// Also run the nested leave-outlets-out CV (each fold searches the grid).
+    pub nested: bool,
+    /// Print progress.
+    pub verbose: bool,
+}
+
+/// Read and featurise outlet-labelled articles.
+pub fn slant_data(
+    data: &Path,
+    spec: &LabelSpec,
+    min_df: u32,
+) -> Result<(OutletData, super::data::DataInfo)> {
+    let (docs, info) = read_labelled(data, spec)?;
+    Ok((OutletData::from_docs(&docs, min_df)?, info))
+}
+
+fn cv_line(c: &OutletCv) -> String {
+    format!(
+        "{:?}: article macro-F1 {:.4}, accuracy {:.4}; outlet Spearman {:.4} ({} outlets), {:.4} (>= 5 articles, {}), {:.4} (>= 20, {})",
+        c.voice,
+        c.article_macro_f1,
+        c.article_accuracy,
+        c.outlet_spearman,
+        c.outlets,
+        c.outlet_spearman_min5,
+        c.outlets_min5,
+        c.outlet_spearman_min20,
+        c.outlets_min20
+    )
+}
+
+/// Train the outlet-slant model and write it; returns the model.
+pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
+    let t0 = Instant::now();
+    let (data, info) = slant_data(&opts.data, &opts.spec, opts.params.min_df)?;
+    log(
+        opts.verbose,
+        t0,
+        &format!(
+            "{} articles from {} outlets featurised ({} n-grams kept)",
+            data.len(),
+            data.group_names.len(),
+            data.vocab.len()
+        ),
+    );
+    let vp = opts.params.check()?;
+    let mut model = vp.fit(&data)?;
+    let choice = model.file().chosen.clone();
+    log(
+        opts.verbose,
+        t0,
+        &format!(
+            "final model: alpha {} vocabulary {}",
+            choice.alpha, choice.vocab_size
+        ),
+    );
+    let fixed_cv_all = vp.cross_validate(&data, VoiceFilter::All, Some(&choice))?;
+    log(opts.verbose, t0, &cv_line(&fixed_cv_all));
+    let fixed_cv_authorial = vp.cross_validate(&data, VoiceFilter::Authorial, Some(&choice))?;
+    log(opts.verbose, t0, &cv_line(&fixed_cv_authorial));
+    let nested_cv = if opts.nested {
+        let r = vp.cross_validate(&data, opts.params.voice, None)?;
+        log(opts.verbose, t0, &format!("nested {}", cv_line(&r)));
+        Some(r)
+    } else {
+        None
+    };
+    let f = model.file_mut();
+    f.training_data = Some(info);
+    f.metrics = Some(OutletMetrics {
+        nested_cv,
+        fixed_cv_all,
+        fixed_cv_authorial,
+    });
+    std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
+    let path = opts.model_dir.join(super::outlet::FILE_NAME);
     std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
     log(opts.verbose, t0, &format!("wrote {}", path.display()));
     Ok(model)
