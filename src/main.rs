@@ -119,10 +119,14 @@ struct TrainLoadedArgs {
     /// Seed for every fold split.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Skip the nested cross-validation (the card then reports the
-    /// fixed-hyper-parameter CV only).
+    /// Column with annotators' word-level marks (a list of words), used
+    /// only to derive a word lexicon inside each training fold; empty: none.
+    #[arg(long, default_value = "biased_words")]
+    word_labels_col: String,
+    /// Also run the nested cross-validation (each outer fold searches the
+    /// grid itself; slower) and record it in the model card.
     #[arg(long)]
-    skip_nested: bool,
+    nested: bool,
     /// Worker threads [default: all cores].
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -365,7 +369,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 spec: slant::scorers::data::LabelSpec {
                     text_col: a.text_col,
                     label_col: a.label_col,
-                    group_col: None,
+                    group_col: Some(a.word_labels_col).filter(|c| !c.is_empty()),
                     drop_labels: a.drop,
                 },
                 positive: a.positive,
@@ -374,7 +378,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ..Default::default()
                 },
                 model_dir: a.model_dir,
-                skip_nested: a.skip_nested,
+                nested: a.nested,
                 verbose: !a.quiet,
             };
             slant::scorers::train::train_loaded(&opts)?;

@@ -40,12 +40,14 @@ use super::metrics;
 use super::model_file;
 use super::textfeat::{FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
 use super::vectorize::{
-    design, select_chi2, sparse_counts, Interner, NgramSpace, Standardizer, Weighting,
+    char_ngrams, design, select_chi2_by, sparse_counts, Interner, NgramSpace, Standardizer,
+    Weighting, CHAR_PREFIX,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::MatchRecord;
 use crate::text::Analyzed;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -78,6 +80,12 @@ pub struct LoadedParams {
     pub seed: u64,
     /// L-BFGS iterations.
     pub max_iterations: u64,
+    /// Character 2–5-grams of each word kept by χ² (0: none), like
+    /// scikit-learn's `char_wb` analyser; normalised as their own block.
+    pub char_vocab_size: usize,
+    /// Add the word-annotation lexicon features (see
+    /// [`LoadedData::marked`]) when the training data has word annotations.
+    pub word_lexicon: bool,
 }
 
 impl Default for LoadedParams {
@@ -93,6 +101,8 @@ impl Default for LoadedParams {
             outer_folds: 10,
             seed: 42,
             max_iterations: 100,
+            char_vocab_size: 6000,
+            word_lexicon: true,
         }
     }
 }
@@ -139,6 +149,13 @@ pub struct LoadedData {
     pub dense: Vec<Vec<f64>>,
     /// Labels (`true` = loaded / biased).
     pub labels: Vec<bool>,
+    /// Distinct word (unigram) ids of each row.
+    pub words: Vec<Vec<u32>>,
+    /// Word ids the annotators marked as biased in each row (BABE's
+    /// `biased_words`; empty without annotations). Used only at training
+    /// time, to derive a word lexicon inside each training fold (cross-fitted
+    /// for the fold's own rows); never as an input of the row itself.
+    pub marked: Vec<Vec<u32>>,
 }
 
 impl LoadedData {
@@ -158,9 +175,7 @@ impl LoadedData {
         let mut data = LoadedData::default();
         for ((grams, dense), d) in feats.into_iter().zip(docs) {
             let ids = grams.iter().map(|g| data.vocab.intern(g)).collect();
-            data.rows.push(sparse_counts(ids));
-            data.dense.push(dense);
-            data.labels.push(d.label == positive);
+            data.push_row(ids, dense, d.label == positive, &parse_word_list(&d.group));
         }
         data
     }
@@ -173,11 +188,32 @@ impl LoadedData {
             let f = fz.analyse_text(t, &mut ws);
             let (grams, dense) = featurise(fz, &ws, &f.matches);
             let ids = grams.iter().map(|g| data.vocab.intern(g)).collect();
-            data.rows.push(sparse_counts(ids));
-            data.dense.push(dense);
-            data.labels.push(*y);
+            data.push_row(ids, dense, *y, &[]);
         }
         data
+    }
+
+    fn push_row(&mut self, ids: Vec<u32>, dense: Vec<f64>, label: bool, marked: &[String]) {
+        let mut words: Vec<u32> = ids
+            .iter()
+            .copied()
+            .filter(|&i| is_word(self.vocab.get(i)))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut m: Vec<u32> = marked.iter().filter_map(|w| self.vocab.id(w)).collect();
+        m.sort_unstable();
+        m.dedup();
+        self.rows.push(sparse_counts(ids));
+        self.dense.push(dense);
+        self.labels.push(label);
+        self.words.push(words);
+        self.marked.push(m);
+    }
+
+    /// Whether any row carries word annotations.
+    pub fn has_annotations(&self) -> bool {
+        self.marked.iter().any(|m| !m.is_empty())
     }
 
     /// Number of rows.
@@ -191,21 +227,100 @@ impl LoadedData {
     }
 }
 
+/// Whether an n-gram is a single word (not a bigram, not a character gram).
+fn is_word(g: &str) -> bool {
+    !g.contains(' ') && !g.starts_with(CHAR_PREFIX)
+}
+
+/// Parse an annotation cell like `['bizarre', "Trump's"]` (a Python list
+/// of strings) into lower-cased words.
+///
+/// ```
+/// use slant::scorers::loaded::parse_word_list;
+/// assert_eq!(parse_word_list("['Bizarre', \"it's\"]"), ["bizarre", "it's"]);
+/// assert!(parse_word_list("[]").is_empty());
+/// ```
+pub fn parse_word_list(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        if c == '\'' || c == '"' {
+            let mut w = String::new();
+            for d in chars.by_ref() {
+                if d == c {
+                    break;
+                }
+                w.push(d);
+            }
+            let w = w.trim().to_lowercase();
+            if !w.is_empty() {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// Word scores from annotations over `rows`: `marked(w) / (rows with w + 1)`.
+fn word_scores(data: &LoadedData, rows: &[usize]) -> FxHashMap<u32, f64> {
+    let mut occ: FxHashMap<u32, (u32, u32)> = FxHashMap::default();
+    for &i in rows {
+        for &w in &data.words[i] {
+            let e = occ.entry(w).or_insert((0, 0));
+            e.0 += 1;
+            if data.marked[i].binary_search(&w).is_ok() {
+                e.1 += 1;
+            }
+        }
+    }
+    occ.into_iter()
+        .filter(|(_, (_, m))| *m > 0)
+        .map(|(w, (o, m))| (w, m as f64 / (o as f64 + 1.0)))
+        .collect()
+}
+
+/// The two word-lexicon features: largest and summed word score.
+fn lexicon_features(scores: impl Iterator<Item = f64>) -> [f64; 2] {
+    let mut mx = 0.0f64;
+    let mut sum = 0.0;
+    for s in scores {
+        mx = mx.max(s);
+        sum += s;
+    }
+    [mx, sum]
+}
+
+/// Names of the word-lexicon features.
+const LEXICON_FEATURES: [&str; 2] = ["word_lexicon_max", "word_lexicon_sum"];
+
 fn featurise(
     fz: &Featurizer,
     ws: &FeatWorkspace,
     matches: &[MatchRecord],
 ) -> (Vec<String>, Vec<f64>) {
     let a = ws.analyzed();
+    (
+        sentence_grams(a, 0..a.tokens.len(), VoiceFilter::All, true),
+        fz.dense(a, matches, None, VoiceFilter::All),
+    )
+}
+
+/// Word uni/bigrams and (optionally) character n-grams of the words.
+fn sentence_grams(
+    a: &Analyzed,
+    range: std::ops::Range<usize>,
+    voice: VoiceFilter,
+    chars: bool,
+) -> Vec<String> {
     let mut grams = Vec::new();
-    Featurizer::ngrams(
-        a,
-        0..a.tokens.len(),
-        VoiceFilter::All,
-        &mut String::new(),
-        |g| grams.push(g.to_string()),
-    );
-    (grams, fz.dense(a, matches, None, VoiceFilter::All))
+    let mut cbuf = String::new();
+    Featurizer::ngrams(a, range, voice, &mut String::new(), |g| {
+        grams.push(g.to_string());
+        if chars && !g.contains(' ') {
+            char_ngrams(g, &mut cbuf, |c| grams.push(c.to_string()));
+        }
+    });
+    grams
 }
 
 /// One fitted fold model.
@@ -213,6 +328,7 @@ struct FoldFit {
     space: NgramSpace,
     std: Standardizer,
     fit: BinaryFit,
+    scores: Option<FxHashMap<u32, f64>>,
 }
 
 impl LoadedValidParams {
@@ -241,22 +357,64 @@ impl LoadedValidParams {
         let p = &self.0;
         let rows: Vec<&[(u32, u32)]> = train.iter().map(|&i| data.rows[i].as_slice()).collect();
         let labels: Vec<usize> = train.iter().map(|&i| data.labels[i] as usize).collect();
-        let ids = select_chi2(&rows, &labels, 2, p.min_df, k, &data.vocab);
+        let is_char = |id: u32| data.vocab.get(id).starts_with(CHAR_PREFIX);
+        let words = |id: u32| !is_char(id);
+        let mut ids = select_chi2_by(&rows, &labels, 2, p.min_df, k, &data.vocab, Some(&words));
+        if p.char_vocab_size > 0 {
+            ids.extend(select_chi2_by(
+                &rows,
+                &labels,
+                2,
+                p.min_df,
+                p.char_vocab_size,
+                &data.vocab,
+                Some(&is_char),
+            ));
+            ids.sort_by(|&a, &b| data.vocab.get(a).cmp(data.vocab.get(b)));
+        }
         let space = NgramSpace::fit(&ids, &data.vocab, &rows, p.weighting);
         let sparse: Vec<Vec<(u32, f64)>> = rows.iter().map(|r| space.transform_ids(r)).collect();
-        let dense_rows: Vec<Vec<f64>> = train.iter().map(|&i| data.dense[i].clone()).collect();
-        let std = if p.dense {
-            Standardizer::fit(&dense_rows)
-        } else {
-            Standardizer {
-                mean: vec![],
-                sd: vec![],
+        // Word lexicon from annotations: cross-fitted for the training rows
+        // themselves (each row's scores come from the other inner folds), from
+        // all training rows for prediction.
+        let scores = (p.word_lexicon && data.has_annotations()).then(|| word_scores(data, train));
+        let mut lex_rows: Vec<[f64; 2]> = vec![[0.0; 2]; train.len()];
+        if scores.is_some() {
+            let y: Vec<bool> = train.iter().map(|&i| data.labels[i]).collect();
+            let inner = metrics::stratified_folds(&y, 5, p.seed ^ 0x5eed);
+            for f in 0..5 {
+                let fit_rows: Vec<usize> = (0..train.len())
+                    .filter(|&j| inner[j] != f)
+                    .map(|j| train[j])
+                    .collect();
+                let sc = word_scores(data, &fit_rows);
+                for j in (0..train.len()).filter(|&j| inner[j] == f) {
+                    lex_rows[j] = lexicon_features(
+                        data.words[train[j]]
+                            .iter()
+                            .filter_map(|w| sc.get(w).copied()),
+                    );
+                }
             }
-        };
-        let dense: Option<Vec<Vec<f64>>> = p
-            .dense
-            .then(|| dense_rows.iter().map(|r| std.apply(r)).collect());
-        let x = design::<f32>(&sparse, space.len(), dense.as_deref(), p.dense_scale, true);
+        }
+        let dense_rows: Vec<Vec<f64>> = train
+            .iter()
+            .zip(&lex_rows)
+            .map(|(&i, l)| {
+                let mut r = if p.dense {
+                    data.dense[i].clone()
+                } else {
+                    vec![]
+                };
+                if scores.is_some() {
+                    r.extend(l);
+                }
+                r
+            })
+            .collect();
+        let std = Standardizer::fit(&dense_rows);
+        let dense: Vec<Vec<f64>> = dense_rows.iter().map(|r| std.apply(r)).collect();
+        let x = design::<f32>(&sparse, space.len(), Some(&dense), p.dense_scale, true);
         let y: Vec<bool> = train.iter().map(|&i| data.labels[i]).collect();
         let mut out: Vec<FoldFit> = Vec::with_capacity(alphas.len());
         for &alpha in alphas {
@@ -266,6 +424,7 @@ impl LoadedValidParams {
                 space: space.clone(),
                 std: std.clone(),
                 fit,
+                scores: scores.clone(),
             });
         }
         Ok(out)
@@ -280,12 +439,20 @@ impl LoadedValidParams {
                 for (j, v) in s {
                     z += f.fit.weights[j as usize] * v;
                 }
-                if p.dense {
-                    let d = f.std.apply(&data.dense[i]);
-                    let n = f.space.len();
-                    for (k, v) in d.iter().enumerate() {
-                        z += f.fit.weights[n + k] * v * p.dense_scale;
-                    }
+                let mut r = if p.dense {
+                    data.dense[i].clone()
+                } else {
+                    vec![]
+                };
+                if let Some(sc) = &f.scores {
+                    r.extend(lexicon_features(
+                        data.words[i].iter().filter_map(|w| sc.get(w).copied()),
+                    ));
+                }
+                let d = f.std.apply(&r);
+                let n = f.space.len();
+                for (k, v) in d.iter().enumerate() {
+                    z += f.fit.weights[n + k] * v * p.dense_scale;
                 }
                 sigmoid(z)
             })
@@ -424,11 +591,18 @@ impl LoadedValidParams {
                 voice: VoiceFilter::All,
                 weighting: self.0.weighting,
                 lexicons: fz.lexicon_sources(),
-                dense: if self.0.dense {
-                    fz.dense_names().to_vec()
-                } else {
-                    vec![]
+                dense: {
+                    let mut d = if self.0.dense {
+                        fz.dense_names().to_vec()
+                    } else {
+                        vec![]
+                    };
+                    if f.scores.is_some() {
+                        d.extend(LEXICON_FEATURES.map(String::from));
+                    }
+                    d
                 },
+                char_ngrams: self.0.char_vocab_size > 0,
                 dense_scale: self.0.dense_scale,
             },
             vocabulary: f.space.terms.clone(),
@@ -438,6 +612,16 @@ impl LoadedValidParams {
             dense_sd: f.std.sd.clone(),
             dense_coefficients: f.fit.weights[n..].to_vec(),
             intercept: f.fit.intercept,
+            word_lexicon: {
+                let mut w: Vec<(String, f64)> = f
+                    .scores
+                    .iter()
+                    .flatten()
+                    .map(|(id, s)| (data.vocab.get(*id).to_string(), *s))
+                    .collect();
+                w.sort_by(|a, b| a.0.cmp(&b.0));
+                w
+            },
             threshold: choice.threshold,
             metrics: None,
         };
@@ -511,13 +695,16 @@ pub struct FeatureDefs {
     pub dense: Vec<String>,
     /// Scale applied to standardised dense features.
     pub dense_scale: f64,
+    /// Whether character 2–5-grams of words are features.
+    pub char_ngrams: bool,
 }
 
 /// Metrics stored in the model card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadedMetrics {
-    /// Nested cross-validation (honest estimate of the whole procedure).
-    pub nested_cv: CvReport,
+    /// Nested cross-validation (honest estimate of the whole procedure;
+    /// present when training ran it).
+    pub nested_cv: Option<CvReport>,
     /// The same outer folds with the final hyper-parameters (what `slant
     /// eval` recomputes quickly).
     pub fixed_cv: CvReport,
@@ -550,6 +737,11 @@ pub struct LoadedFile {
     pub dense_coefficients: Vec<f64>,
     /// Intercept.
     pub intercept: f64,
+    /// Word lexicon derived from the training data's word annotations:
+    /// (word, share of its training sentences in which annotators marked
+    /// it, with one pseudo-sentence). Feeds `word_lexicon_max` and
+    /// `word_lexicon_sum`. Empty without annotations.
+    pub word_lexicon: Vec<(String, f64)>,
     /// Decision threshold.
     pub threshold: f64,
     /// Cross-validated metrics.
@@ -572,6 +764,8 @@ pub struct LoadedModel {
     file: LoadedFile,
     space: NgramSpace,
     std: Standardizer,
+    lexicon: FxHashMap<String, f64>,
+    n_fz_dense: usize,
 }
 
 impl LoadedModel {
@@ -597,7 +791,9 @@ impl LoadedModel {
             return Err(bad("dense feature arrays differ in length".into()));
         }
         let fz_names = Featurizer::new();
-        if d > 0 && file.features.dense != fz_names.dense_names() {
+        let has_lex = !file.word_lexicon.is_empty();
+        let n_fz_dense = d - if has_lex { LEXICON_FEATURES.len() } else { 0 };
+        if n_fz_dense > 0 && file.features.dense[..n_fz_dense] != *fz_names.dense_names() {
             return Err(bad(
                 "the model's lexicon features differ from this slant's built-in lexicons; retrain it".into(),
             ));
@@ -611,7 +807,14 @@ impl LoadedModel {
             mean: file.dense_mean.clone(),
             sd: file.dense_sd.clone(),
         };
-        Ok(LoadedModel { file, space, std })
+        let lexicon = file.word_lexicon.iter().cloned().collect();
+        Ok(LoadedModel {
+            file,
+            space,
+            std,
+            lexicon,
+            n_fz_dense,
+        })
     }
 
     /// Load and check a model file.
@@ -662,18 +865,13 @@ impl LoadedModel {
                 .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
             None => 0..a.tokens.len(),
         };
-        let mut cols = Vec::new();
-        Featurizer::ngrams(
+        let grams = sentence_grams(
             a,
             range,
             self.file.features.voice,
-            &mut String::new(),
-            |g| {
-                if let Some(j) = self.space.column(g) {
-                    cols.push(j)
-                }
-            },
+            self.file.features.char_ngrams,
         );
+        let cols: Vec<u32> = grams.iter().filter_map(|g| self.space.column(g)).collect();
         let x = self.space.weigh(sparse_counts(cols));
         let mut z = self.file.intercept;
         let mut contrib: Vec<(f64, u32)> = Vec::with_capacity(x.len());
@@ -683,9 +881,24 @@ impl LoadedModel {
             contrib.push((c, j));
         }
         if !self.file.dense_coefficients.is_empty() {
-            let d = self
-                .std
-                .apply(&fz.dense(a, matches, sentence, self.file.features.voice));
+            let mut raw = if self.n_fz_dense > 0 {
+                fz.dense(a, matches, sentence, self.file.features.voice)
+            } else {
+                vec![]
+            };
+            if !self.lexicon.is_empty() {
+                let mut words: Vec<&str> = grams
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|g| is_word(g))
+                    .collect();
+                words.sort_unstable();
+                words.dedup();
+                raw.extend(lexicon_features(
+                    words.iter().filter_map(|w| self.lexicon.get(*w).copied()),
+                ));
+            }
+            let d = self.std.apply(&raw);
             for (w, v) in self.file.dense_coefficients.iter().zip(d) {
                 z += w * v * self.file.features.dense_scale;
             }

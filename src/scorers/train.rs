@@ -24,9 +24,8 @@ pub struct TrainLoadedOptions {
     pub params: LoadedParams,
     /// Where to write `loaded-language.json`.
     pub model_dir: PathBuf,
-    /// Skip the nested cross-validation (faster; the card then has only the
-    /// fixed-hyper-parameter CV).
-    pub skip_nested: bool,
+    /// Also run the nested cross-validation (slower).
+    pub nested: bool,
     /// Print progress.
     pub verbose: bool,
 }
@@ -84,8 +83,8 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
         t0,
         &format!("fixed-hyper-parameter CV macro-F1 {:.4}", fixed_cv.macro_f1),
     );
-    let nested_cv = if opts.skip_nested {
-        fixed_cv.clone()
+    let nested_cv = if !opts.nested {
+        None
     } else {
         let r = vp.cross_validate(&data, None)?;
         log(
@@ -96,7 +95,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
                 r.macro_f1, r.accuracy, r.roc_auc
             ),
         );
-        r
+        Some(r)
     };
     let f = model.file_mut();
     f.training_data = Some(info);

@@ -24,6 +24,37 @@
 use ndarray::Array2;
 use rustc_hash::FxHashMap;
 
+/// Prefix of character n-gram features (`#c: wo`), which keeps them apart
+/// from word n-grams in one vocabulary.
+pub const CHAR_PREFIX: &str = "#c:";
+
+/// Call `f` with the character n-grams (lengths 2 to 5) of a lower-cased
+/// word padded with one space on each side, each prefixed with
+/// [`CHAR_PREFIX`] (like scikit-learn's `char_wb` analyser).
+///
+/// ```
+/// let mut g = Vec::new();
+/// slant::scorers::vectorize::char_ngrams("ab", &mut String::new(), |s| g.push(s.to_string()));
+/// assert_eq!(g, ["#c: a", "#c:ab", "#c:b ", "#c: ab", "#c:ab ", "#c: ab "]);
+/// ```
+pub fn char_ngrams(word: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    let chars: Vec<char> = std::iter::once(' ')
+        .chain(word.chars())
+        .chain(std::iter::once(' '))
+        .collect();
+    for n in 2..=5 {
+        if n > chars.len() {
+            break;
+        }
+        for w in chars.windows(n) {
+            buf.clear();
+            buf.push_str(CHAR_PREFIX);
+            buf.extend(w.iter());
+            f(buf);
+        }
+    }
+}
+
 /// String interner: n-gram → dense `u32` id (ids in insertion order).
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
@@ -216,6 +247,10 @@ pub struct NgramSpace {
     pub idf: Vec<f64>,
     /// Weighting scheme.
     pub weighting: Weighting,
+    /// Normalisation block of each column: word n-grams (0) and character
+    /// n-grams (1, terms starting with [`CHAR_PREFIX`]) are L2-normalised
+    /// separately.
+    block: Vec<u8>,
     index: FxHashMap<String, u32>,
     by_id: FxHashMap<u32, u32>,
 }
@@ -267,7 +302,12 @@ impl NgramSpace {
             .enumerate()
             .map(|(j, t)| (t.clone(), j as u32))
             .collect();
+        let block = terms
+            .iter()
+            .map(|t| t.starts_with(CHAR_PREFIX) as u8)
+            .collect();
         NgramSpace {
+            block,
             terms,
             idf,
             weighting,
@@ -305,10 +345,15 @@ impl NgramSpace {
                 (j, v)
             })
             .collect();
-        let norm = out.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            for (_, v) in &mut out {
-                *v /= norm;
+        let mut norm = [0.0f64; 2];
+        for (j, v) in &out {
+            norm[self.block[*j as usize] as usize] += v * v;
+        }
+        let norm = norm.map(f64::sqrt);
+        for (j, v) in &mut out {
+            let n = norm[self.block[*j as usize] as usize];
+            if n > 0.0 {
+                *v /= n;
             }
         }
         out
