@@ -46,6 +46,34 @@ enum Command {
     /// Train a learned scorer (writes models/*.json with its metrics).
     #[command(subcommand)]
     Train(TrainCmd),
+    /// Recompute the cross-validated metrics of the model cards from the
+    /// training data; exit 1 if any differs by more than the tolerance.
+    #[command(after_help = "Examples:
+  slant eval                                   # models/ against ../shared/data
+  slant eval --only loaded --tolerance 0.005")]
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Directory with the model files.
+    #[arg(long, default_value = "models")]
+    model_dir: PathBuf,
+    /// Training data of the loaded-language model.
+    #[arg(long, default_value = "../shared/data/babe/final_labels_SG2.csv")]
+    loaded_data: PathBuf,
+    /// Training data of the outlet-slant model.
+    #[arg(long, default_value = "../shared/data/allsides-news/train.jsonl.gz")]
+    slant_data: PathBuf,
+    /// Largest accepted difference between card and recomputed metric.
+    #[arg(long, default_value_t = 0.01)]
+    tolerance: f64,
+    /// Evaluate only one model.
+    #[arg(long, value_parser = ["loaded", "slant"])]
+    only: Option<String>,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(Subcommand)]
@@ -88,6 +116,15 @@ struct TrainSlantArgs {
     /// Also run the nested leave-outlets-out cross-validation.
     #[arg(long)]
     nested: bool,
+    /// L2 strength (repeatable: a grid searched by inner grouped CV).
+    #[arg(long = "alpha", default_values_t = [1.0])]
+    alphas: Vec<f64>,
+    /// Phrases kept (repeatable: a grid).
+    #[arg(long = "vocab-size", default_values_t = [5000])]
+    vocab_sizes: Vec<usize>,
+    /// Training articles per outlet at most.
+    #[arg(long, default_value_t = 300)]
+    max_docs_per_outlet: usize,
     /// Worker threads [default: all cores].
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -384,6 +421,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             slant::scorers::train::train_loaded(&opts)?;
             Ok(())
         }
+        Command::Eval(a) => {
+            set_threads(a.threads);
+            let mut checks = Vec::new();
+            if a.only.as_deref() != Some("slant") {
+                let p = a.model_dir.join(slant::scorers::loaded::FILE_NAME);
+                checks.extend(slant::scorers::train::eval_loaded(&p, &a.loaded_data)?);
+            }
+            if a.only.as_deref() != Some("loaded") {
+                let p = a.model_dir.join(slant::scorers::outlet::FILE_NAME);
+                checks.extend(slant::scorers::train::eval_slant(&p, &a.slant_data)?);
+            }
+            let mut bad = 0;
+            for c in &checks {
+                let ok = c.ok(a.tolerance);
+                bad += !ok as usize;
+                println!(
+                    "{:<48} card {:>8.4}  recomputed {:>8.4}  {}",
+                    c.name,
+                    c.card,
+                    c.recomputed,
+                    if ok { "ok" } else { "DIFFERS" }
+                );
+            }
+            if bad > 0 {
+                return Err(slant::Error::usage(format!(
+                    "{bad} of {} metrics differ from the model cards by more than {}",
+                    checks.len(),
+                    a.tolerance
+                ))
+                .into());
+            }
+            println!(
+                "{} metrics match the model cards (tolerance {})",
+                checks.len(),
+                a.tolerance
+            );
+            Ok(())
+        }
         Command::Train(TrainCmd::Slant(a)) => {
             set_threads(a.threads);
             let opts = slant::scorers::train::TrainSlantOptions {
@@ -396,6 +471,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 params: slant::scorers::outlet::OutletParams {
                     seed: a.seed,
+                    alphas: a.alphas,
+                    vocab_sizes: a.vocab_sizes,
+                    max_docs_per_group: a.max_docs_per_outlet,
                     voice: if a.voice == "all" {
                         slant::scorers::textfeat::VoiceFilter::All
                     } else {

@@ -583,6 +583,7 @@ impl LoadedValidParams {
             params: self.0.clone(),
             chosen: choice.clone(),
             training_data: None,
+            positive_label: String::new(),
             features: FeatureDefs {
                 ngrams:
                     "lower-cased word unigrams and bigrams of the sentence (quoted and authorial), \
@@ -721,6 +722,8 @@ pub struct LoadedFile {
     pub chosen: Choice,
     /// Training data provenance.
     pub training_data: Option<DataInfo>,
+    /// The label of loaded rows in the training data.
+    pub positive_label: String,
     /// Feature definitions.
     pub features: FeatureDefs,
     /// N-gram vocabulary (sorted).

@@ -99,6 +99,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     };
     let f = model.file_mut();
     f.training_data = Some(info);
+    f.positive_label = opts.positive.clone();
     f.metrics = Some(LoadedMetrics {
         nested_cv,
         fixed_cv,
@@ -200,4 +201,123 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
     log(opts.verbose, t0, &format!("wrote {}", path.display()));
     Ok(model)
+}
+
+/// One metric compared by `slant eval`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Model and metric name.
+    pub name: String,
+    /// Value in the model card.
+    pub card: f64,
+    /// Recomputed value.
+    pub recomputed: f64,
+}
+
+impl Check {
+    /// Whether the two agree within `tolerance` (NaN only matches NaN).
+    ///
+    /// ```
+    /// use slant::scorers::train::Check;
+    /// let c = Check { name: "x".into(), card: 0.76, recomputed: 0.765 };
+    /// assert!(c.ok(0.01));
+    /// ```
+    pub fn ok(&self, tolerance: f64) -> bool {
+        (self.card.is_nan() && self.recomputed.is_nan())
+            || (self.card - self.recomputed).abs() <= tolerance
+    }
+}
+
+fn check_data(info: Option<&super::data::DataInfo>, path: &Path) -> Result<()> {
+    if let Some(info) = info {
+        let sha = super::model_file::file_sha256(path)?;
+        if sha != info.sha256 {
+            return Err(Error::usage(format!(
+                "{}: SHA-256 {sha} differs from the model card's training data {} ({})",
+                path.display(),
+                info.name,
+                info.sha256
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Recompute the loaded-language card's fixed-hyper-parameter CV metrics
+/// (same folds, same seed, the card's chosen hyper-parameters).
+pub fn eval_loaded(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
+    let model = LoadedModel::load(model_path)?;
+    let file = model.file();
+    check_data(file.training_data.as_ref(), data)?;
+    let info = file
+        .training_data
+        .as_ref()
+        .ok_or_else(|| Error::usage("the model card has no training data record"))?;
+    let (d, _) = loaded_data(data, &info.columns, &file.positive_label)?;
+    let vp = file.params.clone().check()?;
+    let cv = vp.cross_validate(&d, Some(&file.chosen))?;
+    let card = file
+        .metrics
+        .as_ref()
+        .ok_or_else(|| Error::usage("the model card has no metrics"))?;
+    let c = &card.fixed_cv;
+    Ok(vec![
+        Check {
+            name: "loaded-language macro_f1".into(),
+            card: c.macro_f1,
+            recomputed: cv.macro_f1,
+        },
+        Check {
+            name: "loaded-language accuracy".into(),
+            card: c.accuracy,
+            recomputed: cv.accuracy,
+        },
+        Check {
+            name: "loaded-language roc_auc".into(),
+            card: c.roc_auc,
+            recomputed: cv.roc_auc,
+        },
+    ])
+}
+
+/// Recompute the outlet-slant card's leave-outlets-out metrics (all text
+/// and authorial voice) with the card's hyper-parameters.
+pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
+    let model = OutletModel::load(model_path)?;
+    let file = model.file();
+    check_data(file.training_data.as_ref(), data)?;
+    let info = file
+        .training_data
+        .as_ref()
+        .ok_or_else(|| Error::usage("the model card has no training data record"))?;
+    let (d, _) = slant_data(data, &info.columns, file.params.min_df)?;
+    let vp = file.params.check()?;
+    let card = file
+        .metrics
+        .as_ref()
+        .ok_or_else(|| Error::usage("the model card has no metrics"))?;
+    let mut out = Vec::new();
+    for (voice, c) in [
+        (VoiceFilter::All, &card.fixed_cv_all),
+        (VoiceFilter::Authorial, &card.fixed_cv_authorial),
+    ] {
+        let cv = vp.cross_validate(&d, voice, Some(&file.chosen))?;
+        let v = format!("{voice:?}").to_lowercase();
+        out.push(Check {
+            name: format!("outlet-slant {v} article_macro_f1"),
+            card: c.article_macro_f1,
+            recomputed: cv.article_macro_f1,
+        });
+        out.push(Check {
+            name: format!("outlet-slant {v} outlet_spearman"),
+            card: c.outlet_spearman,
+            recomputed: cv.outlet_spearman,
+        });
+        out.push(Check {
+            name: format!("outlet-slant {v} outlet_spearman_min5"),
+            card: c.outlet_spearman_min5,
+            recomputed: cv.outlet_spearman_min5,
+        });
+    }
+    Ok(out)
 }
