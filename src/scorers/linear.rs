@@ -206,11 +206,17 @@ mod tests {
             max_iterations: 300,
             gradient_tolerance: 1e-8,
         };
-        let x = array![[0.0f32], [0.2], [0.8], [1.0]];
-        for y in [
-            [false, false, true, true],
-            [true, true, false, false].map(|b| !b),
-            [true, false, true, false].map(|b| !b),
+        // Same data, rows in both orders (linfa's positive class is the
+        // first label seen on a tie).
+        for (x, y) in [
+            (
+                array![[0.0f32], [0.2], [0.8], [1.0]],
+                [false, false, true, true],
+            ),
+            (
+                array![[1.0f32], [0.8], [0.2], [0.0]],
+                [true, true, false, false],
+            ),
         ] {
             let xs: Vec<f32> = x.column(0).to_vec();
             let fit = fit_binary(x.view(), &y, s, None).unwrap();
@@ -258,10 +264,10 @@ mod tests {
             let z: f64 = row
                 .iter()
                 .zip(&fit.weights)
-                .map(|(a, b)| a * b)
+                .map(|(a, b)| *a as f64 * b)
                 .sum::<f64>()
                 + fit.intercept;
-            assert!((sigmoid(z as f64) - p[i] as f64).abs() < 1e-5);
+            assert!((sigmoid(z) - p[i] as f64).abs() < 1e-5);
         }
     }
 }

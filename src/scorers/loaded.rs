@@ -640,6 +640,7 @@ pub struct Choice {
     /// Decision threshold on the probability.
     pub threshold: f64,
     /// Inner out-of-fold macro-F1 at that threshold.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub inner_macro_f1: f64,
 }
 
@@ -651,10 +652,13 @@ pub struct FoldResult {
     /// Test rows.
     pub n_test: usize,
     /// Macro-F1 on the test rows.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub macro_f1: f64,
     /// Accuracy on the test rows.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub accuracy: f64,
     /// ROC-AUC on the test rows.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub roc_auc: f64,
     /// Hyper-parameters used.
     pub choice: Choice,
@@ -670,12 +674,16 @@ pub struct CvReport {
     /// Seed of the fold split.
     pub seed: u64,
     /// Mean over folds of macro-F1.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub macro_f1: f64,
     /// Mean over folds of accuracy.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub accuracy: f64,
     /// Mean over folds of ROC-AUC.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub roc_auc: f64,
     /// Macro-F1 of all out-of-fold predictions pooled.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub pooled_macro_f1: f64,
     /// Per fold.
     pub per_fold: Vec<FoldResult>,

@@ -145,6 +145,19 @@ pub fn read<B: Serialize + DeserializeOwned>(path: &Path, kind: &str) -> Result<
     from_json(path, kind, &text)
 }
 
+/// Deserialise an `f64` that may have been written as `null` (serde_json
+/// writes NaN — an undefined metric — that way).
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct M { #[serde(deserialize_with = "slant::scorers::model_file::de_f64")] x: f64 }
+/// let m: M = serde_json::from_str("{\"x\": null}").unwrap();
+/// assert!(m.x.is_nan());
+/// ```
+pub fn de_f64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 /// SHA-256 of a file's bytes, hex.
 pub fn file_sha256(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;

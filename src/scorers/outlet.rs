@@ -146,6 +146,7 @@ pub struct OutletChoice {
     /// Vocabulary size.
     pub vocab_size: usize,
     /// Inner held-out-outlet Spearman (NaN when not searched).
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub inner_spearman: f64,
 }
 
@@ -360,19 +361,24 @@ pub struct OutletCv {
     /// Held-out articles.
     pub articles: usize,
     /// Article-level macro-F1 (left/center/right), pooled over folds.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub article_macro_f1: f64,
     /// Article-level accuracy, pooled.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub article_accuracy: f64,
     /// Held-out outlets.
     pub outlets: usize,
     /// Spearman between each held-out outlet's mean slant and its label
     /// (left −1, center 0, right 1), all outlets.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub outlet_spearman: f64,
     /// The same over outlets with at least 5 articles.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub outlet_spearman_min5: f64,
     /// Outlets with at least 5 articles.
     pub outlets_min5: usize,
     /// The same over outlets with at least 20 articles.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
     pub outlet_spearman_min20: f64,
     /// Outlets with at least 20 articles.
     pub outlets_min20: usize,
