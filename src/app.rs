@@ -642,6 +642,7 @@ fn write_run_json(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn process_batch(
     batch: Batch,
     ex: &Extractor,

@@ -323,6 +323,9 @@ fn sentence_grams(
     grams
 }
 
+/// One outer fold's result and its (row, probability) predictions.
+type FoldOut = (FoldResult, Vec<(usize, f64)>);
+
 /// One fitted fold model.
 struct FoldFit {
     space: NgramSpace,
@@ -506,7 +509,7 @@ impl LoadedValidParams {
     pub fn cross_validate(&self, data: &LoadedData, fixed: Option<&Choice>) -> Result<CvReport> {
         let p = &self.0;
         let folds = metrics::stratified_folds(&data.labels, p.outer_folds, p.seed);
-        let results: Vec<Result<(FoldResult, Vec<(usize, f64)>)>> = (0..p.outer_folds)
+        let results: Vec<Result<FoldOut>> = (0..p.outer_folds)
             .into_par_iter()
             .map(|f| {
                 let train: Vec<usize> = (0..data.len()).filter(|&i| folds[i] != f).collect();

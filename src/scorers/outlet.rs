@@ -344,6 +344,11 @@ impl OutletData {
     }
 }
 
+/// Held-out predictions of one fold and its hyper-parameters.
+type FoldPart = (Vec<(usize, [f64; 3])>, OutletChoice);
+/// (outlet, label, articles, mean slant).
+type OutletRow = (String, String, usize, f64);
+
 struct FoldFit {
     space: NgramSpace,
     fit: MultiFit,
@@ -494,7 +499,7 @@ impl OutletValidParams {
         let groups: Vec<u32> = idx.iter().map(|&i| data.groups[i]).collect();
         let labels: Vec<usize> = idx.iter().map(|&i| data.labels[i]).collect();
         let folds = metrics::grouped_folds(&groups, &labels, k, seed);
-        let parts: Vec<Result<(Vec<(usize, [f64; 3])>, OutletChoice)>> = (0..k)
+        let parts: Vec<Result<FoldPart>> = (0..k)
             .into_par_iter()
             .map(|f| {
                 let train: Vec<usize> = (0..idx.len())
@@ -657,7 +662,7 @@ fn outlet_spearman(
     idx: &[usize],
     probs: &[[f64; 3]],
     min_docs: usize,
-) -> (f64, usize, Vec<(String, String, usize, f64)>) {
+) -> (f64, usize, Vec<OutletRow>) {
     let glabels = data.group_labels();
     let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
     for (j, &i) in idx.iter().enumerate() {
