@@ -16,6 +16,8 @@ use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{self, CsvStyle, Staging};
+use crate::scorers::apply::{ModelInfo, Scorers};
+use crate::scorers::textfeat::FeatWorkspace;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -60,6 +62,11 @@ pub struct RunOptions {
     /// Show a progress bar (when stderr is a terminal).
     #[serde(skip)]
     pub progress: bool,
+    /// Directory with learned models (default: `models/`, see
+    /// [`Scorers::default_dir`]).
+    pub model_dir: Option<PathBuf>,
+    /// Do not apply learned models.
+    pub no_models: bool,
 }
 
 impl Default for RunOptions {
@@ -79,6 +86,8 @@ impl Default for RunOptions {
             extract_only: false,
             quiet: true,
             progress: false,
+            model_dir: None,
+            no_models: false,
         }
     }
 }
@@ -105,6 +114,8 @@ pub struct RunSummary {
     /// Timings in milliseconds.
     #[serde(skip)]
     pub timings: BTreeMap<&'static str, u128>,
+    /// Learned models applied.
+    pub models: Vec<ModelInfo>,
 }
 
 /// Load the built-in lexicons (unless disabled) and the user's.
@@ -155,6 +166,8 @@ pub struct DocSummary {
 struct BatchOut {
     seq: u64,
     documents: Vec<u8>,
+    sentences: Vec<u8>,
+    model_scores: Vec<(Arc<str>, Option<f64>, Option<f64>)>,
     evidence: Vec<u8>,
     rejected: Vec<u8>,
     rejections: Vec<Rejection>,
@@ -239,6 +252,18 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let staging = Staging::create(&opts.out_dir)?;
     let dir = staging.path().to_path_buf();
     let extractor = Extractor::new(&lex, opts.features.clone());
+    let scorers = if opts.no_models || opts.extract_only {
+        None
+    } else {
+        let dir = opts.model_dir.clone().unwrap_or_else(Scorers::default_dir);
+        if opts.model_dir.is_some() && !dir.is_dir() {
+            return Err(Error::usage(format!(
+                "--model-dir {}: no such directory",
+                dir.display()
+            )));
+        }
+        Some(Scorers::load(&dir)?).filter(|s| !s.is_empty())
+    };
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -248,6 +273,21 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let docs_path = dir.join("documents.csv");
     let ev_path = dir.join("evidence.csv");
     let rej_path = dir.join("rejected.csv");
+    let sen_path = dir.join("sentences.csv");
+    let mut sen_w = match scorers.as_ref().filter(|s| s.loaded.is_some()) {
+        Some(_) => {
+            let mut w = std::io::BufWriter::new(
+                std::fs::File::create(&sen_path).map_err(io_err(&sen_path))?,
+            );
+            let mut c = csv::Writer::from_writer(Vec::new());
+            c.write_record(crate::scorers::apply::SENTENCES_HEADER)
+                .map_err(|e| csv_err(&sen_path, e))?;
+            w.write_all(&c.into_inner().unwrap_or_default())
+                .map_err(io_err(&sen_path))?;
+            Some(w)
+        }
+        None => None,
+    };
     let mut docs_w =
         std::io::BufWriter::new(std::fs::File::create(&docs_path).map_err(io_err(&docs_path))?);
     // Without evidence the rows are empty and go to a scratch file that
@@ -263,8 +303,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         std::io::BufWriter::new(std::fs::File::create(&rej_path).map_err(io_err(&rej_path))?);
     {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(report::document_header(&lex))
-            .map_err(|e| csv_err(&docs_path, e))?;
+        let mut header = report::document_header(&lex);
+        if let Some(sc) = &scorers {
+            header.extend(sc.document_header());
+        }
+        w.write_record(header).map_err(|e| csv_err(&docs_path, e))?;
         docs_w
             .write_all(&w.into_inner().unwrap_or_default())
             .map_err(io_err(&docs_path))?;
@@ -294,6 +337,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
 
     let mut summary = RunSummary::default();
     let mut summaries: Vec<DocSummary> = Vec::new();
+    let mut model_scores: Vec<(Arc<str>, Option<f64>, Option<f64>)> = Vec::new();
     let mut examples = report::Examples::new(EXAMPLES_PER_FAMILY);
     let mut first_rejections: Vec<Rejection> = Vec::new();
     let mut shown_rejections = 0usize;
@@ -348,6 +392,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let evidence_valence = opts.evidence_valence;
         let evidence = opts.evidence;
         let pool = &pool;
+        let scorers = scorers.as_ref();
         let workers = scope.spawn(move || {
             let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
             pool.scope(|s| {
@@ -357,6 +402,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                     s.spawn(move |_| {
                         let mut agg = Aggregates::new(lex);
                         let mut ws = Workspace::default();
+                        let mut fws = scorers.map(Scorers::workspace);
                         loop {
                             let next = batch_rx.lock().map(|rx| rx.recv());
                             let Ok(Ok(batch)) = next else { break };
@@ -368,6 +414,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                 &mut agg,
                                 style,
                                 evidence.then_some(evidence_valence),
+                                scorers.zip(fws.as_mut()),
                             );
                             if out_tx.send(out).is_err() {
                                 break;
@@ -408,6 +455,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                     }
                 }
                 summaries.extend(out.summaries);
+                model_scores.extend(out.model_scores);
                 examples.merge(out.examples);
                 if let Some((lo, hi)) = &out.dates {
                     widen(&mut summary.date_range, lo);
@@ -419,6 +467,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         .map_err(io_err(&docs_path))
                         .and_then(|_| ev_w.write_all(&out.evidence).map_err(io_err(&ev_path)))
                         .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)))
+                        .and_then(|_| match sen_w.as_mut() {
+                            Some(w) => w.write_all(&out.sentences).map_err(io_err(&sen_path)),
+                            None => Ok(()),
+                        })
                         .and_then(|_| match fail_after {
                             Some(n) if summary.analysed >= n => Err(Error::io(
                                 &docs_path,
@@ -463,7 +515,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     ] {
         w.flush().map_err(io_err(p))?;
     }
-    drop((docs_w, ev_w, rej_w));
+    if let Some(w) = sen_w.as_mut() {
+        w.flush().map_err(io_err(&sen_path))?;
+    }
+    drop((docs_w, ev_w, rej_w, sen_w));
     if !opts.evidence {
         let _ = std::fs::remove_file(dir.join(".no-evidence"));
     }
@@ -489,7 +544,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     summary.timings.insert("merge_ms", t1.elapsed().as_millis());
 
     let t2 = Instant::now();
-    let est = if opts.extract_only {
+    let mut est = if opts.extract_only {
         Estimates::default()
     } else {
         let index: std::collections::HashMap<&str, usize> = agg
@@ -506,6 +561,31 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         }
         pool.install(|| estimators::estimate(&agg, &lex, &by_source, &opts.estimators))
     };
+    if let Some(sc) = &scorers {
+        let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
+        let mut per: Vec<Vec<(Option<f64>, Option<f64>)>> = vec![Vec::new(); names.len()];
+        for (src, l, s) in &model_scores {
+            if let Ok(i) = names.binary_search(&&**src) {
+                per[i].push((*l, *s));
+            }
+        }
+        est.source_extra_headers.extend(sc.source_header());
+        let cells = pool.install(|| {
+            sc.source_cells(
+                &names,
+                &per,
+                opts.estimators.seed,
+                opts.estimators.bootstrap,
+            )
+        });
+        if est.source_extra.len() < names.len() {
+            est.source_extra.resize(names.len(), Vec::new());
+        }
+        for (row, c) in est.source_extra.iter_mut().zip(cells) {
+            row.extend(c);
+        }
+        summary.models = sc.info.clone();
+    }
     summary
         .timings
         .insert("estimate_ms", t2.elapsed().as_millis());
@@ -624,6 +704,7 @@ fn write_run_json(
         "date_range": summary.date_range,
         "text_bytes": summary.text_bytes,
         "inputs": summary.inputs,
+        "models": summary.models,
     });
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;
@@ -642,6 +723,7 @@ fn write_run_json(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn process_batch(
     batch: Batch,
     ex: &Extractor,
@@ -650,13 +732,17 @@ fn process_batch(
     agg: &mut Aggregates,
     style: CsvStyle,
     evidence: Option<bool>,
+    mut scorers: Option<(&Scorers, &mut FeatWorkspace)>,
 ) -> BatchOut {
     let mut docs_w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
     let mut ev_w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
     let mut rej_w = csv::Writer::from_writer(Vec::new());
+    let mut sen_w = csv::Writer::from_writer(Vec::new());
     let mut out = BatchOut {
         seq: batch.seq,
         documents: vec![],
+        sentences: vec![],
+        model_scores: vec![],
         evidence: vec![],
         rejected: vec![],
         rejections: vec![],
@@ -677,7 +763,23 @@ fn process_batch(
                 let f = ex.extract(&doc, ws, agg);
                 out.docs += 1;
                 out.text_bytes += doc.text.len() as u64;
-                let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);
+                match scorers.as_mut() {
+                    Some((sc, fws)) => {
+                        let s = sc.score_document(&doc, fws);
+                        let extra = sc.document_cells(&s);
+                        let _ =
+                            report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
+                        let _ = sc.sentence_rows(&mut sen_w, &doc, &s, style);
+                        out.model_scores.push((
+                            doc.source.as_str().into(),
+                            s.loaded_mean,
+                            s.slant.as_ref().map(|x| x.slant),
+                        ));
+                    }
+                    None => {
+                        let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);
+                    }
+                }
                 if let Some(with_valence) = evidence {
                     for rec in &f.matches {
                         if let crate::lexicon::Target::Category { category, .. } = rec.m.target {
@@ -706,6 +808,7 @@ fn process_batch(
     out.documents = docs_w.into_inner().unwrap_or_default();
     out.evidence = ev_w.into_inner().unwrap_or_default();
     out.rejected = rej_w.into_inner().unwrap_or_default();
+    out.sentences = sen_w.into_inner().unwrap_or_default();
     out
 }
 

@@ -20,6 +20,7 @@ pub mod estimators;
 pub mod features;
 pub mod lexicon;
 pub mod report;
+pub mod scorers;
 pub mod text;
 
 pub use error::{Error, ErrorKind, Result};

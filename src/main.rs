@@ -43,6 +43,133 @@ enum Command {
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
     Lexicon(LexiconCmd),
+    /// Train a learned scorer (writes models/*.json with its metrics).
+    #[command(subcommand)]
+    Train(TrainCmd),
+    /// Recompute the cross-validated metrics of the model cards from the
+    /// training data; exit 1 if any differs by more than the tolerance.
+    #[command(after_help = "Examples:
+  slant eval                                   # models/ against ../shared/data
+  slant eval --only loaded --tolerance 0.005")]
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Directory with the model files.
+    #[arg(long, default_value = "models")]
+    model_dir: PathBuf,
+    /// Training data of the loaded-language model.
+    #[arg(long, default_value = "../shared/data/babe/final_labels_SG2.csv")]
+    loaded_data: PathBuf,
+    /// Training data of the outlet-slant model.
+    #[arg(long, default_value = "../shared/data/allsides-news/train.jsonl.gz")]
+    slant_data: PathBuf,
+    /// Largest accepted difference between card and recomputed metric.
+    #[arg(long, default_value_t = 0.01)]
+    tolerance: f64,
+    /// Evaluate only one model.
+    #[arg(long, value_parser = ["loaded", "slant"])]
+    only: Option<String>,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
+
+#[derive(Subcommand)]
+enum TrainCmd {
+    /// Sentence-level loaded-language model (BABE-style labelled sentences).
+    #[command(after_help = "Examples:
+  slant train loaded --data ../shared/data/babe/final_labels_SG2.csv
+  slant train loaded --data labels.csv --text-col sentence --label-col label --positive yes")]
+    Loaded(TrainLoadedArgs),
+    /// Document-level outlet-slant model (articles labelled by outlet).
+    #[command(after_help = "Examples:
+  slant train slant --data ../shared/data/allsides-news/train.jsonl.gz --label-col allsides_bias --group-col source
+  slant train slant --data articles.csv --label-col lean --group-col outlet --voice all")]
+    Slant(TrainSlantArgs),
+}
+
+#[derive(Args)]
+struct TrainSlantArgs {
+    /// Articles labelled left/center/right (CSV/TSV or JSONL; gz ok).
+    #[arg(long)]
+    data: PathBuf,
+    /// Text column.
+    #[arg(long, default_value = "text")]
+    text_col: String,
+    /// Label column (values left, center, right).
+    #[arg(long, default_value = "allsides_bias")]
+    label_col: String,
+    /// Outlet column: validation leaves whole outlets out.
+    #[arg(long, default_value = "source")]
+    group_col: String,
+    /// Features from the authorial voice only, or from all text.
+    #[arg(long, default_value = "authorial", value_parser = ["authorial", "all"])]
+    voice: String,
+    /// Directory for the model file.
+    #[arg(long, default_value = "models")]
+    model_dir: PathBuf,
+    /// Seed for folds and per-outlet sampling.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Also run the nested leave-outlets-out cross-validation.
+    #[arg(long)]
+    nested: bool,
+    /// L2 strength (repeatable: a grid searched by inner grouped CV).
+    #[arg(long = "alpha", default_values_t = [1.0])]
+    alphas: Vec<f64>,
+    /// Phrases kept (repeatable: a grid).
+    #[arg(long = "vocab-size", default_values_t = [5000])]
+    vocab_sizes: Vec<usize>,
+    /// Training articles per outlet at most.
+    #[arg(long, default_value_t = 300)]
+    max_docs_per_outlet: usize,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct TrainLoadedArgs {
+    /// Labelled sentences (CSV/TSV with sniffed delimiter, or JSONL; gz ok).
+    #[arg(long)]
+    data: PathBuf,
+    /// Text column.
+    #[arg(long, default_value = "text")]
+    text_col: String,
+    /// Label column.
+    #[arg(long, default_value = "label_bias")]
+    label_col: String,
+    /// Label of loaded (biased) sentences.
+    #[arg(long, default_value = "Biased")]
+    positive: String,
+    /// Label whose rows are left out (repeatable).
+    #[arg(long = "drop", default_value = "No agreement")]
+    drop: Vec<String>,
+    /// Directory for the model file.
+    #[arg(long, default_value = "models")]
+    model_dir: PathBuf,
+    /// Seed for every fold split.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Column with annotators' word-level marks (a list of words), used
+    /// only to derive a word lexicon inside each training fold; empty: none.
+    #[arg(long, default_value = "biased_words")]
+    word_labels_col: String,
+    /// Also run the nested cross-validation (each outer fold searches the
+    /// grid itself; slower) and record it in the model card.
+    #[arg(long)]
+    nested: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress on stderr.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -188,6 +315,12 @@ struct AnalyzeArgs {
     /// No progress or rejection messages on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// Directory with learned models [default: models/ here, else in the source checkout].
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
+    /// Do not apply the learned models (no model columns, no sentences.csv).
+    #[arg(long)]
+    no_models: bool,
 }
 
 impl AnalyzeArgs {
@@ -274,12 +407,111 @@ impl AnalyzeArgs {
             extract_only,
             quiet: self.quiet,
             progress: !self.quiet,
+            model_dir: self.model_dir,
+            no_models: self.no_models,
         })
+    }
+}
+
+fn set_threads(threads: usize) {
+    if threads > 0 {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
     }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Train(TrainCmd::Loaded(a)) => {
+            set_threads(a.threads);
+            let opts = slant::scorers::train::TrainLoadedOptions {
+                data: a.data,
+                spec: slant::scorers::data::LabelSpec {
+                    text_col: a.text_col,
+                    label_col: a.label_col,
+                    group_col: Some(a.word_labels_col).filter(|c| !c.is_empty()),
+                    drop_labels: a.drop,
+                },
+                positive: a.positive,
+                params: slant::scorers::loaded::LoadedParams {
+                    seed: a.seed,
+                    ..Default::default()
+                },
+                model_dir: a.model_dir,
+                nested: a.nested,
+                verbose: !a.quiet,
+            };
+            slant::scorers::train::train_loaded(&opts)?;
+            Ok(())
+        }
+        Command::Eval(a) => {
+            set_threads(a.threads);
+            let mut checks = Vec::new();
+            if a.only.as_deref() != Some("slant") {
+                let p = a.model_dir.join(slant::scorers::loaded::FILE_NAME);
+                checks.extend(slant::scorers::train::eval_loaded(&p, &a.loaded_data)?);
+            }
+            if a.only.as_deref() != Some("loaded") {
+                let p = a.model_dir.join(slant::scorers::outlet::FILE_NAME);
+                checks.extend(slant::scorers::train::eval_slant(&p, &a.slant_data)?);
+            }
+            let mut bad = 0;
+            for c in &checks {
+                let ok = c.ok(a.tolerance);
+                bad += !ok as usize;
+                println!(
+                    "{:<48} card {:>8.4}  recomputed {:>8.4}  {}",
+                    c.name,
+                    c.card,
+                    c.recomputed,
+                    if ok { "ok" } else { "DIFFERS" }
+                );
+            }
+            if bad > 0 {
+                return Err(slant::Error::usage(format!(
+                    "{bad} of {} metrics differ from the model cards by more than {}",
+                    checks.len(),
+                    a.tolerance
+                ))
+                .into());
+            }
+            println!(
+                "{} metrics match the model cards (tolerance {})",
+                checks.len(),
+                a.tolerance
+            );
+            Ok(())
+        }
+        Command::Train(TrainCmd::Slant(a)) => {
+            set_threads(a.threads);
+            let opts = slant::scorers::train::TrainSlantOptions {
+                data: a.data,
+                spec: slant::scorers::data::LabelSpec {
+                    text_col: a.text_col,
+                    label_col: a.label_col,
+                    group_col: Some(a.group_col),
+                    drop_labels: vec![],
+                },
+                params: slant::scorers::outlet::OutletParams {
+                    seed: a.seed,
+                    alphas: a.alphas,
+                    vocab_sizes: a.vocab_sizes,
+                    max_docs_per_group: a.max_docs_per_outlet,
+                    voice: if a.voice == "all" {
+                        slant::scorers::textfeat::VoiceFilter::All
+                    } else {
+                        slant::scorers::textfeat::VoiceFilter::Authorial
+                    },
+                    ..Default::default()
+                },
+                model_dir: a.model_dir,
+                nested: a.nested,
+                verbose: !a.quiet,
+            };
+            slant::scorers::train::train_slant(&opts)?;
+            Ok(())
+        }
         Command::Analyze(args) => run_analysis(args, false),
         Command::Extract(args) => run_analysis(args, true),
         Command::Lexicon(LexiconCmd::List {

@@ -127,6 +127,19 @@ pub fn document_row(
     lex: &Lexicon,
     style: CsvStyle,
 ) -> csv::Result<()> {
+    document_row_extra(w, doc, f, lex, style, &[])
+}
+
+/// One `documents.csv` row followed by `extra` cells (learned-scorer
+/// columns).
+pub fn document_row_extra(
+    w: &mut csv::Writer<Vec<u8>>,
+    doc: &Document,
+    f: &DocFeatures,
+    lex: &Lexicon,
+    style: CsvStyle,
+    extra: &[String],
+) -> csv::Result<()> {
     let c = &f.counts;
     let mut row: Vec<String> = vec![
         safe_cell(&doc.id, style).into_owned(),
@@ -173,6 +186,7 @@ pub fn document_row(
             row.push(mean_weight(c.weight_sums[ci][0], n));
         }
     }
+    row.extend(extra.iter().cloned());
     w.write_record(&row)
 }
 

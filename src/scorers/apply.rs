@@ -1,0 +1,302 @@
+//! Applying the shipped models during `slant analyze`: per-sentence
+//! loaded-language probabilities (with the three most influential words),
+//! per-document mean and maximum, per-document outlet slant, and per-source
+//! means with document-bootstrap intervals.
+//!
+//! ```
+//! use slant::scorers::apply::Scorers;
+//! // No model files in an empty directory: nothing to apply.
+//! let dir = std::env::temp_dir().join("slant-no-models-doc");
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let s = Scorers::load(&dir).unwrap();
+//! assert!(s.is_empty());
+//! assert!(s.document_header().is_empty());
+//! ```
+
+use super::loaded::{self, LoadedModel, SentenceScore};
+use super::outlet::{self, OutletModel, SlantScore};
+use super::textfeat::{FeatWorkspace, Featurizer};
+use crate::corpus::Document;
+use crate::error::Result;
+use crate::estimators::framing::{percentile_interval, replicate_rng};
+use crate::report::{fmt_f, safe_cell, CsvStyle};
+use rand::Rng;
+use std::path::{Path, PathBuf};
+
+/// A model file in use, for `run.json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ModelInfo {
+    /// Model kind.
+    pub kind: String,
+    /// Path as found.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+}
+
+/// The models found in a model directory, with the featurizer they need.
+#[derive(Debug, Clone)]
+pub struct Scorers {
+    /// Loaded-language model, if its file is present.
+    pub loaded: Option<LoadedModel>,
+    /// Outlet-slant model, if its file is present.
+    pub outlet: Option<OutletModel>,
+    /// Files in use.
+    pub info: Vec<ModelInfo>,
+    fz: Featurizer,
+}
+
+/// Scores of one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocScores {
+    /// Per sentence (in order), when the loaded-language model is active.
+    pub sentences: Vec<SentenceScore>,
+    /// Mean sentence probability.
+    pub loaded_mean: Option<f64>,
+    /// Largest sentence probability.
+    pub loaded_max: Option<f64>,
+    /// Outlet slant.
+    pub slant: Option<SlantScore>,
+}
+
+/// Header of `sentences.csv`.
+pub const SENTENCES_HEADER: &[&str] = &[
+    "document_id",
+    "source",
+    "sentence",
+    "probability",
+    "loaded",
+    "word_1",
+    "contribution_1",
+    "word_2",
+    "contribution_2",
+    "word_3",
+    "contribution_3",
+];
+
+impl Scorers {
+    /// The default model directory: `models/` in the working directory if
+    /// it exists, else `models/` in the source checkout slant was built from.
+    pub fn default_dir() -> PathBuf {
+        let local = PathBuf::from("models");
+        if local.is_dir() {
+            return local;
+        }
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+    }
+
+    /// Load whichever model files are present in `dir`. A present but
+    /// unusable file (other format version, damaged) is an error.
+    pub fn load(dir: &Path) -> Result<Scorers> {
+        let mut info = Vec::new();
+        let lp = dir.join(loaded::FILE_NAME);
+        let loaded = if lp.is_file() {
+            let m = LoadedModel::load(&lp)?;
+            info.push(ModelInfo {
+                kind: loaded::KIND.into(),
+                path: lp.display().to_string(),
+                sha256: super::model_file::file_sha256(&lp)?,
+            });
+            Some(m)
+        } else {
+            None
+        };
+        let op = dir.join(outlet::FILE_NAME);
+        let outlet = if op.is_file() {
+            let m = OutletModel::load(&op)?;
+            info.push(ModelInfo {
+                kind: outlet::KIND.into(),
+                path: op.display().to_string(),
+                sha256: super::model_file::file_sha256(&op)?,
+            });
+            Some(m)
+        } else {
+            None
+        };
+        Ok(Scorers {
+            loaded,
+            outlet,
+            info,
+            fz: Featurizer::new(),
+        })
+    }
+
+    /// Whether no model is active.
+    pub fn is_empty(&self) -> bool {
+        self.loaded.is_none() && self.outlet.is_none()
+    }
+
+    /// Per-thread buffers.
+    pub fn workspace(&self) -> FeatWorkspace {
+        self.fz.workspace()
+    }
+
+    /// Extra `documents.csv` columns.
+    pub fn document_header(&self) -> Vec<String> {
+        let mut h = Vec::new();
+        if self.loaded.is_some() {
+            h.extend(["loaded_mean", "loaded_max"].map(String::from));
+        }
+        if self.outlet.is_some() {
+            h.extend(["slant", "p_left", "p_center", "p_right"].map(String::from));
+        }
+        h
+    }
+
+    /// Extra `sources.csv` columns (see [`Scorers::source_cells`]).
+    pub fn source_header(&self) -> Vec<String> {
+        let mut h = Vec::new();
+        if self.loaded.is_some() {
+            h.extend(["loaded_mean", "loaded_ci_low", "loaded_ci_high"].map(String::from));
+        }
+        if self.outlet.is_some() {
+            h.extend(["slant_mean", "slant_ci_low", "slant_ci_high"].map(String::from));
+        }
+        h
+    }
+
+    /// Score one document.
+    pub fn score_document(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocScores {
+        let mut out = DocScores::default();
+        if self.is_empty() {
+            return out;
+        }
+        let f = self.fz.analyse(doc, ws);
+        let a = ws.analyzed();
+        if let Some(m) = &self.loaded {
+            out.sentences = (0..a.sentences.len() as u32)
+                .map(|s| m.score(&self.fz, a, &f.matches, Some(s)))
+                .collect();
+            if !out.sentences.is_empty() {
+                let n = out.sentences.len() as f64;
+                out.loaded_mean =
+                    Some(out.sentences.iter().map(|s| s.probability).sum::<f64>() / n);
+                out.loaded_max = out.sentences.iter().map(|s| s.probability).reduce(f64::max);
+            }
+        }
+        if let Some(m) = &self.outlet {
+            out.slant = Some(m.score(a));
+        }
+        out
+    }
+
+    /// Extra `documents.csv` cells for `s`.
+    pub fn document_cells(&self, s: &DocScores) -> Vec<String> {
+        let opt = |x: Option<f64>| x.map(fmt_f).unwrap_or_default();
+        let mut c = Vec::new();
+        if self.loaded.is_some() {
+            c.push(opt(s.loaded_mean));
+            c.push(opt(s.loaded_max));
+        }
+        if self.outlet.is_some() {
+            c.push(opt(s.slant.as_ref().map(|x| x.slant)));
+            for k in 0..3 {
+                c.push(opt(s.slant.as_ref().map(|x| x.probabilities[k])));
+            }
+        }
+        c
+    }
+
+    /// Write the `sentences.csv` rows of one document.
+    pub fn sentence_rows(
+        &self,
+        w: &mut csv::Writer<Vec<u8>>,
+        doc: &Document,
+        s: &DocScores,
+        style: CsvStyle,
+    ) -> csv::Result<()> {
+        let Some(m) = &self.loaded else { return Ok(()) };
+        for (i, sc) in s.sentences.iter().enumerate() {
+            let mut row = vec![
+                safe_cell(&doc.id, style).into_owned(),
+                safe_cell(&doc.source, style).into_owned(),
+                i.to_string(),
+                fmt_f(sc.probability),
+                ((sc.probability >= m.threshold()) as u8).to_string(),
+            ];
+            for k in 0..3 {
+                match sc.top.get(k) {
+                    Some((word, c)) => {
+                        row.push(safe_cell(word, style).into_owned());
+                        row.push(fmt_f(*c));
+                    }
+                    None => {
+                        row.push(String::new());
+                        row.push(String::new());
+                    }
+                }
+            }
+            w.write_record(&row)?;
+        }
+        Ok(())
+    }
+
+    /// Per-source cells: for each active model, the mean over the source's
+    /// documents and a 95% percentile interval from `bootstrap` replicates
+    /// resampling those documents (streams from
+    /// [`replicate_rng`]`(seed, "model\u{1f}source", r)`; no interval with
+    /// fewer than 2 documents). `docs[i]` holds the
+    /// `(loaded_mean, slant)` of every document of the `i`-th source.
+    pub fn source_cells(
+        &self,
+        names: &[&str],
+        docs: &[Vec<(Option<f64>, Option<f64>)>],
+        seed: u64,
+        bootstrap: usize,
+    ) -> Vec<Vec<String>> {
+        names
+            .iter()
+            .zip(docs)
+            .map(|(name, d)| {
+                let mut cells = Vec::new();
+                if self.loaded.is_some() {
+                    let v: Vec<f64> = d.iter().filter_map(|x| x.0).collect();
+                    cells.extend(mean_interval(
+                        &v,
+                        seed,
+                        &format!("loaded\u{1f}{name}"),
+                        bootstrap,
+                    ));
+                }
+                if self.outlet.is_some() {
+                    let v: Vec<f64> = d.iter().filter_map(|x| x.1).collect();
+                    cells.extend(mean_interval(
+                        &v,
+                        seed,
+                        &format!("slant\u{1f}{name}"),
+                        bootstrap,
+                    ));
+                }
+                cells
+            })
+            .collect()
+    }
+}
+
+/// Mean and bootstrap interval cells (empty when there are no values; no
+/// interval with fewer than two).
+fn mean_interval(v: &[f64], seed: u64, key: &str, bootstrap: usize) -> [String; 3] {
+    if v.is_empty() {
+        return [String::new(), String::new(), String::new()];
+    }
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    let ci = (v.len() >= 2 && bootstrap > 0)
+        .then(|| {
+            let reps: Vec<f64> = (0..bootstrap as u64)
+                .map(|r| {
+                    let mut rng = replicate_rng(seed, key, r);
+                    (0..v.len())
+                        .map(|_| v[rng.random_range(0..v.len())])
+                        .sum::<f64>()
+                        / v.len() as f64
+                })
+                .collect();
+            percentile_interval(reps, mean)
+        })
+        .flatten();
+    [
+        fmt_f(mean),
+        ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
+        ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
+    ]
+}

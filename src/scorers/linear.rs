@@ -1,0 +1,273 @@
+//! Thin wrappers around `linfa-logistic` that return plain coefficient
+//! vectors with a guaranteed orientation.
+//!
+//! linfa-logistic 0.8 decides which label is the "positive" class of a
+//! binary model from the data (the more frequent label, or the first one
+//! seen on a tie), so the sign of the fitted coefficients depends on the
+//! order and balance of the training rows. [`fit_binary`] fits on `bool`
+//! targets and flips the solution whenever linfa picked `false` as the
+//! positive class: the returned weights always give `P(true)`.
+
+use crate::error::{Error, Result};
+use linfa::prelude::*;
+use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
+use ndarray::{Array1, Array2, ArrayView2};
+
+/// A fitted binary linear model: `P(true | x) = σ(w·x + b)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinaryFit {
+    /// Weights, one per feature.
+    pub weights: Vec<f64>,
+    /// Intercept.
+    pub intercept: f64,
+}
+
+/// A fitted multinomial linear model: `P(class c | x) ∝ exp(w_c·x + b_c)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultiFit {
+    /// `weights[c][j]`: weight of feature `j` for class `c`.
+    pub weights: Vec<Vec<f64>>,
+    /// Intercept per class.
+    pub intercepts: Vec<f64>,
+}
+
+/// Solver settings shared by both fits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Solver {
+    /// L2 penalty strength (linfa's `alpha`, on the summed log-loss).
+    pub alpha: f64,
+    /// Maximum L-BFGS iterations.
+    pub max_iterations: u64,
+    /// Gradient-norm tolerance.
+    pub gradient_tolerance: f64,
+}
+
+/// Fit an L2-regularised binary logistic regression with linfa (single
+/// precision, which halves the memory traffic of the dense design) and return
+/// weights oriented so that they predict `P(true)`, whatever class linfa
+/// chose as positive. `warm` optionally starts L-BFGS from a previous
+/// solution (weights then intercept, already oriented for `true`).
+///
+/// ```
+/// use ndarray::array;
+/// use slant::scorers::linear::{fit_binary, Solver};
+/// let x = array![[0.0f32], [0.1], [0.9], [1.0], [0.2]];
+/// // `false` is the majority, so linfa makes it its positive class …
+/// let y = [false, false, true, true, false];
+/// let s = Solver { alpha: 0.01, max_iterations: 200, gradient_tolerance: 1e-6 };
+/// let fit = fit_binary(x.view(), &y, s, None).unwrap();
+/// // … but the returned weight still points towards `true`.
+/// assert!(fit.weights[0] > 0.0);
+/// ```
+pub fn fit_binary(
+    x: ArrayView2<'_, f32>,
+    y: &[bool],
+    solver: Solver,
+    warm: Option<&BinaryFit>,
+) -> Result<BinaryFit> {
+    if x.nrows() != y.len() {
+        return Err(Error::usage(format!(
+            "{} rows but {} labels",
+            x.nrows(),
+            y.len()
+        )));
+    }
+    let targets = Array1::from_iter(y.iter().copied());
+    let ds = DatasetBase::new(x, targets);
+    let mut params = LogisticRegression::<f32>::default()
+        .alpha(solver.alpha as f32)
+        .max_iterations(solver.max_iterations)
+        .gradient_tolerance(solver.gradient_tolerance as f32)
+        .with_intercept(true);
+    // Decide the orientation linfa will use before warm-starting it.
+    let n_true = y.iter().filter(|&&b| b).count();
+    let n_false = y.len() - n_true;
+    let first = y.first().copied().unwrap_or(true);
+    let linfa_pos_true = if n_true != n_false {
+        n_true > n_false
+    } else {
+        first
+    };
+    if let Some(w) = warm {
+        let sign = if linfa_pos_true { 1.0 } else { -1.0 };
+        let mut init: Vec<f32> = w.weights.iter().map(|&v| (sign * v) as f32).collect();
+        init.push((sign * w.intercept) as f32);
+        params = params.initial_params(Array1::from(init));
+    }
+    let fitted = params
+        .fit(&ds)
+        .map_err(|e| Error::usage(format!("logistic regression failed: {e}")))?;
+    let flip = !fitted.labels().pos.class;
+    debug_assert_eq!(flip, !linfa_pos_true);
+    let sign = if flip { -1.0 } else { 1.0 };
+    Ok(BinaryFit {
+        weights: fitted.params().iter().map(|&v| sign * v as f64).collect(),
+        intercept: sign * fitted.intercept() as f64,
+    })
+}
+
+/// Fit an L2-regularised multinomial logistic regression with linfa on
+/// class indices `0..n_classes` (every class must occur), in single
+/// precision (the design matrices of article corpora are large). Returns
+/// weights per class in index order.
+///
+/// ```
+/// use ndarray::array;
+/// use slant::scorers::linear::{fit_multinomial, Solver};
+/// let x = array![[-1.0f32], [-0.9], [0.0], [0.1], [0.9], [1.0]];
+/// let y = [0usize, 0, 1, 1, 2, 2];
+/// let s = Solver { alpha: 0.01, max_iterations: 300, gradient_tolerance: 1e-6 };
+/// let fit = fit_multinomial(x.view(), &y, 3, s).unwrap();
+/// assert!(fit.weights[2][0] > fit.weights[0][0]);
+/// ```
+pub fn fit_multinomial(
+    x: ArrayView2<'_, f32>,
+    y: &[usize],
+    n_classes: usize,
+    solver: Solver,
+) -> Result<MultiFit> {
+    if x.nrows() != y.len() {
+        return Err(Error::usage(format!(
+            "{} rows but {} labels",
+            x.nrows(),
+            y.len()
+        )));
+    }
+    for c in 0..n_classes {
+        if !y.contains(&c) {
+            return Err(Error::usage(format!("class {c} has no training example")));
+        }
+    }
+    let ds = DatasetBase::new(x, Array1::from_iter(y.iter().copied()));
+    let fitted = MultiLogisticRegression::<f32>::default()
+        .alpha(solver.alpha as f32)
+        .max_iterations(solver.max_iterations)
+        .gradient_tolerance(solver.gradient_tolerance as f32)
+        .with_intercept(true)
+        .fit(&ds)
+        .map_err(|e| Error::usage(format!("logistic regression failed: {e}")))?;
+    // linfa sorts the classes; check that column c is class c.
+    if fitted.classes() != (0..n_classes).collect::<Vec<_>>().as_slice() {
+        return Err(Error::usage("unexpected class order from linfa"));
+    }
+    let p: &Array2<f32> = fitted.params();
+    Ok(MultiFit {
+        weights: (0..n_classes)
+            .map(|c| p.column(c).iter().map(|&v| v as f64).collect())
+            .collect(),
+        intercepts: fitted.intercept().iter().map(|&v| v as f64).collect(),
+    })
+}
+
+/// The logistic function.
+///
+/// ```
+/// assert_eq!(slant::scorers::linear::sigmoid(0.0), 0.5);
+/// ```
+pub fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Softmax of scores, in place.
+///
+/// ```
+/// let mut s = vec![0.0, 0.0];
+/// slant::scorers::linear::softmax(&mut s);
+/// assert_eq!(s, vec![0.5, 0.5]);
+/// ```
+pub fn softmax(s: &mut [f64]) {
+    let m = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut z = 0.0;
+    for v in s.iter_mut() {
+        *v = (*v - m).exp();
+        z += *v;
+    }
+    for v in s.iter_mut() {
+        *v /= z;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// linfa's positive class follows the data (majority, or first label on
+    /// a tie); our weights must point to `true` in every case.
+    #[test]
+    fn orientation_is_always_towards_true() {
+        let s = Solver {
+            alpha: 0.01,
+            max_iterations: 300,
+            gradient_tolerance: 1e-8,
+        };
+        // Same data, rows in both orders (linfa's positive class is the
+        // first label seen on a tie).
+        for (x, y) in [
+            (
+                array![[0.0f32], [0.2], [0.8], [1.0]],
+                [false, false, true, true],
+            ),
+            (
+                array![[1.0f32], [0.8], [0.2], [0.0]],
+                [true, true, false, false],
+            ),
+        ] {
+            let xs: Vec<f32> = x.column(0).to_vec();
+            let fit = fit_binary(x.view(), &y, s, None).unwrap();
+            for (xi, yi) in xs.iter().zip(&y) {
+                let p = sigmoid(fit.weights[0] * *xi as f64 + fit.intercept);
+                assert_eq!(p > 0.5, *yi, "x={xi} y={yi} p={p}");
+            }
+        }
+        // Majority false, first label true, and the reverse.
+        let x = array![[1.0f32], [0.0], [0.1], [0.2]];
+        let y = [true, false, false, false];
+        let fit = fit_binary(x.view(), &y, s, None).unwrap();
+        assert!(fit.weights[0] > 0.0);
+        let y = [false, true, true, true];
+        let fit = fit_binary(x.view(), &y, s, None).unwrap();
+        assert!(fit.weights[0] < 0.0);
+    }
+
+    #[test]
+    fn binary_matches_linfa_probabilities() {
+        let x = array![
+            [0.0f32, 1.0],
+            [0.3, 0.2],
+            [0.9, 0.1],
+            [1.0, 0.5],
+            [0.5, 0.5]
+        ];
+        let y = [false, true, true, false, true];
+        let s = Solver {
+            alpha: 0.1,
+            max_iterations: 300,
+            gradient_tolerance: 1e-8,
+        };
+        let fit = fit_binary(x.view(), &y, s, None).unwrap();
+        let ds = DatasetBase::new(x.view(), Array1::from(y.to_vec()));
+        let lf = LogisticRegression::<f32>::default()
+            .alpha(0.1)
+            .max_iterations(300)
+            .gradient_tolerance(1e-8)
+            .fit(&ds)
+            .unwrap();
+        assert!(lf.labels().pos.class, "linfa picked the majority (true)");
+        let p = lf.predict_probabilities(&x);
+        for (i, row) in x.rows().into_iter().enumerate() {
+            let z: f64 = row
+                .iter()
+                .zip(&fit.weights)
+                .map(|(a, b)| *a as f64 * b)
+                .sum::<f64>()
+                + fit.intercept;
+            assert!((sigmoid(z) - p[i] as f64).abs() < 1e-5);
+        }
+    }
+}

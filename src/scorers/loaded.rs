@@ -1,0 +1,941 @@
+//! The loaded-language scorer: a sentence-level L2-regularised logistic
+//! regression (linfa-logistic) on n-grams and lexicon features, trained on
+//! BABE-style labelled sentences.
+//!
+//! Like linfa, it goes from parameters to checked parameters to a fitted
+//! model: [`LoadedParams`] → [`LoadedParams::check`] → [`LoadedValidParams`]
+//! → [`LoadedValidParams::fit`] → [`LoadedModel`]. Hyper-parameters (L2
+//! strength and vocabulary size) are chosen by inner stratified
+//! cross-validation, the decision threshold by maximising macro-F1 on the
+//! inner out-of-fold predictions, and the vocabulary is selected by χ²
+//! inside each training fold only.
+//!
+//! ```
+//! use slant::scorers::loaded::{LoadedData, LoadedParams};
+//! use slant::scorers::textfeat::Featurizer;
+//! let fz = Featurizer::new();
+//! let texts = [
+//!     ("The senator said the bill passed on Tuesday.", false),
+//!     ("Officials said the meeting was held in Paris.", false),
+//!     ("The report was published on Monday.", false),
+//!     ("The committee said it would vote next week.", false),
+//!     ("The radical senator's disgraceful bill is a shameful attack.", true),
+//!     ("Corrupt elites slammed the outrageous, dangerous plan.", true),
+//!     ("The disastrous plan is a shameful betrayal by extremists.", true),
+//!     ("Radical extremists pushed an outrageous, disgraceful scheme.", true),
+//! ];
+//! let data = LoadedData::from_texts(&fz, &texts);
+//! let params = LoadedParams { alphas: vec![1.0], vocab_sizes: vec![50], inner_folds: 2,
+//!     outer_folds: 2, min_df: 1, ..LoadedParams::default() };
+//! let model = params.check().unwrap().fit(&data).unwrap();
+//! let mut ws = fz.workspace();
+//! let calm = model.score_text(&fz, &mut ws, "The committee met on Monday.");
+//! let loaded = model.score_text(&fz, &mut ws, "A disgraceful, outrageous attack by radical extremists.");
+//! assert!(loaded.probability > calm.probability);
+//! ```
+
+use super::data::{DataInfo, LabelledDoc};
+use super::linear::{fit_binary, sigmoid, BinaryFit, Solver};
+use super::metrics;
+use super::model_file;
+use super::textfeat::{FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
+use super::vectorize::{
+    char_ngrams, design, select_chi2_by, sparse_counts, Interner, NgramSpace, Standardizer,
+    Weighting, CHAR_PREFIX,
+};
+use crate::error::{Error, ErrorKind, Result};
+use crate::features::MatchRecord;
+use crate::text::Analyzed;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The model kind recorded in the file.
+pub const KIND: &str = "loaded-language";
+/// The default file name inside a model directory.
+pub const FILE_NAME: &str = "loaded-language.json";
+
+/// Settings for training (before checking).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadedParams {
+    /// Candidate L2 strengths (linfa `alpha`, on the summed log-loss).
+    pub alphas: Vec<f64>,
+    /// Candidate vocabulary sizes (n-grams kept by χ²).
+    pub vocab_sizes: Vec<usize>,
+    /// Minimum document frequency of an n-gram in the training fold.
+    pub min_df: u32,
+    /// N-gram weighting.
+    pub weighting: Weighting,
+    /// Use the lexicon (dense) features.
+    pub dense: bool,
+    /// Scale of the standardised dense features relative to the
+    /// L2-normalised n-gram block.
+    pub dense_scale: f64,
+    /// Folds of the inner (hyper-parameter) cross-validation.
+    pub inner_folds: usize,
+    /// Folds of the outer (reported) cross-validation.
+    pub outer_folds: usize,
+    /// Seed for every fold split.
+    pub seed: u64,
+    /// L-BFGS iterations.
+    pub max_iterations: u64,
+    /// Character 2–5-grams of each word kept by χ² (0: none), like
+    /// scikit-learn's `char_wb` analyser; normalised as their own block.
+    pub char_vocab_size: usize,
+    /// Add the word-annotation lexicon features (see
+    /// [`LoadedData::marked`]) when the training data has word annotations.
+    pub word_lexicon: bool,
+}
+
+impl Default for LoadedParams {
+    fn default() -> Self {
+        LoadedParams {
+            alphas: vec![1.0, 0.5, 0.25],
+            vocab_sizes: vec![2000, 4000],
+            min_df: 2,
+            weighting: Weighting::Tfidf,
+            dense: true,
+            dense_scale: 0.3,
+            inner_folds: 3,
+            outer_folds: 10,
+            seed: 42,
+            max_iterations: 100,
+            char_vocab_size: 6000,
+            word_lexicon: true,
+        }
+    }
+}
+
+/// Checked settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedValidParams(LoadedParams);
+
+impl LoadedParams {
+    /// Check the settings.
+    ///
+    /// ```
+    /// use slant::scorers::loaded::LoadedParams;
+    /// assert!(LoadedParams::default().check().is_ok());
+    /// let bad = LoadedParams { alphas: vec![-1.0], ..LoadedParams::default() };
+    /// assert!(bad.check().is_err());
+    /// ```
+    pub fn check(self) -> Result<LoadedValidParams> {
+        if self.alphas.is_empty() || self.alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
+            return Err(Error::usage("alphas must be finite and > 0"));
+        }
+        if self.vocab_sizes.is_empty() || self.vocab_sizes.contains(&0) {
+            return Err(Error::usage("vocabulary sizes must be > 0"));
+        }
+        if self.inner_folds < 2 || self.outer_folds < 2 {
+            return Err(Error::usage("inner and outer folds must be >= 2"));
+        }
+        if !(self.dense_scale.is_finite() && self.dense_scale >= 0.0) {
+            return Err(Error::usage("dense_scale must be finite and >= 0"));
+        }
+        Ok(LoadedValidParams(self))
+    }
+}
+
+/// Featurised training data: n-gram counts per sentence (ids in `vocab`),
+/// dense lexicon features and labels.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedData {
+    /// Interned n-grams.
+    pub vocab: Interner,
+    /// Sparse n-gram counts per row.
+    pub rows: Vec<Vec<(u32, u32)>>,
+    /// Dense features per row.
+    pub dense: Vec<Vec<f64>>,
+    /// Labels (`true` = loaded / biased).
+    pub labels: Vec<bool>,
+    /// Distinct word (unigram) ids of each row.
+    pub words: Vec<Vec<u32>>,
+    /// Word ids the annotators marked as biased in each row (BABE's
+    /// `biased_words`; empty without annotations). Used only at training
+    /// time, to derive a word lexicon inside each training fold (cross-fitted
+    /// for the fold's own rows); never as an input of the row itself.
+    pub marked: Vec<Vec<u32>>,
+}
+
+impl LoadedData {
+    /// Featurise labelled documents (one row per document, i.e. per BABE
+    /// sentence); `positive` is the label of loaded rows.
+    pub fn from_docs(fz: &Featurizer, docs: &[LabelledDoc], positive: &str) -> LoadedData {
+        let feats: Vec<(Vec<String>, Vec<f64>)> = docs
+            .par_iter()
+            .map_init(
+                || fz.workspace(),
+                |ws, d| {
+                    let f = fz.analyse(&d.doc, ws);
+                    featurise(fz, ws, &f.matches)
+                },
+            )
+            .collect();
+        let mut data = LoadedData::default();
+        for ((grams, dense), d) in feats.into_iter().zip(docs) {
+            let ids = grams.iter().map(|g| data.vocab.intern(g)).collect();
+            data.push_row(ids, dense, d.label == positive, &parse_word_list(&d.group));
+        }
+        data
+    }
+
+    /// Featurise bare texts with labels (tests and examples).
+    pub fn from_texts(fz: &Featurizer, texts: &[(&str, bool)]) -> LoadedData {
+        let mut ws = fz.workspace();
+        let mut data = LoadedData::default();
+        for (t, y) in texts {
+            let f = fz.analyse_text(t, &mut ws);
+            let (grams, dense) = featurise(fz, &ws, &f.matches);
+            let ids = grams.iter().map(|g| data.vocab.intern(g)).collect();
+            data.push_row(ids, dense, *y, &[]);
+        }
+        data
+    }
+
+    fn push_row(&mut self, ids: Vec<u32>, dense: Vec<f64>, label: bool, marked: &[String]) {
+        let mut words: Vec<u32> = ids
+            .iter()
+            .copied()
+            .filter(|&i| is_word(self.vocab.get(i)))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut m: Vec<u32> = marked.iter().filter_map(|w| self.vocab.id(w)).collect();
+        m.sort_unstable();
+        m.dedup();
+        self.rows.push(sparse_counts(ids));
+        self.dense.push(dense);
+        self.labels.push(label);
+        self.words.push(words);
+        self.marked.push(m);
+    }
+
+    /// Whether any row carries word annotations.
+    pub fn has_annotations(&self) -> bool {
+        self.marked.iter().any(|m| !m.is_empty())
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Whether an n-gram is a single word (not a bigram, not a character gram).
+fn is_word(g: &str) -> bool {
+    !g.contains(' ') && !g.starts_with(CHAR_PREFIX)
+}
+
+/// Parse an annotation cell like `['bizarre', "Trump's"]` (a Python list
+/// of strings) into lower-cased words.
+///
+/// ```
+/// use slant::scorers::loaded::parse_word_list;
+/// assert_eq!(parse_word_list("['Bizarre', \"it's\"]"), ["bizarre", "it's"]);
+/// assert!(parse_word_list("[]").is_empty());
+/// ```
+pub fn parse_word_list(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        if c == '\'' || c == '"' {
+            let mut w = String::new();
+            for d in chars.by_ref() {
+                if d == c {
+                    break;
+                }
+                w.push(d);
+            }
+            let w = w.trim().to_lowercase();
+            if !w.is_empty() {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// Word scores from annotations over `rows`: `marked(w) / (rows with w + 1)`.
+fn word_scores(data: &LoadedData, rows: &[usize]) -> FxHashMap<u32, f64> {
+    let mut occ: FxHashMap<u32, (u32, u32)> = FxHashMap::default();
+    for &i in rows {
+        for &w in &data.words[i] {
+            let e = occ.entry(w).or_insert((0, 0));
+            e.0 += 1;
+            if data.marked[i].binary_search(&w).is_ok() {
+                e.1 += 1;
+            }
+        }
+    }
+    occ.into_iter()
+        .filter(|(_, (_, m))| *m > 0)
+        .map(|(w, (o, m))| (w, m as f64 / (o as f64 + 1.0)))
+        .collect()
+}
+
+/// The two word-lexicon features: largest and summed word score.
+fn lexicon_features(scores: impl Iterator<Item = f64>) -> [f64; 2] {
+    let mut mx = 0.0f64;
+    let mut sum = 0.0;
+    for s in scores {
+        mx = mx.max(s);
+        sum += s;
+    }
+    [mx, sum]
+}
+
+/// Names of the word-lexicon features.
+const LEXICON_FEATURES: [&str; 2] = ["word_lexicon_max", "word_lexicon_sum"];
+
+fn featurise(
+    fz: &Featurizer,
+    ws: &FeatWorkspace,
+    matches: &[MatchRecord],
+) -> (Vec<String>, Vec<f64>) {
+    let a = ws.analyzed();
+    (
+        sentence_grams(a, 0..a.tokens.len(), VoiceFilter::All, true),
+        fz.dense(a, matches, None, VoiceFilter::All),
+    )
+}
+
+/// Word uni/bigrams and (optionally) character n-grams of the words.
+fn sentence_grams(
+    a: &Analyzed,
+    range: std::ops::Range<usize>,
+    voice: VoiceFilter,
+    chars: bool,
+) -> Vec<String> {
+    let mut grams = Vec::new();
+    let mut cbuf = String::new();
+    Featurizer::ngrams(a, range, voice, &mut String::new(), |g| {
+        grams.push(g.to_string());
+        if chars && !g.contains(' ') {
+            char_ngrams(g, &mut cbuf, |c| grams.push(c.to_string()));
+        }
+    });
+    grams
+}
+
+/// One outer fold's result and its (row, probability) predictions.
+type FoldOut = (FoldResult, Vec<(usize, f64)>);
+
+/// One fitted fold model.
+struct FoldFit {
+    space: NgramSpace,
+    std: Standardizer,
+    fit: BinaryFit,
+    scores: Option<FxHashMap<u32, f64>>,
+}
+
+impl LoadedValidParams {
+    /// The settings.
+    pub fn params(&self) -> &LoadedParams {
+        &self.0
+    }
+
+    fn solver(&self, alpha: f64) -> Solver {
+        Solver {
+            alpha,
+            max_iterations: self.0.max_iterations,
+            gradient_tolerance: 1e-3,
+        }
+    }
+
+    /// Fit on `train` rows with vocabulary size `k`, once per alpha (in the
+    /// given order, each warm-started from the previous).
+    fn fit_fold(
+        &self,
+        data: &LoadedData,
+        train: &[usize],
+        k: usize,
+        alphas: &[f64],
+    ) -> Result<Vec<FoldFit>> {
+        let p = &self.0;
+        let rows: Vec<&[(u32, u32)]> = train.iter().map(|&i| data.rows[i].as_slice()).collect();
+        let labels: Vec<usize> = train.iter().map(|&i| data.labels[i] as usize).collect();
+        let is_char = |id: u32| data.vocab.get(id).starts_with(CHAR_PREFIX);
+        let words = |id: u32| !is_char(id);
+        let mut ids = select_chi2_by(&rows, &labels, 2, p.min_df, k, &data.vocab, Some(&words));
+        if p.char_vocab_size > 0 {
+            ids.extend(select_chi2_by(
+                &rows,
+                &labels,
+                2,
+                p.min_df,
+                p.char_vocab_size,
+                &data.vocab,
+                Some(&is_char),
+            ));
+            ids.sort_by(|&a, &b| data.vocab.get(a).cmp(data.vocab.get(b)));
+        }
+        let space = NgramSpace::fit(&ids, &data.vocab, &rows, p.weighting);
+        let sparse: Vec<Vec<(u32, f64)>> = rows.iter().map(|r| space.transform_ids(r)).collect();
+        // Word lexicon from annotations: cross-fitted for the training rows
+        // themselves (each row's scores come from the other inner folds), from
+        // all training rows for prediction.
+        let scores = (p.word_lexicon && data.has_annotations()).then(|| word_scores(data, train));
+        let mut lex_rows: Vec<[f64; 2]> = vec![[0.0; 2]; train.len()];
+        if scores.is_some() {
+            let y: Vec<bool> = train.iter().map(|&i| data.labels[i]).collect();
+            let inner = metrics::stratified_folds(&y, 5, p.seed ^ 0x5eed);
+            for f in 0..5 {
+                let fit_rows: Vec<usize> = (0..train.len())
+                    .filter(|&j| inner[j] != f)
+                    .map(|j| train[j])
+                    .collect();
+                let sc = word_scores(data, &fit_rows);
+                for j in (0..train.len()).filter(|&j| inner[j] == f) {
+                    lex_rows[j] = lexicon_features(
+                        data.words[train[j]]
+                            .iter()
+                            .filter_map(|w| sc.get(w).copied()),
+                    );
+                }
+            }
+        }
+        let dense_rows: Vec<Vec<f64>> = train
+            .iter()
+            .zip(&lex_rows)
+            .map(|(&i, l)| {
+                let mut r = if p.dense {
+                    data.dense[i].clone()
+                } else {
+                    vec![]
+                };
+                if scores.is_some() {
+                    r.extend(l);
+                }
+                r
+            })
+            .collect();
+        let std = Standardizer::fit(&dense_rows);
+        let dense: Vec<Vec<f64>> = dense_rows.iter().map(|r| std.apply(r)).collect();
+        let x = design::<f32>(&sparse, space.len(), Some(&dense), p.dense_scale, true);
+        let y: Vec<bool> = train.iter().map(|&i| data.labels[i]).collect();
+        let mut out: Vec<FoldFit> = Vec::with_capacity(alphas.len());
+        for &alpha in alphas {
+            let warm = out.last().map(|f| &f.fit);
+            let fit = fit_binary(x.view(), &y, self.solver(alpha), warm)?;
+            out.push(FoldFit {
+                space: space.clone(),
+                std: std.clone(),
+                fit,
+                scores: scores.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn predict(&self, f: &FoldFit, data: &LoadedData, rows: &[usize]) -> Vec<f64> {
+        let p = &self.0;
+        rows.iter()
+            .map(|&i| {
+                let s = f.space.transform_ids(&data.rows[i]);
+                let mut z = f.fit.intercept;
+                for (j, v) in s {
+                    z += f.fit.weights[j as usize] * v;
+                }
+                let mut r = if p.dense {
+                    data.dense[i].clone()
+                } else {
+                    vec![]
+                };
+                if let Some(sc) = &f.scores {
+                    r.extend(lexicon_features(
+                        data.words[i].iter().filter_map(|w| sc.get(w).copied()),
+                    ));
+                }
+                let d = f.std.apply(&r);
+                let n = f.space.len();
+                for (k, v) in d.iter().enumerate() {
+                    z += f.fit.weights[n + k] * v * p.dense_scale;
+                }
+                sigmoid(z)
+            })
+            .collect()
+    }
+
+    /// Choose alpha, vocabulary size and threshold by inner cross-validation
+    /// on `idx` (out-of-fold macro-F1 at the best threshold).
+    pub fn search(&self, data: &LoadedData, idx: &[usize], seed: u64) -> Result<Choice> {
+        let p = &self.0;
+        let mut alphas = p.alphas.clone();
+        alphas.sort_by(|a, b| b.total_cmp(a));
+        let y: Vec<bool> = idx.iter().map(|&i| data.labels[i]).collect();
+        let folds = metrics::stratified_folds(&y, p.inner_folds, seed);
+        let mut best: Option<Choice> = None;
+        for &k in &p.vocab_sizes {
+            let mut oof = vec![vec![0.0; idx.len()]; alphas.len()];
+            for f in 0..p.inner_folds {
+                let train: Vec<usize> = (0..idx.len())
+                    .filter(|&j| folds[j] != f)
+                    .map(|j| idx[j])
+                    .collect();
+                let test: Vec<usize> = (0..idx.len()).filter(|&j| folds[j] == f).collect();
+                let fits = self.fit_fold(data, &train, k, &alphas)?;
+                let rows: Vec<usize> = test.iter().map(|&j| idx[j]).collect();
+                for (a, fit) in fits.iter().enumerate() {
+                    for (j, pr) in test.iter().zip(self.predict(fit, data, &rows)) {
+                        oof[a][*j] = pr;
+                    }
+                }
+            }
+            for (a, &alpha) in alphas.iter().enumerate() {
+                let t = metrics::best_threshold(&y, &oof[a]);
+                let f1 = metrics::binary_macro_f1(&y, &oof[a], t);
+                if best.as_ref().is_none_or(|b| f1 > b.inner_macro_f1 + 1e-9) {
+                    best = Some(Choice {
+                        alpha,
+                        vocab_size: k,
+                        threshold: t,
+                        inner_macro_f1: f1,
+                    });
+                }
+            }
+        }
+        best.ok_or_else(|| Error::usage("empty hyper-parameter grid"))
+    }
+
+    /// Outer stratified K-fold cross-validation. With `fixed`, every fold
+    /// uses those hyper-parameters; without, each fold runs its own inner
+    /// search on its training part (nested cross-validation).
+    pub fn cross_validate(&self, data: &LoadedData, fixed: Option<&Choice>) -> Result<CvReport> {
+        let p = &self.0;
+        let folds = metrics::stratified_folds(&data.labels, p.outer_folds, p.seed);
+        let results: Vec<Result<FoldOut>> = (0..p.outer_folds)
+            .into_par_iter()
+            .map(|f| {
+                let train: Vec<usize> = (0..data.len()).filter(|&i| folds[i] != f).collect();
+                let test: Vec<usize> = (0..data.len()).filter(|&i| folds[i] == f).collect();
+                let choice = match fixed {
+                    Some(c) => c.clone(),
+                    None => self.search(data, &train, p.seed.wrapping_add(1 + f as u64))?,
+                };
+                let fit = self
+                    .fit_fold(data, &train, choice.vocab_size, &[choice.alpha])?
+                    .pop()
+                    .expect("one alpha");
+                let prob = self.predict(&fit, data, &test);
+                let y: Vec<bool> = test.iter().map(|&i| data.labels[i]).collect();
+                let pred: Vec<bool> = prob.iter().map(|&q| q >= choice.threshold).collect();
+                Ok((
+                    FoldResult {
+                        fold: f,
+                        n_test: test.len(),
+                        macro_f1: metrics::binary_macro_f1(&y, &prob, choice.threshold),
+                        accuracy: metrics::accuracy(&y, &pred),
+                        roc_auc: metrics::roc_auc(&y, &prob),
+                        choice,
+                    },
+                    test.into_iter().zip(prob).collect(),
+                ))
+            })
+            .collect();
+        let mut folds_out = Vec::new();
+        let mut pooled = vec![(0.0, 0.5); data.len()];
+        for r in results {
+            let (fr, probs) = r?;
+            for (i, q) in probs {
+                pooled[i] = (q, fr.choice.threshold);
+            }
+            folds_out.push(fr);
+        }
+        let mean = |f: &dyn Fn(&FoldResult) -> f64| {
+            folds_out.iter().map(f).sum::<f64>() / folds_out.len() as f64
+        };
+        let pred: Vec<usize> = pooled.iter().map(|(q, t)| (*q >= *t) as usize).collect();
+        let truth: Vec<usize> = data.labels.iter().map(|&b| b as usize).collect();
+        Ok(CvReport {
+            nested: fixed.is_none(),
+            folds: p.outer_folds,
+            seed: p.seed,
+            macro_f1: mean(&|f| f.macro_f1),
+            accuracy: mean(&|f| f.accuracy),
+            roc_auc: mean(&|f| f.roc_auc),
+            pooled_macro_f1: metrics::macro_f1(&truth, &pred, 2),
+            per_fold: folds_out,
+        })
+    }
+
+    /// Choose hyper-parameters on all of `data` by inner cross-validation
+    /// and fit the final model.
+    pub fn fit(&self, data: &LoadedData) -> Result<LoadedModel> {
+        let all: Vec<usize> = (0..data.len()).collect();
+        let choice = self.search(data, &all, self.0.seed)?;
+        self.fit_with(data, &choice)
+    }
+
+    /// Fit the final model with given hyper-parameters.
+    pub fn fit_with(&self, data: &LoadedData, choice: &Choice) -> Result<LoadedModel> {
+        let all: Vec<usize> = (0..data.len()).collect();
+        let f = self
+            .fit_fold(data, &all, choice.vocab_size, &[choice.alpha])?
+            .pop()
+            .expect("one alpha");
+        let n = f.space.len();
+        let fz = Featurizer::new();
+        let file = LoadedFile {
+            seed: self.0.seed,
+            params: self.0.clone(),
+            chosen: choice.clone(),
+            training_data: None,
+            positive_label: String::new(),
+            features: FeatureDefs {
+                ngrams:
+                    "lower-cased word unigrams and bigrams of the sentence (quoted and authorial), \
+                         chosen by chi-squared inside the training data"
+                        .into(),
+                voice: VoiceFilter::All,
+                weighting: self.0.weighting,
+                lexicons: fz.lexicon_sources(),
+                dense: {
+                    let mut d = if self.0.dense {
+                        fz.dense_names().to_vec()
+                    } else {
+                        vec![]
+                    };
+                    if f.scores.is_some() {
+                        d.extend(LEXICON_FEATURES.map(String::from));
+                    }
+                    d
+                },
+                char_ngrams: self.0.char_vocab_size > 0,
+                dense_scale: self.0.dense_scale,
+            },
+            vocabulary: f.space.terms.clone(),
+            idf: f.space.idf.clone(),
+            ngram_coefficients: f.fit.weights[..n].to_vec(),
+            dense_mean: f.std.mean.clone(),
+            dense_sd: f.std.sd.clone(),
+            dense_coefficients: f.fit.weights[n..].to_vec(),
+            intercept: f.fit.intercept,
+            word_lexicon: {
+                let mut w: Vec<(String, f64)> = f
+                    .scores
+                    .iter()
+                    .flatten()
+                    .map(|(id, s)| (data.vocab.get(*id).to_string(), *s))
+                    .collect();
+                w.sort_by(|a, b| a.0.cmp(&b.0));
+                w
+            },
+            threshold: choice.threshold,
+            metrics: None,
+        };
+        LoadedModel::from_file(file, Path::new("<memory>"))
+    }
+}
+
+/// Hyper-parameters chosen by a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    /// L2 strength.
+    pub alpha: f64,
+    /// Vocabulary size.
+    pub vocab_size: usize,
+    /// Decision threshold on the probability.
+    pub threshold: f64,
+    /// Inner out-of-fold macro-F1 at that threshold.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub inner_macro_f1: f64,
+}
+
+/// One outer fold's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldResult {
+    /// Fold index.
+    pub fold: usize,
+    /// Test rows.
+    pub n_test: usize,
+    /// Macro-F1 on the test rows.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub macro_f1: f64,
+    /// Accuracy on the test rows.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub accuracy: f64,
+    /// ROC-AUC on the test rows.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub roc_auc: f64,
+    /// Hyper-parameters used.
+    pub choice: Choice,
+}
+
+/// Cross-validated metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvReport {
+    /// Whether each fold chose its own hyper-parameters (nested CV).
+    pub nested: bool,
+    /// Outer folds.
+    pub folds: usize,
+    /// Seed of the fold split.
+    pub seed: u64,
+    /// Mean over folds of macro-F1.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub macro_f1: f64,
+    /// Mean over folds of accuracy.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub accuracy: f64,
+    /// Mean over folds of ROC-AUC.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub roc_auc: f64,
+    /// Macro-F1 of all out-of-fold predictions pooled.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub pooled_macro_f1: f64,
+    /// Per fold.
+    pub per_fold: Vec<FoldResult>,
+}
+
+/// What the features are, recorded in the model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureDefs {
+    /// How n-grams are formed.
+    pub ngrams: String,
+    /// Which voice the features read.
+    pub voice: VoiceFilter,
+    /// N-gram weighting.
+    pub weighting: Weighting,
+    /// Lexicon files behind the dense features.
+    pub lexicons: Vec<LexiconRef>,
+    /// Dense feature names, in coefficient order.
+    pub dense: Vec<String>,
+    /// Scale applied to standardised dense features.
+    pub dense_scale: f64,
+    /// Whether character 2–5-grams of words are features.
+    pub char_ngrams: bool,
+}
+
+/// Metrics stored in the model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadedMetrics {
+    /// Nested cross-validation (honest estimate of the whole procedure;
+    /// present when training ran it).
+    pub nested_cv: Option<CvReport>,
+    /// The same outer folds with the final hyper-parameters (what `slant
+    /// eval` recomputes quickly).
+    pub fixed_cv: CvReport,
+}
+
+/// The serialised model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadedFile {
+    /// Seed of every split.
+    pub seed: u64,
+    /// Training settings (search grid).
+    pub params: LoadedParams,
+    /// Chosen hyper-parameters.
+    pub chosen: Choice,
+    /// Training data provenance.
+    pub training_data: Option<DataInfo>,
+    /// The label of loaded rows in the training data.
+    pub positive_label: String,
+    /// Feature definitions.
+    pub features: FeatureDefs,
+    /// N-gram vocabulary (sorted).
+    pub vocabulary: Vec<String>,
+    /// Idf per vocabulary entry.
+    pub idf: Vec<f64>,
+    /// Coefficient per vocabulary entry.
+    pub ngram_coefficients: Vec<f64>,
+    /// Training mean of each dense feature.
+    pub dense_mean: Vec<f64>,
+    /// Training standard deviation of each dense feature.
+    pub dense_sd: Vec<f64>,
+    /// Coefficient per dense feature (on the standardised, scaled value).
+    pub dense_coefficients: Vec<f64>,
+    /// Intercept.
+    pub intercept: f64,
+    /// Word lexicon derived from the training data's word annotations:
+    /// (word, share of its training sentences in which annotators marked
+    /// it, with one pseudo-sentence). Feeds `word_lexicon_max` and
+    /// `word_lexicon_sum`. Empty without annotations.
+    pub word_lexicon: Vec<(String, f64)>,
+    /// Decision threshold.
+    pub threshold: f64,
+    /// Cross-validated metrics.
+    pub metrics: Option<LoadedMetrics>,
+}
+
+/// A sentence's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceScore {
+    /// P(loaded).
+    pub probability: f64,
+    /// The most influential n-grams: (n-gram, coefficient × value), by
+    /// absolute contribution, at most three.
+    pub top: Vec<(String, f64)>,
+}
+
+/// A fitted, ready-to-use loaded-language model.
+#[derive(Debug, Clone)]
+pub struct LoadedModel {
+    file: LoadedFile,
+    space: NgramSpace,
+    std: Standardizer,
+    lexicon: FxHashMap<String, f64>,
+    n_fz_dense: usize,
+}
+
+impl LoadedModel {
+    /// Check a deserialised model and prepare it for scoring.
+    pub fn from_file(file: LoadedFile, path: &Path) -> Result<LoadedModel> {
+        let bad = |m: String| {
+            Error::new(ErrorKind::Model {
+                path: path.to_path_buf(),
+                message: m,
+            })
+        };
+        let n = file.vocabulary.len();
+        if file.idf.len() != n || file.ngram_coefficients.len() != n {
+            return Err(bad(
+                "vocabulary, idf and coefficients differ in length".into()
+            ));
+        }
+        let d = file.features.dense.len();
+        if file.dense_mean.len() != d
+            || file.dense_sd.len() != d
+            || file.dense_coefficients.len() != d
+        {
+            return Err(bad("dense feature arrays differ in length".into()));
+        }
+        let fz_names = Featurizer::new();
+        let has_lex = !file.word_lexicon.is_empty();
+        let n_fz_dense = d - if has_lex { LEXICON_FEATURES.len() } else { 0 };
+        if n_fz_dense > 0 && file.features.dense[..n_fz_dense] != *fz_names.dense_names() {
+            return Err(bad(
+                "the model's lexicon features differ from this slant's built-in lexicons; retrain it".into(),
+            ));
+        }
+        let space = NgramSpace::from_terms(
+            file.vocabulary.clone(),
+            file.idf.clone(),
+            file.features.weighting,
+        );
+        let std = Standardizer {
+            mean: file.dense_mean.clone(),
+            sd: file.dense_sd.clone(),
+        };
+        let lexicon = file.word_lexicon.iter().cloned().collect();
+        Ok(LoadedModel {
+            file,
+            space,
+            std,
+            lexicon,
+            n_fz_dense,
+        })
+    }
+
+    /// Load and check a model file.
+    pub fn load(path: &Path) -> Result<LoadedModel> {
+        let file: LoadedFile = model_file::read(path, KIND)?;
+        LoadedModel::from_file(file, path)
+    }
+
+    /// Parse a model from JSON text (`path` for messages).
+    pub fn from_json(path: &Path, text: &str) -> Result<LoadedModel> {
+        let file: LoadedFile = model_file::from_json(path, KIND, text)?;
+        LoadedModel::from_file(file, path)
+    }
+
+    /// The model file's JSON.
+    pub fn to_json(&self) -> Result<String> {
+        model_file::to_json(KIND, &self.file)
+    }
+
+    /// The serialisable content.
+    pub fn file(&self) -> &LoadedFile {
+        &self.file
+    }
+
+    /// Mutable content (to attach metrics and provenance after training).
+    pub fn file_mut(&mut self) -> &mut LoadedFile {
+        &mut self.file
+    }
+
+    /// Whether the lexicon files match those the model was trained with.
+    pub fn lexicons_match(&self, fz: &Featurizer) -> bool {
+        self.file.features.lexicons == fz.lexicon_sources()
+    }
+
+    /// Score one sentence (`sentence` index) of an analysed document, or the
+    /// whole document with `None`.
+    pub fn score(
+        &self,
+        fz: &Featurizer,
+        a: &Analyzed,
+        matches: &[MatchRecord],
+        sentence: Option<u32>,
+    ) -> SentenceScore {
+        let range = match sentence {
+            Some(s) => a
+                .sentences
+                .get(s as usize)
+                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
+            None => 0..a.tokens.len(),
+        };
+        let grams = sentence_grams(
+            a,
+            range,
+            self.file.features.voice,
+            self.file.features.char_ngrams,
+        );
+        let cols: Vec<u32> = grams.iter().filter_map(|g| self.space.column(g)).collect();
+        let x = self.space.weigh(sparse_counts(cols));
+        let mut z = self.file.intercept;
+        let mut contrib: Vec<(f64, u32)> = Vec::with_capacity(x.len());
+        for (j, v) in x {
+            let c = self.file.ngram_coefficients[j as usize] * v;
+            z += c;
+            contrib.push((c, j));
+        }
+        if !self.file.dense_coefficients.is_empty() {
+            let mut raw = if self.n_fz_dense > 0 {
+                fz.dense(a, matches, sentence, self.file.features.voice)
+            } else {
+                vec![]
+            };
+            if !self.lexicon.is_empty() {
+                let mut words: Vec<&str> = grams
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|g| is_word(g))
+                    .collect();
+                words.sort_unstable();
+                words.dedup();
+                raw.extend(lexicon_features(
+                    words.iter().filter_map(|w| self.lexicon.get(*w).copied()),
+                ));
+            }
+            let d = self.std.apply(&raw);
+            for (w, v) in self.file.dense_coefficients.iter().zip(d) {
+                z += w * v * self.file.features.dense_scale;
+            }
+        }
+        contrib.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+        SentenceScore {
+            probability: sigmoid(z),
+            top: contrib
+                .into_iter()
+                .take(3)
+                .map(|(c, j)| (self.space.terms[j as usize].clone(), c))
+                .collect(),
+        }
+    }
+
+    /// Score a bare text as one unit.
+    pub fn score_text(&self, fz: &Featurizer, ws: &mut FeatWorkspace, text: &str) -> SentenceScore {
+        let f = fz.analyse_text(text, ws);
+        self.score(fz, ws.analyzed(), &f.matches, None)
+    }
+
+    /// The decision threshold.
+    pub fn threshold(&self) -> f64 {
+        self.file.threshold
+    }
+}

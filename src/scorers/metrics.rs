@@ -1,0 +1,302 @@
+//! Evaluation metrics and cross-validation folds: stratified and grouped
+//! K-fold splits (deterministic for a seed), accuracy, macro-F1, ROC-AUC,
+//! Spearman's rank correlation, and the macro-F1-optimal threshold.
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+
+/// Fold assignment for stratified K-fold: every class is shuffled with
+/// `seed` and dealt round-robin over the folds, so each fold holds about
+/// `1/k` of every class. Returns the fold index of every item.
+///
+/// ```
+/// use slant::scorers::metrics::stratified_folds;
+/// let y = [0u8, 0, 0, 0, 1, 1, 1, 1];
+/// let f = stratified_folds(&y, 2, 7);
+/// assert_eq!(f.len(), 8);
+/// for fold in 0..2 {
+///     let ones = (0..8).filter(|&i| f[i] == fold && y[i] == 1).count();
+///     assert_eq!(ones, 2);
+/// }
+/// assert_eq!(f, stratified_folds(&y, 2, 7));
+/// ```
+pub fn stratified_folds<L: Ord + Copy>(labels: &[L], k: usize, seed: u64) -> Vec<usize> {
+    let k = k.max(1);
+    let mut by_class: BTreeMap<L, Vec<usize>> = BTreeMap::new();
+    for (i, l) in labels.iter().enumerate() {
+        by_class.entry(*l).or_default().push(i);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut folds = vec![0usize; labels.len()];
+    let mut next = 0usize;
+    for idx in by_class.values_mut() {
+        idx.shuffle(&mut rng);
+        for &i in idx.iter() {
+            folds[i] = next % k;
+            next += 1;
+        }
+    }
+    folds
+}
+
+/// Fold assignment for grouped, label-stratified K-fold: all items of a
+/// group land in the same fold (so a model is always evaluated on groups it
+/// never saw). Groups are taken per label, largest first (ties in a
+/// seed-shuffled order), each into the fold that holds the fewest items of
+/// that label so far. `labels[i]` is the label of item `i`; a group's label
+/// is the most frequent label among its items.
+///
+/// ```
+/// use slant::scorers::metrics::grouped_folds;
+/// let groups = ["a", "a", "b", "c", "c", "d"];
+/// let labels = [0u8, 0, 0, 1, 1, 1];
+/// let f = grouped_folds(&groups, &labels, 2, 1);
+/// assert_eq!(f[0], f[1]);
+/// assert_eq!(f[3], f[4]);
+/// assert_ne!(f[0], f[2]); // the two label-0 groups are split over the folds
+/// ```
+pub fn grouped_folds<G: Ord + Clone, L: Ord + Copy>(
+    groups: &[G],
+    labels: &[L],
+    k: usize,
+    seed: u64,
+) -> Vec<usize> {
+    let k = k.max(1);
+    let mut members: BTreeMap<&G, Vec<usize>> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        members.entry(g).or_default().push(i);
+    }
+    let mut order: Vec<(&G, Vec<usize>)> = members.into_iter().collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    order.shuffle(&mut rng);
+    // Stable sort by size (largest first) keeps the shuffled order on ties.
+    order.sort_by_key(|(_, m)| std::cmp::Reverse(m.len()));
+    let mut load: BTreeMap<L, Vec<usize>> = BTreeMap::new();
+    let mut folds = vec![0usize; groups.len()];
+    for (_, m) in &order {
+        let mut counts: BTreeMap<L, usize> = BTreeMap::new();
+        for &i in m {
+            *counts.entry(labels[i]).or_insert(0) += 1;
+        }
+        let label = counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(l, _)| *l)
+            .expect("a group has at least one item");
+        let l = load.entry(label).or_insert_with(|| vec![0; k]);
+        let fold = (0..k).min_by_key(|&f| (l[f], f)).unwrap_or(0);
+        l[fold] += m.len();
+        for &i in m {
+            folds[i] = fold;
+        }
+    }
+    folds
+}
+
+/// Share of correct predictions.
+///
+/// ```
+/// assert_eq!(slant::scorers::metrics::accuracy(&[1u8, 0, 1], &[1, 1, 1]), 2.0 / 3.0);
+/// ```
+pub fn accuracy<L: PartialEq>(truth: &[L], pred: &[L]) -> f64 {
+    if truth.is_empty() {
+        return f64::NAN;
+    }
+    truth.iter().zip(pred).filter(|(a, b)| a == b).count() as f64 / truth.len() as f64
+}
+
+/// Macro-averaged F1 over the classes `0..n_classes` (a class absent from
+/// both truth and prediction is skipped; one absent from either scores 0).
+///
+/// ```
+/// use slant::scorers::metrics::macro_f1;
+/// assert_eq!(macro_f1(&[0, 0, 1, 1], &[0, 0, 1, 1], 2), 1.0);
+/// let f = macro_f1(&[0, 0, 1, 1], &[0, 1, 1, 1], 2);
+/// assert!((f - (2.0 / 3.0 + 0.8) / 2.0).abs() < 1e-12);
+/// ```
+pub fn macro_f1(truth: &[usize], pred: &[usize], n_classes: usize) -> f64 {
+    let mut sum = 0.0;
+    let mut n = 0;
+    for c in 0..n_classes {
+        let tp = truth
+            .iter()
+            .zip(pred)
+            .filter(|(t, p)| **t == c && **p == c)
+            .count() as f64;
+        let fp = truth
+            .iter()
+            .zip(pred)
+            .filter(|(t, p)| **t != c && **p == c)
+            .count() as f64;
+        let fneg = truth
+            .iter()
+            .zip(pred)
+            .filter(|(t, p)| **t == c && **p != c)
+            .count() as f64;
+        if tp + fp + fneg == 0.0 {
+            continue;
+        }
+        sum += 2.0 * tp / (2.0 * tp + fp + fneg);
+        n += 1;
+    }
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum / n as f64
+    }
+}
+
+/// Average ranks (1-based; ties get the mean of their ranks).
+///
+/// ```
+/// assert_eq!(slant::scorers::metrics::ranks(&[10.0, 20.0, 10.0]), vec![1.5, 3.0, 1.5]);
+/// ```
+pub fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Pearson correlation (NaN when either side is constant).
+///
+/// ```
+/// let r = slant::scorers::metrics::pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]);
+/// assert!((r - 1.0).abs() < 1e-12);
+/// ```
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len()) as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    if sxx == 0.0 || syy == 0.0 {
+        return f64::NAN;
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// Spearman's rank correlation with tie-corrected (average) ranks: the
+/// Pearson correlation of the ranks.
+///
+/// ```
+/// use slant::scorers::metrics::spearman;
+/// assert!((spearman(&[0.1, 0.5, 0.9], &[-1.0, 0.0, 1.0]) - 1.0).abs() < 1e-12);
+/// assert!((spearman(&[0.9, 0.5, 0.1], &[-1.0, 0.0, 1.0]) + 1.0).abs() < 1e-12);
+/// ```
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    pearson(&ranks(x), &ranks(y))
+}
+
+/// Area under the ROC curve for scores of a binary truth (the
+/// Mann–Whitney statistic; tied scores count one half).
+///
+/// ```
+/// use slant::scorers::metrics::roc_auc;
+/// assert_eq!(roc_auc(&[false, false, true, true], &[0.1, 0.4, 0.35, 0.8]), 0.75);
+/// ```
+pub fn roc_auc(truth: &[bool], score: &[f64]) -> f64 {
+    let r = ranks(score);
+    let n_pos = truth.iter().filter(|&&t| t).count() as f64;
+    let n_neg = truth.len() as f64 - n_pos;
+    if n_pos == 0.0 || n_neg == 0.0 {
+        return f64::NAN;
+    }
+    let sum_pos: f64 = truth
+        .iter()
+        .zip(&r)
+        .filter(|(t, _)| **t)
+        .map(|(_, r)| r)
+        .sum();
+    (sum_pos - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+}
+
+/// Binary macro-F1 of `prob >= threshold` against `truth`.
+///
+/// ```
+/// use slant::scorers::metrics::binary_macro_f1;
+/// assert_eq!(binary_macro_f1(&[false, true], &[0.2, 0.7], 0.5), 1.0);
+/// ```
+pub fn binary_macro_f1(truth: &[bool], prob: &[f64], threshold: f64) -> f64 {
+    let t: Vec<usize> = truth.iter().map(|&b| b as usize).collect();
+    let p: Vec<usize> = prob.iter().map(|&p| (p >= threshold) as usize).collect();
+    macro_f1(&t, &p, 2)
+}
+
+/// The threshold on `prob` that maximises binary macro-F1 (candidates: the
+/// midpoints between consecutive distinct probabilities, clamped to
+/// `[0.2, 0.8]` so that a small validation set cannot push it to an
+/// extreme; ties go to the candidate closest to 0.5).
+///
+/// ```
+/// use slant::scorers::metrics::best_threshold;
+/// let t = best_threshold(&[false, false, true, true], &[0.1, 0.3, 0.4, 0.9]);
+/// assert!(t > 0.3 && t <= 0.4);
+/// ```
+pub fn best_threshold(truth: &[bool], prob: &[f64]) -> f64 {
+    let mut sorted: Vec<f64> = prob.iter().copied().filter(|p| p.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    let mut cands: Vec<f64> = sorted.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect();
+    cands.push(0.5);
+    let mut best: (f64, f64) = (f64::NEG_INFINITY, 0.5);
+    for c in cands {
+        let c = c.clamp(0.2, 0.8);
+        let f = binary_macro_f1(truth, prob, c);
+        let better = f > best.0 + 1e-12
+            || ((f - best.0).abs() <= 1e-12 && (c - 0.5).abs() < (best.1 - 0.5).abs());
+        if better {
+            best = (f, c);
+        }
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouped_folds_keep_groups_together_and_balance() {
+        let groups: Vec<String> = (0..100).map(|i| format!("g{}", i % 20)).collect();
+        let labels: Vec<u8> = (0..100).map(|i| ((i % 20) % 3) as u8).collect();
+        let f = grouped_folds(&groups, &labels, 5, 3);
+        for i in 0..100 {
+            for j in 0..100 {
+                if groups[i] == groups[j] {
+                    assert_eq!(f[i], f[j]);
+                }
+            }
+        }
+        for fold in 0..5 {
+            assert!(f.iter().filter(|&&x| x == fold).count() >= 15);
+        }
+    }
+
+    #[test]
+    fn auc_with_ties_and_perfect() {
+        assert_eq!(roc_auc(&[false, true], &[0.5, 0.5]), 0.5);
+        assert_eq!(roc_auc(&[false, true, true], &[0.1, 0.8, 0.9]), 1.0);
+    }
+}

@@ -1,0 +1,29 @@
+//! Learned scorers: models fitted with linfa on slant's own features and
+//! shipped in `models/`.
+//!
+//! * [`loaded`] — sentence-level loaded-language probability (trained on
+//!   BABE expert labels).
+//! * [`outlet`] — document-level outlet slant `P(right) − P(left)`
+//!   (trained on AllSides outlet labels, validated by leaving outlets out).
+//!
+//! Supporting modules: [`textfeat`] (features from slant's analysis),
+//! [`vectorize`] (interned n-gram vocabulary, χ² selection, TF-IDF),
+//! [`linear`] (linfa-logistic wrappers with a guaranteed orientation),
+//! [`metrics`] (folds and metrics), [`model_file`] (versioned, checksummed
+//! JSON), [`data`] (labelled corpora through slant's reader).
+//!
+//! ```
+//! use slant::scorers::metrics::spearman;
+//! assert!((spearman(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]) - 1.0).abs() < 1e-12);
+//! ```
+
+pub mod apply;
+pub mod data;
+pub mod linear;
+pub mod loaded;
+pub mod metrics;
+pub mod model_file;
+pub mod outlet;
+pub mod textfeat;
+pub mod train;
+pub mod vectorize;

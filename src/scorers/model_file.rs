@@ -1,0 +1,202 @@
+//! The on-disk model format: a JSON envelope with a format name and
+//! version, the model kind, the slant version that wrote it and a SHA-256
+//! checksum of the model body, so that a file from an incompatible version
+//! or a damaged file is refused with a clear message instead of producing
+//! silently wrong scores.
+//!
+//! ```
+//! use slant::scorers::model_file::{from_json, to_json};
+//! #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+//! struct Body { w: Vec<f64> }
+//! let json = to_json("toy", &Body { w: vec![0.1, -2.5] }).unwrap();
+//! let back: Body = from_json("toy.json".as_ref(), "toy", &json).unwrap();
+//! assert_eq!(back, Body { w: vec![0.1, -2.5] });
+//! // A flipped digit is caught by the checksum.
+//! let bad = json.replace("-2.5", "-2.6");
+//! let err = from_json::<Body>("toy.json".as_ref(), "toy", &bad).unwrap_err();
+//! assert!(err.to_string().contains("checksum"));
+//! ```
+
+use crate::error::{Error, ErrorKind, Result};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The `format` field of every slant model file.
+pub const FORMAT: &str = "slant-model";
+/// The model file format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct EnvelopeOut<'a, B> {
+    format: &'static str,
+    format_version: u32,
+    kind: &'a str,
+    slant_version: &'static str,
+    checksum: String,
+    model: &'a B,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    format_version: Option<serde_json::Value>,
+    kind: Option<String>,
+    slant_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeIn<B> {
+    checksum: String,
+    model: B,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn model_err(path: &Path, message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Model {
+        path: path.to_path_buf(),
+        message: message.into(),
+    })
+}
+
+/// Serialise a model body of `kind` into the pretty-printed envelope (with
+/// a trailing newline). The same body always gives the same bytes.
+pub fn to_json<B: Serialize>(kind: &str, body: &B) -> Result<String> {
+    let compact = serde_json::to_string(body)?;
+    let env = EnvelopeOut {
+        format: FORMAT,
+        format_version: FORMAT_VERSION,
+        kind,
+        slant_version: env!("CARGO_PKG_VERSION"),
+        checksum: sha256_hex(compact.as_bytes()),
+        model: body,
+    };
+    let mut s = serde_json::to_string_pretty(&env)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Parse and check a model file's text: it must be JSON, a slant model,
+/// of format version [`FORMAT_VERSION`], of the expected `kind`, and its
+/// body must match its checksum. `path` is only used in messages.
+pub fn from_json<B: Serialize + DeserializeOwned>(
+    path: &Path,
+    kind: &str,
+    text: &str,
+) -> Result<B> {
+    let header: Header = serde_json::from_str(text).map_err(|e| {
+        model_err(
+            path,
+            format!("corrupted or not a slant model file (invalid JSON: {e})"),
+        )
+    })?;
+    if header.format.as_deref() != Some(FORMAT) {
+        return Err(model_err(
+            path,
+            format!("not a slant model file (no \"format\": \"{FORMAT}\")"),
+        ));
+    }
+    let version = header.format_version.as_ref().and_then(|v| v.as_u64());
+    if version != Some(FORMAT_VERSION as u64) {
+        let v = header
+            .format_version
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "missing".into());
+        return Err(model_err(
+            path,
+            format!(
+                "incompatible model: format version {v} (written by slant {}), this slant {} reads version {FORMAT_VERSION}; retrain it with `slant train`",
+                header.slant_version.as_deref().unwrap_or("?"),
+                env!("CARGO_PKG_VERSION"),
+            ),
+        ));
+    }
+    if header.kind.as_deref() != Some(kind) {
+        return Err(model_err(
+            path,
+            format!(
+                "expected a `{kind}` model, found `{}`",
+                header.kind.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    let env: EnvelopeIn<B> = serde_json::from_str(text)
+        .map_err(|e| model_err(path, format!("corrupted model file: {e}")))?;
+    let compact = serde_json::to_string(&env.model)?;
+    if sha256_hex(compact.as_bytes()) != env.checksum {
+        return Err(model_err(
+            path,
+            "corrupted model file: checksum mismatch (the file was modified or damaged; retrain or restore it)",
+        ));
+    }
+    Ok(env.model)
+}
+
+/// Read and check a model file from disk (see [`from_json`]).
+pub fn read<B: Serialize + DeserializeOwned>(path: &Path, kind: &str) -> Result<B> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    from_json(path, kind, &text)
+}
+
+/// Deserialise an `f64` that may have been written as `null` (serde_json
+/// writes NaN — an undefined metric — that way).
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct M { #[serde(deserialize_with = "slant::scorers::model_file::de_f64")] x: f64 }
+/// let m: M = serde_json::from_str("{\"x\": null}").unwrap();
+/// assert!(m.x.is_nan());
+/// ```
+pub fn de_f64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// SHA-256 of a file's bytes, hex.
+pub fn file_sha256(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(sha256_hex(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Deserialize, PartialEq, Debug)]
+    struct Body {
+        w: Vec<f64>,
+    }
+
+    #[test]
+    fn refuses_other_versions_kinds_and_garbage() {
+        let p = Path::new("m.json");
+        let json = to_json("toy", &Body { w: vec![1.0 / 3.0] }).unwrap();
+        let back: Body = from_json(p, "toy", &json).unwrap();
+        assert_eq!(back.w[0], 1.0 / 3.0, "floats round-trip exactly");
+        let v2 = json.replace("\"format_version\": 1", "\"format_version\": 2");
+        let e = from_json::<Body>(p, "toy", &v2).unwrap_err().to_string();
+        assert!(
+            e.contains("incompatible model") && e.contains("version 2"),
+            "{e}"
+        );
+        let e = from_json::<Body>(p, "other", &json)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected a `other` model"), "{e}");
+        let e = from_json::<Body>(p, "toy", &json[..json.len() / 2])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("corrupted"), "{e}");
+        let e = from_json::<Body>(p, "toy", "{\"a\": 1}")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a slant model"), "{e}");
+        assert!(from_json::<Body>(p, "toy", "{}").unwrap_err().is_usage());
+    }
+}

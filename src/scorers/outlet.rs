@@ -1,0 +1,847 @@
+//! The outlet-slant scorer: a document-level multinomial logistic
+//! regression (linfa-logistic) over left / center / right on phrases
+//! selected Gentzkow–Shapiro style (χ² of presence against the label,
+//! restricted to phrases that several training outlets use), trained on
+//! outlet-labelled articles. A document's slant is `P(right) − P(left)`.
+//!
+//! Labels are per outlet, so validation leaves whole outlets out (grouped,
+//! label-stratified K-fold by outlet), never random articles.
+//!
+//! [`OutletParams`] → [`OutletParams::check`] → [`OutletValidParams`] →
+//! [`OutletValidParams::fit`] → [`OutletModel`].
+//!
+//! ```
+//! use slant::scorers::outlet::{OutletData, OutletParams, LABELS};
+//! use slant::scorers::textfeat::VoiceFilter;
+//! let docs: Vec<(&str, &str, usize)> = vec![
+//!     ("l1", "Progressive activists demand climate justice now.", 0),
+//!     ("l2", "Climate justice advocates and progressive groups rallied.", 0),
+//!     ("c1", "The committee published its quarterly budget report.", 1),
+//!     ("c2", "Officials released the quarterly budget figures.", 1),
+//!     ("r1", "Conservatives defend border security and lower taxes.", 2),
+//!     ("r2", "Border security hawks and conservatives praised tax cuts.", 2),
+//! ];
+//! let data = OutletData::from_texts(&docs);
+//! let params = OutletParams { vocab_sizes: vec![100], alphas: vec![0.1], min_df: 1, min_groups: 1,
+//!     folds: 2, inner_folds: 2, ..OutletParams::default() };
+//! let model = params.check().unwrap().fit_with(&data, &params.fixed_choice()).unwrap();
+//! let right = model.score_text("Conservatives want border security.", VoiceFilter::All);
+//! let left = model.score_text("Progressive activists want climate justice.", VoiceFilter::All);
+//! assert!(right.slant > left.slant);
+//! assert_eq!(LABELS, ["left", "center", "right"]);
+//! ```
+
+use super::data::{DataInfo, LabelledDoc};
+use super::linear::{fit_multinomial, softmax, MultiFit, Solver};
+use super::metrics;
+use super::model_file;
+use super::textfeat::{Featurizer, VoiceFilter};
+use super::vectorize::{design, select_chi2_by, sparse_counts, Interner, NgramSpace, Weighting};
+use crate::error::{Error, ErrorKind, Result};
+use crate::text::Analyzed;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The model kind recorded in the file.
+pub const KIND: &str = "outlet-slant";
+/// The default file name inside a model directory.
+pub const FILE_NAME: &str = "outlet-slant.json";
+/// Class labels in index order.
+pub const LABELS: [&str; 3] = ["left", "center", "right"];
+
+/// Settings for training (before checking).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletParams {
+    /// Candidate L2 strengths.
+    pub alphas: Vec<f64>,
+    /// Candidate vocabulary sizes.
+    pub vocab_sizes: Vec<usize>,
+    /// Minimum document frequency in the training fold.
+    pub min_df: u32,
+    /// Minimum number of distinct training outlets using a phrase.
+    pub min_groups: u32,
+    /// At most this many training articles per outlet (a seeded sample), so
+    /// that the largest outlets do not dominate the fit.
+    pub max_docs_per_group: usize,
+    /// Which voice the features read (shipped model).
+    pub voice: VoiceFilter,
+    /// N-gram weighting.
+    pub weighting: Weighting,
+    /// Outer grouped folds.
+    pub folds: usize,
+    /// Inner grouped folds (hyper-parameter search).
+    pub inner_folds: usize,
+    /// Seed.
+    pub seed: u64,
+    /// L-BFGS iterations.
+    pub max_iterations: u64,
+}
+
+impl Default for OutletParams {
+    fn default() -> Self {
+        OutletParams {
+            alphas: vec![1.0],
+            vocab_sizes: vec![5000],
+            min_df: 5,
+            min_groups: 5,
+            max_docs_per_group: 300,
+            voice: VoiceFilter::Authorial,
+            weighting: Weighting::Tfidf,
+            folds: 5,
+            inner_folds: 3,
+            seed: 42,
+            max_iterations: 150,
+        }
+    }
+}
+
+impl OutletParams {
+    /// Check the settings.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// assert!(OutletParams::default().check().is_ok());
+    /// assert!(OutletParams { folds: 1, ..OutletParams::default() }.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<OutletValidParams> {
+        if self.alphas.is_empty() || self.alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
+            return Err(Error::usage("alphas must be finite and > 0"));
+        }
+        if self.vocab_sizes.is_empty() || self.vocab_sizes.contains(&0) {
+            return Err(Error::usage("vocabulary sizes must be > 0"));
+        }
+        if self.folds < 2 || self.inner_folds < 2 {
+            return Err(Error::usage("folds must be >= 2"));
+        }
+        if self.max_docs_per_group == 0 {
+            return Err(Error::usage("max_docs_per_group must be > 0"));
+        }
+        Ok(OutletValidParams(self.clone()))
+    }
+
+    /// The first grid point as a fixed choice (no search).
+    pub fn fixed_choice(&self) -> OutletChoice {
+        OutletChoice {
+            alpha: self.alphas[0],
+            vocab_size: self.vocab_sizes[0],
+            inner_spearman: f64::NAN,
+        }
+    }
+}
+
+/// Checked settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutletValidParams(OutletParams);
+
+/// Hyper-parameters chosen by a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletChoice {
+    /// L2 strength.
+    pub alpha: f64,
+    /// Vocabulary size.
+    pub vocab_size: usize,
+    /// Inner held-out-outlet Spearman (NaN when not searched).
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub inner_spearman: f64,
+}
+
+/// Featurised outlet-labelled articles: n-gram counts from all text and
+/// from the authorial voice only.
+#[derive(Debug, Clone, Default)]
+pub struct OutletData {
+    /// Interned n-grams (pruned to those with enough documents).
+    pub vocab: Interner,
+    /// Counts over all tokens.
+    pub rows_all: Vec<Vec<(u32, u32)>>,
+    /// Counts over authorial tokens only.
+    pub rows_authorial: Vec<Vec<(u32, u32)>>,
+    /// Class index (see [`LABELS`]).
+    pub labels: Vec<usize>,
+    /// Group (outlet) index per row.
+    pub groups: Vec<u32>,
+    /// Outlet names, sorted.
+    pub group_names: Vec<String>,
+}
+
+fn doc_ngrams(a: &Analyzed) -> (Vec<String>, Vec<bool>) {
+    let mut grams = Vec::new();
+    let mut auth = Vec::new();
+    Featurizer::ngrams_voiced(a, 0..a.tokens.len(), &mut String::new(), |g, au| {
+        grams.push(g.to_string());
+        auth.push(au);
+    });
+    (grams, auth)
+}
+
+impl OutletData {
+    /// Featurise labelled articles; labels must be `left`, `center` or
+    /// `right`. N-grams in fewer than `min_df` articles overall are pruned
+    /// (they cannot reach `min_df` inside any training fold either).
+    pub fn from_docs(docs: &[LabelledDoc], min_df: u32) -> Result<OutletData> {
+        let mut bad: BTreeMap<&str, usize> = BTreeMap::new();
+        let labels: Vec<usize> = docs
+            .iter()
+            .map(|d| {
+                LABELS
+                    .iter()
+                    .position(|l| *l == d.label)
+                    .unwrap_or_else(|| {
+                        *bad.entry(d.label.as_str()).or_insert(0) += 1;
+                        usize::MAX
+                    })
+            })
+            .collect();
+        if !bad.is_empty() {
+            return Err(Error::usage(format!(
+                "labels must be left, center or right; found {:?}",
+                bad
+            )));
+        }
+        let mut vocab = Interner::default();
+        let mut rows_all = Vec::with_capacity(docs.len());
+        let mut rows_auth = Vec::with_capacity(docs.len());
+        for chunk in docs.chunks(1024) {
+            let feats: Vec<(Vec<String>, Vec<bool>)> = chunk
+                .par_iter()
+                .map_init(Analyzed::default, |a, d| {
+                    let mut s = String::new();
+                    crate::features::analysed_text(&d.doc, &mut s);
+                    a.analyze(&s);
+                    doc_ngrams(a)
+                })
+                .collect();
+            for (grams, auth) in feats {
+                let ids: Vec<u32> = grams.iter().map(|g| vocab.intern(g)).collect();
+                let auth_ids: Vec<u32> = ids
+                    .iter()
+                    .zip(&auth)
+                    .filter(|(_, a)| **a)
+                    .map(|(i, _)| *i)
+                    .collect();
+                rows_all.push(sparse_counts(ids));
+                rows_auth.push(sparse_counts(auth_ids));
+            }
+        }
+        let group_names: Vec<String> = {
+            let mut g: Vec<String> = docs.iter().map(|d| d.group.clone()).collect();
+            g.sort();
+            g.dedup();
+            g
+        };
+        let groups = docs
+            .iter()
+            .map(|d| group_names.binary_search(&d.group).unwrap_or(0) as u32)
+            .collect();
+        let mut data = OutletData {
+            vocab,
+            rows_all,
+            rows_authorial: rows_auth,
+            labels,
+            groups,
+            group_names,
+        };
+        data.prune(min_df);
+        Ok(data)
+    }
+
+    /// Featurise `(group, text, class)` triples (tests and examples).
+    pub fn from_texts(docs: &[(&str, &str, usize)]) -> OutletData {
+        let mut a = Analyzed::default();
+        let mut data = OutletData::default();
+        let mut names: Vec<String> = docs.iter().map(|d| d.0.to_string()).collect();
+        names.sort();
+        names.dedup();
+        for (g, t, y) in docs {
+            a.analyze(t);
+            let (grams, auth) = doc_ngrams(&a);
+            let ids: Vec<u32> = grams.iter().map(|g| data.vocab.intern(g)).collect();
+            let auth_ids: Vec<u32> = ids
+                .iter()
+                .zip(&auth)
+                .filter(|(_, a)| **a)
+                .map(|(i, _)| *i)
+                .collect();
+            data.rows_all.push(sparse_counts(ids));
+            data.rows_authorial.push(sparse_counts(auth_ids));
+            data.labels.push(*y);
+            data.groups
+                .push(names.binary_search(&g.to_string()).unwrap_or(0) as u32);
+        }
+        data.group_names = names;
+        data
+    }
+
+    /// Drop n-grams in fewer than `min_df` rows (all-text counts) and
+    /// renumber the rest in sorted string order.
+    fn prune(&mut self, min_df: u32) {
+        let mut df = vec![0u32; self.vocab.len()];
+        for r in &self.rows_all {
+            for (id, _) in r {
+                df[*id as usize] += 1;
+            }
+        }
+        let mut keep: Vec<u32> = (0..self.vocab.len() as u32)
+            .filter(|&i| df[i as usize] >= min_df)
+            .collect();
+        keep.sort_by(|&a, &b| self.vocab.get(a).cmp(self.vocab.get(b)));
+        let mut map = vec![u32::MAX; self.vocab.len()];
+        let mut vocab = Interner::default();
+        for &old in &keep {
+            map[old as usize] = vocab.intern(self.vocab.get(old));
+        }
+        let remap = |rows: &mut Vec<Vec<(u32, u32)>>| {
+            for r in rows.iter_mut() {
+                let mut n: Vec<(u32, u32)> = r
+                    .iter()
+                    .filter(|(id, _)| map[*id as usize] != u32::MAX)
+                    .map(|(id, c)| (map[*id as usize], *c))
+                    .collect();
+                n.sort_unstable();
+                *r = n;
+            }
+        };
+        remap(&mut self.rows_all);
+        remap(&mut self.rows_authorial);
+        self.vocab = vocab;
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    fn rows(&self, voice: VoiceFilter) -> &[Vec<(u32, u32)>] {
+        match voice {
+            VoiceFilter::All => &self.rows_all,
+            VoiceFilter::Authorial => &self.rows_authorial,
+        }
+    }
+
+    /// Majority label of every outlet (ties: the lower index).
+    pub fn group_labels(&self) -> Vec<usize> {
+        let mut counts = vec![[0usize; 3]; self.group_names.len()];
+        for (g, l) in self.groups.iter().zip(&self.labels) {
+            counts[*g as usize][*l] += 1;
+        }
+        counts
+            .iter()
+            .map(|c| {
+                (0..3)
+                    .max_by_key(|&k| (c[k], std::cmp::Reverse(k)))
+                    .unwrap_or(1)
+            })
+            .collect()
+    }
+}
+
+/// Held-out predictions of one fold and its hyper-parameters.
+type FoldPart = (Vec<(usize, [f64; 3])>, OutletChoice);
+/// (outlet, label, articles, mean slant).
+type OutletRow = (String, String, usize, f64);
+
+struct FoldFit {
+    space: NgramSpace,
+    fit: MultiFit,
+}
+
+/// Held-out results of a grouped cross-validation for one voice setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletCv {
+    /// Voice the features read.
+    pub voice: VoiceFilter,
+    /// Whether hyper-parameters were searched inside each fold.
+    pub nested: bool,
+    /// Folds.
+    pub folds: usize,
+    /// Held-out articles.
+    pub articles: usize,
+    /// Article-level macro-F1 (left/center/right), pooled over folds.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub article_macro_f1: f64,
+    /// Article-level accuracy, pooled.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub article_accuracy: f64,
+    /// Held-out outlets.
+    pub outlets: usize,
+    /// Spearman between each held-out outlet's mean slant and its label
+    /// (left −1, center 0, right 1), all outlets.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub outlet_spearman: f64,
+    /// The same over outlets with at least 5 articles.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub outlet_spearman_min5: f64,
+    /// Outlets with at least 5 articles.
+    pub outlets_min5: usize,
+    /// The same over outlets with at least 20 articles.
+    #[serde(deserialize_with = "super::model_file::de_f64")]
+    pub outlet_spearman_min20: f64,
+    /// Outlets with at least 20 articles.
+    pub outlets_min20: usize,
+    /// Hyper-parameters per fold.
+    pub per_fold: Vec<OutletChoice>,
+    /// Per held-out outlet: (name, label, articles, mean slant).
+    pub outlet_scores: Vec<(String, String, usize, f64)>,
+}
+
+impl OutletValidParams {
+    /// The settings.
+    pub fn params(&self) -> &OutletParams {
+        &self.0
+    }
+
+    /// Training rows of `idx` with at most `max_docs_per_group` per outlet
+    /// (seeded sample, then sorted).
+    fn cap(&self, data: &OutletData, idx: &[usize], seed: u64) -> Vec<usize> {
+        let mut by_group: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for &i in idx {
+            by_group.entry(data.groups[i]).or_default().push(i);
+        }
+        let mut out = Vec::with_capacity(idx.len());
+        for (g, mut rows) in by_group {
+            if rows.len() > self.0.max_docs_per_group {
+                let mut rng = ChaCha8Rng::seed_from_u64(
+                    seed ^ (g as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                );
+                rows.shuffle(&mut rng);
+                rows.truncate(self.0.max_docs_per_group);
+            }
+            out.extend(rows);
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn fit_fold(
+        &self,
+        data: &OutletData,
+        train: &[usize],
+        voice: VoiceFilter,
+        choice: &OutletChoice,
+        seed: u64,
+    ) -> Result<FoldFit> {
+        let p = &self.0;
+        let train = self.cap(data, train, seed);
+        let all_rows = data.rows(voice);
+        let rows: Vec<&[(u32, u32)]> = train.iter().map(|&i| all_rows[i].as_slice()).collect();
+        let labels: Vec<usize> = train.iter().map(|&i| data.labels[i]).collect();
+        // Distinct training outlets per n-gram.
+        let mut n_groups = vec![0u32; data.vocab.len()];
+        let mut last = vec![u32::MAX; data.vocab.len()];
+        for &i in &train {
+            let g = data.groups[i];
+            for (id, _) in &all_rows[i] {
+                if last[*id as usize] != g {
+                    last[*id as usize] = g;
+                    n_groups[*id as usize] += 1;
+                }
+            }
+        }
+        let keep = |id: u32| n_groups[id as usize] >= p.min_groups;
+        let ids = select_chi2_by(
+            &rows,
+            &labels,
+            3,
+            p.min_df,
+            choice.vocab_size,
+            &data.vocab,
+            Some(&keep),
+        );
+        let space = NgramSpace::fit(&ids, &data.vocab, &rows, p.weighting);
+        let sparse: Vec<Vec<(u32, f64)>> = rows.iter().map(|r| space.transform_ids(r)).collect();
+        let x = design::<f32>(&sparse, space.len(), None, 0.0, false);
+        drop(sparse);
+        let fit = fit_multinomial(
+            x.view(),
+            &labels,
+            3,
+            Solver {
+                alpha: choice.alpha,
+                max_iterations: p.max_iterations,
+                gradient_tolerance: 1e-4,
+            },
+        )?;
+        Ok(FoldFit { space, fit })
+    }
+
+    fn predict(
+        f: &FoldFit,
+        data: &OutletData,
+        voice: VoiceFilter,
+        rows: &[usize],
+    ) -> Vec<[f64; 3]> {
+        let all_rows = data.rows(voice);
+        rows.iter()
+            .map(|&i| probs(&f.fit, &f.space.transform_ids(&all_rows[i])))
+            .collect()
+    }
+
+    /// Grouped K-fold over `idx` with fixed hyper-parameters: per-article
+    /// probabilities for every row of `idx` (in `idx` order).
+    fn oof(
+        &self,
+        data: &OutletData,
+        idx: &[usize],
+        voice: VoiceFilter,
+        k: usize,
+        seed: u64,
+        choice: Option<&OutletChoice>,
+    ) -> Result<(Vec<[f64; 3]>, Vec<OutletChoice>)> {
+        let groups: Vec<u32> = idx.iter().map(|&i| data.groups[i]).collect();
+        let labels: Vec<usize> = idx.iter().map(|&i| data.labels[i]).collect();
+        let folds = metrics::grouped_folds(&groups, &labels, k, seed);
+        let parts: Vec<Result<FoldPart>> = (0..k)
+            .into_par_iter()
+            .map(|f| {
+                let train: Vec<usize> = (0..idx.len())
+                    .filter(|&j| folds[j] != f)
+                    .map(|j| idx[j])
+                    .collect();
+                let test: Vec<usize> = (0..idx.len()).filter(|&j| folds[j] == f).collect();
+                let c = match choice {
+                    Some(c) => c.clone(),
+                    None => self.search(data, &train, voice, seed.wrapping_add(1 + f as u64))?,
+                };
+                let fit = self.fit_fold(data, &train, voice, &c, seed.wrapping_add(f as u64))?;
+                let rows: Vec<usize> = test.iter().map(|&j| idx[j]).collect();
+                let p = Self::predict(&fit, data, voice, &rows);
+                Ok((test.into_iter().zip(p).collect(), c))
+            })
+            .collect();
+        let mut out = vec![[0.0; 3]; idx.len()];
+        let mut choices = Vec::new();
+        for part in parts {
+            let (rows, c) = part?;
+            for (j, p) in rows {
+                out[j] = p;
+            }
+            choices.push(c);
+        }
+        Ok((out, choices))
+    }
+
+    /// Choose alpha and vocabulary size by inner grouped CV on `idx`
+    /// (held-out-outlet Spearman of mean slant).
+    pub fn search(
+        &self,
+        data: &OutletData,
+        idx: &[usize],
+        voice: VoiceFilter,
+        seed: u64,
+    ) -> Result<OutletChoice> {
+        let p = &self.0;
+        let mut best: Option<OutletChoice> = None;
+        for &k in &p.vocab_sizes {
+            for &alpha in &p.alphas {
+                let c = OutletChoice {
+                    alpha,
+                    vocab_size: k,
+                    inner_spearman: f64::NAN,
+                };
+                let (probs, _) = self.oof(data, idx, voice, p.inner_folds, seed, Some(&c))?;
+                let s = outlet_spearman(data, idx, &probs, 1).0;
+                if best
+                    .as_ref()
+                    .is_none_or(|b| s > b.inner_spearman + 1e-9 || b.inner_spearman.is_nan())
+                {
+                    best = Some(OutletChoice {
+                        inner_spearman: s,
+                        ..c
+                    });
+                }
+            }
+        }
+        best.ok_or_else(|| Error::usage("empty hyper-parameter grid"))
+    }
+
+    /// Leave-outlets-out cross-validation for `voice`; nested (each fold
+    /// searches) without `fixed`.
+    pub fn cross_validate(
+        &self,
+        data: &OutletData,
+        voice: VoiceFilter,
+        fixed: Option<&OutletChoice>,
+    ) -> Result<OutletCv> {
+        let p = &self.0;
+        let idx: Vec<usize> = (0..data.len()).collect();
+        let (probs, per_fold) = self.oof(data, &idx, voice, p.folds, p.seed, fixed)?;
+        let pred: Vec<usize> = probs.iter().map(argmax).collect();
+        let (s1, n1, scores) = outlet_spearman(data, &idx, &probs, 1);
+        let (s5, n5, _) = outlet_spearman(data, &idx, &probs, 5);
+        let (s20, n20, _) = outlet_spearman(data, &idx, &probs, 20);
+        Ok(OutletCv {
+            voice,
+            nested: fixed.is_none(),
+            folds: p.folds,
+            articles: data.len(),
+            article_macro_f1: metrics::macro_f1(&data.labels, &pred, 3),
+            article_accuracy: metrics::accuracy(&data.labels, &pred),
+            outlets: n1,
+            outlet_spearman: s1,
+            outlet_spearman_min5: s5,
+            outlets_min5: n5,
+            outlet_spearman_min20: s20,
+            outlets_min20: n20,
+            per_fold,
+            outlet_scores: scores,
+        })
+    }
+
+    /// Search on all data, then fit the final model.
+    pub fn fit(&self, data: &OutletData) -> Result<OutletModel> {
+        let idx: Vec<usize> = (0..data.len()).collect();
+        let c = if self.0.alphas.len() * self.0.vocab_sizes.len() > 1 {
+            self.search(data, &idx, self.0.voice, self.0.seed)?
+        } else {
+            self.0.fixed_choice()
+        };
+        self.fit_with(data, &c)
+    }
+
+    /// Fit the final model with given hyper-parameters.
+    pub fn fit_with(&self, data: &OutletData, choice: &OutletChoice) -> Result<OutletModel> {
+        let idx: Vec<usize> = (0..data.len()).collect();
+        let f = self.fit_fold(data, &idx, self.0.voice, choice, self.0.seed)?;
+        let file = OutletFile {
+            seed: self.0.seed,
+            params: self.0.clone(),
+            chosen: choice.clone(),
+            training_data: None,
+            voice: self.0.voice,
+            weighting: self.0.weighting,
+            features: "lower-cased word unigrams and bigrams of the whole article (title and body), \
+                       chi-squared-selected among phrases used by at least min_groups training outlets"
+                .into(),
+            classes: LABELS.iter().map(|s| s.to_string()).collect(),
+            vocabulary: f.space.terms.clone(),
+            idf: f.space.idf.clone(),
+            coefficients: f.fit.weights.clone(),
+            intercepts: f.fit.intercepts.clone(),
+            metrics: None,
+        };
+        OutletModel::from_file(file, Path::new("<memory>"))
+    }
+}
+
+fn argmax(p: &[f64; 3]) -> usize {
+    let mut b = 0;
+    for k in 1..3 {
+        if p[k] > p[b] {
+            b = k;
+        }
+    }
+    b
+}
+
+fn probs(fit: &MultiFit, x: &[(u32, f64)]) -> [f64; 3] {
+    let mut s = [0.0; 3];
+    for (c, sc) in s.iter_mut().enumerate() {
+        *sc = fit.intercepts[c]
+            + x.iter()
+                .map(|(j, v)| fit.weights[c][*j as usize] * v)
+                .sum::<f64>();
+    }
+    softmax(&mut s);
+    s
+}
+
+/// Spearman between held-out outlets' mean slant and their label, over
+/// outlets with at least `min_docs` rows in `idx`. Returns (rho, outlets,
+/// per-outlet rows).
+fn outlet_spearman(
+    data: &OutletData,
+    idx: &[usize],
+    probs: &[[f64; 3]],
+    min_docs: usize,
+) -> (f64, usize, Vec<OutletRow>) {
+    let glabels = data.group_labels();
+    let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+    for (j, &i) in idx.iter().enumerate() {
+        let e = sums.entry(data.groups[i]).or_insert((0.0, 0));
+        e.0 += probs[j][2] - probs[j][0];
+        e.1 += 1;
+    }
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    let mut rows = Vec::new();
+    for (g, (s, n)) in sums {
+        if n < min_docs {
+            continue;
+        }
+        let mean = s / n as f64;
+        x.push(mean);
+        y.push(glabels[g as usize] as f64 - 1.0);
+        rows.push((
+            data.group_names[g as usize].clone(),
+            LABELS[glabels[g as usize]].to_string(),
+            n,
+            mean,
+        ));
+    }
+    (metrics::spearman(&x, &y), x.len(), rows)
+}
+
+/// Metrics stored in the model card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletMetrics {
+    /// Nested leave-outlets-out CV of the shipped voice setting (absent
+    /// when training skipped it).
+    pub nested_cv: Option<OutletCv>,
+    /// Leave-outlets-out CV with the final hyper-parameters, features from
+    /// all text.
+    pub fixed_cv_all: OutletCv,
+    /// The same with authorial-voice features only.
+    pub fixed_cv_authorial: OutletCv,
+}
+
+/// The serialised model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletFile {
+    /// Seed.
+    pub seed: u64,
+    /// Training settings.
+    pub params: OutletParams,
+    /// Chosen hyper-parameters.
+    pub chosen: OutletChoice,
+    /// Training data provenance.
+    pub training_data: Option<DataInfo>,
+    /// Voice the features read.
+    pub voice: VoiceFilter,
+    /// N-gram weighting.
+    pub weighting: Weighting,
+    /// How features are formed.
+    pub features: String,
+    /// Class names in coefficient order.
+    pub classes: Vec<String>,
+    /// Vocabulary (sorted).
+    pub vocabulary: Vec<String>,
+    /// Idf per term.
+    pub idf: Vec<f64>,
+    /// `coefficients[class][term]`.
+    pub coefficients: Vec<Vec<f64>>,
+    /// Intercept per class.
+    pub intercepts: Vec<f64>,
+    /// Cross-validated metrics.
+    pub metrics: Option<OutletMetrics>,
+}
+
+/// A document's outlet-slant score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlantScore {
+    /// P(left), P(center), P(right).
+    pub probabilities: [f64; 3],
+    /// P(right) − P(left), in [−1, 1].
+    pub slant: f64,
+}
+
+/// A fitted, ready-to-use outlet-slant model.
+#[derive(Debug, Clone)]
+pub struct OutletModel {
+    file: OutletFile,
+    space: NgramSpace,
+    fit: MultiFit,
+}
+
+impl OutletModel {
+    /// Check a deserialised model and prepare it for scoring.
+    pub fn from_file(file: OutletFile, path: &Path) -> Result<OutletModel> {
+        let bad = |m: &str| {
+            Error::new(ErrorKind::Model {
+                path: path.to_path_buf(),
+                message: m.to_string(),
+            })
+        };
+        let n = file.vocabulary.len();
+        if file.classes != LABELS {
+            return Err(bad("classes must be left, center, right"));
+        }
+        if file.idf.len() != n
+            || file.coefficients.len() != 3
+            || file.coefficients.iter().any(|c| c.len() != n)
+            || file.intercepts.len() != 3
+        {
+            return Err(bad("vocabulary, idf and coefficients differ in length"));
+        }
+        let space =
+            NgramSpace::from_terms(file.vocabulary.clone(), file.idf.clone(), file.weighting);
+        let fit = MultiFit {
+            weights: file.coefficients.clone(),
+            intercepts: file.intercepts.clone(),
+        };
+        Ok(OutletModel { file, space, fit })
+    }
+
+    /// Load and check a model file.
+    pub fn load(path: &Path) -> Result<OutletModel> {
+        let file: OutletFile = model_file::read(path, KIND)?;
+        OutletModel::from_file(file, path)
+    }
+
+    /// Parse a model from JSON text.
+    pub fn from_json(path: &Path, text: &str) -> Result<OutletModel> {
+        let file: OutletFile = model_file::from_json(path, KIND, text)?;
+        OutletModel::from_file(file, path)
+    }
+
+    /// The model file's JSON.
+    pub fn to_json(&self) -> Result<String> {
+        model_file::to_json(KIND, &self.file)
+    }
+
+    /// The serialisable content.
+    pub fn file(&self) -> &OutletFile {
+        &self.file
+    }
+
+    /// Mutable content (metrics and provenance).
+    pub fn file_mut(&mut self) -> &mut OutletFile {
+        &mut self.file
+    }
+
+    /// Score an analysed document with the model's voice setting.
+    pub fn score(&self, a: &Analyzed) -> SlantScore {
+        let mut cols = Vec::new();
+        Featurizer::ngrams(
+            a,
+            0..a.tokens.len(),
+            self.file.voice,
+            &mut String::new(),
+            |g| {
+                if let Some(j) = self.space.column(g) {
+                    cols.push(j)
+                }
+            },
+        );
+        let p = probs(&self.fit, &self.space.weigh(sparse_counts(cols)));
+        SlantScore {
+            probabilities: p,
+            slant: p[2] - p[0],
+        }
+    }
+
+    /// Score a bare text (`voice` overrides the model's setting, for tests).
+    pub fn score_text(&self, text: &str, voice: VoiceFilter) -> SlantScore {
+        let mut a = Analyzed::default();
+        a.analyze(text);
+        let mut cols = Vec::new();
+        Featurizer::ngrams(&a, 0..a.tokens.len(), voice, &mut String::new(), |g| {
+            if let Some(j) = self.space.column(g) {
+                cols.push(j)
+            }
+        });
+        let p = probs(&self.fit, &self.space.weigh(sparse_counts(cols)));
+        SlantScore {
+            probabilities: p,
+            slant: p[2] - p[0],
+        }
+    }
+}

@@ -1,0 +1,416 @@
+//! Text features for the learned scorers, computed with slant's own
+//! analysis: lower-cased word uni- and bigrams (per sentence, optionally
+//! authorial voice only) and dense lexicon features (category counts,
+//! sentiment valence, subjectivity, framing-family tones, quotation share,
+//! length).
+//!
+//! ```
+//! use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+//! let fz = Featurizer::new();
+//! let mut ws = fz.workspace();
+//! let doc = fz.analyse_text("The radical senator slammed the bill.", &mut ws);
+//! let mut grams = Vec::new();
+//! Featurizer::ngrams(&ws.analyzed(), 0..ws.analyzed().tokens.len(), VoiceFilter::All,
+//!     &mut String::new(), |g| grams.push(g.to_string()));
+//! assert!(grams.contains(&"radical senator".to_string()));
+//! let dense = fz.dense(&ws.analyzed(), &doc.matches, None, VoiceFilter::All);
+//! assert_eq!(dense.len(), fz.dense_names().len());
+//! ```
+
+use crate::corpus::{Document, Origin};
+use crate::features::{Aggregates, DocFeatures, Extractor, FeatureOptions, MatchRecord, Workspace};
+use crate::lexicon::{Category, Lexicon, LexiconSource, Target};
+use crate::text::{Analyzed, TokenKind, Voice};
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+
+/// A lexicon file behind the dense features, as recorded in a model file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LexiconRef {
+    /// File name or `builtin:NAME`.
+    pub name: String,
+    /// Format.
+    pub format: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Which tokens and matches count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceFilter {
+    /// Every token, quoted or not.
+    All,
+    /// Only the outlet's own voice (outside quotation marks).
+    Authorial,
+}
+
+impl VoiceFilter {
+    /// Whether a token or match of `voice` is kept.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// use slant::text::Voice;
+    /// assert!(!VoiceFilter::Authorial.keeps(Voice::Quoted));
+    /// assert!(VoiceFilter::All.keeps(Voice::Quoted));
+    /// ```
+    pub fn keeps(self, voice: Voice) -> bool {
+        self == VoiceFilter::All || voice == Voice::Authorial
+    }
+}
+
+/// The Pattern subjectivity list shipped in `data/lexicons/pattern/`.
+const SUBJECTIVITY: &str = include_str!("../../data/lexicons/pattern/subjectivity.txt");
+
+/// Extracts scorer features; owns its own lexicon (the built-in lexicons
+/// plus the Pattern subjectivity list) so that a model's features do not
+/// depend on the lexicons a user passes to `analyze`.
+#[derive(Debug, Clone)]
+pub struct Featurizer {
+    lexicon: Lexicon,
+    extractor: Extractor,
+    names: Vec<String>,
+    tones: Vec<f64>,
+}
+
+/// Per-thread buffers for a [`Featurizer`].
+#[derive(Debug)]
+pub struct FeatWorkspace {
+    ws: Workspace,
+    agg: Aggregates,
+}
+
+impl FeatWorkspace {
+    /// The analysed text of the last document.
+    pub fn analyzed(&self) -> &Analyzed {
+        &self.ws.analyzed
+    }
+}
+
+impl Default for Featurizer {
+    fn default() -> Self {
+        Featurizer::new()
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Featurizer {
+    /// The featurizer over the built-in lexicons plus subjectivity.
+    pub fn new() -> Featurizer {
+        let mut lexicon = Lexicon::builtin();
+        let name = "builtin:pattern/subjectivity.txt";
+        let cat: Category = crate::lexicon::parse_valence(name, "subjectivity", SUBJECTIVITY)
+            .expect("shipped subjectivity list is valid");
+        lexicon
+            .merge(Lexicon {
+                families: vec![],
+                categories: vec![cat],
+                sources: vec![LexiconSource {
+                    name: name.into(),
+                    format: "valence".into(),
+                    sha256: sha256_hex(SUBJECTIVITY.as_bytes()),
+                }],
+            })
+            .expect("subjectivity does not clash with built-in ids");
+        let mut names = Vec::new();
+        for c in &lexicon.categories {
+            if c.valence {
+                for s in ["neg", "pos", "abs_sum", "abs_max"] {
+                    names.push(format!("{}_{s}", c.id));
+                }
+            } else {
+                names.push(c.id.clone());
+            }
+        }
+        for s in [
+            "family_negative_tone",
+            "family_neutral_tone",
+            "family_positive_tone",
+            "quote_share",
+            "log_tokens",
+        ] {
+            names.push(s.to_string());
+        }
+        let tones = lexicon
+            .families
+            .iter()
+            .flat_map(|f| f.variants.iter().map(|v| v.tone))
+            .collect();
+        let extractor = Extractor::new(
+            &lexicon,
+            FeatureOptions {
+                ngrams: false,
+                ..FeatureOptions::default()
+            },
+        );
+        Featurizer {
+            lexicon,
+            extractor,
+            names,
+            tones,
+        }
+    }
+
+    /// The lexicon files behind the dense features (name and SHA-256).
+    pub fn lexicon_sources(&self) -> Vec<LexiconRef> {
+        self.lexicon
+            .sources
+            .iter()
+            .map(|s| LexiconRef {
+                name: s.name.clone(),
+                format: s.format.clone(),
+                sha256: s.sha256.clone(),
+            })
+            .collect()
+    }
+
+    /// The lexicon the features are computed with.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Names of the dense features, in order.
+    pub fn dense_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Fresh buffers.
+    pub fn workspace(&self) -> FeatWorkspace {
+        FeatWorkspace {
+            ws: Workspace::default(),
+            agg: Aggregates::new(&self.lexicon),
+        }
+    }
+
+    /// Analyse one document (title + body, as `analyze` does).
+    pub fn analyse(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocFeatures {
+        // Per-source sums are not needed here; keep the scratch aggregate small.
+        if ws.agg.sources.len() > 64 {
+            ws.agg = Aggregates::new(&self.lexicon);
+        }
+        self.extractor.extract(doc, &mut ws.ws, &mut ws.agg)
+    }
+
+    /// Analyse a bare text.
+    pub fn analyse_text(&self, text: &str, ws: &mut FeatWorkspace) -> DocFeatures {
+        let doc = Document {
+            id: String::new(),
+            source: String::new(),
+            story: None,
+            date: None,
+            title: None,
+            text: text.to_string(),
+            origin: Origin {
+                file: "".into(),
+                line: 0,
+                record: 0,
+            },
+            encoding: "UTF-8",
+            repairs: 0,
+        };
+        self.analyse(&doc, ws)
+    }
+
+    /// Call `f` with every lower-cased word unigram and bigram of the
+    /// tokens in `tokens` whose voice passes `voice`. A bigram joins two
+    /// adjacent kept words of the same sentence separated by one space
+    /// (as slant's n-gram counts do). Words over 64 bytes are skipped.
+    pub fn ngrams(
+        a: &Analyzed,
+        tokens: Range<usize>,
+        voice: VoiceFilter,
+        buf: &mut String,
+        mut f: impl FnMut(&str),
+    ) {
+        Featurizer::ngrams_voiced(a, tokens, buf, |g, authorial| {
+            if voice == VoiceFilter::All || authorial {
+                f(g)
+            }
+        })
+    }
+
+    /// Every n-gram of [`Featurizer::ngrams`] with `VoiceFilter::All`,
+    /// with a flag telling whether all its words are authorial (then it is
+    /// also an n-gram of `VoiceFilter::Authorial`).
+    pub fn ngrams_voiced(
+        a: &Analyzed,
+        tokens: Range<usize>,
+        buf: &mut String,
+        mut f: impl FnMut(&str, bool),
+    ) {
+        let text = a.norm.text.as_str();
+        let mut prev: Option<(u32, String, bool)> = None;
+        let mut sentence = a.sentence_at(a.tokens.get(tokens.start).map_or(0, |t| t.start));
+        let end = tokens.end.min(a.tokens.len());
+        for i in tokens.start..end {
+            let t = &a.tokens[i];
+            while (sentence as usize) + 1 < a.sentences.len()
+                && (i as u32) >= a.sentences[sentence as usize].end_token
+            {
+                sentence += 1;
+                prev = None;
+            }
+            if t.kind != TokenKind::Word || t.end - t.start > 64 {
+                prev = None;
+                continue;
+            }
+            let authorial = t.voice == Voice::Authorial;
+            let word = t.text(text);
+            let lower = word.to_lowercase();
+            f(&lower, authorial);
+            if let Some((pe, p, pa)) = &prev {
+                if text.get(*pe as usize..t.start as usize) == Some(" ") {
+                    buf.clear();
+                    buf.push_str(p);
+                    buf.push(' ');
+                    buf.push_str(&lower);
+                    f(buf, *pa && authorial);
+                }
+            }
+            prev = Some((t.end, lower, authorial));
+        }
+    }
+
+    /// Dense features of the matches in `sentence` (`None`: the whole
+    /// document), in [`Featurizer::dense_names`] order: per category its
+    /// match count (valence lists: negative and positive matches, summed
+    /// and largest absolute weight), framing-family matches by tone sign,
+    /// the share of quoted tokens and `ln(1 + words)`. Counts are
+    /// `ln(1 + n)`.
+    pub fn dense(
+        &self,
+        a: &Analyzed,
+        matches: &[MatchRecord],
+        sentence: Option<u32>,
+        voice: VoiceFilter,
+    ) -> Vec<f64> {
+        let nc = self.lexicon.categories.len();
+        let mut count = vec![0.0f64; nc];
+        let mut neg = vec![0.0f64; nc];
+        let mut pos = vec![0.0f64; nc];
+        let mut abs_sum = vec![0.0f64; nc];
+        let mut abs_max = vec![0.0f64; nc];
+        let mut fam = [0.0f64; 3];
+        for m in matches {
+            if sentence.is_some_and(|s| s != m.sentence) || !voice.keeps(m.voice) {
+                continue;
+            }
+            match m.m.target {
+                Target::Category { category, weight } => {
+                    let c = category as usize;
+                    let w = weight as f64;
+                    count[c] += 1.0;
+                    if w < 0.0 {
+                        neg[c] += 1.0;
+                    } else if w > 0.0 {
+                        pos[c] += 1.0;
+                    }
+                    abs_sum[c] += w.abs();
+                    abs_max[c] = abs_max[c].max(w.abs());
+                }
+                Target::Variant { flat, .. } => {
+                    let tone = self.tones.get(flat as usize).copied().unwrap_or(0.0);
+                    let k = if tone < 0.0 {
+                        0
+                    } else if tone > 0.0 {
+                        2
+                    } else {
+                        1
+                    };
+                    fam[k] += 1.0;
+                }
+            }
+        }
+        let range = match sentence {
+            Some(s) => a
+                .sentences
+                .get(s as usize)
+                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
+            None => 0..a.tokens.len(),
+        };
+        let (mut words, mut quoted) = (0.0f64, 0.0f64);
+        for t in &a.tokens[range] {
+            if t.kind == TokenKind::Word || t.kind == TokenKind::Number {
+                if !voice.keeps(t.voice) {
+                    continue;
+                }
+                words += 1.0;
+                if t.voice == Voice::Quoted {
+                    quoted += 1.0;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(self.names.len());
+        for (c, cat) in self.lexicon.categories.iter().enumerate() {
+            if cat.valence {
+                out.push(neg[c].ln_1p());
+                out.push(pos[c].ln_1p());
+                out.push(abs_sum[c].ln_1p());
+                out.push(abs_max[c]);
+            } else {
+                out.push(count[c].ln_1p());
+            }
+        }
+        for v in fam {
+            out.push(v.ln_1p());
+        }
+        out.push(if words > 0.0 { quoted / words } else { 0.0 });
+        out.push(words.ln_1p());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorial_filter_drops_quoted_ngrams() {
+        let fz = Featurizer::new();
+        let mut ws = fz.workspace();
+        fz.analyse_text("He said \"shocking betrayal\" today.", &mut ws);
+        let a = ws.analyzed();
+        let mut all = Vec::new();
+        Featurizer::ngrams(
+            a,
+            0..a.tokens.len(),
+            VoiceFilter::All,
+            &mut String::new(),
+            |g| all.push(g.to_string()),
+        );
+        let mut auth = Vec::new();
+        Featurizer::ngrams(
+            a,
+            0..a.tokens.len(),
+            VoiceFilter::Authorial,
+            &mut String::new(),
+            |g| auth.push(g.to_string()),
+        );
+        assert!(all.contains(&"shocking betrayal".to_string()));
+        assert!(!auth.iter().any(|g| g.contains("shocking")));
+        assert!(auth.contains(&"he said".to_string()));
+    }
+
+    #[test]
+    fn dense_features_see_loaded_words() {
+        let fz = Featurizer::new();
+        let mut ws = fz.workspace();
+        let f = fz.analyse_text(
+            "The radical thugs brutally slammed the disgraceful plan.",
+            &mut ws,
+        );
+        let d = fz.dense(ws.analyzed(), &f.matches, None, VoiceFilter::All);
+        let i = fz
+            .dense_names()
+            .iter()
+            .position(|n| n == "sentiment_neg")
+            .unwrap();
+        assert!(d[i] > 0.0);
+    }
+}

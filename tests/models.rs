@@ -1,0 +1,263 @@
+//! Learned scorers: orientation of the positive class, model file
+//! round-trips, refusal of incompatible or damaged files, determinism, and
+//! the direction of predictions on handmade sentences.
+
+use slant::scorers::loaded::{LoadedData, LoadedModel, LoadedParams};
+use slant::scorers::outlet::{OutletData, OutletModel, OutletParams};
+use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+use std::path::Path;
+
+const CALM: &[&str] = &[
+    "The senator said the bill passed on Tuesday.",
+    "Officials said the meeting was held in Paris.",
+    "The report was published on Monday.",
+    "The committee said it would vote next week.",
+    "The company reported quarterly earnings on Thursday.",
+    "The court scheduled a hearing for next month.",
+];
+const LOADED: &[&str] = &[
+    "The radical senator's disgraceful bill is a shameful attack.",
+    "Corrupt elites slammed the outrageous, dangerous plan.",
+    "The disastrous plan is a shameful betrayal by extremists.",
+    "Radical extremists pushed an outrageous, disgraceful scheme.",
+    "The shameful, corrupt regime launched a brutal crackdown.",
+    "Hysterical zealots spread dangerous, outrageous lies.",
+];
+
+fn small_params() -> LoadedParams {
+    LoadedParams {
+        alphas: vec![0.5],
+        vocab_sizes: vec![200],
+        char_vocab_size: 200,
+        inner_folds: 2,
+        outer_folds: 2,
+        min_df: 1,
+        ..LoadedParams::default()
+    }
+}
+
+fn fit(texts: &[(&str, bool)]) -> (Featurizer, LoadedModel) {
+    let fz = Featurizer::new();
+    let data = LoadedData::from_texts(&fz, texts);
+    let model = small_params().check().unwrap().fit(&data).unwrap();
+    (fz, model)
+}
+
+fn probability(fz: &Featurizer, m: &LoadedModel, text: &str) -> f64 {
+    let mut ws = fz.workspace();
+    m.score_text(fz, &mut ws, text).probability
+}
+
+/// linfa-logistic makes the more frequent (or, on a tie, the first seen)
+/// label its positive class. Whatever the order and balance, our model's
+/// probability must be P(loaded).
+#[test]
+fn positive_class_is_loaded_whatever_the_row_order_and_balance() {
+    let probe_loaded = "An outrageous, disgraceful attack by radical extremists.";
+    let probe_calm = "The committee met on Monday.";
+    let mut layouts: Vec<Vec<(&str, bool)>> = Vec::new();
+    // Loaded rows first (tie: linfa's positive class is `true`).
+    layouts.push(
+        LOADED
+            .iter()
+            .map(|t| (*t, true))
+            .chain(CALM.iter().map(|t| (*t, false)))
+            .collect(),
+    );
+    // Calm rows first (tie: linfa's positive class is `false`).
+    layouts.push(
+        CALM.iter()
+            .map(|t| (*t, false))
+            .chain(LOADED.iter().map(|t| (*t, true)))
+            .collect(),
+    );
+    // Calm majority, loaded first.
+    let mut v: Vec<(&str, bool)> = LOADED[..4].iter().map(|t| (*t, true)).collect();
+    v.extend(CALM.iter().map(|t| (*t, false)));
+    layouts.push(v);
+    for texts in layouts {
+        let (fz, m) = fit(&texts);
+        let pl = probability(&fz, &m, probe_loaded);
+        let pc = probability(&fz, &m, probe_calm);
+        assert!(pl > pc, "P(loaded) {pl} should exceed {pc}");
+        assert!(pl > 0.5 && pc < 0.5, "{pl} {pc}");
+    }
+}
+
+fn training_texts() -> Vec<(&'static str, bool)> {
+    LOADED
+        .iter()
+        .map(|t| (*t, true))
+        .chain(CALM.iter().map(|t| (*t, false)))
+        .collect()
+}
+
+#[test]
+fn loaded_model_round_trips_and_is_deterministic() {
+    let texts = training_texts();
+    let (fz, m) = fit(&texts);
+    let json = m.to_json().unwrap();
+    let back = LoadedModel::from_json(Path::new("m.json"), &json).unwrap();
+    assert_eq!(
+        back.to_json().unwrap(),
+        json,
+        "byte-identical after a round trip"
+    );
+    for t in LOADED.iter().chain(CALM) {
+        assert_eq!(probability(&fz, &m, t), probability(&fz, &back, t));
+    }
+    let (_, again) = fit(&texts);
+    assert_eq!(
+        again.to_json().unwrap(),
+        json,
+        "same data and seed, same bytes"
+    );
+}
+
+#[test]
+fn damaged_or_incompatible_loaded_models_are_refused() {
+    let (_, m) = fit(&training_texts());
+    let json = m.to_json().unwrap();
+    let p = Path::new("models/loaded-language.json");
+    let e = LoadedModel::from_json(
+        p,
+        &json.replace("\"format_version\": 1", "\"format_version\": 99"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("incompatible model") && e.contains("version 99"),
+        "{e}"
+    );
+    let e = LoadedModel::from_json(p, &json[..json.len() - 200])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("corrupted"), "{e}");
+    let i = json.find("\"intercept\": ").unwrap() + "\"intercept\": ".len();
+    // Change one digit of the intercept (whatever its sign), keeping the
+    // file valid JSON: only the checksum can catch it.
+    let d = i + json[i..].find(|c: char| c.is_ascii_digit()).unwrap();
+    let mut tampered = json.clone();
+    let new = if &json[d..d + 1] == "1" { "2" } else { "1" };
+    tampered.replace_range(d..d + 1, new);
+    let e = LoadedModel::from_json(p, &tampered)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("checksum"), "{e}");
+    let e = OutletModel::from_json(p, &json).unwrap_err().to_string();
+    assert!(e.contains("expected a `outlet-slant` model"), "{e}");
+    let e = LoadedModel::from_json(p, "not json").unwrap_err();
+    assert!(e.is_usage() && e.to_string().contains("models/loaded-language.json"));
+}
+
+fn outlet_model() -> OutletModel {
+    let docs: Vec<(&str, &str, usize)> = vec![
+        ("l1", "Progressive activists demand climate justice now.", 0),
+        (
+            "l2",
+            "Climate justice advocates and progressive groups rallied.",
+            0,
+        ),
+        (
+            "l3",
+            "Progressive lawmakers pushed climate justice bills.",
+            0,
+        ),
+        (
+            "c1",
+            "The committee published its quarterly budget report.",
+            1,
+        ),
+        ("c2", "Officials released the quarterly budget figures.", 1),
+        ("c3", "The quarterly report was released by officials.", 1),
+        (
+            "r1",
+            "Conservatives defend border security and lower taxes.",
+            2,
+        ),
+        (
+            "r2",
+            "Border security hawks and conservatives praised tax cuts.",
+            2,
+        ),
+        (
+            "r3",
+            "Conservatives demand border security and tax cuts.",
+            2,
+        ),
+    ];
+    let data = OutletData::from_texts(&docs);
+    let params = OutletParams {
+        vocab_sizes: vec![200],
+        alphas: vec![0.1],
+        min_df: 1,
+        min_groups: 1,
+        folds: 3,
+        inner_folds: 2,
+        voice: VoiceFilter::Authorial,
+        ..OutletParams::default()
+    };
+    params
+        .check()
+        .unwrap()
+        .fit_with(&data, &params.fixed_choice())
+        .unwrap()
+}
+
+#[test]
+fn outlet_model_direction_round_trip_and_voice() {
+    let m = outlet_model();
+    let right = m.score_text(
+        "Conservatives want border security.",
+        VoiceFilter::Authorial,
+    );
+    let left = m.score_text(
+        "Progressive activists want climate justice.",
+        VoiceFilter::Authorial,
+    );
+    assert!(right.slant > 0.0 && left.slant < 0.0, "{right:?} {left:?}");
+    // A right-coded phrase inside a quotation does not count for an
+    // authorial-voice model.
+    let mut a = slant::text::Analyzed::default();
+    a.analyze("The report said \"conservatives demand border security\" today.");
+    let quoted = m.score(&a);
+    assert!(quoted.slant.abs() < right.slant.abs());
+    let json = m.to_json().unwrap();
+    let back = OutletModel::from_json(Path::new("o.json"), &json).unwrap();
+    assert_eq!(back.to_json().unwrap(), json);
+    assert_eq!(outlet_model().to_json().unwrap(), json, "deterministic");
+}
+
+/// The shipped model (when present): handmade sentences move the way a
+/// reader expects.
+#[test]
+fn shipped_loaded_model_on_handmade_sentences() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/loaded-language.json");
+    if !path.exists() {
+        eprintln!("no shipped model; skipped");
+        return;
+    }
+    let m = LoadedModel::load(&path).unwrap();
+    let fz = Featurizer::new();
+    let pairs = [
+        (
+            "The senator introduced the bill on Tuesday.",
+            "The radical senator rammed through his disgraceful, job-killing bill.",
+        ),
+        (
+            "Protesters gathered outside the courthouse.",
+            "Violent mobs of rioters terrorized the courthouse.",
+        ),
+        (
+            "The company said profits fell 5 percent.",
+            "The greedy company shamelessly gouged its struggling customers.",
+        ),
+    ];
+    for (calm, loaded) in pairs {
+        let (pc, pl) = (probability(&fz, &m, calm), probability(&fz, &m, loaded));
+        assert!(
+            pl > pc,
+            "{loaded:?} ({pl}) should score above {calm:?} ({pc})"
+        );
+    }
+}
