@@ -879,13 +879,35 @@ impl LoadedModel {
                 .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
             None => 0..a.tokens.len(),
         };
-        let grams = sentence_grams(
+        // Stream the grams straight to column ids (no String per gram);
+        // remember the lexicon entries of the distinct words seen.
+        let mut cols: Vec<u32> = Vec::new();
+        let mut lex_hits: Vec<(*const String, f64)> = Vec::new();
+        let mut cbuf = String::new();
+        let chars = self.file.features.char_ngrams;
+        Featurizer::ngrams(
             a,
             range,
             self.file.features.voice,
-            self.file.features.char_ngrams,
+            &mut String::new(),
+            |g| {
+                if let Some(c) = self.space.column(g) {
+                    cols.push(c);
+                }
+                if !g.contains(' ') {
+                    if let Some((k, v)) = self.lexicon.get_key_value(g) {
+                        lex_hits.push((k as *const String, *v));
+                    }
+                    if chars {
+                        char_ngrams(g, &mut cbuf, |cg| {
+                            if let Some(c) = self.space.column(cg) {
+                                cols.push(c);
+                            }
+                        });
+                    }
+                }
+            },
         );
-        let cols: Vec<u32> = grams.iter().filter_map(|g| self.space.column(g)).collect();
         let x = self.space.weigh(sparse_counts(cols));
         let mut z = self.file.intercept;
         let mut contrib: Vec<(f64, u32)> = Vec::with_capacity(x.len());
@@ -901,16 +923,10 @@ impl LoadedModel {
                 vec![]
             };
             if !self.lexicon.is_empty() {
-                let mut words: Vec<&str> = grams
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|g| is_word(g))
-                    .collect();
-                words.sort_unstable();
-                words.dedup();
-                raw.extend(lexicon_features(
-                    words.iter().filter_map(|w| self.lexicon.get(*w).copied()),
-                ));
+                // Distinct words: dedupe by the lexicon entry they hit.
+                lex_hits.sort_unstable_by_key(|(k, _)| *k as usize);
+                lex_hits.dedup_by_key(|(k, _)| *k as usize);
+                raw.extend(lexicon_features(lex_hits.iter().map(|(_, v)| *v)));
             }
             let d = self.std.apply(&raw);
             for (w, v) in self.file.dense_coefficients.iter().zip(d) {
