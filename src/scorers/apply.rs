@@ -162,10 +162,10 @@ impl Scorers {
             return out;
         }
         let f = self.fz.analyse(doc, ws);
-        let a = ws.analyzed();
+        let (a, cache) = ws.parts();
         if let Some(m) = &self.loaded {
             out.sentences = (0..a.sentences.len() as u32)
-                .map(|s| m.score(&self.fz, a, &f.matches, Some(s)))
+                .map(|s| m.score(&self.fz, a, &f.matches, Some(s), cache))
                 .collect();
             if !out.sentences.is_empty() {
                 let n = out.sentences.len() as f64;

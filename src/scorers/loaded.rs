@@ -38,7 +38,7 @@ use super::data::{DataInfo, LabelledDoc};
 use super::linear::{fit_binary, sigmoid, BinaryFit, Solver};
 use super::metrics;
 use super::model_file;
-use super::textfeat::{FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
+use super::textfeat::{CharCache, FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
 use super::vectorize::{
     char_ngrams, design, select_chi2_by, sparse_counts, Interner, NgramSpace, Standardizer,
     Weighting, CHAR_PREFIX,
@@ -871,6 +871,7 @@ impl LoadedModel {
         a: &Analyzed,
         matches: &[MatchRecord],
         sentence: Option<u32>,
+        cache: &mut CharCache,
     ) -> SentenceScore {
         let range = match sentence {
             Some(s) => a
@@ -885,6 +886,13 @@ impl LoadedModel {
         let mut lex_hits: Vec<(*const String, f64)> = Vec::new();
         let mut cbuf = String::new();
         let chars = self.file.features.char_ngrams;
+        // The cache belongs to one model: the address of its n-gram space
+        // identifies it while it is alive.
+        let owner = &self.space as *const NgramSpace as usize;
+        if cache.owner != owner || cache.map.len() > 1_000_000 {
+            cache.owner = owner;
+            cache.map.clear();
+        }
         Featurizer::ngrams(
             a,
             range,
@@ -899,11 +907,19 @@ impl LoadedModel {
                         lex_hits.push((k as *const String, *v));
                     }
                     if chars {
-                        char_ngrams(g, &mut cbuf, |cg| {
-                            if let Some(c) = self.space.column(cg) {
-                                cols.push(c);
+                        match cache.map.get(g) {
+                            Some(ids) => cols.extend_from_slice(ids),
+                            None => {
+                                let mut ids = Vec::new();
+                                char_ngrams(g, &mut cbuf, |cg| {
+                                    if let Some(c) = self.space.column(cg) {
+                                        ids.push(c);
+                                    }
+                                });
+                                cols.extend_from_slice(&ids);
+                                cache.map.insert(g.into(), ids.into_boxed_slice());
                             }
-                        });
+                        }
                     }
                 }
             },
@@ -947,7 +963,8 @@ impl LoadedModel {
     /// Score a bare text as one unit.
     pub fn score_text(&self, fz: &Featurizer, ws: &mut FeatWorkspace, text: &str) -> SentenceScore {
         let f = fz.analyse_text(text, ws);
-        self.score(fz, ws.analyzed(), &f.matches, None)
+        let (a, cache) = ws.parts();
+        self.score(fz, a, &f.matches, None, cache)
     }
 
     /// The decision threshold.

@@ -78,12 +78,29 @@ pub struct Featurizer {
 pub struct FeatWorkspace {
     ws: Workspace,
     agg: Aggregates,
+    cache: CharCache,
+}
+
+/// Per-thread cache: a word's character n-gram columns in one model's
+/// n-gram space (computed once per distinct word; cleared when it grows
+/// past a million words or the model changes).
+#[derive(Debug, Default)]
+pub struct CharCache {
+    /// Identity of the model the entries belong to.
+    pub(crate) owner: usize,
+    /// Word → columns of its character n-grams (with repeats).
+    pub(crate) map: rustc_hash::FxHashMap<Box<str>, Box<[u32]>>,
 }
 
 impl FeatWorkspace {
     /// The analysed text of the last document.
     pub fn analyzed(&self) -> &Analyzed {
         &self.ws.analyzed
+    }
+
+    /// The analysed text and the character n-gram cache, borrowed together.
+    pub fn parts(&mut self) -> (&Analyzed, &mut CharCache) {
+        (&self.ws.analyzed, &mut self.cache)
     }
 }
 
@@ -185,6 +202,7 @@ impl Featurizer {
         FeatWorkspace {
             ws: Workspace::default(),
             agg: Aggregates::new(&self.lexicon),
+            cache: CharCache::default(),
         }
     }
 
