@@ -34,6 +34,34 @@ pub enum Target {
     },
 }
 
+/// Leftmost-longest selection within layers, shared by both matchers:
+/// offer the targets of one candidate spanning `from..to` (bytes or token
+/// indices; candidates must come sorted by start, longest first), and
+/// `emit` each target whose layer has nothing overlapping yet. A term
+/// listed in several families of the one family layer counts for each of
+/// them (same candidate, same layer). `last_end[layer]` holds the end of
+/// the layer's last match + 1 (0 = nothing taken yet).
+pub(super) fn select_targets(
+    targets: &[Target],
+    from: u32,
+    to: u32,
+    last_end: &mut [u32],
+    mut emit: impl FnMut(Target),
+) {
+    let mut taken_now = 0u64;
+    for t in targets {
+        let layer = t.layer() as usize;
+        let same_candidate = layer < 64 && taken_now & (1 << layer) != 0;
+        if same_candidate || from + 1 >= last_end[layer] {
+            if layer < 64 {
+                taken_now |= 1 << layer;
+            }
+            last_end[layer] = to + 1;
+            emit(*t);
+        }
+    }
+}
+
 impl Target {
     /// Families share layer 0 (a phrase names one referent, so the longest
     /// phrase wins across families); category `c` is layer `1 + c`.
@@ -280,24 +308,14 @@ impl Matcher {
         last_end.resize(self.n_layers, 0);
         for c in cands.iter() {
             let p = &self.patterns[c.pattern as usize];
-            let mut taken_now = 0u64;
-            for t in &self.targets[p.targets.start as usize..p.targets.end as usize] {
-                let layer = t.layer() as usize;
-                // A term listed in several families of the one family layer
-                // counts for each of them (same candidate, same layer).
-                let same_candidate = layer < 64 && taken_now & (1 << layer) != 0;
-                if same_candidate || c.start + 1 >= last_end[layer] {
-                    if layer < 64 {
-                        taken_now |= 1 << layer;
-                    }
-                    last_end[layer] = c.end + 1;
-                    out.push(Match {
-                        start: c.start,
-                        end: c.end,
-                        target: *t,
-                    });
-                }
-            }
+            let targets = &self.targets[p.targets.start as usize..p.targets.end as usize];
+            select_targets(targets, c.start, c.end, last_end, |t| {
+                out.push(Match {
+                    start: c.start,
+                    end: c.end,
+                    target: t,
+                })
+            });
         }
     }
 }

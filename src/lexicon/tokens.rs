@@ -341,26 +341,15 @@ impl TokenMatcher {
             let start = tokens[i].start;
             for &(end_tok, end, pid) in cands.iter() {
                 let p = &self.patterns[pid as usize];
-                let mut taken_now = 0u64;
-                for t in &self.targets[p.targets.start as usize..p.targets.end as usize] {
-                    let layer = match *t {
-                        Target::Variant { .. } => 0usize,
-                        Target::Category { category, .. } => 1 + category as usize,
-                    };
-                    let same = layer < 64 && taken_now & (1 << layer) != 0;
-                    // `last_end` holds end token index + 1 (0 = nothing yet).
-                    if same || (i as u32) + 1 >= last_end[layer] {
-                        if layer < 64 {
-                            taken_now |= 1 << layer;
-                        }
-                        last_end[layer] = end_tok + 1;
-                        out.push(Match {
-                            start,
-                            end,
-                            target: *t,
-                        });
-                    }
-                }
+                let targets = &self.targets[p.targets.start as usize..p.targets.end as usize];
+                // Token indices here: a match covers tokens `i..end_tok`.
+                super::matcher::select_targets(targets, i as u32, end_tok, last_end, |t| {
+                    out.push(Match {
+                        start,
+                        end,
+                        target: t,
+                    })
+                });
             }
         }
     }
