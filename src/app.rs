@@ -765,7 +765,7 @@ fn process_batch(
                 out.text_bytes += doc.text.len() as u64;
                 match scorers.as_mut() {
                     Some((sc, fws)) => {
-                        let s = sc.score_document(&doc, fws);
+                        let s = sc.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, fws);
                         let extra = sc.document_cells(&s);
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);

@@ -261,3 +261,87 @@ fn shipped_loaded_model_on_handmade_sentences() {
         );
     }
 }
+
+/// `analyze` scores a document from the main extraction's analysis and
+/// vocabulary ids (`Scorers::score_analyzed`); that must give exactly the
+/// scores of analysing the document afresh (`Scorers::score_document`),
+/// whatever lexicon and token-size limit the run uses.
+#[test]
+fn scoring_from_the_main_analysis_equals_scoring_afresh() {
+    use slant::corpus::{Document, Origin};
+    use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    use slant::lexicon::Lexicon;
+    use slant::scorers::apply::Scorers;
+
+    let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    assert!(scorers.loaded.is_some() && scorers.outlet.is_some());
+    let mut texts: Vec<String> = Vec::new();
+    for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            texts.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    texts.sort();
+    texts.extend(
+        [
+            "“Radical” extremists — so‑called ‘freedom fighters’ — said: \"This is a disgraceful, shameful plan!!\" :) ;-)",
+            "ΟΔΟΣ Σοφία ΣΑΣ said the regime's thugs slammed the bill. Supercalifragilisticexpialidociousnessisimus words.",
+            "",
+            "   \n\n ... !!! ",
+        ]
+        .map(String::from),
+    );
+    assert!(texts.len() >= 20);
+    let lexicons = [
+        Lexicon::builtin(),
+        Lexicon::default(),
+        slant::lexicon::parse_word_list("punct.txt", "punct", "!!\n:)\nfreedom fighters\n")
+            .map(|c| Lexicon {
+                families: vec![],
+                categories: vec![c],
+                sources: vec![],
+            })
+            .unwrap(),
+    ];
+    for lexicon in &lexicons {
+        for max_token_bytes in [64, 6] {
+            let ex = Extractor::new(
+                lexicon,
+                FeatureOptions {
+                    max_token_bytes,
+                    ..FeatureOptions::default()
+                },
+            );
+            let mut ws = Workspace::default();
+            let mut agg = Aggregates::new(lexicon);
+            let mut fresh = scorers.workspace();
+            let mut reused = scorers.workspace();
+            for (i, text) in texts.iter().enumerate() {
+                let doc = Document {
+                    id: i.to_string(),
+                    source: format!("s{}", i % 3),
+                    story: None,
+                    date: None,
+                    title: (i % 2 == 0).then(|| "Militants and insurgents".to_string()),
+                    text: text.clone(),
+                    origin: Origin {
+                        file: "t".into(),
+                        line: 0,
+                        record: 0,
+                    },
+                    encoding: "UTF-8",
+                    repairs: 0,
+                };
+                ex.extract(&doc, &mut ws, &mut agg);
+                let a =
+                    scorers.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, &mut reused);
+                let b = scorers.score_document(&doc, &mut fresh);
+                assert_eq!(a, b, "document {i}, max_token_bytes {max_token_bytes}");
+                if !text.trim().is_empty() {
+                    assert!(!a.sentences.is_empty() && a.slant.is_some());
+                }
+            }
+        }
+    }
+}

@@ -86,7 +86,7 @@ pub fn p_value(z: f64) -> f64 {
 pub fn bh_qvalues(p: &[f64]) -> Vec<f64> {
     let m = p.len();
     let mut idx: Vec<usize> = (0..m).collect();
-    idx.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    idx.sort_unstable_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
     let mut q = vec![0.0; m];
     let mut running = 1.0f64;
     for (rank, &i) in idx.iter().enumerate().rev() {

@@ -61,6 +61,14 @@ pub fn is_stopword(term: &str) -> bool {
 }
 
 fn rank_and_q(rows: &mut [TermRow]) {
+    assign_q(rows.iter_mut());
+    rank(rows);
+}
+
+/// Benjamini–Hochberg q-values over all `rows` (a NaN p-value counts as 1
+/// and gets a NaN q-value).
+fn assign_q<'a>(rows: impl Iterator<Item = &'a mut TermRow>) {
+    let mut rows: Vec<&mut TermRow> = rows.collect();
     let p: Vec<f64> = rows
         .iter()
         .map(|r| if r.p.is_nan() { 1.0 } else { r.p })
@@ -69,14 +77,44 @@ fn rank_and_q(rows: &mut [TermRow]) {
     for (r, q) in rows.iter_mut().zip(q) {
         r.q = if r.p.is_nan() { f64::NAN } else { q };
     }
+}
+
+/// The ranking key: z, NaN last.
+fn rank_z(r: &TermRow) -> f64 {
+    if r.z.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        r.z
+    }
+}
+
+/// Order by z (descending, NaN last), ties by term, and number the ranks.
+fn rank(rows: &mut [TermRow]) {
     rows.sort_by(|a, b| {
-        let za = if a.z.is_nan() { f64::NEG_INFINITY } else { a.z };
-        let zb = if b.z.is_nan() { f64::NEG_INFINITY } else { b.z };
-        zb.total_cmp(&za).then_with(|| a.term.cmp(&b.term))
+        rank_z(b)
+            .total_cmp(&rank_z(a))
+            .then_with(|| a.term.cmp(&b.term))
     });
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i as u64 + 1;
     }
+}
+
+/// Drop rows that cannot be among the first `k` of [`rank`]: those whose z
+/// is below the `k`-th largest (ties at the boundary are kept, since the
+/// term decides between them).
+fn keep_top(rows: &mut Vec<(u64, TermRow)>, k: usize) {
+    if rows.len() <= k {
+        return;
+    }
+    if k == 0 {
+        rows.clear();
+        return;
+    }
+    let mut z: Vec<f64> = rows.iter().map(|(_, r)| rank_z(r)).collect();
+    let (_, kth, _) = z.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    let kth = *kth;
+    rows.retain(|(_, r)| rank_z(r).total_cmp(&kth) != std::cmp::Ordering::Less);
 }
 
 /// Log-odds of every family variant, per source vs rest (authorial counts).
@@ -239,6 +277,10 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
             }
             let mut out = Vec::new();
             for keyed in rows_by_order.iter_mut() {
+                assign_q(keyed.iter_mut().map(|(_, r)| r));
+                if !opts.all_terms {
+                    keep_top(keyed, opts.top_terms);
+                }
                 let mut rows: Vec<TermRow> = keyed
                     .drain(..)
                     .map(|(key, mut r)| {
@@ -247,7 +289,7 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
                         r
                     })
                     .collect();
-                rank_and_q(&mut rows);
+                rank(&mut rows);
                 if !opts.all_terms {
                     rows.truncate(opts.top_terms);
                 }

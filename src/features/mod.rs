@@ -245,6 +245,16 @@ pub struct Workspace {
     keys: Vec<u64>,
 }
 
+impl Workspace {
+    /// Vocabulary ids of the last document's tokens, in the vocabulary of
+    /// the [`Aggregates`] it was extracted into (`u32::MAX` for tokens not
+    /// looked up: punctuation without punctuation patterns and tokens over
+    /// [`FeatureOptions::max_token_bytes`]).
+    pub fn token_ids(&self) -> &[u32] {
+        &self.ids
+    }
+}
+
 /// The string slant analyses for a document: the title (when present) as a
 /// first paragraph, then the body. Evidence offsets index this string.
 pub fn analysed_text(doc: &Document, out: &mut String) {
@@ -265,7 +275,8 @@ pub struct Extractor {
     valence: Vec<bool>,
 }
 
-fn lower_into(s: &str, out: &mut String) {
+/// Lower-case `s` into `out` as the vocabulary keys are (per character).
+pub(crate) fn lower_into(s: &str, out: &mut String) {
     out.clear();
     if s.is_ascii() {
         out.push_str(s);

@@ -16,10 +16,13 @@
 use super::loaded::{self, LoadedModel, SentenceScore};
 use super::outlet::{self, OutletModel, SlantScore};
 use super::textfeat::{FeatWorkspace, Featurizer};
+use super::wordcache::Models;
 use crate::corpus::Document;
 use crate::error::Result;
 use crate::estimators::framing::{percentile_interval, replicate_rng};
+use crate::features::Vocab;
 use crate::report::{fmt_f, safe_cell, CsvStyle};
+use crate::text::Analyzed;
 use rand::Rng;
 use std::path::{Path, PathBuf};
 
@@ -180,6 +183,54 @@ impl Scorers {
         out
     }
 
+    /// Score a document the main extraction has just analysed: `a` is its
+    /// analysis and `ids` the vocabulary ids of its tokens in `vocab` (see
+    /// [`Workspace::token_ids`](crate::features::Workspace::token_ids)).
+    /// Gives the same scores as [`Scorers::score_document`] without
+    /// analysing the text again; `ws` must be used with one vocabulary.
+    pub fn score_analyzed(
+        &self,
+        a: &Analyzed,
+        ids: &[u32],
+        vocab: &Vocab,
+        ws: &mut FeatWorkspace,
+    ) -> DocScores {
+        let mut out = DocScores::default();
+        if self.is_empty() {
+            return out;
+        }
+        let models = Models {
+            fz: &self.fz,
+            loaded: self.loaded.as_ref(),
+            outlet: self.outlet.as_ref(),
+        };
+        let cache = &mut ws.words;
+        cache.prepare(&models, a, ids, vocab);
+        let mut rs = std::mem::take(&mut cache.scratch_rows);
+        if let Some(m) = &self.loaded {
+            let mut rest = &cache.matches[..];
+            out.sentences = (0..a.sentences.len() as u32)
+                .map(|s| {
+                    let n = rest.partition_point(|r| r.sentence <= s);
+                    let (here, later) = rest.split_at(n);
+                    rest = later;
+                    m.score_cached(&self.fz, a, cache, s, here, &mut rs)
+                })
+                .collect();
+            if !out.sentences.is_empty() {
+                let n = out.sentences.len() as f64;
+                out.loaded_mean =
+                    Some(out.sentences.iter().map(|s| s.probability).sum::<f64>() / n);
+                out.loaded_max = out.sentences.iter().map(|s| s.probability).reduce(f64::max);
+            }
+        }
+        if let Some(m) = &self.outlet {
+            out.slant = Some(m.score_cached(a, cache, &mut rs.counter));
+        }
+        cache.scratch_rows = rs;
+        out
+    }
+
     /// Extra `documents.csv` cells for `s`.
     pub fn document_cells(&self, s: &DocScores) -> Vec<String> {
         let opt = |x: Option<f64>| x.map(fmt_f).unwrap_or_default();
@@ -216,9 +267,9 @@ impl Scorers {
             ];
             for k in 0..3 {
                 match sc.top.get(k) {
-                    Some((word, c)) => {
-                        row.push(safe_cell(word, style).into_owned());
-                        row.push(fmt_f(*c));
+                    Some(&(j, c)) => {
+                        row.push(safe_cell(m.term(j), style).into_owned());
+                        row.push(fmt_f(c));
                     }
                     None => {
                         row.push(String::new());

@@ -43,9 +43,10 @@ use super::vectorize::{
     char_ngrams, design, select_chi2_by, sparse_counts, Interner, NgramSpace, Standardizer,
     Weighting, CHAR_PREFIX,
 };
+use super::wordcache::{RowScratch, WordCache, NONE};
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::MatchRecord;
-use crate::text::Analyzed;
+use crate::text::{Analyzed, Voice};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -281,9 +282,13 @@ fn word_scores(data: &LoadedData, rows: &[usize]) -> FxHashMap<u32, f64> {
 
 /// The two word-lexicon features: largest and summed word score.
 fn lexicon_features(scores: impl Iterator<Item = f64>) -> [f64; 2] {
+    // Sum in value order, so the result does not depend on the order the
+    // words were seen in.
+    let mut v: Vec<f64> = scores.collect();
+    v.sort_unstable_by(f64::total_cmp);
     let mut mx = 0.0f64;
     let mut sum = 0.0;
-    for s in scores {
+    for s in v {
         mx = mx.max(s);
         sum += s;
     }
@@ -767,9 +772,10 @@ pub struct LoadedFile {
 pub struct SentenceScore {
     /// P(loaded).
     pub probability: f64,
-    /// The most influential n-grams: (n-gram, coefficient × value), by
-    /// absolute contribution, at most three.
-    pub top: Vec<(String, f64)>,
+    /// The most influential n-grams: (column, coefficient × value), by
+    /// absolute contribution, at most three; [`LoadedModel::term`] names a
+    /// column.
+    pub top: Vec<(u32, f64)>,
 }
 
 /// A fitted, ready-to-use loaded-language model.
@@ -924,40 +930,151 @@ impl LoadedModel {
                 }
             },
         );
-        let x = self.space.weigh(sparse_counts(cols));
+        let dense = (!self.file.dense_coefficients.is_empty() && self.n_fz_dense > 0)
+            .then(|| fz.dense(a, matches, sentence, self.file.features.voice));
+        // Distinct words: dedupe by the lexicon entry they hit.
+        lex_hits.sort_unstable_by_key(|(k, _)| *k as usize);
+        lex_hits.dedup_by_key(|(k, _)| *k as usize);
+        self.finish(sparse_counts(cols), lex_hits.iter().map(|(_, v)| *v), dense)
+    }
+
+    /// Score sentence `sentence` of `a` from the scorers' word cache
+    /// (prepared for `a`); `matches` are the featurizer's matches of that
+    /// sentence in text order. Identical to [`LoadedModel::score`].
+    pub(crate) fn score_cached(
+        &self,
+        fz: &Featurizer,
+        a: &Analyzed,
+        cache: &WordCache,
+        sentence: u32,
+        matches: &[MatchRecord],
+        rs: &mut RowScratch,
+    ) -> SentenceScore {
+        let RowScratch { counter, lex } = rs;
+        let range = a
+            .sentences
+            .get(sentence as usize)
+            .map_or(0..0, |s| s.first_token as usize..s.end_token as usize);
+        let voice = self.file.features.voice;
+        let chars = self.file.features.char_ngrams;
+        let text = a.norm.text.as_str();
+        let pool = cache.pool();
+        lex.clear();
+        let mut prev: Option<(u32, u32, bool)> = None;
+        for i in range.clone() {
+            let t = &a.tokens[i];
+            let e = &cache.toks[i];
+            if !e.word {
+                prev = None;
+                continue;
+            }
+            let authorial = t.voice == Voice::Authorial;
+            if voice.keeps(t.voice) {
+                if e.l_uni != NONE {
+                    counter.add(e.l_uni);
+                }
+                if !e.lex.is_nan() {
+                    lex.push((e.key, e.lex));
+                }
+                if chars {
+                    counter.add_all(&pool[e.chars.0 as usize..e.chars.1 as usize]);
+                }
+            }
+            if let Some((pe, pp, pa)) = prev {
+                if (voice == VoiceFilter::All || (pa && authorial))
+                    && pp != NONE
+                    && e.l_pair != NONE
+                    && text.get(pe as usize..t.start as usize) == Some(" ")
+                {
+                    if let Some(c) = self.space.pair_column(pp, e.l_pair) {
+                        counter.add(c);
+                    }
+                }
+            }
+            prev = Some((t.end, e.l_pair, authorial));
+        }
+        let dense = (!self.file.dense_coefficients.is_empty() && self.n_fz_dense > 0).then(|| {
+            fz.dense_of(
+                a,
+                matches.iter().map(|m| (&m.m.target, m.voice)),
+                range,
+                voice,
+            )
+        });
+        lex.sort_unstable_by_key(|(k, _)| *k);
+        lex.dedup_by_key(|(k, _)| *k);
+        self.finish(counter.take(), lex.iter().map(|(_, v)| *v), dense)
+    }
+
+    /// Probability and top contributions from the n-gram columns, the
+    /// word-lexicon scores of the distinct words and the featurizer's dense
+    /// features.
+    fn finish(
+        &self,
+        counts: Vec<(u32, u32)>,
+        lex: impl Iterator<Item = f64>,
+        dense: Option<Vec<f64>>,
+    ) -> SentenceScore {
+        let x = self.space.weigh(counts);
         let mut z = self.file.intercept;
-        let mut contrib: Vec<(f64, u32)> = Vec::with_capacity(x.len());
+        let mut top: [(f64, u32); 3] = [(0.0, u32::MAX); 3];
+        let mut n_top = 0;
+        // Larger |contribution| first, then the smaller column.
+        let before = |a: &(f64, u32), b: &(f64, u32)| {
+            b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)) == std::cmp::Ordering::Less
+        };
         for (j, v) in x {
             let c = self.file.ngram_coefficients[j as usize] * v;
             z += c;
-            contrib.push((c, j));
+            let item = (c, j);
+            if n_top < 3 {
+                top[n_top] = item;
+                n_top += 1;
+            } else if before(&item, &top[2]) {
+                top[2] = item;
+            } else {
+                continue;
+            }
+            let mut k = n_top - 1;
+            while k > 0 && before(&top[k], &top[k - 1]) {
+                top.swap(k, k - 1);
+                k -= 1;
+            }
         }
         if !self.file.dense_coefficients.is_empty() {
-            let mut raw = if self.n_fz_dense > 0 {
-                fz.dense(a, matches, sentence, self.file.features.voice)
-            } else {
-                vec![]
-            };
+            let mut raw = dense.unwrap_or_default();
             if !self.lexicon.is_empty() {
-                // Distinct words: dedupe by the lexicon entry they hit.
-                lex_hits.sort_unstable_by_key(|(k, _)| *k as usize);
-                lex_hits.dedup_by_key(|(k, _)| *k as usize);
-                raw.extend(lexicon_features(lex_hits.iter().map(|(_, v)| *v)));
+                raw.extend(lexicon_features(lex));
             }
             let d = self.std.apply(&raw);
             for (w, v) in self.file.dense_coefficients.iter().zip(d) {
                 z += w * v * self.file.features.dense_scale;
             }
         }
-        contrib.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
         SentenceScore {
             probability: sigmoid(z),
-            top: contrib
-                .into_iter()
-                .take(3)
-                .map(|(c, j)| (self.space.terms[j as usize].clone(), c))
-                .collect(),
+            top: top[..n_top].iter().map(|&(c, j)| (j, c)).collect(),
         }
+    }
+
+    /// The n-gram space.
+    pub(crate) fn space(&self) -> &NgramSpace {
+        &self.space
+    }
+
+    /// The n-gram of column `j` (character n-grams carry a prefix).
+    pub fn term(&self, j: u32) -> &str {
+        self.space.terms.get(j as usize).map_or("", String::as_str)
+    }
+
+    /// The word-lexicon score of a lower-cased word.
+    pub(crate) fn word_lexicon_score(&self, word: &str) -> Option<f64> {
+        self.lexicon.get(word).copied()
+    }
+
+    /// Whether the model reads character n-grams.
+    pub(crate) fn uses_char_ngrams(&self) -> bool {
+        self.file.features.char_ngrams
     }
 
     /// Score a bare text as one unit.

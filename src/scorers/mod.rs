@@ -27,3 +27,4 @@ pub mod outlet;
 pub mod textfeat;
 pub mod train;
 pub mod vectorize;
+pub mod wordcache;

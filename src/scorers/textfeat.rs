@@ -19,7 +19,7 @@
 
 use crate::corpus::{Document, Origin};
 use crate::features::{Aggregates, DocFeatures, Extractor, FeatureOptions, MatchRecord, Workspace};
-use crate::lexicon::{Category, Lexicon, LexiconSource, Target};
+use crate::lexicon::{Category, Lexicon, LexiconSource, Target, TokenMatcher};
 use crate::text::{Analyzed, TokenKind, Voice};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
@@ -69,6 +69,7 @@ const SUBJECTIVITY: &str = include_str!("../../data/lexicons/pattern/subjectivit
 pub struct Featurizer {
     lexicon: Lexicon,
     extractor: Extractor,
+    matcher: TokenMatcher,
     names: Vec<String>,
     tones: Vec<f64>,
 }
@@ -79,6 +80,7 @@ pub struct FeatWorkspace {
     ws: Workspace,
     agg: Aggregates,
     cache: CharCache,
+    pub(crate) words: super::wordcache::WordCache,
 }
 
 /// Per-thread cache: a word's character n-gram columns in one model's
@@ -167,6 +169,7 @@ impl Featurizer {
             },
         );
         Featurizer {
+            matcher: TokenMatcher::new(&lexicon),
             lexicon,
             extractor,
             names,
@@ -187,6 +190,11 @@ impl Featurizer {
             .collect()
     }
 
+    /// The compiled matcher of [`Featurizer::lexicon`].
+    pub fn matcher(&self) -> &TokenMatcher {
+        &self.matcher
+    }
+
     /// The lexicon the features are computed with.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
@@ -203,6 +211,7 @@ impl Featurizer {
             ws: Workspace::default(),
             agg: Aggregates::new(&self.lexicon),
             cache: CharCache::default(),
+            words: Default::default(),
         }
     }
 
@@ -279,8 +288,8 @@ impl Featurizer {
                 continue;
             }
             let authorial = t.voice == Voice::Authorial;
-            let word = t.text(text);
-            let lower = word.to_lowercase();
+            let mut lower = String::new();
+            crate::features::lower_into(t.text(text), &mut lower);
             f(&lower, authorial);
             if let Some((pe, p, pa)) = &prev {
                 if text.get(*pe as usize..t.start as usize) == Some(" ") {
@@ -308,6 +317,33 @@ impl Featurizer {
         sentence: Option<u32>,
         voice: VoiceFilter,
     ) -> Vec<f64> {
+        let range = match sentence {
+            Some(s) => a
+                .sentences
+                .get(s as usize)
+                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
+            None => 0..a.tokens.len(),
+        };
+        self.dense_of(
+            a,
+            matches
+                .iter()
+                .filter(|m| sentence.is_none_or(|s| s == m.sentence))
+                .map(|m| (&m.m.target, m.voice)),
+            range,
+            voice,
+        )
+    }
+
+    /// [`Featurizer::dense`] of the given `(target, voice)` matches and the
+    /// tokens in `tokens`.
+    pub fn dense_of<'m>(
+        &self,
+        a: &Analyzed,
+        matches: impl Iterator<Item = (&'m Target, Voice)>,
+        tokens: Range<usize>,
+        voice: VoiceFilter,
+    ) -> Vec<f64> {
         let nc = self.lexicon.categories.len();
         let mut count = vec![0.0f64; nc];
         let mut neg = vec![0.0f64; nc];
@@ -315,11 +351,11 @@ impl Featurizer {
         let mut abs_sum = vec![0.0f64; nc];
         let mut abs_max = vec![0.0f64; nc];
         let mut fam = [0.0f64; 3];
-        for m in matches {
-            if sentence.is_some_and(|s| s != m.sentence) || !voice.keeps(m.voice) {
+        for (target, v) in matches {
+            if !voice.keeps(v) {
                 continue;
             }
-            match m.m.target {
+            match *target {
                 Target::Category { category, weight } => {
                     let c = category as usize;
                     let w = weight as f64;
@@ -345,15 +381,9 @@ impl Featurizer {
                 }
             }
         }
-        let range = match sentence {
-            Some(s) => a
-                .sentences
-                .get(s as usize)
-                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
-            None => 0..a.tokens.len(),
-        };
         let (mut words, mut quoted) = (0.0f64, 0.0f64);
-        for t in &a.tokens[range] {
+        let tokens = tokens.start.min(a.tokens.len())..tokens.end.min(a.tokens.len());
+        for t in &a.tokens[tokens] {
             if t.kind == TokenKind::Word || t.kind == TokenKind::Number {
                 if !voice.keeps(t.voice) {
                     continue;

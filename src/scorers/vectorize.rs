@@ -253,6 +253,21 @@ pub struct NgramSpace {
     block: Vec<u8>,
     index: FxHashMap<String, u32>,
     by_id: FxHashMap<u32, u32>,
+    /// Words of the space's word bigrams → a local word number.
+    pair_words: FxHashMap<String, u32>,
+    /// `(first << 32) | second` local word numbers → bigram column.
+    pairs: FxHashMap<u64, u32>,
+}
+
+/// What a space knows about one word, for callers that look words up once
+/// and then work with numbers (see [`NgramSpace::word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordRef {
+    /// The word's unigram column.
+    pub column: Option<u32>,
+    /// The word's number among the words of the space's bigrams (for
+    /// [`NgramSpace::pair_column`]).
+    pub pair_word: Option<u32>,
 }
 
 impl NgramSpace {
@@ -306,6 +321,25 @@ impl NgramSpace {
             .iter()
             .map(|t| t.starts_with(CHAR_PREFIX) as u8)
             .collect();
+        let mut pair_words: FxHashMap<String, u32> = FxHashMap::default();
+        let mut pairs = FxHashMap::default();
+        for (j, t) in terms.iter().enumerate() {
+            if t.starts_with(CHAR_PREFIX) {
+                continue;
+            }
+            let Some((a, b)) = t.split_once(' ') else {
+                continue;
+            };
+            if b.contains(' ') {
+                continue;
+            }
+            let mut num = |w: &str| {
+                let n = pair_words.len() as u32;
+                *pair_words.entry(w.to_string()).or_insert(n)
+            };
+            let (a, b) = (num(a), num(b));
+            pairs.insert(((a as u64) << 32) | b as u64, j as u32);
+        }
         NgramSpace {
             block,
             terms,
@@ -313,7 +347,38 @@ impl NgramSpace {
             weighting,
             index,
             by_id,
+            pair_words,
+            pairs,
         }
+    }
+
+    /// The unigram column of `word` and its number among bigram words.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// let s = NgramSpace::from_terms(
+    ///     vec!["border".into(), "border security".into(), "security".into()],
+    ///     vec![1.0; 3], Weighting::Tfidf);
+    /// let (a, b) = (s.word("border"), s.word("security"));
+    /// assert_eq!(a.column, Some(0));
+    /// assert_eq!(s.pair_column(a.pair_word.unwrap(), b.pair_word.unwrap()), Some(1));
+    /// assert_eq!(s.pair_column(b.pair_word.unwrap(), a.pair_word.unwrap()), None);
+    /// assert_eq!(s.word("wall").pair_word, None);
+    /// ```
+    pub fn word(&self, word: &str) -> WordRef {
+        WordRef {
+            column: self.column(word),
+            pair_word: self.pair_words.get(word).copied(),
+        }
+    }
+
+    /// The column of the bigram of two words numbered by
+    /// [`NgramSpace::word`].
+    #[inline]
+    pub fn pair_column(&self, first: u32, second: u32) -> Option<u32> {
+        self.pairs
+            .get(&(((first as u64) << 32) | second as u64))
+            .copied()
     }
 
     /// Column of a term.
@@ -340,6 +405,8 @@ impl NgramSpace {
             .map(|(j, c)| {
                 let v = match self.weighting {
                     Weighting::Binary => 1.0,
+                    // ln 1 = 0: most counts are 1, skip the logarithm.
+                    Weighting::Tfidf if c == 1 => self.idf[j as usize],
                     Weighting::Tfidf => (1.0 + (c as f64).ln()) * self.idf[j as usize],
                 };
                 (j, v)

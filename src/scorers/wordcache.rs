@@ -1,0 +1,307 @@
+//! The scorers' per-thread word cache: everything the shipped models need
+//! to know about a word, computed once per distinct word and keyed by the
+//! vocabulary id the main extraction already gave it.
+//!
+//! Scoring a document then re-uses the main analysis (tokens, sentences,
+//! quotation spans) and works with numbers: no second normalisation or
+//! tokenisation pass, no lower-casing, no string hashing per token. The
+//! result is identical to scoring through [`Featurizer::analyse`]
+//! (tested in [`super::apply`]).
+//!
+//! [`Featurizer::analyse`]: super::textfeat::Featurizer::analyse
+
+use super::loaded::LoadedModel;
+use super::outlet::OutletModel;
+use super::textfeat::Featurizer;
+use super::vectorize::char_ngrams;
+use crate::features::{lower_into, MatchRecord, Vocab};
+use crate::lexicon::{Match, TokenScratch, TokenTable};
+use crate::text::{Analyzed, TokenKind};
+
+/// No value.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Longest word (in bytes) the scorers read; longer tokens are skipped as
+/// [`Featurizer::ngrams`] does.
+const MAX_WORD: u32 = 64;
+
+/// What the models know about one word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WordEntry {
+    /// Loaded-language unigram column.
+    pub l_uni: u32,
+    /// Loaded-language bigram word number.
+    pub l_pair: u32,
+    /// Outlet-slant unigram column.
+    pub o_uni: u32,
+    /// Outlet-slant bigram word number.
+    pub o_pair: u32,
+    /// Loaded-language character n-gram columns (range in the pool).
+    pub chars: (u32, u32),
+    /// Featurizer lexicon patterns the word starts (range in the pool).
+    pub starts: (u32, u32),
+    /// Loaded-language word-lexicon score (NaN: not in the lexicon).
+    pub lex: f64,
+    /// Identity of the word within the document's cache (for
+    /// de-duplication).
+    pub key: u32,
+    /// Whether the scorers read this token as a word.
+    pub word: bool,
+}
+
+impl WordEntry {
+    const EMPTY: WordEntry = WordEntry {
+        l_uni: NONE,
+        l_pair: NONE,
+        o_uni: NONE,
+        o_pair: NONE,
+        chars: (0, 0),
+        starts: (0, 0),
+        lex: f64::NAN,
+        key: NONE,
+        word: false,
+    };
+}
+
+/// Per-thread cache (see the module documentation).
+#[derive(Debug, Default)]
+pub struct WordCache {
+    /// Entries by main vocabulary id (`None`: not computed yet).
+    entries: Vec<Option<WordEntry>>,
+    /// Column and pattern lists.
+    pool: Vec<u32>,
+    /// Identity of the models the entries belong to.
+    owner: (usize, usize),
+    /// The current document: one entry per token.
+    pub(crate) toks: Vec<WordEntry>,
+    /// Lower-cased keys of tokens the main vocabulary did not look up.
+    extra: String,
+    extra_spans: Vec<(u32, u32)>,
+    /// Those keys → their per-document identity (so a word repeated in the
+    /// document is one word).
+    extra_keys: rustc_hash::FxHashMap<String, u32>,
+    lower: String,
+    cbuf: String,
+    scratch: TokenScratch,
+    found: Vec<Match>,
+    /// The current document's featurizer matches, in text order.
+    pub(crate) matches: Vec<MatchRecord>,
+    /// Buffers for the rows being scored.
+    pub(crate) scratch_rows: RowScratch,
+}
+
+/// Buffers for scoring one row (a sentence or a document).
+#[derive(Debug, Default)]
+pub(crate) struct RowScratch {
+    /// Column counts.
+    pub counter: ColCounter,
+    /// Word-lexicon hits `(word identity, score)`.
+    pub lex: Vec<(u32, f64)>,
+}
+
+/// Counts columns of one row without sorting every occurrence: a dense
+/// counter per column plus the list of columns touched (only the distinct
+/// columns are sorted).
+#[derive(Debug, Default)]
+pub(crate) struct ColCounter {
+    acc: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl ColCounter {
+    /// Count one occurrence of column `c`.
+    #[inline]
+    pub fn add(&mut self, c: u32) {
+        let i = c as usize;
+        if i >= self.acc.len() {
+            self.acc.resize(i + 1, 0);
+        }
+        if self.acc[i] == 0 {
+            self.touched.push(c);
+        }
+        self.acc[i] += 1;
+    }
+
+    /// Count every column in `cs`.
+    #[inline]
+    pub fn add_all(&mut self, cs: &[u32]) {
+        for &c in cs {
+            self.add(c);
+        }
+    }
+
+    /// The `(column, count)` pairs in column order (as
+    /// [`sparse_counts`](super::vectorize::sparse_counts) gives them);
+    /// resets the counter.
+    pub fn take(&mut self) -> Vec<(u32, u32)> {
+        self.touched.sort_unstable();
+        let out = self
+            .touched
+            .iter()
+            .map(|&c| (c, std::mem::take(&mut self.acc[c as usize])))
+            .collect();
+        self.touched.clear();
+        out
+    }
+}
+
+/// The models an entry is computed for.
+pub(crate) struct Models<'a> {
+    pub fz: &'a Featurizer,
+    pub loaded: Option<&'a LoadedModel>,
+    pub outlet: Option<&'a OutletModel>,
+}
+
+impl Models<'_> {
+    fn owner(&self) -> (usize, usize) {
+        (
+            self.loaded.map_or(0, |m| m as *const _ as usize),
+            self.outlet.map_or(0, |m| m as *const _ as usize),
+        )
+    }
+
+    fn entry(&self, key: &str, pool: &mut Vec<u32>, cbuf: &mut String, id: u32) -> WordEntry {
+        let mut e = WordEntry {
+            key: id,
+            word: true,
+            ..WordEntry::EMPTY
+        };
+        let s = pool.len() as u32;
+        self.fz.matcher().starts_for(key, pool);
+        e.starts = (s, pool.len() as u32);
+        if let Some(m) = self.loaded {
+            let space = m.space();
+            let r = space.word(key);
+            e.l_uni = r.column.unwrap_or(NONE);
+            e.l_pair = r.pair_word.unwrap_or(NONE);
+            e.lex = m.word_lexicon_score(key).unwrap_or(f64::NAN);
+            if m.uses_char_ngrams() {
+                let s = pool.len() as u32;
+                char_ngrams(key, cbuf, |g| {
+                    if let Some(c) = space.column(g) {
+                        pool.push(c);
+                    }
+                });
+                e.chars = (s, pool.len() as u32);
+            }
+        }
+        if let Some(m) = self.outlet {
+            let r = m.space().word(key);
+            e.o_uni = r.column.unwrap_or(NONE);
+            e.o_pair = r.pair_word.unwrap_or(NONE);
+        }
+        e
+    }
+}
+
+impl WordCache {
+    /// The pool the entries' ranges index.
+    pub(crate) fn pool(&self) -> &[u32] {
+        &self.pool
+    }
+
+    /// Prepare the entries of the tokens of `a` (whose main vocabulary ids
+    /// are `ids` in `vocab`) and the featurizer's lexicon matches.
+    pub(crate) fn prepare(&mut self, models: &Models, a: &Analyzed, ids: &[u32], vocab: &Vocab) {
+        let owner = models.owner();
+        // A cache belongs to one set of models and one (growing)
+        // vocabulary; start afresh otherwise, or when it grew very large.
+        if self.owner != owner || self.entries.len() > vocab.len() || self.pool.len() > 1 << 27 {
+            self.entries.clear();
+            self.pool.clear();
+            self.owner = owner;
+        }
+        if self.entries.len() < vocab.len() {
+            self.entries.resize(vocab.len(), None);
+        }
+        let text = a.norm.text.as_str();
+        let punct = models.fz.matcher().has_punct_patterns();
+        self.toks.clear();
+        self.extra.clear();
+        self.extra_spans.clear();
+        self.extra_spans.resize(a.tokens.len(), (0, 0));
+        self.extra_keys.clear();
+        for (i, t) in a.tokens.iter().enumerate() {
+            let is_word = t.kind == TokenKind::Word;
+            let looked_up = t.end - t.start <= MAX_WORD && (t.kind != TokenKind::Punct || punct);
+            if !looked_up {
+                self.toks.push(WordEntry::EMPTY);
+                continue;
+            }
+            let id = ids.get(i).copied().unwrap_or(NONE);
+            let mut e = if id != NONE {
+                match self.entries[id as usize] {
+                    Some(e) => e,
+                    None => {
+                        let e = models.entry(vocab.get(id), &mut self.pool, &mut self.cbuf, id);
+                        self.entries[id as usize] = Some(e);
+                        e
+                    }
+                }
+            } else {
+                // Not in the main vocabulary (a smaller --max-token-bytes, or
+                // punctuation the run's lexicon has no patterns for).
+                lower_into(t.text(text), &mut self.lower);
+                let s = self.extra.len() as u32;
+                self.extra.push_str(&self.lower);
+                self.extra_spans[i] = (s, self.extra.len() as u32);
+                let n = self.extra_keys.len() as u32;
+                let key = NONE - 1 - *self.extra_keys.entry(self.lower.clone()).or_insert(n);
+                models.entry(&self.lower, &mut self.pool, &mut self.cbuf, key)
+            };
+            e.word = is_word;
+            self.toks.push(e);
+        }
+        let mut found = std::mem::take(&mut self.found);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let view = View {
+            vocab,
+            ids,
+            cache: self,
+        };
+        models
+            .fz
+            .matcher()
+            .find_into(text, &a.tokens, &view, &mut scratch, &mut found);
+        self.matches.clear();
+        for m in &found {
+            self.matches.push(MatchRecord {
+                m: *m,
+                // Scoring never reads the original span.
+                original: m.start as usize..m.end as usize,
+                sentence: a.sentence_at(m.start),
+                voice: a.voice_at(m.start),
+            });
+        }
+        self.found = found;
+        self.scratch = scratch;
+    }
+}
+
+/// The featurizer's view of the document's tokens.
+struct View<'a> {
+    vocab: &'a Vocab,
+    ids: &'a [u32],
+    cache: &'a WordCache,
+}
+
+impl TokenTable for View<'_> {
+    #[inline]
+    fn key(&self, i: usize) -> &str {
+        let e = &self.cache.toks[i];
+        if e.key == NONE {
+            ""
+        } else if self.ids.get(i).is_some_and(|&id| id == e.key) {
+            self.vocab.get(e.key)
+        } else {
+            let (a, b) = self.cache.extra_spans[i];
+            &self.cache.extra[a as usize..b as usize]
+        }
+    }
+
+    #[inline]
+    fn starts(&self, i: usize) -> &[u32] {
+        let (a, b) = self.cache.toks[i].starts;
+        &self.cache.pool[a as usize..b as usize]
+    }
+}
