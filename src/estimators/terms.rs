@@ -199,7 +199,7 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
     let mut per_source_totals: Vec<[u64; 3]> = Vec::with_capacity(agg.sources.len());
     for sa in agg.sources.values() {
         let mut t = [0u64; 3];
-        for (&key, &c) in &sa.ngrams {
+        for (key, c) in sa.ngrams.iter() {
             match decode_key(key) {
                 (1, id, _) => {
                     uni[id as usize] += c;
@@ -229,7 +229,7 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
         .enumerate()
         .map(|(si, sa)| {
             let mut rows_by_order: [Vec<(u64, TermRow)>; 3] = Default::default();
-            for (&key, &y_i) in &sa.ngrams {
+            for (key, y_i) in sa.ngrams.iter() {
                 let total = pooled(key);
                 if total < opts.min_count {
                     continue;

@@ -26,14 +26,15 @@
 //! assert_eq!(agg.sources["a"].counts.docs, 1);
 //! ```
 
+mod ngram_counts;
 mod vocab;
 
+pub use ngram_counts::NgramCounts;
 pub use vocab::{bigram_key, decode_key, unigram_key, Vocab};
 
 use crate::corpus::Document;
 use crate::lexicon::{Lexicon, Match, Target, TokenMatcher, TokenScratch};
 use crate::text::{Analyzed, TokenKind, Voice};
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// Fixed-point scale for valence sums (so sums are exact and
@@ -125,7 +126,7 @@ pub struct SourceAgg {
     pub counts: Counts,
     /// Authorial n-gram counts keyed by [`unigram_key`] / [`bigram_key`]
     /// over [`Vocab`] ids.
-    pub ngrams: FxHashMap<u64, u64>,
+    pub ngrams: NgramCounts,
 }
 
 /// Mergeable sums over documents, keyed by source and by (source, story).
@@ -156,7 +157,7 @@ impl Aggregates {
                 source.to_string(),
                 SourceAgg {
                     counts: self.template.clone(),
-                    ngrams: FxHashMap::default(),
+                    ngrams: NgramCounts::default(),
                 },
             );
         }
@@ -175,18 +176,7 @@ impl Aggregates {
         for (source, agg) in other.sources {
             let mine = self.source_mut(&source);
             mine.counts.add(&agg.counts);
-            if mine.ngrams.is_empty() {
-                mine.ngrams = agg
-                    .ngrams
-                    .into_iter()
-                    .map(|(k, c)| (map_key(k), c))
-                    .collect();
-            } else {
-                mine.ngrams.reserve(agg.ngrams.len());
-                for (k, c) in agg.ngrams {
-                    *mine.ngrams.entry(map_key(k)).or_insert(0) += c;
-                }
-            }
+            mine.ngrams.merge_mapped(agg.ngrams, map_key);
         }
         for (key, counts) in other.stories {
             match self.stories.get_mut(&key) {
@@ -427,9 +417,9 @@ impl crate::lexicon::TokenTable for DocView<'_> {
 /// Count authorial unigrams and bigrams of word tokens (bigrams only
 /// between adjacent words of the same sentence with just a space between
 /// them). Keys are collected per document, sorted and counted in runs, so
-/// the source's (large, cache-unfriendly) map is touched once per distinct
-/// n-gram of the document rather than once per occurrence.
-fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut FxHashMap<u64, u64>) {
+/// the document adds one sorted run to the source's counts (see
+/// [`NgramCounts`]).
+fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut NgramCounts) {
     let text = a.norm.text.as_bytes();
     keys.clear();
     let mut prev: Option<(u32, u32)> = None; // (id, end)
@@ -453,16 +443,14 @@ fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut FxH
         prev = Some((id, t.end));
     }
     keys.sort_unstable();
-    let mut i = 0;
-    while i < keys.len() {
-        let k = keys[i];
-        let mut j = i + 1;
-        while j < keys.len() && keys[j] == k {
-            j += 1;
+    let mut run: Vec<(u64, u64)> = Vec::with_capacity(keys.len());
+    for &k in keys.iter() {
+        match run.last_mut() {
+            Some((last, c)) if *last == k => *c += 1,
+            _ => run.push((k, 1)),
         }
-        *ngrams.entry(k).or_insert(0) += (j - i) as u64;
-        i = j;
     }
+    ngrams.add_run(run);
 }
 
 #[cfg(test)]
@@ -505,7 +493,7 @@ mod tests {
                 let ngrams = a
                     .ngrams
                     .iter()
-                    .map(|(&k, &c)| (agg.vocab.ngram_text(k), c))
+                    .map(|(k, c)| (agg.vocab.ngram_text(k), c))
                     .collect();
                 (s.clone(), (a.counts.clone(), ngrams))
             })
@@ -600,8 +588,8 @@ mod tests {
         // Unigrams and bigrams are authorial only.
         let grams: Vec<String> = agg.sources["a"]
             .ngrams
-            .keys()
-            .map(|&k| agg.vocab.ngram_text(k))
+            .iter()
+            .map(|(k, _)| agg.vocab.ngram_text(k))
             .collect();
         assert!(grams.contains(&"the insurgents".to_string()));
         assert!(!grams.iter().any(|g| g.contains("terrorists")));

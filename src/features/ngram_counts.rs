@@ -1,0 +1,191 @@
+//! Per-source n-gram counts kept as sorted runs that merge like a binary
+//! counter (a small log-structured merge): adding a document appends its
+//! sorted run, and runs of similar size are merged sequentially.
+//!
+//! A hash map would touch one random cache line per distinct n-gram of
+//! every document; merging sorted runs streams through memory instead,
+//! which is what single-thread extraction is bound by.
+
+/// Counts keyed by [`unigram_key`](super::unigram_key) /
+/// [`bigram_key`](super::bigram_key).
+///
+/// ```
+/// use slant::features::NgramCounts;
+/// let mut c = NgramCounts::default();
+/// c.add_run(vec![(1, 2), (5, 1)]);
+/// c.add_run(vec![(1, 1), (3, 4)]);
+/// assert_eq!(c.iter().collect::<Vec<_>>(), [(1, 3), (3, 4), (5, 1)]);
+/// assert_eq!(c.get(3), 4);
+/// assert_eq!(c.len(), 3);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NgramCounts {
+    /// Sorted runs with distinct keys, sizes roughly halving from the first.
+    levels: Vec<Vec<(u64, u64)>>,
+}
+
+fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (ka, ca) = a[i];
+        let (kb, cb) = b[j];
+        if ka < kb {
+            out.push((ka, ca));
+            i += 1;
+        } else if kb < ka {
+            out.push((kb, cb));
+            j += 1;
+        } else {
+            out.push((ka, ca + cb));
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+impl NgramCounts {
+    /// Add a run of `(key, count)` pairs sorted by key with distinct keys.
+    pub fn add_run(&mut self, run: Vec<(u64, u64)>) {
+        debug_assert!(run.windows(2).all(|w| w[0].0 < w[1].0));
+        if run.is_empty() {
+            return;
+        }
+        self.levels.push(run);
+        while let [.., a, b] = self.levels.as_slice() {
+            if b.len() * 2 < a.len() {
+                break;
+            }
+            let merged = merge_runs(a, b);
+            self.levels.pop();
+            *self.levels.last_mut().expect("two levels") = merged;
+        }
+    }
+
+    /// Add `count` to `key`.
+    pub fn insert(&mut self, key: u64, count: u64) {
+        self.add_run(vec![(key, count)]);
+    }
+
+    /// Merge every run into one (iteration and lookups are then cheapest).
+    pub fn compact(&mut self) {
+        while self.levels.len() > 1 {
+            let b = self.levels.pop().expect("two levels");
+            let a = self.levels.pop().expect("two levels");
+            self.levels.push(merge_runs(&a, &b));
+        }
+    }
+
+    /// The count of `key` (0 when absent).
+    pub fn get(&self, key: u64) -> u64 {
+        self.levels
+            .iter()
+            .filter_map(|l| l.binary_search_by_key(&key, |e| e.0).ok().map(|i| l[i].1))
+            .sum()
+    }
+
+    /// Number of distinct keys.
+    pub fn len(&self) -> usize {
+        match self.levels.as_slice() {
+            [] => 0,
+            [one] => one.len(),
+            _ => self.iter().count(),
+        }
+    }
+
+    /// Whether there are no counts.
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+    }
+
+    /// `(key, count)` in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let mut pos = vec![0usize; self.levels.len()];
+        std::iter::from_fn(move || {
+            let mut best: Option<u64> = None;
+            for (l, &p) in self.levels.iter().zip(&pos) {
+                if let Some(&(k, _)) = l.get(p) {
+                    best = Some(best.map_or(k, |b: u64| b.min(k)));
+                }
+            }
+            let key = best?;
+            let mut count = 0;
+            for (l, p) in self.levels.iter().zip(pos.iter_mut()) {
+                if let Some(&(k, c)) = l.get(*p) {
+                    if k == key {
+                        count += c;
+                        *p += 1;
+                    }
+                }
+            }
+            Some((key, count))
+        })
+    }
+
+    /// Add `other`'s counts with its keys rewritten by `map` (which must
+    /// be injective), leaving one run.
+    pub fn merge_mapped(&mut self, other: NgramCounts, map: impl Fn(u64) -> u64) {
+        let mut run: Vec<(u64, u64)> = other.iter().map(|(k, c)| (map(k), c)).collect();
+        run.sort_unstable_by_key(|e| e.0);
+        self.compact();
+        match self.levels.pop() {
+            None => self.levels.push(run),
+            Some(mine) => self.levels.push(merge_runs(&mine, &run)),
+        }
+        if self.levels.last().is_some_and(Vec::is_empty) {
+            self.levels.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    proptest! {
+        /// Whatever the runs, the counts equal a plain map's.
+        #[test]
+        fn runs_sum_like_a_map(docs in prop::collection::vec(
+            prop::collection::btree_map(0u64..200, 1u64..5, 0..40), 0..60)) {
+            let mut c = NgramCounts::default();
+            let mut want: BTreeMap<u64, u64> = BTreeMap::new();
+            for d in &docs {
+                for (&k, &n) in d {
+                    *want.entry(k).or_insert(0) += n;
+                }
+                c.add_run(d.iter().map(|(&k, &n)| (k, n)).collect());
+            }
+            let got: Vec<(u64, u64)> = c.iter().collect();
+            prop_assert_eq!(&got, &want.iter().map(|(&k, &n)| (k, n)).collect::<Vec<_>>());
+            prop_assert_eq!(c.len(), want.len());
+            for (&k, &n) in &want {
+                prop_assert_eq!(c.get(k), n);
+            }
+            prop_assert_eq!(c.get(1000), 0);
+            // Merging with a key map: shift every key, then compare.
+            let mut m = NgramCounts::default();
+            m.insert(5, 1);
+            m.merge_mapped(c.clone(), |k| k * 2);
+            let mut want2: BTreeMap<u64, u64> = want.iter().map(|(&k, &n)| (k * 2, n)).collect();
+            *want2.entry(5).or_insert(0) += 1;
+            prop_assert_eq!(m.iter().collect::<Vec<_>>(), want2.into_iter().collect::<Vec<_>>());
+            c.compact();
+            prop_assert_eq!(c.iter().collect::<Vec<_>>(), got);
+        }
+    }
+
+    #[test]
+    fn levels_stay_logarithmic() {
+        let mut c = NgramCounts::default();
+        for d in 0..10_000u64 {
+            c.add_run(vec![(d, 1)]);
+        }
+        assert!(c.levels.len() <= 15, "{}", c.levels.len());
+        assert_eq!(c.len(), 10_000);
+    }
+}
