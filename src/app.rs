@@ -530,10 +530,19 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
 
     // Merge per-worker aggregates (sums; order does not matter).
     let t1 = Instant::now();
-    let mut agg = Aggregates::new(&lex);
-    for p in partials {
-        agg.merge(p);
-    }
+    // The largest partial is the base (its vocabulary is not remapped); the
+    // outputs do not depend on vocabulary ids, only on the sums.
+    let mut partials = partials;
+    partials.sort_by_key(|p| std::cmp::Reverse(p.vocab.len()));
+    let mut partials = partials.into_iter();
+    let mut agg = partials.next().unwrap_or_else(|| Aggregates::new(&lex));
+    pool.install(|| {
+        agg.flush_ngrams();
+        for mut p in partials {
+            p.flush_ngrams();
+            agg.merge(p);
+        }
+    });
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg
         .stories

@@ -35,6 +35,7 @@ pub use vocab::{bigram_key, decode_key, unigram_key, Vocab};
 use crate::corpus::Document;
 use crate::lexicon::{Lexicon, Match, Target, TokenMatcher, TokenScratch};
 use crate::text::{Analyzed, TokenKind, Voice};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Fixed-point scale for valence sums (so sums are exact and
@@ -173,11 +174,24 @@ impl Aggregates {
             (1, id, _) => unigram_key(remap[id as usize]),
             (_, a, b) => bigram_key(remap[a as usize], remap[b as usize]),
         };
+        let mut pairs = Vec::with_capacity(other.sources.len());
         for (source, agg) in other.sources {
-            let mine = self.source_mut(&source);
-            mine.counts.add(&agg.counts);
-            mine.ngrams.merge_mapped(agg.ngrams, map_key);
+            self.source_mut(&source);
+            pairs.push((source, agg));
         }
+        // Each source's n-gram merge is independent: run them in parallel.
+        let mut mine: Vec<(&mut SourceAgg, SourceAgg)> = Vec::with_capacity(pairs.len());
+        let mut theirs = pairs.into_iter().peekable();
+        for (name, sa) in self.sources.iter_mut() {
+            if theirs.peek().is_some_and(|(n, _)| n == name) {
+                let (_, t) = theirs.next().expect("peeked");
+                mine.push((sa, t));
+            }
+        }
+        mine.into_par_iter().for_each(|(m, t)| {
+            m.counts.add(&t.counts);
+            m.ngrams.merge_mapped(t.ngrams, map_key);
+        });
         for (key, counts) in other.stories {
             match self.stories.get_mut(&key) {
                 Some(c) => c.add(&counts),
@@ -186,6 +200,16 @@ impl Aggregates {
                 }
             }
         }
+    }
+
+    /// Sort every source's pending n-gram keys into runs (done once when
+    /// extraction ends; reading counts works either way, only slower).
+    pub fn flush_ngrams(&mut self) {
+        self.sources
+            .values_mut()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .for_each(|s| s.ngrams.compact());
     }
 
     /// Total counts over all sources.
@@ -417,8 +441,8 @@ impl crate::lexicon::TokenTable for DocView<'_> {
 /// Count authorial unigrams and bigrams of word tokens (bigrams only
 /// between adjacent words of the same sentence with just a space between
 /// them). Keys are collected per document, sorted and counted in runs, so
-/// the document adds one sorted run to the source's counts (see
-/// [`NgramCounts`]).
+/// the document's keys are appended to the source's counts, which sort
+/// them in large batches (see [`NgramCounts`]).
 fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut NgramCounts) {
     let text = a.norm.text.as_bytes();
     keys.clear();
@@ -442,15 +466,7 @@ fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut Ngr
         }
         prev = Some((id, t.end));
     }
-    keys.sort_unstable();
-    let mut run: Vec<(u64, u64)> = Vec::with_capacity(keys.len());
-    for &k in keys.iter() {
-        match run.last_mut() {
-            Some((last, c)) if *last == k => *c += 1,
-            _ => run.push((k, 1)),
-        }
-    }
-    ngrams.add_run(run);
+    ngrams.add_keys(keys);
 }
 
 #[cfg(test)]

@@ -22,6 +22,25 @@
 pub struct NgramCounts {
     /// Sorted runs with distinct keys, sizes roughly halving from the first.
     levels: Vec<Vec<(u64, u64)>>,
+    /// Keys added one occurrence at a time, not yet sorted into a run.
+    pending: Vec<u64>,
+}
+
+/// Pending keys are sorted into a run when this many have accumulated (a
+/// large first run means few merge passes).
+const FLUSH_KEYS: usize = 1 << 17;
+
+/// Sort `keys` and count them into a run.
+fn run_of(keys: &mut [u64]) -> Vec<(u64, u64)> {
+    keys.sort_unstable();
+    let mut run: Vec<(u64, u64)> = Vec::with_capacity(keys.len() / 2);
+    for &k in keys.iter() {
+        match run.last_mut() {
+            Some((last, c)) if *last == k => *c += 1,
+            _ => run.push((k, 1)),
+        }
+    }
+    run
 }
 
 fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
@@ -48,6 +67,31 @@ fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
 }
 
 impl NgramCounts {
+    /// Count one occurrence of each key in `keys` (in any order, repeats
+    /// allowed).
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_keys(&[7, 3, 7]);
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(3, 1), (7, 2)]);
+    /// ```
+    pub fn add_keys(&mut self, keys: &[u64]) {
+        self.pending.extend_from_slice(keys);
+        if self.pending.len() >= FLUSH_KEYS {
+            self.flush();
+        }
+    }
+
+    /// Sort the pending keys into a run.
+    pub fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            let run = run_of(&mut self.pending);
+            self.pending = Vec::new();
+            self.add_run(run);
+        }
+    }
+
     /// Add a run of `(key, count)` pairs sorted by key with distinct keys.
     pub fn add_run(&mut self, run: Vec<(u64, u64)>) {
         debug_assert!(run.windows(2).all(|w| w[0].0 < w[1].0));
@@ -72,6 +116,7 @@ impl NgramCounts {
 
     /// Merge every run into one (iteration and lookups are then cheapest).
     pub fn compact(&mut self) {
+        self.flush();
         while self.levels.len() > 1 {
             let b = self.levels.pop().expect("two levels");
             let a = self.levels.pop().expect("two levels");
@@ -81,39 +126,43 @@ impl NgramCounts {
 
     /// The count of `key` (0 when absent).
     pub fn get(&self, key: u64) -> u64 {
-        self.levels
+        self.pending.iter().filter(|&&k| k == key).count() as u64
+            + self
+                .levels
             .iter()
             .filter_map(|l| l.binary_search_by_key(&key, |e| e.0).ok().map(|i| l[i].1))
-            .sum()
+            .sum::<u64>()
     }
 
     /// Number of distinct keys.
     pub fn len(&self) -> usize {
         match self.levels.as_slice() {
-            [] => 0,
-            [one] => one.len(),
+            [] if self.pending.is_empty() => 0,
+            [one] if self.pending.is_empty() => one.len(),
             _ => self.iter().count(),
         }
     }
 
     /// Whether there are no counts.
     pub fn is_empty(&self) -> bool {
-        self.levels.is_empty()
+        self.levels.is_empty() && self.pending.is_empty()
     }
 
     /// `(key, count)` in key order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
-        let mut pos = vec![0usize; self.levels.len()];
+        let extra = run_of(&mut self.pending.clone());
+        let mut pos = vec![0usize; self.levels.len() + 1];
         std::iter::from_fn(move || {
+            let levels = || self.levels.iter().map(Vec::as_slice).chain([extra.as_slice()]);
             let mut best: Option<u64> = None;
-            for (l, &p) in self.levels.iter().zip(&pos) {
+            for (l, &p) in levels().zip(&pos) {
                 if let Some(&(k, _)) = l.get(p) {
                     best = Some(best.map_or(k, |b: u64| b.min(k)));
                 }
             }
             let key = best?;
             let mut count = 0;
-            for (l, p) in self.levels.iter().zip(pos.iter_mut()) {
+            for (l, p) in levels().zip(pos.iter_mut()) {
                 if let Some(&(k, c)) = l.get(*p) {
                     if k == key {
                         count += c;
@@ -175,7 +224,23 @@ mod tests {
             *want2.entry(5).or_insert(0) += 1;
             prop_assert_eq!(m.iter().collect::<Vec<_>>(), want2.into_iter().collect::<Vec<_>>());
             c.compact();
-            prop_assert_eq!(c.iter().collect::<Vec<_>>(), got);
+            prop_assert_eq!(&c.iter().collect::<Vec<_>>(), &got);
+            // The same occurrences added as loose keys, in pieces.
+            let mut loose = NgramCounts::default();
+            for d in &docs {
+                let keys: Vec<u64> = d.iter().flat_map(|(&k, &n)| std::iter::repeat_n(k, n as usize)).collect();
+                loose.add_keys(&keys);
+                if keys.len() % 3 == 0 {
+                    loose.flush();
+                }
+            }
+            prop_assert_eq!(&loose.iter().collect::<Vec<_>>(), &got);
+            prop_assert_eq!(loose.len(), want.len());
+            for (&k, &n) in &want {
+                prop_assert_eq!(loose.get(k), n);
+            }
+            loose.compact();
+            prop_assert_eq!(loose.iter().collect::<Vec<_>>(), got);
         }
     }
 

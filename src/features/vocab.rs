@@ -55,12 +55,18 @@ fn fast_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    if a.len() <= 16 {
-        let mut x = [0u8; 16];
-        let mut y = [0u8; 16];
-        x[..a.len()].copy_from_slice(a);
-        y[..b.len()].copy_from_slice(b);
-        u128::from_ne_bytes(x) == u128::from_ne_bytes(y)
+    let n = a.len();
+    // Overlapping fixed-size loads: no call, no copy.
+    let w8 = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let w4 = |s: &[u8], i: usize| u32::from_ne_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+    if n <= 16 {
+        if n >= 8 {
+            w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8)
+        } else if n >= 4 {
+            w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4)
+        } else {
+            a.iter().zip(b).all(|(x, y)| x == y)
+        }
     } else {
         a == b
     }
@@ -211,6 +217,21 @@ impl Vocab {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_eq_agrees_with_slice_equality() {
+        let words = [
+            "", "a", "b", "ab", "ba", "abc", "abd", "abcd", "abce", "xbcd", "abcde", "abcdf",
+            "abcdefg", "abcdefh", "abcdefgh", "abcdefgi", "bbcdefgh", "abcdefghijklmno",
+            "abcdefghijklmnp", "abcdefghijklmnop", "abcdefghijklmnoq", "bbcdefghijklmnop",
+            "abcdefghijklmnopq", "abcdefghijklmnopr",
+        ];
+        for x in words {
+            for y in words {
+                assert_eq!(fast_eq(x.as_bytes(), y.as_bytes()), x == y, "{x:?} {y:?}");
+            }
+        }
+    }
 
     #[test]
     fn interning_with_extra_lists() {
