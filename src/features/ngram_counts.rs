@@ -129,9 +129,9 @@ impl NgramCounts {
         self.pending.iter().filter(|&&k| k == key).count() as u64
             + self
                 .levels
-            .iter()
-            .filter_map(|l| l.binary_search_by_key(&key, |e| e.0).ok().map(|i| l[i].1))
-            .sum::<u64>()
+                .iter()
+                .filter_map(|l| l.binary_search_by_key(&key, |e| e.0).ok().map(|i| l[i].1))
+                .sum::<u64>()
     }
 
     /// Number of distinct keys.
@@ -153,7 +153,12 @@ impl NgramCounts {
         let extra = run_of(&mut self.pending.clone());
         let mut pos = vec![0usize; self.levels.len() + 1];
         std::iter::from_fn(move || {
-            let levels = || self.levels.iter().map(Vec::as_slice).chain([extra.as_slice()]);
+            let levels = || {
+                self.levels
+                    .iter()
+                    .map(Vec::as_slice)
+                    .chain([extra.as_slice()])
+            };
             let mut best: Option<u64> = None;
             for (l, &p) in levels().zip(&pos) {
                 if let Some(&(k, _)) = l.get(p) {

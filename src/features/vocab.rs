@@ -221,10 +221,30 @@ mod tests {
     #[test]
     fn fast_eq_agrees_with_slice_equality() {
         let words = [
-            "", "a", "b", "ab", "ba", "abc", "abd", "abcd", "abce", "xbcd", "abcde", "abcdf",
-            "abcdefg", "abcdefh", "abcdefgh", "abcdefgi", "bbcdefgh", "abcdefghijklmno",
-            "abcdefghijklmnp", "abcdefghijklmnop", "abcdefghijklmnoq", "bbcdefghijklmnop",
-            "abcdefghijklmnopq", "abcdefghijklmnopr",
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "abc",
+            "abd",
+            "abcd",
+            "abce",
+            "xbcd",
+            "abcde",
+            "abcdf",
+            "abcdefg",
+            "abcdefh",
+            "abcdefgh",
+            "abcdefgi",
+            "bbcdefgh",
+            "abcdefghijklmno",
+            "abcdefghijklmnp",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "bbcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnopr",
         ];
         for x in words {
             for y in words {

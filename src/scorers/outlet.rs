@@ -169,6 +169,49 @@ pub struct OutletData {
     pub group_names: Vec<String>,
 }
 
+/// The outlet a source name belongs to, for grouping the validation folds:
+/// editions and sections of one outlet ("Fox News", "Fox Online News",
+/// "Fox News (Online)", "Fox News Opinion") are one outlet, so leaving it
+/// out leaves all of them out. Lower-cased; parenthesised parts, anything
+/// after " - ", a leading "the" and the words "news", "online", "opinion",
+/// "editorial", "board" and "web" are dropped.
+///
+/// ```
+/// use slant::scorers::outlet::outlet_family;
+/// for name in ["Fox News", "Fox Online News", "Fox News (Online)", "Fox News Opinion"] {
+///     assert_eq!(outlet_family(name), "fox");
+/// }
+/// assert_eq!(outlet_family("New York Times - Opinion"), "new york times");
+/// assert_eq!(outlet_family("New York Times Editorial Board"), "new york times");
+/// assert_ne!(outlet_family("Washington Post"), outlet_family("Washington Times"));
+/// ```
+pub fn outlet_family(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let head = lower.split(" - ").next().unwrap_or("");
+    let mut kept = String::with_capacity(head.len());
+    let mut depth = 0usize;
+    for c in head.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    const DROP: [&str; 6] = ["news", "online", "opinion", "editorial", "board", "web"];
+    let words: Vec<&str> = kept
+        .split_whitespace()
+        .enumerate()
+        .filter(|&(i, w)| !(DROP.contains(&w) || (i == 0 && w == "the")))
+        .map(|(_, w)| w)
+        .collect();
+    if words.is_empty() {
+        lower.trim().to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
 fn doc_ngrams(a: &Analyzed) -> (Vec<String>, Vec<bool>) {
     let mut grams = Vec::new();
     let mut auth = Vec::new();
@@ -497,7 +540,12 @@ impl OutletValidParams {
         seed: u64,
         choice: Option<&OutletChoice>,
     ) -> Result<(Vec<[f64; 3]>, Vec<OutletChoice>)> {
-        let groups: Vec<u32> = idx.iter().map(|&i| data.groups[i]).collect();
+        // Folds keep every edition of an outlet together.
+        let family: Vec<String> = data.group_names.iter().map(|n| outlet_family(n)).collect();
+        let groups: Vec<&str> = idx
+            .iter()
+            .map(|&i| family[data.groups[i] as usize].as_str())
+            .collect();
         let labels: Vec<usize> = idx.iter().map(|&i| data.labels[i]).collect();
         let folds = metrics::grouped_folds(&groups, &labels, k, seed);
         let parts: Vec<Result<FoldPart>> = (0..k)
