@@ -43,6 +43,33 @@ fn run_of(keys: &mut [u64]) -> Vec<(u64, u64)> {
     run
 }
 
+/// Merge `b` into `a` in place (from the back, so no second buffer of
+/// `a`'s size is needed), summing the counts of shared keys.
+fn merge_into(a: &mut Vec<(u64, u64)>, b: &[(u64, u64)]) {
+    let (na, nb) = (a.len(), b.len());
+    a.resize(na + nb, (0, 0));
+    let (mut i, mut j, mut w) = (na, nb, na + nb);
+    while j > 0 {
+        w -= 1;
+        if i > 0 && a[i - 1].0 > b[j - 1].0 {
+            a[w] = a[i - 1];
+            i -= 1;
+        } else if i > 0 && a[i - 1].0 == b[j - 1].0 {
+            a[w] = (b[j - 1].0, a[i - 1].1 + b[j - 1].1);
+            i -= 1;
+            j -= 1;
+        } else {
+            a[w] = b[j - 1];
+            j -= 1;
+        }
+    }
+    // a[..i] is in place; a[w..] holds the merged tail; close the gap.
+    if w > i {
+        a.copy_within(w.., i);
+        a.truncate(a.len() - (w - i));
+    }
+}
+
 fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
@@ -107,6 +134,14 @@ impl NgramCounts {
             self.levels.pop();
             *self.levels.last_mut().expect("two levels") = merged;
         }
+        // Bound the space the smaller runs may take next to the largest (a
+        // key can sit in several runs until they merge): at most a quarter
+        // of it (an eighth), so memory follows the distinct n-grams, not the documents.
+        if let [first, rest @ ..] = self.levels.as_slice() {
+            if rest.iter().map(Vec::len).sum::<usize>() * 8 > first.len() {
+                self.compact();
+            }
+        }
     }
 
     /// Add `count` to `key`.
@@ -119,8 +154,7 @@ impl NgramCounts {
         self.flush();
         while self.levels.len() > 1 {
             let b = self.levels.pop().expect("two levels");
-            let a = self.levels.pop().expect("two levels");
-            self.levels.push(merge_runs(&a, &b));
+            merge_into(self.levels.last_mut().expect("two levels"), &b);
         }
     }
 
@@ -246,6 +280,24 @@ mod tests {
             }
             loose.compact();
             prop_assert_eq!(loose.iter().collect::<Vec<_>>(), got);
+        }
+    }
+
+    #[test]
+    fn merge_in_place_equals_merge() {
+        let cases: &[(&[(u64, u64)], &[(u64, u64)])] = &[
+            (&[], &[]),
+            (&[(1, 1)], &[]),
+            (&[], &[(1, 1)]),
+            (&[(1, 1), (3, 1)], &[(2, 1)]),
+            (&[(1, 1), (3, 1)], &[(1, 2), (3, 2)]),
+            (&[(5, 1)], &[(1, 1), (2, 1), (9, 1)]),
+            (&[(1, 1), (2, 1), (9, 1)], &[(5, 1), (9, 4)]),
+        ];
+        for (a, b) in cases {
+            let mut m = a.to_vec();
+            merge_into(&mut m, b);
+            assert_eq!(m, merge_runs(a, b), "{a:?} {b:?}");
         }
     }
 
