@@ -285,7 +285,8 @@ mod tests {
 
     #[test]
     fn merge_in_place_equals_merge() {
-        let cases: &[(&[(u64, u64)], &[(u64, u64)])] = &[
+        type Run = &'static [(u64, u64)];
+        let cases: &[(Run, Run)] = &[
             (&[], &[]),
             (&[(1, 1)], &[]),
             (&[], &[(1, 1)]),
