@@ -43,10 +43,10 @@ use super::vectorize::{
     char_ngrams, design, select_chi2_by, sparse_counts, Interner, NgramSpace, Standardizer,
     Weighting, CHAR_PREFIX,
 };
-use super::wordcache::{RowScratch, WordCache, NONE};
+use super::wordcache::{walk, Gram, RowScratch, WordCache, NONE};
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::MatchRecord;
-use crate::text::{Analyzed, Voice};
+use crate::text::Analyzed;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -957,42 +957,33 @@ impl LoadedModel {
             .map_or(0..0, |s| s.first_token as usize..s.end_token as usize);
         let voice = self.file.features.voice;
         let chars = self.file.features.char_ngrams;
-        let text = a.norm.text.as_str();
         let pool = cache.pool();
         lex.clear();
-        let mut prev: Option<(u32, u32, bool)> = None;
-        for i in range.clone() {
-            let t = &a.tokens[i];
-            let e = &cache.toks[i];
-            if !e.word {
-                prev = None;
-                continue;
-            }
-            let authorial = t.voice == Voice::Authorial;
-            if voice.keeps(t.voice) {
-                if e.l_uni != NONE {
-                    counter.add(e.l_uni);
+        walk(
+            a,
+            &cache.toks,
+            range.clone(),
+            voice,
+            |e| e.l_pair,
+            |g| match g {
+                Gram::Word(e) => {
+                    if e.l_uni != NONE {
+                        counter.add(e.l_uni);
+                    }
+                    if !e.lex.is_nan() {
+                        lex.push((e.key, e.lex));
+                    }
+                    if chars {
+                        counter.add_all(&pool[e.chars.0 as usize..e.chars.1 as usize]);
+                    }
                 }
-                if !e.lex.is_nan() {
-                    lex.push((e.key, e.lex));
-                }
-                if chars {
-                    counter.add_all(&pool[e.chars.0 as usize..e.chars.1 as usize]);
-                }
-            }
-            if let Some((pe, pp, pa)) = prev {
-                if (voice == VoiceFilter::All || (pa && authorial))
-                    && pp != NONE
-                    && e.l_pair != NONE
-                    && text.get(pe as usize..t.start as usize) == Some(" ")
-                {
-                    if let Some(c) = self.space.pair_column(pp, e.l_pair) {
+                Gram::Pair(x, y) => {
+                    if let Some(c) = self.space.pair_column(x, y) {
                         counter.add(c);
                     }
                 }
-            }
-            prev = Some((t.end, e.l_pair, authorial));
-        }
+            },
+        );
         let dense = (!self.file.dense_coefficients.is_empty() && self.n_fz_dense > 0).then(|| {
             fz.dense_of(
                 a,

@@ -37,9 +37,9 @@ use super::metrics;
 use super::model_file;
 use super::textfeat::{Featurizer, VoiceFilter};
 use super::vectorize::{design, select_chi2_by, sparse_counts, Interner, NgramSpace, Weighting};
-use super::wordcache::{ColCounter, WordCache, NONE};
+use super::wordcache::{walk, ColCounter, Gram, WordCache, NONE};
 use crate::error::{Error, ErrorKind, Result};
-use crate::text::{Analyzed, Voice};
+use crate::text::Analyzed;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -885,37 +885,22 @@ impl OutletModel {
         cache: &WordCache,
         counter: &mut ColCounter,
     ) -> SlantScore {
-        let voice = self.file.voice;
-        let text = a.norm.text.as_str();
-        let mut prev: Option<(u32, u32, bool)> = None;
-        let mut sentence = 0usize;
-        for (i, (t, e)) in a.tokens.iter().zip(&cache.toks).enumerate() {
-            while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token
-            {
-                sentence += 1;
-                prev = None;
-            }
-            if !e.word {
-                prev = None;
-                continue;
-            }
-            let authorial = t.voice == Voice::Authorial;
-            if voice.keeps(t.voice) && e.o_uni != NONE {
-                counter.add(e.o_uni);
-            }
-            if let Some((pe, pp, pa)) = prev {
-                if (voice == VoiceFilter::All || (pa && authorial))
-                    && pp != NONE
-                    && e.o_pair != NONE
-                    && text.get(pe as usize..t.start as usize) == Some(" ")
-                {
-                    if let Some(c) = self.space.pair_column(pp, e.o_pair) {
+        walk(
+            a,
+            &cache.toks,
+            0..a.tokens.len(),
+            self.file.voice,
+            |e| e.o_pair,
+            |g| match g {
+                Gram::Word(e) if e.o_uni != NONE => counter.add(e.o_uni),
+                Gram::Word(_) => {}
+                Gram::Pair(x, y) => {
+                    if let Some(c) = self.space.pair_column(x, y) {
                         counter.add(c);
                     }
                 }
-            }
-            prev = Some((t.end, e.o_pair, authorial));
-        }
+            },
+        );
         let p = probs(&self.fit, &self.space.weigh(counter.take()));
         SlantScore {
             probabilities: p,

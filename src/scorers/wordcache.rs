@@ -12,11 +12,11 @@
 
 use super::loaded::LoadedModel;
 use super::outlet::OutletModel;
-use super::textfeat::Featurizer;
+use super::textfeat::{Featurizer, VoiceFilter};
 use super::vectorize::char_ngrams;
 use crate::features::{lower_into, MatchRecord, Vocab};
 use crate::lexicon::{Match, TokenScratch, TokenTable};
-use crate::text::{Analyzed, TokenKind};
+use crate::text::{Analyzed, TokenKind, Voice};
 
 /// No value.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -142,6 +142,59 @@ impl ColCounter {
             .collect();
         self.touched.clear();
         out
+    }
+}
+
+/// One n-gram met by [`walk`].
+pub(crate) enum Gram<'e> {
+    /// A word.
+    Word(&'e WordEntry),
+    /// A bigram, as the bigram-word numbers of its two words.
+    Pair(u32, u32),
+}
+
+/// Walk the cached words of `tokens` (prepared for `a`) as
+/// [`Featurizer::ngrams`] walks n-grams, calling `f` with each word `voice`
+/// keeps and each bigram it keeps (two adjacent words of one sentence with
+/// one space between them), numbered by `numbers` (pairs with a word in no
+/// bigram are skipped).
+pub(crate) fn walk(
+    a: &Analyzed,
+    toks: &[WordEntry],
+    tokens: std::ops::Range<usize>,
+    voice: VoiceFilter,
+    numbers: impl Fn(&WordEntry) -> u32,
+    mut f: impl FnMut(Gram),
+) {
+    let text = a.norm.text.as_str();
+    let end = tokens.end.min(a.tokens.len());
+    let mut sentence = a.sentence_at(a.tokens.get(tokens.start).map_or(0, |t| t.start)) as usize;
+    let mut prev: Option<(u32, u32, bool)> = None; // (end, pair number, authorial)
+    let start = tokens.start.min(end);
+    for (i, (t, e)) in (start..end).zip(a.tokens[start..end].iter().zip(&toks[start..end])) {
+        while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token {
+            sentence += 1;
+            prev = None;
+        }
+        if !e.word {
+            prev = None;
+            continue;
+        }
+        let authorial = t.voice == Voice::Authorial;
+        if voice.keeps(t.voice) {
+            f(Gram::Word(e));
+        }
+        let n = numbers(e);
+        if let Some((pe, pn, pa)) = prev {
+            if (voice == VoiceFilter::All || (pa && authorial))
+                && pn != NONE
+                && n != NONE
+                && text.get(pe as usize..t.start as usize) == Some(" ")
+            {
+                f(Gram::Pair(pn, n));
+            }
+        }
+        prev = Some((t.end, n, authorial));
     }
 }
 
