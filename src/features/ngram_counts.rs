@@ -30,6 +30,9 @@ pub struct NgramCounts {
 /// large first run means few merge passes).
 const FLUSH_KEYS: usize = 1 << 17;
 
+/// The fewest pending keys sorted into a run at once.
+const MIN_FLUSH_KEYS: usize = 1 << 13;
+
 /// Sort `keys` and count them into a run.
 fn run_of(keys: &mut [u64]) -> Vec<(u64, u64)> {
     keys.sort_unstable();
@@ -40,13 +43,25 @@ fn run_of(keys: &mut [u64]) -> Vec<(u64, u64)> {
             _ => run.push((k, 1)),
         }
     }
+    trim(&mut run);
     run
+}
+
+/// Give back spare capacity over an eighth of the length (runs are long
+/// lived; shared keys make merged runs shorter than their allocation).
+fn trim(run: &mut Vec<(u64, u64)>) {
+    if run.capacity() - run.len() > run.len() / 8 {
+        run.shrink_to_fit();
+    }
 }
 
 /// Merge `b` into `a` in place (from the back, so no second buffer of
 /// `a`'s size is needed), summing the counts of shared keys.
 fn merge_into(a: &mut Vec<(u64, u64)>, b: &[(u64, u64)]) {
     let (na, nb) = (a.len(), b.len());
+    // Exactly the room needed: the default doubling would leave up to
+    // twice the distinct keys allocated once a corpus repeats itself.
+    a.reserve_exact(nb);
     a.resize(na + nb, (0, 0));
     let (mut i, mut j, mut w) = (na, nb, na + nb);
     while j > 0 {
@@ -90,6 +105,7 @@ fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
     }
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
+    trim(&mut out);
     out
 }
 
@@ -105,7 +121,11 @@ impl NgramCounts {
     /// ```
     pub fn add_keys(&mut self, keys: &[u64]) {
         self.pending.extend_from_slice(keys);
-        if self.pending.len() >= FLUSH_KEYS {
+        // Pending keys are occurrences, not distinct n-grams: bound them by
+        // the distinct keys already counted (within [MIN_FLUSH_KEYS,
+        // FLUSH_KEYS]) so memory follows the vocabulary, not the documents.
+        let distinct = self.levels.first().map_or(0, Vec::len);
+        if self.pending.len() >= distinct.clamp(MIN_FLUSH_KEYS, FLUSH_KEYS) {
             self.flush();
         }
     }
@@ -135,8 +155,8 @@ impl NgramCounts {
             *self.levels.last_mut().expect("two levels") = merged;
         }
         // Bound the space the smaller runs may take next to the largest (a
-        // key can sit in several runs until they merge): at most a quarter
-        // of it (an eighth), so memory follows the distinct n-grams, not the documents.
+        // key can sit in several runs until they merge) to an eighth of
+        // it, so memory follows the distinct n-grams, not the documents.
         if let [first, rest @ ..] = self.levels.as_slice() {
             if rest.iter().map(Vec::len).sum::<usize>() * 8 > first.len() {
                 self.compact();
@@ -166,6 +186,22 @@ impl NgramCounts {
                 .iter()
                 .filter_map(|l| l.binary_search_by_key(&key, |e| e.0).ok().map(|i| l[i].1))
                 .sum::<u64>()
+    }
+
+    /// Bytes allocated for the runs and the pending keys.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_keys(&[1, 2, 3]);
+    /// assert!(c.heap_bytes() >= 3 * 8);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        self.levels
+            .iter()
+            .map(|l| l.capacity() * std::mem::size_of::<(u64, u64)>())
+            .sum::<usize>()
+            + self.pending.capacity() * 8
     }
 
     /// Number of distinct keys.
@@ -234,6 +270,37 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
+
+    /// Counting the same documents again must not grow memory much: pending
+    /// occurrences are bounded by the distinct keys, and runs give back
+    /// the room that shared keys leave.
+    #[test]
+    fn memory_follows_distinct_keys_not_documents() {
+        // 200 documents of 500 keys from a vocabulary of 20,000 keys.
+        let docs: Vec<Vec<u64>> = (0..200u64)
+            .map(|d| {
+                (0..500u64)
+                    .map(|i| (d * 7919 + i * 104_729) % 20_000)
+                    .collect()
+            })
+            .collect();
+        let mut c = NgramCounts::default();
+        let mut after = Vec::new();
+        for _ in 0..4 {
+            for d in &docs {
+                c.add_keys(d);
+            }
+            after.push(c.heap_bytes());
+        }
+        let distinct = c.len();
+        // One pass holds at most a few times the distinct keys ...
+        assert!(
+            after[0] <= distinct * 16 * 3,
+            "{after:?} for {distinct} keys"
+        );
+        // ... and three more passes over the same documents add little.
+        assert!(after[3] * 10 <= after[0] * 13, "{after:?}");
+    }
 
     proptest! {
         /// Whatever the runs, the counts equal a plain map's.
