@@ -532,7 +532,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let t1 = Instant::now();
     // The largest partial is the base (its vocabulary is not remapped); the
     // outputs do not depend on vocabulary ids, only on the sums.
-    let mut partials = partials;
     partials.sort_by_key(|p| std::cmp::Reverse(p.vocab.len()));
     let mut partials = partials.into_iter();
     let mut agg = partials.next().unwrap_or_else(|| Aggregates::new(&lex));

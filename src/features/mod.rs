@@ -30,7 +30,7 @@ mod ngram_counts;
 mod vocab;
 
 pub use ngram_counts::NgramCounts;
-pub use vocab::{bigram_key, decode_key, unigram_key, Vocab};
+pub use vocab::{bigram_key, decode_key, unigram_key, Key, Vocab};
 
 use crate::corpus::Document;
 use crate::lexicon::{Lexicon, Match, Target, TokenMatcher, TokenScratch};
@@ -253,7 +253,12 @@ pub struct Workspace {
     pub text: String,
     scratch: TokenScratch,
     matches: Vec<Match>,
-    lower: String,
+    /// The document's lookup keys (lower-cased tokens), back to back.
+    keybuf: String,
+    /// Per token: `(start, end)` in `keybuf`, `(0, 0)` when not looked up.
+    key_spans: Vec<(u32, u32)>,
+    /// Per looked-up token, its prepared key.
+    probes: Vec<Key>,
     ids: Vec<u32>,
     starts: Vec<(u32, u32)>,
     keys: Vec<u64>,
@@ -327,7 +332,9 @@ impl Extractor {
             analyzed: a,
             scratch,
             matches: found,
-            lower,
+            keybuf,
+            key_spans,
+            probes,
             ids,
             starts,
             keys,
@@ -338,12 +345,11 @@ impl Extractor {
         counts.docs = 1;
         counts.repairs = doc.repairs as u64;
         counts.sentences = a.sentences.len() as u64;
-        // One pass over tokens: voice counts and vocabulary ids (a new token
-        // gets the lexicon patterns it can start computed once).
-        ids.clear();
-        ids.reserve(a.tokens.len());
-        starts.clear();
-        starts.reserve(a.tokens.len());
+        // First pass over tokens: voice counts and lookup keys.
+        keybuf.clear();
+        key_spans.clear();
+        key_spans.reserve(a.tokens.len());
+        probes.clear();
         for t in &a.tokens {
             if t.kind != TokenKind::Punct {
                 counts.tokens += 1;
@@ -353,25 +359,53 @@ impl Extractor {
                 }
             }
             let word = t.text(text);
-            let (id, range) = if word.len() > self.opts.max_token_bytes
+            if word.len() > self.opts.max_token_bytes
                 || (t.kind == TokenKind::Punct && !self.matcher.has_punct_patterns())
             {
-                (u32::MAX, 0..0)
-            } else if !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
-                // Already lower-case ASCII: no copy.
-                agg.vocab
-                    .intern_full(word, |k, out| self.matcher.starts_for(k, out))
+                key_spans.push((0, 0));
+                continue;
+            }
+            let k0 = keybuf.len();
+            if word.is_ascii() {
+                keybuf.push_str(word);
+                keybuf[k0..].make_ascii_lowercase();
             } else {
-                lower_into(word, lower);
+                keybuf.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            let k1 = keybuf.len();
+            key_spans.push((k0 as u32, k1 as u32));
+            probes.push(Key::new(&keybuf[k0..k1]));
+        }
+        // Touch every key's slot before interning: the loads are
+        // independent, so their cache misses overlap instead of queueing
+        // behind each lookup's compare-and-branch.
+        std::hint::black_box(probes.iter().fold(0, |x, k| x ^ agg.vocab.touch(k)));
+        // Second pass: vocabulary ids (a new token gets the lexicon patterns
+        // it can start computed once).
+        ids.clear();
+        ids.reserve(a.tokens.len());
+        starts.clear();
+        starts.reserve(a.tokens.len());
+        let mut probe = probes.iter();
+        for &(k0, k1) in key_spans.iter() {
+            if k0 == k1 {
+                ids.push(u32::MAX);
+                starts.push((0, 0));
+                continue;
+            }
+            let key = probe.next().expect("one probe per looked-up token");
+            let (id, range) =
                 agg.vocab
-                    .intern_full(lower, |k, out| self.matcher.starts_for(k, out))
-            };
+                    .intern_key(key, &keybuf[k0 as usize..k1 as usize], |k, out| {
+                        self.matcher.starts_for(k, out)
+                    });
             ids.push(id);
             starts.push((range.start, range.end));
         }
         let view = DocView {
             vocab: &agg.vocab,
-            ids,
+            keybuf,
+            key_spans,
             starts,
         };
         self.matcher
@@ -418,17 +452,18 @@ impl Extractor {
 /// their pattern lists in the vocabulary's pool.
 struct DocView<'a> {
     vocab: &'a Vocab,
-    ids: &'a [u32],
+    keybuf: &'a str,
+    key_spans: &'a [(u32, u32)],
     starts: &'a [(u32, u32)],
 }
 
 impl crate::lexicon::TokenTable for DocView<'_> {
     #[inline]
     fn key(&self, i: usize) -> &str {
-        match self.ids[i] {
-            u32::MAX => "",
-            id => self.vocab.get(id),
-        }
+        // The document's own copy of the key: sequential memory, unlike
+        // the vocabulary's arena.
+        let (a, b) = self.key_spans[i];
+        &self.keybuf[a as usize..b as usize]
     }
 
     #[inline]

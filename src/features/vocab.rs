@@ -1,8 +1,5 @@
 //! String interning for tokens and n-grams.
 
-use hashbrown::HashTable;
-use std::hash::{BuildHasher, Hasher};
-
 /// Interns token strings to dense `u32` ids, storing each string once in
 /// an arena. Each id can carry a small list of `u32`s computed once when
 /// the string is first seen (slant stores the lexicon patterns a token can
@@ -10,6 +7,13 @@ use std::hash::{BuildHasher, Hasher};
 ///
 /// Ids depend on insertion order; reports sort by string, never by id, so
 /// output does not depend on thread timing.
+///
+/// The table is open addressing with linear probing over 32-byte slots
+/// that hold a string's first 16 bytes, its length, its id and its extra
+/// list: a lookup of a word of up to 16 bytes reads one slot and nothing
+/// else. Lookups can be split into [`Key::new`] + [`Vocab::touch`] for a
+/// whole document first, so the slots' cache misses overlap (see
+/// [`Vocab::touch`]).
 ///
 /// ```
 /// use slant::features::Vocab;
@@ -21,9 +25,10 @@ use std::hash::{BuildHasher, Hasher};
 /// ```
 #[derive(Clone, Default)]
 pub struct Vocab {
-    /// Entries: comparing a probe and reading the extra list need no
-    /// second lookup.
-    table: HashTable<Entry>,
+    /// Power-of-two number of slots (or none before the first insert).
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: a key's home slot is `hash >> shift`.
+    shift: u32,
     arena: String,
     /// `(start, end)` in `arena` per id.
     spans: Vec<(u32, u32)>,
@@ -39,44 +44,94 @@ impl std::fmt::Debug for Vocab {
     }
 }
 
+/// One table slot: two per cache line.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
-    start: u32,
-    end: u32,
+#[repr(C, align(32))]
+struct Slot {
+    head: [u64; 2],
+    len: u32,
+    /// `u32::MAX` when the slot is empty.
     id: u32,
     extra_start: u32,
     extra_end: u32,
 }
 
-/// Equality of short byte strings without a `memcmp` call (most tokens
-/// are at most 16 bytes).
+const EMPTY: Slot = Slot {
+    head: [0; 2],
+    len: 0,
+    id: u32::MAX,
+    extra_start: 0,
+    extra_end: 0,
+};
+
+/// A string prepared for lookup: its first 16 bytes (zero-padded), its
+/// length and its hash.
+///
+/// ```
+/// use slant::features::{Key, Vocab};
+/// let mut v = Vocab::default();
+/// let k = Key::new("rebels");
+/// let id = v.intern_key(&k, "rebels", |_, _| {}).0;
+/// assert_eq!(v.id("rebels"), Some(id));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    head: [u64; 2],
+    len: u32,
+    hash: u64,
+}
+
+/// Up to 8 bytes of `b` as a little-endian word, zero-padded (overlapping
+/// fixed-size loads: no loop, no call).
 #[inline]
-fn fast_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let n = a.len();
-    // Overlapping fixed-size loads: no call, no copy.
-    let w8 = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().expect("8 bytes"));
-    let w4 = |s: &[u8], i: usize| u32::from_ne_bytes(s[i..i + 4].try_into().expect("4 bytes"));
-    if n <= 16 {
-        if n >= 8 {
-            w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8)
-        } else if n >= 4 {
-            w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4)
-        } else {
-            a.iter().zip(b).all(|(x, y)| x == y)
+fn word_of(b: &[u8]) -> u64 {
+    let n = b.len();
+    let w8 = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let w4 = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")) as u64;
+    match n {
+        0 => 0,
+        1..=3 => {
+            b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1))
         }
-    } else {
-        a == b
+        4..=7 => w4(0) | w4(n - 4) << (8 * (n - 4)),
+        _ => w8(0),
     }
 }
 
 #[inline]
-fn hash_str(s: &str) -> u64 {
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    h.write(s.as_bytes());
-    h.finish()
+fn fold(a: u64, b: u64) -> u64 {
+    let p = (a as u128).wrapping_mul(b as u128);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+const K0: u64 = 0x243f_6a88_85a3_08d3;
+const K1: u64 = 0x1319_8a2e_0370_7344;
+const K2: u64 = 0xa409_3822_299f_31d0;
+
+impl Key {
+    /// Prepare `s` for lookup.
+    #[inline]
+    pub fn new(s: &str) -> Key {
+        let b = s.as_bytes();
+        let n = b.len();
+        let head = [word_of(&b[..n.min(8)]), word_of(&b[n.min(8)..n.min(16)])];
+        let mut h = fold(head[0] ^ K0, head[1] ^ K1 ^ n as u64);
+        if n > 16 {
+            for chunk in b[16..].chunks(16) {
+                let m = chunk.len();
+                let x = word_of(&chunk[..m.min(8)]);
+                let y = word_of(&chunk[m.min(8)..]);
+                h = fold(h ^ x ^ K2, y ^ K1);
+            }
+        }
+        // Spread the high bits (the home slot) once more.
+        let hash = fold(h ^ K2, K0);
+        Key {
+            head,
+            len: n as u32,
+            hash,
+        }
+    }
 }
 
 impl Vocab {
@@ -101,11 +156,82 @@ impl Vocab {
         s: &str,
         extra: impl FnOnce(&str, &mut Vec<u32>),
     ) -> (u32, std::ops::Range<u32>) {
-        let hash = hash_str(s);
-        let arena = self.arena.as_bytes();
-        let eq = |e: &Entry| fast_eq(&arena[e.start as usize..e.end as usize], s.as_bytes());
-        if let Some(e) = self.table.find(hash, eq) {
-            return (e.id, e.extra_start..e.extra_end);
+        self.intern_key(&Key::new(s), s, extra)
+    }
+
+    /// Read the home slot of `key` and return a value derived from it. A
+    /// loop that touches every key of a document before interning them
+    /// lets the processor overlap the slots' cache misses (the loads do
+    /// not depend on one another); fold the results into
+    /// [`std::hint::black_box`] so the loop is kept.
+    ///
+    /// ```
+    /// use slant::features::{Key, Vocab};
+    /// let mut v = Vocab::default();
+    /// v.intern("a");
+    /// let keys: Vec<Key> = ["a", "b"].iter().map(|w| Key::new(w)).collect();
+    /// std::hint::black_box(keys.iter().fold(0, |x, k| x ^ v.touch(k)));
+    /// ```
+    #[inline]
+    pub fn touch(&self, key: &Key) -> u32 {
+        match self.slots.get(self.home(key)) {
+            Some(s) => s.id,
+            None => 0,
+        }
+    }
+
+    #[inline]
+    fn home(&self, key: &Key) -> usize {
+        if self.slots.is_empty() {
+            0
+        } else {
+            (key.hash >> self.shift) as usize
+        }
+    }
+
+    /// The slot holding `key` (`s` is its string), or the empty slot
+    /// where it would go.
+    #[inline]
+    fn find(&self, key: &Key, s: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let slot = &self.slots[i];
+            if slot.id == u32::MAX {
+                return i;
+            }
+            if slot.head == key.head && slot.len == key.len {
+                if key.len <= 16 {
+                    return i;
+                }
+                let (a, b) = self.spans[slot.id as usize];
+                if self.arena.as_bytes()[a as usize + 16..b as usize] == s.as_bytes()[16..] {
+                    return i;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// [`Vocab::intern_full`] with the key already prepared (`key` must be
+    /// `Key::new(s)`).
+    #[inline]
+    pub fn intern_key(
+        &mut self,
+        key: &Key,
+        s: &str,
+        extra: impl FnOnce(&str, &mut Vec<u32>),
+    ) -> (u32, std::ops::Range<u32>) {
+        debug_assert_eq!(*key, Key::new(s));
+        // Grow at 5/8 full: probes stay short (about two slots, one cache
+        // line, when found).
+        if (self.spans.len() + 1) * 8 > self.slots.len() * 5 {
+            self.grow();
+        }
+        let i = self.find(key, s);
+        let slot = self.slots[i];
+        if slot.id != u32::MAX {
+            return (slot.id, slot.extra_start..slot.extra_end);
         }
         let id = self.spans.len() as u32;
         let start = self.arena.len() as u32;
@@ -118,18 +244,38 @@ impl Vocab {
         self.extra.extend_from_slice(&self.scratch);
         let e1 = self.extra.len() as u32;
         self.extra_spans.push((e0, e1));
-        let arena = &self.arena;
-        let entry = Entry {
-            start,
-            end,
+        self.slots[i] = Slot {
+            head: key.head,
+            len: key.len,
             id,
             extra_start: e0,
             extra_end: e1,
         };
-        self.table.insert_unique(hash, entry, |e| {
-            hash_str(&arena[e.start as usize..e.end as usize])
-        });
         (id, e0..e1)
+    }
+
+    /// Double the table (re-placing every id in id order, so the layout
+    /// depends only on the strings and their order).
+    fn grow(&mut self) {
+        let n = (self.slots.len() * 2).max(64);
+        self.slots = vec![EMPTY; n];
+        self.shift = 64 - n.trailing_zeros();
+        let mask = n - 1;
+        for (id, &(a, b)) in self.spans.iter().enumerate() {
+            let key = Key::new(&self.arena[a as usize..b as usize]);
+            let mut i = (key.hash >> self.shift) as usize;
+            while self.slots[i].id != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            let (e0, e1) = self.extra_spans[id];
+            self.slots[i] = Slot {
+                head: key.head,
+                len: key.len,
+                id: id as u32,
+                extra_start: e0,
+                extra_end: e1,
+            };
+        }
     }
 
     /// All extra lists, back to back (index with the ranges from
@@ -155,8 +301,11 @@ impl Vocab {
 
     /// The id of `s` if interned.
     pub fn id(&self, s: &str) -> Option<u32> {
-        let eq = |e: &Entry| self.get(e.id) == s;
-        self.table.find(hash_str(s), eq).map(|e| e.id)
+        if self.slots.is_empty() {
+            return None;
+        }
+        let slot = self.slots[self.find(&Key::new(s), s)];
+        (slot.id != u32::MAX).then_some(slot.id)
     }
 
     /// Number of distinct strings.
@@ -175,7 +324,7 @@ impl Vocab {
             + self.spans.capacity() * 8
             + self.extra_spans.capacity() * 8
             + self.extra.capacity() * 4
-            + self.table.capacity() * 21
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
     }
 }
 
@@ -218,8 +367,10 @@ impl Vocab {
 mod tests {
     use super::*;
 
+    /// Strings that share prefixes, lengths and the 8/16-byte boundaries
+    /// get distinct ids and come back intact.
     #[test]
-    fn fast_eq_agrees_with_slice_equality() {
+    fn keys_tell_similar_strings_apart() {
         let words = [
             "",
             "a",
@@ -245,10 +396,44 @@ mod tests {
             "bbcdefghijklmnop",
             "abcdefghijklmnopq",
             "abcdefghijklmnopr",
+            "abcdefghijklmnopqr",
+            "abcdefghijklmnoprq",
+            "a\u{0}",
+            "\u{0}",
+            "é",
+            "ée",
+            "e\u{301}",
         ];
+        let mut v = Vocab::default();
+        let ids: Vec<u32> = words.iter().map(|w| v.intern(w)).collect();
+        assert_eq!(v.len(), words.len());
+        for (w, &id) in words.iter().zip(&ids) {
+            assert_eq!(v.get(id), *w);
+            assert_eq!(v.id(w), Some(id));
+            assert_eq!(v.intern(w), id);
+        }
         for x in words {
             for y in words {
-                assert_eq!(fast_eq(x.as_bytes(), y.as_bytes()), x == y, "{x:?} {y:?}");
+                assert_eq!(Key::new(x) == Key::new(y), x == y, "{x:?} {y:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the strings, ids agree with a map's first-seen order.
+        #[test]
+        fn ids_agree_with_a_map(words in proptest::collection::vec("[a-c\u{e9}]{0,20}", 0..400)) {
+            let mut v = Vocab::default();
+            let mut want: std::collections::HashMap<&str, u32> = Default::default();
+            for w in &words {
+                let next = want.len() as u32;
+                let id = *want.entry(w.as_str()).or_insert(next);
+                proptest::prop_assert_eq!(v.intern(w), id);
+            }
+            proptest::prop_assert_eq!(v.len(), want.len());
+            for (w, id) in want {
+                proptest::prop_assert_eq!(v.get(id), w);
+                proptest::prop_assert_eq!(v.id(w), Some(id));
             }
         }
     }

@@ -76,6 +76,18 @@ struct Pattern {
     targets: std::ops::Range<u32>,
 }
 
+/// What matching needs of a pattern before its second token, packed
+/// (most patterns are one word: they are decided here, without touching
+/// [`Pattern::toks`]).
+#[derive(Debug, Clone, Copy)]
+struct PatHead {
+    n_toks: u32,
+    /// Byte length of the first token's text.
+    first_len: u32,
+    wildcard: bool,
+    targets: (u32, u32),
+}
+
 /// A lexicon compiled for token-level matching.
 ///
 /// ```
@@ -98,6 +110,7 @@ struct Pattern {
 #[derive(Debug, Clone)]
 pub struct TokenMatcher {
     patterns: Vec<Pattern>,
+    heads: Vec<PatHead>,
     targets: Vec<Target>,
     first_exact: FxHashMap<Box<str>, Vec<u32>>,
     first_wild: Vec<(Box<str>, u32)>,
@@ -198,8 +211,18 @@ impl TokenMatcher {
                 tok.iter().any(|x| x.kind == crate::text::TokenKind::Punct)
             })
         });
+        let heads = patterns
+            .iter()
+            .map(|p| PatHead {
+                n_toks: p.toks.len() as u32,
+                first_len: p.toks[0].text.len() as u32,
+                wildcard: p.wildcard,
+                targets: (p.targets.start, p.targets.end),
+            })
+            .collect();
         TokenMatcher {
             patterns,
+            heads,
             targets,
             first_exact,
             first_wild,
@@ -280,45 +303,47 @@ impl TokenMatcher {
             }
             cands.clear();
             for &pid in starts {
-                let p = &self.patterns[pid as usize];
-                let k = p.toks.len();
+                let h = self.heads[pid as usize];
+                let k = h.n_toks as usize;
                 if i + k > n {
                     continue;
                 }
-                let mut matched_len = 0;
+                // `starts_for` already established that the key (or its
+                // possessive base) matches the first token.
+                let first = table.key(i);
+                let mut matched_len = h.first_len as usize;
+                if k == 1 {
+                    if h.wildcard {
+                        let pt = &self.patterns[pid as usize].toks[0];
+                        matched_len = if first.starts_with(&*pt.text) {
+                            first.len()
+                        } else {
+                            possessive_base(first).map_or(0, str::len)
+                        };
+                    }
+                } else if first.len() != matched_len {
+                    continue;
+                }
                 let mut ok = true;
-                for (j, pt) in p.toks.iter().enumerate() {
-                    let t = &tokens[i + j];
-                    let key = table.key(i + j);
-                    let last = j + 1 == k;
-                    if j == 0 {
-                        // `starts_for` already established that the key (or
-                        // its possessive base) matches the first token.
-                        if p.wildcard && last {
-                            matched_len = if key.starts_with(&*pt.text) {
-                                key.len()
-                            } else {
-                                possessive_base(key).map_or(0, str::len)
-                            };
-                        } else if last {
-                            matched_len = pt.text.len();
-                        } else if key.len() != pt.text.len() {
+                if k > 1 {
+                    let p = &self.patterns[pid as usize];
+                    for (j, pt) in p.toks.iter().enumerate().skip(1) {
+                        let t = &tokens[i + j];
+                        let key = table.key(i + j);
+                        let last = j + 1 == k;
+                        let prev = &tokens[i + j - 1];
+                        let gap = text.get(prev.end as usize..t.start as usize).unwrap_or("x");
+                        if (pt.space_before && gap != " ") || (!pt.space_before && !gap.is_empty())
+                        {
                             ok = false;
                             break;
                         }
-                        continue;
-                    }
-                    let prev = &tokens[i + j - 1];
-                    let gap = text.get(prev.end as usize..t.start as usize).unwrap_or("x");
-                    if (pt.space_before && gap != " ") || (!pt.space_before && !gap.is_empty()) {
-                        ok = false;
-                        break;
-                    }
-                    match self.tok_match(pt, last && p.wildcard, key) {
-                        Some(len) if last || len == key.len() => matched_len = len,
-                        _ => {
-                            ok = false;
-                            break;
+                        match self.tok_match(pt, last && p.wildcard, key) {
+                            Some(len) if last || len == key.len() => matched_len = len,
+                            _ => {
+                                ok = false;
+                                break;
+                            }
                         }
                     }
                 }
@@ -340,8 +365,8 @@ impl TokenMatcher {
             }
             let start = tokens[i].start;
             for &(end_tok, end, pid) in cands.iter() {
-                let p = &self.patterns[pid as usize];
-                let targets = &self.targets[p.targets.start as usize..p.targets.end as usize];
+                let (t0, t1) = self.heads[pid as usize].targets;
+                let targets = &self.targets[t0 as usize..t1 as usize];
                 // Token indices here: a match covers tokens `i..end_tok`.
                 super::matcher::select_targets(targets, i as u32, end_tok, last_end, |t| {
                     out.push(Match {
