@@ -53,6 +53,29 @@ fn default_run_analyses_the_shipped_sample() {
     assert!(hedge("northern-post") > 3.0 * hedge("civic-wire"));
     let quote = |s: &str| -> f64 { cell(&h, &row(s), "quote_share").parse().unwrap() };
     assert!(quote("the-beacon") > quote("daily-ledger"));
+    // The shipped models add their columns; the shrunken slant pulls each
+    // source's mean towards the common level, so the spread narrows.
+    let col = |name: &str| -> Vec<f64> {
+        rows.iter()
+            .map(|r| cell(&h, r, name).parse().unwrap())
+            .collect()
+    };
+    let (raw, shrunk) = (col("slant_mean"), col("slant_shrunk"));
+    let spread = |v: &[f64]| {
+        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+    };
+    assert!(
+        spread(&shrunk) <= spread(&raw) + 1e-12,
+        "{raw:?} {shrunk:?}"
+    );
+    let (lo, hi) = (
+        raw.iter().cloned().fold(f64::MAX, f64::min),
+        raw.iter().cloned().fold(f64::MIN, f64::max),
+    );
+    assert!(
+        shrunk.iter().all(|s| (lo..=hi).contains(s)),
+        "{raw:?} {shrunk:?}"
+    );
 }
 
 #[test]

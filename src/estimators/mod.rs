@@ -6,6 +6,7 @@
 
 pub mod framing;
 pub mod logodds;
+pub mod shrink;
 pub mod terms;
 
 pub use logodds::Prior;

@@ -153,7 +153,15 @@ impl Scorers {
             h.extend(["loaded_mean", "loaded_ci_low", "loaded_ci_high"].map(String::from));
         }
         if self.outlet.is_some() {
-            h.extend(["slant_mean", "slant_ci_low", "slant_ci_high"].map(String::from));
+            h.extend(
+                [
+                    "slant_mean",
+                    "slant_ci_low",
+                    "slant_ci_high",
+                    "slant_shrunk",
+                ]
+                .map(String::from),
+            );
         }
         h
     }
@@ -288,6 +296,13 @@ impl Scorers {
     /// [`replicate_rng`]`(seed, "model\u{1f}source", r)`; no interval with
     /// fewer than 2 documents). `docs[i]` holds the
     /// `(loaded_mean, slant)` of every document of the `i`-th source.
+    ///
+    /// The outlet model also gets `slant_shrunk`: the source's
+    /// empirical-Bayes posterior mean slant
+    /// ([`Shrinkage`](crate::estimators::shrink::Shrinkage) fitted over all
+    /// sources of the run), which ranks sources with few documents
+    /// sensibly (a one-article source is pulled towards the overall level);
+    /// empty when the run has too few sources or documents to fit it.
     pub fn source_cells(
         &self,
         names: &[&str],
@@ -295,10 +310,18 @@ impl Scorers {
         seed: u64,
         bootstrap: usize,
     ) -> Vec<Vec<String>> {
+        let slants: Vec<Vec<f64>> = docs
+            .iter()
+            .map(|d| d.iter().filter_map(|x| x.1).collect())
+            .collect();
+        let shrink = self.outlet.as_ref().and_then(|_| {
+            let groups: Vec<&[f64]> = slants.iter().map(Vec::as_slice).collect();
+            crate::estimators::shrink::Shrinkage::fit(&groups)
+        });
         names
             .iter()
-            .zip(docs)
-            .map(|(name, d)| {
+            .zip(docs.iter().zip(&slants))
+            .map(|(name, (d, v))| {
                 let mut cells = Vec::new();
                 if self.loaded.is_some() {
                     let v: Vec<f64> = d.iter().filter_map(|x| x.0).collect();
@@ -310,13 +333,16 @@ impl Scorers {
                     ));
                 }
                 if self.outlet.is_some() {
-                    let v: Vec<f64> = d.iter().filter_map(|x| x.1).collect();
                     cells.extend(mean_interval(
-                        &v,
+                        v,
                         seed,
                         &format!("slant\u{1f}{name}"),
                         bootstrap,
                     ));
+                    cells.push(match &shrink {
+                        Some(sh) if !v.is_empty() => fmt_f(sh.shrink(v)),
+                        _ => String::new(),
+                    });
                 }
                 cells
             })

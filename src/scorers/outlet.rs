@@ -431,6 +431,14 @@ pub struct OutletCv {
     pub outlet_spearman_min20: f64,
     /// Outlets with at least 20 articles.
     pub outlets_min20: usize,
+    /// Spearman of the outlets' empirical-Bayes shrunken mean slant
+    /// ([`Shrinkage`](crate::estimators::shrink::Shrinkage), fitted on the
+    /// held-out slants alone, no labels) and their label, all outlets.
+    #[serde(default = "nan", deserialize_with = "super::model_file::de_f64")]
+    pub outlet_spearman_shrunk: f64,
+    /// The same over outlets with at least 5 articles.
+    #[serde(default = "nan", deserialize_with = "super::model_file::de_f64")]
+    pub outlet_spearman_shrunk_min5: f64,
     /// Hyper-parameters per fold.
     pub per_fold: Vec<OutletChoice>,
     /// Per held-out outlet: (name, label, articles, mean slant).
@@ -627,6 +635,8 @@ impl OutletValidParams {
         let (s1, n1, scores) = outlet_spearman(data, &idx, &probs, 1);
         let (s5, n5, _) = outlet_spearman(data, &idx, &probs, 5);
         let (s20, n20, _) = outlet_spearman(data, &idx, &probs, 20);
+        let shrunk1 = outlet_spearman_shrunk(data, &idx, &probs, 1);
+        let shrunk5 = outlet_spearman_shrunk(data, &idx, &probs, 5);
         Ok(OutletCv {
             voice,
             nested: fixed.is_none(),
@@ -640,6 +650,8 @@ impl OutletValidParams {
             outlets_min5: n5,
             outlet_spearman_min20: s20,
             outlets_min20: n20,
+            outlet_spearman_shrunk: shrunk1,
+            outlet_spearman_shrunk_min5: shrunk5,
             per_fold,
             outlet_scores: scores,
         })
@@ -737,6 +749,41 @@ fn outlet_spearman(
         ));
     }
     (metrics::spearman(&x, &y), x.len(), rows)
+}
+
+/// Like [`outlet_spearman`] with each outlet's mean replaced by its
+/// empirical-Bayes shrunken mean; the shrinkage is fitted on all held-out
+/// outlets' document slants (no labels), then outlets with fewer than
+/// `min_docs` rows are left out of the correlation.
+fn outlet_spearman_shrunk(
+    data: &OutletData,
+    idx: &[usize],
+    probs: &[[f64; 3]],
+    min_docs: usize,
+) -> f64 {
+    let glabels = data.group_labels();
+    let mut by: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+    for (j, &i) in idx.iter().enumerate() {
+        by.entry(data.groups[i])
+            .or_default()
+            .push(probs[j][2] - probs[j][0]);
+    }
+    let groups: Vec<&[f64]> = by.values().map(Vec::as_slice).collect();
+    let Some(sh) = crate::estimators::shrink::Shrinkage::fit(&groups) else {
+        return f64::NAN;
+    };
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for (g, v) in &by {
+        if v.len() >= min_docs {
+            x.push(sh.shrink(v));
+            y.push(glabels[*g as usize] as f64 - 1.0);
+        }
+    }
+    metrics::spearman(&x, &y)
+}
+
+fn nan() -> f64 {
+    f64::NAN
 }
 
 /// Metrics stored in the model card.

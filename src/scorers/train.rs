@@ -140,7 +140,7 @@ pub fn slant_data(
 
 fn cv_line(c: &OutletCv) -> String {
     format!(
-        "{:?}: article macro-F1 {:.4}, accuracy {:.4}; outlet Spearman {:.4} ({} outlets), {:.4} (>= 5 articles, {}), {:.4} (>= 20, {})",
+        "{:?}: article macro-F1 {:.4}, accuracy {:.4}; outlet Spearman {:.4} ({} outlets), {:.4} (>= 5 articles, {}), {:.4} (>= 20, {}); shrunken means {:.4} (all), {:.4} (>= 5)",
         c.voice,
         c.article_macro_f1,
         c.article_accuracy,
@@ -149,7 +149,9 @@ fn cv_line(c: &OutletCv) -> String {
         c.outlet_spearman_min5,
         c.outlets_min5,
         c.outlet_spearman_min20,
-        c.outlets_min20
+        c.outlets_min20,
+        c.outlet_spearman_shrunk,
+        c.outlet_spearman_shrunk_min5
     )
 }
 
@@ -317,6 +319,11 @@ pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
             name: format!("outlet-slant {v} outlet_spearman_min5"),
             card: c.outlet_spearman_min5,
             recomputed: cv.outlet_spearman_min5,
+        });
+        out.push(Check {
+            name: format!("outlet-slant {v} outlet_spearman_shrunk"),
+            card: c.outlet_spearman_shrunk,
+            recomputed: cv.outlet_spearman_shrunk,
         });
     }
     Ok(out)
