@@ -261,7 +261,6 @@ pub struct Workspace {
     probes: Vec<Key>,
     ids: Vec<u32>,
     starts: Vec<(u32, u32)>,
-    keys: Vec<u64>,
 }
 
 impl Workspace {
@@ -337,7 +336,6 @@ impl Extractor {
             probes,
             ids,
             starts,
-            keys,
             ..
         } = ws;
         let text = a.norm.text.as_str();
@@ -432,7 +430,7 @@ impl Extractor {
         let src = agg.source_mut(&doc.source);
         src.counts.add(&counts);
         if self.opts.ngrams {
-            count_ngrams(a, ids, keys, &mut src.ngrams);
+            count_ngrams(a, ids, &mut src.ngrams);
         }
         if let Some(story) = &doc.story {
             match agg.stories.get_mut(&(doc.source.clone(), story.clone())) {
@@ -478,30 +476,31 @@ impl crate::lexicon::TokenTable for DocView<'_> {
 /// them). Keys are collected per document, sorted and counted in runs, so
 /// the document's keys are appended to the source's counts, which sort
 /// them in large batches (see [`NgramCounts`]).
-fn count_ngrams(a: &Analyzed, ids: &[u32], keys: &mut Vec<u64>, ngrams: &mut NgramCounts) {
+fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut NgramCounts) {
     let text = a.norm.text.as_bytes();
-    keys.clear();
-    let mut prev: Option<(u32, u32)> = None; // (id, end)
-    let mut sentence = 0usize;
-    for (i, t) in a.tokens.iter().enumerate() {
-        while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token {
-            sentence += 1;
-            prev = None;
-        }
-        let id = ids[i];
-        if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id == u32::MAX {
-            prev = None;
-            continue;
-        }
-        keys.push(unigram_key(id));
-        if let Some((p, pe)) = prev {
-            if t.start == pe + 1 && text.get(pe as usize) == Some(&b' ') {
-                keys.push(bigram_key(p, id));
+    ngrams.add_with(|keys| {
+        let mut prev: Option<(u32, u32)> = None; // (id, end)
+        let mut sentence = 0usize;
+        for (i, t) in a.tokens.iter().enumerate() {
+            while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token
+            {
+                sentence += 1;
+                prev = None;
             }
+            let id = ids[i];
+            if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id == u32::MAX {
+                prev = None;
+                continue;
+            }
+            keys.push(unigram_key(id));
+            if let Some((p, pe)) = prev {
+                if t.start == pe + 1 && text.get(pe as usize) == Some(&b' ') {
+                    keys.push(bigram_key(p, id));
+                }
+            }
+            prev = Some((id, t.end));
         }
-        prev = Some((id, t.end));
-    }
-    ngrams.add_keys(keys);
+    });
 }
 
 #[cfg(test)]

@@ -120,7 +120,22 @@ impl NgramCounts {
     /// assert_eq!(c.iter().collect::<Vec<_>>(), [(3, 1), (7, 2)]);
     /// ```
     pub fn add_keys(&mut self, keys: &[u64]) {
-        self.pending.extend_from_slice(keys);
+        self.add_with(|pending| pending.extend_from_slice(keys));
+    }
+
+    /// Let `push` append occurrences directly to the pending keys (no
+    /// intermediate buffer), then sort them into a run if enough have
+    /// accumulated.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_with(|keys| keys.extend([7, 3, 7]));
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(3, 1), (7, 2)]);
+    /// ```
+    #[inline]
+    pub fn add_with(&mut self, push: impl FnOnce(&mut Vec<u64>)) {
+        push(&mut self.pending);
         // Pending keys are occurrences, not distinct n-grams: bound them by
         // the distinct keys already counted (within [MIN_FLUSH_KEYS,
         // FLUSH_KEYS]) so memory follows the vocabulary, not the documents.
