@@ -4,14 +4,17 @@
 //!
 //! Stages: decode + normalise; analyse (normalise, tokenise, sentences,
 //! quotation spans); lexicon matching with the Aho–Corasick reference
-//! matcher; full per-document extraction without n-grams (lexicon only)
-//! and with uni/bigram counting.
+//! matcher; vocabulary interning of every token; uni/bigram counting of
+//! pre-interned token ids; full per-document extraction without n-grams
+//! (lexicon only) and with uni/bigram counting.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use slant::corpus::{Document, Origin};
-use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+use slant::features::{
+    bigram_key, unigram_key, Aggregates, Extractor, FeatureOptions, NgramCounts, Vocab, Workspace,
+};
 use slant::lexicon::{Lexicon, Matcher, Scratch};
-use slant::text::{normalize_into, Analyzed, Normalized};
+use slant::text::{normalize_into, Analyzed, Normalized, TokenKind};
 
 fn corpus() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample");
@@ -97,6 +100,61 @@ fn bench(c: &mut Criterion) {
                 ac.find_into(t, &mut s, &mut out);
             }
         })
+    });
+
+    // Lower-cased word tokens of every text, for the vocabulary and
+    // n-gram stages.
+    let words: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| {
+            let mut a = Analyzed::default();
+            a.analyze(t);
+            a.tokens
+                .iter()
+                .filter(|k| k.kind == TokenKind::Word)
+                .map(|k| k.text(&a.norm.text).to_lowercase())
+                .collect()
+        })
+        .collect();
+    g.bench_function("vocabulary_intern", |b| {
+        b.iter_batched(
+            Vocab::default,
+            |mut v| {
+                for doc in &words {
+                    for w in doc {
+                        std::hint::black_box(v.intern(w));
+                    }
+                }
+                v
+            },
+            BatchSize::LargeInput,
+        )
+    });
+
+    let mut vocab = Vocab::default();
+    let keys: Vec<Vec<u64>> = words
+        .iter()
+        .map(|doc| {
+            let ids: Vec<u32> = doc.iter().map(|w| vocab.intern(w)).collect();
+            let mut k: Vec<u64> = ids.iter().map(|&i| unigram_key(i)).collect();
+            k.extend(ids.windows(2).map(|p| bigram_key(p[0], p[1])));
+            k
+        })
+        .collect();
+    g.bench_function("ngram_counting", |b| {
+        b.iter_batched(
+            || vec![NgramCounts::default(); 5],
+            |mut per_source| {
+                for (i, k) in keys.iter().enumerate() {
+                    per_source[i % 5].add_keys(k);
+                }
+                for c in per_source.iter_mut() {
+                    c.compact();
+                }
+                per_source
+            },
+            BatchSize::LargeInput,
+        )
     });
 
     let documents = docs(&texts);
