@@ -241,7 +241,28 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                 i += 1;
                 continue;
             }
-            ALPHA | DIGIT => scan_word(text, i),
+            ALPHA | DIGIT => {
+                // Fast path: a plain ASCII alphanumeric run ended by a byte
+                // that cannot continue a word (space, most punctuation).
+                // Runs ended by ' - , . or a non-ASCII byte, and dotted
+                // abbreviations (which start with a letter and a period),
+                // take the full scan.
+                let mut j = i + 1;
+                let mut alpha = CLASS[c as usize] == ALPHA;
+                while j < n {
+                    match CLASS[b[j] as usize] {
+                        ALPHA => alpha = true,
+                        DIGIT => {}
+                        _ => break,
+                    }
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(b'\'' | b'-' | b',' | b'.' | 0x80..) => scan_word(text, i),
+                    _ if alpha => (j, TokenKind::Word),
+                    _ => (j, TokenKind::Number),
+                }
+            }
             PUNCT => (i + 1, TokenKind::Punct),
             _ => {
                 let Some(ch) = text[i..].chars().next() else {
@@ -272,6 +293,50 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 mod tests {
     use super::*;
     use TokenKind::*;
+
+    /// The tokenizer without its ASCII fast path: every word goes through
+    /// `scan_word`.
+    fn reference(text: &str) -> Vec<(u32, u32, TokenKind)> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let (end, kind) = match CLASS[b[i] as usize] {
+                SPACE => {
+                    i += 1;
+                    continue;
+                }
+                ALPHA | DIGIT => scan_word(text, i),
+                PUNCT => (i + 1, Punct),
+                _ => {
+                    let ch = text[i..].chars().next().unwrap();
+                    if ch.is_whitespace() {
+                        i += ch.len_utf8();
+                        continue;
+                    }
+                    if ch.is_alphanumeric() {
+                        scan_word(text, i)
+                    } else {
+                        (i + ch.len_utf8(), Punct)
+                    }
+                }
+            };
+            out.push((i as u32, end as u32, kind));
+            i = end;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The fast path for plain ASCII words changes nothing.
+        #[test]
+        fn fast_path_agrees_with_the_full_scan(s in "([a-cA-C0-9 .,'\\-]|é|\u{301}|\n|U\\.S\\.){0,40}") {
+            let mut t = Vec::new();
+            tokenize_into(&s, &mut t);
+            let got: Vec<(u32, u32, TokenKind)> = t.iter().map(|t| (t.start, t.end, t.kind)).collect();
+            proptest::prop_assert_eq!(got, reference(&s));
+        }
+    }
 
     fn toks(s: &str) -> Vec<(&str, TokenKind)> {
         let mut t = Vec::new();
