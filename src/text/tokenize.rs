@@ -120,6 +120,23 @@ static CLASS: [u8; 256] = {
     t
 };
 
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Per-byte masks (high bit of each byte) of the ASCII alphanumerics and of
+/// the ASCII letters among eight bytes (little-endian word).
+#[inline]
+fn alnum8(x: u64) -> (u64, u64) {
+    const L: u64 = 0x0101_0101_0101_0101;
+    let ascii = !x & HI;
+    let low = x & !HI;
+    // Set where the (7-bit) byte is >= c; no borrow crosses bytes.
+    let ge = |y: u64, c: u8| ((y | HI) - c as u64 * L) & HI;
+    let folded = low | 0x20 * L;
+    let letters = ge(folded, b'a') & !ge(folded, b'z' + 1) & ascii;
+    let digits = ge(low, b'0') & !ge(low, b'9' + 1) & ascii;
+    (letters | digits, letters)
+}
+
 /// Length of the word char (alphanumeric, or a combining mark when
 /// `allow_mark`) at `pos`, if any.
 #[inline]
@@ -249,13 +266,31 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                 // take the full scan.
                 let mut j = i + 1;
                 let mut alpha = CLASS[c as usize] == ALPHA;
-                while j < n {
-                    match CLASS[b[j] as usize] {
-                        ALPHA => alpha = true,
-                        DIGIT => {}
-                        _ => break,
+                // Eight bytes at a time, then byte by byte at the end.
+                while let Some(chunk) = b.get(j..j + 8) {
+                    let (alnum, letters) =
+                        alnum8(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+                    let run = (!alnum & HI).trailing_zeros() / 8;
+                    let in_run = if run == 8 {
+                        u64::MAX
+                    } else {
+                        (1u64 << (run * 8)) - 1
+                    };
+                    alpha |= letters & in_run != 0;
+                    j += run as usize;
+                    if run < 8 {
+                        break;
                     }
-                    j += 1;
+                }
+                if b.len() < j + 8 {
+                    while j < n {
+                        match CLASS[b[j] as usize] {
+                            ALPHA => alpha = true,
+                            DIGIT => {}
+                            _ => break,
+                        }
+                        j += 1;
+                    }
                 }
                 match b.get(j) {
                     Some(b'\'' | b'-' | b',' | b'.' | 0x80..) => scan_word(text, i),
@@ -293,6 +328,25 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 mod tests {
     use super::*;
     use TokenKind::*;
+
+    /// `alnum8` agrees with the byte classes for every byte value in every
+    /// position.
+    #[test]
+    fn alnum8_matches_the_byte_classes() {
+        for pos in 0..8 {
+            for v in 0..=255u8 {
+                let mut w = *b"a1b2c3d4";
+                w[pos] = v;
+                let (alnum, letters) = alnum8(u64::from_le_bytes(w));
+                for (k, &c) in w.iter().enumerate() {
+                    let bit = 0x80u64 << (8 * k);
+                    assert_eq!(alnum & bit != 0, c.is_ascii_alphanumeric(), "{w:?} {k}");
+                    assert_eq!(letters & bit != 0, c.is_ascii_alphabetic(), "{w:?} {k}");
+                }
+                assert_eq!(alnum & !HI, 0);
+            }
+        }
+    }
 
     /// The tokenizer without its ASCII fast path: every word goes through
     /// `scan_word`.
