@@ -131,7 +131,7 @@ fn alnum8(x: u64) -> (u64, u64) {
     let low = x & !HI;
     // Set where the (7-bit) byte is >= c; no borrow crosses bytes.
     let ge = |y: u64, c: u8| ((y | HI) - c as u64 * L) & HI;
-    let folded = low | 0x20 * L;
+    let folded = low | (0x20 * L);
     let letters = ge(folded, b'a') & !ge(folded, b'z' + 1) & ascii;
     let digits = ge(low, b'0') & !ge(low, b'9' + 1) & ascii;
     (letters | digits, letters)
