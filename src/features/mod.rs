@@ -253,7 +253,8 @@ pub struct Workspace {
     pub text: String,
     scratch: TokenScratch,
     matches: Vec<Match>,
-    /// The document's lookup keys (lower-cased tokens), back to back.
+    /// The document's lookup keys: the analysed text with ASCII letters
+    /// lowered, then the lower-cased tokens that have other characters.
     keybuf: String,
     /// Per token: `(start, end)` in `keybuf`, `(0, 0)` when not looked up.
     key_spans: Vec<(u32, u32)>,
@@ -344,7 +345,11 @@ impl Extractor {
         counts.repairs = doc.repairs as u64;
         counts.sentences = a.sentences.len() as u64;
         // First pass over tokens: voice counts and lookup keys.
+        // The text with ASCII letters lowered (same offsets); keys of
+        // tokens with other characters are appended after it.
         keybuf.clear();
+        keybuf.push_str(text);
+        keybuf.make_ascii_lowercase();
         key_spans.clear();
         key_spans.reserve(a.tokens.len());
         probes.clear();
@@ -363,14 +368,14 @@ impl Extractor {
                 key_spans.push((0, 0));
                 continue;
             }
-            let k0 = keybuf.len();
-            if word.is_ascii() {
-                keybuf.push_str(word);
-                keybuf[k0..].make_ascii_lowercase();
+            let (k0, k1) = if word.is_ascii() {
+                // The key is the lowered text at the token's own offsets.
+                (t.start as usize, t.end as usize)
             } else {
+                let k0 = keybuf.len();
                 keybuf.extend(word.chars().flat_map(char::to_lowercase));
-            }
-            let k1 = keybuf.len();
+                (k0, keybuf.len())
+            };
             key_spans.push((k0 as u32, k1 as u32));
             probes.push(Key::new(&keybuf[k0..k1]));
         }
