@@ -414,8 +414,26 @@ impl Extractor {
         self.matcher
             .find_into(text, &a.tokens, &view, scratch, found);
         let mut matches = Vec::with_capacity(found.len());
+        // Matches come in text order: sentence, quotation and mapping
+        // lookups advance cursors instead of searching from scratch.
+        let (mut qc, mut sc, mut gc) = (0usize, 0usize, 0usize);
         for m in found.iter() {
-            let voice = a.voice_at(m.start);
+            let q = advance(&a.quotes, &mut qc, |q| q.end <= m.start);
+            let voice = match a.quotes.get(q) {
+                Some(q) if q.start <= m.start => Voice::Quoted,
+                _ => Voice::Authorial,
+            };
+            debug_assert_eq!(voice, a.voice_at(m.start));
+            let sentence = advance(&a.sentences, &mut sc, |s| s.end <= m.start)
+                .min(a.sentences.len().saturating_sub(1)) as u32;
+            debug_assert_eq!(sentence, a.sentence_at(m.start));
+            let original = a
+                .norm
+                .to_original_seq(m.start as usize..m.end as usize, &mut gc);
+            debug_assert_eq!(
+                original,
+                a.norm.to_original(m.start as usize..m.end as usize)
+            );
             let v = (voice == Voice::Quoted) as usize;
             match m.target {
                 Target::Variant { flat, .. } => counts.variants[flat as usize][v] += 1,
@@ -427,8 +445,8 @@ impl Extractor {
             }
             matches.push(MatchRecord {
                 m: *m,
-                original: a.norm.to_original(m.start as usize..m.end as usize),
-                sentence: a.sentence_at(m.start),
+                original,
+                sentence,
                 voice,
             });
         }
@@ -448,6 +466,23 @@ impl Extractor {
         }
         DocFeatures { counts, matches }
     }
+}
+
+/// `items.partition_point(pred)` for a predicate that holds on a prefix and
+/// whose prefix only grows between calls (positions in text order):
+/// `cursor` carries the previous answer, so a call costs a short forward
+/// scan. Falls back to a binary search if the prefix shrank.
+#[inline]
+fn advance<T>(items: &[T], cursor: &mut usize, pred: impl Fn(&T) -> bool) -> usize {
+    let mut i = (*cursor).min(items.len());
+    if i > 0 && !pred(&items[i - 1]) {
+        i = items.partition_point(&pred);
+    }
+    while i < items.len() && pred(&items[i]) {
+        i += 1;
+    }
+    *cursor = i;
+    i
 }
 
 /// A document's tokens as a [`TokenTable`](crate::lexicon::TokenTable):
