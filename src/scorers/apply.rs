@@ -62,6 +62,22 @@ pub struct DocScores {
     pub slant: Option<SlantScore>,
 }
 
+impl DocScores {
+    /// Set `loaded_mean` and `loaded_max` from `sentences` (left `None`
+    /// when there are none).
+    fn summarise_sentences(&mut self) {
+        if !self.sentences.is_empty() {
+            let n = self.sentences.len() as f64;
+            self.loaded_mean = Some(self.sentences.iter().map(|s| s.probability).sum::<f64>() / n);
+            self.loaded_max = self
+                .sentences
+                .iter()
+                .map(|s| s.probability)
+                .reduce(f64::max);
+        }
+    }
+}
+
 /// Header of `sentences.csv`.
 pub const SENTENCES_HEADER: &[&str] = &[
     "document_id",
@@ -178,12 +194,7 @@ impl Scorers {
             out.sentences = (0..a.sentences.len() as u32)
                 .map(|s| m.score(&self.fz, a, &f.matches, Some(s), cache))
                 .collect();
-            if !out.sentences.is_empty() {
-                let n = out.sentences.len() as f64;
-                out.loaded_mean =
-                    Some(out.sentences.iter().map(|s| s.probability).sum::<f64>() / n);
-                out.loaded_max = out.sentences.iter().map(|s| s.probability).reduce(f64::max);
-            }
+            out.summarise_sentences();
         }
         if let Some(m) = &self.outlet {
             out.slant = Some(m.score(a));
@@ -225,12 +236,7 @@ impl Scorers {
                     m.score_cached(&self.fz, a, cache, s, here, &mut rs)
                 })
                 .collect();
-            if !out.sentences.is_empty() {
-                let n = out.sentences.len() as f64;
-                out.loaded_mean =
-                    Some(out.sentences.iter().map(|s| s.probability).sum::<f64>() / n);
-                out.loaded_max = out.sentences.iter().map(|s| s.probability).reduce(f64::max);
-            }
+            out.summarise_sentences();
         }
         if let Some(m) = &self.outlet {
             out.slant = Some(m.score_cached(a, cache, &mut rs.counter));

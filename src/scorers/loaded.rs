@@ -879,13 +879,7 @@ impl LoadedModel {
         sentence: Option<u32>,
         cache: &mut CharCache,
     ) -> SentenceScore {
-        let range = match sentence {
-            Some(s) => a
-                .sentences
-                .get(s as usize)
-                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
-            None => 0..a.tokens.len(),
-        };
+        let range = a.token_range(sentence);
         // Stream the grams straight to column ids (no String per gram);
         // remember the lexicon entries of the distinct words seen.
         let mut cols: Vec<u32> = Vec::new();
@@ -951,10 +945,7 @@ impl LoadedModel {
         rs: &mut RowScratch,
     ) -> SentenceScore {
         let RowScratch { counter, lex } = rs;
-        let range = a
-            .sentences
-            .get(sentence as usize)
-            .map_or(0..0, |s| s.first_token as usize..s.end_token as usize);
+        let range = a.token_range(Some(sentence));
         let voice = self.file.features.voice;
         let chars = self.file.features.char_ngrams;
         let pool = cache.pool();

@@ -317,13 +317,7 @@ impl Featurizer {
         sentence: Option<u32>,
         voice: VoiceFilter,
     ) -> Vec<f64> {
-        let range = match sentence {
-            Some(s) => a
-                .sentences
-                .get(s as usize)
-                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
-            None => 0..a.tokens.len(),
-        };
+        let range = a.token_range(sentence);
         self.dense_of(
             a,
             matches

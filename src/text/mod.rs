@@ -138,6 +138,27 @@ impl Analyzed {
         }
     }
 
+    /// Token indices of sentence `sentence` (empty if there is no such
+    /// sentence), or of the whole text for `None`.
+    ///
+    /// ```
+    /// use slant::text::Analyzed;
+    /// let mut a = Analyzed::default();
+    /// a.analyze("One two. Three.");
+    /// assert_eq!(a.token_range(Some(1)), 3..5);
+    /// assert_eq!(a.token_range(None), 0..5);
+    /// assert_eq!(a.token_range(Some(9)), 0..0);
+    /// ```
+    pub fn token_range(&self, sentence: Option<u32>) -> std::ops::Range<usize> {
+        match sentence {
+            Some(s) => self
+                .sentences
+                .get(s as usize)
+                .map_or(0..0, |s| s.first_token as usize..s.end_token as usize),
+            None => 0..self.tokens.len(),
+        }
+    }
+
     /// Index of the sentence containing byte position `pos` (normalised
     /// text). A position between two sentences belongs to the following one,
     /// a position after the last sentence to the last one; 0 when there are
