@@ -13,7 +13,9 @@
 # - slant: the whole command, end to end: gunzip, JSON parsing, decoding,
 #   normalisation, tokens, sentences, quotations, lexicon matching with
 #   voice, (uni+bigram counting), documents.csv. `--threads 1` is one
-#   extraction worker; the input reader runs on its own thread.
+#   thread in all (reading, extraction and writing take turns), like the
+#   single-threaded peers; `--threads 2` adds a reader thread to the two
+#   extraction workers.
 # - peers: only their processing of texts already in memory (loading is
 #   not counted), measured inside the Python process; peak RSS is the whole
 #   process. grep: `grep -o -i -w -F -f terms` over a plain-text copy (one

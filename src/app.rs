@@ -217,6 +217,41 @@ fn widen(range: &mut Option<(String, String)>, d: &str) {
 const BATCH_DOCS: usize = 256;
 const BATCH_BYTES: usize = 4 << 20;
 
+/// Groups the reader's items into numbered batches of at most
+/// `BATCH_DOCS` documents or `BATCH_BYTES` of text.
+#[derive(Default)]
+struct Batcher {
+    seq: u64,
+    items: Vec<Item>,
+    bytes: usize,
+}
+
+impl Batcher {
+    /// Add an item; returns a full batch when this one completes it.
+    fn push(&mut self, item: Item) -> Option<Batch> {
+        if let Item::Doc(d) = &item {
+            self.bytes += d.text.len();
+        }
+        self.items.push(item);
+        (self.items.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES).then(|| self.take())
+    }
+
+    /// The last, partly filled batch, if any.
+    fn finish(&mut self) -> Option<Batch> {
+        (!self.items.is_empty()).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Batch {
+        let batch = Batch {
+            seq: self.seq,
+            items: std::mem::replace(&mut self.items, Vec::with_capacity(BATCH_DOCS)),
+        };
+        self.seq += 1;
+        self.bytes = 0;
+        batch
+    }
+}
+
 /// Set by a Ctrl-C handler to stop a run cleanly.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -344,159 +379,185 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let mut partials: Vec<Aggregates> = Vec::new();
     let mut read_result: Result<Vec<InputStats>> = Ok(vec![]);
 
-    std::thread::scope(|scope| -> Result<()> {
-        // Reader thread.
-        let read_opts = &opts.read;
-        let plans = &plans;
-        let stop = &stop;
-        let reader = scope.spawn(move || {
-            let mut seq = 0u64;
-            let mut items = Vec::with_capacity(BATCH_DOCS);
-            let mut bytes = 0usize;
-            let mut stopped = false;
-            let res = corpus::read_inputs(plans, read_opts, &mut |item| {
-                if stopped {
-                    return;
-                }
-                if let Item::Doc(d) = &item {
-                    bytes += d.text.len();
-                }
-                items.push(item);
-                if items.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
-                    let b = Batch {
-                        seq,
-                        items: std::mem::replace(&mut items, Vec::with_capacity(BATCH_DOCS)),
-                    };
-                    seq += 1;
-                    bytes = 0;
-                    if batch_tx.send(b).is_err()
-                        || INTERRUPTED.load(Ordering::Relaxed)
-                        || stop.load(Ordering::Relaxed)
-                    {
-                        stopped = true;
-                    }
-                }
-            });
-            if !items.is_empty() && !stopped {
-                let _ = batch_tx.send(Batch { seq, items });
+    // Writes one batch's rows and folds its summaries in; batches arrive
+    // here in input order.
+    let mut write_err: Option<Error> = None;
+    let mut accept = |out: BatchOut| {
+        summary.analysed += out.docs;
+        summary.text_bytes += out.text_bytes;
+        progress.update(summary.analysed, summary.text_bytes);
+        for r in &out.rejections {
+            summary.rejected += 1;
+            if first_rejections.len() < 50 {
+                first_rejections.push(r.clone());
             }
-            drop(batch_tx);
-            res
+            if !opts.quiet {
+                if shown_rejections < 50 {
+                    progress.println(&format!("slant: rejected {}: {}", r.origin, r.reason));
+                }
+                shown_rejections += 1;
+            }
+        }
+        summaries.extend(out.summaries);
+        model_scores.extend(out.model_scores);
+        examples.merge(out.examples);
+        if let Some((lo, hi)) = &out.dates {
+            widen(&mut summary.date_range, lo);
+            widen(&mut summary.date_range, hi);
+        }
+        if write_err.is_none() {
+            let r = docs_w
+                .write_all(&out.documents)
+                .map_err(io_err(&docs_path))
+                .and_then(|_| ev_w.write_all(&out.evidence).map_err(io_err(&ev_path)))
+                .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)))
+                .and_then(|_| match sen_w.as_mut() {
+                    Some(w) => w.write_all(&out.sentences).map_err(io_err(&sen_path)),
+                    None => Ok(()),
+                })
+                .and_then(|_| match fail_after {
+                    Some(n) if summary.analysed >= n => Err(Error::io(
+                        &docs_path,
+                        std::io::Error::other(format!(
+                            "injected failure after {} documents (SLANT_FAIL_AFTER_DOCS)",
+                            summary.analysed
+                        )),
+                    )),
+                    _ => Ok(()),
+                });
+            if let Err(e) = r {
+                write_err = Some(e);
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+    };
+    let style = opts.csv;
+    let evidence = opts.evidence.then_some(opts.evidence_valence);
+    if threads == 1 {
+        // One thread in all: read, analyse and write in turn on this
+        // thread, so `--threads 1` uses one core.
+        let mut agg = Aggregates::new(&lex);
+        let mut ws = Workspace::default();
+        let mut fws = scorers.as_ref().map(Scorers::workspace);
+        let mut batcher = Batcher::default();
+        let mut stopped = false;
+        let mut run = |batch: Batch| {
+            let out = process_batch(
+                batch,
+                &extractor,
+                &lex,
+                &mut ws,
+                &mut agg,
+                style,
+                evidence,
+                scorers.as_ref().zip(fws.as_mut()),
+            );
+            accept(out);
+        };
+        read_result = corpus::read_inputs(&plans, &opts.read, &mut |item| {
+            if stopped {
+                return;
+            }
+            if let Some(batch) = batcher.push(item) {
+                run(batch);
+                stopped = INTERRUPTED.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed);
+            }
         });
+        if let Some(batch) = batcher.finish().filter(|_| !stopped) {
+            run(batch);
+        }
+        partials = vec![agg];
+    } else {
+        std::thread::scope(|scope| {
+            // Reader thread.
+            let read_opts = &opts.read;
+            let plans = &plans;
+            let stop = &stop;
+            let reader = scope.spawn(move || {
+                let mut batcher = Batcher::default();
+                let mut stopped = false;
+                let res = corpus::read_inputs(plans, read_opts, &mut |item| {
+                    if stopped {
+                        return;
+                    }
+                    if let Some(batch) = batcher.push(item) {
+                        if batch_tx.send(batch).is_err()
+                            || INTERRUPTED.load(Ordering::Relaxed)
+                            || stop.load(Ordering::Relaxed)
+                        {
+                            stopped = true;
+                        }
+                    }
+                });
+                if let Some(batch) = batcher.finish().filter(|_| !stopped) {
+                    let _ = batch_tx.send(batch);
+                }
+                drop(batch_tx);
+                res
+            });
 
-        // Workers.
-        let extractor = &extractor;
-        let lex = &lex;
-        let batch_rx = &batch_rx;
-        let style = opts.csv;
-        let evidence_valence = opts.evidence_valence;
-        let evidence = opts.evidence;
-        let pool = &pool;
-        let scorers = scorers.as_ref();
-        let workers = scope.spawn(move || {
-            let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
-            pool.scope(|s| {
-                for _ in 0..threads {
-                    let out_tx = out_tx.clone();
-                    let results = &results;
-                    s.spawn(move |_| {
-                        let mut agg = Aggregates::new(lex);
-                        let mut ws = Workspace::default();
-                        let mut fws = scorers.map(Scorers::workspace);
-                        loop {
-                            let next = batch_rx.lock().map(|rx| rx.recv());
-                            let Ok(Ok(batch)) = next else { break };
-                            let out = process_batch(
-                                batch,
-                                extractor,
-                                lex,
-                                &mut ws,
-                                &mut agg,
-                                style,
-                                evidence.then_some(evidence_valence),
-                                scorers.zip(fws.as_mut()),
-                            );
-                            if out_tx.send(out).is_err() {
-                                break;
+            // Workers.
+            let extractor = &extractor;
+            let lex = &lex;
+            let batch_rx = &batch_rx;
+            let pool = &pool;
+            let scorers = scorers.as_ref();
+            let workers = scope.spawn(move || {
+                let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
+                pool.scope(|s| {
+                    for _ in 0..threads {
+                        let out_tx = out_tx.clone();
+                        let results = &results;
+                        s.spawn(move |_| {
+                            let mut agg = Aggregates::new(lex);
+                            let mut ws = Workspace::default();
+                            let mut fws = scorers.map(Scorers::workspace);
+                            loop {
+                                let next = batch_rx.lock().map(|rx| rx.recv());
+                                let Ok(Ok(batch)) = next else { break };
+                                let out = process_batch(
+                                    batch,
+                                    extractor,
+                                    lex,
+                                    &mut ws,
+                                    &mut agg,
+                                    style,
+                                    evidence,
+                                    scorers.zip(fws.as_mut()),
+                                );
+                                if out_tx.send(out).is_err() {
+                                    break;
+                                }
                             }
-                        }
-                        if let Ok(mut r) = results.lock() {
-                            r.push(agg);
-                        }
-                    });
-                }
-            });
-            drop(out_tx);
-            results.into_inner().unwrap_or_default()
-        });
-
-        // Writer (this thread): reorder buffer by batch sequence number.
-        let mut pending: BTreeMap<u64, BatchOut> = BTreeMap::new();
-        let mut next = 0u64;
-        let mut write_err: Option<Error> = None;
-        for out in out_rx.iter() {
-            pending.insert(out.seq, out);
-            while let Some(out) = pending.remove(&next) {
-                next += 1;
-                summary.analysed += out.docs;
-                summary.text_bytes += out.text_bytes;
-                progress.update(summary.analysed, summary.text_bytes);
-                for r in &out.rejections {
-                    summary.rejected += 1;
-                    if first_rejections.len() < 50 {
-                        first_rejections.push(r.clone());
-                    }
-                    if !opts.quiet {
-                        if shown_rejections < 50 {
-                            progress
-                                .println(&format!("slant: rejected {}: {}", r.origin, r.reason));
-                        }
-                        shown_rejections += 1;
-                    }
-                }
-                summaries.extend(out.summaries);
-                model_scores.extend(out.model_scores);
-                examples.merge(out.examples);
-                if let Some((lo, hi)) = &out.dates {
-                    widen(&mut summary.date_range, lo);
-                    widen(&mut summary.date_range, hi);
-                }
-                if write_err.is_none() {
-                    let r = docs_w
-                        .write_all(&out.documents)
-                        .map_err(io_err(&docs_path))
-                        .and_then(|_| ev_w.write_all(&out.evidence).map_err(io_err(&ev_path)))
-                        .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)))
-                        .and_then(|_| match sen_w.as_mut() {
-                            Some(w) => w.write_all(&out.sentences).map_err(io_err(&sen_path)),
-                            None => Ok(()),
-                        })
-                        .and_then(|_| match fail_after {
-                            Some(n) if summary.analysed >= n => Err(Error::io(
-                                &docs_path,
-                                std::io::Error::other(format!(
-                                    "injected failure after {} documents (SLANT_FAIL_AFTER_DOCS)",
-                                    summary.analysed
-                                )),
-                            )),
-                            _ => Ok(()),
+                            if let Ok(mut r) = results.lock() {
+                                r.push(agg);
+                            }
                         });
-                    if let Err(e) = r {
-                        write_err = Some(e);
-                        stop.store(true, Ordering::Relaxed);
                     }
+                });
+                drop(out_tx);
+                results.into_inner().unwrap_or_default()
+            });
+
+            // Writer (this thread): reorder buffer by batch sequence number.
+            let mut pending: BTreeMap<u64, BatchOut> = BTreeMap::new();
+            let mut next = 0u64;
+            for out in out_rx.iter() {
+                pending.insert(out.seq, out);
+                while let Some(out) = pending.remove(&next) {
+                    next += 1;
+                    accept(out);
                 }
             }
-        }
-        partials = workers.join().unwrap_or_default();
-        read_result = reader
-            .join()
-            .unwrap_or_else(|_| Err(Error::usage("reader thread panicked")));
-        if let Some(e) = write_err {
-            return Err(e);
-        }
-        Ok(())
-    })?;
+            partials = workers.join().unwrap_or_default();
+            read_result = reader
+                .join()
+                .unwrap_or_else(|_| Err(Error::usage("reader thread panicked")));
+        });
+    }
+    if let Some(e) = write_err {
+        return Err(e);
+    }
     progress.finish();
     if INTERRUPTED.load(Ordering::Relaxed) {
         return Err(Error::new(ErrorKind::Interrupted));

@@ -309,7 +309,8 @@ struct AnalyzeArgs {
     /// Write every tested n-gram to terms.csv.
     #[arg(long)]
     all_terms: bool,
-    /// Worker threads (at most 1024) [default: all cores].
+    /// Worker threads (at most 1024) [default: all cores]. With 1 the whole run (reading,
+    /// analysis, writing) is on one thread; with more, an extra thread reads the input.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// No progress or rejection messages on stderr.

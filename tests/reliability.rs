@@ -131,14 +131,30 @@ fn wait_with_timeout(child: &mut Child, secs: u64) -> std::process::ExitStatus {
 /// A failure in the middle of a run (injected through the test hook
 /// SLANT_FAIL_AFTER_DOCS, failing like a full disk once 1 document has been
 /// written): exit code 1 with the reason, previous reports byte-identical,
-/// staging directory removed.
+/// staging directory removed. Both with one thread (reading, analysis and
+/// writing on one thread) and with a reader and two workers.
 #[test]
 fn failure_mid_run_leaves_previous_reports_intact() {
+    for threads in ["1", "2"] {
+        failure_mid_run_with(threads);
+    }
+}
+
+fn failure_mid_run_with(threads: &str) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let before = baseline(p);
     std::fs::write(p.join("big.jsonl"), corpus(2000)).unwrap();
-    let out = command(p, &["analyze", "big.jsonl", "-o", "r", "--quiet"])
+    let args = [
+        "analyze",
+        "big.jsonl",
+        "-o",
+        "r",
+        "--quiet",
+        "--threads",
+        threads,
+    ];
+    let out = command(p, &args)
         .env("SLANT_FAIL_AFTER_DOCS", "1")
         .output()
         .unwrap();
