@@ -167,13 +167,25 @@ impl Aggregates {
 
     /// Add `other` into `self` (sums; n-gram ids remapped through strings).
     pub fn merge(&mut self, other: Aggregates) {
-        let remap: Vec<u32> = (0..other.vocab.len() as u32)
-            .map(|id| self.vocab.intern(other.vocab.get(id)))
+        // Most of the other's words are known here: look them up in
+        // parallel, then intern the rest in id order.
+        let known: Vec<Option<u32>> = (0..other.vocab.len() as u32)
+            .into_par_iter()
+            .map(|id| self.vocab.id(other.vocab.get(id)))
             .collect();
-        let map_key = |key: u64| match decode_key(key) {
-            (1, id, _) => unigram_key(remap[id as usize]),
-            (_, a, b) => bigram_key(remap[a as usize], remap[b as usize]),
+        let remap: Vec<u32> = known
+            .into_iter()
+            .zip(0u32..)
+            .map(|(k, id)| k.unwrap_or_else(|| self.vocab.intern(other.vocab.get(id))))
+            .collect();
+        // A key's halves are ids, except a unigram's high half (u32::MAX).
+        let map_hi = |hi: u32| match hi {
+            u32::MAX => u32::MAX,
+            id => remap[id as usize],
         };
+        let map_lo = |id: u32| remap[id as usize];
+        debug_assert_eq!(unigram_key(7) >> 32, u32::MAX as u64);
+        debug_assert_eq!(bigram_key(7, 9), 7 << 32 | 9);
         let mut pairs = Vec::with_capacity(other.sources.len());
         for (source, agg) in other.sources {
             self.source_mut(&source);
@@ -188,9 +200,12 @@ impl Aggregates {
                 mine.push((sa, t));
             }
         }
-        mine.into_par_iter().for_each(|(m, t)| {
+        // Largest first, one source per task: a few outlets hold most of
+        // the n-grams, and they must not end up queued behind each other.
+        mine.sort_by_key(|(m, t)| std::cmp::Reverse(m.ngrams.len() + t.ngrams.len()));
+        mine.into_par_iter().with_max_len(1).for_each(|(m, t)| {
             m.counts.add(&t.counts);
-            m.ngrams.merge_mapped(t.ngrams, map_key);
+            m.ngrams.merge_mapped(t.ngrams, map_hi, map_lo);
         });
         for (key, counts) in other.stories {
             match self.stories.get_mut(&key) {
@@ -205,10 +220,10 @@ impl Aggregates {
     /// Sort every source's pending n-gram keys into runs (done once when
     /// extraction ends; reading counts works either way, only slower).
     pub fn flush_ngrams(&mut self) {
-        self.sources
-            .values_mut()
-            .collect::<Vec<_>>()
-            .into_par_iter()
+        let mut all: Vec<&mut SourceAgg> = self.sources.values_mut().collect();
+        all.sort_by_key(|s| std::cmp::Reverse(s.ngrams.heap_bytes()));
+        all.into_par_iter()
+            .with_max_len(1)
             .for_each(|s| s.ngrams.compact());
     }
 

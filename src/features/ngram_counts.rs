@@ -264,11 +264,55 @@ impl NgramCounts {
         })
     }
 
-    /// Add `other`'s counts with its keys rewritten by `map` (which must
-    /// be injective), leaving one run.
-    pub fn merge_mapped(&mut self, other: NgramCounts, map: impl Fn(u64) -> u64) {
-        let mut run: Vec<(u64, u64)> = other.iter().map(|(k, c)| (map(k), c)).collect();
-        run.sort_unstable_by_key(|e| e.0);
+    /// Add `other`'s counts with each key `hi << 32 | lo` rewritten to
+    /// `map_hi(hi) << 32 | map_lo(lo)` (both maps injective), leaving one
+    /// run.
+    ///
+    /// `other`'s keys are sorted by their high half, so they come in groups
+    /// of one `hi`: the groups are put in their new order and only each
+    /// group's entries are sorted by their new low half, which is much
+    /// cheaper than sorting the whole run again.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut a = NgramCounts::default();
+    /// a.add_run(vec![(1 << 32 | 7, 1)]);
+    /// let mut b = NgramCounts::default();
+    /// b.add_run(vec![(2 << 32 | 1, 5), (2 << 32 | 3, 2)]);
+    /// // hi 2 becomes 1, lo 1 becomes 9 and lo 3 becomes 7.
+    /// a.merge_mapped(b, |hi| hi - 1, |lo| 10 - lo);
+    /// assert_eq!(a.iter().collect::<Vec<_>>(), [(1 << 32 | 7, 3), (1 << 32 | 9, 5)]);
+    /// ```
+    pub fn merge_mapped(
+        &mut self,
+        mut other: NgramCounts,
+        map_hi: impl Fn(u32) -> u32,
+        map_lo: impl Fn(u32) -> u32,
+    ) {
+        other.compact();
+        let theirs = other.levels.pop().unwrap_or_default();
+        // (new hi, start, end) of each group of equal hi.
+        let mut groups: Vec<(u32, usize, usize)> = Vec::new();
+        let mut start = 0;
+        for i in 1..=theirs.len() {
+            if i == theirs.len() || theirs[i].0 >> 32 != theirs[start].0 >> 32 {
+                groups.push((map_hi((theirs[start].0 >> 32) as u32), start, i));
+                start = i;
+            }
+        }
+        groups.sort_unstable_by_key(|g| g.0);
+        let mut run: Vec<(u64, u64)> = Vec::with_capacity(theirs.len());
+        for (hi, start, end) in groups {
+            let from = run.len();
+            let hi = (hi as u64) << 32;
+            run.extend(
+                theirs[start..end]
+                    .iter()
+                    .map(|&(k, c)| (hi | map_lo(k as u32) as u64, c)),
+            );
+            run[from..].sort_unstable_by_key(|e| e.0);
+        }
+        drop(theirs);
         self.compact();
         match self.levels.pop() {
             None => self.levels.push(run),
@@ -321,7 +365,7 @@ mod tests {
         /// Whatever the runs, the counts equal a plain map's.
         #[test]
         fn runs_sum_like_a_map(docs in prop::collection::vec(
-            prop::collection::btree_map(0u64..200, 1u64..5, 0..40), 0..60)) {
+            prop::collection::btree_map((0u64..4, 0u64..200).prop_map(|(h, l)| h << 32 | l), 1u64..5, 0..40), 0..60)) {
             let mut c = NgramCounts::default();
             let mut want: BTreeMap<u64, u64> = BTreeMap::new();
             for d in &docs {
@@ -337,11 +381,12 @@ mod tests {
                 prop_assert_eq!(c.get(k), n);
             }
             prop_assert_eq!(c.get(1000), 0);
-            // Merging with a key map: shift every key, then compare.
+            // Merging with a key map that reverses both halves' order.
             let mut m = NgramCounts::default();
             m.insert(5, 1);
-            m.merge_mapped(c.clone(), |k| k * 2);
-            let mut want2: BTreeMap<u64, u64> = want.iter().map(|(&k, &n)| (k * 2, n)).collect();
+            m.merge_mapped(c.clone(), |h| 7 - h, |l| 500 - l);
+            let map = |k: u64| (7 - (k >> 32)) << 32 | (500 - (k & 0xffff_ffff));
+            let mut want2: BTreeMap<u64, u64> = want.iter().map(|(&k, &n)| (map(k), n)).collect();
             *want2.entry(5).or_insert(0) += 1;
             prop_assert_eq!(m.iter().collect::<Vec<_>>(), want2.into_iter().collect::<Vec<_>>());
             c.compact();
