@@ -45,22 +45,35 @@ pub fn safe_cell(s: &str, style: CsvStyle) -> Cow<'_, str> {
 /// assert_eq!(fmt_f(f64::NAN), "");
 /// ```
 pub fn fmt_f(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let mut s = format!("{x:.6}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-    }
-    if s == "-0" {
-        s = "0".into();
-    }
+    let mut s = String::new();
+    fmt_f_into(&mut s, x);
     s
+}
+
+/// [`fmt_f`] appending to `out` (no allocation once `out` has room).
+///
+/// ```
+/// use slant::report::fmt_f_into;
+/// let mut s = String::from("x=");
+/// fmt_f_into(&mut s, -0.0000001);
+/// assert_eq!(s, "x=0");
+/// ```
+pub fn fmt_f_into(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    if !x.is_finite() {
+        return;
+    }
+    let start = out.len();
+    let _ = write!(out, "{x:.6}");
+    if out[start..].contains('.') {
+        let kept = out.trim_end_matches('0').trim_end_matches('.').len();
+        // Never trim into the integer part ("10.000000" keeps "10").
+        out.truncate(kept.max(start));
+    }
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
 }
 
 fn opt_f(x: Option<f64>) -> String {
@@ -140,31 +153,53 @@ pub fn document_row_extra(
     style: CsvStyle,
     extra: &[String],
 ) -> csv::Result<()> {
+    use std::fmt::Write;
     let c = &f.counts;
-    let mut row: Vec<String> = vec![
-        safe_cell(&doc.id, style).into_owned(),
-        safe_cell(&doc.source, style).into_owned(),
-        safe_cell(doc.story.as_deref().unwrap_or(""), style).into_owned(),
-        safe_cell(doc.date.as_deref().unwrap_or(""), style).into_owned(),
-        safe_cell(doc.title.as_deref().unwrap_or(""), style).into_owned(),
-        safe_cell(&doc.origin.file, style).into_owned(),
-        if doc.origin.line == 0 {
-            String::new()
-        } else {
-            doc.origin.line.to_string()
-        },
-        doc.encoding.to_string(),
-        c.repairs.to_string(),
-        c.tokens.to_string(),
-        c.authorial_tokens.to_string(),
-        c.quoted_tokens.to_string(),
-        c.sentences.to_string(),
-        if c.tokens == 0 {
-            String::new()
-        } else {
-            fmt_f(c.quoted_tokens as f64 / c.tokens as f64)
-        },
-    ];
+    // Cells are written one at a time through one scratch string: a row has
+    // a few hundred cells and a document should not cost as many strings.
+    let mut buf = String::with_capacity(32);
+    let mut int = |w: &mut csv::Writer<Vec<u8>>, n: u64| {
+        buf.clear();
+        let _ = write!(buf, "{n}");
+        w.write_field(&buf)
+    };
+    for cell in [
+        doc.id.as_str(),
+        &doc.source,
+        doc.story.as_deref().unwrap_or(""),
+        doc.date.as_deref().unwrap_or(""),
+        doc.title.as_deref().unwrap_or(""),
+        &doc.origin.file,
+    ] {
+        w.write_field(safe_cell(cell, style).as_ref())?;
+    }
+    if doc.origin.line == 0 {
+        w.write_field("")?;
+    } else {
+        int(w, doc.origin.line)?;
+    }
+    w.write_field(doc.encoding)?;
+    for n in [
+        c.repairs,
+        c.tokens,
+        c.authorial_tokens,
+        c.quoted_tokens,
+        c.sentences,
+    ] {
+        int(w, n)?;
+    }
+    let mut fbuf = String::with_capacity(32);
+    let mut float = |w: &mut csv::Writer<Vec<u8>>, x: Option<f64>| {
+        fbuf.clear();
+        if let Some(x) = x {
+            fmt_f_into(&mut fbuf, x);
+        }
+        w.write_field(&fbuf)
+    };
+    float(
+        w,
+        (c.tokens != 0).then(|| c.quoted_tokens as f64 / c.tokens as f64),
+    )?;
     let offsets = lex.variant_offsets();
     for (fi, fam) in lex.families.iter().enumerate() {
         let counts = &c.variants[offsets[fi]..offsets[fi + 1]];
@@ -174,20 +209,30 @@ pub fn document_row_extra(
             counts.iter().map(|x| x[0]),
             fam.variants.iter().map(|v| v.tone),
         );
-        row.push(n.to_string());
-        row.push(q.to_string());
-        row.push(opt_f(score));
+        int(w, n)?;
+        int(w, q)?;
+        float(w, score)?;
     }
     for (ci, cat) in lex.categories.iter().enumerate() {
         let n = c.categories[ci][0];
-        row.push(n.to_string());
-        row.push(rate(n, c.authorial_tokens));
+        int(w, n)?;
+        // Per 1,000 authorial tokens, as `rate`.
+        float(
+            w,
+            (c.authorial_tokens != 0).then(|| n as f64 * 1000.0 / c.authorial_tokens as f64),
+        )?;
         if cat.valence {
-            row.push(mean_weight(c.weight_sums[ci][0], n));
+            // As `mean_weight`.
+            float(
+                w,
+                (n != 0).then(|| c.weight_sums[ci][0] as f64 / VALENCE_SCALE / n as f64),
+            )?;
         }
     }
-    row.extend(extra.iter().cloned());
-    w.write_record(&row)
+    for cell in extra {
+        w.write_field(cell)?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 /// Header of `evidence.csv`.
@@ -254,35 +299,46 @@ pub fn evidence_row(
     let (s, e) = (rec.original.start, rec.original.end);
     let cs = floor_char(text, s.saturating_sub(60));
     let ce = ceil_char(text, e.saturating_add(60));
-    let mut context = String::with_capacity(ce - cs + 8);
-    for ch in text[cs..ce].chars() {
-        context.push(if ch.is_control() || ch == '\u{2028}' || ch == '\u{2029}' {
-            ' '
-        } else {
-            ch
-        });
+    // Most contexts and terms have nothing to blank out: write them as
+    // they are, and format the numbers on the stack.
+    let context = blank_controls(&text[cs..ce], true);
+    let term = blank_controls(&text[s..e], false);
+    let mut num = [0u8; 20];
+    for cell in [&doc.id, &doc.source, doc.story.as_deref().unwrap_or("")] {
+        w.write_field(safe_cell(cell, style).as_ref())?;
     }
-    let term: String = text[s..e]
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let sentence = rec.sentence.to_string();
-    let (start, end) = (s.to_string(), e.to_string());
-    w.write_record([
-        safe_cell(&doc.id, style).as_ref(),
-        safe_cell(&doc.source, style).as_ref(),
-        safe_cell(doc.story.as_deref().unwrap_or(""), style).as_ref(),
-        sentence.as_str(),
-        rec.voice.as_str(),
-        kind,
-        group,
-        variant,
-        tone.as_str(),
-        safe_cell(&term, style).as_ref(),
-        start.as_str(),
-        end.as_str(),
-        safe_cell(&context, style).as_ref(),
-    ])
+    w.write_field(decimal(&mut num, rec.sentence as u64))?;
+    for cell in [rec.voice.as_str(), kind, group, variant, tone.as_str()] {
+        w.write_field(cell)?;
+    }
+    w.write_field(safe_cell(&term, style).as_ref())?;
+    w.write_field(decimal(&mut num, s as u64))?;
+    w.write_field(decimal(&mut num, e as u64))?;
+    w.write_field(safe_cell(&context, style).as_ref())?;
+    w.write_record(None::<&[u8]>)
+}
+
+/// `s` with control characters (and, if `separators`, U+2028 / U+2029)
+/// replaced by spaces; borrowed when there are none.
+fn blank_controls(s: &str, separators: bool) -> Cow<'_, str> {
+    let blank = |c: char| c.is_control() || (separators && (c == '\u{2028}' || c == '\u{2029}'));
+    if !s.chars().any(blank) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if blank(c) { ' ' } else { c }).collect())
+}
+
+/// `n` in decimal, written into the end of `buf`.
+fn decimal(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
 }
 
 /// Header of `rejected.csv`.
@@ -535,5 +591,57 @@ fn fmt_p(x: f64) -> String {
         format!("{x:.3e}")
     } else {
         fmt_f(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_match_to_string() {
+        let mut buf = [0u8; 20];
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX as u64, u64::MAX] {
+            assert_eq!(decimal(&mut buf, n), n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn controls_are_blanked_only_when_present() {
+        let cases: &[(&str, bool, &str, bool)] = &[
+            ("plain words", true, "plain words", true),
+            ("tab\there", false, "tab here", false),
+            ("line\u{2028}sep", true, "line sep", false),
+            ("line\u{2028}sep", false, "line\u{2028}sep", true),
+            ("", true, "", true),
+        ];
+        for &(input, separators, want, borrowed) in cases {
+            let got = blank_controls(input, separators);
+            assert_eq!(got, want, "{input:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), borrowed, "{input:?}");
+        }
+    }
+
+    /// Appending keeps `fmt_f`'s trimming (written out here the long way).
+    #[test]
+    fn fmt_f_into_trims_like_fmt_f() {
+        let mut s = String::new();
+        for x in [0.5, -1.0, 10.0, 1.0 / 3.0, -0.0000001, 1e-7, 123456.0] {
+            s.clear();
+            fmt_f_into(&mut s, x);
+            let mut old = format!("{x:.6}");
+            if old.contains('.') {
+                while old.ends_with('0') {
+                    old.pop();
+                }
+                if old.ends_with('.') {
+                    old.pop();
+                }
+            }
+            if old == "-0" {
+                old = "0".into();
+            }
+            assert_eq!(s, old, "{x}");
+        }
     }
 }

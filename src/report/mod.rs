@@ -13,7 +13,7 @@ mod staging;
 
 pub use csvout::{
     document_header, document_row, document_row_extra, evidence_header, evidence_row,
-    families_rows, fmt_f, rejected_row, safe_cell, sources_rows, terms_rows, CsvStyle,
+    families_rows, fmt_f, fmt_f_into, rejected_row, safe_cell, sources_rows, terms_rows, CsvStyle,
     REJECTED_HEADER,
 };
 pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};

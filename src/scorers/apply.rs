@@ -21,9 +21,10 @@ use crate::corpus::Document;
 use crate::error::Result;
 use crate::estimators::framing::{percentile_interval, replicate_rng};
 use crate::features::Vocab;
-use crate::report::{fmt_f, safe_cell, CsvStyle};
+use crate::report::{fmt_f, fmt_f_into, safe_cell, CsvStyle};
 use crate::text::Analyzed;
 use rand::Rng;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// A model file in use, for `run.json`.
@@ -271,27 +272,39 @@ impl Scorers {
         style: CsvStyle,
     ) -> csv::Result<()> {
         let Some(m) = &self.loaded else { return Ok(()) };
+        // Cells go straight to the writer; one scratch string for numbers.
+        let mut num = String::with_capacity(24);
+        let id = safe_cell(&doc.id, style);
+        let source = safe_cell(&doc.source, style);
         for (i, sc) in s.sentences.iter().enumerate() {
-            let mut row = vec![
-                safe_cell(&doc.id, style).into_owned(),
-                safe_cell(&doc.source, style).into_owned(),
-                i.to_string(),
-                fmt_f(sc.probability),
-                ((sc.probability >= m.threshold()) as u8).to_string(),
-            ];
+            w.write_field(id.as_ref())?;
+            w.write_field(source.as_ref())?;
+            num.clear();
+            let _ = write!(num, "{i}");
+            w.write_field(&num)?;
+            num.clear();
+            fmt_f_into(&mut num, sc.probability);
+            w.write_field(&num)?;
+            w.write_field(if sc.probability >= m.threshold() {
+                "1"
+            } else {
+                "0"
+            })?;
             for k in 0..3 {
                 match sc.top.get(k) {
                     Some(&(j, c)) => {
-                        row.push(safe_cell(m.term(j), style).into_owned());
-                        row.push(fmt_f(c));
+                        w.write_field(safe_cell(m.term(j), style).as_ref())?;
+                        num.clear();
+                        fmt_f_into(&mut num, c);
+                        w.write_field(&num)?;
                     }
                     None => {
-                        row.push(String::new());
-                        row.push(String::new());
+                        w.write_field("")?;
+                        w.write_field("")?;
                     }
                 }
             }
-            w.write_record(&row)?;
+            w.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }
