@@ -172,17 +172,24 @@ pub struct OutletData {
 /// The outlet a source name belongs to, for grouping the validation folds:
 /// editions and sections of one outlet ("Fox News", "Fox Online News",
 /// "Fox News (Online)", "Fox News Opinion") are one outlet, so leaving it
-/// out leaves all of them out. Lower-cased; parenthesised parts, anything
-/// after " - ", a leading "the" and the words "news", "online", "opinion",
-/// "editorial", "board" and "web" are dropped.
+/// out leaves all of them out.
+///
+/// The result is a grouping key, not a display name: lower-cased;
+/// parenthesised parts, anything after " - ", a leading "the" and the words
+/// "news", "online", "opinion", "editorial", "board" and "web" are dropped;
+/// a web address loses its "www." and top-level domain; spaces are removed
+/// ("DesMoines Register" is "Des Moines Register"), and so is a trailing
+/// "news" ("NBCNews.com" is "NBC News").
 ///
 /// ```
 /// use slant::scorers::outlet::outlet_family;
 /// for name in ["Fox News", "Fox Online News", "Fox News (Online)", "Fox News Opinion"] {
 ///     assert_eq!(outlet_family(name), "fox");
 /// }
-/// assert_eq!(outlet_family("New York Times - Opinion"), "new york times");
-/// assert_eq!(outlet_family("New York Times Editorial Board"), "new york times");
+/// assert_eq!(outlet_family("New York Times - Opinion"), "newyorktimes");
+/// assert_eq!(outlet_family("New York Times Editorial Board"), "newyorktimes");
+/// assert_eq!(outlet_family("NBCNews.com"), outlet_family("NBC News (Online)"));
+/// assert_eq!(outlet_family("MichelleMalkin.com"), outlet_family("Michelle Malkin"));
 /// assert_ne!(outlet_family("Washington Post"), outlet_family("Washington Times"));
 /// ```
 pub fn outlet_family(name: &str) -> String {
@@ -205,11 +212,24 @@ pub fn outlet_family(name: &str) -> String {
         .filter(|&(i, w)| !(DROP.contains(&w) || (i == 0 && w == "the")))
         .map(|(_, w)| w)
         .collect();
-    if words.is_empty() {
-        lower.trim().to_string()
-    } else {
-        words.join(" ")
+    let mut key = match words.as_slice() {
+        [] => lower.split_whitespace().collect::<String>(),
+        [one] => {
+            // A web address: "www.cnsnews.com" -> "cnsnews".
+            let host = one.strip_prefix("www.").unwrap_or(one);
+            const TLDS: [&str; 6] = [".com", ".org", ".net", ".gov", ".edu", ".us"];
+            TLDS.iter()
+                .find_map(|t| host.strip_suffix(t))
+                .filter(|h| !h.is_empty())
+                .unwrap_or(host)
+                .to_string()
+        }
+        many => many.concat(),
+    };
+    if key.len() > "news".len() + 1 && key.ends_with("news") {
+        key.truncate(key.len() - "news".len());
     }
+    key
 }
 
 fn doc_ngrams(a: &Analyzed) -> (Vec<String>, Vec<bool>) {
@@ -974,6 +994,42 @@ impl OutletModel {
         SlantScore {
             probabilities: p,
             slant: p[2] - p[0],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outlet_family;
+
+    /// Which source names are one outlet, and which are not.
+    #[test]
+    fn outlet_families() {
+        let same: &[&[&str]] = &[
+            &["CNS News", "CNSNews.com", "www.cnsnews.com"],
+            &["Des Moines Register", "DesMoines Register"],
+            &["The Western Journal", "Western Journal"],
+            &["NBC (Web News)", "NBC News (Online)", "NBCNews.com"],
+            &["Newsmax (News)", "Newsmax - News", "Newsmax - Opinion"],
+        ];
+        for group in same {
+            for name in &group[1..] {
+                assert_eq!(outlet_family(name), outlet_family(group[0]), "{name}");
+            }
+        }
+        let apart: &[(&str, &str)] = &[
+            ("Washington Post", "Washington Times"),
+            ("Star News", "Star Tribune"),
+            ("NewsBusters", "NewsOne"),
+            ("Boston Herald", "Boston Review"),
+            ("Deseret News", "Detroit News"),
+        ];
+        for (a, b) in apart {
+            assert_ne!(outlet_family(a), outlet_family(b), "{a} / {b}");
+        }
+        // Degenerate names still give a non-empty key.
+        for name in ["News", "The", ".com", "Online News"] {
+            assert!(!outlet_family(name).is_empty(), "{name}");
         }
     }
 }
