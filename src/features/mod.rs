@@ -30,7 +30,9 @@ mod ngram_counts;
 mod vocab;
 
 pub use ngram_counts::NgramCounts;
-pub use vocab::{bigram_key, decode_key, unigram_key, Key, Vocab};
+pub use vocab::{
+    bigram_key, decode_key, occurrence_key, unigram_key, Key, Vocab, MAX_OCCURRENCE_ID,
+};
 
 use crate::corpus::Document;
 use crate::lexicon::{Lexicon, Match, Target, TokenMatcher, TokenScratch};
@@ -534,26 +536,33 @@ impl crate::lexicon::TokenTable for DocView<'_> {
 fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut NgramCounts) {
     let text = a.norm.text.as_bytes();
     ngrams.add_with(|keys| {
+        // One occurrence key per counted word, pushed when the next token
+        // shows whether the two make a bigram.
         let mut prev: Option<(u32, u32)> = None; // (id, end)
         let mut sentence = 0usize;
         for (i, t) in a.tokens.iter().enumerate() {
             while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token
             {
                 sentence += 1;
-                prev = None;
-            }
-            let id = ids[i];
-            if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id == u32::MAX {
-                prev = None;
-                continue;
-            }
-            keys.push(unigram_key(id));
-            if let Some((p, pe)) = prev {
-                if t.start == pe + 1 && text.get(pe as usize) == Some(&b' ') {
-                    keys.push(bigram_key(p, id));
+                if let Some((p, _)) = prev.take() {
+                    keys.push(occurrence_key(p, None));
                 }
             }
+            let id = ids[i];
+            if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id > MAX_OCCURRENCE_ID {
+                if let Some((p, _)) = prev.take() {
+                    keys.push(occurrence_key(p, None));
+                }
+                continue;
+            }
+            if let Some((p, pe)) = prev {
+                let bigram = t.start == pe + 1 && text.get(pe as usize) == Some(&b' ');
+                keys.push(occurrence_key(p, bigram.then_some(id)));
+            }
             prev = Some((id, t.end));
+        }
+        if let Some((p, _)) = prev {
+            keys.push(occurrence_key(p, None));
         }
     });
 }

@@ -5,6 +5,14 @@
 //! A hash map would touch one random cache line per distinct n-gram of
 //! every document; merging sorted runs streams through memory instead,
 //! which is what single-thread extraction is bound by.
+//!
+//! Extraction pushes one [`occurrence_key`](super::occurrence_key) per
+//! word (the word and, if it starts a bigram, the next word) rather than a
+//! unigram key and a bigram key: about half the keys to sort. Sorting
+//! groups a word's occurrences, and `resolve_occurrences` turns each
+//! group into the word's unigram count and its bigram counts.
+
+use super::vocab::FOLLOWED;
 
 /// Counts keyed by [`unigram_key`](super::unigram_key) /
 /// [`bigram_key`](super::bigram_key).
@@ -33,18 +41,78 @@ const FLUSH_KEYS: usize = 1 << 17;
 /// The fewest pending keys sorted into a run at once.
 const MIN_FLUSH_KEYS: usize = 1 << 13;
 
-/// Sort `keys` and count them into a run.
+/// Sort `keys` and count them into a run (resolving occurrence keys).
 fn run_of(keys: &mut [u64]) -> Vec<(u64, u64)> {
     keys.sort_unstable();
     let mut run: Vec<(u64, u64)> = Vec::with_capacity(keys.len() / 2);
+    let mut occurrences = false;
     for &k in keys.iter() {
         match run.last_mut() {
             Some((last, c)) if *last == k => *c += 1,
-            _ => run.push((k, 1)),
+            _ => {
+                occurrences |= is_occurrence(k);
+                run.push((k, 1));
+            }
         }
+    }
+    if occurrences {
+        run = resolve_occurrences(&run);
     }
     trim(&mut run);
     run
+}
+
+/// Whether `key` is an [`occurrence_key`](super::occurrence_key).
+#[inline]
+fn is_occurrence(key: u64) -> bool {
+    key >> 32 != u32::MAX as u64 && key as u32 & FOLLOWED != 0
+}
+
+/// Turn a sorted run that holds occurrence keys into unigram and bigram
+/// counts. Keys with the same first word are contiguous, plain bigram keys
+/// before occurrence keys (the flag is the low half's top bit) and the
+/// "followed by nothing" key last; unigram keys sort after everything.
+fn resolve_occurrences(raw: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    const FLAG: u64 = FOLLOWED as u64;
+    let mut out: Vec<(u64, u64)> = Vec::with_capacity(raw.len());
+    let mut unigrams: Vec<(u64, u64)> = Vec::new();
+    let mut i = 0;
+    while i < raw.len() && raw[i].0 >> 32 != u32::MAX as u64 {
+        let hi = raw[i].0 >> 32;
+        let end = i + raw[i..].partition_point(|e| e.0 >> 32 == hi);
+        let group = &raw[i..end];
+        let split = group.partition_point(|e| !is_occurrence(e.0));
+        let (plain, occ) = group.split_at(split);
+        let unigram: u64 = occ.iter().map(|e| e.1).sum();
+        // Occurrences followed by a word are bigrams too (not the last,
+        // "followed by nothing", key).
+        let followed = match occ.last() {
+            Some(&(k, _)) if k as u32 == u32::MAX => &occ[..occ.len() - 1],
+            _ => occ,
+        };
+        let (mut a, mut b) = (0, 0);
+        while a < plain.len() || b < followed.len() {
+            let ka = plain.get(a).map_or(u64::MAX, |e| e.0);
+            let kb = followed.get(b).map_or(u64::MAX, |e| e.0 & !FLAG);
+            if ka < kb {
+                out.push(plain[a]);
+                a += 1;
+            } else if kb < ka {
+                out.push((kb, followed[b].1));
+                b += 1;
+            } else {
+                out.push((ka, plain[a].1 + followed[b].1));
+                a += 1;
+                b += 1;
+            }
+        }
+        if unigram > 0 {
+            unigrams.push(((u32::MAX as u64) << 32 | hi, unigram));
+        }
+        i = end;
+    }
+    out.extend_from_slice(&merge_runs(&unigrams, &raw[i..]));
+    out
 }
 
 /// Give back spare capacity over an eighth of the length (runs are long
@@ -195,7 +263,10 @@ impl NgramCounts {
 
     /// The count of `key` (0 when absent).
     pub fn get(&self, key: u64) -> u64 {
-        self.pending.iter().filter(|&&k| k == key).count() as u64
+        let pending = run_of(&mut self.pending.clone());
+        pending
+            .binary_search_by_key(&key, |e| e.0)
+            .map_or(0, |i| pending[i].1)
             + self
                 .levels
                 .iter()
@@ -407,6 +478,53 @@ mod tests {
             }
             loose.compact();
             prop_assert_eq!(loose.iter().collect::<Vec<_>>(), got);
+        }
+    }
+
+    proptest! {
+        /// Occurrence keys, mixed with plain unigram and bigram keys and
+        /// flushed at any point, count like their expansion into unigrams
+        /// and bigrams.
+        #[test]
+        fn occurrences_count_like_their_expansion(
+            items in prop::collection::vec(
+                (0u32..6, prop::option::of(0u32..6), 0u8..4), 0..300),
+        ) {
+            use crate::features::{bigram_key, occurrence_key, unigram_key};
+            let mut c = NgramCounts::default();
+            let mut want: BTreeMap<u64, u64> = BTreeMap::new();
+            for &(w, next, kind) in &items {
+                match kind {
+                    // A plain unigram or bigram key.
+                    0 => {
+                        c.add_keys(&[unigram_key(w)]);
+                        *want.entry(unigram_key(w)).or_insert(0) += 1;
+                    }
+                    1 => {
+                        let x = next.unwrap_or(w);
+                        c.add_keys(&[bigram_key(w, x)]);
+                        *want.entry(bigram_key(w, x)).or_insert(0) += 1;
+                    }
+                    // An occurrence, sometimes followed by a flush.
+                    _ => {
+                        c.add_keys(&[occurrence_key(w, next)]);
+                        *want.entry(unigram_key(w)).or_insert(0) += 1;
+                        if let Some(x) = next {
+                            *want.entry(bigram_key(w, x)).or_insert(0) += 1;
+                        }
+                        if kind == 3 {
+                            c.flush();
+                        }
+                    }
+                }
+            }
+            let want: Vec<(u64, u64)> = want.into_iter().collect();
+            prop_assert_eq!(c.iter().collect::<Vec<_>>(), want.clone());
+            for &(k, n) in &want {
+                prop_assert_eq!(c.get(k), n);
+            }
+            c.compact();
+            prop_assert_eq!(c.iter().collect::<Vec<_>>(), want);
         }
     }
 

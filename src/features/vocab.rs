@@ -340,6 +340,42 @@ pub fn bigram_key(first: u32, second: u32) -> u64 {
     (first as u64) << 32 | second as u64
 }
 
+/// Largest word id that [`occurrence_key`] can carry.
+pub const MAX_OCCURRENCE_ID: u32 = (1 << 31) - 2;
+
+/// Bit of an occurrence key's low half that tells it from a bigram key.
+pub(crate) const FOLLOWED: u32 = 1 << 31;
+
+/// Key of one *occurrence* of word `first`, followed by `second` when the
+/// two make a bigram: it counts as the unigram `first` plus, with a second
+/// word, the bigram `(first, second)`. One key per word instead of a
+/// unigram key and a bigram key: [`NgramCounts`](super::NgramCounts)
+/// resolves them into both when it sorts its pending keys. Ids must be at
+/// most [`MAX_OCCURRENCE_ID`].
+///
+/// ```
+/// use slant::features::{bigram_key, occurrence_key, unigram_key, NgramCounts};
+/// let mut c = NgramCounts::default();
+/// // "the cat": the occurrence of 0 is followed by 1, that of 1 by nothing.
+/// c.add_keys(&[occurrence_key(0, Some(1)), occurrence_key(1, None)]);
+/// assert_eq!(
+///     c.iter().collect::<Vec<_>>(),
+///     [(bigram_key(0, 1), 1), (unigram_key(0), 1), (unigram_key(1), 1)]
+/// );
+/// ```
+#[inline]
+pub fn occurrence_key(first: u32, second: Option<u32>) -> u64 {
+    debug_assert!(first <= MAX_OCCURRENCE_ID);
+    let lo = match second {
+        Some(s) => {
+            debug_assert!(s <= MAX_OCCURRENCE_ID);
+            s | FOLLOWED
+        }
+        None => u32::MAX,
+    };
+    (first as u64) << 32 | lo as u64
+}
+
 /// The order (1 or 2) and token ids of an n-gram key.
 #[inline]
 pub fn decode_key(key: u64) -> (u8, u32, u32) {
