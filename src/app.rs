@@ -13,7 +13,9 @@
 use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::{self, Estimates, EstimatorOptions};
-use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Workspace};
+use crate::features::{
+    analysed_text, Aggregates, Extractor, FeatureOptions, SharedVocab, Workspace,
+};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{self, CsvStyle, Staging};
 use crate::scorers::apply::{ModelInfo, Scorers};
@@ -468,6 +470,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         }
         partials = vec![agg];
     } else {
+        // The workers' n-gram keys share word ids, so merging their
+        // aggregates is a plain sum.
+        let registry = SharedVocab::new();
         std::thread::scope(|scope| {
             // Reader thread.
             let read_opts = &opts.read;
@@ -502,6 +507,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             let batch_rx = &batch_rx;
             let pool = &pool;
             let scorers = scorers.as_ref();
+            let registry = &registry;
             let workers = scope.spawn(move || {
                 let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
                 pool.scope(|s| {
@@ -509,7 +515,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         let out_tx = out_tx.clone();
                         let results = &results;
                         s.spawn(move |_| {
-                            let mut agg = Aggregates::new(lex);
+                            let mut agg = Aggregates::sharing(lex, registry);
                             let mut ws = Workspace::default();
                             let mut fws = scorers.map(Scorers::workspace);
                             loop {
@@ -602,6 +608,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             p.flush_ngrams();
             agg.merge(p);
         }
+        agg.settle();
     });
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg
