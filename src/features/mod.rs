@@ -739,6 +739,71 @@ mod tests {
         })
     }
 
+    /// The n-gram rules written out directly: every authorial word is a
+    /// unigram; two authorial words of one sentence with one space between
+    /// them are a bigram.
+    fn ngrams_by_the_rules(a: &Analyzed, ids: &[u32]) -> Vec<(u64, u64)> {
+        let text = a.norm.text.as_bytes();
+        let counted = |i: usize| {
+            let t = &a.tokens[i];
+            t.kind == TokenKind::Word && t.voice == Voice::Authorial && ids[i] != u32::MAX
+        };
+        let mut want: BTreeMap<u64, u64> = BTreeMap::new();
+        for i in 0..a.tokens.len() {
+            if !counted(i) {
+                continue;
+            }
+            *want.entry(unigram_key(ids[i])).or_insert(0) += 1;
+            if i + 1 < a.tokens.len() && counted(i + 1) {
+                let (t, u) = (&a.tokens[i], &a.tokens[i + 1]);
+                let same_sentence = a.sentence_at(t.start) == a.sentence_at(u.start);
+                if same_sentence && u.start == t.end + 1 && text[t.end as usize] == b' ' {
+                    *want.entry(bigram_key(ids[i], ids[i + 1])).or_insert(0) += 1;
+                }
+            }
+        }
+        want.into_iter().collect()
+    }
+
+    proptest! {
+        /// Occurrence keys count what the rules say, with or without a
+        /// shared-id map.
+        #[test]
+        fn ngram_counts_follow_the_rules(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("the"), Just("rebels"), Just("said"), Just("\"Rebels"), Just("attack.\""),
+                    Just("fled."), Just("Then,"), Just("a"), Just("b"), Just("(c)"), Just("--"),
+                    Just("Don't"), Just("stop!"), Just("\n\n"),
+                ],
+                0..40,
+            ),
+        ) {
+            let mut a = Analyzed::default();
+            a.analyze(&words.join(" "));
+            let mut vocab = Vocab::default();
+            let ids: Vec<u32> = a
+                .tokens
+                .iter()
+                .map(|t| match t.kind {
+                    TokenKind::Punct => u32::MAX,
+                    _ => vocab.intern(&t.text(&a.norm.text).to_lowercase()),
+                })
+                .collect();
+            let want = ngrams_by_the_rules(&a, &ids);
+            let mut c = NgramCounts::default();
+            count_ngrams(&a, &ids, &[], &mut c);
+            prop_assert_eq!(c.iter().collect::<Vec<_>>(), want.clone());
+            // Through a map that reverses the ids.
+            let n = vocab.len() as u32;
+            let map: Vec<u32> = (0..n).map(|i| n - 1 - i).collect();
+            let mapped: Vec<u32> = ids.iter().map(|&i| if i == u32::MAX { i } else { map[i as usize] }).collect();
+            let mut c = NgramCounts::default();
+            count_ngrams(&a, &ids, &map, &mut c);
+            prop_assert_eq!(c.iter().collect::<Vec<_>>(), ngrams_by_the_rules(&a, &mapped));
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
         /// Aggregates are sums: extracting two shards separately and merging
