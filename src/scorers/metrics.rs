@@ -43,10 +43,17 @@ pub fn stratified_folds<L: Ord + Copy>(labels: &[L], k: usize, seed: u64) -> Vec
 
 /// Fold assignment for grouped, label-stratified K-fold: all items of a
 /// group land in the same fold (so a model is always evaluated on groups it
-/// never saw). Groups are taken per label, largest first (ties in a
-/// seed-shuffled order), each into the fold that holds the fewest items of
-/// that label so far. `labels[i]` is the label of item `i`; a group's label
-/// is the most frequent label among its items.
+/// never saw), and each fold gets its share of the *groups* of every label.
+/// A group's label is the most frequent label among its items. Groups are
+/// taken largest first (ties in a seed-shuffled order), each into the fold
+/// that holds the fewest groups of its label so far, then the fewest items
+/// of its label, then the lowest index.
+///
+/// Balancing groups rather than items matters when the label belongs to
+/// the group (an outlet's rating): balancing items lets one large group
+/// fill a fold's quota, and the folds end up holding mostly one label's
+/// groups, so a score that only shifts between folds (a fold's class
+/// prior) already correlates with the label.
 ///
 /// ```
 /// use slant::scorers::metrics::grouped_folds;
@@ -56,6 +63,7 @@ pub fn stratified_folds<L: Ord + Copy>(labels: &[L], k: usize, seed: u64) -> Vec
 /// assert_eq!(f[0], f[1]);
 /// assert_eq!(f[3], f[4]);
 /// assert_ne!(f[0], f[2]); // the two label-0 groups are split over the folds
+/// assert_ne!(f[3], f[5]); // and so are the two label-1 groups
 /// ```
 pub fn grouped_folds<G: Ord + Clone, L: Ord + Copy>(
     groups: &[G],
@@ -73,7 +81,8 @@ pub fn grouped_folds<G: Ord + Clone, L: Ord + Copy>(
     order.shuffle(&mut rng);
     // Stable sort by size (largest first) keeps the shuffled order on ties.
     order.sort_by_key(|(_, m)| std::cmp::Reverse(m.len()));
-    let mut load: BTreeMap<L, Vec<usize>> = BTreeMap::new();
+    // Per label and fold: (groups, items).
+    let mut load: BTreeMap<L, Vec<(usize, usize)>> = BTreeMap::new();
     let mut folds = vec![0usize; groups.len()];
     for (_, m) in &order {
         let mut counts: BTreeMap<L, usize> = BTreeMap::new();
@@ -85,9 +94,10 @@ pub fn grouped_folds<G: Ord + Clone, L: Ord + Copy>(
             .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
             .map(|(l, _)| *l)
             .expect("a group has at least one item");
-        let l = load.entry(label).or_insert_with(|| vec![0; k]);
+        let l = load.entry(label).or_insert_with(|| vec![(0, 0); k]);
         let fold = (0..k).min_by_key(|&f| (l[f], f)).unwrap_or(0);
-        l[fold] += m.len();
+        l[fold].0 += 1;
+        l[fold].1 += m.len();
         for &i in m {
             folds[i] = fold;
         }
@@ -291,6 +301,44 @@ mod tests {
         }
         for fold in 0..5 {
             assert!(f.iter().filter(|&&x| x == fold).count() >= 15);
+        }
+    }
+
+    /// Outlets carry their label: one huge outlet per label plus many small
+    /// ones. Every fold must get its share of each label's outlets (the
+    /// item-balancing rule put most small outlets of a label in the folds
+    /// without the huge one).
+    #[test]
+    fn grouped_folds_balance_groups_per_label() {
+        let mut groups = Vec::new();
+        let mut labels = Vec::new();
+        for label in 0..3u8 {
+            for _ in 0..500 {
+                groups.push(format!("big{label}"));
+                labels.push(label);
+            }
+            for g in 0..40 {
+                groups.push(format!("small{label}-{g}"));
+                labels.push(label);
+            }
+        }
+        let f = grouped_folds(&groups, &labels, 5, 42);
+        for label in 0..3u8 {
+            let mut per_fold = [
+                std::collections::BTreeSet::new(),
+                Default::default(),
+                Default::default(),
+                Default::default(),
+                Default::default(),
+            ];
+            for i in 0..groups.len() {
+                if labels[i] == label {
+                    per_fold[f[i]].insert(&groups[i]);
+                }
+            }
+            let sizes: Vec<usize> = per_fold.iter().map(|s| s.len()).collect();
+            let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+            assert!(hi - lo <= 1, "label {label}: groups per fold {sizes:?}");
         }
     }
 

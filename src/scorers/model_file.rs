@@ -158,6 +158,19 @@ pub fn de_f64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
+/// [`de_f64`] for three numbers (each `null` read as NaN).
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct M { #[serde(deserialize_with = "slant::scorers::model_file::de_f64_3")] x: [f64; 3] }
+/// let m: M = serde_json::from_str("{\"x\": [0.5, null, 1]}").unwrap();
+/// assert_eq!(m.x[0], 0.5);
+/// assert!(m.x[1].is_nan());
+/// ```
+pub fn de_f64_3<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<[f64; 3], D::Error> {
+    Ok(<[Option<f64>; 3]>::deserialize(d)?.map(|x| x.unwrap_or(f64::NAN)))
+}
+
 /// SHA-256 of a file's bytes, hex.
 pub fn file_sha256(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;

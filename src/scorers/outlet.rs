@@ -459,6 +459,12 @@ pub struct OutletCv {
     /// The same over outlets with at least 5 articles.
     #[serde(default = "nan", deserialize_with = "super::model_file::de_f64")]
     pub outlet_spearman_shrunk_min5: f64,
+    /// The text-free check on the same folds: Spearman (all, ≥ 5, ≥ 20
+    /// articles) when every held-out article's slant is its training
+    /// folds' P(right) − P(left). Near 0 when the folds do not favour a
+    /// label; the model's figures mean something only well above it.
+    #[serde(default = "nan3", deserialize_with = "super::model_file::de_f64_3")]
+    pub prior_only_spearman: [f64; 3],
     /// Hyper-parameters per fold.
     pub per_fold: Vec<OutletChoice>,
     /// Per held-out outlet: (name, label, articles, mean slant).
@@ -557,6 +563,41 @@ impl OutletValidParams {
             .collect()
     }
 
+    /// Fold of each row of `idx`: grouped by outlet family (every edition
+    /// of an outlet in one fold), each fold with its share of every label's
+    /// outlets.
+    fn folds(data: &OutletData, idx: &[usize], k: usize, seed: u64) -> Vec<usize> {
+        let family: Vec<String> = data.group_names.iter().map(|n| outlet_family(n)).collect();
+        let groups: Vec<&str> = idx
+            .iter()
+            .map(|&i| family[data.groups[i] as usize].as_str())
+            .collect();
+        let labels: Vec<usize> = idx.iter().map(|&i| data.labels[i]).collect();
+        metrics::grouped_folds(&groups, &labels, k, seed)
+    }
+
+    /// The text-free check: every held-out article of a fold gets the
+    /// training folds' label shares as its "probabilities", so an outlet's
+    /// slant is the training prior of the fold it fell in. Its Spearman
+    /// measures how much the fold layout alone correlates with the labels.
+    fn prior_only(data: &OutletData, idx: &[usize], k: usize, seed: u64) -> Vec<[f64; 3]> {
+        let folds = Self::folds(data, idx, k, seed);
+        let mut per_fold = vec![[0.0f64; 3]; k.max(1)];
+        for (j, &i) in idx.iter().enumerate() {
+            per_fold[folds[j]][data.labels[i]] += 1.0;
+        }
+        let total: [f64; 3] = std::array::from_fn(|c| per_fold.iter().map(|f| f[c]).sum::<f64>());
+        let shares: Vec<[f64; 3]> = per_fold
+            .iter()
+            .map(|f| {
+                let train: [f64; 3] = std::array::from_fn(|c| total[c] - f[c]);
+                let n = train.iter().sum::<f64>().max(1.0);
+                std::array::from_fn(|c| train[c] / n)
+            })
+            .collect();
+        folds.iter().map(|&f| shares[f]).collect()
+    }
+
     /// Grouped K-fold over `idx` with fixed hyper-parameters: per-article
     /// probabilities for every row of `idx` (in `idx` order).
     fn oof(
@@ -568,14 +609,7 @@ impl OutletValidParams {
         seed: u64,
         choice: Option<&OutletChoice>,
     ) -> Result<(Vec<[f64; 3]>, Vec<OutletChoice>)> {
-        // Folds keep every edition of an outlet together.
-        let family: Vec<String> = data.group_names.iter().map(|n| outlet_family(n)).collect();
-        let groups: Vec<&str> = idx
-            .iter()
-            .map(|&i| family[data.groups[i] as usize].as_str())
-            .collect();
-        let labels: Vec<usize> = idx.iter().map(|&i| data.labels[i]).collect();
-        let folds = metrics::grouped_folds(&groups, &labels, k, seed);
+        let folds = Self::folds(data, idx, k, seed);
         let parts: Vec<Result<FoldPart>> = (0..k)
             .into_par_iter()
             .map(|f| {
@@ -657,6 +691,8 @@ impl OutletValidParams {
         let (s20, n20, _) = outlet_spearman(data, &idx, &probs, 20);
         let shrunk1 = outlet_spearman_shrunk(data, &idx, &probs, 1);
         let shrunk5 = outlet_spearman_shrunk(data, &idx, &probs, 5);
+        let prior = Self::prior_only(data, &idx, p.folds, p.seed);
+        let prior_only = [1, 5, 20].map(|m| outlet_spearman(data, &idx, &prior, m).0);
         Ok(OutletCv {
             voice,
             nested: fixed.is_none(),
@@ -672,6 +708,7 @@ impl OutletValidParams {
             outlets_min20: n20,
             outlet_spearman_shrunk: shrunk1,
             outlet_spearman_shrunk_min5: shrunk5,
+            prior_only_spearman: prior_only,
             per_fold,
             outlet_scores: scores,
         })
@@ -800,6 +837,10 @@ fn outlet_spearman_shrunk(
         }
     }
     metrics::spearman(&x, &y)
+}
+
+fn nan3() -> [f64; 3] {
+    [f64::NAN; 3]
 }
 
 fn nan() -> f64 {

@@ -140,7 +140,7 @@ pub fn slant_data(
 
 fn cv_line(c: &OutletCv) -> String {
     format!(
-        "{:?}: article macro-F1 {:.4}, accuracy {:.4}; outlet Spearman {:.4} ({} outlets), {:.4} (>= 5 articles, {}), {:.4} (>= 20, {}); shrunken means {:.4} (all), {:.4} (>= 5)",
+        "{:?}: article macro-F1 {:.4}, accuracy {:.4}; outlet Spearman {:.4} ({} outlets), {:.4} (>= 5 articles, {}), {:.4} (>= 20, {}); shrunken means {:.4} (all), {:.4} (>= 5); text-free fold prior {:.4} / {:.4} / {:.4}",
         c.voice,
         c.article_macro_f1,
         c.article_accuracy,
@@ -151,7 +151,10 @@ fn cv_line(c: &OutletCv) -> String {
         c.outlet_spearman_min20,
         c.outlets_min20,
         c.outlet_spearman_shrunk,
-        c.outlet_spearman_shrunk_min5
+        c.outlet_spearman_shrunk_min5,
+        c.prior_only_spearman[0],
+        c.prior_only_spearman[1],
+        c.prior_only_spearman[2]
     )
 }
 
@@ -325,6 +328,14 @@ pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
             card: c.outlet_spearman_shrunk,
             recomputed: cv.outlet_spearman_shrunk,
         });
+        if voice == VoiceFilter::Authorial {
+            // The folds themselves: the text-free check stays near zero.
+            out.push(Check {
+                name: "outlet-slant text-free fold prior spearman".into(),
+                card: c.prior_only_spearman[0],
+                recomputed: cv.prior_only_spearman[0],
+            });
+        }
     }
     Ok(out)
 }
