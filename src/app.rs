@@ -13,9 +13,7 @@
 use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::{self, Estimates, EstimatorOptions};
-use crate::features::{
-    analysed_text, Aggregates, Extractor, FeatureOptions, SharedVocab, Workspace,
-};
+use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{self, CsvStyle, Staging};
 use crate::scorers::apply::{ModelInfo, Scorers};
@@ -470,9 +468,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         }
         partials = vec![agg];
     } else {
-        // The workers' n-gram keys share word ids, so merging their
-        // aggregates is a plain sum.
-        let registry = SharedVocab::new();
         std::thread::scope(|scope| {
             // Reader thread.
             let read_opts = &opts.read;
@@ -507,7 +502,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             let batch_rx = &batch_rx;
             let pool = &pool;
             let scorers = scorers.as_ref();
-            let registry = &registry;
             let workers = scope.spawn(move || {
                 let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
                 pool.scope(|s| {
@@ -515,7 +509,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         let out_tx = out_tx.clone();
                         let results = &results;
                         s.spawn(move |_| {
-                            let mut agg = Aggregates::sharing(lex, registry);
+                            let mut agg = Aggregates::new(lex);
                             let mut ws = Workspace::default();
                             let mut fws = scorers.map(Scorers::workspace);
                             loop {
@@ -608,7 +602,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             p.flush_ngrams();
             agg.merge(p);
         }
-        agg.settle();
     });
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg

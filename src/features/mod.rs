@@ -39,7 +39,6 @@ use crate::lexicon::{Lexicon, Match, Target, TokenMatcher, TokenScratch};
 use crate::text::{Analyzed, TokenKind, Voice};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 /// Fixed-point scale for valence sums (so sums are exact and
 /// order-independent across threads).
@@ -133,43 +132,17 @@ pub struct SourceAgg {
     pub ngrams: NgramCounts,
 }
 
-/// A word-id registry shared by the aggregates of one run's workers (see
-/// [`Aggregates::sharing`]): their n-gram keys then use the same ids, so
-/// merging them is a plain sum with no re-keying.
-#[derive(Debug, Clone, Default)]
-pub struct SharedVocab(Arc<Mutex<Vocab>>);
-
-impl SharedVocab {
-    /// An empty registry.
-    pub fn new() -> SharedVocab {
-        SharedVocab::default()
-    }
-
-    /// A copy of the registry's vocabulary.
-    fn snapshot(&self) -> Vocab {
-        self.0
-            .lock()
-            .map(|v| v.clone())
-            .unwrap_or_else(|e| e.into_inner().clone())
-    }
-}
-
 /// Mergeable sums over documents, keyed by source and by (source, story).
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
-    /// Vocabulary: the ids of n-gram keys (ids are local to this aggregate
-    /// until [`Aggregates::merge`] remaps them), except while a shared
-    /// registry is attached (see [`Aggregates::sharing`]).
+    /// N-gram vocabulary (ids are local to this aggregate until
+    /// [`Aggregates::merge`] remaps them).
     pub vocab: Vocab,
     /// Per source.
     pub sources: BTreeMap<String, SourceAgg>,
     /// Per (source, story), for documents with a story id.
     pub stories: BTreeMap<(String, String), Counts>,
     template: Counts,
-    /// Registry whose ids the n-gram keys use, if any.
-    shared: Option<SharedVocab>,
-    /// Local vocabulary id -> registry id.
-    to_shared: Vec<u32>,
 }
 
 impl Aggregates {
@@ -179,58 +152,6 @@ impl Aggregates {
             template: Counts::new(lexicon),
             ..Default::default()
         }
-    }
-
-    /// Empty aggregates whose n-gram keys use the ids of `registry`, for
-    /// workers whose aggregates are merged at the end. Lookups still go
-    /// through the aggregate's own [`Aggregates::vocab`]; each new word
-    /// takes the registry's lock once. Call [`Aggregates::settle`] (or
-    /// merge) before reading the n-gram keys through `vocab`.
-    ///
-    /// ```
-    /// use slant::features::{Aggregates, SharedVocab};
-    /// use slant::lexicon::Lexicon;
-    /// let lex = Lexicon::default();
-    /// let registry = SharedVocab::new();
-    /// let mut a = Aggregates::sharing(&lex, &registry);
-    /// let b = Aggregates::sharing(&lex, &registry);
-    /// // ... extract documents into `a` and `b` on two threads ...
-    /// a.merge(b);
-    /// a.settle();
-    /// ```
-    pub fn sharing(lexicon: &Lexicon, registry: &SharedVocab) -> Aggregates {
-        Aggregates {
-            shared: Some(registry.clone()),
-            ..Aggregates::new(lexicon)
-        }
-    }
-
-    /// Detach from the shared registry: `vocab` becomes a copy of it, so
-    /// n-gram keys resolve through `vocab` again. No-op without one.
-    pub fn settle(&mut self) {
-        if let Some(registry) = self.shared.take() {
-            self.vocab = registry.snapshot();
-            self.to_shared = Vec::new();
-        }
-    }
-
-    /// The registry id of the local word `id` (registering a new word).
-    fn shared_id(&mut self, id: u32) -> u32 {
-        let Some(registry) = &self.shared else {
-            return id;
-        };
-        if let Some(&g) = self.to_shared.get(id as usize) {
-            return g;
-        }
-        debug_assert_eq!(id as usize, self.to_shared.len());
-        let mut reg = registry.0.lock().unwrap_or_else(|e| e.into_inner());
-        let local = &self.vocab;
-        let g = reg.intern_with(local.get(id), |_, out| {
-            out.extend_from_slice(local.extra(id))
-        });
-        drop(reg);
-        self.to_shared.push(g);
-        g
     }
 
     fn source_mut(&mut self, source: &str) -> &mut SourceAgg {
@@ -246,20 +167,8 @@ impl Aggregates {
         self.sources.get_mut(source).expect("just inserted")
     }
 
-    /// Add `other` into `self` (sums; n-gram ids remapped through strings,
-    /// unless both share one registry, whose ids they already agree on).
-    pub fn merge(&mut self, mut other: Aggregates) {
-        let same_registry = match (&self.shared, &other.shared) {
-            (Some(a), Some(b)) => Arc::ptr_eq(&a.0, &b.0),
-            _ => false,
-        };
-        if same_registry {
-            other.shared = None;
-            self.merge_sums(other, None);
-            return;
-        }
-        self.settle();
-        other.settle();
+    /// Add `other` into `self` (sums; n-gram ids remapped through strings).
+    pub fn merge(&mut self, other: Aggregates) {
         // Most of the other's words are known here: look them up in
         // parallel, then intern the rest in id order.
         let known: Vec<Option<u32>> = (0..other.vocab.len() as u32)
@@ -271,18 +180,12 @@ impl Aggregates {
             .zip(0u32..)
             .map(|(k, id)| k.unwrap_or_else(|| self.vocab.intern(other.vocab.get(id))))
             .collect();
-        self.merge_sums(other, Some(&remap));
-    }
-
-    /// Sum `other`'s counts into `self`, its n-gram ids mapped through
-    /// `remap` (or taken as they are).
-    fn merge_sums(&mut self, other: Aggregates, remap: Option<&[u32]>) {
         // A key's halves are ids, except a unigram's high half (u32::MAX).
-        let map_hi = |hi: u32| match (hi, remap) {
-            (u32::MAX, _) | (_, None) => hi,
-            (id, Some(r)) => r[id as usize],
+        let map_hi = |hi: u32| match hi {
+            u32::MAX => u32::MAX,
+            id => remap[id as usize],
         };
-        let map_lo = |id: u32| remap.map_or(id, |r| r[id as usize]);
+        let map_lo = |id: u32| remap[id as usize];
         debug_assert_eq!(unigram_key(7) >> 32, u32::MAX as u64);
         debug_assert_eq!(bigram_key(7, 9), 7 << 32 | 9);
         let mut pairs = Vec::with_capacity(other.sources.len());
@@ -304,10 +207,7 @@ impl Aggregates {
         mine.sort_by_key(|(m, t)| std::cmp::Reverse(m.ngrams.len() + t.ngrams.len()));
         mine.into_par_iter().with_max_len(1).for_each(|(m, t)| {
             m.counts.add(&t.counts);
-            match remap {
-                Some(_) => m.ngrams.merge_mapped(t.ngrams, map_hi, map_lo),
-                None => m.ngrams.merge(t.ngrams),
-            }
+            m.ngrams.merge_mapped(t.ngrams, map_hi, map_lo);
         });
         for (key, counts) in other.stories {
             match self.stories.get_mut(&key) {
@@ -567,19 +467,11 @@ impl Extractor {
                 voice,
             });
         }
-        if self.opts.ngrams && agg.shared.is_some() {
-            // N-gram keys use the registry's ids: register new words.
-            for &id in ids.iter().filter(|&&id| id != u32::MAX) {
-                agg.shared_id(id);
-            }
-        }
-        let to_shared = std::mem::take(&mut agg.to_shared);
         let src = agg.source_mut(&doc.source);
         src.counts.add(&counts);
         if self.opts.ngrams {
-            count_ngrams(a, ids, &to_shared, &mut src.ngrams);
+            count_ngrams(a, ids, &mut src.ngrams);
         }
-        agg.to_shared = to_shared;
         if let Some(story) = &doc.story {
             match agg.stories.get_mut(&(doc.source.clone(), story.clone())) {
                 Some(c) => c.add(&counts),
@@ -641,10 +533,7 @@ impl crate::lexicon::TokenTable for DocView<'_> {
 /// them). Keys are collected per document, sorted and counted in runs, so
 /// the document's keys are appended to the source's counts, which sort
 /// them in large batches (see [`NgramCounts`]).
-///
-/// `to_shared` maps vocabulary ids to the ids the keys use (empty: the
-/// same ids).
-fn count_ngrams(a: &Analyzed, ids: &[u32], to_shared: &[u32], ngrams: &mut NgramCounts) {
+fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut NgramCounts) {
     let text = a.norm.text.as_bytes();
     ngrams.add_with(|keys| {
         // One occurrence key per counted word, pushed when the next token
@@ -659,10 +548,7 @@ fn count_ngrams(a: &Analyzed, ids: &[u32], to_shared: &[u32], ngrams: &mut Ngram
                     keys.push(occurrence_key(p, None));
                 }
             }
-            let id = match ids[i] {
-                id if to_shared.is_empty() || id == u32::MAX => id,
-                id => to_shared[id as usize],
-            };
+            let id = ids[i];
             if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id > MAX_OCCURRENCE_ID {
                 if let Some((p, _)) = prev.take() {
                     keys.push(occurrence_key(p, None));
@@ -766,8 +652,7 @@ mod tests {
     }
 
     proptest! {
-        /// Occurrence keys count what the rules say, with or without a
-        /// shared-id map.
+        /// Occurrence keys count what the rules say.
         #[test]
         fn ngram_counts_follow_the_rules(
             words in proptest::collection::vec(
@@ -792,15 +677,8 @@ mod tests {
                 .collect();
             let want = ngrams_by_the_rules(&a, &ids);
             let mut c = NgramCounts::default();
-            count_ngrams(&a, &ids, &[], &mut c);
-            prop_assert_eq!(c.iter().collect::<Vec<_>>(), want.clone());
-            // Through a map that reverses the ids.
-            let n = vocab.len() as u32;
-            let map: Vec<u32> = (0..n).map(|i| n - 1 - i).collect();
-            let mapped: Vec<u32> = ids.iter().map(|&i| if i == u32::MAX { i } else { map[i as usize] }).collect();
-            let mut c = NgramCounts::default();
-            count_ngrams(&a, &ids, &map, &mut c);
-            prop_assert_eq!(c.iter().collect::<Vec<_>>(), ngrams_by_the_rules(&a, &mapped));
+            count_ngrams(&a, &ids, &mut c);
+            prop_assert_eq!(c.iter().collect::<Vec<_>>(), want);
         }
     }
 
@@ -838,30 +716,15 @@ mod tests {
             let mut ws = Workspace::default();
             let mut all = Aggregates::new(lex);
             let (mut left, mut right) = (Aggregates::new(lex), Aggregates::new(lex));
-            // The same split into workers that share a word registry.
-            let registry = SharedVocab::new();
-            let (mut w1, mut w2) = (Aggregates::sharing(lex, &registry), Aggregates::sharing(lex, &registry));
             for (i, d) in docs.iter().enumerate() {
                 ex.extract(d, &mut ws, &mut all);
-                let odd = split >> (i % 64) & 1 == 1;
-                let shard = if odd { &mut left } else { &mut right };
+                let shard = if split >> (i % 64) & 1 == 1 { &mut left } else { &mut right };
                 ex.extract(d, &mut ws, shard);
-                let worker = if odd { &mut w1 } else { &mut w2 };
-                ex.extract(d, &mut ws, worker);
             }
             let mut merged = Aggregates::new(lex);
             merged.merge(right);
             merged.merge(left);
             prop_assert_eq!(snapshot(&merged), snapshot(&all));
-            // A sharing worker merged into a plain aggregate is re-keyed.
-            let mut mixed = Aggregates::new(lex);
-            mixed.merge(w2.clone());
-            mixed.merge(w1.clone());
-            prop_assert_eq!(snapshot(&mixed), snapshot(&all));
-            // Workers of one registry merge without re-keying.
-            w1.merge(w2);
-            w1.settle();
-            prop_assert_eq!(snapshot(&w1), snapshot(&all));
         }
     }
 

@@ -335,26 +335,6 @@ impl NgramCounts {
         })
     }
 
-    /// Add `other`'s counts (same keys), leaving one run.
-    ///
-    /// ```
-    /// use slant::features::NgramCounts;
-    /// let mut a = NgramCounts::default();
-    /// a.add_keys(&[1, 2]);
-    /// let mut b = NgramCounts::default();
-    /// b.add_keys(&[2, 3]);
-    /// a.merge(b);
-    /// assert_eq!(a.iter().collect::<Vec<_>>(), [(1, 1), (2, 2), (3, 1)]);
-    /// ```
-    pub fn merge(&mut self, mut other: NgramCounts) {
-        other.compact();
-        self.compact();
-        match (self.levels.pop(), other.levels.pop()) {
-            (Some(mine), Some(theirs)) => self.levels.push(merge_runs(&mine, &theirs)),
-            (one, None) | (None, one) => self.levels.extend(one),
-        }
-    }
-
     /// Add `other`'s counts with each key `hi << 32 | lo` rewritten to
     /// `map_hi(hi) << 32 | map_lo(lo)` (both maps injective), leaving one
     /// run.
