@@ -145,15 +145,10 @@ fn failure_mid_run_with(threads: &str) {
     let p = dir.path();
     let before = baseline(p);
     std::fs::write(p.join("big.jsonl"), corpus(2000)).unwrap();
-    let args = [
-        "analyze",
-        "big.jsonl",
-        "-o",
-        "r",
-        "--quiet",
-        "--threads",
-        threads,
-    ];
+    let args: Vec<&str> = "analyze big.jsonl -o r --quiet --threads"
+        .split(' ')
+        .chain([threads])
+        .collect();
     let out = command(p, &args)
         .env("SLANT_FAIL_AFTER_DOCS", "1")
         .output()

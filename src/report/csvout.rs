@@ -80,20 +80,22 @@ fn opt_f(x: Option<f64>) -> String {
     x.map(fmt_f).unwrap_or_default()
 }
 
+/// Matches per 1,000 tokens (none without tokens).
+fn rate_of(count: u64, tokens: u64) -> Option<f64> {
+    (tokens != 0).then(|| count as f64 * 1000.0 / tokens as f64)
+}
+
 fn rate(count: u64, tokens: u64) -> String {
-    if tokens == 0 {
-        String::new()
-    } else {
-        fmt_f(count as f64 * 1000.0 / tokens as f64)
-    }
+    opt_f(rate_of(count, tokens))
+}
+
+/// Mean valence weight of `n` matches whose scaled weights sum to `sum`.
+fn mean_weight_of(sum: i64, n: u64) -> Option<f64> {
+    (n != 0).then(|| sum as f64 / VALENCE_SCALE / n as f64)
 }
 
 fn mean_weight(sum: i64, n: u64) -> String {
-    if n == 0 {
-        String::new()
-    } else {
-        fmt_f(sum as f64 / VALENCE_SCALE / n as f64)
-    }
+    opt_f(mean_weight_of(sum, n))
 }
 
 /// Header of `documents.csv` for a lexicon.
@@ -216,17 +218,9 @@ pub fn document_row_extra(
     for (ci, cat) in lex.categories.iter().enumerate() {
         let n = c.categories[ci][0];
         int(w, n)?;
-        // Per 1,000 authorial tokens, as `rate`.
-        float(
-            w,
-            (c.authorial_tokens != 0).then(|| n as f64 * 1000.0 / c.authorial_tokens as f64),
-        )?;
+        float(w, rate_of(n, c.authorial_tokens))?;
         if cat.valence {
-            // As `mean_weight`.
-            float(
-                w,
-                (n != 0).then(|| c.weight_sums[ci][0] as f64 / VALENCE_SCALE / n as f64),
-            )?;
+            float(w, mean_weight_of(c.weight_sums[ci][0], n))?;
         }
     }
     for cell in extra {
