@@ -116,11 +116,18 @@ struct TrainSlantArgs {
     /// Also run the nested leave-outlets-out cross-validation.
     #[arg(long)]
     nested: bool,
-    /// L2 strength (repeatable: a grid searched by inner grouped CV).
-    #[arg(long = "alpha", default_values_t = [1.0])]
+    /// Model form: `outlet-ridge` (one row per training outlet, ridge
+    /// regression of its label) or `multinomial` (article-level logistic
+    /// regression, linfa).
+    #[arg(long, default_value = "outlet-ridge", value_parser = ["outlet-ridge", "multinomial"])]
+    method: String,
+    /// L2 strength (repeatable: a grid searched by inner grouped CV)
+    /// [default: 0.01, 0.001 and 0.1 for outlet-ridge; 1 for multinomial].
+    #[arg(long = "alpha")]
     alphas: Vec<f64>,
-    /// Phrases kept (repeatable: a grid).
-    #[arg(long = "vocab-size", default_values_t = [5000])]
+    /// Phrases kept (repeatable: a grid) [default: 50000 and 20000 for
+    /// outlet-ridge; 5000 for multinomial].
+    #[arg(long = "vocab-size")]
     vocab_sizes: Vec<usize>,
     /// Training articles per outlet at most.
     #[arg(long, default_value_t = 300)]
@@ -494,17 +501,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     group_col: Some(a.group_col),
                     drop_labels: vec![],
                 },
-                params: slant::scorers::outlet::OutletParams {
-                    seed: a.seed,
-                    alphas: a.alphas,
-                    vocab_sizes: a.vocab_sizes,
-                    max_docs_per_group: a.max_docs_per_outlet,
-                    voice: if a.voice == "all" {
-                        slant::scorers::textfeat::VoiceFilter::All
+                params: {
+                    use slant::scorers::outlet::{OutletMethod, OutletParams};
+                    let base = OutletParams::for_method(if a.method == "multinomial" {
+                        OutletMethod::Multinomial
                     } else {
-                        slant::scorers::textfeat::VoiceFilter::Authorial
-                    },
-                    ..Default::default()
+                        OutletMethod::OutletRidge
+                    });
+                    OutletParams {
+                        seed: a.seed,
+                        alphas: if a.alphas.is_empty() {
+                            base.alphas.clone()
+                        } else {
+                            a.alphas
+                        },
+                        vocab_sizes: if a.vocab_sizes.is_empty() {
+                            base.vocab_sizes.clone()
+                        } else {
+                            a.vocab_sizes
+                        },
+                        max_docs_per_group: a.max_docs_per_outlet,
+                        voice: if a.voice == "all" {
+                            slant::scorers::textfeat::VoiceFilter::All
+                        } else {
+                            slant::scorers::textfeat::VoiceFilter::Authorial
+                        },
+                        ..base
+                    }
                 },
                 model_dir: a.model_dir,
                 nested: a.nested,

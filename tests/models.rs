@@ -3,7 +3,7 @@
 //! the direction of predictions on handmade sentences.
 
 use slant::scorers::loaded::{LoadedData, LoadedModel, LoadedParams};
-use slant::scorers::outlet::{OutletData, OutletModel, OutletParams};
+use slant::scorers::outlet::{OutletData, OutletMethod, OutletModel, OutletParams};
 use slant::scorers::textfeat::{Featurizer, VoiceFilter};
 use std::path::Path;
 
@@ -150,7 +150,7 @@ fn damaged_or_incompatible_loaded_models_are_refused() {
     assert!(e.is_usage() && e.to_string().contains("models/loaded-language.json"));
 }
 
-fn outlet_model() -> OutletModel {
+fn outlet_model(method: OutletMethod) -> OutletModel {
     let docs: Vec<(&str, &str, usize)> = vec![
         ("l1", "Progressive activists demand climate justice now.", 0),
         (
@@ -188,6 +188,7 @@ fn outlet_model() -> OutletModel {
     ];
     let data = OutletData::from_texts(&docs);
     let params = OutletParams {
+        method,
         vocab_sizes: vec![200],
         alphas: vec![0.1],
         min_df: 1,
@@ -206,7 +207,14 @@ fn outlet_model() -> OutletModel {
 
 #[test]
 fn outlet_model_direction_round_trip_and_voice() {
-    let m = outlet_model();
+    for method in [OutletMethod::Multinomial, OutletMethod::OutletRidge] {
+        outlet_model_checks(method);
+    }
+}
+
+fn outlet_model_checks(method: OutletMethod) {
+    let m = outlet_model(method);
+    assert_eq!(m.file().params.method, method);
     let right = m.score_text(
         "Conservatives want border security.",
         VoiceFilter::Authorial,
@@ -215,7 +223,15 @@ fn outlet_model_direction_round_trip_and_voice() {
         "Progressive activists want climate justice.",
         VoiceFilter::Authorial,
     );
-    assert!(right.slant > 0.0 && left.slant < 0.0, "{right:?} {left:?}");
+    assert!(
+        right.slant > 0.0 && left.slant < 0.0,
+        "{method:?}: {right:?} {left:?}"
+    );
+    // Class probabilities exist for the multinomial model only.
+    assert_eq!(
+        right.probabilities.is_some(),
+        method == OutletMethod::Multinomial
+    );
     // A right-coded phrase inside a quotation does not count for an
     // authorial-voice model.
     let mut a = slant::text::Analyzed::default();
@@ -225,7 +241,21 @@ fn outlet_model_direction_round_trip_and_voice() {
     let json = m.to_json().unwrap();
     let back = OutletModel::from_json(Path::new("o.json"), &json).unwrap();
     assert_eq!(back.to_json().unwrap(), json);
-    assert_eq!(outlet_model().to_json().unwrap(), json, "deterministic");
+    assert_eq!(
+        outlet_model(method).to_json().unwrap(),
+        json,
+        "deterministic"
+    );
+    // A file whose coefficient rows do not fit its method is refused.
+    let mut file = m.file().clone();
+    file.params.method = match method {
+        OutletMethod::Multinomial => OutletMethod::OutletRidge,
+        OutletMethod::OutletRidge => OutletMethod::Multinomial,
+    };
+    let e = OutletModel::from_file(file, Path::new("o.json"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("o.json") && e.contains("coefficient row"), "{e}");
 }
 
 /// The shipped model (when present): handmade sentences move the way a
@@ -258,6 +288,42 @@ fn shipped_loaded_model_on_handmade_sentences() {
         assert!(
             pl > pc,
             "{loaded:?} ({pl}) should score above {calm:?} ({pc})"
+        );
+    }
+}
+
+/// The shipped outlet-slant model (when present): the same event told in
+/// words each side favours moves the slant the expected way.
+#[test]
+fn shipped_outlet_model_on_handmade_sentences() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/outlet-slant.json");
+    if !path.exists() {
+        eprintln!("no shipped model; skipped");
+        return;
+    }
+    let m = OutletModel::load(&path).unwrap();
+    let pairs = [
+        (
+            "Undocumented immigrants and asylum seekers face new hardship under the policy.",
+            "Illegal aliens keep pouring across the open border under the policy.",
+        ),
+        (
+            "Right-wing extremists and white nationalists rallied against the LGBTQ community.",
+            "Radical leftists and antifa thugs rioted against the police.",
+        ),
+        (
+            "Communities of color bear the brunt of the climate crisis, advocates say.",
+            "Obamacare mandates and job-killing regulations hurt small businesses.",
+        ),
+    ];
+    for (left, right) in pairs {
+        let (l, r) = (
+            m.score_text(left, VoiceFilter::Authorial).slant,
+            m.score_text(right, VoiceFilter::Authorial).slant,
+        );
+        assert!(
+            r > l,
+            "{right:?} ({r}) should score right of {left:?} ({l})"
         );
     }
 }

@@ -157,8 +157,11 @@ impl Scorers {
         if self.loaded.is_some() {
             h.extend(["loaded_mean", "loaded_max"].map(String::from));
         }
-        if self.outlet.is_some() {
-            h.extend(["slant", "p_left", "p_center", "p_right"].map(String::from));
+        if let Some(m) = &self.outlet {
+            h.push("slant".to_string());
+            if m.has_probabilities() {
+                h.extend(["p_left", "p_center", "p_right"].map(String::from));
+            }
         }
         h
     }
@@ -254,10 +257,16 @@ impl Scorers {
             c.push(opt(s.loaded_mean));
             c.push(opt(s.loaded_max));
         }
-        if self.outlet.is_some() {
+        if let Some(m) = &self.outlet {
             c.push(opt(s.slant.as_ref().map(|x| x.slant)));
-            for k in 0..3 {
-                c.push(opt(s.slant.as_ref().map(|x| x.probabilities[k])));
+            if m.has_probabilities() {
+                for k in 0..3 {
+                    c.push(opt(s
+                        .slant
+                        .as_ref()
+                        .and_then(|x| x.probabilities)
+                        .map(|p| p[k])));
+                }
             }
         }
         c

@@ -3,8 +3,11 @@
 //!
 //! * [`loaded`] — sentence-level loaded-language probability (trained on
 //!   BABE expert labels).
-//! * [`outlet`] — document-level outlet slant `P(right) − P(left)`
-//!   (trained on AllSides outlet labels, validated by leaving outlets out).
+//! * [`outlet`] — document-level outlet slant, the expected label on the
+//!   scale left −1, center 0, right 1 (an outlet-level ridge regression,
+//!   or a linfa multinomial logistic regression giving `P(right) −
+//!   P(left)`; trained on AllSides outlet labels, validated by leaving
+//!   outlets out).
 //!
 //! Supporting modules: [`textfeat`] (features from slant's analysis),
 //! [`vectorize`] (interned n-gram vocabulary, χ² selection, TF-IDF),

@@ -1,11 +1,20 @@
-//! The outlet-slant scorer: a document-level multinomial logistic
-//! regression (linfa-logistic) over left / center / right on phrases
-//! selected Gentzkow–Shapiro style (χ² of presence against the label,
-//! restricted to phrases that several training outlets use), trained on
-//! outlet-labelled articles. A document's slant is `P(right) − P(left)`.
+//! The outlet-slant scorer, trained on outlet-labelled articles over
+//! phrases selected Gentzkow–Shapiro style (χ² of presence against the
+//! label, restricted to phrases that several training outlets use), in one
+//! of two forms ([`OutletMethod`]):
 //!
-//! Labels are per outlet, so validation leaves whole outlets out (grouped,
-//! label-stratified K-fold by outlet), never random articles.
+//! - the **outlet ridge** (shipped): every training outlet is one row, the
+//!   renormalised mean of its articles' TF-IDF vectors, and a ridge
+//!   regression (dual form, [`fit_ridge_dual`]) fits its label on the
+//!   ordered scale left −1, center 0, right 1. A document's slant is the
+//!   fitted linear score of its own vector;
+//! - the **multinomial** logistic regression (linfa-logistic) over left /
+//!   center / right on articles; a document's slant is `P(right) − P(left)`.
+//!
+//! Either way the slant estimates the expected label, so a source's mean
+//! slant ranks it from left to right. Labels are per outlet, so validation
+//! leaves whole outlets out (grouped, label-stratified K-fold by outlet),
+//! never random articles.
 //!
 //! [`OutletParams`] → [`OutletParams::check`] → [`OutletValidParams`] →
 //! [`OutletValidParams::fit`] → [`OutletModel`].
@@ -32,7 +41,7 @@
 //! ```
 
 use super::data::{DataInfo, LabelledDoc};
-use super::linear::{fit_multinomial, softmax, MultiFit, Solver};
+use super::linear::{fit_multinomial, fit_ridge_dual, softmax, MultiFit, Solver};
 use super::metrics;
 use super::model_file;
 use super::textfeat::{Featurizer, VoiceFilter};
@@ -55,9 +64,36 @@ pub const FILE_NAME: &str = "outlet-slant.json";
 /// Class labels in index order.
 pub const LABELS: [&str; 3] = ["left", "center", "right"];
 
+/// How the model turns a document into a slant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutletMethod {
+    /// Article-level multinomial logistic regression (linfa) over left /
+    /// center / right; a document's slant is `P(right) − P(left)`.
+    #[default]
+    Multinomial,
+    /// Outlet-level ridge regression: each training outlet is one row, the
+    /// renormalised mean of its articles' TF-IDF vectors, regressed on its
+    /// label (left −1, center 0, right 1), so every outlet counts once
+    /// whatever its size. A document's slant is the fitted linear score of
+    /// its own vector: an estimate of the expected label, the same quantity
+    /// as `P(right) − P(left)`, not clipped to [−1, 1].
+    OutletRidge,
+}
+
+impl OutletMethod {
+    fn is_multinomial(&self) -> bool {
+        *self == OutletMethod::Multinomial
+    }
+}
+
 /// Settings for training (before checking).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutletParams {
+    /// Model form. Files written before it existed are multinomial, and a
+    /// multinomial model does not write it, so their checksums still hold.
+    #[serde(default, skip_serializing_if = "OutletMethod::is_multinomial")]
+    pub method: OutletMethod,
     /// Candidate L2 strengths.
     pub alphas: Vec<f64>,
     /// Candidate vocabulary sizes.
@@ -83,11 +119,13 @@ pub struct OutletParams {
     pub max_iterations: u64,
 }
 
+/// The shipped settings: the outlet ridge (see [`OutletParams::for_method`]).
 impl Default for OutletParams {
     fn default() -> Self {
         OutletParams {
-            alphas: vec![1.0],
-            vocab_sizes: vec![5000],
+            method: OutletMethod::OutletRidge,
+            alphas: vec![0.01, 0.001, 0.1],
+            vocab_sizes: vec![50_000, 20_000],
             min_df: 5,
             min_groups: 5,
             max_docs_per_group: 300,
@@ -102,6 +140,30 @@ impl Default for OutletParams {
 }
 
 impl OutletParams {
+    /// The default settings of a method: the multinomial model keeps 5,000
+    /// χ²-selected phrases with α = 1; the outlet ridge searches α ∈
+    /// {0.01, 0.001, 0.1} × {50,000, 20,000} phrases by inner grouped CV
+    /// (the first pair is its fixed choice).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletMethod, OutletParams};
+    /// let p = OutletParams::for_method(OutletMethod::OutletRidge);
+    /// let c = p.fixed_choice();
+    /// assert_eq!((c.alpha, c.vocab_size), (0.01, 50_000));
+    /// assert_eq!(OutletParams::for_method(OutletMethod::Multinomial).alphas, [1.0]);
+    /// ```
+    pub fn for_method(method: OutletMethod) -> OutletParams {
+        match method {
+            OutletMethod::OutletRidge => OutletParams::default(),
+            OutletMethod::Multinomial => OutletParams {
+                method,
+                alphas: vec![1.0],
+                vocab_sizes: vec![5000],
+                ..OutletParams::default()
+            },
+        }
+    }
+
     /// Check the settings.
     ///
     /// ```
@@ -408,14 +470,32 @@ impl OutletData {
     }
 }
 
+/// A held-out article's slant and predicted class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pred {
+    slant: f64,
+    class: usize,
+}
+
 /// Held-out predictions of one fold and its hyper-parameters.
-type FoldPart = (Vec<(usize, [f64; 3])>, OutletChoice);
+type FoldPart = (Vec<(usize, Pred)>, OutletChoice);
 /// (outlet, label, articles, mean slant).
 type OutletRow = (String, String, usize, f64);
 
+/// The fitted scoring function.
+#[derive(Debug, Clone)]
+enum Fit {
+    Multi(MultiFit),
+    Ridge { weights: Vec<f64>, intercept: f64 },
+}
+
 struct FoldFit {
     space: NgramSpace,
-    fit: MultiFit,
+    fit: Fit,
+    /// Ridge only: slant cut points between left / center and center /
+    /// right, set so that the training articles' predicted class shares
+    /// match their label shares (for the article-level metrics).
+    cuts: [f64; 2],
 }
 
 /// Held-out results of a grouped cross-validation for one voice setting.
@@ -536,6 +616,9 @@ impl OutletValidParams {
         );
         let space = NgramSpace::fit(&ids, &data.vocab, &rows, p.weighting);
         let sparse: Vec<Vec<(u32, f64)>> = rows.iter().map(|r| space.transform_ids(r)).collect();
+        if p.method == OutletMethod::OutletRidge {
+            return Self::fit_ridge(data, &train, &labels, sparse, space, choice.alpha);
+        }
         let x = design::<f32>(&sparse, space.len(), None, 0.0, false);
         drop(sparse);
         let fit = fit_multinomial(
@@ -548,18 +631,85 @@ impl OutletValidParams {
                 gradient_tolerance: 1e-4,
             },
         )?;
-        Ok(FoldFit { space, fit })
+        Ok(FoldFit {
+            space,
+            fit: Fit::Multi(fit),
+            cuts: [f64::NAN; 2],
+        })
     }
 
-    fn predict(
-        f: &FoldFit,
+    /// The outlet ridge on the training rows `train` (their weighted
+    /// vectors in `sparse`): one row per outlet, its renormalised mean
+    /// vector, regressed on its majority label.
+    fn fit_ridge(
         data: &OutletData,
-        voice: VoiceFilter,
-        rows: &[usize],
-    ) -> Vec<[f64; 3]> {
+        train: &[usize],
+        labels: &[usize],
+        sparse: Vec<Vec<(u32, f64)>>,
+        space: NgramSpace,
+        alpha: f64,
+    ) -> Result<FoldFit> {
+        let mut by_group: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (k, &i) in train.iter().enumerate() {
+            by_group.entry(data.groups[i]).or_default().push(k);
+        }
+        let glabels = data.group_labels();
+        let mut rows = Vec::with_capacity(by_group.len());
+        let mut y = Vec::with_capacity(by_group.len());
+        for (g, members) in &by_group {
+            let mut sum: Vec<(u32, f64)> = members
+                .iter()
+                .flat_map(|&k| sparse[k].iter().copied())
+                .collect();
+            sum.sort_by_key(|e| e.0);
+            let mut v: Vec<(u32, f64)> = Vec::with_capacity(sum.len());
+            for (j, x) in sum {
+                match v.last_mut() {
+                    Some(last) if last.0 == j => last.1 += x,
+                    _ => v.push((j, x)),
+                }
+            }
+            let norm = v.iter().map(|e| e.1 * e.1).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                for e in &mut v {
+                    e.1 /= norm;
+                }
+            }
+            rows.push(v);
+            y.push(glabels[*g as usize] as f64 - 1.0);
+        }
+        let (weights, intercept) = fit_ridge_dual(&rows, space.len(), &y, alpha)?;
+        let fit = Fit::Ridge { weights, intercept };
+        // Cut points from the training articles' scores and label shares.
+        let mut scores: Vec<f64> = sparse.iter().map(|x| score_row(&fit, x).slant).collect();
+        scores.sort_by(f64::total_cmp);
+        let n = scores.len();
+        let share = |c: usize| labels.iter().filter(|&&l| l == c).count();
+        let at = |k: usize| scores[k.min(n.saturating_sub(1))];
+        let cuts = if n == 0 {
+            [f64::NAN; 2]
+        } else {
+            [at(share(0)), at(n - share(2).min(n))]
+        };
+        Ok(FoldFit { space, fit, cuts })
+    }
+
+    fn predict(f: &FoldFit, data: &OutletData, voice: VoiceFilter, rows: &[usize]) -> Vec<Pred> {
         let all_rows = data.rows(voice);
         rows.iter()
-            .map(|&i| probs(&f.fit, &f.space.transform_ids(&all_rows[i])))
+            .map(|&i| {
+                let s = score_row(&f.fit, &f.space.transform_ids(&all_rows[i]));
+                let class = match s.probabilities {
+                    Some(p) => argmax(&p),
+                    None if s.slant < f.cuts[0] => 0,
+                    None if s.slant >= f.cuts[1] => 2,
+                    None => 1,
+                };
+                Pred {
+                    slant: s.slant,
+                    class,
+                }
+            })
             .collect()
     }
 
@@ -580,7 +730,7 @@ impl OutletValidParams {
     /// training folds' label shares as its "probabilities", so an outlet's
     /// slant is the training prior of the fold it fell in. Its Spearman
     /// measures how much the fold layout alone correlates with the labels.
-    fn prior_only(data: &OutletData, idx: &[usize], k: usize, seed: u64) -> Vec<[f64; 3]> {
+    fn prior_only(data: &OutletData, idx: &[usize], k: usize, seed: u64) -> Vec<f64> {
         let folds = Self::folds(data, idx, k, seed);
         let mut per_fold = vec![[0.0f64; 3]; k.max(1)];
         for (j, &i) in idx.iter().enumerate() {
@@ -595,7 +745,7 @@ impl OutletValidParams {
                 std::array::from_fn(|c| train[c] / n)
             })
             .collect();
-        folds.iter().map(|&f| shares[f]).collect()
+        folds.iter().map(|&f| shares[f][2] - shares[f][0]).collect()
     }
 
     /// Grouped K-fold over `idx` with fixed hyper-parameters: per-article
@@ -608,7 +758,7 @@ impl OutletValidParams {
         k: usize,
         seed: u64,
         choice: Option<&OutletChoice>,
-    ) -> Result<(Vec<[f64; 3]>, Vec<OutletChoice>)> {
+    ) -> Result<(Vec<Pred>, Vec<OutletChoice>)> {
         let folds = Self::folds(data, idx, k, seed);
         let parts: Vec<Result<FoldPart>> = (0..k)
             .into_par_iter()
@@ -628,7 +778,13 @@ impl OutletValidParams {
                 Ok((test.into_iter().zip(p).collect(), c))
             })
             .collect();
-        let mut out = vec![[0.0; 3]; idx.len()];
+        let mut out = vec![
+            Pred {
+                slant: 0.0,
+                class: 1
+            };
+            idx.len()
+        ];
         let mut choices = Vec::new();
         for part in parts {
             let (rows, c) = part?;
@@ -658,8 +814,9 @@ impl OutletValidParams {
                     vocab_size: k,
                     inner_spearman: f64::NAN,
                 };
-                let (probs, _) = self.oof(data, idx, voice, p.inner_folds, seed, Some(&c))?;
-                let s = outlet_spearman(data, idx, &probs, 1).0;
+                let (preds, _) = self.oof(data, idx, voice, p.inner_folds, seed, Some(&c))?;
+                let slants: Vec<f64> = preds.iter().map(|p| p.slant).collect();
+                let s = outlet_spearman(data, idx, &slants, 1).0;
                 if best
                     .as_ref()
                     .is_none_or(|b| s > b.inner_spearman + 1e-9 || b.inner_spearman.is_nan())
@@ -684,13 +841,14 @@ impl OutletValidParams {
     ) -> Result<OutletCv> {
         let p = &self.0;
         let idx: Vec<usize> = (0..data.len()).collect();
-        let (probs, per_fold) = self.oof(data, &idx, voice, p.folds, p.seed, fixed)?;
-        let pred: Vec<usize> = probs.iter().map(argmax).collect();
-        let (s1, n1, scores) = outlet_spearman(data, &idx, &probs, 1);
-        let (s5, n5, _) = outlet_spearman(data, &idx, &probs, 5);
-        let (s20, n20, _) = outlet_spearman(data, &idx, &probs, 20);
-        let shrunk1 = outlet_spearman_shrunk(data, &idx, &probs, 1);
-        let shrunk5 = outlet_spearman_shrunk(data, &idx, &probs, 5);
+        let (preds, per_fold) = self.oof(data, &idx, voice, p.folds, p.seed, fixed)?;
+        let pred: Vec<usize> = preds.iter().map(|p| p.class).collect();
+        let slants: Vec<f64> = preds.iter().map(|p| p.slant).collect();
+        let (s1, n1, scores) = outlet_spearman(data, &idx, &slants, 1);
+        let (s5, n5, _) = outlet_spearman(data, &idx, &slants, 5);
+        let (s20, n20, _) = outlet_spearman(data, &idx, &slants, 20);
+        let shrunk1 = outlet_spearman_shrunk(data, &idx, &slants, 1);
+        let shrunk5 = outlet_spearman_shrunk(data, &idx, &slants, 5);
         let prior = Self::prior_only(data, &idx, p.folds, p.seed);
         let prior_only = [1, 5, 20].map(|m| outlet_spearman(data, &idx, &prior, m).0);
         Ok(OutletCv {
@@ -736,14 +894,33 @@ impl OutletValidParams {
             training_data: None,
             voice: self.0.voice,
             weighting: self.0.weighting,
-            features: "lower-cased word unigrams and bigrams of the whole article (title and body), \
-                       chi-squared-selected among phrases used by at least min_groups training outlets"
-                .into(),
+            features: match self.0.method {
+                OutletMethod::Multinomial => {
+                    "lower-cased word unigrams and bigrams of the whole article (title and body), \
+                     chi-squared-selected among phrases used by at least min_groups training outlets; \
+                     TF-IDF, L2-normalised; coefficients[class][term] of a multinomial logistic \
+                     regression, slant = P(right) - P(left)"
+                }
+                OutletMethod::OutletRidge => {
+                    "lower-cased word unigrams and bigrams of the whole article (title and body), \
+                     chi-squared-selected among phrases used by at least min_groups training outlets; \
+                     TF-IDF, L2-normalised; coefficients[0][term] and intercepts[0] of a ridge \
+                     regression of the outlet label (-1, 0, 1) on outlets' renormalised mean vectors, \
+                     slant = intercept + coefficients . x"
+                }
+            }
+            .into(),
             classes: LABELS.iter().map(|s| s.to_string()).collect(),
             vocabulary: f.space.terms.clone(),
             idf: f.space.idf.clone(),
-            coefficients: f.fit.weights.clone(),
-            intercepts: f.fit.intercepts.clone(),
+            coefficients: match &f.fit {
+                Fit::Multi(m) => m.weights.clone(),
+                Fit::Ridge { weights, .. } => vec![weights.clone()],
+            },
+            intercepts: match &f.fit {
+                Fit::Multi(m) => m.intercepts.clone(),
+                Fit::Ridge { intercept, .. } => vec![*intercept],
+            },
             metrics: None,
         };
         OutletModel::from_file(file, Path::new("<memory>"))
@@ -760,16 +937,27 @@ fn argmax(p: &[f64; 3]) -> usize {
     b
 }
 
-fn probs(fit: &MultiFit, x: &[(u32, f64)]) -> [f64; 3] {
-    let mut s = [0.0; 3];
-    for (c, sc) in s.iter_mut().enumerate() {
-        *sc = fit.intercepts[c]
-            + x.iter()
-                .map(|(j, v)| fit.weights[c][*j as usize] * v)
-                .sum::<f64>();
+fn score_row(fit: &Fit, x: &[(u32, f64)]) -> SlantScore {
+    match fit {
+        Fit::Multi(fit) => {
+            let mut s = [0.0; 3];
+            for (c, sc) in s.iter_mut().enumerate() {
+                *sc = fit.intercepts[c]
+                    + x.iter()
+                        .map(|(j, v)| fit.weights[c][*j as usize] * v)
+                        .sum::<f64>();
+            }
+            softmax(&mut s);
+            SlantScore {
+                probabilities: Some(s),
+                slant: s[2] - s[0],
+            }
+        }
+        Fit::Ridge { weights, intercept } => SlantScore {
+            probabilities: None,
+            slant: intercept + x.iter().map(|(j, v)| weights[*j as usize] * v).sum::<f64>(),
+        },
     }
-    softmax(&mut s);
-    s
 }
 
 /// Spearman between held-out outlets' mean slant and their label, over
@@ -778,14 +966,14 @@ fn probs(fit: &MultiFit, x: &[(u32, f64)]) -> [f64; 3] {
 fn outlet_spearman(
     data: &OutletData,
     idx: &[usize],
-    probs: &[[f64; 3]],
+    slants: &[f64],
     min_docs: usize,
 ) -> (f64, usize, Vec<OutletRow>) {
     let glabels = data.group_labels();
     let mut sums: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
     for (j, &i) in idx.iter().enumerate() {
         let e = sums.entry(data.groups[i]).or_insert((0.0, 0));
-        e.0 += probs[j][2] - probs[j][0];
+        e.0 += slants[j];
         e.1 += 1;
     }
     let mut x = Vec::new();
@@ -815,15 +1003,13 @@ fn outlet_spearman(
 fn outlet_spearman_shrunk(
     data: &OutletData,
     idx: &[usize],
-    probs: &[[f64; 3]],
+    slants: &[f64],
     min_docs: usize,
 ) -> f64 {
     let glabels = data.group_labels();
     let mut by: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
     for (j, &i) in idx.iter().enumerate() {
-        by.entry(data.groups[i])
-            .or_default()
-            .push(probs[j][2] - probs[j][0]);
+        by.entry(data.groups[i]).or_default().push(slants[j]);
     }
     let groups: Vec<&[f64]> = by.values().map(Vec::as_slice).collect();
     let Some(sh) = crate::estimators::shrink::Shrinkage::fit(&groups) else {
@@ -894,9 +1080,12 @@ pub struct OutletFile {
 /// A document's outlet-slant score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlantScore {
-    /// P(left), P(center), P(right).
-    pub probabilities: [f64; 3],
-    /// P(right) − P(left), in [−1, 1].
+    /// P(left), P(center), P(right) (multinomial models; `None` for the
+    /// outlet ridge, which has no class probabilities).
+    pub probabilities: Option<[f64; 3]>,
+    /// The expected label (left −1, center 0, right 1): `P(right) −
+    /// P(left)` in [−1, 1] for the multinomial model, the ridge's linear
+    /// score (not clipped) for the outlet ridge.
     pub slant: f64,
 }
 
@@ -905,7 +1094,7 @@ pub struct SlantScore {
 pub struct OutletModel {
     file: OutletFile,
     space: NgramSpace,
-    fit: MultiFit,
+    fit: Fit,
 }
 
 impl OutletModel {
@@ -921,18 +1110,31 @@ impl OutletModel {
         if file.classes != LABELS {
             return Err(bad("classes must be left, center, right"));
         }
+        let rows = match file.params.method {
+            OutletMethod::Multinomial => 3,
+            OutletMethod::OutletRidge => 1,
+        };
         if file.idf.len() != n
-            || file.coefficients.len() != 3
+            || file.coefficients.len() != rows
             || file.coefficients.iter().any(|c| c.len() != n)
-            || file.intercepts.len() != 3
+            || file.intercepts.len() != rows
         {
-            return Err(bad("vocabulary, idf and coefficients differ in length"));
+            return Err(bad(&format!(
+                "vocabulary, idf and coefficients differ in length (a {:?} model has {rows} coefficient row(s))",
+                file.params.method
+            )));
         }
         let space =
             NgramSpace::from_terms(file.vocabulary.clone(), file.idf.clone(), file.weighting);
-        let fit = MultiFit {
-            weights: file.coefficients.clone(),
-            intercepts: file.intercepts.clone(),
+        let fit = match file.params.method {
+            OutletMethod::Multinomial => Fit::Multi(MultiFit {
+                weights: file.coefficients.clone(),
+                intercepts: file.intercepts.clone(),
+            }),
+            OutletMethod::OutletRidge => Fit::Ridge {
+                weights: file.coefficients[0].clone(),
+                intercept: file.intercepts[0],
+            },
         };
         Ok(OutletModel { file, space, fit })
     }
@@ -978,11 +1180,7 @@ impl OutletModel {
                 }
             },
         );
-        let p = probs(&self.fit, &self.space.weigh(sparse_counts(cols)));
-        SlantScore {
-            probabilities: p,
-            slant: p[2] - p[0],
-        }
+        score_row(&self.fit, &self.space.weigh(sparse_counts(cols)))
     }
 
     /// Score an analysed document from the scorers' word cache (prepared
@@ -1009,11 +1207,13 @@ impl OutletModel {
                 }
             },
         );
-        let p = probs(&self.fit, &self.space.weigh(counter.take()));
-        SlantScore {
-            probabilities: p,
-            slant: p[2] - p[0],
-        }
+        score_row(&self.fit, &self.space.weigh(counter.take()))
+    }
+
+    /// Whether scores carry class probabilities (multinomial models; the
+    /// outlet ridge gives a slant only).
+    pub fn has_probabilities(&self) -> bool {
+        matches!(self.fit, Fit::Multi(_))
     }
 
     /// The n-gram space.
@@ -1031,11 +1231,7 @@ impl OutletModel {
                 cols.push(j)
             }
         });
-        let p = probs(&self.fit, &self.space.weigh(sparse_counts(cols)));
-        SlantScore {
-            probabilities: p,
-            slant: p[2] - p[0],
-        }
+        score_row(&self.fit, &self.space.weigh(sparse_counts(cols)))
     }
 }
 

@@ -179,8 +179,8 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
         opts.verbose,
         t0,
         &format!(
-            "final model: alpha {} vocabulary {}",
-            choice.alpha, choice.vocab_size
+            "final model: {:?}, alpha {} vocabulary {}",
+            opts.params.method, choice.alpha, choice.vocab_size
         ),
     );
     let fixed_cv_all = vp.cross_validate(&data, VoiceFilter::All, Some(&choice))?;
