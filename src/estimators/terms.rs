@@ -183,19 +183,34 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
     out
 }
 
+/// The first index at or after `from` whose key is not below `key`
+/// (`run` sorted by key, every key before `from` below `key`): an
+/// exponential search forward, then a binary search in the last step.
+fn gallop(run: &[(u64, u64)], from: usize, key: u64) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1usize);
+    while hi < run.len() && run[hi].0 < key {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(run.len());
+    lo + run[lo..hi].partition_point(|e| e.0 < key)
+}
+
 /// Log-odds of authorial uni- and bigrams with pooled count ≥
 /// `opts.min_count`, per source vs rest. Keeps the top `opts.top_terms`
 /// per source and order by z, or every term the source used with
 /// `opts.all_terms`.
 pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
     use crate::features::decode_key;
-    use rustc_hash::FxHashMap;
     if agg.vocab.is_empty() {
         return vec![];
     }
-    // Pooled counts: unigrams densely by id, bigrams in a map.
+    // Pooled counts: unigrams densely by id, bigrams as one sorted run (a
+    // source's keys come sorted, so each source then walks the run with a
+    // forward cursor instead of hashing every key).
     let mut uni = vec![0u64; agg.vocab.len()];
-    let mut bi: FxHashMap<u64, u64> = FxHashMap::default();
+    let mut pairs: Vec<(u64, u64)> = Vec::new();
     let mut per_source_totals: Vec<[u64; 3]> = Vec::with_capacity(agg.sources.len());
     for sa in agg.sources.values() {
         let mut t = [0u64; 3];
@@ -206,22 +221,38 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
                     t[1] += c;
                 }
                 _ => {
-                    *bi.entry(key).or_insert(0) += c;
+                    pairs.push((key, c));
                     t[2] += c;
                 }
             }
         }
         per_source_totals.push(t);
     }
-    let pooled = |key: u64| match decode_key(key) {
+    pairs.par_sort_unstable_by_key(|e| e.0);
+    let mut bi: Vec<(u64, u64)> = Vec::with_capacity(pairs.len() / 2);
+    for (k, c) in pairs {
+        match bi.last_mut() {
+            Some(last) if last.0 == k => last.1 += c,
+            _ => bi.push((k, c)),
+        }
+    }
+    // `cursor`: where the previous (smaller) bigram key of this source was.
+    let pooled = |key: u64, cursor: &mut usize| match decode_key(key) {
         (1, id, _) => uni[id as usize],
-        _ => bi.get(&key).copied().unwrap_or(0),
+        _ => {
+            *cursor = gallop(&bi, *cursor, key);
+            bi.get(*cursor).filter(|e| e.0 == key).map_or(0, |e| e.1)
+        }
     };
-    let n_all = [0, uni.iter().sum::<u64>(), bi.values().sum::<u64>()];
+    let n_all = [
+        0,
+        uni.iter().sum::<u64>(),
+        bi.iter().map(|e| e.1).sum::<u64>(),
+    ];
     let eligible = [
         0,
         uni.iter().filter(|&&c| c >= opts.min_count).count() as u64,
-        bi.values().filter(|&&c| c >= opts.min_count).count() as u64,
+        bi.iter().filter(|e| e.1 >= opts.min_count).count() as u64,
     ];
     let sources: Vec<_> = agg.sources.values().collect();
     sources
@@ -229,8 +260,9 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
         .enumerate()
         .map(|(si, sa)| {
             let mut rows_by_order: [Vec<(u64, TermRow)>; 3] = Default::default();
+            let mut cursor = 0usize;
             for (key, y_i) in sa.ngrams.iter() {
-                let total = pooled(key);
+                let total = pooled(key, &mut cursor);
                 if total < opts.min_count {
                     continue;
                 }
@@ -303,6 +335,27 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
 
 #[cfg(test)]
 mod tests {
+    /// `gallop` finds what a binary search over the whole run finds, from
+    /// any start at or before the answer.
+    #[test]
+    fn gallop_matches_partition_point() {
+        let run: Vec<(u64, u64)> = [1u64, 3, 4, 9, 10, 11, 20, 31, 32, 50]
+            .iter()
+            .map(|&k| (k, 0))
+            .collect();
+        for key in 0..=55u64 {
+            let want = run.partition_point(|e| e.0 < key);
+            for from in 0..=want {
+                assert_eq!(
+                    super::gallop(&run, from, key),
+                    want,
+                    "key {key} from {from}"
+                );
+            }
+        }
+        assert_eq!(super::gallop(&[], 0, 7), 0);
+    }
+
     use super::*;
     use crate::features::SourceAgg;
     use proptest::prelude::*;
