@@ -258,15 +258,26 @@ fn outlet_model_checks(method: OutletMethod) {
     assert!(e.contains("o.json") && e.contains("coefficient row"), "{e}");
 }
 
+/// The path of a model file shipped in `models/`, or `None` (with a note)
+/// when the checkout has none.
+fn shipped(file: &str) -> Option<std::path::PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(file);
+    if !path.exists() {
+        eprintln!("no shipped {file}; skipped");
+        return None;
+    }
+    Some(path)
+}
+
 /// The shipped model (when present): handmade sentences move the way a
 /// reader expects.
 #[test]
 fn shipped_loaded_model_on_handmade_sentences() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/loaded-language.json");
-    if !path.exists() {
-        eprintln!("no shipped model; skipped");
+    let Some(path) = shipped("loaded-language.json") else {
         return;
-    }
+    };
     let m = LoadedModel::load(&path).unwrap();
     let fz = Featurizer::new();
     let pairs = [
@@ -296,11 +307,9 @@ fn shipped_loaded_model_on_handmade_sentences() {
 /// words each side favours moves the slant the expected way.
 #[test]
 fn shipped_outlet_model_on_handmade_sentences() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/outlet-slant.json");
-    if !path.exists() {
-        eprintln!("no shipped model; skipped");
+    let Some(path) = shipped("outlet-slant.json") else {
         return;
-    }
+    };
     let m = OutletModel::load(&path).unwrap();
     let pairs = [
         (
