@@ -10,7 +10,8 @@
 # a venv under target/, so nothing leaks onto the machine.
 #
 # How each tool is timed (wall clock, /usr/bin/time -v for peak RSS):
-# - slant: the whole command, end to end: gunzip, JSON parsing, decoding,
+# - slant: the median of SLANT_REPEAT (default 3) rounds, each into an
+#   empty output directory; the whole command, end to end: gunzip, JSON parsing, decoding,
 #   normalisation, tokens, sentences, quotations, lexicon matching with
 #   voice, (uni+bigram counting), documents.csv. `--threads 1` is one
 #   thread in all (reading, extraction and writing take turns), like the
@@ -64,12 +65,20 @@ run() { # name, command...
   printf '%s\t%s\t%s\n' "$name" "${inner:-$wall}" "$rss" >> "$results"
 }
 
-run "slant extract, full, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/s1" --quiet --threads 1
-run "slant extract, full, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/s2" --quiet --threads 2
-run "slant extract, lexicon only, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/l1" --quiet --threads 1 --no-ngrams
-run "slant extract, lexicon only, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/l2" --quiet --threads 2 --no-ngrams
-run "slant extract, full, 1 thread, corpus twice" "$SLANT" extract "$OUT/doubled.jsonl.gz" -o "$OUT/d1" --quiet --threads 1 --id-col _none_
-run "slant analyze (all reports), 2 threads" "$SLANT" analyze "$CORPUS" -o "$OUT/a2" --quiet --threads 2
+# slant's runs are short, so one run is at the mercy of this machine's
+# moment-to-moment speed: every slant row is the median of REPEAT rounds
+# (each round runs all of them in turn, so drift hits every row alike).
+# The peers run once; their runs are long enough to average it out.
+REPEAT="${SLANT_REPEAT:-3}"
+for round in $(seq "$REPEAT"); do
+  rm -rf "$OUT/s1" "$OUT/s2" "$OUT/l1" "$OUT/l2" "$OUT/d1" "$OUT/a2"
+  run "slant extract, full, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/s1" --quiet --threads 1
+  run "slant extract, full, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/s2" --quiet --threads 2
+  run "slant extract, lexicon only, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/l1" --quiet --threads 1 --no-ngrams
+  run "slant extract, lexicon only, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/l2" --quiet --threads 2 --no-ngrams
+  run "slant extract, full, 1 thread, corpus twice" "$SLANT" extract "$OUT/doubled.jsonl.gz" -o "$OUT/d1" --quiet --threads 1 --id-col _none_
+  run "slant analyze (all reports), 2 threads" "$SLANT" analyze "$CORPUS" -o "$OUT/a2" --quiet --threads 2
+done
 run "scikit-learn CountVectorizer(1,2) fit_transform" "$PY" -c '
 import sys, time
 from sklearn.feature_extraction.text import CountVectorizer
@@ -87,11 +96,16 @@ t = time.perf_counter(); n = sum(len(kp.extract_keywords(x)) for x in texts); pr
 run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > '$OUT/grep.out'"
 
 "$PY" - "$results" "$TEXT_BYTES" "$DOCS" <<'PYEOF' | tee "$OUT/RESULTS.md"
-import sys, datetime, platform, os
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+import sys, datetime, platform, os, statistics
+samples = {}
+for line in open(sys.argv[1]):
+    name, s, rss = line.rstrip("\n").split("\t")
+    samples.setdefault(name, []).append((float(s), int(rss)))
+# Median seconds and largest peak RSS of each row's runs, in first-run order.
+rows = [(n, statistics.median(x[0] for x in v), max(x[1] for x in v)) for n, v in samples.items()]
 mb = int(sys.argv[2]) / 1e6
 docs = int(sys.argv[3])
-t = {name: float(s) for name, s, _ in rows}
+t = {name: s for name, s, _ in rows}
 def size(name): return 2 * mb if "twice" in name else mb
 def mbps(name): return size(name) / t[name]
 short = {"scikit-learn": "sklearn", "flashtext": "flashtext", "GNU": "grep"}
@@ -107,8 +121,12 @@ for name, s, rss in rows:
     n_docs = 2 * docs if "twice" in name else docs
     print(f"| {name} | {float(s):.2f} | {mbps(name):.1f} | {n_docs / float(s):.0f} | {int(rss) / 1024:.0f} | {ratios} |")
 one, two = t["slant extract, full, 1 thread"], t["slant extract, full, 2 threads"]
-print(f"\n2-thread speed-up (full extraction): {one / two:.2f}×")
+rounds = [a[0] / b[0] for a, b in zip(samples["slant extract, full, 1 thread"], samples["slant extract, full, 2 threads"])]
+print(f"\n2-thread speed-up (full extraction): {one / two:.2f}× (medians; per round: {', '.join(f'{r:.2f}' for r in rounds)})")
+n_rounds = len(samples["slant extract, full, 1 thread"])
+spread = {n: (min(x[0] for x in v), max(x[0] for x in v)) for n, v in samples.items() if len(v) > 1}
 rss = {name: int(r) for name, _, r in rows}
 print(f"Memory, corpus twice vs once (full, 1 thread): {rss['slant extract, full, 1 thread, corpus twice'] / rss['slant extract, full, 1 thread']:.2f}×")
-print("\nPeers are timed on in-memory texts (loading not counted); slant end to end (gunzip, JSON, all features, documents.csv).")
+print(f"\nslant rows: median of {n_rounds} rounds (seconds min–max: " + "; ".join(f"{n.removeprefix('slant ')} {lo:.2f}–{hi:.2f}" for n, (lo, hi) in spread.items()) + "); peers: one run each.")
+print("Peers are timed on in-memory texts (loading not counted); slant end to end (gunzip, JSON, all features, documents.csv).")
 PYEOF
