@@ -894,22 +894,22 @@ impl OutletValidParams {
             training_data: None,
             voice: self.0.voice,
             weighting: self.0.weighting,
-            features: match self.0.method {
-                OutletMethod::Multinomial => {
-                    "lower-cased word unigrams and bigrams of the whole article (title and body), \
-                     chi-squared-selected among phrases used by at least min_groups training outlets; \
-                     TF-IDF, L2-normalised; coefficients[class][term] of a multinomial logistic \
-                     regression, slant = P(right) - P(left)"
+            features: format!(
+                "lower-cased word unigrams and bigrams of the whole article (title and body), \
+                 chi-squared-selected among phrases used by at least min_groups training outlets; \
+                 TF-IDF, L2-normalised; {}",
+                match self.0.method {
+                    OutletMethod::Multinomial => {
+                        "coefficients[class][term] of a multinomial logistic regression, \
+                         slant = P(right) - P(left)"
+                    }
+                    OutletMethod::OutletRidge => {
+                        "coefficients[0][term] and intercepts[0] of a ridge regression of the \
+                         outlet label (-1, 0, 1) on outlets' renormalised mean vectors, \
+                         slant = intercept + coefficients . x"
+                    }
                 }
-                OutletMethod::OutletRidge => {
-                    "lower-cased word unigrams and bigrams of the whole article (title and body), \
-                     chi-squared-selected among phrases used by at least min_groups training outlets; \
-                     TF-IDF, L2-normalised; coefficients[0][term] and intercepts[0] of a ridge \
-                     regression of the outlet label (-1, 0, 1) on outlets' renormalised mean vectors, \
-                     slant = intercept + coefficients . x"
-                }
-            }
-            .into(),
+            ),
             classes: LABELS.iter().map(|s| s.to_string()).collect(),
             vocabulary: f.space.terms.clone(),
             idf: f.space.idf.clone(),
