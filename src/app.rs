@@ -26,6 +26,24 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
 
 /// Everything a run needs to know.
+///
+/// Start from [`RunOptions::default`] and set the fields you need; the
+/// defaults match the command line's (built-in lexicons, evidence on,
+/// 1000 bootstrap replicates, all cores).
+///
+/// ```
+/// use slant::app::RunOptions;
+/// let opts = RunOptions {
+///     inputs: vec!["articles.csv".into()],
+///     out_dir: "reports/latest".into(),
+///     threads: 2,
+///     no_models: true,
+///     ..RunOptions::default()
+/// };
+/// assert!(opts.evidence && !opts.extract_only);
+/// assert!(!opts.no_default_lexicons);
+/// assert_eq!(opts.estimators.bootstrap, 1000);
+/// ```
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunOptions {
     /// Input files or folders.
@@ -93,6 +111,30 @@ impl Default for RunOptions {
 }
 
 /// What a run did, for the caller and `run.json`.
+///
+/// Every record read is either analysed or rejected, so
+/// `read == analysed + rejected`.
+///
+/// ```
+/// use slant::app::{analyze, RunOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// std::fs::write(&csv, "id,source,date,text\n\
+///     1,ledger,2026-03-14,Rebels seized the town.\n\
+///     2,wire,2026-03-15,Insurgents seized the town.\n\
+///     3,wire,2026-03-15,\n").unwrap();
+/// let opts = RunOptions {
+///     inputs: vec![csv],
+///     out_dir: dir.path().join("out"),
+///     extract_only: true,
+///     ..RunOptions::default()
+/// };
+/// let summary = analyze(&opts).unwrap();
+/// assert_eq!((summary.read, summary.analysed, summary.rejected), (3, 2, 1));
+/// assert_eq!(summary.sources, 2);
+/// assert_eq!(summary.date_range, Some(("2026-03-14".into(), "2026-03-15".into())));
+/// assert_eq!(summary.inputs[0].format, "csv");
+/// ```
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RunSummary {
     /// Records read.
@@ -119,6 +161,23 @@ pub struct RunSummary {
 }
 
 /// Load the built-in lexicons (unless disabled) and the user's.
+///
+/// User files are merged after the built-ins, so their family and category
+/// ids must not clash with them. Loading nothing at all is a usage error.
+///
+/// ```
+/// use slant::app::load_lexicon;
+/// # let dir = tempfile::tempdir().unwrap();
+/// let words = dir.path().join("spin.txt");
+/// std::fs::write(&words, "slammed\nblasted\n").unwrap();
+/// let lex = load_lexicon(&[words.clone()], true).unwrap();
+/// assert_eq!(lex.categories[0].id, "spin");
+/// assert_eq!(lex.categories[0].terms.len(), 2);
+///
+/// let with_builtins = load_lexicon(&[words], false).unwrap();
+/// assert!(with_builtins.families.len() > 0);
+/// assert!(load_lexicon(&[], true).unwrap_err().is_usage());
+/// ```
 pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
     let mut lex = if no_default {
         Lexicon::default()
@@ -138,6 +197,16 @@ pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
 
 /// The shipped sample corpus folder (`data/sample`), looked up relative to
 /// the working directory first and then to the source checkout.
+///
+/// ```
+/// use slant::app::sample_corpus;
+/// use slant::corpus::{plan, Format, ReadOptions};
+/// let dir = sample_corpus();
+/// assert!(dir.join("manifest.csv").is_file());
+/// let plans = plan(&[dir], &ReadOptions::default()).unwrap();
+/// assert_eq!(plans[0].format, Format::Text);
+/// assert!(plans[0].files.len() >= 20);
+/// ```
 pub fn sample_corpus() -> PathBuf {
     let local = PathBuf::from("data/sample");
     if local.is_dir() {
@@ -153,6 +222,27 @@ struct Batch {
 
 /// A document's per-family authorial variant counts, kept for the
 /// bootstrap (sparse: flat variant index, count).
+///
+/// Flat variant indices run over all families in order; use
+/// [`Lexicon::variant_offsets`] to map one back to its family.
+///
+/// ```
+/// use slant::app::DocSummary;
+/// use slant::lexicon::Lexicon;
+/// let lex = Lexicon::builtin();
+/// let offsets = lex.variant_offsets();
+/// let second_family = offsets[1] as u32;
+/// let s = DocSummary {
+///     source: "ledger".into(),
+///     story: Some("kestria-attack".into()),
+///     variants: vec![(0, 2), (second_family, 1)],
+/// };
+/// let families: Vec<usize> = s.variants.iter()
+///     .map(|&(v, _)| offsets.partition_point(|&o| o <= v as usize) - 1)
+///     .collect();
+/// assert_eq!(families, [0, 1]);
+/// assert_eq!(s.variants.iter().map(|&(_, n)| n).sum::<u32>(), 3);
+/// ```
 #[derive(Debug, Clone)]
 pub struct DocSummary {
     /// Source name.
@@ -267,6 +357,30 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 }
 
 /// Run the whole analysis and write the reports into `opts.out_dir`.
+///
+/// The reports are written to a staging folder beside `out_dir` and moved
+/// into place only when the run succeeds, so a failed run leaves earlier
+/// reports as they were.
+///
+/// ```
+/// use slant::app::{analyze, RunOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// std::fs::write(&csv, "source,story,text\n\
+///     ledger,raid,Terrorists attacked the base.\n\
+///     wire,raid,Militants attacked the base.\n").unwrap();
+/// let out = dir.path().join("reports");
+/// let mut opts = RunOptions { inputs: vec![csv], out_dir: out.clone(), ..Default::default() };
+/// opts.estimators.bootstrap = 20;
+/// opts.no_models = true;
+/// let summary = analyze(&opts).unwrap();
+/// assert_eq!(summary.analysed, 2);
+/// for f in ["documents.csv", "sources.csv", "evidence.csv", "report.html", "run.json"] {
+///     assert!(out.join(f).is_file(), "{f}");
+/// }
+/// let docs = std::fs::read_to_string(out.join("documents.csv")).unwrap();
+/// assert_eq!(docs.lines().count(), 3); // header + one row per document
+/// ```
 pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let t0 = Instant::now();
     let lex = load_lexicon(&opts.lexicons, opts.no_default_lexicons)?;
@@ -897,6 +1011,26 @@ fn summarize(doc: &Document, counts: &crate::features::Counts, _offsets: &[usize
 
 /// Re-analyse one document and return its analysed text (title + body), for
 /// callers that want to show evidence.
+///
+/// Evidence offsets refer to this text: the title, a blank line, then the
+/// body.
+///
+/// ```
+/// use slant::app::analysed;
+/// use slant::corpus::{Document, Origin};
+/// let doc = Document {
+///     id: "1".into(),
+///     source: "ledger".into(),
+///     story: None,
+///     date: None,
+///     title: Some(" Raid on the base ".into()),
+///     text: "Militants attacked the base.".into(),
+///     origin: Origin { file: "news.csv".into(), line: 2, record: 1 },
+///     encoding: "UTF-8",
+///     repairs: 0,
+/// };
+/// assert_eq!(analysed(&doc), "Raid on the base\n\nMilitants attacked the base.");
+/// ```
 pub fn analysed(doc: &Document) -> String {
     let mut s = String::new();
     analysed_text(doc, &mut s);
@@ -944,6 +1078,24 @@ impl Progress {
 }
 
 /// A human-readable listing of a lexicon (for `slant lexicon list`).
+///
+/// ```
+/// use slant::app::describe_lexicon;
+/// use slant::lexicon::Lexicon;
+/// let lex = Lexicon::from_toml_str("mine.toml", r#"
+/// [[family]]
+/// id = "armed_group"
+/// about = "Labels for a non-state armed group"
+/// [[family.variant]]
+/// id = "terrorist"
+/// tone = -1.0
+/// terms = ["terrorists"]
+/// "#).unwrap();
+/// let text = describe_lexicon(&lex);
+/// assert!(text.contains("Families (1):"));
+/// assert!(text.contains("armed_group — Labels for a non-state armed group"));
+/// assert!(text.contains("Categories (0):"));
+/// ```
 pub fn describe_lexicon(lex: &Lexicon) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();

@@ -22,6 +22,24 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct Error(Box<ErrorKind>);
 
 /// The specific kind of an [`Error`].
+///
+/// Match on [`Error::kind`] to get at the details, such as every problem
+/// found in a lexicon file with its line.
+///
+/// ```
+/// use slant::ErrorKind;
+/// use slant::lexicon::Lexicon;
+/// let toml = "[[category]]\nid = \"Hedges\"\nterms = [\"may\"]\n";
+/// let err = Lexicon::from_toml_str("mine.toml", toml).unwrap_err();
+/// match err.kind() {
+///     ErrorKind::Lexicon { path, problems } => {
+///         assert_eq!(path.to_str(), Some("mine.toml"));
+///         assert_eq!(problems[0].line, 2);
+///         assert!(problems[0].message.contains("snake_case"));
+///     }
+///     other => panic!("unexpected error: {other}"),
+/// }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {

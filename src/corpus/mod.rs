@@ -24,6 +24,17 @@ use std::sync::Arc;
 
 /// Where a document or rejection came from: a file, and the 1-based line
 /// and record number inside it (0 when the file is one document).
+///
+/// It displays as `FILE:LINE (record N)`, or just `FILE` for a whole file.
+///
+/// ```
+/// use slant::corpus::Origin;
+/// let row = Origin { file: "news.csv".into(), line: 3, record: 2 };
+/// assert_eq!(row.to_string(), "news.csv:3 (record 2)");
+/// let whole = Origin { file: "articles/a.txt".into(), line: 0, record: 0 };
+/// assert_eq!(whole.to_string(), "articles/a.txt");
+/// assert!(whole < row, "origins sort by file, then line");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
     /// The file path as given or found.
@@ -45,6 +56,28 @@ impl fmt::Display for Origin {
 }
 
 /// One article, decoded and ready for analysis.
+///
+/// The reader fills in the columns it found; an id is made up from the
+/// file name and record number when there is no id column.
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, Item, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("news.csv");
+/// std::fs::write(&path, "source,story,title,text\n\
+///     ledger,raid,Base attacked,Militants attacked the base.\n").unwrap();
+/// let opts = ReadOptions::default();
+/// let mut docs = Vec::new();
+/// read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |item| {
+///     if let Item::Doc(d) = item { docs.push(d) }
+/// }).unwrap();
+/// let doc = &docs[0];
+/// assert_eq!(doc.id, "news:1");
+/// assert_eq!((doc.source.as_str(), doc.story.as_deref()), ("ledger", Some("raid")));
+/// assert_eq!(doc.title.as_deref(), Some("Base attacked"));
+/// assert_eq!(doc.text, "Militants attacked the base.");
+/// assert_eq!((doc.origin.line, doc.encoding), (2, "UTF-8"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// Identifier: the id column, or the path relative to the input folder,
@@ -69,6 +102,24 @@ pub struct Document {
 }
 
 /// A record that could not be analysed, and why.
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, Item, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("news.csv");
+/// std::fs::write(&path, "id,source,text\n\
+///     a1,ledger,Militants attacked the base.\n\
+///     a2,,Rebels attacked the base.\n").unwrap();
+/// let opts = ReadOptions::default();
+/// let mut rejected = Vec::new();
+/// read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |item| {
+///     if let Item::Rejected(r) = item { rejected.push(r) }
+/// }).unwrap();
+/// assert_eq!(rejected.len(), 1);
+/// assert_eq!(rejected[0].id.as_deref(), Some("a2"));
+/// assert_eq!(rejected[0].reason, "empty source");
+/// assert_eq!(rejected[0].origin.line, 3);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// Where it came from.
@@ -80,6 +131,23 @@ pub struct Rejection {
 }
 
 /// What the reader yields for each record.
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, Item, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("news.jsonl");
+/// std::fs::write(&path, concat!(
+///     r#"{"source": "ledger", "text": "Militants attacked the base."}"#, "\n",
+///     r#"{"source": "wire", "text": ""}"#, "\n",
+/// )).unwrap();
+/// let opts = ReadOptions::default();
+/// let (mut docs, mut rejected) = (0, 0);
+/// read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |item| match item {
+///     Item::Doc(_) => docs += 1,
+///     Item::Rejected(_) => rejected += 1,
+/// }).unwrap();
+/// assert_eq!((docs, rejected), (1, 1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     /// A document to analyse.

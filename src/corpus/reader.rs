@@ -13,6 +13,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Input file format.
+///
+/// [`plan`] picks it from the file extension (`.csv`/`.tsv`, `.jsonl`,
+/// `.txt`, each optionally `.gz`), sniffs the content when the extension
+/// says nothing, and uses [`ReadOptions::format`] when it is set. A folder
+/// is always [`Format::Text`].
+///
+/// ```
+/// use slant::corpus::{plan, Format, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let export = dir.path().join("export.dat");
+/// std::fs::write(&export, "source,text\nledger,Rebels seized the town.\n").unwrap();
+/// let sniffed = plan(&[export.clone()], &ReadOptions::default()).unwrap();
+/// assert_eq!(sniffed[0].format, Format::Csv);
+/// let forced = ReadOptions { format: Some(Format::Text), ..Default::default() };
+/// assert_eq!(plan(&[export], &forced).unwrap()[0].format, Format::Text);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
@@ -25,6 +41,30 @@ pub enum Format {
 }
 
 /// How to read inputs: column names, manifest, limits.
+///
+/// Unset columns fall back to the usual names (`text`, `source`, `id`,
+/// …); set them when an export uses other headers.
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, Item, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("export.csv");
+/// std::fs::write(&path, "headline;paper;story_body\n\
+///     Base attacked;ledger;Militants attacked the base.\n").unwrap();
+/// let opts = ReadOptions {
+///     text_col: Some("story_body".into()),
+///     source_col: Some("paper".into()),
+///     title_col: Some("headline".into()),
+///     delimiter: Some(b';'),
+///     ..Default::default()
+/// };
+/// let mut docs = Vec::new();
+/// read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |item| {
+///     if let Item::Doc(d) = item { docs.push(d) }
+/// }).unwrap();
+/// assert_eq!(docs[0].source, "ledger");
+/// assert_eq!(docs[0].title.as_deref(), Some("Base attacked"));
+/// ```
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ReadOptions {
     /// Text column (default: first of text, body, content, article).
@@ -79,6 +119,20 @@ struct ManifestRow {
 }
 
 /// One input as planned: its files in reading order.
+///
+/// ```
+/// use slant::corpus::{plan, Format, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let folder = dir.path().join("articles");
+/// std::fs::create_dir_all(folder.join("march")).unwrap();
+/// std::fs::write(folder.join("march/b.txt"), "Rebels seized the town.").unwrap();
+/// std::fs::write(folder.join("a.txt"), "Insurgents seized the town.").unwrap();
+/// std::fs::write(folder.join("notes.md"), "not an article").unwrap();
+/// let p = &plan(&[folder.clone()], &ReadOptions::default()).unwrap()[0];
+/// assert_eq!(p.format, Format::Text);
+/// assert_eq!(p.files, [folder.join("a.txt"), folder.join("march/b.txt")]);
+/// assert!(p.walk_problems.is_empty());
+/// ```
 #[derive(Debug, Clone)]
 pub struct InputPlan {
     /// The path as given (canonical ordering key).
@@ -96,6 +150,21 @@ pub struct InputPlan {
 }
 
 /// Counts for one input, reconciled: `read == analysed + rejected`.
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("news.csv");
+/// std::fs::write(&path, "id,source,text\n\
+///     1,ledger,Rebels seized the town.\n\
+///     1,ledger,Rebels seized the town again.\n").unwrap();
+/// let opts = ReadOptions::default();
+/// let stats = read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |_| {}).unwrap();
+/// let s = &stats[0];
+/// assert_eq!((s.format.as_str(), s.files), ("csv", 1));
+/// assert_eq!((s.read, s.documents, s.rejected), (2, 1, 1)); // duplicate id
+/// assert_eq!(s.sha256.len(), 64);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct InputStats {
     /// The input path.
@@ -151,6 +220,21 @@ fn format_of(path: &Path) -> Option<Format> {
 /// they are given in does not change any output), folders are walked
 /// recursively in sorted order for `.txt`/`.txt.gz` files, formats are
 /// chosen from extensions, and manifests are loaded.
+///
+/// A missing input is an error here, before anything is read.
+///
+/// ```
+/// use slant::corpus::{plan, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.csv"));
+/// std::fs::write(&a, "").unwrap();
+/// std::fs::write(&b, "source,text\n").unwrap();
+/// let opts = ReadOptions::default();
+/// let plans = plan(&[b.clone(), a.clone(), b.clone()], &opts).unwrap();
+/// let paths: Vec<_> = plans.iter().map(|p| p.path.clone()).collect();
+/// assert_eq!(paths, [a, b]);
+/// assert!(plan(&[dir.path().join("missing.csv")], &opts).is_err());
+/// ```
 pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
     let mut inputs = inputs.to_vec();
     inputs.sort();
@@ -546,6 +630,31 @@ fn id_key(source: &str, id: &str) -> u128 {
 /// Returns per-input statistics. Errors are returned only for inputs that
 /// cannot be read at all (missing required column, unreadable file given
 /// explicitly); problems with single records become rejections.
+///
+/// Records reach `sink` in input order, so collecting them gives the same
+/// order on every run.
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, Item, ReadOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("news.csv");
+/// std::fs::write(&path, "source,text\n\
+///     ledger,Rebels seized the town.\n\
+///     wire,\n\
+///     post,Insurgents seized the town.\n").unwrap();
+/// let opts = ReadOptions::default();
+/// let mut sources = Vec::new();
+/// let stats = read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |item| match item {
+///     Item::Doc(d) => sources.push(d.source),
+///     Item::Rejected(r) => assert_eq!(r.reason, "empty text"),
+/// }).unwrap();
+/// assert_eq!(sources, ["ledger", "post"]);
+/// assert_eq!(stats[0].read, 3);
+///
+/// let no_text = dir.path().join("bad.csv");
+/// std::fs::write(&no_text, "source,body_html\nledger,x\n").unwrap();
+/// assert!(read_inputs(&plan(&[no_text], &opts).unwrap(), &opts, &mut |_| {}).is_err());
+/// ```
 pub fn read_inputs(
     plans: &[InputPlan],
     opts: &ReadOptions,

@@ -118,6 +118,31 @@ fn parse_terms(
 /// need at least one variant; tones must lie in `[-1, 1]`; ids are
 /// snake_case and unique; a term may appear only once per family and once
 /// per category.
+///
+/// On failure, every problem found is returned, sorted by line.
+///
+/// ```
+/// use slant::lexicon::parse_toml;
+/// let good = r#"
+/// [[family]]
+/// id = "armed_group"
+/// [[family.variant]]
+/// id = "rebel"
+/// tone = 0.5
+/// terms = ["rebels"]
+/// [[category]]
+/// id = "hedge"
+/// terms = ["reportedly", "suggest*"]
+/// "#;
+/// let (families, categories) = parse_toml("mine.toml", good).unwrap();
+/// assert_eq!(families[0].variants[0].tone, 0.5);
+/// assert_eq!(categories[0].terms.len(), 2);
+///
+/// let bad = good.replace("tone = 0.5", "tone = 5.0");
+/// let problems = parse_toml("mine.toml", &bad).unwrap_err();
+/// assert_eq!(problems[0].line, 6);
+/// assert!(problems[0].message.contains("outside [-1, 1]"));
+/// ```
 pub fn parse_toml(name: &str, content: &str) -> Result<(Vec<Family>, Vec<Category>), Vec<Problem>> {
     let file: TomlFile = match toml::from_str(content) {
         Ok(f) => f,
@@ -250,6 +275,20 @@ fn content_lines(content: &str) -> impl Iterator<Item = (u32, &str)> {
 
 /// Parse a plain word list (one term per line, `#` comments) into a
 /// category named `id`.
+///
+/// ```
+/// use slant::lexicon::parse_word_list;
+/// let list = "# hedges\nReportedly\nsuggest*\n\nallegedly\n";
+/// let cat = parse_word_list("hedges.txt", "hedge", list).unwrap();
+/// assert_eq!(cat.id, "hedge");
+/// let terms: Vec<String> = cat.terms.iter().map(|t| t.display()).collect();
+/// assert_eq!(terms, ["reportedly", "suggest*", "allegedly"]);
+/// assert_eq!(cat.terms[2].line, 5);
+///
+/// let problems = parse_word_list("x.txt", "x", "may\nmay\n").unwrap_err();
+/// assert_eq!(problems[0].line, 2);
+/// assert!(problems[0].message.starts_with("duplicate term"));
+/// ```
 pub fn parse_word_list(name: &str, id: &str, content: &str) -> Result<Category, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut seen = Seen::default();
@@ -294,6 +333,21 @@ pub(super) fn looks_like_valence(content: &str) -> bool {
 
 /// Parse a VADER-style valence list (`term<TAB>valence[<TAB>…]`) into a
 /// valence category named `id`.
+///
+/// Extra tab-separated fields are ignored, and entries that are not
+/// lower-case words (emoticons such as `:)`) are skipped.
+///
+/// ```
+/// use slant::lexicon::parse_valence;
+/// let list = "good\t1.9\t0.9\nbad\t-2.5\t0.6\n:)\t2.0\t0.5\n";
+/// let cat = parse_valence("vader.txt", "sentiment", list).unwrap();
+/// assert!(cat.valence);
+/// let weights: Vec<(&str, f64)> = cat.terms.iter().map(|t| (t.text.as_str(), t.weight)).collect();
+/// assert_eq!(weights, [("good", 1.9), ("bad", -2.5)]);
+///
+/// let problems = parse_valence("v.txt", "v", "good\tvery\n").unwrap_err();
+/// assert_eq!(problems[0].line, 1);
+/// ```
 pub fn parse_valence(name: &str, id: &str, content: &str) -> Result<Category, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut seen = Seen::default();
@@ -352,6 +406,23 @@ pub fn parse_valence(name: &str, id: &str, content: &str) -> Result<Category, Ve
 
 /// Parse a LIWC-style `.dic` file: a header between `%` lines mapping
 /// numbers to category names, then `term<TAB>number…` lines.
+///
+/// Category ids are the header names lower-cased, with other characters
+/// than ASCII letters and digits replaced by `_`; a term may belong to
+/// several categories.
+///
+/// ```
+/// use slant::lexicon::parse_dic;
+/// let dic = "%\n1\tPosEmo\n2\tNegEmo\n%\nhappy\t1\nsad*\t2\nbittersweet\t1\t2\n";
+/// let cats = parse_dic("mine.dic", dic).unwrap();
+/// let ids: Vec<&str> = cats.iter().map(|c| c.id.as_str()).collect();
+/// assert_eq!(ids, ["posemo", "negemo"]);
+/// assert_eq!(cats[0].terms.len(), 2);
+/// assert!(cats[1].terms.iter().any(|t| t.text == "sad" && t.wildcard));
+///
+/// let problems = parse_dic("bad.dic", "%\n1\tPosEmo\n%\nhappy\t7\n").unwrap_err();
+/// assert!(problems[0].message.contains("unknown category number 7"));
+/// ```
 pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut lines = content_lines(content);

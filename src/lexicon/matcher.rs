@@ -15,6 +15,29 @@ use super::Lexicon;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// What a pattern counts towards.
+///
+/// ```
+/// use slant::lexicon::{Lexicon, Matcher, Target};
+/// let lex = Lexicon::from_toml_str("x.toml", r#"
+/// [[family]]
+/// id = "armed_group"
+/// [[family.variant]]
+/// id = "terrorist"
+/// tone = -1.0
+/// terms = ["terrorists"]
+/// [[category]]
+/// id = "loaded"
+/// terms = ["terrorists", "brutal"]
+/// "#).unwrap();
+/// let mut out = Vec::new();
+/// Matcher::new(&lex).find_into("Brutal terrorists.", &mut Default::default(), &mut out);
+/// let targets: Vec<Target> = out.iter().map(|m| m.target).collect();
+/// assert_eq!(targets, [
+///     Target::Category { category: 0, weight: 1.0 },
+///     Target::Variant { family: 0, flat: 0 },
+///     Target::Category { category: 0, weight: 1.0 },
+/// ]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Target {
     /// A family variant: family index, flat variant index (see
@@ -76,6 +99,21 @@ impl Target {
 /// One accepted match: a byte span in the searched (normalised) text and
 /// what it counts towards. A span matching terms of several layers yields
 /// one `Match` per layer.
+///
+/// ```
+/// use slant::lexicon::{Lexicon, Match, Matcher};
+/// let lex = Lexicon::from_toml_str("x.toml", r#"
+/// [[category]]
+/// id = "attribution"
+/// terms = ["claimed", "according to"]
+/// "#).unwrap();
+/// let text = "Officials claimed, according to the report, that it ended.";
+/// let mut out: Vec<Match> = Vec::new();
+/// Matcher::new(&lex).find_into(text, &mut Default::default(), &mut out);
+/// let spans: Vec<&str> = out.iter().map(|m| &text[m.start as usize..m.end as usize]).collect();
+/// assert_eq!(spans, ["claimed", "according to"]);
+/// assert_eq!((out[1].start, out[1].end), (19, 31)); // byte offsets
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Match {
     /// Start byte offset in the searched text.
@@ -129,6 +167,22 @@ struct Candidate {
 
 /// Reusable buffers for [`Matcher::find_into`], so matching allocates
 /// nothing per document once warmed up.
+///
+/// Keep one per thread and pass it to every call.
+///
+/// ```
+/// use slant::lexicon::{Lexicon, Matcher, Scratch};
+/// let lex = Lexicon::from_toml_str("x.toml", "[[category]]\nid = \"hedge\"\nterms = [\"may\"]").unwrap();
+/// let m = Matcher::new(&lex);
+/// let mut scratch = Scratch::default();
+/// let mut out = Vec::new();
+/// let mut counts = Vec::new();
+/// for doc in ["It may rain.", "No hedge here.", "May it? It may."] {
+///     m.find_into(doc, &mut scratch, &mut out);
+///     counts.push(out.len());
+/// }
+/// assert_eq!(counts, [1, 0, 2]);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     cands: Vec<Candidate>,

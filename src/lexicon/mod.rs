@@ -133,6 +133,22 @@ impl Term {
 }
 
 /// One alternative label within a [`Family`].
+///
+/// ```
+/// use slant::lexicon::Lexicon;
+/// let lex = Lexicon::from_toml_str("x.toml", r#"
+/// [[family]]
+/// id = "armed_group"
+/// [[family.variant]]
+/// id = "freedom_fighter"
+/// tone = 1.0
+/// terms = ["Freedom fighters", "resistance*"]
+/// "#).unwrap();
+/// let v = &lex.families[0].variants[0];
+/// assert_eq!((v.id.as_str(), v.tone), ("freedom_fighter", 1.0));
+/// let terms: Vec<String> = v.terms.iter().map(|t| t.display()).collect();
+/// assert_eq!(terms, ["freedom fighters", "resistance*"]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     /// Identifier, unique within the family.
@@ -144,6 +160,29 @@ pub struct Variant {
 }
 
 /// A framing family: alternative labels for one referent.
+///
+/// `name` defaults to the id when the file gives none.
+///
+/// ```
+/// use slant::lexicon::Lexicon;
+/// let lex = Lexicon::from_toml_str("mine.toml", r#"
+/// [[family]]
+/// id = "killed_vs_died"
+/// about = "-1 = violent agency, +1 = neutral"
+/// [[family.variant]]
+/// id = "massacred"
+/// tone = -1.0
+/// terms = ["massacred"]
+/// [[family.variant]]
+/// id = "died"
+/// tone = 1.0
+/// terms = ["died"]
+/// "#).unwrap();
+/// let f = &lex.families[0];
+/// assert_eq!((f.name.as_str(), f.origin.as_str()), ("killed_vs_died", "mine.toml"));
+/// let tones: Vec<f64> = f.variants.iter().map(|v| v.tone).collect();
+/// assert_eq!(tones, [-1.0, 1.0]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Family {
     /// Identifier (snake_case), unique across loaded lexicons.
@@ -159,6 +198,17 @@ pub struct Family {
 }
 
 /// A category of terms counted together (hedges, loaded verbs, sentiment).
+///
+/// ```
+/// use slant::lexicon::Lexicon;
+/// let lex = Lexicon::builtin();
+/// let sentiment = lex.categories.iter().find(|c| c.id == "sentiment").unwrap();
+/// assert!(sentiment.valence);
+/// let good = sentiment.terms.iter().find(|t| t.text == "good").unwrap();
+/// assert!(good.weight > 0.0);
+/// let hedge = lex.categories.iter().find(|c| c.id == "hedge").unwrap();
+/// assert!(!hedge.valence && hedge.terms.iter().all(|t| t.weight == 1.0));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     /// Identifier (snake_case), unique across loaded lexicons.
@@ -176,6 +226,18 @@ pub struct Category {
 }
 
 /// Where one loaded lexicon came from, with its content hash for `run.json`.
+///
+/// ```
+/// use slant::lexicon::Lexicon;
+/// let toml = "[[category]]\nid = \"hedge\"\nterms = [\"may\"]\n";
+/// let a = Lexicon::from_toml_str("mine.toml", toml).unwrap();
+/// let src = &a.sources[0];
+/// assert_eq!((src.name.as_str(), src.format.as_str()), ("mine.toml", "toml"));
+/// assert_eq!(src.sha256.len(), 64);
+/// // The hash follows the content, not the name.
+/// let b = Lexicon::from_toml_str("copy.toml", toml).unwrap();
+/// assert_eq!(b.sources[0].sha256, src.sha256);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LexiconSource {
     /// File name or `builtin:NAME`.
@@ -187,6 +249,22 @@ pub struct LexiconSource {
 }
 
 /// A set of families and categories, possibly merged from several files.
+///
+/// ```
+/// use slant::lexicon::Lexicon;
+/// let mut lex = Lexicon::builtin();
+/// let before = lex.sources.len();
+/// let mine = Lexicon::from_toml_str("mine.toml", r#"
+/// [[category]]
+/// id = "spin"
+/// terms = ["slammed", "blasted"]
+/// "#).unwrap();
+/// lex.merge(mine.clone()).unwrap();
+/// assert_eq!(lex.sources.len(), before + 1);
+/// assert_eq!(lex.categories.last().unwrap().id, "spin");
+/// // Loading the same ids twice is refused.
+/// assert!(lex.merge(mine).is_err());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     /// Framing families.

@@ -22,6 +22,21 @@ use rustc_hash::FxHashMap;
 /// Per-token data of one document: for the token at position `i`, its
 /// lower-cased text and the patterns it can start (from
 /// [`TokenMatcher::starts_for`], usually cached per distinct token).
+///
+/// Implement it over your own per-token cache, or use [`SimpleTable`].
+///
+/// ```
+/// use slant::lexicon::{Lexicon, SimpleTable, TokenMatcher, TokenTable};
+/// use slant::text::Analyzed;
+/// let lex = Lexicon::from_toml_str("x.toml", "[[category]]\nid = \"hedge\"\nterms = [\"may\"]").unwrap();
+/// let m = TokenMatcher::new(&lex);
+/// let mut a = Analyzed::default();
+/// a.analyze("It May rain.");
+/// let table = SimpleTable::new(&m, &a.norm.text, &a.tokens);
+/// assert_eq!(table.key(1), "may");
+/// assert!(!table.starts(1).is_empty());
+/// assert!(table.starts(0).is_empty());
+/// ```
 pub trait TokenTable {
     /// The lower-cased text of the `i`-th token.
     fn key(&self, i: usize) -> &str;
@@ -30,6 +45,26 @@ pub trait TokenTable {
 }
 
 /// A simple [`TokenTable`]: keys and start lists held per token.
+///
+/// It looks up every token anew; a caller that matches many documents
+/// would rather cache the start lists per distinct token.
+///
+/// ```
+/// use slant::lexicon::{Lexicon, SimpleTable, TokenMatcher};
+/// use slant::text::Analyzed;
+/// let lex = Lexicon::from_toml_str("x.toml", r#"
+/// [[category]]
+/// id = "attribution"
+/// terms = ["according to", "claimed"]
+/// "#).unwrap();
+/// let m = TokenMatcher::new(&lex);
+/// let mut a = Analyzed::default();
+/// a.analyze("According to Reuters");
+/// let table = SimpleTable::new(&m, &a.norm.text, &a.tokens);
+/// assert_eq!(table.keys, ["according", "to", "reuters"]);
+/// assert_eq!(table.starts[0].len(), 1); // "according" starts "according to"
+/// assert!(table.starts[1].is_empty() && table.starts[2].is_empty());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct SimpleTable {
     /// Lower-cased token texts.
@@ -119,6 +154,25 @@ pub struct TokenMatcher {
 }
 
 /// Reusable buffers for [`TokenMatcher::find_into`].
+///
+/// Keep one per thread and pass it to every call, so that matching does
+/// not allocate per document.
+///
+/// ```
+/// use slant::lexicon::{Lexicon, SimpleTable, TokenMatcher, TokenScratch};
+/// use slant::text::Analyzed;
+/// let lex = Lexicon::from_toml_str("x.toml", "[[category]]\nid = \"hedge\"\nterms = [\"may\"]").unwrap();
+/// let m = TokenMatcher::new(&lex);
+/// let (mut a, mut scratch, mut out) = (Analyzed::default(), TokenScratch::default(), Vec::new());
+/// let mut counts = Vec::new();
+/// for doc in ["It may rain.", "No hedge here.", "May it? It may."] {
+///     a.analyze(doc);
+///     let table = SimpleTable::new(&m, &a.norm.text, &a.tokens);
+///     m.find_into(&a.norm.text, &a.tokens, &table, &mut scratch, &mut out);
+///     counts.push(out.len());
+/// }
+/// assert_eq!(counts, [1, 0, 2]);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct TokenScratch {
     cands: Vec<(u32, u32, u32)>,
