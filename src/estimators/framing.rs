@@ -48,7 +48,18 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// A 95% percentile interval from replicate values, widened if needed so
 /// that it contains the point estimate (percentile intervals of skewed,
-/// smoothed statistics can otherwise exclude it).
+/// smoothed statistics can otherwise exclude it). Non-finite replicates
+/// are ignored; `None` when no finite replicate is left.
+///
+/// ```
+/// use slant::estimators::framing::percentile_interval;
+/// let reps: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
+/// let (lo, hi) = percentile_interval(reps.clone(), 0.5).unwrap();
+/// assert!((lo - 0.025).abs() < 1e-12 && (hi - 0.975).abs() < 1e-12);
+/// // An estimate outside the replicates stretches the interval to reach it.
+/// assert_eq!(percentile_interval(reps, 1.2).unwrap().1, 1.2);
+/// assert_eq!(percentile_interval(vec![f64::NAN], 0.0), None);
+/// ```
 pub fn percentile_interval(mut reps: Vec<f64>, estimate: f64) -> Option<(f64, f64)> {
     reps.retain(|x| x.is_finite());
     if reps.is_empty() {
@@ -63,6 +74,17 @@ pub fn percentile_interval(mut reps: Vec<f64>, estimate: f64) -> Option<(f64, f6
 /// The RNG for replicate `r` of the stream family `key`: one ChaCha8
 /// stream per replicate, so results do not depend on how replicates are
 /// spread over threads.
+///
+/// ```
+/// use rand::Rng;
+/// use slant::estimators::framing::replicate_rng;
+/// // Replicate 7 draws the same numbers wherever and whenever it runs...
+/// let x: u64 = replicate_rng(42, "outlet_a", 7).random();
+/// assert_eq!(x, replicate_rng(42, "outlet_a", 7).random::<u64>());
+/// // ...and other replicates or keys get streams of their own.
+/// assert_ne!(x, replicate_rng(42, "outlet_a", 8).random::<u64>());
+/// assert_ne!(x, replicate_rng(42, "outlet_b", 7).random::<u64>());
+/// ```
 pub fn replicate_rng(seed: u64, key: &str, r: u64) -> ChaCha8Rng {
     // FNV-1a of the key, so the seed mix is stable across platforms.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -79,7 +101,24 @@ pub fn replicate_rng(seed: u64, key: &str, r: u64) -> ChaCha8Rng {
 /// resampling its documents. `docs` holds each document's sparse authorial
 /// variant counts `(flat variant, count)`; `families` gives each family's
 /// flat variant range, pooled shares and tones. Returns, per family, the
-/// replicate scores.
+/// replicate scores. `key` names the source, so each source resamples
+/// with its own random streams.
+///
+/// ```
+/// use slant::estimators::framing::{bootstrap_source, percentile_interval, smoothed_score};
+/// // One family whose two variants are flat indices 0 and 1, with tones -1
+/// // and 0 and pooled shares of one half each.
+/// let fams = vec![(0..2, vec![0.5, 0.5], vec![-1.0, 0.0])];
+/// // Three documents of one source: (flat variant, authorial count).
+/// let docs: [&[(u32, u32)]; 3] = [&[(0, 3)], &[(1, 1)], &[(0, 1), (1, 1)]];
+/// let reps = bootstrap_source(&docs, 2, &fams, 2.0, 200, 42, "outlet_a");
+/// assert_eq!(reps[0].len(), 200);
+/// assert!(reps[0].iter().all(|s| (-1.0..=0.0).contains(s)));
+/// // The interval around the full-sample score (4 and 2 matches).
+/// let est = smoothed_score(&[4, 2], &[0.5, 0.5], &[-1.0, 0.0], 2.0).unwrap();
+/// let (lo, hi) = percentile_interval(reps[0].clone(), est).unwrap();
+/// assert!(lo < est && est < hi);
+/// ```
 pub fn bootstrap_source(
     docs: &[&[(u32, u32)]],
     n_variants: usize,
@@ -113,6 +152,17 @@ pub fn bootstrap_source(
 }
 
 /// One story's contribution to a source's story-adjusted score.
+///
+/// ```
+/// use slant::estimators::{framing::StoryDeviation, raw_score};
+/// let tones = [-1.0, 0.0]; // "terrorist", "insurgent"
+/// // In one story the source wrote "terrorist" three times and
+/// // "insurgent" once; the other sources covering it used each twice.
+/// let mine = raw_score([3, 1], tones).unwrap();
+/// let peers = raw_score([2, 2], tones).unwrap();
+/// let d = StoryDeviation { deviation: mine - peers, weight: 4.0 };
+/// assert_eq!(d.deviation, -0.25);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StoryDeviation {
     /// The source's raw score in the story minus the pooled raw score of
@@ -134,7 +184,28 @@ pub fn story_adjusted(devs: &[StoryDeviation]) -> Option<f64> {
     (w > 0.0).then(|| devs.iter().map(|d| d.deviation * d.weight).sum::<f64>() / w)
 }
 
-/// Bootstrap a story-adjusted score by resampling stories.
+/// Bootstrap a story-adjusted score by resampling stories. Returns one
+/// score per replicate, leaving out replicates whose weights sum to zero
+/// (so none when `devs` is empty); `key` names the stream family, as in
+/// [`replicate_rng`].
+///
+/// ```
+/// use slant::estimators::framing::{
+///     bootstrap_stories, percentile_interval, story_adjusted, StoryDeviation,
+/// };
+/// let devs = [
+///     StoryDeviation { deviation: -0.5, weight: 4.0 },
+///     StoryDeviation { deviation: -0.25, weight: 2.0 },
+///     StoryDeviation { deviation: 0.25, weight: 2.0 },
+/// ];
+/// let est = story_adjusted(&devs).unwrap();
+/// assert_eq!(est, -0.25);
+/// let reps = bootstrap_stories(&devs, 500, 42, "outlet_a/armed_group");
+/// assert_eq!(reps.len(), 500);
+/// // Every replicate is a weighted mean of the same deviations.
+/// let (lo, hi) = percentile_interval(reps, est).unwrap();
+/// assert!(-0.5 <= lo && lo < est && est < hi && hi <= 0.25);
+/// ```
 pub fn bootstrap_stories(
     devs: &[StoryDeviation],
     replicates: usize,

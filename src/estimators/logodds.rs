@@ -2,7 +2,16 @@
 //! Quinn 2008, "Fightin' Words", Political Analysis 16(4)), p-values and
 //! Benjamini–Hochberg q-values.
 
-/// Which prior to put on the word probabilities.
+/// Which prior to put on the word probabilities. Set it through
+/// [`EstimatorOptions::prior`](super::EstimatorOptions::prior); it is
+/// recorded in `run.json` by its lower-case name.
+///
+/// ```
+/// use slant::estimators::{EstimatorOptions, Prior};
+/// assert_eq!(EstimatorOptions::default().prior, Prior::Informative);
+/// let opts = EstimatorOptions { prior: Prior::Uniform, ..Default::default() };
+/// assert_eq!(serde_json::to_string(&opts.prior).unwrap(), r#""uniform""#);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Prior {
@@ -12,7 +21,18 @@ pub enum Prior {
     Uniform,
 }
 
-/// One word's comparison of a source (`i`) with the rest (`j`).
+/// One word's comparison of a source (`i`) with the rest (`j`), as
+/// computed by [`log_odds`].
+///
+/// ```
+/// use slant::estimators::logodds::{log_odds, p_value, LogOdds};
+/// // A word used 30 times in the source's 1,000 words and 20 times in the
+/// // other sources' 4,000 words; α_w = 0.5, α₀ = 10.
+/// let r: LogOdds = log_odds(30.0, 1000.0, 20.0, 4000.0, 0.5, 10.0, false);
+/// assert!(r.delta > 0.0); // more typical of the source than of the rest
+/// assert_eq!(r.z, r.delta / r.variance.sqrt());
+/// assert!(p_value(r.z) < 0.001);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogOdds {
     /// δ: log-odds ratio of `i` vs `j`.

@@ -56,6 +56,15 @@ pub fn dominant(counts: &[u64]) -> Option<usize> {
 }
 
 /// Settings of the statistical model (recorded in `run.json`).
+///
+/// ```
+/// use slant::estimators::EstimatorOptions;
+/// let opts = EstimatorOptions { bootstrap: 200, seed: 7, ..Default::default() };
+/// let json = serde_json::to_value(&opts).unwrap();
+/// assert_eq!(json["bootstrap"], 200);
+/// assert_eq!(json["min_matches"], 3);
+/// assert_eq!(json["prior"], "informative");
+/// ```
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EstimatorOptions {
     /// Seed for every bootstrap.
@@ -102,6 +111,60 @@ impl Default for EstimatorOptions {
 }
 
 /// Estimates for one source and one family.
+///
+/// ```
+/// use slant::estimators::{estimate, EstimatorOptions, FamilyEstimate};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # let mut per_doc = Vec::new();
+/// # for d in &docs {
+/// #     let f = ex.extract(d, &mut ws, &mut agg);
+/// #     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+/// #         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+/// #     per_doc.push((d.source.clone(), sparse));
+/// # }
+/// # let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+/// #     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+/// #     .collect();
+/// // Sources "a" (3 × "terrorists", 1 × "insurgents") and "b" (1 and 2),
+/// // in stories "s1" and "s2", extracted as in the example of `estimate`.
+/// let est = estimate(&agg, &lex, &by_source, &EstimatorOptions::default());
+/// let e: &FamilyEstimate = &est.families[0][0]; // source "a", family "armed_group"
+/// assert_eq!((e.flag, e.n_matches, e.n_quoted), ("ok", 4, 0));
+/// assert_eq!(e.dominant, Some(0)); // "terrorist", the family's first variant
+/// assert_eq!(e.raw_score, Some(-0.75)); // (3 × -1 + 1 × 0) / 4
+/// let (score, (lo, hi)) = (e.score.unwrap(), e.ci.unwrap());
+/// assert!(lo <= score && score <= hi);
+/// // "a" is 1 below "b" in story s1 and level with it in s2.
+/// assert_eq!((e.story_score, e.n_stories), (Some(-0.5), 2));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FamilyEstimate {
     /// Most frequent authorial variant.
@@ -128,6 +191,59 @@ pub struct FamilyEstimate {
 
 /// All estimates of a run, indexed like `Aggregates::sources` (sorted by
 /// source) and `Lexicon::families`.
+///
+/// ```
+/// use slant::estimators::{estimate, EstimatorOptions};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # let mut per_doc = Vec::new();
+/// # for d in &docs {
+/// #     let f = ex.extract(d, &mut ws, &mut agg);
+/// #     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+/// #         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+/// #     per_doc.push((d.source.clone(), sparse));
+/// # }
+/// # let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+/// #     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+/// #     .collect();
+/// // Sources "a" (3 × "terrorists", 1 × "insurgents") and "b" (1 and 2),
+/// // in stories "s1" and "s2", extracted as in the example of `estimate`.
+/// let est = estimate(&agg, &lex, &by_source, &EstimatorOptions::default());
+/// let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
+/// assert_eq!(names, ["a", "b"]);
+/// assert_eq!((est.families.len(), est.families[0].len()), (2, lex.families.len()));
+/// assert!(est.has_stories);
+/// // Each source's family variants come first among its terms.
+/// let t = &est.terms[0];
+/// assert_eq!((names[t.source], t.kind, t.term.as_str()), ("a", "variant", "terrorist"));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Estimates {
     /// `families[source][family]`.
@@ -147,7 +263,57 @@ pub struct Estimates {
 pub type DocVariants<'a> = &'a [(u32, u32)];
 
 /// Compute every estimate. `docs_by_source[s]` lists the documents of the
-/// `s`-th source (in `agg.sources` order) as sparse variant counts.
+/// `s`-th source (in `agg.sources` order) as sparse variant counts: the
+/// `(flat variant, authorial count)` pairs of its non-zero variants.
+///
+/// ```
+/// use slant::estimators::{estimate, EstimatorOptions};
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// // `lex`: family "armed_group", variants "terrorist" (tone -1) and
+/// // "insurgent" (tone 0). `docs`: source "a" writes "terrorists" 3 times
+/// // and "insurgents" once, source "b" once and twice, in two stories.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let mut per_doc = Vec::new();
+/// for d in &docs {
+///     let f = ex.extract(d, &mut ws, &mut agg);
+///     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+///         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+///     per_doc.push((d.source.clone(), sparse));
+/// }
+/// let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+///     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+///     .collect();
+/// let est = estimate(&agg, &lex, &by_source, &EstimatorOptions::default());
+/// let (a, b) = (&est.families[0][0], &est.families[1][0]);
+/// assert!(a.score.unwrap() < b.score.unwrap());
+/// ```
 pub fn estimate(
     agg: &Aggregates,
     lex: &Lexicon,

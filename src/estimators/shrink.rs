@@ -13,7 +13,16 @@
 //! are estimated from the scores themselves by the method of moments (the
 //! unbalanced one-way ANOVA estimator), so the shrinkage uses no labels.
 
-/// The fitted variance components.
+/// The fitted variance components, from [`Shrinkage::fit`].
+///
+/// ```
+/// use slant::estimators::shrink::Shrinkage;
+/// // Two groups with means 2 and 6, each with spread 1 around its mean.
+/// let s = Shrinkage::fit(&[&[1.0, 3.0][..], &[5.0, 7.0][..]]).unwrap();
+/// assert_eq!(s, Shrinkage { mean: 4.0, within: 2.0, between: 7.0 });
+/// // A group of two keeps τ² / (τ² + σ²/2) = 7/8 of its distance from μ.
+/// assert_eq!(s.shrink(&[1.0, 3.0]), 4.0 - 2.0 * 7.0 / 8.0);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Shrinkage {
     /// Precision-weighted mean of the group means (μ).

@@ -9,6 +9,48 @@ use crate::lexicon::Lexicon;
 use rayon::prelude::*;
 
 /// One row of `terms.csv`.
+///
+/// ```
+/// use slant::estimators::{terms::variant_rows, EstimatorOptions, TermRow};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # for d in &docs {
+/// #     ex.extract(d, &mut ws, &mut agg);
+/// # }
+/// // `agg`: source "a" wrote "terrorists" 3 times, source "b" once.
+/// let rows = variant_rows(&agg, &lex, &EstimatorOptions::default());
+/// let r: &TermRow = &rows[0]; // source 0 ("a"), its top-ranked variant
+/// assert_eq!((r.kind, r.family.as_str(), r.term.as_str()), ("variant", "armed_group", "terrorist"));
+/// assert_eq!((r.order, r.count, r.count_rest, r.rank), (0, 3, 1, 1));
+/// assert!(r.delta > 0.0 && r.z > 0.0 && r.p <= r.q);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermRow {
     /// Index of the source in `Aggregates::sources` order.
@@ -118,6 +160,49 @@ fn keep_top(rows: &mut Vec<(u64, TermRow)>, k: usize) {
 }
 
 /// Log-odds of every family variant, per source vs rest (authorial counts).
+/// Rows come grouped by source and family, each group ranked by z.
+///
+/// ```
+/// use slant::estimators::{terms::variant_rows, EstimatorOptions};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # for d in &docs {
+/// #     ex.extract(d, &mut ws, &mut agg);
+/// # }
+/// // `agg`: source "a" prefers "terrorists" (3 to 1), "b" "insurgents" (2 to 1).
+/// let rows = variant_rows(&agg, &lex, &EstimatorOptions::default());
+/// assert_eq!(rows.len(), 4); // 2 sources × 2 variants
+/// let top: Vec<(usize, &str)> =
+///     rows.iter().filter(|r| r.rank == 1).map(|r| (r.source, r.term.as_str())).collect();
+/// assert_eq!(top, [(0, "terrorist"), (1, "insurgent")]);
+/// ```
 pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) -> Vec<TermRow> {
     let offsets = lex.variant_offsets();
     let total = agg.total();
@@ -201,6 +286,50 @@ fn gallop(run: &[(u64, u64)], from: usize, key: u64) -> usize {
 /// `opts.min_count`, per source vs rest. Keeps the top `opts.top_terms`
 /// per source and order by z, or every term the source used with
 /// `opts.all_terms`.
+///
+/// ```
+/// use slant::estimators::{terms::ngram_rows, EstimatorOptions};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # for d in &docs {
+/// #     ex.extract(d, &mut ws, &mut agg);
+/// # }
+/// // `agg`: source "a" wrote "terrorists" 3 times, source "b" once.
+/// let opts = EstimatorOptions { min_count: 2, top_terms: 3, ..Default::default() };
+/// let rows = ngram_rows(&agg, &opts);
+/// let a: Vec<&str> = rows.iter().filter(|r| r.source == 0 && r.order == 1)
+///     .map(|r| r.term.as_str()).collect();
+/// assert_eq!(a, ["terrorists", "the", "attacked"]); // top 3, best first
+/// assert!(rows.iter().all(|r| r.count + r.count_rest >= 2));
+/// assert!(rows.iter().any(|r| r.term == "the" && r.stopword));
+/// ```
 pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
     use crate::features::decode_key;
     if agg.vocab.is_empty() {

@@ -45,6 +45,44 @@ use std::collections::BTreeMap;
 pub const VALENCE_SCALE: f64 = 10_000.0;
 
 /// Options for feature extraction.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// let d = doc("a", None, "The insurgents fled.");
+/// let mut ws = Workspace::default();
+/// let mut with = Aggregates::new(&lex);
+/// Extractor::new(&lex, FeatureOptions::default()).extract(&d, &mut ws, &mut with);
+/// // Three unigrams and two bigrams ("the insurgents", "insurgents fled").
+/// assert_eq!(with.sources["a"].ngrams.len(), 5);
+/// let mut without = Aggregates::new(&lex);
+/// let opts = FeatureOptions { ngrams: false, ..Default::default() };
+/// Extractor::new(&lex, opts).extract(&d, &mut ws, &mut without);
+/// assert!(without.sources["a"].ngrams.is_empty());
+/// assert_eq!(without.sources["a"].counts, with.sources["a"].counts);
+/// ```
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FeatureOptions {
     /// Count authorial uni- and bigrams (needed for log-odds of terms).
@@ -65,6 +103,47 @@ impl Default for FeatureOptions {
 
 /// Counts for one document or a sum of documents. Voice-indexed arrays are
 /// `[authorial, quoted]`.
+///
+/// ```
+/// use slant::features::{Aggregates, Counts, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let text = "The insurgents reportedly fled. \"Terrorists!\" he said.";
+/// let c: Counts = ex.extract(&doc("a", None, text), &mut ws, &mut agg).counts;
+/// assert_eq!((c.docs, c.tokens, c.authorial_tokens, c.quoted_tokens), (1, 7, 6, 1));
+/// assert_eq!(c.sentences, 2);
+/// assert_eq!(c.variants, [[0, 1], [1, 0]]); // by flat variant, then voice
+/// assert_eq!(c.categories, [[1, 0]]); // "reportedly"
+/// let mut total = Counts::new(&lex);
+/// total.add(&c);
+/// total.add(&c);
+/// assert_eq!((total.docs, total.variants[0]), (2, [0, 2]));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Documents.
@@ -123,6 +202,45 @@ impl Counts {
 }
 
 /// Aggregates of one source: counts plus authorial n-gram counts.
+///
+/// ```
+/// use slant::features::{bigram_key, Aggregates, Extractor, FeatureOptions, SourceAgg, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// for text in ["The insurgents fled.", "The insurgents returned."] {
+///     ex.extract(&doc("a", None, text), &mut ws, &mut agg);
+/// }
+/// let a: &SourceAgg = &agg.sources["a"];
+/// assert_eq!((a.counts.docs, a.counts.variants[1]), (2, [2, 0]));
+/// let the = agg.vocab.id("the").unwrap();
+/// let insurgents = agg.vocab.id("insurgents").unwrap();
+/// assert_eq!(a.ngrams.get(bigram_key(the, insurgents)), 2);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceAgg {
     /// Summed counts.
@@ -133,6 +251,48 @@ pub struct SourceAgg {
 }
 
 /// Mergeable sums over documents, keyed by source and by (source, story).
+///
+/// ```
+/// use slant::features::{unigram_key, Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let mut ws = Workspace::default();
+/// // Two shards (say, two threads), each with aggregates of its own.
+/// let (mut left, mut right) = (Aggregates::new(&lex), Aggregates::new(&lex));
+/// ex.extract(&doc("a", Some("s1"), "The insurgents fled."), &mut ws, &mut left);
+/// ex.extract(&doc("a", Some("s2"), "Terrorists fled."), &mut ws, &mut right);
+/// ex.extract(&doc("b", Some("s1"), "Insurgents fled."), &mut ws, &mut right);
+/// left.merge(right);
+/// assert_eq!((left.total().docs, left.sources["a"].counts.docs), (3, 2));
+/// assert_eq!(left.stories[&("b".to_string(), "s1".to_string())].variants[1], [1, 0]);
+/// // N-grams are keyed by ids of the merged vocabulary.
+/// let fled = left.vocab.id("fled").unwrap();
+/// assert_eq!(left.sources["a"].ngrams.get(unigram_key(fled)), 2);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
     /// N-gram vocabulary (ids are local to this aggregate until
@@ -240,6 +400,46 @@ impl Aggregates {
 }
 
 /// One lexicon match kept for evidence.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, MatchRecord, Workspace};
+/// use slant::text::Voice;
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// // Curly quotes become straight ones in the normalised text.
+/// let text = "The insurgents fled. \u{201c}Terrorists!\u{201d} he said.";
+/// let f = ex.extract(&doc("a", None, text), &mut ws, &mut agg);
+/// let m: &MatchRecord = &f.matches[1];
+/// assert_eq!(&ws.text[m.original.clone()], "Terrorists");
+/// assert_eq!(&ws.analyzed.norm.text[m.m.start as usize..m.m.end as usize], "Terrorists");
+/// assert_eq!((m.m.start, m.original.start), (22, 24));
+/// assert_eq!((m.sentence, m.voice), (1, Voice::Quoted));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchRecord {
     /// The match (span in normalised text).
@@ -253,6 +453,44 @@ pub struct MatchRecord {
 }
 
 /// Features of one document.
+///
+/// ```
+/// use slant::features::{Aggregates, DocFeatures, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let d = doc("a", None, "The insurgents reportedly fled, said terrorists.");
+/// let f: DocFeatures = ex.extract(&d, &mut ws, &mut agg);
+/// let found: Vec<&str> = f.matches.iter().map(|m| &ws.text[m.original.clone()]).collect();
+/// assert_eq!(found, ["insurgents", "reportedly", "terrorists"]);
+/// assert_eq!(f.counts.docs, 1);
+/// // The same counts were added to the source's aggregate.
+/// assert_eq!(agg.sources["a"].counts, f.counts);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocFeatures {
     /// Counts for this document alone (docs = 1).
@@ -261,7 +499,48 @@ pub struct DocFeatures {
     pub matches: Vec<MatchRecord>,
 }
 
-/// Reusable per-thread buffers for extraction.
+/// Reusable per-thread buffers for extraction. After
+/// [`Extractor::extract`] they hold the analysis of the document just
+/// extracted, until the next call.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let mut d = doc("a", None, "Insurgents fled. Officials said so.");
+/// d.title = Some("Retreat".into());
+/// ex.extract(&d, &mut ws, &mut agg);
+/// assert_eq!(ws.text, "Retreat\n\nInsurgents fled. Officials said so.");
+/// assert_eq!(ws.analyzed.sentences.len(), 3);
+/// let words: Vec<&str> = ws.token_ids().iter()
+///     .filter(|&&id| id != u32::MAX).map(|&id| agg.vocab.get(id)).collect();
+/// assert_eq!(words[..3], ["retreat", "insurgents", "fled"]);
+/// ```
 #[derive(Debug, Default)]
 pub struct Workspace {
     /// The analysed text of the last document.
@@ -293,6 +572,25 @@ impl Workspace {
 
 /// The string slant analyses for a document: the title (when present) as a
 /// first paragraph, then the body. Evidence offsets index this string.
+/// `out` is cleared first.
+///
+/// ```
+/// use slant::features::analysed_text;
+/// # use slant::corpus::{Document, Origin};
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// let mut d = doc("a", None, "Fighting continued.");
+/// let mut s = String::from("left over");
+/// analysed_text(&d, &mut s);
+/// assert_eq!(s, "Fighting continued.");
+/// d.title = Some("  Rebels advance ".into());
+/// analysed_text(&d, &mut s);
+/// assert_eq!(s, "Rebels advance\n\nFighting continued.");
+/// ```
 pub fn analysed_text(doc: &Document, out: &mut String) {
     out.clear();
     if let Some(t) = &doc.title {
@@ -302,7 +600,48 @@ pub fn analysed_text(doc: &Document, out: &mut String) {
     out.push_str(&doc.text);
 }
 
-/// Compiled lexicon plus options: extracts [`DocFeatures`].
+/// Compiled lexicon plus options: extracts [`DocFeatures`]. Build it once
+/// and reuse it for every document.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::lexicon::parse_valence;
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let mut lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
+/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
+/// // Add a small valence list (term, tab, weight) as a category.
+/// lex.categories.push(parse_valence("tone.txt", "tone", "good\t1.9\nbad\t-2.5\n").unwrap());
+/// let tone = lex.categories.len() - 1;
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// assert!(ex.is_valence(tone) && !ex.is_valence(0));
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let f = ex.extract(&doc("a", None, "Good news, bad news, good."), &mut ws, &mut agg);
+/// assert_eq!(f.counts.categories[tone], [3, 0]);
+/// // 1.9 - 2.5 + 1.9 = 1.3, in units of 1 / VALENCE_SCALE.
+/// assert_eq!(f.counts.weight_sums[tone][0], 13_000);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Extractor {
     matcher: TokenMatcher,

@@ -329,12 +329,33 @@ impl Vocab {
 }
 
 /// Key of a unigram in per-source n-gram counts.
+///
+/// ```
+/// use slant::features::{unigram_key, NgramCounts, Vocab};
+/// let (mut v, mut c) = (Vocab::default(), NgramCounts::default());
+/// for w in ["rebels", "fled", "rebels"] {
+///     c.add_keys(&[unigram_key(v.intern(w))]);
+/// }
+/// let rebels = unigram_key(v.id("rebels").unwrap());
+/// assert_eq!(c.get(rebels), 2);
+/// assert_eq!(v.ngram_text(rebels), "rebels");
+/// ```
 #[inline]
 pub fn unigram_key(id: u32) -> u64 {
     (u32::MAX as u64) << 32 | id as u64
 }
 
-/// Key of a bigram in per-source n-gram counts.
+/// Key of a bigram in per-source n-gram counts: `first` then `second`.
+///
+/// ```
+/// use slant::features::{bigram_key, unigram_key, Vocab};
+/// let mut v = Vocab::default();
+/// let (armed, rebels) = (v.intern("armed"), v.intern("rebels"));
+/// let k = bigram_key(armed, rebels);
+/// assert_eq!(v.ngram_text(k), "armed rebels");
+/// assert_ne!(k, bigram_key(rebels, armed)); // order matters
+/// assert_ne!(k, unigram_key(armed));
+/// ```
 #[inline]
 pub fn bigram_key(first: u32, second: u32) -> u64 {
     (first as u64) << 32 | second as u64
@@ -376,7 +397,18 @@ pub fn occurrence_key(first: u32, second: Option<u32>) -> u64 {
     (first as u64) << 32 | lo as u64
 }
 
-/// The order (1 or 2) and token ids of an n-gram key.
+/// The order (1 or 2) and token ids of an n-gram key (a unigram's id is
+/// given twice).
+///
+/// ```
+/// use slant::features::{bigram_key, decode_key, unigram_key, NgramCounts};
+/// assert_eq!(decode_key(unigram_key(7)), (1, 7, 7));
+/// assert_eq!(decode_key(bigram_key(7, 9)), (2, 7, 9));
+/// // Tell a source's bigrams from its unigrams.
+/// let mut c = NgramCounts::default();
+/// c.add_keys(&[unigram_key(7), bigram_key(7, 9), unigram_key(9)]);
+/// assert_eq!(c.iter().filter(|&(k, _)| decode_key(k).0 == 2).count(), 1);
+/// ```
 #[inline]
 pub fn decode_key(key: u64) -> (u8, u32, u32) {
     let hi = (key >> 32) as u32;

@@ -9,6 +9,23 @@ use std::borrow::Cow;
 use std::io::Write;
 
 /// How text cells are written.
+///
+/// ```
+/// use slant::corpus::{Origin, Rejection};
+/// use slant::report::{rejected_row, CsvStyle};
+/// let r = Rejection {
+///     origin: Origin { file: "in.csv".into(), line: 2, record: 1 },
+///     id: Some("=1+1".into()),
+///     reason: "no text".into(),
+/// };
+/// let row = |style: CsvStyle| {
+///     let mut w = csv::Writer::from_writer(Vec::new());
+///     rejected_row(&mut w, &r, style).unwrap();
+///     String::from_utf8(w.into_inner().unwrap()).unwrap()
+/// };
+/// assert_eq!(row(CsvStyle::default()), "in.csv,2,1,'=1+1,no text\n");
+/// assert_eq!(row(CsvStyle { raw: true }), "in.csv,2,1,=1+1,no text\n");
+/// ```
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct CsvStyle {
     /// Write text cells exactly as found (no spreadsheet-injection guard),
@@ -98,7 +115,36 @@ fn mean_weight(sum: i64, n: u64) -> String {
     opt_f(mean_weight_of(sum, n))
 }
 
-/// Header of `documents.csv` for a lexicon.
+/// Header of `documents.csv` for a lexicon: fixed columns, then three per
+/// family and two per category (three for a valence category).
+///
+/// ```
+/// use slant::report::document_header;
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// // `lex`: family "armed_group" and category "hedge".
+/// let h = document_header(&lex);
+/// assert_eq!(h[..4], ["id", "source", "story", "date"]);
+/// assert_eq!(
+///     h[14..],
+///     ["armed_group_matches", "armed_group_quoted_matches", "armed_group_score",
+///      "hedge_count", "hedge_rate"]
+/// );
+/// ```
 pub fn document_header(lex: &Lexicon) -> Vec<String> {
     let mut h: Vec<String> = [
         "id",
@@ -134,7 +180,47 @@ pub fn document_header(lex: &Lexicon) -> Vec<String> {
     h
 }
 
-/// One `documents.csv` row.
+/// One `documents.csv` row, in the columns of [`document_header`].
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::report::{document_header, document_row, CsvStyle};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: None, date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let d = doc("7", "a", "The insurgents reportedly fled.");
+/// let f = ex.extract(&d, &mut ws, &mut agg);
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// w.write_record(document_header(&lex)).unwrap();
+/// document_row(&mut w, &d, &f, &lex, CsvStyle::default()).unwrap();
+/// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+/// // 4 tokens, 1 sentence; 1 "insurgent" match (tone 0); 1 hedge, 250 per 1,000 tokens.
+/// assert_eq!(csv.lines().nth(1), Some("7,a,,,,in.txt,,UTF-8,0,4,4,0,1,0,1,0,0,1,250"));
+/// ```
 pub fn document_row(
     w: &mut csv::Writer<Vec<u8>>,
     doc: &Document,
@@ -147,6 +233,48 @@ pub fn document_row(
 
 /// One `documents.csv` row followed by `extra` cells (learned-scorer
 /// columns).
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::report::{document_header, document_row_extra, CsvStyle};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: None, date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let d = doc("7", "a", "The insurgents reportedly fled.");
+/// let f = ex.extract(&d, &mut ws, &mut agg);
+/// let mut header = document_header(&lex);
+/// header.push("model_score".into());
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// w.write_record(&header).unwrap();
+/// let extra = ["0.42".to_string()];
+/// document_row_extra(&mut w, &d, &f, &lex, CsvStyle::default(), &extra).unwrap();
+/// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+/// assert!(csv.lines().nth(1).unwrap().ends_with(",1,250,0.42"));
+/// ```
 pub fn document_row_extra(
     w: &mut csv::Writer<Vec<u8>>,
     doc: &Document,
@@ -246,7 +374,17 @@ pub const EVIDENCE_HEADER: &[&str] = &[
     "context",
 ];
 
-/// Header of `evidence.csv`.
+/// Header of `evidence.csv`: the names of its thirteen columns.
+///
+/// ```
+/// use slant::report::evidence_header;
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// w.write_record(evidence_header()).unwrap();
+/// assert_eq!(
+///     String::from_utf8(w.into_inner().unwrap()).unwrap(),
+///     "document_id,source,story,sentence,voice,kind,group,variant,tone,term,start,end,context\n"
+/// );
+/// ```
 pub fn evidence_header() -> &'static [&'static str] {
     EVIDENCE_HEADER
 }
@@ -267,7 +405,53 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// One `evidence.csv` row: `text` is the analysed original string.
+/// One `evidence.csv` row: `text` is the analysed original string
+/// ([`Workspace::text`](crate::features::Workspace::text) after extraction),
+/// which the match's byte offsets index.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::report::{evidence_row, CsvStyle};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: None, date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let d = doc("7", "a", "Officials said \"terrorists\" fled.");
+/// let f = ex.extract(&d, &mut ws, &mut agg);
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// for m in &f.matches {
+///     evidence_row(&mut w, &d, &ws.text, m, &lex, CsvStyle::default()).unwrap();
+/// }
+/// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+/// assert_eq!(
+///     csv,
+///     "7,a,,0,quoted,family,armed_group,terrorist,-1,terrorists,16,26,\
+///      \"Officials said \"\"terrorists\"\" fled.\"\n"
+/// );
+/// ```
 pub fn evidence_row(
     w: &mut csv::Writer<Vec<u8>>,
     doc: &Document,
@@ -338,7 +522,23 @@ fn decimal(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
 /// Header of `rejected.csv`.
 pub const REJECTED_HEADER: &[&str] = &["file", "line", "record", "id", "reason"];
 
-/// One `rejected.csv` row.
+/// One `rejected.csv` row, in the columns of [`REJECTED_HEADER`]. A line
+/// or record number of 0 (a whole file) is written as an empty cell.
+///
+/// ```
+/// use slant::corpus::{Origin, Rejection};
+/// use slant::report::{rejected_row, CsvStyle, REJECTED_HEADER};
+/// let r = Rejection {
+///     origin: Origin { file: "notes.bin".into(), line: 0, record: 0 },
+///     id: None,
+///     reason: "binary file".into(),
+/// };
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// w.write_record(REJECTED_HEADER).unwrap();
+/// rejected_row(&mut w, &r, CsvStyle::default()).unwrap();
+/// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+/// assert_eq!(csv, "file,line,record,id,reason\nnotes.bin,,,,binary file\n");
+/// ```
 pub fn rejected_row(
     w: &mut csv::Writer<Vec<u8>>,
     r: &Rejection,
@@ -364,6 +564,65 @@ pub fn rejected_row(
 }
 
 /// Write `sources.csv`: one row per source.
+///
+/// ```
+/// use slant::report::{sources_rows, CsvStyle};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # let mut per_doc = Vec::new();
+/// # for d in &docs {
+/// #     let f = ex.extract(d, &mut ws, &mut agg);
+/// #     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+/// #         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+/// #     per_doc.push((d.source.clone(), sparse));
+/// # }
+/// # let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+/// #     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+/// #     .collect();
+/// # let est = slant::estimators::estimate(
+/// #     &agg, &lex, &by_source, &slant::estimators::EstimatorOptions::default());
+/// // `agg`, `est`: sources "a" (3 × "terrorists", 1 × "insurgents", in two
+/// // documents) and "b" (1 and 2, in two documents).
+/// let mut out = Vec::new();
+/// sources_rows(&mut out, &agg, &est, &lex, CsvStyle::default()).unwrap();
+/// let mut r = csv::Reader::from_reader(out.as_slice());
+/// let header = r.headers().unwrap().clone();
+/// let col = |name: &str| header.iter().position(|c| c == name).unwrap();
+/// let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+/// assert_eq!(rows.len(), 2);
+/// let a = &rows[0];
+/// assert_eq!((&a[col("source")], &a[col("documents")]), ("a", "2"));
+/// assert_eq!(&a[col("armed_group_dominant")], "terrorist");
+/// assert_eq!(&a[col("armed_group_raw_score")], "-0.75");
+/// assert_eq!(&a[col("armed_group_flag")], "ok");
+/// ```
 pub fn sources_rows<W: Write>(
     w: W,
     agg: &Aggregates,
@@ -475,6 +734,53 @@ pub fn sources_rows<W: Write>(
 }
 
 /// Write `families.csv`: tidy rows of source × family × variant.
+///
+/// ```
+/// use slant::report::{families_rows, CsvStyle};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # for d in &docs {
+/// #     ex.extract(d, &mut ws, &mut agg);
+/// # }
+/// // `agg`: sources "a" (3 × "terrorists", 1 × "insurgents") and "b" (1 and 2).
+/// let mut out = Vec::new();
+/// families_rows(&mut out, &agg, &lex, CsvStyle::default()).unwrap();
+/// let want = "\
+/// source,family,variant,tone,authorial_count,quoted_count,share,quoted_share
+/// a,armed_group,terrorist,-1,3,0,0.75,
+/// a,armed_group,insurgent,0,1,0,0.25,
+/// b,armed_group,terrorist,-1,1,0,0.333333,
+/// b,armed_group,insurgent,0,2,0,0.666667,
+/// ";
+/// assert_eq!(String::from_utf8(out).unwrap(), want);
+/// ```
 pub fn families_rows<W: Write>(
     w: W,
     agg: &Aggregates,
@@ -527,7 +833,64 @@ pub fn families_rows<W: Write>(
     Ok(())
 }
 
-/// Write `terms.csv`: distinctive family variants and n-grams per source.
+/// Write `terms.csv`: distinctive family variants and n-grams per source,
+/// one row per [`TermRow`](crate::estimators::TermRow) of `est.terms`.
+///
+/// ```
+/// use slant::report::{terms_rows, CsvStyle};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # let mut per_doc = Vec::new();
+/// # for d in &docs {
+/// #     let f = ex.extract(d, &mut ws, &mut agg);
+/// #     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+/// #         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+/// #     per_doc.push((d.source.clone(), sparse));
+/// # }
+/// # let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+/// #     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+/// #     .collect();
+/// # let est = slant::estimators::estimate(
+/// #     &agg, &lex, &by_source, &slant::estimators::EstimatorOptions::default());
+/// // `agg`, `est`: sources "a" (3 × "terrorists", 1 × "insurgents", in two
+/// // documents) and "b" (1 and 2, in two documents).
+/// let mut out = Vec::new();
+/// terms_rows(&mut out, &agg, &est, CsvStyle::default()).unwrap();
+/// let csv = String::from_utf8(out).unwrap();
+/// let lines: Vec<&str> = csv.lines().collect();
+/// assert_eq!(lines[0], "source,kind,family,term,order,count,count_rest,delta,z,p,q,rank,stopword");
+/// assert_eq!(lines.len(), 1 + est.terms.len());
+/// // "a" used "terrorist" 3 times, the other sources once: its top variant.
+/// assert!(lines[1].starts_with("a,variant,armed_group,terrorist,,3,1,"));
+/// assert!(lines[1].ends_with(",1,false"));
+/// ```
 pub fn terms_rows<W: Write>(
     w: W,
     agg: &Aggregates,

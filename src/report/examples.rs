@@ -12,6 +12,48 @@ use std::collections::BTreeMap;
 pub const MAX_SENTENCE_BYTES: usize = 360;
 
 /// One example sentence.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::report::{Example, Examples};
+/// use slant::text::Voice;
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: None, date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let d = doc("7", "a", "Troops advanced. Officials said \u{201c}terrorists\u{201d} fled.");
+/// let f = ex.extract(&d, &mut ws, &mut agg);
+/// let mut examples = Examples::new(3);
+/// examples.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
+/// let e: &Example = &examples.by_key[&("a".to_string(), 0)][0];
+/// // The sentence as written (curly quotes kept), with the match's bytes.
+/// assert_eq!(e.sentence, "Officials said \u{201c}terrorists\u{201d} fled.");
+/// assert_eq!(&e.sentence[e.mark.clone()], "terrorists");
+/// assert_eq!((e.doc_id.as_str(), e.variant, e.voice), ("7", 0, Voice::Quoted));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Example {
     /// Document id.
@@ -29,6 +71,50 @@ pub struct Example {
 /// Examples keyed by (source, family index), first come first kept, at
 /// most `cap` per key. Collected per batch and merged in batch order, so
 /// the choice does not depend on thread timing.
+///
+/// ```
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::report::Examples;
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # [[category]]
+/// # id = "hedge"
+/// # terms = ["reportedly"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: None, date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
+/// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// let mut batch = |id: &str, text: &str| {
+///     let d = doc(id, "a", text);
+///     let f = ex.extract(&d, &mut ws, &mut agg);
+///     let mut found = Examples::new(2); // at most 2 per (source, family)
+///     found.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
+///     found
+/// };
+/// let mut all = batch("1", "Insurgents fled.");
+/// all.merge(batch("2", "Terrorists attacked. Insurgents returned."));
+/// let kept: Vec<&str> =
+///     all.by_key[&("a".to_string(), 0)].iter().map(|e| e.sentence.as_str()).collect();
+/// assert_eq!(kept, ["Insurgents fled.", "Terrorists attacked."]);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Examples {
     /// The examples.

@@ -20,6 +20,65 @@ use crate::lexicon::{Family, Lexicon};
 use std::fmt::Write as _;
 
 /// Everything the HTML report shows.
+///
+/// ```
+/// use slant::report::html::{render, HtmlInput};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # let mut per_doc = Vec::new();
+/// # let mut examples = slant::report::Examples::new(3);
+/// # for d in &docs {
+/// #     let f = ex.extract(d, &mut ws, &mut agg);
+/// #     examples.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
+/// #     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+/// #         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+/// #     per_doc.push((d.source.clone(), sparse));
+/// # }
+/// # let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+/// #     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+/// #     .collect();
+/// # let est = slant::estimators::estimate(
+/// #     &agg, &lex, &by_source, &slant::estimators::EstimatorOptions::default());
+/// // `agg`, `est`, `examples`: four documents of sources "a" and "b" in
+/// // two stories, extracted, estimated and collected.
+/// let input = HtmlInput {
+///     lex: &lex, agg: &agg, est: &est, examples: &examples,
+///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
+///     date_range: Some(("2024-01-01".into(), "2024-01-31".into())),
+///     inputs: vec!["news.csv".into()],
+/// };
+/// let html = render(&input);
+/// assert!(html.contains("<code>news.csv</code>"));
+/// assert!(html.contains("4 analysed of 4 read; 0 rejected"));
+/// assert!(html.contains("2024-01-01 to 2024-01-31"));
+/// ```
 #[derive(Debug)]
 pub struct HtmlInput<'a> {
     /// Active lexicon.
@@ -229,7 +288,64 @@ code{font-size:12px}
 }
 "#;
 
-/// Render the report.
+/// Render the report: a complete HTML page, with input text escaped.
+///
+/// ```
+/// use slant::report::html::{render, HtmlInput};
+/// # use slant::corpus::{Document, Origin};
+/// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
+/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
+/// #     title: None, text: text.into(),
+/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
+/// #     encoding: "UTF-8", repairs: 0,
+/// # };
+/// # let docs = [
+/// #     doc("1", "Daily <News>", "s1", "Terrorists attacked the town. The terrorists fled."),
+/// #     doc("2", "Daily <News>", "s2", "Terrorists struck again. The insurgents withdrew."),
+/// #     doc("3", "b", "s1", "Insurgents attacked the town."),
+/// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// # ];
+/// # let ex = Extractor::new(&lex, FeatureOptions::default());
+/// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// # let mut per_doc = Vec::new();
+/// # let mut examples = slant::report::Examples::new(3);
+/// # for d in &docs {
+/// #     let f = ex.extract(d, &mut ws, &mut agg);
+/// #     examples.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
+/// #     let sparse: Vec<(u32, u32)> = (0u32..).zip(&f.counts.variants)
+/// #         .filter(|(_, c)| c[0] > 0).map(|(v, c)| (v, c[0] as u32)).collect();
+/// #     per_doc.push((d.source.clone(), sparse));
+/// # }
+/// # let by_source: Vec<Vec<&[(u32, u32)]>> = agg.sources.keys()
+/// #     .map(|s| per_doc.iter().filter(|(src, _)| src == s).map(|(_, v)| v.as_slice()).collect())
+/// #     .collect();
+/// # let est = slant::estimators::estimate(
+/// #     &agg, &lex, &by_source, &slant::estimators::EstimatorOptions::default());
+/// // Sources "Daily <News>" and "b", extracted, estimated and collected.
+/// let html = render(&HtmlInput {
+///     lex: &lex, agg: &agg, est: &est, examples: &examples,
+///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
+///     date_range: None, inputs: vec!["news.csv".into()],
+/// });
+/// assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+/// assert!(html.contains("armed_group") && !html.contains("<script"));
+/// // The source's name is shown, escaped: it cannot inject markup.
+/// assert!(html.contains("Daily &lt;News&gt;") && !html.contains("<News>"));
+/// ```
 pub fn render(input: &HtmlInput<'_>) -> String {
     let mut s = String::with_capacity(256 * 1024);
     s.push_str(
