@@ -27,7 +27,26 @@ use rand::Rng;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// A model file in use, for `run.json`.
+/// A model file in use, as recorded in `run.json`: its kind, the path it
+/// was loaded from and the SHA-256 of its bytes, so that a report can be
+/// traced to the exact model that produced it.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded;
+/// use slant::scorers::model_file::file_sha256;
+/// // A model directory holding a copy of the shipped loaded-language model only.
+/// let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// assert_eq!(scorers.info.len(), 1);
+/// let info = &scorers.info[0];
+/// assert_eq!(info.kind, loaded::KIND);
+/// assert!(info.path.ends_with("loaded-language.json"));
+/// // Same bytes, same checksum as the shipped file.
+/// assert_eq!(info.sha256, file_sha256(&shipped).unwrap());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ModelInfo {
     /// Model kind.
@@ -39,6 +58,32 @@ pub struct ModelInfo {
 }
 
 /// The models found in a model directory, with the featurizer they need.
+/// Each model is optional: a directory may hold either file, both or
+/// neither, and the extra report columns follow what was found.
+///
+/// ```
+/// use slant::corpus::{Document, Origin};
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded;
+/// // A model directory with the loaded-language model but no outlet-slant model.
+/// let dir = tempfile::tempdir().unwrap();
+/// let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
+/// std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// assert!(scorers.loaded.is_some() && scorers.outlet.is_none());
+/// assert_eq!(scorers.document_header(), ["loaded_mean", "loaded_max"]);
+///
+/// let doc = Document {
+///     id: "1".into(), source: "Daily".into(), story: None, date: None, title: None,
+///     text: "The radical thugs slammed the disgraceful plan. The committee met on Tuesday.".into(),
+///     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
+/// };
+/// let mut ws = scorers.workspace(); // one per thread
+/// let scores = scorers.score_document(&doc, &mut ws);
+/// assert_eq!(scores.sentences.len(), 2);
+/// assert!(scores.sentences[0].probability > scores.sentences[1].probability);
+/// assert_eq!(scorers.document_cells(&scores).len(), scorers.document_header().len());
+/// ```
 #[derive(Debug, Clone)]
 pub struct Scorers {
     /// Loaded-language model, if its file is present.
@@ -50,7 +95,33 @@ pub struct Scorers {
     fz: Featurizer,
 }
 
-/// Scores of one document.
+/// Scores of one document: the loaded-language probability of each
+/// sentence with their mean and maximum, and the outlet slant. A part is
+/// `None` (or empty) when its model is not loaded.
+///
+/// ```
+/// use slant::corpus::{Document, Origin};
+/// use slant::scorers::apply::{DocScores, Scorers};
+/// # use slant::scorers::loaded;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
+/// # std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
+/// // `dir` holds the loaded-language model only.
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// let doc = Document {
+///     id: "1".into(), source: "Daily".into(), story: None, date: None,
+///     title: Some("Senate vote".into()),
+///     text: "The radical senator's disgraceful bill passed. The vote was held on Tuesday.".into(),
+///     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
+/// };
+/// let s: DocScores = scorers.score_document(&doc, &mut scorers.workspace());
+/// // The title is the document's first sentence.
+/// assert_eq!(s.sentences.len(), 3);
+/// let p: Vec<f64> = s.sentences.iter().map(|x| x.probability).collect();
+/// assert_eq!(s.loaded_max, p.iter().copied().reduce(f64::max));
+/// assert!((s.loaded_mean.unwrap() - p.iter().sum::<f64>() / 3.0).abs() < 1e-12);
+/// assert!(s.slant.is_none()); // no outlet-slant model in `dir`
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocScores {
     /// Per sentence (in order), when the loaded-language model is active.

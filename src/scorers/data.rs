@@ -8,7 +8,28 @@ use crate::corpus::{self, Document, Item, ReadOptions};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
-/// Which columns hold what.
+/// Which columns hold what: the text, the label, optionally a group (the
+/// outlet), and the labels whose rows should be left out.
+///
+/// ```
+/// use slant::scorers::data::{read_labelled, LabelSpec};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("labels.csv");
+/// std::fs::write(&path, "sentence,bias,outlet\n\
+///     Rebels attacked the town.,neutral,Wire\n\
+///     Terrorists butchered the town.,biased,Daily\n\
+///     Fighters entered the town.,unclear,Wire\n").unwrap();
+/// let spec = LabelSpec {
+///     text_col: "sentence".into(),
+///     label_col: "bias".into(),
+///     group_col: Some("outlet".into()),
+///     drop_labels: vec!["unclear".into()],
+/// };
+/// let (docs, info) = read_labelled(&path, &spec).unwrap();
+/// let labels: Vec<&str> = docs.iter().map(|d| d.label.as_str()).collect();
+/// assert_eq!(labels, ["neutral", "biased"]);
+/// assert_eq!(info.dropped, 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LabelSpec {
     /// Text column or key.
@@ -23,6 +44,30 @@ pub struct LabelSpec {
 
 /// One labelled document: the document (its `story` is the label), the
 /// label and its group.
+///
+/// ```
+/// use slant::scorers::data::{read_labelled, LabelSpec};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("articles.csv");
+/// # std::fs::write(&path, "text,bias,outlet\n\
+/// #     Border security hawks praised the tax cuts.,right,Right Times\n\
+/// #     Activists demand climate justice.,left,Left Daily\n").unwrap();
+/// // `path`: a CSV with the columns text, bias and outlet.
+/// let spec = LabelSpec {
+///     text_col: "text".into(), label_col: "bias".into(),
+///     group_col: Some("outlet".into()), drop_labels: vec![],
+/// };
+/// let (docs, _) = read_labelled(&path, &spec).unwrap();
+/// let d = &docs[1];
+/// assert_eq!(d.label, "left");
+/// assert_eq!(d.group, "Left Daily");
+/// assert_eq!(d.doc.text, "Activists demand climate justice.");
+/// assert_eq!(d.doc.story.as_deref(), Some("left")); // the label travels as the story
+///
+/// // Without a group column the group is empty.
+/// let spec = LabelSpec { group_col: None, ..spec };
+/// assert_eq!(read_labelled(&path, &spec).unwrap().0[1].group, "");
+/// ```
 #[derive(Debug, Clone)]
 pub struct LabelledDoc {
     /// The document as `slant analyze` would see it.
@@ -33,7 +78,29 @@ pub struct LabelledDoc {
     pub group: String,
 }
 
-/// Provenance of a training file, recorded in the model file.
+/// Provenance of a training file, recorded in the model file: what was
+/// read, what was used, and the file's checksum (which `slant eval` checks
+/// before recomputing a model card).
+///
+/// ```
+/// use slant::scorers::data::{read_labelled, LabelSpec};
+/// use slant::scorers::model_file::file_sha256;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("labels.csv");
+/// std::fs::write(&path, "text,label\n\
+///     Rebels attacked the town.,neutral\n\
+///     ,biased\n\
+///     Terrorists butchered the town.,biased\n").unwrap();
+/// let spec = LabelSpec {
+///     text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+/// };
+/// let (_, info) = read_labelled(&path, &spec).unwrap();
+/// assert_eq!(info.name, "labels.csv"); // no directories
+/// // The row without text is rejected by the reader.
+/// assert_eq!((info.read, info.rejected, info.dropped, info.used), (3, 1, 0, 2));
+/// assert_eq!(info.sha256, file_sha256(&path).unwrap());
+/// assert_eq!(info.columns, spec);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataInfo {
     /// File name (without directories, so the model does not depend on

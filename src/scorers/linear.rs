@@ -14,6 +14,21 @@ use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
 use ndarray::{Array1, Array2, ArrayView2};
 
 /// A fitted binary linear model: `P(true | x) = σ(w·x + b)`.
+///
+/// ```
+/// use ndarray::array;
+/// use slant::scorers::linear::{fit_binary, sigmoid, BinaryFit, Solver};
+/// let x = array![[0.0f32, 1.0], [0.2, 0.8], [0.8, 0.1], [1.0, 0.0]];
+/// let y = [false, false, true, true];
+/// let s = Solver { alpha: 0.01, max_iterations: 200, gradient_tolerance: 1e-6 };
+/// let fit: BinaryFit = fit_binary(x.view(), &y, s, None).unwrap();
+/// assert_eq!(fit.weights.len(), 2);
+/// for (row, &label) in x.rows().into_iter().zip(&y) {
+///     let z: f64 = row.iter().zip(&fit.weights).map(|(&v, w)| v as f64 * w).sum::<f64>();
+///     let p_true = sigmoid(z + fit.intercept);
+///     assert_eq!(p_true > 0.5, label);
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BinaryFit {
     /// Weights, one per feature.
@@ -23,6 +38,24 @@ pub struct BinaryFit {
 }
 
 /// A fitted multinomial linear model: `P(class c | x) ∝ exp(w_c·x + b_c)`.
+///
+/// ```
+/// use slant::scorers::linear::{softmax, MultiFit};
+/// // Three classes on one feature: low x means class 0, high x class 2.
+/// let fit = MultiFit {
+///     weights: vec![vec![-2.0], vec![0.0], vec![2.0]],
+///     intercepts: vec![0.0, 0.5, 0.0],
+/// };
+/// let probabilities = |x: f64| {
+///     let mut s: Vec<f64> = (0..3).map(|c| fit.weights[c][0] * x + fit.intercepts[c]).collect();
+///     softmax(&mut s);
+///     s
+/// };
+/// assert!(probabilities(2.0)[2] > 0.9);
+/// assert!(probabilities(-2.0)[0] > 0.9);
+/// let p = probabilities(0.0); // the intercept favours class 1
+/// assert!(p[1] > p[0] && p[1] > p[2]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiFit {
     /// `weights[c][j]`: weight of feature `j` for class `c`.
@@ -32,6 +65,18 @@ pub struct MultiFit {
 }
 
 /// Solver settings shared by both fits.
+///
+/// ```
+/// use ndarray::array;
+/// use slant::scorers::linear::{fit_binary, Solver};
+/// let x = array![[0.0f32], [0.2], [0.8], [1.0]];
+/// let y = [false, false, true, true];
+/// let weak = Solver { alpha: 0.01, max_iterations: 200, gradient_tolerance: 1e-6 };
+/// let strong = Solver { alpha: 10.0, ..weak };
+/// let weight = |s: Solver| fit_binary(x.view(), &y, s, None).unwrap().weights[0];
+/// // A stronger L2 penalty shrinks the weight towards zero.
+/// assert!(0.0 < weight(strong) && weight(strong) < weight(weak));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Solver {
     /// L2 penalty strength (linfa's `alpha`, on the summed log-loss).

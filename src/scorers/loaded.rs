@@ -57,7 +57,24 @@ pub const KIND: &str = "loaded-language";
 /// The default file name inside a model directory.
 pub const FILE_NAME: &str = "loaded-language.json";
 
-/// Settings for training (before checking).
+/// Settings for training (before checking). The defaults are those of the
+/// shipped model; a small data set wants a smaller grid and vocabulary.
+/// The settings are stored in the model file.
+///
+/// ```
+/// use slant::scorers::loaded::LoadedParams;
+/// let params = LoadedParams {
+///     alphas: vec![0.5],
+///     vocab_sizes: vec![500],
+///     char_vocab_size: 0, // no character n-grams
+///     ..LoadedParams::default()
+/// };
+/// let valid = params.clone().check().unwrap();
+/// assert_eq!(valid.params(), &params);
+/// let json = serde_json::to_string(&params).unwrap();
+/// assert!(json.contains("\"weighting\":\"tfidf\""));
+/// assert_eq!(serde_json::from_str::<LoadedParams>(&json).unwrap(), params);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadedParams {
     /// Candidate L2 strengths (linfa `alpha`, on the summed log-loss).
@@ -108,7 +125,34 @@ impl Default for LoadedParams {
     }
 }
 
-/// Checked settings.
+/// Checked settings, made by [`LoadedParams::check`]: they fit models,
+/// search hyper-parameters and cross-validate.
+///
+/// ```
+/// # use slant::scorers::loaded::{LoadedData, LoadedParams};
+/// # use slant::scorers::textfeat::Featurizer;
+/// # let fz = Featurizer::new();
+/// # let data = LoadedData::from_texts(&fz, &[
+/// #     ("The senator said the bill passed on Tuesday.", false),
+/// #     ("Officials said the meeting was held in Paris.", false),
+/// #     ("The report was published on Monday.", false),
+/// #     ("The committee said it would vote next week.", false),
+/// #     ("The radical senator's disgraceful bill is a shameful attack.", true),
+/// #     ("Corrupt elites slammed the outrageous, dangerous plan.", true),
+/// #     ("The disastrous plan is a shameful betrayal by extremists.", true),
+/// #     ("Radical extremists pushed an outrageous, disgraceful scheme.", true),
+/// # ]);
+/// // `data`: eight short sentences, four of them loaded.
+/// let params = LoadedParams { alphas: vec![1.0, 0.5], vocab_sizes: vec![50], inner_folds: 2,
+///     outer_folds: 2, min_df: 1, char_vocab_size: 0, ..LoadedParams::default() };
+/// let valid = params.check().unwrap();
+/// // Nested cross-validation: each outer fold searches the grid on its own
+/// // training rows, so the estimate covers the whole procedure.
+/// let cv = valid.cross_validate(&data, None).unwrap();
+/// assert!(cv.nested);
+/// assert_eq!(cv.per_fold.len(), valid.params().outer_folds);
+/// assert!(cv.per_fold.iter().all(|f| valid.params().alphas.contains(&f.choice.alpha)));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedValidParams(LoadedParams);
 
@@ -140,6 +184,24 @@ impl LoadedParams {
 
 /// Featurised training data: n-gram counts per sentence (ids in `vocab`),
 /// dense lexicon features and labels.
+///
+/// ```
+/// use slant::scorers::loaded::LoadedData;
+/// use slant::scorers::textfeat::Featurizer;
+/// let fz = Featurizer::new();
+/// let data = LoadedData::from_texts(&fz, &[
+///     ("The report was published on Monday.", false),
+///     ("The radical senator's disgraceful bill is a shameful attack.", true),
+/// ]);
+/// assert_eq!(data.len(), 2);
+/// assert_eq!(data.labels, [false, true]);
+/// // Row 1 counts the word "shameful" once; dense rows follow the featurizer.
+/// let id = data.vocab.id("shameful").unwrap();
+/// assert!(data.rows[1].contains(&(id, 1)));
+/// assert!(!data.rows[0].iter().any(|&(i, _)| i == id));
+/// assert_eq!(data.dense[1].len(), fz.dense_names().len());
+/// assert!(!data.has_annotations());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct LoadedData {
     /// Interned n-grams.
@@ -639,6 +701,33 @@ impl LoadedValidParams {
 }
 
 /// Hyper-parameters chosen by a search.
+///
+/// ```
+/// # use slant::scorers::loaded::{LoadedData, LoadedParams};
+/// # use slant::scorers::textfeat::Featurizer;
+/// # let fz = Featurizer::new();
+/// # let data = LoadedData::from_texts(&fz, &[
+/// #     ("The senator said the bill passed on Tuesday.", false),
+/// #     ("Officials said the meeting was held in Paris.", false),
+/// #     ("The report was published on Monday.", false),
+/// #     ("The committee said it would vote next week.", false),
+/// #     ("The radical senator's disgraceful bill is a shameful attack.", true),
+/// #     ("Corrupt elites slammed the outrageous, dangerous plan.", true),
+/// #     ("The disastrous plan is a shameful betrayal by extremists.", true),
+/// #     ("Radical extremists pushed an outrageous, disgraceful scheme.", true),
+/// # ]);
+/// use slant::scorers::loaded::Choice;
+/// // `data`: eight short sentences, four of them loaded.
+/// let params = LoadedParams { alphas: vec![1.0, 0.5], vocab_sizes: vec![50, 100], inner_folds: 2,
+///     outer_folds: 2, min_df: 1, char_vocab_size: 0, ..LoadedParams::default() };
+/// let valid = params.check().unwrap();
+/// let all: Vec<usize> = (0..data.len()).collect();
+/// let choice: Choice = valid.search(&data, &all, 42).unwrap();
+/// assert!([1.0, 0.5].contains(&choice.alpha) && [50, 100].contains(&choice.vocab_size));
+/// // The threshold is searched within [0.2, 0.8].
+/// assert!((0.2..=0.8).contains(&choice.threshold));
+/// assert!((0.0..=1.0).contains(&choice.inner_macro_f1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     /// L2 strength.
@@ -653,6 +742,34 @@ pub struct Choice {
 }
 
 /// One outer fold's result.
+///
+/// ```
+/// # use slant::scorers::loaded::{LoadedData, LoadedParams};
+/// # use slant::scorers::textfeat::Featurizer;
+/// # let fz = Featurizer::new();
+/// # let data = LoadedData::from_texts(&fz, &[
+/// #     ("The senator said the bill passed on Tuesday.", false),
+/// #     ("Officials said the meeting was held in Paris.", false),
+/// #     ("The report was published on Monday.", false),
+/// #     ("The committee said it would vote next week.", false),
+/// #     ("The radical senator's disgraceful bill is a shameful attack.", true),
+/// #     ("Corrupt elites slammed the outrageous, dangerous plan.", true),
+/// #     ("The disastrous plan is a shameful betrayal by extremists.", true),
+/// #     ("Radical extremists pushed an outrageous, disgraceful scheme.", true),
+/// # ]);
+/// use slant::scorers::loaded::Choice;
+/// // `data`: eight short sentences, four of them loaded.
+/// let params = LoadedParams { alphas: vec![1.0], vocab_sizes: vec![50], inner_folds: 2,
+///     outer_folds: 2, min_df: 1, char_vocab_size: 0, ..LoadedParams::default() };
+/// let fixed = Choice { alpha: 1.0, vocab_size: 50, threshold: 0.5, inner_macro_f1: f64::NAN };
+/// let cv = params.check().unwrap().cross_validate(&data, Some(&fixed)).unwrap();
+/// // Every row is held out exactly once.
+/// assert_eq!(cv.per_fold.iter().map(|f| f.n_test).sum::<usize>(), data.len());
+/// for f in &cv.per_fold {
+///     assert_eq!(f.choice.threshold, 0.5);
+///     assert!((0.0..=1.0).contains(&f.accuracy) && (0.0..=1.0).contains(&f.roc_auc));
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FoldResult {
     /// Fold index.
@@ -673,6 +790,32 @@ pub struct FoldResult {
 }
 
 /// Cross-validated metrics.
+///
+/// ```
+/// # use slant::scorers::loaded::{LoadedData, LoadedParams};
+/// # use slant::scorers::textfeat::Featurizer;
+/// # let fz = Featurizer::new();
+/// # let data = LoadedData::from_texts(&fz, &[
+/// #     ("The senator said the bill passed on Tuesday.", false),
+/// #     ("Officials said the meeting was held in Paris.", false),
+/// #     ("The report was published on Monday.", false),
+/// #     ("The committee said it would vote next week.", false),
+/// #     ("The radical senator's disgraceful bill is a shameful attack.", true),
+/// #     ("Corrupt elites slammed the outrageous, dangerous plan.", true),
+/// #     ("The disastrous plan is a shameful betrayal by extremists.", true),
+/// #     ("Radical extremists pushed an outrageous, disgraceful scheme.", true),
+/// # ]);
+/// use slant::scorers::loaded::{Choice, CvReport};
+/// // `data`: eight short sentences, four of them loaded.
+/// let params = LoadedParams { alphas: vec![1.0], vocab_sizes: vec![50], inner_folds: 2,
+///     outer_folds: 2, min_df: 1, char_vocab_size: 0, ..LoadedParams::default() };
+/// let fixed = Choice { alpha: 1.0, vocab_size: 50, threshold: 0.5, inner_macro_f1: f64::NAN };
+/// let cv: CvReport = params.check().unwrap().cross_validate(&data, Some(&fixed)).unwrap();
+/// assert!(!cv.nested); // fixed hyper-parameters
+/// assert_eq!(cv.folds, cv.per_fold.len());
+/// let mean = cv.per_fold.iter().map(|f| f.accuracy).sum::<f64>() / cv.folds as f64;
+/// assert!((cv.accuracy - mean).abs() < 1e-12);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvReport {
     /// Whether each fold chose its own hyper-parameters (nested CV).
@@ -698,6 +841,21 @@ pub struct CvReport {
 }
 
 /// What the features are, recorded in the model file.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let defs = &model.file().features;
+/// assert_eq!(defs.voice, VoiceFilter::All);
+/// assert_eq!(defs.dense.len(), model.file().dense_coefficients.len());
+/// // The first dense features are the featurizer's own, computed with the
+/// // same lexicon files as this build's.
+/// let fz = Featurizer::new();
+/// assert!(defs.dense.starts_with(fz.dense_names()));
+/// assert_eq!(defs.lexicons, fz.lexicon_sources());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureDefs {
     /// How n-grams are formed.
@@ -717,6 +875,19 @@ pub struct FeatureDefs {
 }
 
 /// Metrics stored in the model card.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let card = model.file().metrics.as_ref().unwrap();
+/// let fixed = &card.fixed_cv;
+/// assert!(!fixed.nested);
+/// assert_eq!(fixed.per_fold.len(), fixed.folds);
+/// assert!(fixed.per_fold.iter().all(|f| f.choice == model.file().chosen));
+/// let nested = card.nested_cv.as_ref().unwrap();
+/// assert!(nested.nested && nested.folds == fixed.folds);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadedMetrics {
     /// Nested cross-validation (honest estimate of the whole procedure;
@@ -728,6 +899,21 @@ pub struct LoadedMetrics {
 }
 
 /// The serialised model.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let file = model.file();
+/// let n = file.vocabulary.len();
+/// assert_eq!((file.idf.len(), file.ngram_coefficients.len()), (n, n));
+/// assert!(file.vocabulary.windows(2).all(|w| w[0] < w[1])); // sorted
+/// assert_eq!(file.training_data.as_ref().unwrap().name, "final_labels_SG2.csv");
+/// // An inconsistent file is refused when it is turned back into a model.
+/// let mut bad = file.clone();
+/// bad.idf.pop();
+/// assert!(LoadedModel::from_file(bad, "bad.json".as_ref()).is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadedFile {
     /// Seed of every split.
@@ -768,6 +954,22 @@ pub struct LoadedFile {
 }
 
 /// A sentence's score.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// use slant::scorers::textfeat::Featurizer;
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let fz = Featurizer::new();
+/// let mut ws = fz.workspace();
+/// let s = model.score_text(&fz, &mut ws, "The radical thugs slammed the disgraceful plan.");
+/// assert!(s.probability > model.threshold());
+/// // At most three n-grams, the largest absolute contribution first.
+/// assert!(!s.top.is_empty() && s.top.len() <= 3);
+/// assert!(s.top.windows(2).all(|w| w[0].1.abs() >= w[1].1.abs()));
+/// let words: Vec<&str> = s.top.iter().map(|&(column, _)| model.term(column)).collect();
+/// assert!(words.iter().all(|w| !w.is_empty()));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceScore {
     /// P(loaded).
@@ -779,6 +981,20 @@ pub struct SentenceScore {
 }
 
 /// A fitted, ready-to-use loaded-language model.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// use slant::scorers::textfeat::Featurizer;
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let fz = Featurizer::new();
+/// assert!(model.lexicons_match(&fz));
+/// let mut ws = fz.workspace();
+/// let calm = model.score_text(&fz, &mut ws, "The committee met on Tuesday.");
+/// let loaded = model.score_text(&fz, &mut ws, "The radical thugs slammed the disgraceful plan.");
+/// assert!(calm.probability < model.threshold());
+/// assert!(loaded.probability > model.threshold());
+/// ```
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
     file: LoadedFile,

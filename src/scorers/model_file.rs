@@ -68,6 +68,20 @@ fn model_err(path: &Path, message: impl Into<String>) -> Error {
 
 /// Serialise a model body of `kind` into the pretty-printed envelope (with
 /// a trailing newline). The same body always gives the same bytes.
+///
+/// ```
+/// use slant::scorers::model_file::{to_json, FORMAT, FORMAT_VERSION};
+/// #[derive(serde::Serialize)]
+/// struct Body { w: Vec<f64> }
+/// let json = to_json("toy", &Body { w: vec![0.5] }).unwrap();
+/// let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+/// assert_eq!(v["format"], FORMAT);
+/// assert_eq!(v["format_version"], FORMAT_VERSION);
+/// assert_eq!(v["kind"], "toy");
+/// assert_eq!(v["model"]["w"][0], 0.5);
+/// assert!(json.ends_with('\n'));
+/// assert_eq!(json, to_json("toy", &Body { w: vec![0.5] }).unwrap());
+/// ```
 pub fn to_json<B: Serialize>(kind: &str, body: &B) -> Result<String> {
     let compact = serde_json::to_string(body)?;
     let env = EnvelopeOut {
@@ -86,6 +100,22 @@ pub fn to_json<B: Serialize>(kind: &str, body: &B) -> Result<String> {
 /// Parse and check a model file's text: it must be JSON, a slant model,
 /// of format version [`FORMAT_VERSION`], of the expected `kind`, and its
 /// body must match its checksum. `path` is only used in messages.
+///
+/// ```
+/// use slant::scorers::model_file::{from_json, to_json};
+/// #[derive(Debug, serde::Serialize, serde::Deserialize)]
+/// struct Body { w: Vec<f64> }
+/// let json = to_json("toy", &Body { w: vec![0.5] }).unwrap();
+/// let path = std::path::Path::new("models/toy.json");
+/// assert_eq!(from_json::<Body>(path, "toy", &json).unwrap().w, [0.5]);
+/// // Another kind of model, another format version, not a model at all:
+/// let err = from_json::<Body>(path, "other", &json).unwrap_err().to_string();
+/// assert!(err.starts_with("models/toy.json") && err.contains("expected a `other` model"));
+/// let v2 = json.replace("\"format_version\": 1", "\"format_version\": 2");
+/// let err = from_json::<Body>(path, "toy", &v2).unwrap_err().to_string();
+/// assert!(err.contains("incompatible model"));
+/// assert!(from_json::<Body>(path, "toy", "[1, 2]").is_err());
+/// ```
 pub fn from_json<B: Serialize + DeserializeOwned>(
     path: &Path,
     kind: &str,
@@ -140,6 +170,18 @@ pub fn from_json<B: Serialize + DeserializeOwned>(
 }
 
 /// Read and check a model file from disk (see [`from_json`]).
+///
+/// ```
+/// use slant::scorers::model_file::{read, to_json};
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Body { w: Vec<f64> }
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("toy.json");
+/// std::fs::write(&path, to_json("toy", &Body { w: vec![1.5, -2.0] }).unwrap()).unwrap();
+/// let body: Body = read(&path, "toy").unwrap();
+/// assert_eq!(body.w, [1.5, -2.0]);
+/// assert!(read::<Body>(&dir.path().join("missing.json"), "toy").is_err());
+/// ```
 pub fn read<B: Serialize + DeserializeOwned>(path: &Path, kind: &str) -> Result<B> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     from_json(path, kind, &text)
@@ -171,7 +213,19 @@ pub fn de_f64_3<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<[
     Ok(<[Option<f64>; 3]>::deserialize(d)?.map(|x| x.unwrap_or(f64::NAN)))
 }
 
-/// SHA-256 of a file's bytes, hex.
+/// SHA-256 of a file's bytes, in lower-case hex.
+///
+/// ```
+/// use slant::scorers::model_file::file_sha256;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("abc.txt");
+/// std::fs::write(&path, "abc").unwrap();
+/// assert_eq!(
+///     file_sha256(&path).unwrap(),
+///     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+/// );
+/// assert!(file_sha256(&dir.path().join("missing")).is_err());
+/// ```
 pub fn file_sha256(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(sha256_hex(&bytes))

@@ -65,6 +65,33 @@ pub const FILE_NAME: &str = "outlet-slant.json";
 pub const LABELS: [&str; 3] = ["left", "center", "right"];
 
 /// How the model turns a document into a slant.
+///
+/// ```
+/// use slant::scorers::outlet::{OutletMethod, OutletParams};
+/// use slant::scorers::textfeat::VoiceFilter;
+/// # use slant::scorers::outlet::OutletData;
+/// # let data = OutletData::from_texts(&[
+/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
+/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
+/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
+/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
+/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
+/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
+/// # ]);
+/// // `data`: six one-article outlets, two per label.
+/// let small = |method| OutletParams { method, alphas: vec![0.1], vocab_sizes: vec![100],
+///     min_df: 1, min_groups: 1, ..OutletParams::default() };
+/// let ridge = small(OutletMethod::OutletRidge).check().unwrap().fit(&data).unwrap();
+/// let multi = small(OutletMethod::Multinomial).check().unwrap().fit(&data).unwrap();
+/// let text = "Conservatives want border security.";
+/// let r = ridge.score_text(text, VoiceFilter::All);
+/// assert!(r.probabilities.is_none() && r.slant > 0.0);
+/// let m = multi.score_text(text, VoiceFilter::All);
+/// let p = m.probabilities.unwrap(); // left, center, right
+/// assert!(m.slant > 0.0 && (m.slant - (p[2] - p[0])).abs() < 1e-12);
+/// // Written in model files in kebab case.
+/// assert_eq!(serde_json::to_string(&OutletMethod::OutletRidge).unwrap(), "\"outlet-ridge\"");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutletMethod {
@@ -87,7 +114,21 @@ impl OutletMethod {
     }
 }
 
-/// Settings for training (before checking).
+/// Settings for training (before checking). The defaults are the shipped
+/// settings, sized for tens of thousands of articles from hundreds of
+/// outlets; a small corpus needs a smaller vocabulary and fewer outlets per
+/// phrase.
+///
+/// ```
+/// use slant::scorers::outlet::{OutletMethod, OutletParams};
+/// use slant::scorers::textfeat::VoiceFilter;
+/// let shipped = OutletParams::default();
+/// assert_eq!(shipped.method, OutletMethod::OutletRidge);
+/// assert_eq!(shipped.voice, VoiceFilter::Authorial);
+/// let small = OutletParams { vocab_sizes: vec![2000], min_groups: 2, folds: 3, ..shipped.clone() };
+/// assert_eq!(small.check().unwrap().params(), &small);
+/// assert!(OutletParams { alphas: vec![], ..shipped }.check().is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutletParams {
     /// Model form. Files written before it existed are multinomial, and a
@@ -197,11 +238,60 @@ impl OutletParams {
     }
 }
 
-/// Checked settings.
+/// Checked settings, made by [`OutletParams::check`]: they fit models,
+/// search hyper-parameters and cross-validate.
+///
+/// ```
+/// use slant::scorers::outlet::OutletParams;
+/// # use slant::scorers::outlet::OutletData;
+/// # let data = OutletData::from_texts(&[
+/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
+/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
+/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
+/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
+/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
+/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
+/// # ]);
+/// // `data`: six one-article outlets, two per label.
+/// let params = OutletParams { alphas: vec![0.1, 1.0], vocab_sizes: vec![100], min_df: 1,
+///     min_groups: 1, folds: 2, inner_folds: 2, ..OutletParams::default() };
+/// let valid = params.check().unwrap();
+/// // Two candidate alphas: `fit` chooses one by leaving outlets out, then
+/// // fits on all the data.
+/// let model = valid.fit(&data).unwrap();
+/// let chosen = &model.file().chosen;
+/// assert!(valid.params().alphas.contains(&chosen.alpha));
+/// assert!(!chosen.inner_spearman.is_nan());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutletValidParams(OutletParams);
 
 /// Hyper-parameters chosen by a search.
+///
+/// ```
+/// use slant::scorers::outlet::OutletParams;
+/// use slant::scorers::textfeat::VoiceFilter;
+/// # use slant::scorers::outlet::OutletData;
+/// # let data = OutletData::from_texts(&[
+/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
+/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
+/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
+/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
+/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
+/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
+/// # ]);
+/// // `data`: six one-article outlets, two per label.
+/// let params = OutletParams { alphas: vec![0.1, 1.0], vocab_sizes: vec![100], min_df: 1,
+///     min_groups: 1, folds: 2, inner_folds: 2, ..OutletParams::default() };
+/// // The first grid point, unsearched:
+/// let fixed = params.fixed_choice();
+/// assert_eq!((fixed.alpha, fixed.vocab_size), (0.1, 100));
+/// assert!(fixed.inner_spearman.is_nan());
+/// // A search over all rows, scored by held-out outlets' rank correlation:
+/// let all: Vec<usize> = (0..data.len()).collect();
+/// let best = params.check().unwrap().search(&data, &all, VoiceFilter::Authorial, 42).unwrap();
+/// assert!((-1.0..=1.0).contains(&best.inner_spearman));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutletChoice {
     /// L2 strength.
@@ -215,6 +305,23 @@ pub struct OutletChoice {
 
 /// Featurised outlet-labelled articles: n-gram counts from all text and
 /// from the authorial voice only.
+///
+/// ```
+/// use slant::scorers::outlet::OutletData;
+/// let data = OutletData::from_texts(&[
+///     ("Right Times", "\"Taxes are theft,\" a senator said.", 2),
+///     ("Left Daily", "Activists demand climate justice.", 0),
+///     ("Right Times", "Conservatives praised the tax cuts.", 2),
+/// ]);
+/// assert_eq!(data.len(), 3);
+/// assert_eq!(data.group_names, ["Left Daily", "Right Times"]); // sorted
+/// assert_eq!(data.groups, [1, 0, 1]);
+/// assert_eq!(data.group_labels(), [0, 2]);
+/// // A quoted word counts in all text, not in the authorial voice.
+/// let theft = data.vocab.id("theft").unwrap();
+/// assert!(data.rows_all[0].iter().any(|&(id, _)| id == theft));
+/// assert!(!data.rows_authorial[0].iter().any(|&(id, _)| id == theft));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct OutletData {
     /// Interned n-grams (pruned to those with enough documents).
@@ -499,6 +606,33 @@ struct FoldFit {
 }
 
 /// Held-out results of a grouped cross-validation for one voice setting.
+///
+/// ```
+/// use slant::scorers::outlet::OutletParams;
+/// use slant::scorers::textfeat::VoiceFilter;
+/// # use slant::scorers::outlet::OutletData;
+/// # let data = OutletData::from_texts(&[
+/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
+/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
+/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
+/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
+/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
+/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
+/// # ]);
+/// // `data`: six one-article outlets, two per label.
+/// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1, min_groups: 1,
+///     folds: 2, inner_folds: 2, ..OutletParams::default() };
+/// let valid = params.check().unwrap();
+/// let fixed = params.fixed_choice();
+/// let cv = valid.cross_validate(&data, VoiceFilter::Authorial, Some(&fixed)).unwrap();
+/// assert!(!cv.nested);
+/// assert_eq!((cv.articles, cv.outlets, cv.per_fold.len()), (6, 6, 2));
+/// assert_eq!(cv.outlet_scores.len(), cv.outlets);
+/// // Held-out outlets still rank from left to right.
+/// assert!(cv.outlet_spearman > 0.5);
+/// // Too few outlets with 5 or more articles: undefined, not zero.
+/// assert!(cv.outlet_spearman_min5.is_nan() && cv.outlets_min5 == 0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutletCv {
     /// Voice the features read.
@@ -1034,6 +1168,21 @@ fn nan() -> f64 {
 }
 
 /// Metrics stored in the model card.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::outlet::{OutletModel, FILE_NAME};
+/// use slant::scorers::textfeat::VoiceFilter;
+/// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let card = model.file().metrics.as_ref().unwrap();
+/// assert_eq!(card.fixed_cv_all.voice, VoiceFilter::All);
+/// let auth = &card.fixed_cv_authorial;
+/// assert_eq!(auth.voice, VoiceFilter::Authorial);
+/// assert!(!auth.nested && auth.folds == auth.per_fold.len());
+/// // The held-out outlets are ranked far better than by the folds' label
+/// // shares alone.
+/// assert!(auth.outlet_spearman > auth.prior_only_spearman[0] + 0.2);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutletMetrics {
     /// Nested leave-outlets-out CV of the shipped voice setting (absent
@@ -1047,6 +1196,32 @@ pub struct OutletMetrics {
 }
 
 /// The serialised model.
+///
+/// ```
+/// use slant::scorers::outlet::{OutletMethod, OutletModel, OutletParams, LABELS};
+/// # use slant::scorers::outlet::OutletData;
+/// # let data = OutletData::from_texts(&[
+/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
+/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
+/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
+/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
+/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
+/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
+/// # ]);
+/// // `data`: six one-article outlets, two per label.
+/// let params = OutletParams { method: OutletMethod::Multinomial, alphas: vec![0.1],
+///     vocab_sizes: vec![100], min_df: 1, min_groups: 1, ..OutletParams::default() };
+/// let model = params.check().unwrap().fit(&data).unwrap();
+/// let file = model.file();
+/// assert_eq!(file.classes, LABELS);
+/// // One row of coefficients per class (the outlet ridge has a single row).
+/// assert_eq!(file.coefficients.len(), 3);
+/// assert!(file.coefficients.iter().all(|c| c.len() == file.vocabulary.len()));
+/// // A file with another class order is refused.
+/// let mut bad = file.clone();
+/// bad.classes.reverse();
+/// assert!(OutletModel::from_file(bad, "bad.json".as_ref()).is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutletFile {
     /// Seed.
@@ -1078,6 +1253,29 @@ pub struct OutletFile {
 }
 
 /// A document's outlet-slant score.
+///
+/// ```
+/// use slant::scorers::outlet::{OutletMethod, OutletParams};
+/// use slant::scorers::textfeat::VoiceFilter;
+/// # use slant::scorers::outlet::OutletData;
+/// # let data = OutletData::from_texts(&[
+/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
+/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
+/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
+/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
+/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
+/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
+/// # ]);
+/// // `data`: six one-article outlets, two per label.
+/// let params = OutletParams { method: OutletMethod::Multinomial, alphas: vec![0.1],
+///     vocab_sizes: vec![100], min_df: 1, min_groups: 1, ..OutletParams::default() };
+/// let model = params.check().unwrap().fit(&data).unwrap();
+/// let s = model.score_text("Border security and lower taxes.", VoiceFilter::All);
+/// let [left, center, right] = s.probabilities.unwrap();
+/// assert!((left + center + right - 1.0).abs() < 1e-9);
+/// assert_eq!(s.slant, right - left);
+/// assert!(s.slant > 0.0);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlantScore {
     /// P(left), P(center), P(right) (multinomial models; `None` for the
@@ -1090,6 +1288,22 @@ pub struct SlantScore {
 }
 
 /// A fitted, ready-to-use outlet-slant model.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::outlet::{OutletModel, FILE_NAME};
+/// use slant::text::Analyzed;
+/// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// assert!(!model.has_probabilities()); // the shipped outlet ridge gives a slant only
+/// let slant = |text: &str| {
+///     let mut a = Analyzed::default();
+///     a.analyze(text);
+///     model.score(&a).slant
+/// };
+/// let left = slant("Undocumented immigrants and climate activists rallied for gun safety.");
+/// let right = slant("Illegal aliens flooded the border while Americans defended gun rights.");
+/// assert!(left < right);
+/// ```
 #[derive(Debug, Clone)]
 pub struct OutletModel {
     file: OutletFile,

@@ -24,7 +24,17 @@ use crate::text::{Analyzed, TokenKind, Voice};
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 
-/// A lexicon file behind the dense features, as recorded in a model file.
+/// A lexicon file behind the dense features, as recorded in a model file
+/// (a model whose references differ from the running featurizer's was
+/// trained with other lexicons).
+///
+/// ```
+/// use slant::scorers::textfeat::Featurizer;
+/// let refs = Featurizer::new().lexicon_sources();
+/// let subjectivity = refs.iter().find(|r| r.name == "builtin:pattern/subjectivity.txt").unwrap();
+/// assert_eq!(subjectivity.format, "valence");
+/// assert!(refs.iter().all(|r| r.sha256.len() == 64));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LexiconRef {
     /// File name or `builtin:NAME`.
@@ -35,7 +45,25 @@ pub struct LexiconRef {
     pub sha256: String,
 }
 
-/// Which tokens and matches count.
+/// Which tokens and matches count: all of them, or only those in the
+/// outlet's own voice (outside quotation marks).
+///
+/// ```
+/// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+/// use slant::text::Analyzed;
+/// let mut a = Analyzed::default();
+/// a.analyze("Critics called it \"a shameful betrayal\" on Monday.");
+/// let grams = |voice| {
+///     let mut g = Vec::new();
+///     let mut push = |s: &str| g.push(s.to_string());
+///     Featurizer::ngrams(&a, 0..a.tokens.len(), voice, &mut String::new(), &mut push);
+///     g
+/// };
+/// let (all, authorial) = (grams(VoiceFilter::All), grams(VoiceFilter::Authorial));
+/// assert!(all.contains(&"shameful betrayal".to_string()));
+/// assert!(!authorial.iter().any(|g| g.contains("shameful")));
+/// assert!(authorial.contains(&"critics called".to_string()));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VoiceFilter {
@@ -65,6 +93,19 @@ const SUBJECTIVITY: &str = include_str!("../../data/lexicons/pattern/subjectivit
 /// Extracts scorer features; owns its own lexicon (the built-in lexicons
 /// plus the Pattern subjectivity list) so that a model's features do not
 /// depend on the lexicons a user passes to `analyze`.
+///
+/// ```
+/// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+/// let fz = Featurizer::new();
+/// let mut ws = fz.workspace();
+/// let neg = fz.dense_names().iter().position(|n| n == "sentiment_neg").unwrap();
+/// let mut negative = |text: &str| {
+///     let f = fz.analyse_text(text, &mut ws);
+///     fz.dense(ws.analyzed(), &f.matches, None, VoiceFilter::All)[neg]
+/// };
+/// assert!(negative("The thugs brutally slammed the disgraceful plan.") > 0.0);
+/// assert_eq!(negative("The committee met on Tuesday."), 0.0);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Featurizer {
     lexicon: Lexicon,
@@ -74,7 +115,19 @@ pub struct Featurizer {
     tones: Vec<f64>,
 }
 
-/// Per-thread buffers for a [`Featurizer`].
+/// Per-thread buffers for a [`Featurizer`]: make one per thread with
+/// [`Featurizer::workspace`] and reuse it for every document that thread
+/// analyses. It keeps the analysis of the last document.
+///
+/// ```
+/// use slant::scorers::textfeat::Featurizer;
+/// let fz = Featurizer::new();
+/// let mut ws = fz.workspace();
+/// for (text, sentences) in [("One sentence.", 1), ("Two sentences. Here they are.", 2)] {
+///     fz.analyse_text(text, &mut ws);
+///     assert_eq!(ws.analyzed().sentences.len(), sentences);
+/// }
+/// ```
 #[derive(Debug)]
 pub struct FeatWorkspace {
     ws: Workspace,
@@ -85,7 +138,29 @@ pub struct FeatWorkspace {
 
 /// Per-thread cache: a word's character n-gram columns in one model's
 /// n-gram space (computed once per distinct word; cleared when it grows
-/// past a million words or the model changes).
+/// past a million words or the model changes). It only saves work:
+/// scores are the same with a cold or a warm cache.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// use slant::scorers::textfeat::Featurizer;
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let fz = Featurizer::new();
+/// let mut ws = fz.workspace();
+/// let text = "The radical senator slammed the plan. The vote is on Tuesday.";
+/// let f = fz.analyse_text(text, &mut ws);
+/// let (a, cache) = ws.parts();
+/// let mut per_sentence = || -> Vec<f64> {
+///     (0..a.sentences.len() as u32)
+///         .map(|s| model.score(&fz, a, &f.matches, Some(s), cache).probability)
+///         .collect()
+/// };
+/// let cold = per_sentence();
+/// let warm = per_sentence(); // character n-grams now come from the cache
+/// assert_eq!(cold.len(), 2);
+/// assert_eq!(cold, warm);
+/// ```
 #[derive(Debug, Default)]
 pub struct CharCache {
     /// Identity of the model the entries belong to.

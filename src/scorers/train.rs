@@ -12,6 +12,39 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Options of `slant train loaded`.
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::loaded::LoadedParams;
+/// use slant::scorers::train::{train_loaded, TrainLoadedOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("sentences.csv");
+/// # std::fs::write(&csv, "text,label\n\
+/// #     The senator said the bill passed on Tuesday.,neutral\n\
+/// #     The radical senator's disgraceful bill is a shameful attack.,loaded\n\
+/// #     Officials said the meeting was held in Paris.,neutral\n\
+/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded\n\
+/// #     The report was published on Monday.,neutral\n\
+/// #     The disastrous plan is a shameful betrayal by extremists.,loaded\n\
+/// #     The committee said it would vote next week.,neutral\n\
+/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded\n").unwrap();
+/// // `csv` has the columns text and label (`neutral` or `loaded`).
+/// let opts = TrainLoadedOptions {
+///     data: csv,
+///     spec: LabelSpec {
+///         text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+///     },
+///     positive: "Biased".into(), // BABE's label; not a label of this file
+///     params: LoadedParams::default(),
+///     model_dir: dir.path().join("models"),
+///     nested: false,
+///     verbose: false,
+/// };
+/// // The positive label is checked before anything is fitted or written.
+/// let err = train_loaded(&opts).unwrap_err();
+/// assert!(err.to_string().contains("no row has label \"Biased\""));
+/// assert!(!opts.model_dir.exists());
+/// ```
 #[derive(Debug, Clone)]
 pub struct TrainLoadedOptions {
     /// The labelled CSV/JSONL.
@@ -36,7 +69,33 @@ fn log(verbose: bool, t0: Instant, msg: &str) {
     }
 }
 
-/// Read and featurise the loaded-language training data.
+/// Read and featurise the loaded-language training data; rows labelled
+/// `positive` are the loaded ones.
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::train::loaded_data;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("sentences.csv");
+/// # std::fs::write(&csv, "text,label\n\
+/// #     The senator said the bill passed on Tuesday.,neutral\n\
+/// #     The radical senator's disgraceful bill is a shameful attack.,loaded\n\
+/// #     Officials said the meeting was held in Paris.,neutral\n\
+/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded\n\
+/// #     The report was published on Monday.,neutral\n\
+/// #     The disastrous plan is a shameful betrayal by extremists.,loaded\n\
+/// #     The committee said it would vote next week.,neutral\n\
+/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded\n").unwrap();
+/// // `csv` has the columns text and label (`neutral` or `loaded`).
+/// let spec = LabelSpec {
+///     text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+/// };
+/// let (data, info) = loaded_data(&csv, &spec, "loaded").unwrap();
+/// assert_eq!(data.len(), 8);
+/// assert_eq!(data.labels.iter().filter(|&&y| y).count(), 4);
+/// assert_eq!((info.name.as_str(), info.used), ("sentences.csv", 8));
+/// assert!(loaded_data(&csv, &spec, "Biased").is_err());
+/// ```
 pub fn loaded_data(
     data: &Path,
     spec: &LabelSpec,
@@ -54,6 +113,44 @@ pub fn loaded_data(
 }
 
 /// Train the loaded-language model and write it; returns the model.
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::loaded::{LoadedParams, FILE_NAME};
+/// use slant::scorers::train::{train_loaded, TrainLoadedOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("sentences.csv");
+/// # std::fs::write(&csv, "text,label\n\
+/// #     The senator said the bill passed on Tuesday.,neutral\n\
+/// #     The radical senator's disgraceful bill is a shameful attack.,loaded\n\
+/// #     Officials said the meeting was held in Paris.,neutral\n\
+/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded\n\
+/// #     The report was published on Monday.,neutral\n\
+/// #     The disastrous plan is a shameful betrayal by extremists.,loaded\n\
+/// #     The committee said it would vote next week.,neutral\n\
+/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded\n").unwrap();
+/// // `csv`: eight sentences with the columns text and label (`neutral` or `loaded`).
+/// let opts = TrainLoadedOptions {
+///     data: csv,
+///     spec: LabelSpec {
+///         text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+///     },
+///     positive: "loaded".into(),
+///     // A tiny grid for tiny data.
+///     params: LoadedParams { alphas: vec![1.0], vocab_sizes: vec![50], min_df: 1, inner_folds: 2,
+///         outer_folds: 2, char_vocab_size: 0, ..LoadedParams::default() },
+///     model_dir: dir.path().join("models"),
+///     nested: false,
+///     verbose: false,
+/// };
+/// let model = train_loaded(&opts).unwrap();
+/// assert!(opts.model_dir.join(FILE_NAME).is_file());
+/// let card = model.file();
+/// assert_eq!(card.positive_label, "loaded");
+/// assert_eq!(card.training_data.as_ref().unwrap().used, 8);
+/// let metrics = card.metrics.as_ref().unwrap();
+/// assert!(metrics.nested_cv.is_none() && metrics.fixed_cv.folds == 2);
+/// ```
 pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     let t0 = Instant::now();
     let (data, info) = loaded_data(&opts.data, &opts.spec, &opts.positive)?;
@@ -112,6 +209,41 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
 }
 
 /// Options of `slant train slant`.
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::outlet::{OutletModel, OutletParams, FILE_NAME};
+/// use slant::scorers::train::{train_slant, TrainSlantOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("articles.csv");
+/// # std::fs::write(&csv, "text,bias,outlet\n\
+/// #     Progressive activists demand climate justice now.,left,Left Daily\n\
+/// #     Climate justice advocates and progressive groups rallied.,left,Left Daily\n\
+/// #     Progressive groups want climate action.,left,Left Weekly\n\
+/// #     The committee published its quarterly budget report.,center,Center Wire\n\
+/// #     Officials released the quarterly budget figures.,center,Center Wire\n\
+/// #     The quarterly budget report was released.,center,Center Post\n\
+/// #     Conservatives defend border security and lower taxes.,right,Right Times\n\
+/// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
+/// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
+/// // `csv`: nine articles from six outlets, with the columns text, bias and outlet.
+/// let opts = TrainSlantOptions {
+///     data: csv,
+///     spec: LabelSpec {
+///         text_col: "text".into(), label_col: "bias".into(),
+///         group_col: Some("outlet".into()), drop_labels: vec![],
+///     },
+///     // Small settings for a small corpus.
+///     params: OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1, min_groups: 1,
+///         folds: 2, inner_folds: 2, ..OutletParams::default() },
+///     model_dir: dir.path().join("models"),
+///     nested: false,
+///     verbose: false,
+/// };
+/// train_slant(&opts).unwrap();
+/// let model = OutletModel::load(&opts.model_dir.join(FILE_NAME)).unwrap();
+/// assert_eq!(model.file().params, opts.params);
+/// ```
 #[derive(Debug, Clone)]
 pub struct TrainSlantOptions {
     /// The outlet-labelled articles.
@@ -128,7 +260,38 @@ pub struct TrainSlantOptions {
     pub verbose: bool,
 }
 
-/// Read and featurise outlet-labelled articles.
+/// Read and featurise outlet-labelled articles; labels must be `left`,
+/// `center` or `right`, and n-grams in fewer than `min_df` articles are
+/// dropped.
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::train::slant_data;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("articles.csv");
+/// # std::fs::write(&csv, "text,bias,outlet\n\
+/// #     Progressive activists demand climate justice now.,left,Left Daily\n\
+/// #     Climate justice advocates and progressive groups rallied.,left,Left Daily\n\
+/// #     Progressive groups want climate action.,left,Left Weekly\n\
+/// #     The committee published its quarterly budget report.,center,Center Wire\n\
+/// #     Officials released the quarterly budget figures.,center,Center Wire\n\
+/// #     The quarterly budget report was released.,center,Center Post\n\
+/// #     Conservatives defend border security and lower taxes.,right,Right Times\n\
+/// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
+/// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
+/// // `csv`: nine articles from six outlets, with the columns text, bias and outlet.
+/// let spec = LabelSpec {
+///     text_col: "text".into(), label_col: "bias".into(),
+///     group_col: Some("outlet".into()), drop_labels: vec![],
+/// };
+/// let (data, info) = slant_data(&csv, &spec, 1).unwrap();
+/// assert_eq!(data.len(), 9);
+/// assert_eq!(data.group_names.len(), 6);
+/// assert_eq!(data.labels, [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+/// assert_eq!(info.used, 9);
+/// // A higher minimum document frequency keeps fewer n-grams.
+/// assert!(slant_data(&csv, &spec, 2).unwrap().0.vocab.len() < data.vocab.len());
+/// ```
 pub fn slant_data(
     data: &Path,
     spec: &LabelSpec,
@@ -159,6 +322,45 @@ fn cv_line(c: &OutletCv) -> String {
 }
 
 /// Train the outlet-slant model and write it; returns the model.
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::outlet::OutletParams;
+/// use slant::scorers::textfeat::VoiceFilter;
+/// use slant::scorers::train::{train_slant, TrainSlantOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("articles.csv");
+/// # std::fs::write(&csv, "text,bias,outlet\n\
+/// #     Progressive activists demand climate justice now.,left,Left Daily\n\
+/// #     Climate justice advocates and progressive groups rallied.,left,Left Daily\n\
+/// #     Progressive groups want climate action.,left,Left Weekly\n\
+/// #     The committee published its quarterly budget report.,center,Center Wire\n\
+/// #     Officials released the quarterly budget figures.,center,Center Wire\n\
+/// #     The quarterly budget report was released.,center,Center Post\n\
+/// #     Conservatives defend border security and lower taxes.,right,Right Times\n\
+/// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
+/// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
+/// // `csv`: nine articles from six outlets, with the columns text, bias and outlet.
+/// let opts = TrainSlantOptions {
+///     data: csv,
+///     spec: LabelSpec {
+///         text_col: "text".into(), label_col: "bias".into(),
+///         group_col: Some("outlet".into()), drop_labels: vec![],
+///     },
+///     params: OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1, min_groups: 1,
+///         folds: 2, inner_folds: 2, ..OutletParams::default() },
+///     model_dir: dir.path().join("models"),
+///     nested: false,
+///     verbose: false,
+/// };
+/// let model = train_slant(&opts).unwrap();
+/// assert_eq!(model.file().training_data.as_ref().unwrap().name, "articles.csv");
+/// let card = model.file().metrics.as_ref().unwrap();
+/// assert_eq!(card.fixed_cv_authorial.voice, VoiceFilter::Authorial);
+/// assert_eq!(card.fixed_cv_authorial.outlets, 6);
+/// assert!(card.nested_cv.is_none());
+/// assert!(model.score_text("Conservatives praised tax cuts.", VoiceFilter::Authorial).slant > 0.0);
+/// ```
 pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     let t0 = Instant::now();
     let (data, info) = slant_data(&opts.data, &opts.spec, opts.params.min_df)?;
@@ -209,6 +411,15 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
 }
 
 /// One metric compared by `slant eval`.
+///
+/// ```
+/// use slant::scorers::train::Check;
+/// let same = Check { name: "outlet-slant all outlet_spearman_min5".into(),
+///     card: f64::NAN, recomputed: f64::NAN };
+/// assert!(same.ok(0.0)); // undefined in the card and undefined again
+/// let drift = Check { name: "loaded-language macro_f1".into(), card: 0.77, recomputed: 0.74 };
+/// assert!(!drift.ok(0.01));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     /// Model and metric name.
@@ -249,7 +460,25 @@ fn check_data(info: Option<&super::data::DataInfo>, path: &Path) -> Result<()> {
 }
 
 /// Recompute the loaded-language card's fixed-hyper-parameter CV metrics
-/// (same folds, same seed, the card's chosen hyper-parameters).
+/// (same folds, same seed, the card's chosen hyper-parameters). `data`
+/// must be the very file the model was trained on: its SHA-256 is checked
+/// against the card first.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::FILE_NAME;
+/// use slant::scorers::train::eval_loaded;
+/// let model = Scorers::default_dir().join(FILE_NAME);
+/// // The shipped card was computed on BABE (../shared/data/babe/final_labels_SG2.csv);
+/// // with that file, `eval_loaded` returns one `Check` per metric, and
+/// // `checks.iter().all(|c| c.ok(0.01))` is what `slant eval` requires.
+/// // Any other file is refused before any work is done:
+/// let dir = tempfile::tempdir().unwrap();
+/// let other = dir.path().join("final_labels_SG2.csv");
+/// std::fs::write(&other, "text,label_bias\nA sentence.,Biased\n").unwrap();
+/// let err = eval_loaded(&model, &other).unwrap_err().to_string();
+/// assert!(err.contains("differs from the model card's training data final_labels_SG2.csv"));
+/// ```
 pub fn eval_loaded(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
     let model = LoadedModel::load(model_path)?;
     let file = model.file();
@@ -286,7 +515,43 @@ pub fn eval_loaded(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
 }
 
 /// Recompute the outlet-slant card's leave-outlets-out metrics (all text
-/// and authorial voice) with the card's hyper-parameters.
+/// and authorial voice) with the card's hyper-parameters. `data` must be
+/// the very file the model was trained on (its SHA-256 is checked first).
+///
+/// ```
+/// use slant::scorers::data::LabelSpec;
+/// use slant::scorers::outlet::{OutletParams, FILE_NAME};
+/// use slant::scorers::train::{eval_slant, train_slant, TrainSlantOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("articles.csv");
+/// # std::fs::write(&csv, "text,bias,outlet\n\
+/// #     Progressive activists demand climate justice now.,left,Left Daily\n\
+/// #     Climate justice advocates and progressive groups rallied.,left,Left Daily\n\
+/// #     Progressive groups want climate action.,left,Left Weekly\n\
+/// #     The committee published its quarterly budget report.,center,Center Wire\n\
+/// #     Officials released the quarterly budget figures.,center,Center Wire\n\
+/// #     The quarterly budget report was released.,center,Center Post\n\
+/// #     Conservatives defend border security and lower taxes.,right,Right Times\n\
+/// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
+/// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
+/// # let opts = TrainSlantOptions {
+/// #     data: csv.clone(),
+/// #     spec: LabelSpec { text_col: "text".into(), label_col: "bias".into(),
+/// #         group_col: Some("outlet".into()), drop_labels: vec![] },
+/// #     params: OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1, min_groups: 1,
+/// #         folds: 2, inner_folds: 2, ..OutletParams::default() },
+/// #     model_dir: dir.path().join("models"), nested: false, verbose: false,
+/// # };
+/// # train_slant(&opts).unwrap();
+/// // A model trained on `csv` (see `train_slant`) and written to `models/`:
+/// let checks = eval_slant(&dir.path().join("models").join(FILE_NAME), &csv).unwrap();
+/// assert!(checks.iter().any(|c| c.name == "outlet-slant authorial outlet_spearman"));
+/// // Same data, folds and seed: the card is reproduced exactly.
+/// assert!(checks.iter().all(|c| c.ok(1e-12)));
+/// // A changed data file is refused.
+/// std::fs::write(&csv, "text,bias,outlet\nA new article.,left,Left Daily\n").unwrap();
+/// assert!(eval_slant(&dir.path().join("models").join(FILE_NAME), &csv).is_err());
+/// ```
 pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
     let model = OutletModel::load(model_path)?;
     let file = model.file();

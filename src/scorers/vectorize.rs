@@ -56,6 +56,18 @@ pub fn char_ngrams(word: &str, buf: &mut String, mut f: impl FnMut(&str)) {
 }
 
 /// String interner: n-gram → dense `u32` id (ids in insertion order).
+///
+/// ```
+/// use slant::scorers::vectorize::Interner;
+/// let mut vocab = Interner::default();
+/// let a = vocab.intern("border security");
+/// let b = vocab.intern("tax cuts");
+/// assert_eq!((a, b), (0, 1));
+/// assert_eq!(vocab.intern("border security"), a); // known: same id
+/// assert_eq!(vocab.get(b), "tax cuts");
+/// assert_eq!(vocab.id("wall"), None); // `id` never inserts
+/// assert_eq!(vocab.len(), 2);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     ids: FxHashMap<Box<str>, u32>,
@@ -180,6 +192,23 @@ pub fn chi2_presence(present: &[u32], class_totals: &[u32]) -> f64 {
 /// inside the training fold). Ties are broken by the n-gram string. The
 /// result is sorted by string, so column order does not depend on the order
 /// in which n-grams were first seen.
+///
+/// ```
+/// use slant::scorers::vectorize::{select_chi2, Interner};
+/// let mut vocab = Interner::default();
+/// let rows = vec![
+///     Interner::count(&mut vocab, ["regime", "said"]),
+///     Interner::count(&mut vocab, ["regime", "said", "crackdown"]),
+///     Interner::count(&mut vocab, ["government", "said"]),
+///     Interner::count(&mut vocab, ["government", "said"]),
+/// ];
+/// let labels = [1, 1, 0, 0];
+/// let rows: Vec<&[(u32, u32)]> = rows.iter().map(Vec::as_slice).collect();
+/// let ids = select_chi2(&rows, &labels, 2, 2, 2, &vocab);
+/// let terms: Vec<&str> = ids.iter().map(|&i| vocab.get(i)).collect();
+/// // "said" does not tell the classes apart; "crackdown" is in one row only.
+/// assert_eq!(terms, ["government", "regime"]);
+/// ```
 pub fn select_chi2(
     rows: &[&[(u32, u32)]],
     labels: &[usize],
@@ -193,6 +222,23 @@ pub fn select_chi2(
 
 /// [`select_chi2`] with an optional extra filter on ids (for example "used
 /// by at least m outlets").
+///
+/// ```
+/// use slant::scorers::vectorize::{select_chi2_by, Interner};
+/// let mut vocab = Interner::default();
+/// let rows = vec![
+///     Interner::count(&mut vocab, ["regime", "the regime"]),
+///     Interner::count(&mut vocab, ["regime", "the regime"]),
+///     Interner::count(&mut vocab, ["government", "the government"]),
+///     Interner::count(&mut vocab, ["government", "the government"]),
+/// ];
+/// let rows: Vec<&[(u32, u32)]> = rows.iter().map(Vec::as_slice).collect();
+/// // Bigrams only.
+/// let bigrams = |id: u32| vocab.get(id).contains(' ');
+/// let ids = select_chi2_by(&rows, &[1, 1, 0, 0], 2, 1, 10, &vocab, Some(&bigrams));
+/// let terms: Vec<&str> = ids.iter().map(|&i| vocab.get(i)).collect();
+/// assert_eq!(terms, ["the government", "the regime"]);
+/// ```
 pub fn select_chi2_by(
     rows: &[&[(u32, u32)]],
     labels: &[usize],
@@ -229,6 +275,20 @@ pub fn select_chi2_by(
 }
 
 /// How n-gram counts become feature values (before L2 normalisation).
+///
+/// ```
+/// use slant::scorers::vectorize::{NgramSpace, Weighting};
+/// let terms = vec!["rare".to_string(), "said".to_string()];
+/// let idf = vec![2.0, 1.0];
+/// let counts = vec![(0, 1), (1, 3)]; // "rare" once, "said" three times
+/// let binary = NgramSpace::from_terms(terms.clone(), idf.clone(), Weighting::Binary);
+/// let x = binary.weigh(counts.clone());
+/// assert_eq!(x[0].1, x[1].1); // presence only
+/// let tfidf = NgramSpace::from_terms(terms, idf, Weighting::Tfidf);
+/// let x = tfidf.weigh(counts);
+/// // (1 + ln 1)·2 against (1 + ln 3)·1, then scaled to unit length.
+/// assert!((x[0].1 / x[1].1 - 2.0 / (1.0 + 3f64.ln())).abs() < 1e-12);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Weighting {
@@ -239,6 +299,25 @@ pub enum Weighting {
 }
 
 /// A fitted n-gram feature space: terms (sorted), their idf, the weighting.
+///
+/// ```
+/// use slant::scorers::vectorize::{Interner, NgramSpace, Weighting};
+/// let mut vocab = Interner::default();
+/// let rows = vec![
+///     Interner::count(&mut vocab, ["tax", "cuts", "tax cuts"]),
+///     Interner::count(&mut vocab, ["tax", "hikes", "tax hikes"]),
+/// ];
+/// let rows: Vec<&[(u32, u32)]> = rows.iter().map(Vec::as_slice).collect();
+/// // Selected ids, sorted by string (as `select_chi2` returns them).
+/// let ids: Vec<u32> = ["cuts", "tax", "tax cuts"].iter().map(|t| vocab.id(t).unwrap()).collect();
+/// let space = NgramSpace::fit(&ids, &vocab, &rows, Weighting::Tfidf);
+/// assert_eq!(space.terms, ["cuts", "tax", "tax cuts"]);
+/// assert!(space.idf[1] < space.idf[0]); // "tax" is in every row
+/// // At prediction time: strings in, unknown terms ignored, a unit-length row out.
+/// let x = space.transform_terms(["tax", "cuts", "tax cuts", "wall"]);
+/// assert_eq!(x.iter().map(|&(j, _)| j).collect::<Vec<_>>(), [0, 1, 2]);
+/// assert!((x.iter().map(|&(_, v)| v * v).sum::<f64>() - 1.0).abs() < 1e-12);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct NgramSpace {
     /// Terms, sorted; column `j` is `terms[j]`.
@@ -261,6 +340,20 @@ pub struct NgramSpace {
 
 /// What a space knows about one word, for callers that look words up once
 /// and then work with numbers (see [`NgramSpace::word`]).
+///
+/// ```
+/// use slant::scorers::vectorize::{NgramSpace, Weighting};
+/// let space = NgramSpace::from_terms(
+///     vec!["border security".into(), "wall".into()], vec![1.0; 2], Weighting::Binary);
+/// // "border" has no column of its own but is the first word of a bigram.
+/// let border = space.word("border");
+/// assert_eq!(border.column, None);
+/// let security = space.word("security");
+/// let pair = space.pair_column(border.pair_word.unwrap(), security.pair_word.unwrap());
+/// assert_eq!(pair, Some(0));
+/// let wall = space.word("wall");
+/// assert_eq!((wall.column, wall.pair_word), (Some(1), None));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WordRef {
     /// The word's unigram column.
@@ -444,6 +537,16 @@ impl NgramSpace {
 
 /// Standardisation of dense features: `(x − mean) / sd` (sd 1 for a
 /// constant feature).
+///
+/// ```
+/// use slant::scorers::vectorize::Standardizer;
+/// let s = Standardizer::fit(&[vec![0.0, 7.0], vec![2.0, 7.0], vec![4.0, 7.0]]);
+/// assert_eq!(s.mean, [2.0, 7.0]);
+/// assert_eq!(s.sd[1], 1.0); // constant in training
+/// let z = s.apply(&[2.0 + s.sd[0], 9.0]);
+/// assert!((z[0] - 1.0).abs() < 1e-12);
+/// assert_eq!(z[1], 2.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Standardizer {
     /// Mean per feature (training rows).
@@ -505,6 +608,19 @@ impl Standardizer {
 /// laid out column by column: linfa's binary gradient multiplies by the
 /// transposed matrix as a matrix–vector product, which is only
 /// cache-friendly in that layout (several times faster).
+///
+/// ```
+/// use slant::scorers::vectorize::design;
+/// let sparse = vec![vec![(0, 0.6), (2, 0.8)], vec![(1, 1.0)]];
+/// let dense = vec![vec![1.0, -1.0], vec![0.5, 0.0]];
+/// let x = design::<f32>(&sparse, 3, Some(&dense), 0.5, false);
+/// assert_eq!(x.dim(), (2, 5));
+/// assert_eq!(x.row(0).to_vec(), [0.6, 0.0, 0.8, 0.5, -0.5]);
+/// // The same values laid out column by column.
+/// let xf = design::<f32>(&sparse, 3, Some(&dense), 0.5, true);
+/// assert_eq!(x, xf);
+/// assert!(x.is_standard_layout() && !xf.is_standard_layout());
+/// ```
 pub fn design<F: linfa::Float>(
     sparse: &[Vec<(u32, f64)>],
     n_sparse: usize,

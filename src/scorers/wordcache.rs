@@ -63,7 +63,40 @@ impl WordEntry {
     };
 }
 
-/// Per-thread cache (see the module documentation).
+/// Per-thread cache (see the module documentation). It lives in a
+/// [`FeatWorkspace`](super::textfeat::FeatWorkspace) and is used by
+/// [`Scorers::score_analyzed`](super::apply::Scorers::score_analyzed);
+/// there is nothing to call on it directly. Scoring through it gives the
+/// same result as analysing the document again:
+///
+/// ```
+/// use slant::corpus::{Document, Origin};
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::lexicon::Lexicon;
+/// use slant::scorers::apply::Scorers;
+/// # use slant::scorers::loaded;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
+/// # std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
+/// // `dir` holds the loaded-language model.
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// let doc = Document {
+///     id: "1".into(), source: "Daily".into(), story: None, date: None,
+///     title: Some("Senate vote".into()),
+///     text: "The radical senator's bill passed. \"It is a shameful attack,\" a critic said.".into(),
+///     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
+/// };
+/// // The main extraction analyses the document and gives its tokens vocabulary ids …
+/// let lexicon = Lexicon::builtin();
+/// let extractor = Extractor::new(&lexicon, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lexicon));
+/// extractor.extract(&doc, &mut ws, &mut agg);
+/// // … which the scorers reuse through the word cache in their workspace.
+/// let mut fws = scorers.workspace();
+/// let cached = scorers.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, &mut fws);
+/// assert_eq!(cached.sentences.len(), 3);
+/// assert_eq!(cached, scorers.score_document(&doc, &mut fws));
+/// ```
 #[derive(Debug, Default)]
 pub struct WordCache {
     /// Entries by main vocabulary id (`None`: not computed yet).
