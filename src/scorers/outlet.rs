@@ -902,6 +902,7 @@ impl OutletValidParams {
                     .map(|j| idx[j])
                     .collect();
                 let test: Vec<usize> = (0..idx.len()).filter(|&j| folds[j] == f).collect();
+                Self::check_training_split(data, idx, &train, f, k)?;
                 let c = match choice {
                     Some(c) => c.clone(),
                     None => self.search(data, &train, voice, seed.wrapping_add(1 + f as u64))?,
@@ -928,6 +929,37 @@ impl OutletValidParams {
             choices.push(c);
         }
         Ok((out, choices))
+    }
+
+    /// Refuse a fold whose training rows hold fewer than two outlets or a
+    /// single label (too few outlets for `k` folds) with a message that
+    /// says so, instead of a solver's complaint about empty input.
+    fn check_training_split(
+        data: &OutletData,
+        idx: &[usize],
+        train: &[usize],
+        fold: usize,
+        k: usize,
+    ) -> Result<()> {
+        let outlets = |rows: &mut dyn Iterator<Item = usize>| {
+            rows.map(|i| data.groups[i])
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        };
+        let n_train = outlets(&mut train.iter().copied());
+        let labels: std::collections::BTreeSet<usize> =
+            train.iter().map(|&i| data.labels[i]).collect();
+        if n_train >= 2 && labels.len() >= 2 {
+            return Ok(());
+        }
+        Err(Error::usage(format!(
+            "leave-outlets-out cross-validation: fold {} of {k} trains on {n_train} outlet(s) \
+             with {} label(s), out of {} outlets; it needs at least two outlets with different \
+             labels: use fewer folds (outer or inner) or more outlets",
+            fold + 1,
+            labels.len(),
+            outlets(&mut idx.iter().copied()),
+        )))
     }
 
     /// Choose alpha and vocabulary size by inner grouped CV on `idx`
@@ -1451,7 +1483,50 @@ impl OutletModel {
 
 #[cfg(test)]
 mod tests {
-    use super::outlet_family;
+    use super::{outlet_family, OutletData, OutletParams};
+    use crate::scorers::textfeat::VoiceFilter;
+
+    /// Too many folds for the outlets: a message about folds, not a
+    /// solver's complaint about empty input; enough outlets: no error.
+    #[test]
+    fn too_few_outlets_for_the_folds_is_named() {
+        let names = ["L1", "L2", "C1", "C2", "R1", "R2", "L3", "C3", "R3"];
+        let docs: Vec<(&str, &str, usize)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                (
+                    *n,
+                    ["left words here", "center words here", "right words here"][i % 3],
+                    i % 3,
+                )
+            })
+            .collect();
+        let data = OutletData::from_texts(&docs[..6]);
+        let params = |folds, inner_folds| OutletParams {
+            alphas: vec![0.1],
+            vocab_sizes: vec![50],
+            min_df: 1,
+            min_groups: 1,
+            folds,
+            inner_folds,
+            ..OutletParams::default()
+        };
+        let err = params(2, 2)
+            .check()
+            .unwrap()
+            .cross_validate(&data, VoiceFilter::All, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("use fewer folds"), "{err}");
+        assert!(err.contains("out of"), "{err}");
+        let more = OutletData::from_texts(&docs);
+        params(3, 2)
+            .check()
+            .unwrap()
+            .cross_validate(&more, VoiceFilter::All, None)
+            .unwrap();
+    }
 
     /// Which source names are one outlet, and which are not.
     #[test]
