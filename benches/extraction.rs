@@ -9,7 +9,7 @@
 //! (lexicon only) and with uni/bigram counting.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use slant::corpus::{Document, Origin};
+use slant::corpus::Document;
 use slant::features::{
     bigram_key, unigram_key, Aggregates, Extractor, FeatureOptions, NgramCounts, Vocab, Workspace,
 };
@@ -37,20 +37,9 @@ fn docs(texts: &[String]) -> Vec<Document> {
     texts
         .iter()
         .enumerate()
-        .map(|(i, t)| Document {
-            id: i.to_string(),
-            source: format!("outlet-{}", i % 5),
-            story: Some(format!("story-{}", i % 4)),
-            date: None,
-            title: None,
-            text: t.clone(),
-            origin: Origin {
-                file: "bench".into(),
-                line: 0,
-                record: i as u64,
-            },
-            encoding: "UTF-8",
-            repairs: 0,
+        .map(|(i, t)| {
+            Document::new(i.to_string(), format!("outlet-{}", i % 5), t.clone())
+                .with_story(format!("story-{}", i % 4))
         })
         .collect()
 }

@@ -1017,18 +1017,9 @@ fn summarize(doc: &Document, counts: &crate::features::Counts, _offsets: &[usize
 ///
 /// ```
 /// use slant::app::analysed;
-/// use slant::corpus::{Document, Origin};
-/// let doc = Document {
-///     id: "1".into(),
-///     source: "ledger".into(),
-///     story: None,
-///     date: None,
-///     title: Some(" Raid on the base ".into()),
-///     text: "Militants attacked the base.".into(),
-///     origin: Origin { file: "news.csv".into(), line: 2, record: 1 },
-///     encoding: "UTF-8",
-///     repairs: 0,
-/// };
+/// use slant::corpus::Document;
+/// let doc = Document::new("1", "ledger", "Militants attacked the base.")
+///     .with_title(" Raid on the base ");
 /// assert_eq!(analysed(&doc), "Raid on the base\n\nMilitants attacked the base.");
 /// ```
 pub fn analysed(doc: &Document) -> String {

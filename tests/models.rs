@@ -343,7 +343,7 @@ fn shipped_outlet_model_on_handmade_sentences() {
 /// whatever lexicon and token-size limit the run uses.
 #[test]
 fn scoring_from_the_main_analysis_equals_scoring_afresh() {
-    use slant::corpus::{Document, Origin};
+    use slant::corpus::Document;
     use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
     use slant::lexicon::Lexicon;
     use slant::scorers::apply::Scorers;
@@ -394,19 +394,8 @@ fn scoring_from_the_main_analysis_equals_scoring_afresh() {
             let mut reused = scorers.workspace();
             for (i, text) in texts.iter().enumerate() {
                 let doc = Document {
-                    id: i.to_string(),
-                    source: format!("s{}", i % 3),
-                    story: None,
-                    date: None,
                     title: (i % 2 == 0).then(|| "Militants and insurgents".to_string()),
-                    text: text.clone(),
-                    origin: Origin {
-                        file: "t".into(),
-                        line: 0,
-                        record: 0,
-                    },
-                    encoding: "UTF-8",
-                    repairs: 0,
+                    ..Document::new(i.to_string(), format!("s{}", i % 3), text.clone())
                 };
                 ex.extract(&doc, &mut ws, &mut agg);
                 let a =

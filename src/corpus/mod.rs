@@ -101,6 +101,80 @@ pub struct Document {
     pub repairs: u32,
 }
 
+impl Document {
+    /// A document made in code rather than read from a file: no story,
+    /// date or title, UTF-8, nothing repaired. Its origin is the whole
+    /// "file" `(in memory)`, which is how messages and reports name it.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// let d = Document::new("a1", "Ledger", "Militants attacked the base.")
+    ///     .with_story("raid")
+    ///     .with_date("2020-03-04")
+    ///     .with_title("Base attacked");
+    /// assert_eq!((d.id.as_str(), d.source.as_str()), ("a1", "Ledger"));
+    /// assert_eq!(d.story.as_deref(), Some("raid"));
+    /// assert_eq!(d.date.as_deref(), Some("2020-03-04"));
+    /// assert_eq!(d.title.as_deref(), Some("Base attacked"));
+    /// assert_eq!(d.origin.to_string(), "(in memory)");
+    /// assert_eq!((d.encoding, d.repairs), ("UTF-8", 0));
+    /// ```
+    pub fn new(id: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {
+        Document {
+            id: id.into(),
+            source: source.into(),
+            story: None,
+            date: None,
+            title: None,
+            text: text.into(),
+            origin: Origin {
+                file: Arc::from("(in memory)"),
+                line: 0,
+                record: 0,
+            },
+            encoding: "UTF-8",
+            repairs: 0,
+        }
+    }
+
+    /// The same document with story (event) id `story`.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// let d = Document::new("a1", "Ledger", "Rebels fled.").with_story("raid");
+    /// assert_eq!(d.story.as_deref(), Some("raid"));
+    /// ```
+    pub fn with_story(mut self, story: impl Into<String>) -> Self {
+        self.story = Some(story.into());
+        self
+    }
+
+    /// The same document with date `date` (kept as given).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// let d = Document::new("a1", "Ledger", "Rebels fled.").with_date("4 March 2020");
+    /// assert_eq!(d.date.as_deref(), Some("4 March 2020"));
+    /// ```
+    pub fn with_date(mut self, date: impl Into<String>) -> Self {
+        self.date = Some(date.into());
+        self
+    }
+
+    /// The same document with title `title` (analysed as its first
+    /// paragraph).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// let d = Document::new("a1", "Ledger", "Rebels fled.").with_title("Retreat");
+    /// assert_eq!(d.title.as_deref(), Some("Retreat"));
+    /// ```
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+}
+
 /// A record that could not be analysed, and why.
 ///
 /// ```

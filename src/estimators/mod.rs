@@ -114,7 +114,7 @@ impl Default for EstimatorOptions {
 ///
 /// ```
 /// use slant::estimators::{estimate, EstimatorOptions, FamilyEstimate};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -129,12 +129,7 @@ impl Default for EstimatorOptions {
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -194,7 +189,7 @@ pub struct FamilyEstimate {
 ///
 /// ```
 /// use slant::estimators::{estimate, EstimatorOptions};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -209,12 +204,7 @@ pub struct FamilyEstimate {
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -269,7 +259,7 @@ pub type DocVariants<'a> = &'a [(u32, u32)];
 /// ```
 /// use slant::estimators::{estimate, EstimatorOptions};
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -283,12 +273,7 @@ pub type DocVariants<'a> = &'a [(u32, u32)];
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 ///
 /// ```
 /// use slant::estimators::{terms::variant_rows, EstimatorOptions, TermRow};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -27,12 +27,7 @@ use rayon::prelude::*;
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -164,7 +159,7 @@ fn keep_top(rows: &mut Vec<(u64, TermRow)>, k: usize) {
 ///
 /// ```
 /// use slant::estimators::{terms::variant_rows, EstimatorOptions};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -179,12 +174,7 @@ fn keep_top(rows: &mut Vec<(u64, TermRow)>, k: usize) {
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -289,7 +279,7 @@ fn gallop(run: &[(u64, u64)], from: usize, key: u64) -> usize {
 ///
 /// ```
 /// use slant::estimators::{terms::ngram_rows, EstimatorOptions};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -304,12 +294,7 @@ fn gallop(run: &[(u64, u64)], from: usize, key: u64) -> usize {
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),

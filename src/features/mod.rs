@@ -9,16 +9,13 @@
 //! and give the same totals.
 //!
 //! ```
-//! use slant::corpus::{Document, Origin};
+//! use slant::corpus::Document;
 //! use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 //! use slant::lexicon::Lexicon;
 //! let lex = Lexicon::builtin();
 //! let ex = Extractor::new(&lex, FeatureOptions::default());
-//! let doc = Document {
-//!     id: "1".into(), source: "a".into(), story: None, date: None, title: None,
-//!     text: "Officials said the insurgents attacked. \"Terrorists!\" he shouted.".into(),
-//!     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
-//! };
+//! let text = "Officials said the insurgents attacked. \"Terrorists!\" he shouted.";
+//! let doc = Document::new("1", "a", text);
 //! let mut ws = Workspace::default();
 //! let mut agg = Aggregates::new(&lex);
 //! let f = ex.extract(&doc, &mut ws, &mut agg);
@@ -48,7 +45,7 @@ pub const VALENCE_SCALE: f64 = 10_000.0;
 ///
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -65,12 +62,7 @@ pub const VALENCE_SCALE: f64 = 10_000.0;
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// let d = doc("a", None, "The insurgents fled.");
 /// let mut ws = Workspace::default();
 /// let mut with = Aggregates::new(&lex);
@@ -106,7 +98,7 @@ impl Default for FeatureOptions {
 ///
 /// ```
 /// use slant::features::{Aggregates, Counts, Extractor, FeatureOptions, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -123,12 +115,7 @@ impl Default for FeatureOptions {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -205,7 +192,7 @@ impl Counts {
 ///
 /// ```
 /// use slant::features::{bigram_key, Aggregates, Extractor, FeatureOptions, SourceAgg, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -222,12 +209,7 @@ impl Counts {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -254,7 +236,7 @@ pub struct SourceAgg {
 ///
 /// ```
 /// use slant::features::{unigram_key, Aggregates, Extractor, FeatureOptions, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -271,12 +253,7 @@ pub struct SourceAgg {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -404,7 +381,7 @@ impl Aggregates {
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, MatchRecord, Workspace};
 /// use slant::text::Voice;
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -421,12 +398,7 @@ impl Aggregates {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -456,7 +428,7 @@ pub struct MatchRecord {
 ///
 /// ```
 /// use slant::features::{Aggregates, DocFeatures, Extractor, FeatureOptions, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -473,12 +445,7 @@ pub struct MatchRecord {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -505,7 +472,7 @@ pub struct DocFeatures {
 ///
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -522,12 +489,7 @@ pub struct DocFeatures {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -576,13 +538,8 @@ impl Workspace {
 ///
 /// ```
 /// use slant::features::analysed_text;
-/// # use slant::corpus::{Document, Origin};
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # use slant::corpus::Document;
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// let mut d = doc("a", None, "Fighting continued.");
 /// let mut s = String::from("left over");
 /// analysed_text(&d, &mut s);
@@ -606,7 +563,7 @@ pub fn analysed_text(doc: &Document, out: &mut String) {
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::lexicon::parse_valence;
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let mut lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -623,12 +580,7 @@ pub fn analysed_text(doc: &Document, out: &mut String) {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |source: &str, story: Option<&str>, text: &str| Document {
-/// #     id: "1".into(), source: source.into(), story: story.map(Into::into), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(source, story, text)` builds a Document.
 /// // Add a small valence list (term, tab, weight) as a category.
@@ -909,25 +861,13 @@ fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut NgramCounts) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Origin;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
     fn doc(i: usize, source: &str, story: Option<&str>, text: &str) -> Document {
         Document {
-            id: i.to_string(),
-            source: source.into(),
             story: story.map(Into::into),
-            date: None,
-            title: None,
-            text: text.into(),
-            origin: Origin {
-                file: "t".into(),
-                line: 0,
-                record: i as u64,
-            },
-            encoding: "UTF-8",
-            repairs: 0,
+            ..Document::new(i.to_string(), source, text)
         }
     }
 

@@ -185,7 +185,7 @@ pub fn document_header(lex: &Lexicon) -> Vec<String> {
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::report::{document_header, document_row, CsvStyle};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -202,12 +202,7 @@ pub fn document_header(lex: &Lexicon) -> Vec<String> {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: None, date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, text: &str| Document::new(id, source, text);
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -219,7 +214,7 @@ pub fn document_header(lex: &Lexicon) -> Vec<String> {
 /// document_row(&mut w, &d, &f, &lex, CsvStyle::default()).unwrap();
 /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
 /// // 4 tokens, 1 sentence; 1 "insurgent" match (tone 0); 1 hedge, 250 per 1,000 tokens.
-/// assert_eq!(csv.lines().nth(1), Some("7,a,,,,in.txt,,UTF-8,0,4,4,0,1,0,1,0,0,1,250"));
+/// assert_eq!(csv.lines().nth(1), Some("7,a,,,,(in memory),,UTF-8,0,4,4,0,1,0,1,0,0,1,250"));
 /// ```
 pub fn document_row(
     w: &mut csv::Writer<Vec<u8>>,
@@ -237,7 +232,7 @@ pub fn document_row(
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::report::{document_header, document_row_extra, CsvStyle};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -254,12 +249,7 @@ pub fn document_row(
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: None, date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, text: &str| Document::new(id, source, text);
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -412,7 +402,7 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::report::{evidence_row, CsvStyle};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -429,12 +419,7 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: None, date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, text: &str| Document::new(id, source, text);
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -567,7 +552,7 @@ pub fn rejected_row(
 ///
 /// ```
 /// use slant::report::{sources_rows, CsvStyle};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -582,12 +567,7 @@ pub fn rejected_row(
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -737,7 +717,7 @@ pub fn sources_rows<W: Write>(
 ///
 /// ```
 /// use slant::report::{families_rows, CsvStyle};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -752,12 +732,7 @@ pub fn sources_rows<W: Write>(
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -838,7 +813,7 @@ pub fn families_rows<W: Write>(
 ///
 /// ```
 /// use slant::report::{terms_rows, CsvStyle};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -853,12 +828,7 @@ pub fn families_rows<W: Write>(
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),

@@ -17,7 +17,7 @@ pub const MAX_SENTENCE_BYTES: usize = 360;
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::report::{Example, Examples};
 /// use slant::text::Voice;
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -34,12 +34,7 @@ pub const MAX_SENTENCE_BYTES: usize = 360;
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: None, date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, text: &str| Document::new(id, source, text);
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());
@@ -75,7 +70,7 @@ pub struct Example {
 /// ```
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::report::Examples;
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
 /// # [[family]]
@@ -92,12 +87,7 @@ pub struct Example {
 /// # id = "hedge"
 /// # terms = ["reportedly"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: None, date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, text: &str| Document::new(id, source, text);
 /// // `lex`: family "armed_group" (variants "terrorist", "insurgent") and
 /// // category "hedge" ("reportedly"); `doc(id, source, text)` builds a Document.
 /// let ex = Extractor::new(&lex, FeatureOptions::default());

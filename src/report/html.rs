@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 ///
 /// ```
 /// use slant::report::html::{render, HtmlInput};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -38,12 +38,7 @@ use std::fmt::Write as _;
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "a", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
@@ -292,7 +287,7 @@ code{font-size:12px}
 ///
 /// ```
 /// use slant::report::html::{render, HtmlInput};
-/// # use slant::corpus::{Document, Origin};
+/// # use slant::corpus::Document;
 /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// # use slant::lexicon::Lexicon;
 /// # let lex = Lexicon::from_toml_str("mini.toml", r#"
@@ -307,12 +302,7 @@ code{font-size:12px}
 /// # tone = 0.0
 /// # terms = ["insurgents"]
 /// # "#).unwrap();
-/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document {
-/// #     id: id.into(), source: source.into(), story: Some(story.into()), date: None,
-/// #     title: None, text: text.into(),
-/// #     origin: Origin { file: "in.txt".into(), line: 0, record: 0 },
-/// #     encoding: "UTF-8", repairs: 0,
-/// # };
+/// # let doc = |id: &str, source: &str, story: &str, text: &str| Document::new(id, source, text).with_story(story);
 /// # let docs = [
 /// #     doc("1", "Daily <News>", "s1", "Terrorists attacked the town. The terrorists fled."),
 /// #     doc("2", "Daily <News>", "s2", "Terrorists struck again. The insurgents withdrew."),

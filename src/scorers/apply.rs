@@ -62,7 +62,7 @@ pub struct ModelInfo {
 /// neither, and the extra report columns follow what was found.
 ///
 /// ```
-/// use slant::corpus::{Document, Origin};
+/// use slant::corpus::Document;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded;
 /// // A model directory with the loaded-language model but no outlet-slant model.
@@ -73,11 +73,11 @@ pub struct ModelInfo {
 /// assert!(scorers.loaded.is_some() && scorers.outlet.is_none());
 /// assert_eq!(scorers.document_header(), ["loaded_mean", "loaded_max"]);
 ///
-/// let doc = Document {
-///     id: "1".into(), source: "Daily".into(), story: None, date: None, title: None,
-///     text: "The radical thugs slammed the disgraceful plan. The committee met on Tuesday.".into(),
-///     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
-/// };
+/// let doc = Document::new(
+///     "1",
+///     "Daily",
+///     "The radical thugs slammed the disgraceful plan. The committee met on Tuesday.",
+/// );
 /// let mut ws = scorers.workspace(); // one per thread
 /// let scores = scorers.score_document(&doc, &mut ws);
 /// assert_eq!(scores.sentences.len(), 2);
@@ -100,7 +100,7 @@ pub struct Scorers {
 /// `None` (or empty) when its model is not loaded.
 ///
 /// ```
-/// use slant::corpus::{Document, Origin};
+/// use slant::corpus::Document;
 /// use slant::scorers::apply::{DocScores, Scorers};
 /// # use slant::scorers::loaded;
 /// # let dir = tempfile::tempdir().unwrap();
@@ -108,12 +108,12 @@ pub struct Scorers {
 /// # std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
 /// // `dir` holds the loaded-language model only.
 /// let scorers = Scorers::load(dir.path()).unwrap();
-/// let doc = Document {
-///     id: "1".into(), source: "Daily".into(), story: None, date: None,
-///     title: Some("Senate vote".into()),
-///     text: "The radical senator's disgraceful bill passed. The vote was held on Tuesday.".into(),
-///     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
-/// };
+/// let doc = Document::new(
+///     "1",
+///     "Daily",
+///     "The radical senator's disgraceful bill passed. The vote was held on Tuesday.",
+/// )
+/// .with_title("Senate vote");
 /// let s: DocScores = scorers.score_document(&doc, &mut scorers.workspace());
 /// // The title is the document's first sentence.
 /// assert_eq!(s.sentences.len(), 3);

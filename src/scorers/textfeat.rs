@@ -17,7 +17,7 @@
 //! assert_eq!(dense.len(), fz.dense_names().len());
 //! ```
 
-use crate::corpus::{Document, Origin};
+use crate::corpus::Document;
 use crate::features::{Aggregates, DocFeatures, Extractor, FeatureOptions, MatchRecord, Workspace};
 use crate::lexicon::{Category, Lexicon, LexiconSource, Target, TokenMatcher};
 use crate::text::{Analyzed, TokenKind, Voice};
@@ -301,21 +301,7 @@ impl Featurizer {
 
     /// Analyse a bare text.
     pub fn analyse_text(&self, text: &str, ws: &mut FeatWorkspace) -> DocFeatures {
-        let doc = Document {
-            id: String::new(),
-            source: String::new(),
-            story: None,
-            date: None,
-            title: None,
-            text: text.to_string(),
-            origin: Origin {
-                file: "".into(),
-                line: 0,
-                record: 0,
-            },
-            encoding: "UTF-8",
-            repairs: 0,
-        };
+        let doc = Document::new("", "", text);
         self.analyse(&doc, ws)
     }
 

@@ -70,7 +70,7 @@ impl WordEntry {
 /// same result as analysing the document again:
 ///
 /// ```
-/// use slant::corpus::{Document, Origin};
+/// use slant::corpus::Document;
 /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
 /// use slant::lexicon::Lexicon;
 /// use slant::scorers::apply::Scorers;
@@ -80,12 +80,12 @@ impl WordEntry {
 /// # std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
 /// // `dir` holds the loaded-language model.
 /// let scorers = Scorers::load(dir.path()).unwrap();
-/// let doc = Document {
-///     id: "1".into(), source: "Daily".into(), story: None, date: None,
-///     title: Some("Senate vote".into()),
-///     text: "The radical senator's bill passed. \"It is a shameful attack,\" a critic said.".into(),
-///     origin: Origin { file: "x".into(), line: 0, record: 0 }, encoding: "UTF-8", repairs: 0,
-/// };
+/// let doc = Document::new(
+///     "1",
+///     "Daily",
+///     "The radical senator's bill passed. \"It is a shameful attack,\" a critic said.",
+/// )
+/// .with_title("Senate vote");
 /// // The main extraction analyses the document and gives its tokens vocabulary ids …
 /// let lexicon = Lexicon::builtin();
 /// let extractor = Extractor::new(&lexicon, FeatureOptions::default());
