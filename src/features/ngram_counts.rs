@@ -26,7 +26,7 @@ use super::vocab::FOLLOWED;
 /// assert_eq!(c.get(3), 4);
 /// assert_eq!(c.len(), 3);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct NgramCounts {
     /// Sorted runs with distinct keys, sizes roughly halving from the first.
     levels: Vec<Vec<(u64, u64)>>,
@@ -177,6 +177,28 @@ fn merge_runs(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
     out
 }
 
+/// Counts are equal when they hold the same `(key, count)` pairs, however
+/// they are split into runs and pending keys.
+///
+/// ```
+/// use slant::features::NgramCounts;
+/// let mut a = NgramCounts::default();
+/// a.add_keys(&[2, 1, 2]); // pending, not yet sorted into a run
+/// let mut b = NgramCounts::default();
+/// b.add_run(vec![(1, 1)]);
+/// b.add_run(vec![(2, 2)]);
+/// assert_eq!(a, b);
+/// b.insert(3, 1);
+/// assert_ne!(a, b);
+/// ```
+impl PartialEq for NgramCounts {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for NgramCounts {}
+
 impl NgramCounts {
     /// Count one occurrence of each key in `keys` (in any order, repeats
     /// allowed).
@@ -214,6 +236,17 @@ impl NgramCounts {
     }
 
     /// Sort the pending keys into a run.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_keys(&[7, 3, 7]); // too few to be sorted yet: pending
+    /// c.flush();
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(3, 1), (7, 2)]);
+    /// let sorted = c.clone();
+    /// c.flush(); // nothing pending: no change
+    /// assert_eq!(c, sorted);
+    /// ```
     pub fn flush(&mut self) {
         if !self.pending.is_empty() {
             let run = run_of(&mut self.pending);
@@ -223,6 +256,14 @@ impl NgramCounts {
     }
 
     /// Add a run of `(key, count)` pairs sorted by key with distinct keys.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_run(vec![(1, 2), (5, 1)]);
+    /// c.add_run(vec![(5, 4)]);
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(1, 2), (5, 5)]);
+    /// ```
     pub fn add_run(&mut self, run: Vec<(u64, u64)>) {
         debug_assert!(run.windows(2).all(|w| w[0].0 < w[1].0));
         if run.is_empty() {
@@ -248,11 +289,33 @@ impl NgramCounts {
     }
 
     /// Add `count` to `key`.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.insert(9, 3);
+    /// c.insert(9, 2);
+    /// assert_eq!(c.get(9), 5);
+    /// ```
     pub fn insert(&mut self, key: u64, count: u64) {
         self.add_run(vec![(key, count)]);
     }
 
     /// Merge every run into one (iteration and lookups are then cheapest).
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut a = NgramCounts::default();
+    /// a.add_keys(&[2, 1, 2]); // pending keys
+    /// let mut b = NgramCounts::default();
+    /// b.insert(2, 1);
+    /// b.insert(1, 1);
+    /// b.insert(2, 1);
+    /// a.compact();
+    /// b.compact();
+    /// assert_eq!(a.iter().collect::<Vec<_>>(), [(1, 1), (2, 2)]);
+    /// assert_eq!(a, b);
+    /// ```
     pub fn compact(&mut self) {
         self.flush();
         while self.levels.len() > 1 {
@@ -262,6 +325,15 @@ impl NgramCounts {
     }
 
     /// The count of `key` (0 when absent).
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_keys(&[7, 7]);
+    /// c.insert(7, 3);
+    /// assert_eq!(c.get(7), 5); // pending keys and runs both count
+    /// assert_eq!(c.get(8), 0);
+    /// ```
     pub fn get(&self, key: u64) -> u64 {
         let pending = run_of(&mut self.pending.clone());
         pending
@@ -291,6 +363,14 @@ impl NgramCounts {
     }
 
     /// Number of distinct keys.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_keys(&[7, 3, 7]);
+    /// c.insert(3, 1);
+    /// assert_eq!(c.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         match self.levels.as_slice() {
             [] if self.pending.is_empty() => 0,
@@ -300,11 +380,28 @@ impl NgramCounts {
     }
 
     /// Whether there are no counts.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_run(vec![]);
+    /// assert!(c.is_empty());
+    /// c.add_keys(&[7]);
+    /// assert!(!c.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.levels.is_empty() && self.pending.is_empty()
     }
 
     /// `(key, count)` in key order.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.insert(9, 1);
+    /// c.add_keys(&[4, 9]);
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(4, 1), (9, 2)]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
         let extra = run_of(&mut self.pending.clone());
         let mut pos = vec![0usize; self.levels.len() + 1];
@@ -460,8 +557,11 @@ mod tests {
             let mut want2: BTreeMap<u64, u64> = want.iter().map(|(&k, &n)| (map(k), n)).collect();
             *want2.entry(5).or_insert(0) += 1;
             prop_assert_eq!(m.iter().collect::<Vec<_>>(), want2.into_iter().collect::<Vec<_>>());
+            let before = c.clone();
             c.compact();
             prop_assert_eq!(&c.iter().collect::<Vec<_>>(), &got);
+            // Equality is by counts, not by how they are split into runs.
+            prop_assert_eq!(&c, &before);
             // The same occurrences added as loose keys, in pieces.
             let mut loose = NgramCounts::default();
             for d in &docs {

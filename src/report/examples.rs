@@ -105,7 +105,7 @@ pub struct Example {
 ///     all.by_key[&("a".to_string(), 0)].iter().map(|e| e.sentence.as_str()).collect();
 /// assert_eq!(kept, ["Insurgents fled.", "Terrorists attacked."]);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Examples {
     /// The examples.
     pub by_key: BTreeMap<(String, usize), Vec<Example>>,
@@ -130,6 +130,24 @@ fn ceil(s: &str, mut i: usize) -> usize {
 
 impl Examples {
     /// An empty collection keeping at most `cap` examples per key.
+    ///
+    /// ```
+    /// use slant::report::Examples;
+    /// # use slant::corpus::Document;
+    /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    /// let d = Document::new("1", "a", "Insurgents fled. Rebels returned. Militants hid.");
+    /// let f = ex.extract(&d, &mut ws, &mut agg);
+    /// let mut examples = Examples::new(1);
+    /// examples.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
+    /// // Three matches of the "armed_group" family, one kept.
+    /// let family = lex.families.iter().position(|f| f.id == "armed_group").unwrap();
+    /// let kept = &examples.by_key[&("a".to_string(), family)];
+    /// assert_eq!(kept.len(), 1);
+    /// assert_eq!(kept[0].sentence, "Insurgents fled.");
+    /// ```
     pub fn new(cap: usize) -> Examples {
         Examples {
             by_key: BTreeMap::new(),
@@ -148,6 +166,24 @@ impl Examples {
 
     /// Consider the family matches of one analysed document. `original` is
     /// the analysed original text.
+    ///
+    /// ```
+    /// use slant::report::Examples;
+    /// # use slant::corpus::Document;
+    /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    /// let d = Document::new("7", "a", "Troops advanced. The insurgents fled.").with_title("Retreat");
+    /// let f = ex.extract(&d, &mut ws, &mut agg);
+    /// let mut examples = Examples::new(3);
+    /// // After extraction the workspace holds the analysed text and its analysis.
+    /// examples.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
+    /// let family = lex.families.iter().position(|f| f.id == "armed_group").unwrap();
+    /// let e = &examples.by_key[&("a".to_string(), family)][0];
+    /// assert_eq!((e.doc_id.as_str(), e.sentence.as_str()), ("7", "The insurgents fled."));
+    /// assert_eq!(&e.sentence[e.mark.clone()], "insurgents");
+    /// ```
     pub fn add_document(
         &mut self,
         source: &str,
@@ -212,6 +248,25 @@ impl Examples {
     }
 
     /// Append `other`'s examples after ours, keeping the cap.
+    ///
+    /// ```
+    /// use slant::report::{Example, Examples};
+    /// use slant::text::Voice;
+    /// let example = |doc_id: &str| Example {
+    ///     doc_id: doc_id.into(),
+    ///     variant: 0,
+    ///     voice: Voice::Authorial,
+    ///     sentence: "Rebels fled.".into(),
+    ///     mark: 0..6,
+    /// };
+    /// let key = ("a".to_string(), 0);
+    /// let (mut first, mut second) = (Examples::new(2), Examples::new(2));
+    /// first.by_key.insert(key.clone(), vec![example("1")]);
+    /// second.by_key.insert(key.clone(), vec![example("2"), example("3")]);
+    /// first.merge(second);
+    /// let ids: Vec<&str> = first.by_key[&key].iter().map(|e| e.doc_id.as_str()).collect();
+    /// assert_eq!(ids, ["1", "2"]); // ours first, then theirs up to the cap of 2
+    /// ```
     pub fn merge(&mut self, other: Examples) {
         for (key, list) in other.by_key {
             let mine = self.by_key.entry(key).or_default();
