@@ -97,21 +97,63 @@ pub enum ErrorKind {
 
 impl Error {
     /// Wrap an [`ErrorKind`].
+    ///
+    /// ```
+    /// use slant::{Error, ErrorKind};
+    /// let err = Error::new(ErrorKind::Interrupted);
+    /// assert!(matches!(err.kind(), ErrorKind::Interrupted));
+    /// assert_eq!(err.to_string(), "interrupted; previous reports left untouched");
+    /// ```
     pub fn new(kind: ErrorKind) -> Error {
         Error(Box::new(kind))
     }
 
     /// The kind of this error.
+    ///
+    /// ```
+    /// use slant::{Error, ErrorKind};
+    /// let err = Error::input("feed.csv", "no `text` column");
+    /// match err.kind() {
+    ///     ErrorKind::Input { path, message } => {
+    ///         assert_eq!(path.to_str(), Some("feed.csv"));
+    ///         assert_eq!(message, "no `text` column");
+    ///     }
+    ///     other => panic!("unexpected error: {other}"),
+    /// }
+    /// ```
     pub fn kind(&self) -> &ErrorKind {
         &self.0
     }
 
-    /// Unwrap into the kind.
+    /// Unwrap into the kind, taking ownership of its fields (such as the
+    /// underlying I/O error).
+    ///
+    /// ```
+    /// use slant::{Error, ErrorKind};
+    /// use std::io;
+    /// let err = Error::io("corpus.csv", io::Error::from(io::ErrorKind::NotFound));
+    /// let ErrorKind::Io { path, source } = err.into_kind() else {
+    ///     panic!("not an I/O error");
+    /// };
+    /// assert_eq!(path.to_str(), Some("corpus.csv"));
+    /// assert_eq!(source.kind(), io::ErrorKind::NotFound);
+    /// ```
     pub fn into_kind(self) -> ErrorKind {
         *self.0
     }
 
-    /// An I/O error on `path`.
+    /// An I/O error on `path`. The message starts with the path, and the
+    /// I/O error is the [`source`](std::error::Error::source).
+    ///
+    /// ```
+    /// use slant::Error;
+    /// use std::error::Error as _;
+    /// let path = std::path::Path::new("no/such/corpus.csv");
+    /// let err = std::fs::read(path).map_err(|e| Error::io(path, e)).unwrap_err();
+    /// assert!(err.to_string().starts_with("no/such/corpus.csv: "));
+    /// let source = err.source().unwrap().downcast_ref::<std::io::Error>().unwrap();
+    /// assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    /// ```
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::new(ErrorKind::Io {
             path: path.into(),
@@ -119,12 +161,26 @@ impl Error {
         })
     }
 
-    /// A usage error with a message.
+    /// A usage error with a message, which is also its whole display.
+    ///
+    /// ```
+    /// use slant::{Error, ErrorKind};
+    /// let err = Error::usage("no input files given");
+    /// assert_eq!(err.to_string(), "no input files given");
+    /// assert!(matches!(err.kind(), ErrorKind::Usage(_)));
+    /// ```
     pub fn usage(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Usage(message.into()))
     }
 
     /// An unusable input file.
+    ///
+    /// ```
+    /// use slant::{Error, ErrorKind};
+    /// let err = Error::input("feed.csv", "header has no `text` column");
+    /// assert_eq!(err.to_string(), "feed.csv: header has no `text` column");
+    /// assert!(matches!(err.into_kind(), ErrorKind::Input { .. }));
+    /// ```
     pub fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Input {
             path: path.into(),
@@ -135,6 +191,15 @@ impl Error {
     /// Whether this error is the user's to fix (bad input, options or
     /// lexicon), as opposed to an internal or environment failure. The CLI
     /// maps these to exit code 1.
+    ///
+    /// ```
+    /// use slant::{Error, ErrorKind};
+    /// assert!(Error::usage("bad option").is_usage());
+    /// assert!(Error::input("feed.csv", "empty file").is_usage());
+    /// let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+    /// assert!(Error::io("feed.csv", missing).is_usage());
+    /// assert!(!Error::new(ErrorKind::Interrupted).is_usage());
+    /// ```
     pub fn is_usage(&self) -> bool {
         matches!(
             *self.0,

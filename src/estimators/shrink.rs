@@ -86,6 +86,16 @@ impl Shrinkage {
     }
 
     /// The shrunken mean of one group's scores (`mean` for an empty group).
+    ///
+    /// ```
+    /// use slant::estimators::shrink::Shrinkage;
+    /// let s = Shrinkage { mean: 0.0, within: 1.0, between: 1.0 };
+    /// // One score keeps τ² / (τ² + σ²) = 1/2 of its distance from μ ...
+    /// assert_eq!(s.shrink(&[2.0]), 1.0);
+    /// // ... four scores with the same mean keep 4/5 of it.
+    /// assert_eq!(s.shrink(&[1.0, 3.0, 2.0, 2.0]), 1.6);
+    /// assert_eq!(s.shrink(&[]), 0.0);
+    /// ```
     pub fn shrink(&self, scores: &[f64]) -> f64 {
         if scores.is_empty() {
             return self.mean;

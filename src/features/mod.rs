@@ -156,6 +156,16 @@ pub struct Counts {
 
 impl Counts {
     /// Zero counts shaped for `lexicon`.
+    ///
+    /// ```
+    /// use slant::features::Counts;
+    /// use slant::lexicon::Lexicon;
+    /// let lex = Lexicon::builtin();
+    /// let c = Counts::new(&lex);
+    /// assert_eq!(c.variants.len(), lex.n_variants());
+    /// assert_eq!(c.categories.len(), lex.categories.len());
+    /// assert!(c.variants.iter().chain(&c.categories).all(|&v| v == [0, 0]));
+    /// ```
     pub fn new(lexicon: &Lexicon) -> Counts {
         Counts {
             variants: vec![[0; 2]; lexicon.n_variants()],
@@ -166,6 +176,19 @@ impl Counts {
     }
 
     /// Add `other` into `self`.
+    ///
+    /// ```
+    /// use slant::features::Counts;
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// let mut one = Counts::new(&lex);
+    /// one.docs = 1;
+    /// one.tokens = 5;
+    /// one.variants[0][1] = 1; // one quoted match of the first variant
+    /// let mut total = Counts::new(&lex);
+    /// total.add(&one);
+    /// total.add(&one);
+    /// assert_eq!((total.docs, total.tokens, total.variants[0]), (2, 10, [0, 2]));
+    /// ```
     pub fn add(&mut self, other: &Counts) {
         self.docs += other.docs;
         self.tokens += other.tokens;
@@ -284,6 +307,15 @@ pub struct Aggregates {
 
 impl Aggregates {
     /// Empty aggregates shaped for `lexicon`.
+    ///
+    /// ```
+    /// use slant::features::{Aggregates, Counts};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// let agg = Aggregates::new(&lex);
+    /// assert!(agg.sources.is_empty() && agg.vocab.is_empty());
+    /// // Totals have the lexicon's shape even before the first document.
+    /// assert_eq!(agg.total(), Counts::new(&lex));
+    /// ```
     pub fn new(lexicon: &Lexicon) -> Aggregates {
         Aggregates {
             template: Counts::new(lexicon),
@@ -305,6 +337,24 @@ impl Aggregates {
     }
 
     /// Add `other` into `self` (sums; n-gram ids remapped through strings).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{unigram_key, Aggregates};
+    /// # use slant::features::{Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// # let mut ws = Workspace::default();
+    /// let (mut a, mut b) = (Aggregates::new(&lex), Aggregates::new(&lex));
+    /// ex.extract(&Document::new("1", "x", "Rebels fled."), &mut ws, &mut a);
+    /// ex.extract(&Document::new("2", "x", "Troops and civilians fled."), &mut ws, &mut b);
+    /// // "fled" has a different id in each; merging maps ids through their strings.
+    /// assert_ne!(a.vocab.id("fled"), b.vocab.id("fled"));
+    /// a.merge(b);
+    /// assert_eq!(a.sources["x"].counts.docs, 2);
+    /// let fled = a.vocab.id("fled").unwrap();
+    /// assert_eq!(a.sources["x"].ngrams.get(unigram_key(fled)), 2);
+    /// ```
     pub fn merge(&mut self, other: Aggregates) {
         // Most of the other's words are known here: look them up in
         // parallel, then intern the rest in id order.
@@ -358,6 +408,21 @@ impl Aggregates {
 
     /// Sort every source's pending n-gram keys into runs (done once when
     /// extraction ends; reading counts works either way, only slower).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::Aggregates;
+    /// # use slant::features::{Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// # let mut ws = Workspace::default();
+    /// let mut agg = Aggregates::new(&lex);
+    /// ex.extract(&Document::new("1", "a", "Rebels fled. Rebels returned."), &mut ws, &mut agg);
+    /// let before: Vec<(u64, u64)> = agg.sources["a"].ngrams.iter().collect();
+    /// agg.flush_ngrams();
+    /// // The same counts, now read from sorted runs.
+    /// assert_eq!(agg.sources["a"].ngrams.iter().collect::<Vec<_>>(), before);
+    /// ```
     pub fn flush_ngrams(&mut self) {
         let mut all: Vec<&mut SourceAgg> = self.sources.values_mut().collect();
         all.sort_by_key(|s| std::cmp::Reverse(s.ngrams.heap_bytes()));
@@ -367,6 +432,20 @@ impl Aggregates {
     }
 
     /// Total counts over all sources.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::Aggregates;
+    /// # use slant::features::{Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// # let mut ws = Workspace::default();
+    /// let mut agg = Aggregates::new(&lex);
+    /// ex.extract(&Document::new("1", "a", "Rebels fled."), &mut ws, &mut agg);
+    /// ex.extract(&Document::new("2", "b", "Troops advanced quickly."), &mut ws, &mut agg);
+    /// let t = agg.total();
+    /// assert_eq!((t.docs, t.tokens), (2, 5));
+    /// ```
     pub fn total(&self) -> Counts {
         let mut t = self.template.clone();
         for s in self.sources.values() {
@@ -527,6 +606,19 @@ impl Workspace {
     /// the [`Aggregates`] it was extracted into (`u32::MAX` for tokens not
     /// looked up: punctuation without punctuation patterns and tokens over
     /// [`FeatureOptions::max_token_bytes`]).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// let ex = Extractor::new(&lex, FeatureOptions { max_token_bytes: 10, ..Default::default() });
+    /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    /// ex.extract(&Document::new("1", "a", "Rebels fled unconstitutionally"), &mut ws, &mut agg);
+    /// let words: Vec<Option<&str>> =
+    ///     ws.token_ids().iter().map(|&id| (id != u32::MAX).then(|| agg.vocab.get(id))).collect();
+    /// // The last word is longer than 10 bytes: not looked up.
+    /// assert_eq!(words, [Some("rebels"), Some("fled"), None]);
+    /// ```
     pub fn token_ids(&self) -> &[u32] {
         &self.ids
     }
@@ -617,6 +709,21 @@ pub(crate) fn lower_into(s: &str, out: &mut String) {
 
 impl Extractor {
     /// Compile `lexicon` for extraction.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// use slant::lexicon::Lexicon;
+    /// let lex = Lexicon::from_toml_str("hedges.toml", r#"
+    /// [[category]]
+    /// id = "hedge"
+    /// terms = ["reportedly", "allegedly"]
+    /// "#).unwrap();
+    /// let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    /// let d = Document::new("1", "a", "Rebels reportedly fled, allegedly.");
+    /// assert_eq!(ex.extract(&d, &mut ws, &mut agg).counts.categories, [[2, 0]]);
+    /// ```
     pub fn new(lexicon: &Lexicon, opts: FeatureOptions) -> Extractor {
         Extractor {
             matcher: TokenMatcher::new(lexicon),
@@ -626,13 +733,39 @@ impl Extractor {
         }
     }
 
-    /// Whether category `i` is a valence category.
+    /// Whether category `i` is a valence category (`false` when there is no
+    /// category `i`).
+    ///
+    /// ```
+    /// use slant::features::{Extractor, FeatureOptions};
+    /// let lex = slant::lexicon::Lexicon::builtin();
+    /// let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// let sentiment = lex.categories.iter().position(|c| c.id == "sentiment").unwrap();
+    /// let hedge = lex.categories.iter().position(|c| c.id == "hedge").unwrap();
+    /// assert!(ex.is_valence(sentiment) && !ex.is_valence(hedge));
+    /// assert!(!ex.is_valence(lex.categories.len()));
+    /// ```
     pub fn is_valence(&self, i: usize) -> bool {
         self.valence.get(i).copied().unwrap_or(false)
     }
 
     /// Analyse one document: returns its features and adds its counts (and
     /// n-grams) to `agg`.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{Aggregates, Workspace};
+    /// # use slant::features::{Extractor, FeatureOptions};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    /// let d = Document::new("1", "a", "The insurgents fled.").with_story("s1");
+    /// let f = ex.extract(&d, &mut ws, &mut agg);
+    /// assert_eq!((f.counts.docs, f.counts.tokens), (1, 3));
+    /// // The same counts went to the source and to its story.
+    /// assert_eq!(agg.sources["a"].counts, f.counts);
+    /// assert_eq!(agg.stories[&("a".to_string(), "s1".to_string())], f.counts);
+    /// ```
     pub fn extract(&self, doc: &Document, ws: &mut Workspace, agg: &mut Aggregates) -> DocFeatures {
         analysed_text(doc, &mut ws.text);
         ws.analyzed.analyze(&ws.text);

@@ -110,6 +110,13 @@ const K2: u64 = 0xa409_3822_299f_31d0;
 
 impl Key {
     /// Prepare `s` for lookup.
+    ///
+    /// ```
+    /// use slant::features::Key;
+    /// // Equal strings give equal keys, so a key can be made once and reused.
+    /// assert_eq!(Key::new("rebels"), Key::new("rebels"));
+    /// assert_ne!(Key::new("rebels"), Key::new("rebel"));
+    /// ```
     #[inline]
     pub fn new(s: &str) -> Key {
         let b = s.as_bytes();
@@ -136,6 +143,14 @@ impl Key {
 
 impl Vocab {
     /// The id of `s`, inserting it when new.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// // Ids are dense, in first-seen order.
+    /// let ids: Vec<u32> = ["the", "rebels", "the"].iter().map(|w| v.intern(w)).collect();
+    /// assert_eq!(ids, [0, 1, 0]);
+    /// ```
     #[inline]
     pub fn intern(&mut self, s: &str) -> u32 {
         self.intern_with(s, |_, _| {})
@@ -143,6 +158,16 @@ impl Vocab {
 
     /// The id of `s`; when `s` is new, `extra(s, out)` fills the list kept
     /// for it (see [`Vocab::extra`]).
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// let id = v.intern_with("rebels", |s, out| out.push(s.len() as u32));
+    /// assert_eq!(v.extra(id), [6]);
+    /// // For a known string the closure is not called: the list stays.
+    /// assert_eq!(v.intern_with("rebels", |_, _| unreachable!()), id);
+    /// assert_eq!(v.extra(id), [6]);
+    /// ```
     #[inline]
     pub fn intern_with(&mut self, s: &str, extra: impl FnOnce(&str, &mut Vec<u32>)) -> u32 {
         self.intern_full(s, extra).0
@@ -150,6 +175,17 @@ impl Vocab {
 
     /// Like [`Vocab::intern_with`], also returning the range of the id's
     /// extra list in [`Vocab::extra_pool`].
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// v.intern_with("a", |_, out| out.push(7));
+    /// let (id, range) = v.intern_full("bb", |s, out| out.extend([8, s.len() as u32]));
+    /// assert_eq!((id, range.clone()), (1, 1..3));
+    /// assert_eq!(v.extra_pool()[range.start as usize..range.end as usize], [8, 2]);
+    /// // A known string gives back the same id and range.
+    /// assert_eq!(v.intern_full("bb", |_, _| {}), (1, 1..3));
+    /// ```
     #[inline]
     pub fn intern_full(
         &mut self,
@@ -215,6 +251,16 @@ impl Vocab {
 
     /// [`Vocab::intern_full`] with the key already prepared (`key` must be
     /// `Key::new(s)`).
+    ///
+    /// ```
+    /// use slant::features::{Key, Vocab};
+    /// let mut v = Vocab::default();
+    /// let words = ["rebels", "fled", "rebels"];
+    /// let keys: Vec<Key> = words.iter().map(|w| Key::new(w)).collect();
+    /// let ids: Vec<u32> =
+    ///     keys.iter().zip(words).map(|(k, w)| v.intern_key(k, w, |_, _| {}).0).collect();
+    /// assert_eq!(ids, [0, 1, 0]);
+    /// ```
     #[inline]
     pub fn intern_key(
         &mut self,
@@ -280,12 +326,31 @@ impl Vocab {
 
     /// All extra lists, back to back (index with the ranges from
     /// [`Vocab::intern_full`]).
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// v.intern_with("a", |_, out| out.push(10));
+    /// v.intern_with("b", |_, _| {});
+    /// v.intern_with("c", |_, out| out.extend([20, 30]));
+    /// assert_eq!(v.extra_pool(), [10, 20, 30]);
+    /// ```
     #[inline]
     pub fn extra_pool(&self) -> &[u32] {
         &self.extra
     }
 
     /// The string of `id`.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// for w in ["the", "rebels", "the", "fled"] {
+    ///     v.intern(w);
+    /// }
+    /// let all: Vec<&str> = (0..v.len() as u32).map(|id| v.get(id)).collect();
+    /// assert_eq!(all, ["the", "rebels", "fled"]);
+    /// ```
     #[inline]
     pub fn get(&self, id: u32) -> &str {
         let (a, b) = self.spans[id as usize];
@@ -293,6 +358,15 @@ impl Vocab {
     }
 
     /// The list computed for `id` when it was interned.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// let alpha = v.intern_with("alpha", |s, out| out.push(s.len() as u32));
+    /// let beta = v.intern("beta");
+    /// assert_eq!(v.extra(alpha), [5]);
+    /// assert!(v.extra(beta).is_empty());
+    /// ```
     #[inline]
     pub fn extra(&self, id: u32) -> &[u32] {
         let (a, b) = self.extra_spans[id as usize];
@@ -300,6 +374,15 @@ impl Vocab {
     }
 
     /// The id of `s` if interned.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// let rebels = v.intern("rebels");
+    /// assert_eq!(v.id("rebels"), Some(rebels));
+    /// assert_eq!(v.id("fled"), None);
+    /// assert_eq!(v.len(), 1); // looking up does not insert
+    /// ```
     pub fn id(&self, s: &str) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
@@ -309,16 +392,46 @@ impl Vocab {
     }
 
     /// Number of distinct strings.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// for w in ["the", "rebels", "the"] {
+    ///     v.intern(w);
+    /// }
+    /// assert_eq!(v.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.spans.len()
     }
 
     /// Whether empty.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// assert!(v.is_empty());
+    /// v.intern("rebels");
+    /// assert!(!v.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
 
     /// Bytes held (arena, tables), for memory accounting.
+    ///
+    /// ```
+    /// use slant::features::Vocab;
+    /// let mut v = Vocab::default();
+    /// assert_eq!(v.heap_bytes(), 0); // nothing allocated yet
+    /// v.intern("rebels");
+    /// let one = v.heap_bytes();
+    /// assert!(one >= "rebels".len());
+    /// for i in 0..1000 {
+    ///     v.intern(&format!("word{i}"));
+    /// }
+    /// assert!(v.heap_bytes() > one);
+    /// ```
     pub fn heap_bytes(&self) -> usize {
         self.arena.capacity()
             + self.spans.capacity() * 8
@@ -423,6 +536,14 @@ pub fn decode_key(key: u64) -> (u8, u32, u32) {
 impl Vocab {
     /// The text of an n-gram key: the word, or the two words separated by a
     /// space.
+    ///
+    /// ```
+    /// use slant::features::{bigram_key, unigram_key, Vocab};
+    /// let mut v = Vocab::default();
+    /// let (armed, rebels) = (v.intern("armed"), v.intern("rebels"));
+    /// assert_eq!(v.ngram_text(unigram_key(rebels)), "rebels");
+    /// assert_eq!(v.ngram_text(bigram_key(armed, rebels)), "armed rebels");
+    /// ```
     pub fn ngram_text(&self, key: u64) -> String {
         match decode_key(key) {
             (1, id, _) => self.get(id).to_string(),

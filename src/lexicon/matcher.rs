@@ -219,7 +219,18 @@ fn word_after(text: &str, i: usize) -> bool {
 }
 
 impl Matcher {
-    /// Compile all terms of `lexicon` into one automaton.
+    /// Compile all terms of `lexicon` into one automaton. Matching ignores
+    /// ASCII case; an empty lexicon gives a matcher that finds nothing.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, Matcher};
+    /// let lex = Lexicon::from_toml_str("x.toml", "[[category]]\nid = \"loaded\"\nterms = [\"slammed\"]").unwrap();
+    /// let mut out = Vec::new();
+    /// Matcher::new(&lex).find_into("Critics SLAMMED it.", &mut Default::default(), &mut out);
+    /// assert_eq!(out.len(), 1);
+    /// Matcher::new(&Lexicon::default()).find_into("Critics slammed it.", &mut Default::default(), &mut out);
+    /// assert!(out.is_empty());
+    /// ```
     pub fn new(lexicon: &Lexicon) -> Matcher {
         // Deduplicate identical (text, wildcard) terms across layers.
         let mut index: std::collections::HashMap<(String, bool), usize> = Default::default();
@@ -300,13 +311,45 @@ impl Matcher {
         }
     }
 
-    /// Number of distinct patterns in the automaton.
+    /// Number of distinct patterns in the automaton: a term listed in
+    /// several families or categories is one pattern.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, Matcher};
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[family]]
+    /// id = "armed_group"
+    /// [[family.variant]]
+    /// id = "terrorist"
+    /// tone = -1.0
+    /// terms = ["terrorists"]
+    /// [[category]]
+    /// id = "loaded"
+    /// terms = ["terrorists", "brutal", "brutal*"]
+    /// "#).unwrap();
+    /// assert_eq!(Matcher::new(&lex).n_patterns(), 3); // terrorists, brutal, brutal*
+    /// ```
     pub fn n_patterns(&self) -> usize {
         self.patterns.len()
     }
 
     /// Find all matches in `text`, appending them to `out` (cleared first),
-    /// sorted by start. `scratch` is a reusable buffer.
+    /// sorted by start. `scratch` is a reusable buffer. Terms match whole
+    /// words only: a hyphen between letters joins two words, an apostrophe
+    /// does not.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, Matcher, Scratch};
+    /// let lex = Lexicon::from_toml_str("x.toml", "[[category]]\nid = \"loaded\"\nterms = [\"regime\"]").unwrap();
+    /// let m = Matcher::new(&lex);
+    /// let (mut scratch, mut out) = (Scratch::default(), Vec::new());
+    /// // "Regime's" counts; "regimes" and "anti-regime" do not.
+    /// m.find_into("The Regime's anti-regime critics and regimes.", &mut scratch, &mut out);
+    /// assert_eq!(out.len(), 1);
+    /// assert_eq!((out[0].start, out[0].end), (4, 10));
+    /// m.find_into("No match here.", &mut scratch, &mut out);
+    /// assert!(out.is_empty()); // cleared first
+    /// ```
     pub fn find_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Match>) {
         out.clear();
         let Scratch { cands, last_end } = scratch;

@@ -92,6 +92,15 @@ impl Term {
     /// Parse and normalise a term as written in a lexicon. Returns a
     /// message on an empty or wildcard-only term, or a `*` anywhere but at
     /// the end.
+    ///
+    /// ```
+    /// use slant::lexicon::Term;
+    /// let t = Term::parse("  Freedom Fighters ", 4).unwrap();
+    /// assert_eq!((t.text.as_str(), t.wildcard, t.line), ("freedom fighters", false, 4));
+    /// assert_eq!(t.weight, 1.0);
+    /// assert!(Term::parse("*", 5).unwrap_err().starts_with("wildcard-only term"));
+    /// assert!(Term::parse("sug*gest", 6).unwrap_err().contains("only allowed at the end"));
+    /// ```
     pub fn parse(raw: &str, line: u32) -> std::result::Result<Term, String> {
         let mut norm = crate::text::Normalized::default();
         crate::text::normalize_into(raw.trim(), &mut norm);
@@ -122,7 +131,14 @@ impl Term {
         })
     }
 
-    /// The term as written back (with `*` when it is a wildcard).
+    /// The term as written back (with `*` when it is a wildcard), in its
+    /// normalised form.
+    ///
+    /// ```
+    /// use slant::lexicon::Term;
+    /// assert_eq!(Term::parse("Resist*", 1).unwrap().display(), "resist*");
+    /// assert_eq!(Term::parse("Died", 2).unwrap().display(), "died");
+    /// ```
     pub fn display(&self) -> String {
         if self.wildcard {
             format!("{}*", self.text)
@@ -333,7 +349,22 @@ impl Lexicon {
         lex
     }
 
-    /// Parse a TOML lexicon from a string; `name` is used in messages.
+    /// Parse a TOML lexicon from a string; `name` is used in messages and
+    /// recorded in [`Lexicon::sources`].
+    ///
+    /// ```
+    /// use slant::lexicon::Lexicon;
+    /// let toml = "[[category]]\nid = \"hedge\"\nterms = [\"may\", \"might\"]";
+    /// let lex = Lexicon::from_toml_str("mine.toml", toml).unwrap();
+    /// assert_eq!(lex.categories[0].terms.len(), 2);
+    /// assert_eq!(lex.sources[0].name, "mine.toml");
+    /// let bad = toml.replace("\"may\"", "\"\"");
+    /// let err = Lexicon::from_toml_str("bad.toml", &bad).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "bad.toml: 1 problem(s) in lexicon:\n  line 3: category `hedge`: empty term"
+    /// );
+    /// ```
     pub fn from_toml_str(name: &str, content: &str) -> Result<Lexicon> {
         Lexicon::parse_format(name, "toml", content)
     }
@@ -368,6 +399,24 @@ impl Lexicon {
     /// (families and categories), `.dic` (LIWC-style), or `.txt`/other
     /// (one term per line, category id = file stem; lines of
     /// `term<TAB>number…` make a valence category).
+    ///
+    /// ```
+    /// use slant::lexicon::Lexicon;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// // `dir` is a temporary directory.
+    /// let path = dir.path().join("intensifiers.txt");
+    /// std::fs::write(&path, "very\nextremely\nutterly\n").unwrap();
+    /// let lex = Lexicon::from_path(&path).unwrap();
+    /// assert_eq!(lex.categories[0].id, "intensifiers");
+    /// assert_eq!(lex.categories[0].terms.len(), 3);
+    /// assert_eq!(lex.sources[0].format, "words");
+    ///
+    /// let path = dir.path().join("tone.txt");
+    /// std::fs::write(&path, "good\t1.9\nbad\t-2.5\n").unwrap();
+    /// let lex = Lexicon::from_path(&path).unwrap();
+    /// assert!(lex.categories[0].valence);
+    /// assert_eq!(lex.categories[0].terms[1].weight, -2.5);
+    /// ```
     pub fn from_path(path: &Path) -> Result<Lexicon> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let content = match String::from_utf8(bytes) {
@@ -405,6 +454,16 @@ impl Lexicon {
     }
 
     /// Add another lexicon's families and categories; ids must not clash.
+    /// On a clash nothing is added, and the error lists every clashing id.
+    ///
+    /// ```
+    /// use slant::lexicon::Lexicon;
+    /// let toml = "[[category]]\nid = \"hedge\"\nterms = [\"may\"]";
+    /// let mut lex = Lexicon::from_toml_str("a.toml", toml).unwrap();
+    /// let err = lex.merge(Lexicon::from_toml_str("b.toml", toml).unwrap()).unwrap_err();
+    /// assert!(err.to_string().contains("category `hedge` from b.toml is already defined in a.toml"));
+    /// assert_eq!((lex.categories.len(), lex.sources.len()), (1, 1));
+    /// ```
     pub fn merge(&mut self, other: Lexicon) -> Result<()> {
         let mut problems = Vec::new();
         for f in &other.families {
@@ -448,12 +507,56 @@ impl Lexicon {
 
     /// Total number of variants over all families (the length of flat
     /// variant-indexed count vectors).
+    ///
+    /// ```
+    /// use slant::lexicon::Lexicon;
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[family]]
+    /// id = "armed_group"
+    /// variant = [
+    ///     { id = "terrorist", tone = -1.0, terms = ["terrorists"] },
+    ///     { id = "insurgent", tone = 0.0, terms = ["insurgents"] },
+    /// ]
+    /// [[family]]
+    /// id = "killed_vs_died"
+    /// variant = [{ id = "died", tone = 1.0, terms = ["died"] }]
+    /// [[category]]
+    /// id = "hedge"
+    /// terms = ["may"]
+    /// "#).unwrap();
+    /// assert_eq!(lex.n_variants(), 3); // categories have no variants
+    /// ```
     pub fn n_variants(&self) -> usize {
         self.families.iter().map(|f| f.variants.len()).sum()
     }
 
     /// Flat index of the first variant of each family, plus the total at
     /// the end, so family `f` owns `offsets[f]..offsets[f + 1]`.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, Matcher, Target};
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[family]]
+    /// id = "armed_group"
+    /// variant = [
+    ///     { id = "terrorist", tone = -1.0, terms = ["terrorists"] },
+    ///     { id = "insurgent", tone = 0.0, terms = ["insurgents"] },
+    /// ]
+    /// [[family]]
+    /// id = "killed_vs_died"
+    /// variant = [
+    ///     { id = "killed", tone = -1.0, terms = ["killed"] },
+    ///     { id = "died", tone = 1.0, terms = ["died"] },
+    /// ]
+    /// "#).unwrap();
+    /// let offsets = lex.variant_offsets();
+    /// assert_eq!(offsets, [0, 2, 4]);
+    /// // A match's flat index, less its family's offset, is the variant's index.
+    /// let mut out = Vec::new();
+    /// Matcher::new(&lex).find_into("Two died.", &mut Default::default(), &mut out);
+    /// let Target::Variant { family, flat } = out[0].target else { panic!() };
+    /// assert_eq!((family, flat as usize - offsets[family as usize]), (1, 1));
+    /// ```
     pub fn variant_offsets(&self) -> Vec<usize> {
         let mut out = Vec::with_capacity(self.families.len() + 1);
         let mut n = 0;
@@ -465,7 +568,25 @@ impl Lexicon {
         out
     }
 
-    /// Number of distinct terms over families and categories.
+    /// Number of distinct terms over families and categories. A term listed
+    /// in several places counts once; a wildcard differs from the same
+    /// text without one.
+    ///
+    /// ```
+    /// use slant::lexicon::Lexicon;
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[family]]
+    /// id = "armed_group"
+    /// [[family.variant]]
+    /// id = "terrorist"
+    /// tone = -1.0
+    /// terms = ["terrorists", "terror*"]
+    /// [[category]]
+    /// id = "loaded"
+    /// terms = ["terrorists", "terror", "brutal"]
+    /// "#).unwrap();
+    /// assert_eq!(lex.n_terms(), 4); // terrorists, terror*, terror, brutal
+    /// ```
     pub fn n_terms(&self) -> usize {
         let mut set: HashMap<(&str, bool), ()> = HashMap::new();
         for f in &self.families {

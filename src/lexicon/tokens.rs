@@ -74,7 +74,20 @@ pub struct SimpleTable {
 }
 
 impl SimpleTable {
-    /// Build the table for tokens of `text` (normalised).
+    /// Build the table for tokens of `text` (normalised): one lower-cased
+    /// key and one start list per token.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, SimpleTable, TokenMatcher};
+    /// use slant::text::Analyzed;
+    /// let lex = Lexicon::from_toml_str("x.toml", "[[category]]\nid = \"hedge\"\nterms = [\"may\"]").unwrap();
+    /// let mut a = Analyzed::default();
+    /// a.analyze("MAY it rain?");
+    /// let table = SimpleTable::new(&TokenMatcher::new(&lex), &a.norm.text, &a.tokens);
+    /// assert_eq!(table.keys.len(), a.tokens.len());
+    /// assert_eq!(table.keys[0], "may");
+    /// assert_eq!(table.starts[0].len(), 1);
+    /// ```
     pub fn new(m: &TokenMatcher, text: &str, tokens: &[Token]) -> SimpleTable {
         let mut t = SimpleTable::default();
         for tok in tokens {
@@ -188,7 +201,27 @@ fn possessive_base(key: &str) -> Option<&str> {
 }
 
 impl TokenMatcher {
-    /// Compile `lexicon`.
+    /// Compile `lexicon`. Terms are tokenised like documents, so a
+    /// hyphenated term is one word and a possessive `'s` in the text still
+    /// matches.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, SimpleTable, TokenMatcher};
+    /// use slant::text::Analyzed;
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[category]]
+    /// id = "loaded"
+    /// terms = ["regime", "state-run"]
+    /// "#).unwrap();
+    /// let m = TokenMatcher::new(&lex);
+    /// let mut a = Analyzed::default();
+    /// a.analyze("State-run media praised the Regime's plan, not the state.");
+    /// let table = SimpleTable::new(&m, &a.norm.text, &a.tokens);
+    /// let mut out = Vec::new();
+    /// m.find_into(&a.norm.text, &a.tokens, &table, &mut Default::default(), &mut out);
+    /// let found: Vec<&str> = out.iter().map(|x| &a.norm.text[x.start as usize..x.end as usize]).collect();
+    /// assert_eq!(found, ["State-run", "Regime"]);
+    /// ```
     pub fn new(lexicon: &Lexicon) -> TokenMatcher {
         let mut index: FxHashMap<(String, bool), usize> = FxHashMap::default();
         let mut per: Vec<((String, bool), Vec<Target>)> = Vec::new();
@@ -287,12 +320,40 @@ impl TokenMatcher {
 
     /// Whether any pattern contains a punctuation token (if not, punctuation
     /// tokens need no lookup).
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, TokenMatcher};
+    /// let lex = |terms: &str| {
+    ///     Lexicon::from_toml_str("x.toml", &format!("[[category]]\nid = \"c\"\nterms = [{terms}]")).unwrap()
+    /// };
+    /// assert!(!TokenMatcher::new(&lex(r#""may", "state-run""#)).has_punct_patterns());
+    /// assert!(TokenMatcher::new(&lex(r#"":)""#)).has_punct_patterns());
+    /// ```
     pub fn has_punct_patterns(&self) -> bool {
         self.punct_patterns
     }
 
     /// The patterns a token with lower-cased text `key` can start (appended
     /// to `out`, sorted, deduplicated). Call once per distinct token.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, TokenMatcher};
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[category]]
+    /// id = "hedge"
+    /// terms = ["may", "may be", "suggest*", "taliban"]
+    /// "#).unwrap();
+    /// let m = TokenMatcher::new(&lex);
+    /// let starts = |key: &str| {
+    ///     let mut out = Vec::new();
+    ///     m.starts_for(key, &mut out);
+    ///     out.len()
+    /// };
+    /// assert_eq!(starts("may"), 2); // "may" and "may be"
+    /// assert_eq!(starts("suggested"), 1); // "suggest*"
+    /// assert_eq!(starts("taliban's"), 1); // possessive stripped
+    /// assert_eq!(starts("mayor"), 0);
+    /// ```
     pub fn starts_for(&self, key: &str, out: &mut Vec<u32>) {
         let n = out.len();
         for k in std::iter::once(key).chain(possessive_base(key)) {
@@ -336,7 +397,37 @@ impl TokenMatcher {
 
     /// Find matches in a tokenised document; `table` describes `tokens`
     /// position by position. Appends to `out` (cleared first), sorted by
-    /// start.
+    /// start. A span matching terms of several layers (the families, each
+    /// category) is reported once per layer.
+    ///
+    /// ```
+    /// use slant::lexicon::{Lexicon, SimpleTable, Target, TokenMatcher, TokenScratch};
+    /// use slant::text::Analyzed;
+    /// let lex = Lexicon::from_toml_str("x.toml", r#"
+    /// [[family]]
+    /// id = "armed_group"
+    /// [[family.variant]]
+    /// id = "terrorist"
+    /// tone = -1.0
+    /// terms = ["terrorist group"]
+    /// [[category]]
+    /// id = "loaded"
+    /// terms = ["terrorist"]
+    /// "#).unwrap();
+    /// let m = TokenMatcher::new(&lex);
+    /// let mut a = Analyzed::default();
+    /// a.analyze("A terrorist group said so.");
+    /// let table = SimpleTable::new(&m, &a.norm.text, &a.tokens);
+    /// let mut out = Vec::new();
+    /// m.find_into(&a.norm.text, &a.tokens, &table, &mut TokenScratch::default(), &mut out);
+    /// let found: Vec<(&str, Target)> = out.iter()
+    ///     .map(|x| (&a.norm.text[x.start as usize..x.end as usize], x.target))
+    ///     .collect();
+    /// assert_eq!(found, [
+    ///     ("terrorist group", Target::Variant { family: 0, flat: 0 }),
+    ///     ("terrorist", Target::Category { category: 0, weight: 1.0 }),
+    /// ]);
+    /// ```
     pub fn find_into(
         &self,
         text: &str,

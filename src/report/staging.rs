@@ -31,7 +31,18 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Create a fresh staging directory beside `target`.
+    /// Create a fresh staging directory beside `target` (creating the
+    /// parent directories that are missing).
+    ///
+    /// ```
+    /// use slant::report::Staging;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let out = dir.path().join("runs").join("reports");
+    /// let st = Staging::create(&out).unwrap();
+    /// assert!(st.path().is_dir()); // in "runs", created for it
+    /// assert_eq!(st.path().parent(), out.parent()); // beside the target
+    /// assert!(!out.exists()); // until commit
+    /// ```
     pub fn create(target: &Path) -> Result<Staging> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -55,12 +66,38 @@ impl Staging {
         })
     }
 
-    /// The staging directory to write into.
+    /// The staging directory to write into (removed, with what was written
+    /// there, when the `Staging` is dropped without [`Staging::commit`]).
+    ///
+    /// ```
+    /// use slant::report::Staging;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let out = dir.path().join("reports");
+    /// let st = Staging::create(&out).unwrap();
+    /// std::fs::write(st.path().join("sources.csv"), "source\n").unwrap();
+    /// let staged = st.path().to_path_buf();
+    /// drop(st); // say, the run failed
+    /// assert!(!staged.exists() && !out.exists());
+    /// ```
     pub fn path(&self) -> &Path {
         &self.tmp
     }
 
     /// Move the finished reports into place, replacing the previous ones.
+    ///
+    /// ```
+    /// use slant::report::Staging;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let out = dir.path().join("reports");
+    /// std::fs::create_dir(&out).unwrap();
+    /// std::fs::write(out.join("old.csv"), "previous\n").unwrap();
+    /// let st = Staging::create(&out).unwrap();
+    /// std::fs::write(st.path().join("new.csv"), "current\n").unwrap();
+    /// st.commit().unwrap();
+    /// // The whole directory is replaced, and nothing is left beside it.
+    /// assert!(out.join("new.csv").exists() && !out.join("old.csv").exists());
+    /// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    /// ```
     pub fn commit(mut self) -> Result<()> {
         let name = self
             .target
