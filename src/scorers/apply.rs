@@ -168,6 +168,14 @@ pub const SENTENCES_HEADER: &[&str] = &[
 impl Scorers {
     /// The default model directory: `models/` in the working directory if
     /// it exists, else `models/` in the source checkout slant was built from.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::{loaded, outlet};
+    /// let dir = Scorers::default_dir();
+    /// assert!(dir.ends_with("models"));
+    /// assert!(dir.join(loaded::FILE_NAME).is_file() && dir.join(outlet::FILE_NAME).is_file());
+    /// ```
     pub fn default_dir() -> PathBuf {
         let local = PathBuf::from("models");
         if local.is_dir() {
@@ -178,6 +186,17 @@ impl Scorers {
 
     /// Load whichever model files are present in `dir`. A present but
     /// unusable file (other format version, damaged) is an error.
+    ///
+    /// ```
+    /// use slant::scorers::{apply::Scorers, loaded};
+    /// use slant::ErrorKind;
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// // `dir` is an empty directory: no model, and no error.
+    /// assert!(Scorers::load(dir.path()).unwrap().info.is_empty());
+    /// std::fs::write(dir.path().join(loaded::FILE_NAME), "{ not a model").unwrap();
+    /// let err = Scorers::load(dir.path()).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::Model { .. }));
+    /// ```
     pub fn load(dir: &Path) -> Result<Scorers> {
         let mut info = Vec::new();
         let lp = dir.join(loaded::FILE_NAME);
@@ -212,17 +231,53 @@ impl Scorers {
         })
     }
 
-    /// Whether no model is active.
+    /// Whether no model is active. Scoring then gives empty scores.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::apply::{DocScores, Scorers};
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// // `dir` is an empty directory.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// assert!(scorers.is_empty());
+    /// let doc = Document::new("1", "Daily", "Critics slammed the plan.");
+    /// assert_eq!(scorers.score_document(&doc, &mut scorers.workspace()), DocScores::default());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.loaded.is_none() && self.outlet.is_none()
     }
 
-    /// Per-thread buffers.
+    /// Per-thread buffers; reusing them for many documents does not change
+    /// the scores.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// let loaded = Document::new("1", "Daily", "The radical thugs slammed the disgraceful plan.");
+    /// let plain = Document::new("2", "Daily", "The committee met on Tuesday.");
+    /// let mut ws = scorers.workspace(); // keep one per thread
+    /// let first = scorers.score_document(&loaded, &mut ws);
+    /// assert!(first.loaded_max > scorers.score_document(&plain, &mut ws).loaded_max);
+    /// assert_eq!(scorers.score_document(&loaded, &mut ws), first);
+    /// ```
     pub fn workspace(&self) -> FeatWorkspace {
         self.fz.workspace()
     }
 
-    /// Extra `documents.csv` columns.
+    /// Extra `documents.csv` columns, following the models loaded.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// assert_eq!(scorers.document_header(), ["loaded_mean", "loaded_max"]);
+    /// ```
     pub fn document_header(&self) -> Vec<String> {
         let mut h = Vec::new();
         if self.loaded.is_some() {
@@ -237,7 +292,17 @@ impl Scorers {
         h
     }
 
-    /// Extra `sources.csv` columns (see [`Scorers::source_cells`]).
+    /// Extra `sources.csv` columns (see [`Scorers::source_cells`]),
+    /// following the models loaded.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// assert_eq!(scorers.source_header(), ["loaded_mean", "loaded_ci_low", "loaded_ci_high"]);
+    /// ```
     pub fn source_header(&self) -> Vec<String> {
         let mut h = Vec::new();
         if self.loaded.is_some() {
@@ -258,6 +323,23 @@ impl Scorers {
     }
 
     /// Score one document.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// let doc = Document::new("7", "Daily", "Critics slammed the shameful, reckless decision.");
+    /// let s = scorers.score_document(&doc, &mut scorers.workspace());
+    /// assert_eq!(s.sentences.len(), 1);
+    /// assert_eq!(s.loaded_mean, Some(s.sentences[0].probability));
+    /// // The words that weighed most on the sentence's probability.
+    /// let model = scorers.loaded.as_ref().unwrap();
+    /// let words: Vec<&str> = s.sentences[0].top.iter().map(|&(j, _)| model.term(j)).collect();
+    /// assert!(words.contains(&"slammed"));
+    /// ```
     pub fn score_document(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocScores {
         let mut out = DocScores::default();
         if self.is_empty() {
@@ -282,6 +364,27 @@ impl Scorers {
     /// [`Workspace::token_ids`](crate::features::Workspace::token_ids)).
     /// Gives the same scores as [`Scorers::score_document`] without
     /// analysing the text again; `ws` must be used with one vocabulary.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// use slant::lexicon::Lexicon;
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// let lexicon = Lexicon::builtin();
+    /// let extractor = Extractor::new(&lexicon, FeatureOptions::default());
+    /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lexicon));
+    /// let mut fws = scorers.workspace();
+    /// for text in ["Critics slammed the shameful plan.", "The plan passed. Critics slammed it!"] {
+    ///     let doc = Document::new("1", "Daily", text);
+    ///     extractor.extract(&doc, &mut ws, &mut agg);
+    ///     let s = scorers.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, &mut fws);
+    ///     assert_eq!(s, scorers.score_document(&doc, &mut fws));
+    /// }
+    /// ```
     pub fn score_analyzed(
         &self,
         a: &Analyzed,
@@ -320,7 +423,19 @@ impl Scorers {
         out
     }
 
-    /// Extra `documents.csv` cells for `s`.
+    /// Extra `documents.csv` cells for `s`, in the order of
+    /// [`Scorers::document_header`]; a missing score is an empty cell.
+    ///
+    /// ```
+    /// use slant::scorers::apply::{DocScores, Scorers};
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// let s = DocScores { loaded_mean: Some(0.25), loaded_max: Some(0.5), ..Default::default() };
+    /// assert_eq!(scorers.document_cells(&s), ["0.25", "0.5"]);
+    /// assert_eq!(scorers.document_cells(&DocScores::default()), ["", ""]);
+    /// ```
     pub fn document_cells(&self, s: &DocScores) -> Vec<String> {
         let opt = |x: Option<f64>| x.map(fmt_f).unwrap_or_default();
         let mut c = Vec::new();
@@ -343,7 +458,28 @@ impl Scorers {
         c
     }
 
-    /// Write the `sentences.csv` rows of one document.
+    /// Write the `sentences.csv` rows of one document (columns
+    /// [`SENTENCES_HEADER`], one row per sentence; none without the
+    /// loaded-language model). Text cells are guarded as `style` says.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::report::CsvStyle;
+    /// use slant::scorers::apply::{Scorers, SENTENCES_HEADER};
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// let doc = Document::new("=7", "Daily", "Critics slammed the plan. The vote is on Tuesday.");
+    /// let s = scorers.score_document(&doc, &mut scorers.workspace());
+    /// let mut w = csv::Writer::from_writer(Vec::new());
+    /// w.write_record(SENTENCES_HEADER).unwrap();
+    /// scorers.sentence_rows(&mut w, &doc, &s, CsvStyle::default()).unwrap();
+    /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    /// let rows: Vec<&str> = csv.lines().skip(1).collect();
+    /// assert_eq!(rows.len(), 2);
+    /// assert!(rows[0].starts_with("'=7,Daily,0,") && rows[1].starts_with("'=7,Daily,1,"));
+    /// ```
     pub fn sentence_rows(
         &self,
         w: &mut csv::Writer<Vec<u8>>,
@@ -402,6 +538,25 @@ impl Scorers {
     /// sources of the run), which ranks sources with few documents
     /// sensibly (a one-article source is pulled towards the overall level);
     /// empty when the run has too few sources or documents to fit it.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// // (loaded_mean, slant) per document; no slant without the outlet model.
+    /// let docs = [
+    ///     vec![(Some(0.2), None), (Some(0.4), None), (Some(0.3), None)],
+    ///     vec![(Some(0.9), None)],
+    /// ];
+    /// let cells = scorers.source_cells(&["Daily", "Herald"], &docs, 42, 200);
+    /// assert_eq!(cells[0].len(), scorers.source_header().len());
+    /// let (low, high): (f64, f64) = (cells[0][1].parse().unwrap(), cells[0][2].parse().unwrap());
+    /// assert_eq!(cells[0][0], "0.3");
+    /// assert!(0.2 <= low && low <= 0.3 && 0.3 <= high && high <= 0.4);
+    /// assert_eq!(cells[1], ["0.9", "", ""]); // one document: no interval
+    /// ```
     pub fn source_cells(
         &self,
         names: &[&str],

@@ -171,11 +171,36 @@ pub struct CharCache {
 
 impl FeatWorkspace {
     /// The analysed text of the last document.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// fz.analyse_text("Rebels fled. Troops stayed.", &mut ws);
+    /// let a = ws.analyzed();
+    /// let words: Vec<&str> = a.tokens.iter().map(|t| t.text(&a.norm.text)).collect();
+    /// assert_eq!(words, ["Rebels", "fled", ".", "Troops", "stayed", "."]);
+    /// assert_eq!(a.sentences.len(), 2);
+    /// ```
     pub fn analyzed(&self) -> &Analyzed {
         &self.ws.analyzed
     }
 
     /// The analysed text and the character n-gram cache, borrowed together.
+    ///
+    /// ```
+    /// # use slant::scorers::{apply::Scorers, loaded::{LoadedModel, FILE_NAME}};
+    /// use slant::scorers::textfeat::Featurizer;
+    /// # let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// // `model`: the shipped loaded-language model.
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let f = fz.analyse_text("Thugs brutally slammed the plan. The vote is on Tuesday.", &mut ws);
+    /// let (a, cache) = ws.parts();
+    /// let p: Vec<f64> =
+    ///     (0..2).map(|s| model.score(&fz, a, &f.matches, Some(s), cache).probability).collect();
+    /// assert!(p[0] > p[1]);
+    /// ```
     pub fn parts(&mut self) -> (&Analyzed, &mut CharCache) {
         (&self.ws.analyzed, &mut self.cache)
     }
@@ -196,6 +221,16 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 impl Featurizer {
     /// The featurizer over the built-in lexicons plus subjectivity.
+    ///
+    /// ```
+    /// use slant::lexicon::Lexicon;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let builtin = Lexicon::builtin();
+    /// assert_eq!(fz.lexicon().families.len(), builtin.families.len());
+    /// assert_eq!(fz.lexicon().categories.len(), builtin.categories.len() + 1);
+    /// assert_eq!(fz.lexicon().categories.last().unwrap().id, "subjectivity");
+    /// ```
     pub fn new() -> Featurizer {
         let mut lexicon = Lexicon::builtin();
         let name = "builtin:pattern/subjectivity.txt";
@@ -253,6 +288,14 @@ impl Featurizer {
     }
 
     /// The lexicon files behind the dense features (name and SHA-256).
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let refs = fz.lexicon_sources();
+    /// assert!(refs.iter().any(|r| r.name == "builtin:vader/vader_lexicon.txt"));
+    /// assert_eq!(refs.len(), fz.lexicon().sources.len());
+    /// ```
     pub fn lexicon_sources(&self) -> Vec<LexiconRef> {
         self.lexicon
             .sources
@@ -266,21 +309,72 @@ impl Featurizer {
     }
 
     /// The compiled matcher of [`Featurizer::lexicon`].
+    ///
+    /// ```
+    /// use slant::lexicon::SimpleTable;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let f = fz.analyse_text("Rioters and protesters gathered.", &mut ws);
+    /// let a = ws.analyzed();
+    /// let table = SimpleTable::new(fz.matcher(), &a.norm.text, &a.tokens);
+    /// let mut found = Vec::new();
+    /// fz.matcher().find_into(&a.norm.text, &a.tokens, &table, &mut Default::default(), &mut found);
+    /// assert!(found.len() >= 2);
+    /// assert_eq!(found, f.matches.iter().map(|r| r.m).collect::<Vec<_>>()); // what `analyse` found
+    /// ```
     pub fn matcher(&self) -> &TokenMatcher {
         &self.matcher
     }
 
     /// The lexicon the features are computed with.
+    ///
+    /// ```
+    /// use slant::lexicon::Target;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let f = fz.analyse_text("Militants attacked.", &mut fz.workspace());
+    /// let family = f.matches.iter().find_map(|r| match r.m.target {
+    ///     Target::Variant { family, .. } => Some(family),
+    ///     Target::Category { .. } => None,
+    /// });
+    /// assert_eq!(fz.lexicon().families[family.unwrap() as usize].id, "armed_group");
+    /// ```
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
 
     /// Names of the dense features, in order.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let names = fz.dense_names();
+    /// // One name per plain category, four per valence list, five more at the end.
+    /// let cats = &fz.lexicon().categories;
+    /// let valence = cats.iter().filter(|c| c.valence).count();
+    /// assert_eq!(names.len(), cats.len() + 3 * valence + 5);
+    /// assert!(names.iter().any(|n| n == "sentiment_abs_max"));
+    /// assert_eq!(names[names.len() - 2..], ["quote_share", "log_tokens"]);
+    /// ```
     pub fn dense_names(&self) -> &[String] {
         &self.names
     }
 
     /// Fresh buffers.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// // One featurizer shared by all threads, one workspace per thread.
+    /// let words = |text: &str| fz.analyse_text(text, &mut fz.workspace()).counts.tokens;
+    /// let (a, b) = std::thread::scope(|s| {
+    ///     let a = s.spawn(|| words("Rebels fled."));
+    ///     let b = s.spawn(|| words("Troops stayed. Talks resumed."));
+    ///     (a.join().unwrap(), b.join().unwrap())
+    /// });
+    /// assert_eq!((a, b), (2, 4));
+    /// ```
     pub fn workspace(&self) -> FeatWorkspace {
         FeatWorkspace {
             ws: Workspace::default(),
@@ -291,6 +385,17 @@ impl Featurizer {
     }
 
     /// Analyse one document (title + body, as `analyze` does).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let doc = Document::new("1", "wire", "Militants fled.").with_title("Retreat");
+    /// let f = fz.analyse(&doc, &mut ws);
+    /// assert_eq!(ws.analyzed().norm.text, "Retreat\nMilitants fled.");
+    /// assert_eq!((f.counts.sentences, f.counts.tokens), (2, 3));
+    /// ```
     pub fn analyse(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocFeatures {
         // Per-source sums are not needed here; keep the scratch aggregate small.
         if ws.agg.sources.len() > 64 {
@@ -300,6 +405,16 @@ impl Featurizer {
     }
 
     /// Analyse a bare text.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let f = fz.analyse_text("Militants \"fled\" the city.", &mut ws);
+    /// assert_eq!((f.counts.tokens, f.counts.quoted_tokens), (4, 1));
+    /// let m = &f.matches[0].m;
+    /// assert_eq!(&ws.analyzed().norm.text[m.start as usize..m.end as usize], "Militants");
+    /// ```
     pub fn analyse_text(&self, text: &str, ws: &mut FeatWorkspace) -> DocFeatures {
         let doc = Document::new("", "", text);
         self.analyse(&doc, ws)
@@ -309,6 +424,19 @@ impl Featurizer {
     /// tokens in `tokens` whose voice passes `voice`. A bigram joins two
     /// adjacent kept words of the same sentence separated by one space
     /// (as slant's n-gram counts do). Words over 64 bytes are skipped.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+    /// use slant::text::Analyzed;
+    /// let mut a = Analyzed::default();
+    /// a.analyze("Tax cuts, Senators agree.");
+    /// let mut grams = Vec::new();
+    /// Featurizer::ngrams(&a, 0..a.tokens.len(), VoiceFilter::All, &mut String::new(), |g| {
+    ///     grams.push(g.to_string())
+    /// });
+    /// // Lower-cased; the comma keeps "cuts senators" from being a bigram.
+    /// assert_eq!(grams, ["tax", "cuts", "tax cuts", "senators", "agree", "senators agree"]);
+    /// ```
     pub fn ngrams(
         a: &Analyzed,
         tokens: Range<usize>,
@@ -326,6 +454,20 @@ impl Featurizer {
     /// Every n-gram of [`Featurizer::ngrams`] with `VoiceFilter::All`,
     /// with a flag telling whether all its words are authorial (then it is
     /// also an n-gram of `VoiceFilter::Authorial`).
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// use slant::text::Analyzed;
+    /// let mut a = Analyzed::default();
+    /// a.analyze("Officials said \"brutal crackdown\" twice.");
+    /// let mut quoted = Vec::new();
+    /// Featurizer::ngrams_voiced(&a, 0..a.tokens.len(), &mut String::new(), |g, authorial| {
+    ///     if !authorial {
+    ///         quoted.push(g.to_string())
+    ///     }
+    /// });
+    /// assert_eq!(quoted, ["brutal", "crackdown", "brutal crackdown"]);
+    /// ```
     pub fn ngrams_voiced(
         a: &Analyzed,
         tokens: Range<usize>,
@@ -371,6 +513,22 @@ impl Featurizer {
     /// and largest absolute weight), framing-family matches by tone sign,
     /// the share of quoted tokens and `ln(1 + words)`. Counts are
     /// `ln(1 + n)`.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let f = fz.analyse_text("Troops met rebels. Critics said \"thugs\".", &mut ws);
+    /// let (a, col) = (ws.analyzed(), |n: &str| fz.dense_names().iter().position(|x| x == n).unwrap());
+    /// let first = fz.dense(a, &f.matches, Some(0), VoiceFilter::All);
+    /// assert_eq!(first[col("log_tokens")], 3f64.ln_1p()); // three words
+    /// assert_eq!(first[col("quote_share")], 0.0);
+    /// let whole = fz.dense(a, &f.matches, None, VoiceFilter::All);
+    /// assert_eq!(whole[col("quote_share")], 1.0 / 6.0);
+    /// let own = fz.dense(a, &f.matches, None, VoiceFilter::Authorial);
+    /// assert_eq!(whole[col("family_negative_tone")], 1f64.ln_1p()); // "thugs"
+    /// assert_eq!(own[col("family_negative_tone")], 0.0);
+    /// ```
     pub fn dense(
         &self,
         a: &Analyzed,
@@ -392,6 +550,19 @@ impl Featurizer {
 
     /// [`Featurizer::dense`] of the given `(target, voice)` matches and the
     /// tokens in `tokens`.
+    ///
+    /// ```
+    /// use slant::lexicon::Target;
+    /// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+    /// use slant::text::{Analyzed, Voice};
+    /// let fz = Featurizer::new();
+    /// let hedge = fz.lexicon().categories.iter().position(|c| c.id == "hedge").unwrap();
+    /// let t = Target::Category { category: hedge as u32, weight: 1.0 };
+    /// let matches = [(&t, Voice::Authorial), (&t, Voice::Quoted)];
+    /// let x = fz.dense_of(&Analyzed::default(), matches.into_iter(), 0..0, VoiceFilter::Authorial);
+    /// assert_eq!(x[fz.dense_names().iter().position(|n| n == "hedge").unwrap()], 1f64.ln_1p());
+    /// assert_eq!(x[fz.dense_names().len() - 1], 0.0); // no tokens: ln(1 + 0)
+    /// ```
     pub fn dense_of<'m>(
         &self,
         a: &Analyzed,

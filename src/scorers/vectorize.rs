@@ -92,21 +92,54 @@ impl Interner {
     }
 
     /// The string of `id`.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::Interner;
+    /// let mut vocab = Interner::default();
+    /// let id = vocab.intern("tax cuts");
+    /// assert_eq!(vocab.get(id), "tax cuts");
+    /// ```
     pub fn get(&self, id: u32) -> &str {
         &self.strings[id as usize]
     }
 
     /// The id of `s`, if known.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::Interner;
+    /// let mut vocab = Interner::default();
+    /// vocab.intern("regime");
+    /// assert_eq!(vocab.id("regime"), Some(0));
+    /// assert_eq!(vocab.id("government"), None);
+    /// assert_eq!(vocab.len(), 1); // looking up does not insert
+    /// ```
     pub fn id(&self, s: &str) -> Option<u32> {
         self.ids.get(s).copied()
     }
 
     /// Number of strings.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::Interner;
+    /// let mut vocab = Interner::default();
+    /// for term in ["regime", "said", "regime"] {
+    ///     vocab.intern(term);
+    /// }
+    /// assert_eq!(vocab.len(), 2); // distinct strings
+    /// ```
     pub fn len(&self) -> usize {
         self.strings.len()
     }
 
     /// Whether empty.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::Interner;
+    /// let mut vocab = Interner::default();
+    /// assert!(vocab.is_empty());
+    /// vocab.intern("regime");
+    /// assert!(!vocab.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
     }
@@ -366,6 +399,17 @@ pub struct WordRef {
 impl NgramSpace {
     /// Build the space of the selected `ids` (sorted by string), with idf
     /// from the training `rows`.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{Interner, NgramSpace, Weighting};
+    /// let mut vocab = Interner::default();
+    /// let rows = [Interner::count(&mut vocab, ["cuts", "tax"]), Interner::count(&mut vocab, ["tax"])];
+    /// let rows: Vec<&[(u32, u32)]> = rows.iter().map(Vec::as_slice).collect();
+    /// let space = NgramSpace::fit(&[0, 1], &vocab, &rows, Weighting::Tfidf);
+    /// assert_eq!(space.terms, ["cuts", "tax"]);
+    /// // idf = ln((1 + rows) / (1 + rows with the term)) + 1
+    /// assert_eq!(space.idf, [(3.0f64 / 2.0).ln() + 1.0, 1.0]);
+    /// ```
     pub fn fit(
         ids: &[u32],
         vocab: &Interner,
@@ -395,6 +439,17 @@ impl NgramSpace {
     }
 
     /// Rebuild a space from stored terms and idf (a loaded model).
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// // Terms and idf as stored in a model file.
+    /// let terms = vec!["cuts".to_string(), "tax cuts".to_string()];
+    /// let space = NgramSpace::from_terms(terms, vec![1.5, 2.0], Weighting::Tfidf);
+    /// assert_eq!(space.column("tax cuts"), Some(1));
+    /// let x = space.transform_terms(["tax", "cuts", "tax cuts"]); // "tax" has no column
+    /// assert_eq!(x.len(), 2);
+    /// assert!((x[1].1 / x[0].1 - 2.0 / 1.5).abs() < 1e-12);
+    /// ```
     pub fn from_terms(terms: Vec<String>, idf: Vec<f64>, weighting: Weighting) -> NgramSpace {
         NgramSpace::from_parts(terms, idf, weighting, FxHashMap::default())
     }
@@ -467,6 +522,14 @@ impl NgramSpace {
 
     /// The column of the bigram of two words numbered by
     /// [`NgramSpace::word`].
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// let s = NgramSpace::from_terms(vec!["tax cuts".into()], vec![1.0], Weighting::Binary);
+    /// let (tax, cuts) = (s.word("tax").pair_word.unwrap(), s.word("cuts").pair_word.unwrap());
+    /// assert_eq!(s.pair_column(tax, cuts), Some(0));
+    /// assert_eq!(s.pair_column(cuts, tax), None); // "cuts tax" is not a term
+    /// ```
     #[inline]
     pub fn pair_column(&self, first: u32, second: u32) -> Option<u32> {
         self.pairs
@@ -475,22 +538,56 @@ impl NgramSpace {
     }
 
     /// Column of a term.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// let terms = vec!["regime".into(), "the regime".into()];
+    /// let s = NgramSpace::from_terms(terms, vec![1.0; 2], Weighting::Binary);
+    /// assert_eq!(s.column("the regime"), Some(1));
+    /// assert_eq!(s.column("government"), None);
+    /// ```
     pub fn column(&self, term: &str) -> Option<u32> {
         self.index.get(term).copied()
     }
 
     /// Number of columns.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// let terms = vec!["regime".into(), "the regime".into()];
+    /// let s = NgramSpace::from_terms(terms, vec![1.0; 2], Weighting::Binary);
+    /// assert_eq!(s.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.terms.len()
     }
 
     /// Whether the space has no terms.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{Interner, NgramSpace, Weighting};
+    /// // Nothing selected: every row becomes empty.
+    /// let space = NgramSpace::fit(&[], &Interner::default(), &[], Weighting::Binary);
+    /// assert!(space.is_empty());
+    /// assert!(space.transform_terms(["regime"]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
 
     /// Weighted, L2-normalised sparse row `(column, value)` from counts per
-    /// column.
+    /// column, sorted by column (word and character n-gram columns are
+    /// normalised separately).
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// let terms = vec!["#c:ta".into(), "cuts".into(), "tax".into()];
+    /// let s = NgramSpace::from_terms(terms, vec![1.0; 3], Weighting::Binary);
+    /// let x = s.weigh(vec![(2, 1), (1, 4), (0, 2)]);
+    /// // Sorted by column; the character n-gram and the words have unit length each.
+    /// let h = 1.0 / 2f64.sqrt();
+    /// assert_eq!(x, [(0, 1.0), (1, h), (2, h)]);
+    /// ```
     pub fn weigh(&self, mut cols: Vec<(u32, u32)>) -> Vec<(u32, f64)> {
         cols.sort_unstable();
         let mut out: Vec<(u32, f64)> = cols
@@ -519,7 +616,18 @@ impl NgramSpace {
         out
     }
 
-    /// Transform training-interner counts (ids from [`NgramSpace::fit`]).
+    /// Transform training-interner counts (ids from [`NgramSpace::fit`]; a
+    /// space from [`NgramSpace::from_terms`] knows no ids).
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{Interner, NgramSpace, Weighting};
+    /// let mut vocab = Interner::default();
+    /// let row = Interner::count(&mut vocab, ["tax", "cuts", "tax"]);
+    /// let space = NgramSpace::fit(&[vocab.id("tax").unwrap()], &vocab, &[&row], Weighting::Binary);
+    /// assert_eq!(space.transform_ids(&row), [(0, 1.0)]); // "cuts" was not selected
+    /// let loaded = NgramSpace::from_terms(space.terms.clone(), space.idf.clone(), space.weighting);
+    /// assert!(loaded.transform_ids(&row).is_empty());
+    /// ```
     pub fn transform_ids(&self, row: &[(u32, u32)]) -> Vec<(u32, f64)> {
         self.weigh(
             row.iter()
@@ -529,6 +637,16 @@ impl NgramSpace {
     }
 
     /// Transform n-gram strings (a loaded model at prediction time).
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::{NgramSpace, Weighting};
+    /// let terms = vec!["regime".into(), "said".into()];
+    /// let s = NgramSpace::from_terms(terms, vec![1.0; 2], Weighting::Tfidf);
+    /// // "said" twice, "regime" once; "crackdown" has no column.
+    /// let x = s.transform_terms(["said", "regime", "said", "crackdown"]);
+    /// assert_eq!((x[0].0, x[1].0), (0, 1));
+    /// assert!((x[1].1 / x[0].1 - (1.0 + 2f64.ln())).abs() < 1e-12);
+    /// ```
     pub fn transform_terms<'a>(&self, terms: impl IntoIterator<Item = &'a str>) -> Vec<(u32, f64)> {
         let ids: Vec<u32> = terms.into_iter().filter_map(|t| self.column(t)).collect();
         self.weigh(sparse_counts(ids))
@@ -594,6 +712,12 @@ impl Standardizer {
     }
 
     /// Standardise one row.
+    ///
+    /// ```
+    /// use slant::scorers::vectorize::Standardizer;
+    /// let s = Standardizer { mean: vec![10.0, 0.0], sd: vec![2.0, 1.0] };
+    /// assert_eq!(s.apply(&[14.0, -3.0]), [2.0, -3.0]);
+    /// ```
     pub fn apply(&self, row: &[f64]) -> Vec<f64> {
         row.iter()
             .zip(&self.mean)
