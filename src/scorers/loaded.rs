@@ -223,7 +223,27 @@ pub struct LoadedData {
 
 impl LoadedData {
     /// Featurise labelled documents (one row per document, i.e. per BABE
-    /// sentence); `positive` is the label of loaded rows.
+    /// sentence); `positive` is the label of loaded rows. A document's
+    /// `group` holds the words its annotators marked, as a list such as
+    /// `['word', "it's"]` (BABE's `biased_words`, see [`parse_word_list`]),
+    /// or is empty.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::data::LabelledDoc;
+    /// use slant::scorers::loaded::LoadedData;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let doc = |text: &str, label: &str, marked: &str| LabelledDoc {
+    ///     doc: Document::new("", "", text), label: label.into(), group: marked.into() };
+    /// let docs = [
+    ///     doc("The report came out on Monday.", "Non-biased", "[]"),
+    ///     doc("The senator's disgraceful bill.", "Biased", "['Disgraceful']"),
+    /// ];
+    /// let data = LoadedData::from_docs(&Featurizer::new(), &docs, "Biased");
+    /// assert_eq!(data.labels, [false, true]);
+    /// // The marked word, lower-cased, as a vocabulary id.
+    /// assert_eq!(data.marked, [vec![], vec![data.vocab.id("disgraceful").unwrap()]]);
+    /// ```
     pub fn from_docs(fz: &Featurizer, docs: &[LabelledDoc], positive: &str) -> LoadedData {
         let feats: Vec<(Vec<String>, Vec<f64>)> = docs
             .par_iter()
@@ -244,6 +264,18 @@ impl LoadedData {
     }
 
     /// Featurise bare texts with labels (tests and examples).
+    ///
+    /// ```
+    /// use slant::scorers::loaded::LoadedData;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let data = LoadedData::from_texts(&fz, &[("Radical plans, radical people.", true)]);
+    /// assert_eq!(data.labels, [true]);
+    /// let radical = data.vocab.id("radical").unwrap();
+    /// assert!(data.rows[0].contains(&(radical, 2))); // counted per occurrence
+    /// assert!(data.vocab.id("radical plans").is_some()); // word bigrams too
+    /// assert!(data.marked[0].is_empty()); // bare texts carry no annotations
+    /// ```
     pub fn from_texts(fz: &Featurizer, texts: &[(&str, bool)]) -> LoadedData {
         let mut ws = fz.workspace();
         let mut data = LoadedData::default();
@@ -275,16 +307,41 @@ impl LoadedData {
     }
 
     /// Whether any row carries word annotations.
+    ///
+    /// ```
+    /// use slant::scorers::loaded::LoadedData;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let mut data = LoadedData::from_texts(&Featurizer::new(), &[("A shameful plan.", true)]);
+    /// assert!(!data.has_annotations());
+    /// let shameful = data.vocab.id("shameful").unwrap();
+    /// data.marked[0].push(shameful); // what `from_docs` reads from BABE's `biased_words`
+    /// assert!(data.has_annotations());
+    /// ```
     pub fn has_annotations(&self) -> bool {
         self.marked.iter().any(|m| !m.is_empty())
     }
 
     /// Number of rows.
+    ///
+    /// ```
+    /// use slant::scorers::loaded::LoadedData;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let data = LoadedData::from_texts(&Featurizer::new(), &[("One.", false), ("Two.", true)]);
+    /// assert_eq!(data.len(), 2);
+    /// assert_eq!(data.len(), data.labels.len());
+    /// ```
     pub fn len(&self) -> usize {
         self.rows.len()
     }
 
     /// Whether there are no rows.
+    ///
+    /// ```
+    /// use slant::scorers::loaded::LoadedData;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// assert!(LoadedData::default().is_empty());
+    /// assert!(!LoadedData::from_texts(&Featurizer::new(), &[("One.", false)]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -403,6 +460,13 @@ struct FoldFit {
 
 impl LoadedValidParams {
     /// The settings.
+    ///
+    /// ```
+    /// use slant::scorers::loaded::LoadedParams;
+    /// let valid = LoadedParams { outer_folds: 5, ..LoadedParams::default() }.check().unwrap();
+    /// assert_eq!(valid.params().outer_folds, 5);
+    /// assert_eq!(valid.params().alphas, LoadedParams::default().alphas);
+    /// ```
     pub fn params(&self) -> &LoadedParams {
         &self.0
     }
@@ -530,7 +594,26 @@ impl LoadedValidParams {
     }
 
     /// Choose alpha, vocabulary size and threshold by inner cross-validation
-    /// on `idx` (out-of-fold macro-F1 at the best threshold).
+    /// on `idx` (out-of-fold macro-F1 at the best threshold); `seed` sets
+    /// the inner fold split.
+    ///
+    /// ```
+    /// # use slant::scorers::{loaded::LoadedData, textfeat::Featurizer};
+    /// # let data = LoadedData::from_texts(&Featurizer::new(), &[("The bill passed.", false),
+    /// #     ("Officials met.", false), ("The report is out.", false), ("The panel votes.", false),
+    /// #     ("A disgraceful attack.", true), ("Radical thugs slammed it.", true),
+    /// #     ("A dangerous plan.", true), ("Corrupt, outrageous elites.", true)]);
+    /// // `data`: eight short sentences, four of them loaded.
+    /// use slant::scorers::loaded::LoadedParams;
+    /// let valid = LoadedParams { alphas: vec![1.0, 0.1], vocab_sizes: vec![20, 50],
+    ///     inner_folds: 2, min_df: 1, char_vocab_size: 0, ..LoadedParams::default() };
+    /// let valid = valid.check().unwrap();
+    /// let all: Vec<usize> = (0..data.len()).collect();
+    /// let choice = valid.search(&data, &all, 7).unwrap();
+    /// assert!(valid.params().alphas.contains(&choice.alpha));
+    /// assert!(valid.params().vocab_sizes.contains(&choice.vocab_size));
+    /// assert_eq!(valid.search(&data, &all, 7).unwrap(), choice); // same seed, same choice
+    /// ```
     pub fn search(&self, data: &LoadedData, idx: &[usize], seed: u64) -> Result<Choice> {
         let p = &self.0;
         let mut alphas = p.alphas.clone();
@@ -573,6 +656,24 @@ impl LoadedValidParams {
     /// Outer stratified K-fold cross-validation. With `fixed`, every fold
     /// uses those hyper-parameters; without, each fold runs its own inner
     /// search on its training part (nested cross-validation).
+    ///
+    /// ```
+    /// # use slant::scorers::{loaded::LoadedData, textfeat::Featurizer};
+    /// # let data = LoadedData::from_texts(&Featurizer::new(), &[("The bill passed.", false),
+    /// #     ("Officials met.", false), ("The report is out.", false), ("The panel votes.", false),
+    /// #     ("A disgraceful attack.", true), ("Radical thugs slammed it.", true),
+    /// #     ("A dangerous plan.", true), ("Corrupt, outrageous elites.", true)]);
+    /// // `data`: eight short sentences, four of them loaded.
+    /// use slant::scorers::loaded::{Choice, LoadedParams};
+    /// let valid = LoadedParams { vocab_sizes: vec![50], outer_folds: 2, min_df: 1,
+    ///     char_vocab_size: 0, ..LoadedParams::default() }.check().unwrap();
+    /// let fixed = Choice { alpha: 1.0, vocab_size: 50, threshold: 0.5, inner_macro_f1: f64::NAN };
+    /// let cv = valid.cross_validate(&data, Some(&fixed)).unwrap();
+    /// assert!(!cv.nested);
+    /// assert_eq!(cv.per_fold.len(), 2);
+    /// assert!(cv.per_fold.iter().all(|f| f.choice.alpha == 1.0 && f.choice.threshold == 0.5));
+    /// assert!((0.0..=1.0).contains(&cv.pooled_macro_f1));
+    /// ```
     pub fn cross_validate(&self, data: &LoadedData, fixed: Option<&Choice>) -> Result<CvReport> {
         let p = &self.0;
         let folds = metrics::stratified_folds(&data.labels, p.outer_folds, p.seed);
@@ -632,7 +733,25 @@ impl LoadedValidParams {
     }
 
     /// Choose hyper-parameters on all of `data` by inner cross-validation
+    /// (a [`search`](LoadedValidParams::search) with the settings' seed)
     /// and fit the final model.
+    ///
+    /// ```
+    /// # use slant::scorers::{loaded::LoadedData, textfeat::Featurizer};
+    /// # let data = LoadedData::from_texts(&Featurizer::new(), &[("The bill passed.", false),
+    /// #     ("Officials met.", false), ("The report is out.", false), ("The panel votes.", false),
+    /// #     ("A disgraceful attack.", true), ("Radical thugs slammed it.", true),
+    /// #     ("A dangerous plan.", true), ("Corrupt, outrageous elites.", true)]);
+    /// // `data`: eight short sentences, four of them loaded.
+    /// use slant::scorers::loaded::LoadedParams;
+    /// let valid = LoadedParams { alphas: vec![1.0, 0.5], vocab_sizes: vec![50], inner_folds: 2,
+    ///     min_df: 1, char_vocab_size: 0, ..LoadedParams::default() }.check().unwrap();
+    /// let model = valid.fit(&data).unwrap();
+    /// let all: Vec<usize> = (0..data.len()).collect();
+    /// let searched = valid.search(&data, &all, valid.params().seed).unwrap();
+    /// assert_eq!(model.file().chosen, searched);
+    /// assert_eq!(model.threshold(), searched.threshold);
+    /// ```
     pub fn fit(&self, data: &LoadedData) -> Result<LoadedModel> {
         let all: Vec<usize> = (0..data.len()).collect();
         let choice = self.search(data, &all, self.0.seed)?;
@@ -640,6 +759,22 @@ impl LoadedValidParams {
     }
 
     /// Fit the final model with given hyper-parameters.
+    ///
+    /// ```
+    /// # use slant::scorers::{loaded::LoadedData, textfeat::Featurizer};
+    /// # let data = LoadedData::from_texts(&Featurizer::new(), &[("The bill passed.", false),
+    /// #     ("Officials met.", false), ("The report is out.", false), ("The panel votes.", false),
+    /// #     ("A disgraceful attack.", true), ("Radical thugs slammed it.", true),
+    /// #     ("A dangerous plan.", true), ("Corrupt, outrageous elites.", true)]);
+    /// // `data`: eight short sentences, four of them loaded.
+    /// use slant::scorers::loaded::{Choice, LoadedParams};
+    /// let valid = LoadedParams { min_df: 1, char_vocab_size: 0, ..LoadedParams::default() };
+    /// let choice = Choice { alpha: 0.5, vocab_size: 10, threshold: 0.4, inner_macro_f1: 0.0 };
+    /// let model = valid.check().unwrap().fit_with(&data, &choice).unwrap();
+    /// assert!(model.file().vocabulary.len() <= 10); // at most `vocab_size` n-grams
+    /// assert_eq!(model.file().chosen, choice);
+    /// assert_eq!(model.threshold(), 0.4);
+    /// ```
     pub fn fit_with(&self, data: &LoadedData, choice: &Choice) -> Result<LoadedModel> {
         let all: Vec<usize> = (0..data.len()).collect();
         let f = self
@@ -1005,7 +1140,20 @@ pub struct LoadedModel {
 }
 
 impl LoadedModel {
-    /// Check a deserialised model and prepare it for scoring.
+    /// Check a deserialised model and prepare it for scoring (`path` for
+    /// messages).
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let copy = LoadedModel::from_file(model.file().clone(), "copy.json".as_ref()).unwrap();
+    /// assert_eq!(copy.file(), model.file());
+    /// let mut bad = model.file().clone();
+    /// bad.dense_sd.pop();
+    /// let err = LoadedModel::from_file(bad, "bad.json".as_ref()).unwrap_err().to_string();
+    /// assert!(err.starts_with("bad.json") && err.contains("differ in length"));
+    /// ```
     pub fn from_file(file: LoadedFile, path: &Path) -> Result<LoadedModel> {
         let bad = |m: String| {
             Error::new(ErrorKind::Model {
@@ -1054,39 +1202,119 @@ impl LoadedModel {
     }
 
     /// Load and check a model file.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let dir = Scorers::default_dir();
+    /// let model = LoadedModel::load(&dir.join(FILE_NAME)).unwrap();
+    /// assert_eq!(model.file().positive_label, "Biased");
+    /// assert!(LoadedModel::load(&dir.join("missing.json")).is_err());
+    /// ```
     pub fn load(path: &Path) -> Result<LoadedModel> {
         let file: LoadedFile = model_file::read(path, KIND)?;
         LoadedModel::from_file(file, path)
     }
 
     /// Parse a model from JSON text (`path` for messages).
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let text = std::fs::read_to_string(Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let model = LoadedModel::from_json(FILE_NAME.as_ref(), &text).unwrap();
+    /// assert!(!model.file().vocabulary.is_empty());
+    /// // An edited file no longer matches its checksum.
+    /// let edited = text.replacen("\"threshold\": 0.", "\"threshold\": 0.9", 1);
+    /// let err = LoadedModel::from_json(FILE_NAME.as_ref(), &edited).unwrap_err();
+    /// assert!(err.to_string().contains("checksum mismatch"));
+    /// ```
     pub fn from_json(path: &Path, text: &str) -> Result<LoadedModel> {
         let file: LoadedFile = model_file::from_json(path, KIND, text)?;
         LoadedModel::from_file(file, path)
     }
 
     /// The model file's JSON.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join(FILE_NAME);
+    /// let json = model.to_json().unwrap();
+    /// std::fs::write(&path, &json).unwrap();
+    /// let back = LoadedModel::load(&path).unwrap();
+    /// assert_eq!(back.to_json().unwrap(), json); // the same bytes again
+    /// ```
     pub fn to_json(&self) -> Result<String> {
         model_file::to_json(KIND, &self.file)
     }
 
     /// The serialisable content.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let file = model.file();
+    /// assert_eq!(file.threshold, model.threshold());
+    /// assert!(file.params.vocab_sizes.contains(&file.chosen.vocab_size)); // one it searched
+    /// ```
     pub fn file(&self) -> &LoadedFile {
         &self.file
     }
 
     /// Mutable content (to attach metrics and provenance after training).
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let mut model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let f = model.file_mut();
+    /// f.positive_label = "loaded".into();
+    /// f.metrics = None;
+    /// let json = model.to_json().unwrap();
+    /// assert!(json.contains("\"positive_label\": \"loaded\""));
+    /// assert!(json.contains("\"metrics\": null"));
+    /// ```
     pub fn file_mut(&mut self) -> &mut LoadedFile {
         &mut self.file
     }
 
     /// Whether the lexicon files match those the model was trained with.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let mut model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let fz = Featurizer::new();
+    /// assert!(model.lexicons_match(&fz));
+    /// model.file_mut().features.lexicons.pop(); // as if trained with one lexicon less
+    /// assert!(!model.lexicons_match(&fz));
+    /// ```
     pub fn lexicons_match(&self, fz: &Featurizer) -> bool {
         self.file.features.lexicons == fz.lexicon_sources()
     }
 
     /// Score one sentence (`sentence` index) of an analysed document, or the
     /// whole document with `None`.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let text = "The committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
+    /// let f = fz.analyse_text(text, &mut ws);
+    /// let (a, cache) = ws.parts();
+    /// let first = model.score(&fz, a, &f.matches, Some(0), cache);
+    /// let second = model.score(&fz, a, &f.matches, Some(1), cache);
+    /// assert!(first.probability < model.threshold() && model.threshold() < second.probability);
+    /// ```
     pub fn score(
         &self,
         fz: &Featurizer,
@@ -1260,7 +1488,18 @@ impl LoadedModel {
         &self.space
     }
 
-    /// The n-gram of column `j` (character n-grams carry a prefix).
+    /// The n-gram of column `j` (character n-grams carry a prefix); empty
+    /// for a column the model does not have.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let vocabulary = &model.file().vocabulary;
+    /// let j = vocabulary.iter().position(|t| t == "radical").unwrap();
+    /// assert_eq!(model.term(j as u32), "radical");
+    /// assert_eq!(model.term(vocabulary.len() as u32), "");
+    /// ```
     pub fn term(&self, j: u32) -> &str {
         self.space.terms.get(j as usize).map_or("", String::as_str)
     }
@@ -1276,13 +1515,41 @@ impl LoadedModel {
     }
 
     /// Score a bare text as one unit.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let text = "The committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
+    /// let whole = model.score_text(&fz, &mut ws, text);
+    /// // The same as scoring the analysed document with no sentence index.
+    /// let f = fz.analyse_text(text, &mut ws);
+    /// let (a, cache) = ws.parts();
+    /// assert_eq!(whole, model.score(&fz, a, &f.matches, None, cache));
+    /// ```
     pub fn score_text(&self, fz: &Featurizer, ws: &mut FeatWorkspace, text: &str) -> SentenceScore {
         let f = fz.analyse_text(text, ws);
         let (a, cache) = ws.parts();
         self.score(fz, a, &f.matches, None, cache)
     }
 
-    /// The decision threshold.
+    /// The decision threshold: a probability at or above it counts as
+    /// loaded.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// assert_eq!(model.threshold(), model.file().chosen.threshold); // chosen by the search
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let s = model.score_text(&fz, &mut ws, "The radical thugs slammed the disgraceful plan.");
+    /// assert!(s.probability >= model.threshold());
+    /// ```
     pub fn threshold(&self) -> f64 {
         self.file.threshold
     }

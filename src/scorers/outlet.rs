@@ -229,6 +229,20 @@ impl OutletParams {
     }
 
     /// The first grid point as a fixed choice (no search).
+    ///
+    /// # Panics
+    ///
+    /// When `alphas` or `vocab_sizes` is empty, settings that
+    /// [`OutletParams::check`] refuses.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// let p = OutletParams { alphas: vec![0.5, 2.0], vocab_sizes: vec![300, 100],
+    ///     ..OutletParams::default() };
+    /// let c = p.fixed_choice();
+    /// assert_eq!((c.alpha, c.vocab_size), (0.5, 300));
+    /// assert!(c.inner_spearman.is_nan()); // nothing was searched
+    /// ```
     pub fn fixed_choice(&self) -> OutletChoice {
         OutletChoice {
             alpha: self.alphas[0],
@@ -414,7 +428,24 @@ fn doc_ngrams(a: &Analyzed) -> (Vec<String>, Vec<bool>) {
 impl OutletData {
     /// Featurise labelled articles; labels must be `left`, `center` or
     /// `right`. N-grams in fewer than `min_df` articles overall are pruned
-    /// (they cannot reach `min_df` inside any training fold either).
+    /// (they cannot reach `min_df` inside any training fold either). A
+    /// document's `group` names its outlet.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::data::LabelledDoc;
+    /// use slant::scorers::outlet::OutletData;
+    /// let doc = |outlet: &str, text: &str, label: &str| LabelledDoc {
+    ///     doc: Document::new("", outlet, text), label: label.into(), group: outlet.into() };
+    /// let docs = [doc("Left Daily", "Climate action now.", "left"),
+    ///     doc("Right Times", "Border security now.", "right")];
+    /// let data = OutletData::from_docs(&docs, 2).unwrap();
+    /// assert_eq!(data.labels, [0, 2]);
+    /// assert_eq!(data.group_names, ["Left Daily", "Right Times"]);
+    /// // Only "now" is in two articles.
+    /// assert!(data.vocab.id("now").is_some() && data.vocab.id("climate").is_none());
+    /// assert!(OutletData::from_docs(&[doc("X", "Text.", "far-left")], 1).is_err());
+    /// ```
     pub fn from_docs(docs: &[LabelledDoc], min_df: u32) -> Result<OutletData> {
         let mut bad: BTreeMap<&str, usize> = BTreeMap::new();
         let labels: Vec<usize> = docs
@@ -482,7 +513,17 @@ impl OutletData {
         Ok(data)
     }
 
-    /// Featurise `(group, text, class)` triples (tests and examples).
+    /// Featurise `(group, text, class)` triples (tests and examples); the
+    /// class indexes [`LABELS`], and no n-gram is pruned.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletData;
+    /// let data = OutletData::from_texts(&[("Right Times", "Lower taxes now.", 2),
+    ///     ("Left Daily", "Climate justice.", 0)]);
+    /// assert_eq!(data.labels, [2, 0]);
+    /// assert_eq!(data.groups, [1, 0]); // indexes into the sorted `group_names`
+    /// assert!(data.vocab.id("lower taxes").is_some()); // in one article only, still kept
+    /// ```
     pub fn from_texts(docs: &[(&str, &str, usize)]) -> OutletData {
         let mut a = Analyzed::default();
         let mut data = OutletData::default();
@@ -544,11 +585,24 @@ impl OutletData {
     }
 
     /// Number of rows.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletData;
+    /// let data = OutletData::from_texts(&[("A", "One.", 0), ("A", "Two.", 0), ("B", "Six.", 2)]);
+    /// assert_eq!(data.len(), 3); // articles, not outlets
+    /// assert_eq!(data.group_names.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.labels.len()
     }
 
     /// Whether there are no rows.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletData;
+    /// assert!(OutletData::from_texts(&[]).is_empty());
+    /// assert!(!OutletData::from_texts(&[("A", "One.", 0)]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -560,7 +614,15 @@ impl OutletData {
         }
     }
 
-    /// Majority label of every outlet (ties: the lower index).
+    /// Majority label of every outlet (ties: the lower index), in the order
+    /// of `group_names`.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletData;
+    /// let data = OutletData::from_texts(&[("A", "x.", 2), ("A", "y.", 2), ("A", "z.", 1),
+    ///     ("B", "u.", 2), ("B", "v.", 0)]);
+    /// assert_eq!(data.group_labels(), [2, 0]); // B: one right, one left, so left
+    /// ```
     pub fn group_labels(&self) -> Vec<usize> {
         let mut counts = vec![[0usize; 3]; self.group_names.len()];
         for (g, l) in self.groups.iter().zip(&self.labels) {
@@ -687,6 +749,13 @@ pub struct OutletCv {
 
 impl OutletValidParams {
     /// The settings.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// let valid = OutletParams { folds: 3, ..OutletParams::default() }.check().unwrap();
+    /// assert_eq!(valid.params().folds, 3);
+    /// assert_eq!(valid.params().alphas, OutletParams::default().alphas);
+    /// ```
     pub fn params(&self) -> &OutletParams {
         &self.0
     }
@@ -963,7 +1032,23 @@ impl OutletValidParams {
     }
 
     /// Choose alpha and vocabulary size by inner grouped CV on `idx`
-    /// (held-out-outlet Spearman of mean slant).
+    /// (held-out-outlet Spearman of mean slant); `seed` sets the fold split.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let valid = OutletParams { alphas: vec![0.1, 1.0], vocab_sizes: vec![20, 100], min_df: 1,
+    ///     min_groups: 1, inner_folds: 2, ..OutletParams::default() }.check().unwrap();
+    /// let all: Vec<usize> = (0..data.len()).collect();
+    /// let c = valid.search(&data, &all, VoiceFilter::All, 7).unwrap();
+    /// assert!(valid.params().alphas.contains(&c.alpha));
+    /// assert!(valid.params().vocab_sizes.contains(&c.vocab_size));
+    /// assert!(c.inner_spearman > 0.0); // held-out outlets ranked left to right
+    /// ```
     pub fn search(
         &self,
         data: &OutletData,
@@ -999,6 +1084,27 @@ impl OutletValidParams {
 
     /// Leave-outlets-out cross-validation for `voice`; nested (each fold
     /// searches) without `fixed`.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # use slant::scorers::outlet::OutletData;
+    /// # let texts =
+    /// #     ["Activists demand climate justice.", "The budget report.", "Defend the border."];
+    /// # let names = ["L1", "C1", "R1", "L2", "C2", "R2", "L3", "C3", "R3"];
+    /// # let docs: Vec<_> =
+    /// #     names.iter().enumerate().map(|(i, n)| (*n, texts[i % 3], i % 3)).collect();
+    /// # let data = OutletData::from_texts(&docs);
+    /// // `data`: nine one-article outlets, three per label.
+    /// // Each of 3 outer folds trains on six outlets, which 2 inner folds split again.
+    /// let valid = OutletParams { alphas: vec![0.1, 1.0], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, folds: 3, inner_folds: 2, ..OutletParams::default() }.check().unwrap();
+    /// let cv = valid.cross_validate(&data, VoiceFilter::All, None).unwrap();
+    /// assert!(cv.nested && cv.per_fold.len() == 3);
+    /// assert!(cv.per_fold.iter().all(|c| !c.inner_spearman.is_nan())); // each fold searched
+    /// assert_eq!((cv.articles, cv.outlets), (9, 9));
+    /// assert!(cv.outlet_spearman > 0.5);
+    /// ```
     pub fn cross_validate(
         &self,
         data: &OutletData,
@@ -1038,7 +1144,24 @@ impl OutletValidParams {
         })
     }
 
-    /// Search on all data, then fit the final model.
+    /// Search on all data, then fit the final model. With a single grid
+    /// point there is nothing to search: the model uses
+    /// [`OutletParams::fixed_choice`].
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let model = params.check().unwrap().fit(&data).unwrap();
+    /// assert!(model.file().chosen.inner_spearman.is_nan()); // not searched
+    /// let slant = |text| model.score_text(text, VoiceFilter::All).slant;
+    /// assert!(slant("Climate justice activists.") < slant("Border security hawks."));
+    /// ```
     pub fn fit(&self, data: &OutletData) -> Result<OutletModel> {
         let idx: Vec<usize> = (0..data.len()).collect();
         let c = if self.0.alphas.len() * self.0.vocab_sizes.len() > 1 {
@@ -1050,6 +1173,20 @@ impl OutletValidParams {
     }
 
     /// Fit the final model with given hyper-parameters.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletChoice, OutletParams};
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let valid = OutletParams { min_df: 1, min_groups: 1, ..OutletParams::default() };
+    /// let valid = valid.check().unwrap();
+    /// let choice = OutletChoice { alpha: 1.0, vocab_size: 3, inner_spearman: 0.0 };
+    /// let model = valid.fit_with(&data, &choice).unwrap();
+    /// assert_eq!(model.file().chosen, choice);
+    /// assert!(model.file().vocabulary.len() <= 3); // at most `vocab_size` phrases
+    /// ```
     pub fn fit_with(&self, data: &OutletData, choice: &OutletChoice) -> Result<OutletModel> {
         let idx: Vec<usize> = (0..data.len()).collect();
         let f = self.fit_fold(data, &idx, self.0.voice, choice, self.0.seed)?;
@@ -1344,7 +1481,21 @@ pub struct OutletModel {
 }
 
 impl OutletModel {
-    /// Check a deserialised model and prepare it for scoring.
+    /// Check a deserialised model and prepare it for scoring (`path` for
+    /// messages).
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::outlet::{OutletMethod, OutletModel, FILE_NAME};
+    /// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let copy = OutletModel::from_file(model.file().clone(), "copy.json".as_ref()).unwrap();
+    /// assert_eq!(copy.file(), model.file());
+    /// // The shipped outlet ridge has one coefficient row; a multinomial model needs three.
+    /// let mut bad = model.file().clone();
+    /// bad.params.method = OutletMethod::Multinomial;
+    /// let err = OutletModel::from_file(bad, "bad.json".as_ref()).unwrap_err().to_string();
+    /// assert!(err.starts_with("bad.json") && err.contains("3 coefficient row(s)"));
+    /// ```
     pub fn from_file(file: OutletFile, path: &Path) -> Result<OutletModel> {
         let bad = |m: &str| {
             Error::new(ErrorKind::Model {
@@ -1386,33 +1537,120 @@ impl OutletModel {
     }
 
     /// Load and check a model file.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::{loaded, outlet::{OutletModel, FILE_NAME}};
+    /// let dir = Scorers::default_dir();
+    /// let model = OutletModel::load(&dir.join(FILE_NAME)).unwrap();
+    /// assert!(!model.file().vocabulary.is_empty());
+    /// // A model file of another kind is refused.
+    /// let err = OutletModel::load(&dir.join(loaded::FILE_NAME)).unwrap_err().to_string();
+    /// assert!(err.contains("expected a `outlet-slant` model, found `loaded-language`"));
+    /// ```
     pub fn load(path: &Path) -> Result<OutletModel> {
         let file: OutletFile = model_file::read(path, KIND)?;
         OutletModel::from_file(file, path)
     }
 
-    /// Parse a model from JSON text.
+    /// Parse a model from JSON text (`path` for messages).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletModel, OutletParams};
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let model = params.check().unwrap().fit(&data).unwrap();
+    /// let json = model.to_json().unwrap();
+    /// let back = OutletModel::from_json("outlet-slant.json".as_ref(), &json).unwrap();
+    /// let score = |m: &OutletModel| m.score_text("Border security hawks.", VoiceFilter::All);
+    /// assert_eq!(score(&back), score(&model));
+    /// assert!(OutletModel::from_json("broken.json".as_ref(), &json[..json.len() / 2]).is_err());
+    /// ```
     pub fn from_json(path: &Path, text: &str) -> Result<OutletModel> {
         let file: OutletFile = model_file::from_json(path, KIND, text)?;
         OutletModel::from_file(file, path)
     }
 
     /// The model file's JSON.
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletModel, OutletParams};
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let model = params.check().unwrap().fit(&data).unwrap();
+    /// let json = model.to_json().unwrap();
+    /// assert!(json.contains("\"kind\": \"outlet-slant\""));
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("outlet-slant.json");
+    /// std::fs::write(&path, &json).unwrap();
+    /// assert_eq!(OutletModel::load(&path).unwrap().to_json().unwrap(), json); // the same bytes
+    /// ```
     pub fn to_json(&self) -> Result<String> {
         model_file::to_json(KIND, &self.file)
     }
 
     /// The serialisable content.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::outlet::{OutletMethod, OutletModel, FILE_NAME};
+    /// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let file = model.file();
+    /// assert_eq!(file.params.method, OutletMethod::OutletRidge);
+    /// assert!(file.vocabulary.len() <= file.chosen.vocab_size);
+    /// assert_eq!(file.coefficients[0].len(), file.vocabulary.len());
+    /// ```
     pub fn file(&self) -> &OutletFile {
         &self.file
     }
 
     /// Mutable content (metrics and provenance).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletMetrics, OutletParams};
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, folds: 2, ..OutletParams::default() };
+    /// let valid = params.check().unwrap();
+    /// let mut model = valid.fit(&data).unwrap();
+    /// assert!(model.file().metrics.is_none()); // a fresh fit has no model card
+    /// let choice = model.file().chosen.clone();
+    /// let cv = |voice| valid.cross_validate(&data, voice, Some(&choice)).unwrap();
+    /// model.file_mut().metrics = Some(OutletMetrics { nested_cv: None,
+    ///     fixed_cv_all: cv(VoiceFilter::All), fixed_cv_authorial: cv(VoiceFilter::Authorial) });
+    /// assert!(model.to_json().unwrap().contains("\"fixed_cv_authorial\""));
+    /// ```
     pub fn file_mut(&mut self) -> &mut OutletFile {
         &mut self.file
     }
 
     /// Score an analysed document with the model's voice setting.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::outlet::{OutletModel, FILE_NAME};
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// use slant::text::Analyzed;
+    /// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let mut a = Analyzed::default();
+    /// a.analyze("\"Illegal aliens are flooding the border,\" the senator said.");
+    /// // The shipped model reads the authorial voice only: the quotation does not count.
+    /// assert_eq!(model.file().voice, VoiceFilter::Authorial);
+    /// assert_eq!(model.score(&a), model.score_text("The senator said.", VoiceFilter::All));
+    /// ```
     pub fn score(&self, a: &Analyzed) -> SlantScore {
         let mut cols = Vec::new();
         Featurizer::ngrams(
@@ -1458,6 +1696,19 @@ impl OutletModel {
 
     /// Whether scores carry class probabilities (multinomial models; the
     /// outlet ridge gives a slant only).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletMethod, OutletParams};
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = |method| OutletParams { method, alphas: vec![0.1], vocab_sizes: vec![100],
+    ///     min_df: 1, min_groups: 1, ..OutletParams::default() };
+    /// let fit = |method| params(method).check().unwrap().fit(&data).unwrap();
+    /// assert!(fit(OutletMethod::Multinomial).has_probabilities());
+    /// assert!(!fit(OutletMethod::OutletRidge).has_probabilities());
+    /// ```
     pub fn has_probabilities(&self) -> bool {
         matches!(self.fit, Fit::Multi(_))
     }
@@ -1468,6 +1719,17 @@ impl OutletModel {
     }
 
     /// Score a bare text (`voice` overrides the model's setting, for tests).
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::outlet::{OutletModel, FILE_NAME};
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let text = "\"Illegal aliens are flooding the border,\" the senator said.";
+    /// let authorial = model.score_text(text, VoiceFilter::Authorial).slant;
+    /// let all = model.score_text(text, VoiceFilter::All).slant; // reads the quotation too
+    /// assert!(all > authorial);
+    /// ```
     pub fn score_text(&self, text: &str, voice: VoiceFilter) -> SlantScore {
         let mut a = Analyzed::default();
         a.analyze(text);
