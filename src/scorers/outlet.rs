@@ -1010,12 +1010,13 @@ impl OutletValidParams {
         fold: usize,
         k: usize,
     ) -> Result<()> {
-        let outlets = |rows: &mut dyn Iterator<Item = usize>| {
-            rows.map(|i| data.groups[i])
+        let outlets = |rows: &[usize]| {
+            rows.iter()
+                .map(|&i| data.groups[i])
                 .collect::<std::collections::BTreeSet<_>>()
                 .len()
         };
-        let n_train = outlets(&mut train.iter().copied());
+        let n_train = outlets(train);
         let labels: std::collections::BTreeSet<usize> =
             train.iter().map(|&i| data.labels[i]).collect();
         if n_train >= 2 && labels.len() >= 2 {
@@ -1027,7 +1028,7 @@ impl OutletValidParams {
              labels: use fewer folds (outer or inner) or more outlets",
             fold + 1,
             labels.len(),
-            outlets(&mut idx.iter().copied()),
+            outlets(idx),
         )))
     }
 
