@@ -54,7 +54,11 @@ NTERMS=$(wc -l < "$OUT/terms.txt")
 cat "$CORPUS" "$CORPUS" > "$OUT/doubled.jsonl.gz"
 
 results="$OUT/results.tsv"
+loads="$OUT/loads.tsv"
+analysed="$OUT/analysis.tsv"
 : > "$results"
+: > "$loads"
+: > "$analysed"
 run() { # name, command...
   local name="$1"; shift
   /usr/bin/time -v -o "$OUT/time.txt" "$@" > "$OUT/stdout.txt" 2> "$OUT/stderr.txt" || { cat "$OUT/stderr.txt"; exit 1; }
@@ -63,6 +67,18 @@ run() { # name, command...
   rss=$(grep "Maximum resident" "$OUT/time.txt" | awk '{print $NF}')
   inner=$(grep -E '^seconds ' "$OUT/stdout.txt" | awk '{print $2}' || true)
   printf '%s\t%s\t%s\n' "$name" "${inner:-$wall}" "$rss" >> "$results"
+  # Peers also print how long their Python took to load the texts from the
+  # .jsonl.gz (gunzip + JSON), for the end-to-end comparison.
+  local load
+  load=$(grep -E '^load ' "$OUT/stdout.txt" | awk '{print $2}' || true)
+  [ -z "$load" ] || printf '%s\t%s\n' "$name" "$load" >> "$loads"
+}
+# slant's own split of a run (timings.json): analysis of the batches plus
+# the final merge of the per-worker counts, i.e. the work the peers' rows
+# time (texts already in memory), without reading and writing.
+analysis() { # name, output directory
+  "$PY" -c 'import json, sys; t = json.load(open(sys.argv[1]))["timings_ms"]; print((t["extract_analyse_ms"] + t["merge_ms"]) / 1000)' "$2/timings.json" |
+    awk -v n="$1" '{printf "%s\t%s\n", n, $1}' >> "$analysed"
 }
 
 # slant's runs are short, so one run is at the mercy of this machine's
@@ -73,29 +89,33 @@ REPEAT="${SLANT_REPEAT:-3}"
 for round in $(seq "$REPEAT"); do
   rm -rf "$OUT/s1" "$OUT/s2" "$OUT/l1" "$OUT/l2" "$OUT/d1" "$OUT/a2"
   run "slant extract, full, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/s1" --quiet --threads 1
+  analysis "slant extract, full, 1 thread" "$OUT/s1"
   run "slant extract, full, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/s2" --quiet --threads 2
   run "slant extract, lexicon only, 1 thread" "$SLANT" extract "$CORPUS" -o "$OUT/l1" --quiet --threads 1 --no-ngrams
+  analysis "slant extract, lexicon only, 1 thread" "$OUT/l1"
   run "slant extract, lexicon only, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/l2" --quiet --threads 2 --no-ngrams
   run "slant extract, full, 1 thread, corpus twice" "$SLANT" extract "$OUT/doubled.jsonl.gz" -o "$OUT/d1" --quiet --threads 1 --id-col _none_
   run "slant analyze (all reports), 2 threads" "$SLANT" analyze "$CORPUS" -o "$OUT/a2" --quiet --threads 2
 done
 run "scikit-learn CountVectorizer(1,2) fit_transform" "$PY" -c '
-import sys, time
+import gzip, json, sys, time
 from sklearn.feature_extraction.text import CountVectorizer
+t = time.perf_counter(); n = len([json.loads(l).get("text") or "" for l in gzip.open(sys.argv[2], "rt", encoding="utf-8")]); print("load", time.perf_counter() - t)
 texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
 t = time.perf_counter(); CountVectorizer(ngram_range=(1, 2)).fit_transform(texts); print("seconds", time.perf_counter() - t)
-' "$OUT/texts.txt"
+' "$OUT/texts.txt" "$CORPUS"
 run "flashtext extract_keywords, $NTERMS terms" "$PY" -c '
-import sys, time
+import gzip, json, sys, time
 from flashtext import KeywordProcessor
+t = time.perf_counter(); n = len([json.loads(l).get("text") or "" for l in gzip.open(sys.argv[3], "rt", encoding="utf-8")]); print("load", time.perf_counter() - t)
 texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
 kp = KeywordProcessor(); [kp.add_keyword(w.strip()) for w in open(sys.argv[2], encoding="utf-8") if w.strip()]
 t = time.perf_counter(); n = sum(len(kp.extract_keywords(x)) for x in texts); print("seconds", time.perf_counter() - t)
-' "$OUT/texts.txt" "$OUT/terms.txt"
+' "$OUT/texts.txt" "$OUT/terms.txt" "$CORPUS"
 # (grep stops at the first match when its output is /dev/null, so write a file)
 run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > '$OUT/grep.out'"
 
-"$PY" - "$results" "$TEXT_BYTES" "$DOCS" <<'PYEOF' | tee "$OUT/RESULTS.md"
+"$PY" - "$results" "$TEXT_BYTES" "$DOCS" "$loads" "$analysed" <<'PYEOF' | tee "$OUT/RESULTS.md"
 import sys, datetime, platform, os, statistics
 samples = {}
 for line in open(sys.argv[1]):
@@ -129,4 +149,31 @@ rss = {name: int(r) for name, _, r in rows}
 print(f"Memory, corpus twice vs once (full, 1 thread): {rss['slant extract, full, 1 thread, corpus twice'] / rss['slant extract, full, 1 thread']:.2f}×")
 print(f"\nslant rows: median of {n_rounds} rounds (seconds min–max: " + "; ".join(f"{n.removeprefix('slant ')} {lo:.2f}–{hi:.2f}" for n, (lo, hi) in spread.items()) + "); peers: one run each.")
 print("Peers are timed on in-memory texts (loading not counted); slant end to end (gunzip, JSON, all features, documents.csv).")
+
+# The same work on both sides: the table above times slant end to end but
+# the peers on texts already in memory. Time both sides both ways.
+loads = {}
+for line in open(sys.argv[4]):
+    name, s = line.rstrip("\n").split("\t")
+    loads[name] = float(s)
+analysed = {}
+for line in open(sys.argv[5]):
+    name, s = line.rstrip("\n").split("\t")
+    analysed.setdefault(name, []).append(float(s))
+if loads and analysed:
+    print("\n## Like for like\n")
+    print("Texts in memory on both sides: slant's time analysing its batches plus the final merge of its counts (`extract_analyse_ms` + `merge_ms` in timings.json; no gunzip, JSON or writing) against the peers' rows above.")
+    print("End to end from the .jsonl.gz on both sides: slant's rows above against the peers' rows plus the time their Python took to gunzip and parse the corpus (measured in the same process).\n")
+    lp = [k for k in peers if k in loads]
+    print("| slant row | measure | slant seconds | " + " | ".join(f"{short.get(k.split(' ')[0], k)} seconds | × {short.get(k.split(' ')[0], k)}" for k in lp) + " |")
+    print("|---|---|---:|" + "---:|---:|" * len(lp))
+    for name in ("slant extract, full, 1 thread", "slant extract, lexicon only, 1 thread"):
+        if name not in analysed:
+            continue
+        a = statistics.median(analysed[name])
+        cells = " | ".join(f"{t[k]:.2f} | {t[k] / a:.1f}" for k in lp)
+        print(f"| {name} | texts in memory | {a:.2f} | {cells} |")
+        cells = " | ".join(f"{t[k] + loads[k]:.2f} | {(t[k] + loads[k]) / t[name]:.1f}" for k in lp)
+        print(f"| {name} | end to end | {t[name]:.2f} | {cells} |")
+    print(f"\nslant in-memory seconds are medians of {len(next(iter(analysed.values())))} rounds; Python load times: " + "; ".join(f"{short.get(k.split(' ')[0], k)} {v:.2f} s" for k, v in loads.items()) + ".")
 PYEOF

@@ -21,7 +21,7 @@ use crate::scorers::textfeat::FeatWorkspace;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
 
@@ -496,7 +496,14 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // Writes one batch's rows and folds its summaries in; batches arrive
     // here in input order.
     let mut write_err: Option<Error> = None;
+    // Time spent analysing batches (summed over workers) and writing their
+    // rows, for timings.json: how a run splits into reading, analysis and
+    // writing.
+    let analyse_ns = AtomicU64::new(0);
+    let analyse_ns = &analyse_ns;
+    let mut write_ns = 0u64;
     let mut accept = |out: BatchOut| {
+        let t = Instant::now();
         summary.analysed += out.docs;
         summary.text_bytes += out.text_bytes;
         progress.update(summary.analysed, summary.text_bytes);
@@ -544,6 +551,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 stop.store(true, Ordering::Relaxed);
             }
         }
+        write_ns += t.elapsed().as_nanos() as u64;
     };
     let style = opts.csv;
     let evidence = opts.evidence.then_some(opts.evidence_valence);
@@ -556,6 +564,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let mut batcher = Batcher::default();
         let mut stopped = false;
         let mut run = |batch: Batch| {
+            let t = Instant::now();
             let out = process_batch(
                 batch,
                 &extractor,
@@ -566,6 +575,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 evidence,
                 scorers.as_ref().zip(fws.as_mut()),
             );
+            analyse_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
             accept(out);
         };
         read_result = corpus::read_inputs(&plans, &opts.read, &mut |item| {
@@ -629,6 +639,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                             loop {
                                 let next = batch_rx.lock().map(|rx| rx.recv());
                                 let Ok(Ok(batch)) = next else { break };
+                                let t = Instant::now();
                                 let out = process_batch(
                                     batch,
                                     extractor,
@@ -639,6 +650,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                     evidence,
                                     scorers.zip(fws.as_mut()),
                                 );
+                                analyse_ns
+                                    .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                                 if out_tx.send(out).is_err() {
                                     break;
                                 }
@@ -702,6 +715,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     summary
         .timings
         .insert("extract_ms", t0.elapsed().as_millis());
+    summary.timings.insert(
+        "extract_analyse_ms",
+        (analyse_ns.load(Ordering::Relaxed) / 1_000_000) as u128,
+    );
+    summary
+        .timings
+        .insert("extract_write_ms", (write_ns / 1_000_000) as u128);
 
     // Merge per-worker aggregates (sums; order does not matter).
     let t1 = Instant::now();
