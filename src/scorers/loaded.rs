@@ -1153,6 +1153,15 @@ impl LoadedModel {
     /// bad.dense_sd.pop();
     /// let err = LoadedModel::from_file(bad, "bad.json".as_ref()).unwrap_err().to_string();
     /// assert!(err.starts_with("bad.json") && err.contains("differ in length"));
+    /// // A word lexicon needs its dense features: refused, not a panic.
+    /// let mut bad = model.file().clone();
+    /// assert!(!bad.word_lexicon.is_empty());
+    /// bad.features.dense.clear();
+    /// bad.dense_mean.clear();
+    /// bad.dense_sd.clear();
+    /// bad.dense_coefficients.clear();
+    /// let err = LoadedModel::from_file(bad, "bad.json".as_ref()).unwrap_err().to_string();
+    /// assert!(err.contains("fewer than the"), "{err}");
     /// ```
     pub fn from_file(file: LoadedFile, path: &Path) -> Result<LoadedModel> {
         let bad = |m: String| {
@@ -1176,7 +1185,12 @@ impl LoadedModel {
         }
         let fz_names = Featurizer::new();
         let has_lex = !file.word_lexicon.is_empty();
-        let n_fz_dense = d - if has_lex { LEXICON_FEATURES.len() } else { 0 };
+        let n_lex = if has_lex { LEXICON_FEATURES.len() } else { 0 };
+        let Some(n_fz_dense) = d.checked_sub(n_lex) else {
+            return Err(bad(format!(
+                "the model has a word lexicon but {d} dense features, fewer than the {n_lex} lexicon features"
+            )));
+        };
         if n_fz_dense > 0 && file.features.dense[..n_fz_dense] != *fz_names.dense_names() {
             return Err(bad(
                 "the model's lexicon features differ from this slant's built-in lexicons; retrain it".into(),
