@@ -105,12 +105,14 @@ pub fn p_value(z: f64) -> f64 {
 /// ```
 pub fn bh_qvalues(p: &[f64]) -> Vec<f64> {
     let m = p.len();
-    let mut idx: Vec<usize> = (0..m).collect();
-    idx.sort_unstable_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    // Sort the values with their positions (not positions by value: the
+    // comparisons then read sequential memory).
+    let mut order: Vec<(f64, usize)> = p.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut q = vec![0.0; m];
     let mut running = 1.0f64;
-    for (rank, &i) in idx.iter().enumerate().rev() {
-        let v = (p[i] * m as f64 / (rank + 1) as f64).min(1.0);
+    for (rank, &(p, i)) in order.iter().enumerate().rev() {
+        let v = (p * m as f64 / (rank + 1) as f64).min(1.0);
         running = running.min(v);
         q[i] = running;
     }

@@ -140,7 +140,7 @@ fn rank(rows: &mut [TermRow]) {
 /// Drop rows that cannot be among the first `k` of [`rank`]: those whose z
 /// is below the `k`-th largest (ties at the boundary are kept, since the
 /// term decides between them).
-fn keep_top(rows: &mut Vec<(u64, TermRow)>, k: usize) {
+fn keep_top_by<T>(rows: &mut Vec<T>, k: usize, z: impl Fn(&T) -> f64) {
     if rows.len() <= k {
         return;
     }
@@ -148,10 +148,26 @@ fn keep_top(rows: &mut Vec<(u64, TermRow)>, k: usize) {
         rows.clear();
         return;
     }
-    let mut z: Vec<f64> = rows.iter().map(|(_, r)| rank_z(r)).collect();
-    let (_, kth, _) = z.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    let rank_z = |r: &T| match z(r) {
+        z if z.is_nan() => f64::NEG_INFINITY,
+        z => z,
+    };
+    let mut zs: Vec<f64> = rows.iter().map(rank_z).collect();
+    let (_, kth, _) = zs.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
     let kth = *kth;
-    rows.retain(|(_, r)| rank_z(r).total_cmp(&kth) != std::cmp::Ordering::Less);
+    rows.retain(|r| rank_z(r).total_cmp(&kth) != std::cmp::Ordering::Less);
+}
+
+/// One n-gram's test in one source, before it becomes a [`TermRow`] (most
+/// are not kept, so they never get their text).
+struct Tested {
+    key: u64,
+    count: u64,
+    count_rest: u64,
+    delta: f64,
+    z: f64,
+    p: f64,
+    q: f64,
 }
 
 /// Log-odds of every family variant, per source vs rest (authorial counts).
@@ -373,7 +389,9 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
         .par_iter()
         .enumerate()
         .map(|(si, sa)| {
-            let mut rows_by_order: [Vec<(u64, TermRow)>; 3] = Default::default();
+            // Every tested n-gram as a small record; only the kept ones
+            // become rows (with their text) at the end.
+            let mut by_order: [Vec<Tested>; 3] = Default::default();
             let mut cursor = 0usize;
             for (key, y_i) in sa.ngrams.iter() {
                 let total = pooled(key, &mut cursor);
@@ -402,37 +420,47 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
                 } else {
                     (f64::NAN, f64::NAN, f64::NAN)
                 };
-                rows_by_order[o].push((
+                by_order[o].push(Tested {
                     key,
-                    TermRow {
-                        source: si,
-                        kind: "ngram",
-                        family: String::new(),
-                        term: String::new(),
-                        order: o as u8,
-                        count: y_i,
-                        count_rest: y_j,
-                        delta,
-                        z,
-                        p,
-                        q: f64::NAN,
-                        rank: 0,
-                        stopword: false,
-                    },
-                ));
+                    count: y_i,
+                    count_rest: y_j,
+                    delta,
+                    z,
+                    p,
+                    q: f64::NAN,
+                });
             }
             let mut out = Vec::new();
-            for keyed in rows_by_order.iter_mut() {
-                assign_q(keyed.iter_mut().map(|(_, r)| r));
-                if !opts.all_terms {
-                    keep_top(keyed, opts.top_terms);
+            for (o, tested) in by_order.iter_mut().enumerate() {
+                let p: Vec<f64> = tested
+                    .iter()
+                    .map(|t| if t.p.is_nan() { 1.0 } else { t.p })
+                    .collect();
+                for (t, q) in tested.iter_mut().zip(bh_qvalues(&p)) {
+                    t.q = if t.p.is_nan() { f64::NAN } else { q };
                 }
-                let mut rows: Vec<TermRow> = keyed
+                if !opts.all_terms {
+                    keep_top_by(tested, opts.top_terms, |t| t.z);
+                }
+                let mut rows: Vec<TermRow> = tested
                     .drain(..)
-                    .map(|(key, mut r)| {
-                        r.term = agg.vocab.ngram_text(key);
-                        r.stopword = is_stopword(&r.term);
-                        r
+                    .map(|t| {
+                        let term = agg.vocab.ngram_text(t.key);
+                        TermRow {
+                            source: si,
+                            kind: "ngram",
+                            family: String::new(),
+                            stopword: is_stopword(&term),
+                            term,
+                            order: o as u8,
+                            count: t.count,
+                            count_rest: t.count_rest,
+                            delta: t.delta,
+                            z: t.z,
+                            p: t.p,
+                            q: t.q,
+                            rank: 0,
+                        }
                     })
                     .collect();
                 rank(&mut rows);
