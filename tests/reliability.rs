@@ -394,3 +394,43 @@ fn run_json_records_what_reproduces_the_run() {
     // Not recorded: where the reports go and the thread count.
     assert!(o.get("out_dir").is_none() && o.get("threads").is_none());
 }
+
+/// `-o` naming an input, an unrelated folder or a file is refused before
+/// anything is read, and nothing there is touched; a previous run's output
+/// directory is replaced as before.
+#[test]
+fn output_directory_that_is_not_slants_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("corpus")).unwrap();
+    std::fs::write(p.join("corpus/nyt.txt"), "Rebels fled the town.\n").unwrap();
+    std::fs::write(p.join("in.jsonl"), corpus(5)).unwrap();
+    std::fs::create_dir(p.join("notes")).unwrap();
+    std::fs::write(p.join("notes/draft.md"), "keep me\n").unwrap();
+    let before = |p: &Path| {
+        (
+            snapshot(&p.join("corpus")),
+            std::fs::read(p.join("in.jsonl")).unwrap(),
+            snapshot(&p.join("notes")),
+        )
+    };
+    let kept = before(p);
+    for (args, says) in [
+        (["analyze", "corpus", "-o", "corpus"], "nyt.txt"),
+        (["analyze", "in.jsonl", "-o", "notes"], "draft.md"),
+        (["extract", "in.jsonl", "-o", "in.jsonl"], "not a directory"),
+    ] {
+        let out = command(p, &args).arg("--quiet").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(staging_dirs(p).is_empty(), "{args:?}");
+    }
+    assert!(before(p) == kept, "an input or unrelated file changed");
+    // A previous run's reports are replaced, and an empty folder is used.
+    run_ok(p, &["analyze", "in.jsonl", "-o", "r", "--quiet"]);
+    run_ok(p, &["extract", "in.jsonl", "-o", "r", "--quiet"]);
+    assert!(!p.join("r/sources.csv").exists() && p.join("r/documents.csv").exists());
+    std::fs::create_dir(p.join("empty")).unwrap();
+    run_ok(p, &["extract", "in.jsonl", "-o", "empty", "--quiet"]);
+}

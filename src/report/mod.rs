@@ -17,4 +17,4 @@ pub use csvout::{
     REJECTED_HEADER,
 };
 pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};
-pub use staging::Staging;
+pub use staging::{Staging, REPORT_FILES};

@@ -42,6 +42,15 @@ impl Staging {
     /// assert!(st.path().is_dir()); // in "runs", created for it
     /// assert_eq!(st.path().parent(), out.parent()); // beside the target
     /// assert!(!out.exists()); // until commit
+    ///
+    /// // A directory holding files a run does not write is refused (a
+    /// // commit would delete them), and so is a file.
+    /// let notes = dir.path().join("notes");
+    /// std::fs::create_dir(&notes).unwrap();
+    /// std::fs::write(notes.join("draft.txt"), "keep me").unwrap();
+    /// let err = Staging::create(&notes).unwrap_err().to_string();
+    /// assert!(err.contains("draft.txt") && err.contains("new or empty directory"), "{err}");
+    /// assert!(Staging::create(&notes.join("draft.txt")).is_err());
     /// ```
     pub fn create(target: &Path) -> Result<Staging> {
         let parent = match target.parent() {
@@ -54,6 +63,7 @@ impl Staging {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "reports".into());
         sweep_stale(&parent, &name, target);
+        check_replaceable(target)?;
         let tmp = parent.join(format!(".{name}.slant-tmp-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
@@ -90,12 +100,12 @@ impl Staging {
     /// # let dir = tempfile::tempdir().unwrap();
     /// let out = dir.path().join("reports");
     /// std::fs::create_dir(&out).unwrap();
-    /// std::fs::write(out.join("old.csv"), "previous\n").unwrap();
+    /// std::fs::write(out.join("terms.csv"), "previous\n").unwrap();
     /// let st = Staging::create(&out).unwrap();
-    /// std::fs::write(st.path().join("new.csv"), "current\n").unwrap();
+    /// std::fs::write(st.path().join("sources.csv"), "current\n").unwrap();
     /// st.commit().unwrap();
     /// // The whole directory is replaced, and nothing is left beside it.
-    /// assert!(out.join("new.csv").exists() && !out.join("old.csv").exists());
+    /// assert!(out.join("sources.csv").exists() && !out.join("terms.csv").exists());
     /// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     /// ```
     pub fn commit(mut self) -> Result<()> {
@@ -128,6 +138,65 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// The files a run writes into its output directory. [`Staging::create`]
+/// refuses an existing directory that holds anything else, since
+/// [`Staging::commit`] replaces the directory whole.
+///
+/// ```
+/// assert!(slant::report::REPORT_FILES.contains(&"sources.csv"));
+/// ```
+pub const REPORT_FILES: &[&str] = &[
+    "documents.csv",
+    "evidence.csv",
+    "families.csv",
+    "rejected.csv",
+    "report.html",
+    "run.json",
+    "sentences.csv",
+    "sources.csv",
+    "terms.csv",
+    "timings.json",
+];
+
+/// Refuse a `target` that is not a directory, or a directory holding files
+/// a run does not write (an input folder, an unrelated folder, a file named
+/// by mistake): replacing it would delete them.
+fn check_replaceable(target: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(target, e)),
+    };
+    if !meta.is_dir() {
+        return Err(Error::usage(format!(
+            "{}: the output directory exists and is not a directory (a file or a link); \
+             choose another output directory",
+            target.display()
+        )));
+    }
+    let mut foreign: Vec<String> = std::fs::read_dir(target)
+        .map_err(|e| Error::io(target, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !REPORT_FILES.contains(&n.as_str()))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let shown: Vec<&str> = foreign.iter().take(3).map(String::as_str).collect();
+    let more = match foreign.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    Err(Error::usage(format!(
+        "{}: the output directory holds files slant did not write ({}{more}); a run replaces \
+         its output directory whole, so choose a new or empty directory",
+        target.display(),
+        shown.join(", ")
+    )))
 }
 
 /// Whether process `pid` may still be running. Without `/proc` (not Linux)
