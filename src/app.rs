@@ -47,6 +47,7 @@ use std::time::Instant;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunOptions {
     /// Input files or folders.
+    #[serde(serialize_with = "crate::corpus::ser_paths_lossy")]
     pub inputs: Vec<PathBuf>,
     /// Output directory (not recorded in `run.json`: where the reports go
     /// does not change them).
@@ -59,6 +60,7 @@ pub struct RunOptions {
     /// Statistical model options.
     pub estimators: EstimatorOptions,
     /// User lexicon files.
+    #[serde(serialize_with = "crate::corpus::ser_paths_lossy")]
     pub lexicons: Vec<PathBuf>,
     /// Do not load the built-in lexicons.
     pub no_default_lexicons: bool,
@@ -82,6 +84,7 @@ pub struct RunOptions {
     pub progress: bool,
     /// Directory with learned models (default: `models/`, see
     /// [`Scorers::default_dir`]).
+    #[serde(serialize_with = "crate::corpus::ser_opt_path_lossy")]
     pub model_dir: Option<PathBuf>,
     /// Do not apply learned models.
     pub no_models: bool,

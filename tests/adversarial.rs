@@ -1046,3 +1046,35 @@ fn sample_reconciles() {
     let o = analyse(dir.path(), &[sample.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.counts(), (20, 20, 0));
 }
+
+/// File names that are not valid UTF-8 (possible on Linux) are read, and
+/// `run.json` records them with the stray bytes replaced instead of the
+/// run failing at its end.
+#[cfg(unix)]
+#[test]
+fn input_and_lexicon_names_that_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let input = OsStr::from_bytes(b"in\xff.csv");
+    let lexicon = OsStr::from_bytes(b"mine\xfe.txt");
+    std::fs::write(p.join(input), "id,source,text\n1,a,Rebels fled the town.\n").unwrap();
+    std::fs::write(p.join(lexicon), "fled\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_slant"))
+        .current_dir(p)
+        .arg("analyze")
+        .arg(input)
+        .arg("--lexicon")
+        .arg(lexicon)
+        .args(["-o", "r", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("r/run.json")).unwrap()).unwrap();
+    assert_eq!(run["options"]["inputs"][0], "in\u{fffd}.csv");
+    assert_eq!(run["options"]["lexicons"][0], "mine\u{fffd}.txt");
+    assert_eq!(run["documents"]["analysed"], 1);
+}

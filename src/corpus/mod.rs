@@ -18,6 +18,7 @@ pub mod decode;
 mod reader;
 
 pub use reader::{plan, read_inputs, Format, InputPlan, InputStats, ReadOptions};
+pub(crate) use reader::{ser_opt_path_lossy, ser_paths_lossy};
 
 use std::fmt;
 use std::sync::Arc;

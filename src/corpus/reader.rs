@@ -40,6 +40,27 @@ pub enum Format {
     Jsonl,
 }
 
+/// Paths in `run.json` are written as text: a name that is not valid UTF-8
+/// has its stray bytes replaced (U+FFFD) rather than failing the run at
+/// its very end.
+pub(crate) fn ser_paths_lossy<S: serde::Serializer>(
+    p: &[PathBuf],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(p.iter().map(|p| p.to_string_lossy()))
+}
+
+/// [`ser_paths_lossy`] for an optional path.
+pub(crate) fn ser_opt_path_lossy<S: serde::Serializer>(
+    p: &Option<PathBuf>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.serialize_some(&p.to_string_lossy()),
+        None => s.serialize_none(),
+    }
+}
+
 /// How to read inputs: column names, manifest, limits.
 ///
 /// Unset columns fall back to the usual names (`text`, `source`, `id`,
@@ -81,6 +102,7 @@ pub struct ReadOptions {
     pub title_col: Option<String>,
     /// Manifest for text folders (`file,source[,story][,date]`); by default a
     /// `manifest.csv` at the folder's top is used when present.
+    #[serde(serialize_with = "ser_opt_path_lossy")]
     pub manifest: Option<PathBuf>,
     /// CSV delimiter; sniffed from the header when absent.
     pub delimiter: Option<u8>,
