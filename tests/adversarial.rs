@@ -583,6 +583,17 @@ fn csv_record_problems() {
             "weird_source.csv",
             b"id,source,text\nw1,\"Foo, \"\"Bar\"\"\nBaz\",The insurgents attacked.\nw2,,No source here.\n",
         ),
+        // A `"` inside an unquoted field is an ordinary character: the
+        // last record is not "unterminated" (an odd number of quotes).
+        (
+            "inch.csv",
+            b"id,source,text\ni1,a,The man is 6\" tall.\ni2,a,The insurgents attacked.\n",
+        ),
+        // Old Mac line endings (CR only): lines are still counted.
+        (
+            "cr.csv",
+            b"id,source,text\rk1,a,The insurgents attacked.\rk2,a\rk3,a,\"two\rlines\"\rk4,a\r",
+        ),
     ];
     for (name, bytes) in files {
         std::fs::write(p.join(name), bytes).unwrap();
@@ -609,7 +620,9 @@ fn csv_record_problems() {
     );
     assert_eq!(o.reason("crlf_bom.csv", "3"), "empty text");
     assert_eq!(o.reason("weird_source.csv", "4"), "empty source");
-    for id in ["r1", "r4", "u1", "n1", "n2", "b2", "c1", "w1"] {
+    for id in [
+        "r1", "r4", "u1", "n1", "n2", "b2", "c1", "w1", "i1", "i2", "k1", "k3",
+    ] {
         assert_eq!(o.doc_cell(id, "encoding"), "UTF-8", "{id}");
     }
     // Embedded newlines: the record spans lines 2-5, the next starts at 6.
@@ -622,7 +635,17 @@ fn csv_record_problems() {
     assert!(rows
         .iter()
         .any(|r| cell(&h, r, "source") == "Foo, \"Bar\"\nBaz"));
-    assert_eq!(o.counts(), (14, 8, 6));
+    assert_eq!(o.doc_cell("i2", "line"), "3");
+    assert_eq!(o.doc_cell("k3", "line"), "4");
+    assert_eq!(
+        o.reason("cr.csv", "3"),
+        "ragged row: 2 fields where the header has 3"
+    );
+    assert_eq!(
+        o.reason("cr.csv", "6"),
+        "ragged row: 2 fields where the header has 3"
+    );
+    assert_eq!(o.counts(), (20, 12, 8));
 }
 
 /// CSV problems that make a whole file unusable: a clear error, exit 1,

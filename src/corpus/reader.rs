@@ -843,56 +843,145 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
     best.1
 }
 
-/// Counts `"` bytes passing through, so that a quoted field left open at
-/// the end of a file (which the CSV parser silently runs to EOF) is caught.
-/// Also notes where a `\r\n` line ending's `\n` is, see [`CrLf`].
-struct QuoteCounter<R> {
+/// Follows the CSV quoting of the bytes passing through, the way the CSV
+/// parser reads them, so that a quoted field left open at the end of a file
+/// (which the parser silently runs to EOF) is caught; a `"` inside an
+/// unquoted field is an ordinary character. Also notes where line endings
+/// the parser does not count are, see [`LineEnds`].
+struct CsvWatch<R> {
     inner: R,
-    quotes: Arc<std::sync::atomic::AtomicU64>,
-    crlf: CrLf,
+    state: Arc<std::sync::Mutex<QuoteState>>,
+    lines: LineEnds,
     offset: u64,
     prev_cr: bool,
 }
 
-/// Byte offsets of the `\n` of `\r\n` line endings not yet passed by the
-/// CSV parser. The parser ends a record at the `\r` and reports the next
-/// record's position *before* that `\n`, so its line number is one short;
-/// a record whose start offset is listed here starts on the next line.
-/// Only the parser's read-ahead window is kept.
-type CrLf = Arc<std::sync::Mutex<std::collections::VecDeque<u64>>>;
-
-/// The 1-based line where a record starting at `pos` begins.
-fn record_line(pos: &csv::Position, crlf: &CrLf) -> u64 {
-    let Ok(mut q) = crlf.lock() else {
-        return pos.line();
-    };
-    while q.front().is_some_and(|&b| b < pos.byte()) {
-        q.pop_front();
-    }
-    pos.line() + u64::from(q.front() == Some(&pos.byte()))
+/// Where the quoting stands, as in `csv_core`: a field starts, runs
+/// unquoted, runs quoted, or has just seen a `"` inside quotes (closing
+/// them, or the first half of an escaped `""`). Bytes seen before the
+/// delimiter is known are held and replayed.
+#[derive(Debug, Default)]
+struct QuoteState {
+    delimiter: Option<u8>,
+    held: Vec<u8>,
+    at: QuoteAt,
 }
 
-impl<R: Read> Read for QuoteCounter<R> {
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum QuoteAt {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl QuoteState {
+    fn feed(&mut self, bytes: &[u8]) {
+        let Some(d) = self.delimiter else {
+            self.held.extend_from_slice(bytes);
+            return;
+        };
+        let mut at = self.at;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs that cannot change the state are skipped whole: inside
+            // quotes up to the next `"`, unquoted up to a delimiter or a
+            // line end (a `"` there is an ordinary character).
+            match at {
+                QuoteAt::Quoted => match memchr::memchr(b'"', &bytes[i..]) {
+                    Some(j) => i += j,
+                    None => break,
+                },
+                QuoteAt::Unquoted => match memchr::memchr3(d, b'\r', b'\n', &bytes[i..]) {
+                    Some(j) => i += j,
+                    None => break,
+                },
+                _ => {}
+            }
+            at = match (at, bytes[i]) {
+                (QuoteAt::Quoted, _) => QuoteAt::QuoteInQuoted,
+                (QuoteAt::FieldStart | QuoteAt::QuoteInQuoted, b'"') => QuoteAt::Quoted,
+                (_, b'\r' | b'\n') => QuoteAt::FieldStart,
+                (_, b) if b == d => QuoteAt::FieldStart,
+                _ => QuoteAt::Unquoted,
+            };
+            i += 1;
+        }
+        self.at = at;
+    }
+
+    fn set_delimiter(&mut self, d: u8) {
+        self.delimiter = Some(d);
+        let held = std::mem::take(&mut self.held);
+        // The parser skips a UTF-8 byte-order mark.
+        self.feed(held.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&held));
+    }
+
+    /// Whether the bytes so far end inside a quoted field.
+    fn open(&self) -> bool {
+        self.at == QuoteAt::Quoted
+    }
+}
+
+/// Line endings the CSV parser's positions miss, by byte offset, for the
+/// records' line numbers: the `\n` of each `\r\n` (the parser ends a record
+/// at the `\r` and reports the next record's position *before* that `\n`,
+/// one line short) and each lone `\r` (which ends a record but is not
+/// counted as a line at all). Only the parser's read-ahead window is kept.
+#[derive(Debug, Default)]
+struct LineEndsInner {
+    crlf: std::collections::VecDeque<u64>,
+    lone_cr: std::collections::VecDeque<u64>,
+    lone_cr_passed: u64,
+}
+
+type LineEnds = Arc<std::sync::Mutex<LineEndsInner>>;
+
+/// The 1-based line where a record starting at `pos` begins.
+fn record_line(pos: &csv::Position, lines: &LineEnds) -> u64 {
+    let Ok(mut q) = lines.lock() else {
+        return pos.line();
+    };
+    while q.crlf.front().is_some_and(|&b| b < pos.byte()) {
+        q.crlf.pop_front();
+    }
+    while q.lone_cr.front().is_some_and(|&b| b < pos.byte()) {
+        q.lone_cr.pop_front();
+        q.lone_cr_passed += 1;
+    }
+    pos.line() + q.lone_cr_passed + u64::from(q.crlf.front() == Some(&pos.byte()))
+}
+
+impl<R: Read> Read for CsvWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let q = memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
-        self.quotes
-            .fetch_add(q, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut crlf) = self.crlf.lock() {
-            for i in memchr::memchr_iter(b'\n', &buf[..n]) {
-                let cr = if i == 0 {
-                    self.prev_cr
-                } else {
-                    buf[i - 1] == b'\r'
-                };
-                if cr {
-                    crlf.push_back(self.offset + i as u64);
+        let bytes = &buf[..n];
+        if let Ok(mut st) = self.state.lock() {
+            st.feed(bytes);
+        }
+        if let Ok(mut lines) = self.lines.lock() {
+            // A `\r` that ended the previous read is settled by this one.
+            if self.prev_cr && bytes.first() != Some(&b'\n') {
+                lines.lone_cr.push_back(self.offset - 1);
+            }
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                let at = self.offset + i as u64;
+                if bytes[i] == b'\n' {
+                    let after_cr = if i == 0 {
+                        self.prev_cr
+                    } else {
+                        bytes[i - 1] == b'\r'
+                    };
+                    if after_cr {
+                        lines.crlf.push_back(at);
+                    }
+                } else if i + 1 < n && bytes[i + 1] != b'\n' {
+                    lines.lone_cr.push_back(at);
                 }
             }
         }
-        if n > 0 {
-            self.prev_cr = buf[n - 1] == b'\r';
-        }
+        self.prev_cr = n > 0 && bytes[n - 1] == b'\r';
         self.offset += n as u64;
         Ok(n)
     }
@@ -900,12 +989,12 @@ impl<R: Read> Read for QuoteCounter<R> {
 
 fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
-    let quotes = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let crlf = CrLf::default();
-    let reader = QuoteCounter {
+    let quoting = Arc::new(std::sync::Mutex::new(QuoteState::default()));
+    let lines = LineEnds::default();
+    let reader = CsvWatch {
         inner: reader,
-        quotes: quotes.clone(),
-        crlf: crlf.clone(),
+        state: quoting.clone(),
+        lines: lines.clone(),
         offset: 0,
         prev_cr: false,
     };
@@ -922,6 +1011,9 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             sniff_delimiter(first_line)
         }
     });
+    if let Ok(mut q) = quoting.lock() {
+        q.set_delimiter(delimiter);
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -1002,7 +1094,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             Ok(ok) => ok,
             Err(e) => {
                 record_no += 1;
-                let line = e.position().map_or(0, |p| record_line(p, &crlf));
+                let line = e.position().map_or(0, |p| record_line(p, &lines));
                 let origin = Origin {
                     file: file.clone(),
                     line,
@@ -1022,7 +1114,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         }
         ctx.flush(pending.take());
         record_no += 1;
-        let line = rec.position().map_or(0, |p| record_line(p, &crlf));
+        let line = rec.position().map_or(0, |p| record_line(p, &lines));
         let origin = Origin {
             file: file.clone(),
             line,
@@ -1095,7 +1187,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             }),
         });
     }
-    if quotes.load(std::sync::atomic::Ordering::Relaxed) % 2 == 1 {
+    if quoting.lock().is_ok_and(|q| q.open()) {
         if let Some(p) = pending.take() {
             let (origin, id) = match p {
                 Ok(d) => (d.origin, Some(d.id)),
