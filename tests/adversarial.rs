@@ -1101,3 +1101,58 @@ fn input_and_lexicon_names_that_are_not_utf8() {
     assert_eq!(run["options"]["lexicons"][0], "mine\u{fffd}.txt");
     assert_eq!(run["documents"]["analysed"], 1);
 }
+
+/// Ids slant makes up (file names, FILE-STEM:RECORD) may repeat across
+/// inputs that share file names: the later document takes its whole path
+/// as its id instead of being rejected. Ids from the data are kept, and a
+/// repeated one is still a duplicate.
+#[test]
+fn generated_ids_do_not_collide_across_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for d in ["y2023", "y2024", "a", "b"] {
+        std::fs::create_dir(p.join(d)).unwrap();
+    }
+    std::fs::write(p.join("y2023/nytimes.txt"), "Rebels fled the town.\n").unwrap();
+    std::fs::write(p.join("y2024/nytimes.txt"), "Insurgents held the town.\n").unwrap();
+    for d in ["a", "b"] {
+        std::fs::write(p.join(d).join("data.csv"), "source,text\nx,Rebels fled.\n").unwrap();
+        std::fs::write(
+            p.join(d).join("ids.csv"),
+            "id,source,text\nk1,x,Rebels fled.\n",
+        )
+        .unwrap();
+    }
+    let o = analyse(
+        p,
+        &[
+            "y2023",
+            "y2024",
+            "a/data.csv",
+            "b/data.csv",
+            "a/ids.csv",
+            "b/ids.csv",
+        ],
+    );
+    for id in [
+        "nytimes.txt",
+        "y2024/nytimes.txt",
+        "data:1",
+        "b/data.csv:1",
+        "k1",
+    ] {
+        assert_eq!(
+            o.doc_cell(id, "source"),
+            if id.contains("nytimes") {
+                "nytimes"
+            } else {
+                "x"
+            }
+        );
+    }
+    assert_eq!(
+        o.reason("b/ids.csv", "2"),
+        "duplicate document id `k1` (first at a/ids.csv:2)"
+    );
+    assert_eq!(o.counts(), (6, 5, 1));
+}

@@ -612,7 +612,20 @@ impl Ctx<'_> {
         if doc.source.is_empty() {
             return self.reject(doc.origin, Some(doc.id), "empty source".into());
         }
-        let key = id_key(&doc.source, &doc.id);
+        let mut key = id_key(&doc.source, &doc.id);
+        // An id slant made up (file name, or FILE-STEM:RECORD) may repeat
+        // across inputs with the same file names (two folders that each
+        // hold nytimes.txt): the later document then takes its whole path
+        // as its id. Ids from the data are never changed.
+        if self.seen_ids.contains_key(&key) {
+            if let Some(longer) = longer_generated_id(&doc) {
+                let k = id_key(&doc.source, &longer);
+                if !self.seen_ids.contains_key(&k) {
+                    doc.id = longer;
+                    key = k;
+                }
+            }
+        }
         if let Some((file, line)) = self.seen_ids.get(&key) {
             let reason = if *line == 0 {
                 format!("duplicate document id `{}` (first in {file})", doc.id)
@@ -630,6 +643,27 @@ impl Ctx<'_> {
         self.stats.documents += 1;
         (self.sink)(Item::Doc(doc));
     }
+}
+
+/// For a document whose id slant generated, a longer id naming the file by
+/// its whole path (`PATH` for a whole-file document, `PATH:RECORD` for a
+/// record); `None` for an id that came from the data.
+fn longer_generated_id(doc: &Document) -> Option<String> {
+    let file = &*doc.origin.file;
+    let path = Path::new(file);
+    if doc.origin.record == 0 {
+        // A text file in a folder: its id is its name or relative path.
+        let rel = file.replace('\\', "/");
+        return (rel.ends_with(&doc.id) && rel != doc.id).then_some(rel);
+    }
+    let stem = strip_gz(path)
+        .0
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_default();
+    (doc.id == format!("{stem}:{}", doc.origin.record))
+        .then(|| format!("{file}:{}", doc.origin.record))
+        .filter(|longer| *longer != doc.id)
 }
 
 /// A 128-bit digest of a document's (source, id) for duplicate detection:
