@@ -1156,3 +1156,41 @@ fn generated_ids_do_not_collide_across_inputs() {
     );
     assert_eq!(o.counts(), (6, 5, 1));
 }
+
+/// A text-sized source or id (a wrong column) is rejected rather than
+/// repeated on every evidence row, and a CSV record that grows past eight
+/// times --max-doc-bytes while being read stops the file with a clear
+/// rejection instead of being held whole in memory (a gzip bomb can make
+/// one field gigabytes).
+#[test]
+fn oversized_names_and_csv_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let long = "x".repeat(2000);
+    let jsonl = format!(
+        "{{\"id\":\"n1\",\"source\":\"a\",\"text\":\"Rebels fled.\"}}\n\
+         {{\"id\":\"n2\",\"source\":\"{long}\",\"text\":\"Rebels fled.\"}}\n\
+         {{\"id\":\"{long}\",\"source\":\"a\",\"text\":\"Rebels fled.\"}}\n\
+         {{\"id\":\"n4\",\"source\":\"a\",\"story\":\"{long}\",\"text\":\"Rebels fled.\"}}\n"
+    );
+    std::fs::write(p.join("names.jsonl"), jsonl).unwrap();
+    let big = format!(
+        "id,source,text\nb1,a,Rebels fled.\nb2,a,\"{}\"\nb3,a,never read\n",
+        "word ".repeat(600_000)
+    );
+    std::fs::write(p.join("big.csv.gz"), gzip(big.as_bytes())).unwrap();
+    let o = analyse(p, &["names.jsonl", "big.csv.gz", "--max-doc-bytes", "1000"]);
+    let over = |what: &str| {
+        format!("{what} is 2000 bytes, over the 1024-byte limit for names (is the {what} column the right one?)")
+    };
+    assert_eq!(o.reason("names.jsonl", "2"), over("source"));
+    assert_eq!(o.reason("names.jsonl", "3"), over("id"));
+    assert_eq!(o.reason("names.jsonl", "4"), over("story"));
+    assert_eq!(
+        o.reason("big.csv.gz", "3"),
+        "unreadable CSV record: a record runs over 73536 bytes (eight times --max-doc-bytes); the rest of the file is not read"
+    );
+    assert_eq!(o.doc_cell("n1", "source"), "a");
+    assert_eq!(o.doc_cell("b1", "source"), "a");
+    assert_eq!(o.counts(), (6, 2, 4));
+}

@@ -612,6 +612,24 @@ impl Ctx<'_> {
         if doc.source.is_empty() {
             return self.reject(doc.origin, Some(doc.id), "empty source".into());
         }
+        // Names are repeated on every row about the document (one per match
+        // in evidence.csv): a text-sized one is a wrong column, and would
+        // multiply the output.
+        for (what, value) in [
+            ("source", Some(&doc.source)),
+            ("id", Some(&doc.id)),
+            ("story", doc.story.as_ref()),
+            ("date", doc.date.as_ref()),
+        ] {
+            if let Some(v) = value.filter(|v| v.len() > MAX_NAME_BYTES) {
+                let reason = format!(
+                    "{what} is {} bytes, over the {MAX_NAME_BYTES}-byte limit for names (is the {what} column the right one?)",
+                    v.len()
+                );
+                let id = (what != "id").then(|| doc.id.clone());
+                return self.reject(doc.origin, id, reason);
+            }
+        }
         let mut key = id_key(&doc.source, &doc.id);
         // An id slant made up (file name, or FILE-STEM:RECORD) may repeat
         // across inputs with the same file names (two folders that each
@@ -644,6 +662,9 @@ impl Ctx<'_> {
         (self.sink)(Item::Doc(doc));
     }
 }
+
+/// The longest source, id, story or date accepted, in bytes.
+const MAX_NAME_BYTES: usize = 1024;
 
 /// For a document whose id slant generated, a longer id naming the file by
 /// its whole path (`PATH` for a whole-file document, `PATH:RECORD` for a
@@ -885,6 +906,9 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
 struct CsvWatch<R> {
     inner: R,
     state: Arc<std::sync::Mutex<QuoteState>>,
+    /// The most bytes one record may take: the parser would hold a longer
+    /// one whole in memory (a gzip file can expand one field to gigabytes).
+    record_limit: u64,
     lines: LineEnds,
     offset: u64,
     prev_cr: bool,
@@ -899,6 +923,9 @@ struct QuoteState {
     delimiter: Option<u8>,
     held: Vec<u8>,
     at: QuoteAt,
+    /// Bytes fed so far, and where the current record began.
+    fed: u64,
+    record_start: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -936,13 +963,17 @@ impl QuoteState {
             at = match (at, bytes[i]) {
                 (QuoteAt::Quoted, _) => QuoteAt::QuoteInQuoted,
                 (QuoteAt::FieldStart | QuoteAt::QuoteInQuoted, b'"') => QuoteAt::Quoted,
-                (_, b'\r' | b'\n') => QuoteAt::FieldStart,
+                (_, b'\r' | b'\n') => {
+                    self.record_start = self.fed + i as u64 + 1;
+                    QuoteAt::FieldStart
+                }
                 (_, b) if b == d => QuoteAt::FieldStart,
                 _ => QuoteAt::Unquoted,
             };
             i += 1;
         }
         self.at = at;
+        self.fed += bytes.len() as u64;
     }
 
     fn set_delimiter(&mut self, d: u8) {
@@ -955,6 +986,12 @@ impl QuoteState {
     /// Whether the bytes so far end inside a quoted field.
     fn open(&self) -> bool {
         self.at == QuoteAt::Quoted
+    }
+
+    /// Bytes of the record read so far (0 until the delimiter is known: the
+    /// held bytes are one buffer's worth at most).
+    fn record_bytes(&self) -> u64 {
+        self.fed.saturating_sub(self.record_start)
     }
 }
 
@@ -993,6 +1030,12 @@ impl<R: Read> Read for CsvWatch<R> {
         let bytes = &buf[..n];
         if let Ok(mut st) = self.state.lock() {
             st.feed(bytes);
+            if st.record_bytes() > self.record_limit {
+                return Err(io::Error::other(format!(
+                    "a record runs over {} bytes (eight times --max-doc-bytes); the rest of the file is not read",
+                    self.record_limit
+                )));
+            }
         }
         if let Ok(mut lines) = self.lines.lock() {
             // A `\r` that ended the previous read is settled by this one.
@@ -1028,6 +1071,11 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let reader = CsvWatch {
         inner: reader,
         state: quoting.clone(),
+        // Generous, so that a moderately oversized record is still read
+        // and rejected on its own, and the records after it are read.
+        record_limit: (ctx.opts.max_doc_bytes as u64)
+            .saturating_mul(8)
+            .saturating_add(64 * 1024),
         lines: lines.clone(),
         offset: 0,
         prev_cr: false,
@@ -1128,7 +1176,13 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             Ok(ok) => ok,
             Err(e) => {
                 record_no += 1;
-                let line = e.position().map_or(0, |p| record_line(p, &lines));
+                // An I/O error has no position of its own: the record
+                // being read starts where the reader stands.
+                let pos = e
+                    .position()
+                    .cloned()
+                    .unwrap_or_else(|| rdr.position().clone());
+                let line = record_line(&pos, &lines);
                 let origin = Origin {
                     file: file.clone(),
                     line,
