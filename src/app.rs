@@ -180,6 +180,13 @@ pub struct RunSummary {
 /// let with_builtins = load_lexicon(&[words], false).unwrap();
 /// assert!(with_builtins.families.len() > 0);
 /// assert!(load_lexicon(&[], true).unwrap_err().is_usage());
+///
+/// // Ids that would give a report column twice are refused.
+/// let clash = dir.path().join("x.toml");
+/// std::fs::write(&clash, "[[category]]\nid = \"x\"\nterms = [\"a\"]\n\
+///     [[category]]\nid = \"x_quoted\"\nterms = [\"b\"]\n").unwrap();
+/// let err = load_lexicon(&[clash], true).unwrap_err().to_string();
+/// assert!(err.contains("two columns named `x_quoted_rate`"), "{err}");
 /// ```
 pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
     let mut lex = if no_default {
@@ -195,7 +202,27 @@ pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
             "no lexicon: --no-default-lexicons needs at least one --lexicon FILE",
         ));
     }
+    check_columns(&lex, &[], &[])?;
     Ok(lex)
+}
+
+/// Refuse a lexicon (with the learned scorers' extra columns) whose ids
+/// derive the same report column twice: category `x` and `x_quoted` both
+/// give `x_quoted_rate`, a valence list `slant` gives the scorer's
+/// `slant_mean`.
+fn check_columns(lex: &Lexicon, doc_extra: &[String], source_extra: &[String]) -> Result<()> {
+    let mut docs = report::document_header(lex);
+    docs.extend_from_slice(doc_extra);
+    let sources = report::sources_header(lex, true, source_extra);
+    for (file, header) in [("documents.csv", &docs), ("sources.csv", &sources)] {
+        if let Some(c) = report::duplicate_column(header) {
+            return Err(Error::usage(format!(
+                "the lexicons would give {file} two columns named `{c}`; rename one of the \
+                 categories, families or word lists whose ids make it"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The shipped sample corpus folder (`data/sample`), looked up relative to
@@ -457,6 +484,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = report::document_header(&lex);
         if let Some(sc) = &scorers {
+            check_columns(&lex, &sc.document_header(), &sc.source_header())?;
             header.extend(sc.document_header());
         }
         w.write_record(header).map_err(|e| csv_err(&docs_path, e))?;

@@ -588,6 +588,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             }
+            // Together, as `analyze --lexicon` loads them: ids must not
+            // clash, nor give a report column twice. A clash with the
+            // built-ins only matters without --no-default-lexicons: a note.
+            if bad == 0 {
+                if let Err(e) = app::load_lexicon(&files, true) {
+                    eprintln!("{e}");
+                    bad = files.len();
+                } else if let Err(e) = app::load_lexicon(&files, false) {
+                    eprintln!(
+                        "note: with the built-in lexicons, `analyze --lexicon` refuses this: {e} \
+                         (add --no-default-lexicons to use it instead of them)"
+                    );
+                }
+            }
             if bad > 0 {
                 return Err(slant::Error::usage(format!(
                     "{bad} of {} lexicon file(s) have problems",

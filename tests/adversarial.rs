@@ -1194,3 +1194,58 @@ fn oversized_names_and_csv_records() {
     assert_eq!(o.doc_cell("b1", "source"), "a");
     assert_eq!(o.counts(), (6, 2, 4));
 }
+
+/// Lexicon ids that would derive the same report column twice are refused
+/// by `lexicon check` and by `analyze` (a CSV with two columns of one name
+/// is ambiguous to every reader); a user list that clashes with a built-in
+/// one, which `lexicon check` passed silently, now gets a note.
+#[test]
+fn lexicon_ids_that_clash_in_report_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("q.toml"),
+        "[[category]]\nid = \"foo\"\nterms = [\"a\"]\n[[category]]\nid = \"foo_quoted\"\nterms = [\"b\"]\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("slant.txt"), "foo\t1.5\nbar\t-2\n").unwrap();
+    std::fs::write(p.join("sentiment.txt"), "foo\n").unwrap();
+    std::fs::write(
+        p.join("in.jsonl"),
+        "{\"source\":\"a\",\"text\":\"foo bar\"}\n",
+    )
+    .unwrap();
+    let check = |file: &str| {
+        let out = command(p, &["lexicon", "check", file]).output().unwrap();
+        (out.status.code(), no_panic(&out))
+    };
+    let (code, err) = check("q.toml");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("two columns named `foo_quoted_rate`"), "{err}");
+    // A clash with a built-in list: fine on its own, noted for analyze.
+    let (code, err) = check("sentiment.txt");
+    assert_eq!(code, Some(0));
+    assert!(
+        err.contains("note: with the built-in lexicons")
+            && err.contains("category `sentiment`")
+            && err.contains("--no-default-lexicons"),
+        "{err}"
+    );
+    refused(
+        p,
+        &["analyze", "in.jsonl", "--lexicon", "sentiment.txt"],
+        "already defined",
+    );
+    refused(
+        p,
+        &["analyze", "in.jsonl", "--lexicon", "q.toml"],
+        "`foo_quoted_rate`",
+    );
+    // With the learned scorers' columns: a valence list named `slant`.
+    assert_eq!(check("slant.txt").0, Some(0));
+    refused(
+        p,
+        &["analyze", "in.jsonl", "--lexicon", "slant.txt"],
+        "`slant_mean`",
+    );
+}

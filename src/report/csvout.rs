@@ -548,6 +548,84 @@ pub fn rejected_row(
     ])
 }
 
+/// The header of `sources.csv`: fixed columns, then per category and per
+/// family (the story-adjusted columns when `stories`), then `extra` (the
+/// learned scorers' columns).
+///
+/// ```
+/// use slant::report::sources_header;
+/// let lex = slant::lexicon::Lexicon::builtin();
+/// let h = sources_header(&lex, false, &["slant_mean".to_string()]);
+/// assert_eq!(&h[..2], ["source", "documents"]);
+/// assert!(h.iter().any(|c| c == "hedge_rate"));
+/// assert!(!h.iter().any(|c| c.ends_with("_story_adjusted_score")));
+/// assert_eq!(h.last().unwrap(), "slant_mean");
+/// ```
+pub fn sources_header(lex: &Lexicon, stories: bool, extra: &[String]) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "source",
+        "documents",
+        "tokens",
+        "authorial_tokens",
+        "quoted_tokens",
+        "sentences",
+        "quote_share",
+        "repairs",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for c in &lex.categories {
+        h.push(format!("{}_rate", c.id));
+        h.push(format!("{}_quoted_rate", c.id));
+        if c.valence {
+            h.push(format!("{}_mean", c.id));
+        }
+    }
+    for f in &lex.families {
+        for col in [
+            "dominant",
+            "raw_score",
+            "score",
+            "ci_low",
+            "ci_high",
+            "n_matches",
+            "n_quoted",
+            "flag",
+        ] {
+            h.push(format!("{}_{col}", f.id));
+        }
+        if stories {
+            for col in [
+                "story_adjusted_score",
+                "story_ci_low",
+                "story_ci_high",
+                "n_stories",
+            ] {
+                h.push(format!("{}_{col}", f.id));
+            }
+        }
+    }
+    for extra in extra {
+        h.push(extra.clone());
+    }
+    h
+}
+
+/// The first column name that appears twice in `header`, if any (user
+/// lexicon ids such as `x` and `x_quoted` can derive the same column).
+///
+/// ```
+/// use slant::report::duplicate_column;
+/// let h = ["foo_rate", "foo_quoted_rate", "foo_quoted_rate"].map(String::from);
+/// assert_eq!(duplicate_column(&h), Some("foo_quoted_rate"));
+/// assert_eq!(duplicate_column(&h[..2]), None);
+/// ```
+pub fn duplicate_column(header: &[String]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    header.iter().map(String::as_str).find(|c| !seen.insert(*c))
+}
+
 /// Write `sources.csv`: one row per source.
 ///
 /// ```
@@ -611,54 +689,7 @@ pub fn sources_rows<W: Write>(
     style: CsvStyle,
 ) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    let mut h: Vec<String> = [
-        "source",
-        "documents",
-        "tokens",
-        "authorial_tokens",
-        "quoted_tokens",
-        "sentences",
-        "quote_share",
-        "repairs",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for c in &lex.categories {
-        h.push(format!("{}_rate", c.id));
-        h.push(format!("{}_quoted_rate", c.id));
-        if c.valence {
-            h.push(format!("{}_mean", c.id));
-        }
-    }
-    let story_cols = est.has_stories;
-    for f in &lex.families {
-        for col in [
-            "dominant",
-            "raw_score",
-            "score",
-            "ci_low",
-            "ci_high",
-            "n_matches",
-            "n_quoted",
-            "flag",
-        ] {
-            h.push(format!("{}_{col}", f.id));
-        }
-        if story_cols {
-            for col in [
-                "story_adjusted_score",
-                "story_ci_low",
-                "story_ci_high",
-                "n_stories",
-            ] {
-                h.push(format!("{}_{col}", f.id));
-            }
-        }
-    }
-    for extra in &est.source_extra_headers {
-        h.push(extra.clone());
-    }
+    let h = sources_header(lex, est.has_stories, &est.source_extra_headers);
     w.write_record(&h)?;
     for (si, (source, sa)) in agg.sources.iter().enumerate() {
         let c = &sa.counts;
@@ -697,7 +728,7 @@ pub fn sources_rows<W: Write>(
             row.push(e.n_matches.to_string());
             row.push(e.n_quoted.to_string());
             row.push(e.flag.to_string());
-            if story_cols {
+            if est.has_stories {
                 row.push(opt_f(e.story_score));
                 row.push(opt_f(e.story_ci.map(|c| c.0)));
                 row.push(opt_f(e.story_ci.map(|c| c.1)));

@@ -12,9 +12,9 @@ pub mod html;
 mod staging;
 
 pub use csvout::{
-    document_header, document_row, document_row_extra, evidence_header, evidence_row,
-    families_rows, fmt_f, fmt_f_into, rejected_row, safe_cell, sources_rows, terms_rows, CsvStyle,
-    REJECTED_HEADER,
+    document_header, document_row, document_row_extra, duplicate_column, evidence_header,
+    evidence_row, families_rows, fmt_f, fmt_f_into, rejected_row, safe_cell, sources_header,
+    sources_rows, terms_rows, CsvStyle, REJECTED_HEADER,
 };
 pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};
 pub use staging::{Staging, REPORT_FILES};
