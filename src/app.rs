@@ -428,6 +428,22 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // process-wide INTERRUPTED).
     let stop = AtomicBool::new(false);
     let plans = corpus::plan(&opts.inputs, &opts.read)?;
+    if !opts.quiet {
+        for p in &plans {
+            for (line, file) in p.manifest_unmatched.iter().take(5) {
+                eprintln!(
+                    "slant: warning: the manifest for {} lists `{file}` (line {line}), which is not in the folder",
+                    p.path.display()
+                );
+            }
+            if p.manifest_unmatched.len() > 5 {
+                eprintln!(
+                    "slant: warning: ... and {} more manifest rows that name no file (run.json: manifest_unmatched)",
+                    p.manifest_unmatched.len() - 5
+                );
+            }
+        }
+    }
     let staging = Staging::create(&opts.out_dir)?;
     let dir = staging.path().to_path_buf();
     let extractor = Extractor::new(&lex, opts.features.clone());

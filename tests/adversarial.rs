@@ -1249,3 +1249,52 @@ fn lexicon_ids_that_clash_in_report_columns() {
         "`slant_mean`",
     );
 }
+
+/// Manifest rows: one that names no file is reported (stderr and
+/// `run.json`), a file listed twice is refused with both lines; a FIFO as
+/// manifest or lexicon is refused instead of blocking; the title and the
+/// text cannot be the same column.
+#[cfg(unix)]
+#[test]
+fn manifest_rows_fifo_options_and_title_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("c")).unwrap();
+    std::fs::write(p.join("c/a.txt"), "Rebels fled the town.\n").unwrap();
+    std::fs::write(p.join("c/manifest.csv"), "file,source\nA.TXT,x\na.txt,y\n").unwrap();
+    let o = analyse(p, &["c"]);
+    assert!(
+        o.stderr.contains(
+            "slant: warning: the manifest for c lists `A.TXT` (line 2), which is not in the folder"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.run["inputs"][0]["manifest_unmatched"], 1);
+    assert_eq!(o.doc_cell("a.txt", "source"), "y");
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    std::fs::write(
+        p.join("c/manifest.csv"),
+        "file,source\na.txt,x\nb.txt,z\na.txt,y\n",
+    )
+    .unwrap();
+    refused(
+        p,
+        &["analyze", "c"],
+        "line 4: `a.txt` is listed again (first at line 2)",
+    );
+    std::fs::remove_file(p.join("c/manifest.csv")).unwrap();
+    let fifo = p.join("ff");
+    let ok = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if ok.is_ok_and(|s| s.success()) {
+        for flag in ["--manifest", "--lexicon"] {
+            refused(p, &["analyze", "c", flag, "ff"], "ff: not a regular file");
+        }
+    }
+    std::fs::write(p.join("t.csv"), "id,source,text\n1,a,Rebels fled.\n").unwrap();
+    refused(
+        p,
+        &["analyze", "t.csv", "--title-col", "text"],
+        "the title and the text would both be read from `text`",
+    );
+}

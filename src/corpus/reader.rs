@@ -165,6 +165,9 @@ pub struct InputPlan {
     pub files: Vec<PathBuf>,
     /// Problems found while walking (unreadable entries, symlink loops).
     pub walk_problems: Vec<(PathBuf, String)>,
+    /// Manifest rows (line, file as written) that name no file found in
+    /// the folder: a typo, or a file that is missing.
+    pub manifest_unmatched: Vec<(u64, String)>,
     manifest: Option<Arc<FxHashMap<PathBuf, ManifestRow>>>,
     /// The manifest file and the SHA-256 of its bytes.
     manifest_file: Option<(PathBuf, String)>,
@@ -211,6 +214,13 @@ pub struct InputStats {
     /// SHA-256 of the manifest's bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manifest_sha256: Option<String>,
+    /// Manifest rows that name no file in the folder.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub manifest_unmatched: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The file name without a `.gz` suffix (case kept), and whether it had one.
@@ -283,9 +293,16 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                     m.is_file().then_some(m)
                 }
             };
+            let mut manifest_unmatched = Vec::new();
             let (manifest, manifest_file) = match manifest_path {
                 Some(m) => {
-                    let (rows, sha) = read_manifest(&m, &input)?;
+                    let (rows, sha, listed) = read_manifest(&m, &input)?;
+                    let found = |p: &PathBuf| files.binary_search(p).is_ok();
+                    let base = m.parent().unwrap_or(&input).to_path_buf();
+                    manifest_unmatched = listed
+                        .into_iter()
+                        .filter(|(_, f)| !found(&base.join(f)) && !found(&input.join(f)))
+                        .collect();
                     (Some(Arc::new(rows)), Some((m, sha)))
                 }
                 None => (None, None),
@@ -295,6 +312,7 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                 format: Format::Text,
                 files,
                 walk_problems: problems,
+                manifest_unmatched,
                 manifest,
                 manifest_file,
                 root: input,
@@ -310,6 +328,7 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                 format,
                 files: vec![input],
                 walk_problems: vec![],
+                manifest_unmatched: vec![],
                 manifest: None,
                 manifest_file: None,
                 root,
@@ -396,8 +415,14 @@ fn walk(
 }
 
 /// The manifest's rows by file, and the SHA-256 of its bytes.
-fn read_manifest(path: &Path, root: &Path) -> Result<(FxHashMap<PathBuf, ManifestRow>, String)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+/// A manifest's rows by file path, its SHA-256, and each row's line and file
+/// as written. A file listed twice is refused (which row would hold?).
+#[allow(clippy::type_complexity)]
+fn read_manifest(
+    path: &Path,
+    root: &Path,
+) -> Result<(FxHashMap<PathBuf, ManifestRow>, String, Vec<(u64, String)>)> {
+    let bytes = read_regular_file(path)?;
     let sha: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -426,8 +451,11 @@ fn read_manifest(path: &Path, root: &Path) -> Result<(FxHashMap<PathBuf, Manifes
     let (story_c, date_c) = (col("story"), col("date"));
     let base = path.parent().unwrap_or(root);
     let mut map = FxHashMap::default();
+    let mut listed: Vec<(u64, String)> = Vec::new();
+    let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
+        let line = rec.position().map_or(i as u64 + 2, |p| p.line());
         let get = |c: Option<usize>| {
             c.and_then(|c| rec.get(c))
                 .map(str::trim)
@@ -440,6 +468,12 @@ fn read_manifest(path: &Path, root: &Path) -> Result<(FxHashMap<PathBuf, Manifes
                 format!("line {}: empty file or source", i + 2),
             ));
         };
+        if let Some(first) = first_line.insert(file.clone(), line) {
+            return Err(Error::input(
+                path,
+                format!("line {line}: `{file}` is listed again (first at line {first})"),
+            ));
+        }
         let row = ManifestRow {
             source,
             story: get(story_c),
@@ -447,8 +481,22 @@ fn read_manifest(path: &Path, root: &Path) -> Result<(FxHashMap<PathBuf, Manifes
         };
         map.insert(base.join(&file), row.clone());
         map.insert(root.join(&file), row);
+        listed.push((line, file));
     }
-    Ok((map, sha))
+    Ok((map, sha, listed))
+}
+
+/// Read a whole file that must be a regular one (a FIFO named by mistake
+/// would block forever).
+fn read_regular_file(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::input(
+            path,
+            "not a regular file (FIFO, socket, device or folder)",
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 /// A reader that hashes every byte it passes on.
@@ -551,7 +599,7 @@ const TEXT_DEFAULTS: &[&str] = &["text", "body", "content", "article"];
 const SOURCE_DEFAULTS: &[&str] = &["source", "outlet", "publisher", "site", "domain"];
 
 fn resolve_columns(opts: &ReadOptions, available: &[String], path: &Path) -> Result<Columns> {
-    Ok(Columns {
+    let cols = Columns {
         text: pick(&opts.text_col, TEXT_DEFAULTS, available, true, "text", path)?
             .unwrap_or_default(),
         source: pick(
@@ -567,7 +615,19 @@ fn resolve_columns(opts: &ReadOptions, available: &[String], path: &Path) -> Res
         story: pick(&opts.story_col, &["story"], available, false, "story", path)?,
         date: pick(&opts.date_col, &["date"], available, false, "date", path)?,
         title: pick(&opts.title_col, &["title"], available, false, "title", path)?,
-    })
+    };
+    // The analysed text is title + body: one column as both would count
+    // every word twice.
+    if cols.title.as_ref() == Some(&cols.text) {
+        return Err(Error::input(
+            path,
+            format!(
+                "the title and the text would both be read from `{}`; name another --title-col",
+                cols.text
+            ),
+        ));
+    }
+    Ok(cols)
 }
 
 /// Mutable reading state shared by all formats.
@@ -751,6 +811,7 @@ pub fn read_inputs(
                     .as_ref()
                     .map(|(p, _)| p.display().to_string()),
                 manifest_sha256: plan.manifest_file.as_ref().map(|(_, h)| h.clone()),
+                manifest_unmatched: plan.manifest_unmatched.len() as u64,
                 ..Default::default()
             },
             seen_ids: std::mem::take(&mut seen_ids),

@@ -418,6 +418,14 @@ impl Lexicon {
     /// assert_eq!(lex.categories[0].terms[1].weight, -2.5);
     /// ```
     pub fn from_path(path: &Path) -> Result<Lexicon> {
+        // A FIFO named by mistake would block the read forever.
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(Error::input(
+                path,
+                "not a regular file (FIFO, socket, device or folder)",
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let content = match String::from_utf8(bytes) {
             Ok(s) => s,
