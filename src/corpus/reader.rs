@@ -414,7 +414,6 @@ fn walk(
     }
 }
 
-/// The manifest's rows by file, and the SHA-256 of its bytes.
 /// A manifest's rows by file path, its SHA-256, and each row's line and file
 /// as written. A file listed twice is refused (which row would hold?).
 #[allow(clippy::type_complexity)]
@@ -465,7 +464,7 @@ fn read_manifest(
         let (Some(file), Some(source)) = (get(Some(fc)), get(Some(sc))) else {
             return Err(Error::input(
                 path,
-                format!("line {}: empty file or source", i + 2),
+                format!("line {line}: empty file or source"),
             ));
         };
         if let Some(first) = first_line.insert(file.clone(), line) {
