@@ -118,10 +118,15 @@ fn assign_q<'a>(rows: impl Iterator<Item = &'a mut TermRow>) {
 
 /// The ranking key: z, NaN last.
 fn rank_z(r: &TermRow) -> f64 {
-    if r.z.is_nan() {
+    rank_key(r.z)
+}
+
+/// A z for ranking: NaN (not computable) ranks last.
+fn rank_key(z: f64) -> f64 {
+    if z.is_nan() {
         f64::NEG_INFINITY
     } else {
-        r.z
+        z
     }
 }
 
@@ -148,10 +153,7 @@ fn keep_top_by<T>(rows: &mut Vec<T>, k: usize, z: impl Fn(&T) -> f64) {
         rows.clear();
         return;
     }
-    let rank_z = |r: &T| match z(r) {
-        z if z.is_nan() => f64::NEG_INFINITY,
-        z => z,
-    };
+    let rank_z = |r: &T| rank_key(z(r));
     let mut zs: Vec<f64> = rows.iter().map(rank_z).collect();
     let (_, kth, _) = zs.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
     let kth = *kth;
