@@ -276,20 +276,6 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
     out
 }
 
-/// The first index at or after `from` whose key is not below `key`
-/// (`run` sorted by key, every key before `from` below `key`): an
-/// exponential search forward, then a binary search in the last step.
-fn gallop(run: &[(u64, u64)], from: usize, key: u64) -> usize {
-    let (mut lo, mut hi, mut step) = (from, from, 1usize);
-    while hi < run.len() && run[hi].0 < key {
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
-    }
-    let hi = hi.min(run.len());
-    lo + run[lo..hi].partition_point(|e| e.0 < key)
-}
-
 /// Log-odds of authorial uni- and bigrams with pooled count ≥
 /// `opts.min_count`, per source vs rest. Keeps the top `opts.top_terms`
 /// per source and order by z, or every term the source used with
@@ -372,7 +358,7 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
     let pooled = |key: u64, cursor: &mut usize| match decode_key(key) {
         (1, id, _) => uni[id as usize],
         _ => {
-            *cursor = gallop(&bi, *cursor, key);
+            *cursor = crate::features::gallop(&bi, *cursor, key);
             bi.get(*cursor).filter(|e| e.0 == key).map_or(0, |e| e.1)
         }
     };
@@ -479,27 +465,6 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
 
 #[cfg(test)]
 mod tests {
-    /// `gallop` finds what a binary search over the whole run finds, from
-    /// any start at or before the answer.
-    #[test]
-    fn gallop_matches_partition_point() {
-        let run: Vec<(u64, u64)> = [1u64, 3, 4, 9, 10, 11, 20, 31, 32, 50]
-            .iter()
-            .map(|&k| (k, 0))
-            .collect();
-        for key in 0..=55u64 {
-            let want = run.partition_point(|e| e.0 < key);
-            for from in 0..=want {
-                assert_eq!(
-                    super::gallop(&run, from, key),
-                    want,
-                    "key {key} from {from}"
-                );
-            }
-        }
-        assert_eq!(super::gallop(&[], 0, 7), 0);
-    }
-
     use super::*;
     use crate::features::SourceAgg;
     use proptest::prelude::*;

@@ -26,6 +26,7 @@
 mod ngram_counts;
 mod vocab;
 
+pub(crate) use ngram_counts::gallop;
 pub use ngram_counts::NgramCounts;
 pub use vocab::{
     bigram_key, decode_key, occurrence_key, unigram_key, Key, Vocab, MAX_OCCURRENCE_ID,

@@ -41,21 +41,42 @@ const FLUSH_KEYS: usize = 1 << 17;
 /// The fewest pending keys sorted into a run at once.
 const MIN_FLUSH_KEYS: usize = 1 << 13;
 
+/// The first index at or after `from` whose key is not below `key`
+/// (`run` sorted by key, every key before `from` below `key`): an
+/// exponential search forward, then a binary search in the last step.
+pub(crate) fn gallop(run: &[(u64, u64)], from: usize, key: u64) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1usize);
+    while hi < run.len() && run[hi].0 < key {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(run.len());
+    lo + run[lo..hi].partition_point(|e| e.0 < key)
+}
+
 /// Sort `keys` and count them into a run (resolving occurrence keys).
 fn run_of(keys: &mut [u64]) -> Vec<(u64, u64)> {
     keys.sort_unstable();
-    let mut run: Vec<(u64, u64)> = Vec::with_capacity(keys.len() / 2);
-    let mut occurrences = false;
-    for &k in keys.iter() {
-        match run.last_mut() {
-            Some((last, c)) if *last == k => *c += 1,
-            _ => {
-                occurrences |= is_occurrence(k);
-                run.push((k, 1));
-            }
-        }
+    let Some((&last, rest)) = keys.split_last() else {
+        return Vec::new();
+    };
+    // Count equal neighbours without a branch per key (about half of the
+    // neighbours differ, so a branch would be mispredicted often): every
+    // key writes its run's entry, and the write index moves on only when
+    // the next key differs.
+    let distinct = 1 + keys.windows(2).filter(|w| w[0] != w[1]).count();
+    let mut run: Vec<(u64, u64)> = vec![(0, 0); distinct];
+    let (mut w, mut start) = (0usize, 0usize);
+    for (i, (&k, &next)) in rest.iter().zip(&keys[1..]).enumerate() {
+        run[w] = (k, (i + 1 - start) as u64);
+        let new = k != next;
+        w += new as usize;
+        start = if new { i + 1 } else { start };
     }
-    if occurrences {
+    run[w] = (last, (keys.len() - start) as u64);
+    debug_assert_eq!(w + 1, distinct);
+    if run.iter().any(|e| is_occurrence(e.0)) {
         run = resolve_occurrences(&run);
     }
     trim(&mut run);
@@ -79,7 +100,8 @@ fn resolve_occurrences(raw: &[(u64, u64)]) -> Vec<(u64, u64)> {
     let mut i = 0;
     while i < raw.len() && raw[i].0 >> 32 != u32::MAX as u64 {
         let hi = raw[i].0 >> 32;
-        let end = i + raw[i..].partition_point(|e| e.0 >> 32 == hi);
+        // Groups are mostly short: search forward from the group's start.
+        let end = gallop(raw, i, (hi + 1) << 32);
         let group = &raw[i..end];
         let split = group.partition_point(|e| !is_occurrence(e.0));
         let (plain, occ) = group.split_at(split);
@@ -497,6 +519,27 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
+
+    /// `gallop` finds what a binary search over the whole run finds, from
+    /// any start at or before the answer.
+    #[test]
+    fn gallop_matches_partition_point() {
+        let run: Vec<(u64, u64)> = [1u64, 3, 4, 9, 10, 11, 20, 31, 32, 50]
+            .iter()
+            .map(|&k| (k, 0))
+            .collect();
+        for key in 0..=55u64 {
+            let want = run.partition_point(|e| e.0 < key);
+            for from in 0..=want {
+                assert_eq!(
+                    super::gallop(&run, from, key),
+                    want,
+                    "key {key} from {from}"
+                );
+            }
+        }
+        assert_eq!(super::gallop(&[], 0, 7), 0);
+    }
 
     /// Counting the same documents again must not grow memory much: pending
     /// occurrences are bounded by the distinct keys, and runs give back
