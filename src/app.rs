@@ -602,6 +602,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     };
     let style = opts.csv;
     let evidence = opts.evidence.then_some(opts.evidence_valence);
+    // `extract` writes no framing estimates and no HTML report: it needs
+    // neither the documents' variant summaries nor the report's examples.
+    let for_report = !opts.extract_only;
     if threads == 1 {
         // One thread in all: read, analyse and write in turn on this
         // thread, so `--threads 1` uses one core.
@@ -620,6 +623,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 &mut agg,
                 style,
                 evidence,
+                for_report,
                 scorers.as_ref().zip(fws.as_mut()),
             );
             analyse_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -695,6 +699,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                     &mut agg,
                                     style,
                                     evidence,
+                                    for_report,
                                     scorers.zip(fws.as_mut()),
                                 );
                                 analyse_ns
@@ -982,6 +987,7 @@ fn process_batch(
     agg: &mut Aggregates,
     style: CsvStyle,
     evidence: Option<bool>,
+    for_report: bool,
     mut scorers: Option<(&Scorers, &mut FeatWorkspace)>,
 ) -> BatchOut {
     let mut docs_w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
@@ -1002,7 +1008,6 @@ fn process_batch(
         docs: 0,
         text_bytes: 0,
     };
-    let offsets = lex.variant_offsets();
     for item in batch.items {
         match item {
             Item::Rejected(r) => {
@@ -1040,15 +1045,17 @@ fn process_batch(
                         let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                     }
                 }
-                out.summaries.push(summarize(&doc, &f.counts, &offsets));
-                out.examples.add_document(
-                    &doc.source,
-                    &doc.id,
-                    &ws.text,
-                    &ws.analyzed,
-                    &f.matches,
-                    lex,
-                );
+                if for_report {
+                    out.summaries.push(summarize(&doc, &f.counts));
+                    out.examples.add_document(
+                        &doc.source,
+                        &doc.id,
+                        &ws.text,
+                        &ws.analyzed,
+                        &f.matches,
+                        lex,
+                    );
+                }
                 if let Some(d) = doc.date.as_deref().and_then(iso_date) {
                     widen(&mut out.dates, &d);
                 }
@@ -1062,7 +1069,7 @@ fn process_batch(
     out
 }
 
-fn summarize(doc: &Document, counts: &crate::features::Counts, _offsets: &[usize]) -> DocSummary {
+fn summarize(doc: &Document, counts: &crate::features::Counts) -> DocSummary {
     DocSummary {
         source: doc.source.as_str().into(),
         story: doc.story.as_deref().map(Into::into),
