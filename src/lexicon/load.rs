@@ -32,7 +32,7 @@ struct TomlFamily {
 struct TomlVariant {
     id: Spanned<String>,
     tone: Spanned<f64>,
-    terms: Vec<Spanned<String>>,
+    terms: Spanned<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -43,7 +43,7 @@ struct TomlCategory {
     name: Option<String>,
     #[serde(default)]
     about: Option<String>,
-    terms: Vec<Spanned<String>>,
+    terms: Spanned<Vec<Spanned<String>>>,
 }
 
 /// Byte offset → 1-based line.
@@ -86,13 +86,13 @@ impl Seen {
 
 fn parse_terms(
     content: &str,
-    raw: &[Spanned<String>],
+    raw: &Spanned<Vec<Spanned<String>>>,
     owner: &str,
     seen: &mut Seen,
     problems: &mut Vec<Problem>,
 ) -> Vec<Term> {
-    let mut out = Vec::with_capacity(raw.len());
-    for s in raw {
+    let mut out = Vec::with_capacity(raw.get_ref().len());
+    for s in raw.get_ref() {
         let line = line_of(content, s.span().start);
         match Term::parse(s.get_ref(), line) {
             Ok(t) => {
@@ -105,9 +105,10 @@ fn parse_terms(
             }),
         }
     }
-    if raw.is_empty() {
+    if raw.get_ref().is_empty() {
         problems.push(Problem {
-            line: 0,
+            // The line of the empty `terms = [...]`.
+            line: line_of(content, raw.span().start),
             message: format!("{owner} has no terms"),
         });
     }
@@ -544,6 +545,8 @@ mod tests {
             ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"te*rm\"]\n", 6, "only allowed at the end"),
             ("[[family]]\nid = \"Bad Id\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\nterms = [\"a\"]\n", 2, "snake_case"),
             ("[[family]]\nid = \"a\"\n", 2, "no variants"),
+            ("[[family]]\nid = \"a\"\n[[family.variant]]\nid = \"x\"\ntone = 0.0\n\nterms = []\n", 7, "has no terms"),
+            ("[[category]]\nid = \"h\"\nabout = \"x\"\nterms = [\n]\n", 4, "has no terms"),
             ("[[category]]\nid = \"h\"\nterms = [\"may\"]\n[[category]]\nid = \"h\"\nterms = [\"might\"]\n", 5, "duplicate category id"),
             ("[[family]]\nid = \"a\"\nbogus = 1\n", 3, "unknown field"),
             ("[[family]\nid = \"a\"\n", 1, ""),
