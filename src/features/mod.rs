@@ -810,7 +810,7 @@ impl Extractor {
                 key_spans.push((0, 0));
                 continue;
             }
-            let (k0, k1) = if word.is_ascii() {
+            let (k0, k1) = if t.ascii {
                 // The key is the lowered text at the token's own offsets.
                 (t.start as usize, t.end as usize)
             } else {

@@ -47,7 +47,7 @@ pub enum TokenKind {
 /// tokenize_into("Hi", &mut t);
 /// assert_eq!(
 ///     t[0],
-///     Token { start: 0, end: 2, kind: TokenKind::Word, voice: Voice::Authorial }
+///     Token { start: 0, end: 2, kind: TokenKind::Word, voice: Voice::Authorial, ascii: true }
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,16 @@ pub struct Token {
     /// Authorial or quoted; [`tokenize_into`] sets `Authorial`, and
     /// [`Analyzed::analyze`](super::Analyzed::analyze) fills in the real value.
     pub voice: Voice,
+    /// Whether the token's text is all ASCII (known while scanning, so
+    /// callers need not test each token's bytes again).
+    ///
+    /// ```
+    /// use slant::text::tokenize_into;
+    /// let mut t = Vec::new();
+    /// tokenize_into("São Paulo", &mut t);
+    /// assert_eq!((t[0].ascii, t[1].ascii), (false, true));
+    /// ```
+    pub ascii: bool,
 }
 
 impl Token {
@@ -253,7 +263,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let mut i = 0;
     while i < n {
         let c = b[i];
-        let (end, kind) = match CLASS[c as usize] {
+        let (end, kind, ascii) = match CLASS[c as usize] {
             SPACE => {
                 i += 1;
                 continue;
@@ -293,12 +303,15 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                     }
                 }
                 match b.get(j) {
-                    Some(b'\'' | b'-' | b',' | b'.' | 0x80..) => scan_word(text, i),
-                    _ if alpha => (j, TokenKind::Word),
-                    _ => (j, TokenKind::Number),
+                    Some(b'\'' | b'-' | b',' | b'.' | 0x80..) => {
+                        let (end, kind) = scan_word(text, i);
+                        (end, kind, b[i..end].is_ascii())
+                    }
+                    _ if alpha => (j, TokenKind::Word, true),
+                    _ => (j, TokenKind::Number, true),
                 }
             }
-            PUNCT => (i + 1, TokenKind::Punct),
+            PUNCT => (i + 1, TokenKind::Punct, true),
             _ => {
                 let Some(ch) = text[i..].chars().next() else {
                     break;
@@ -307,10 +320,12 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                     i += ch.len_utf8();
                     continue;
                 }
+                // Starts with a non-ASCII character.
                 if ch.is_alphanumeric() {
-                    scan_word(text, i)
+                    let (end, kind) = scan_word(text, i);
+                    (end, kind, false)
                 } else {
-                    (i + ch.len_utf8(), TokenKind::Punct)
+                    (i + ch.len_utf8(), TokenKind::Punct, false)
                 }
             }
         };
@@ -319,6 +334,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
             end: end as u32,
             kind,
             voice: Voice::Authorial,
+            ascii,
         });
         i = end;
     }
@@ -389,6 +405,9 @@ mod tests {
             tokenize_into(&s, &mut t);
             let got: Vec<(u32, u32, TokenKind)> = t.iter().map(|t| (t.start, t.end, t.kind)).collect();
             proptest::prop_assert_eq!(got, reference(&s));
+            for tok in &t {
+                proptest::prop_assert_eq!(tok.ascii, tok.text(&s).is_ascii(), "{:?}", tok);
+            }
         }
     }
 
