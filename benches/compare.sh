@@ -10,13 +10,15 @@
 # a venv under target/, so nothing leaks onto the machine.
 #
 # How each tool is timed (wall clock, /usr/bin/time -v for peak RSS):
-# - slant: the median of SLANT_REPEAT (default 3) rounds, each into an
-#   empty output directory; the whole command, end to end: gunzip, JSON parsing, decoding,
-#   normalisation, tokens, sentences, quotations, lexicon matching with
-#   voice, (uni+bigram counting), documents.csv. `--threads 1` is one
+# - slant: each run into an empty output directory; the whole command, end
+#   to end: gunzip, JSON parsing, decoding, normalisation, tokens,
+#   sentences, quotations, lexicon matching with voice, (uni+bigram
+#   counting), documents.csv. `--threads 1` is one
 #   thread in all (reading, extraction and writing take turns), like the
 #   single-threaded peers; `--threads 2` adds a reader thread to the two
 #   extraction workers.
+# - every row is the median of SLANT_REPEAT (default 3) rounds; each round
+#   runs every tool in turn (slant's rows, then the peers).
 # - peers: only their processing of texts already in memory (loading is
 #   not counted), measured inside the Python process; peak RSS is the whole
 #   process. grep: `grep -o -i -w -F -f terms` over a plain-text copy (one
@@ -81,10 +83,10 @@ analysis() { # name, output directory
     awk -v n="$1" '{printf "%s\t%s\n", n, $1}' >> "$analysed"
 }
 
-# slant's runs are short, so one run is at the mercy of this machine's
-# moment-to-moment speed: every slant row is the median of REPEAT rounds
-# (each round runs all of them in turn, so drift hits every row alike).
-# The peers run once; their runs are long enough to average it out.
+# One run is at the mercy of this machine's moment-to-moment speed (on a
+# shared VM the same binary's time drifts by 10-20% over minutes): every row
+# is the median of REPEAT rounds, and each round runs every tool in turn,
+# peers included, so a slow spell hits slant and the peers alike.
 REPEAT="${SLANT_REPEAT:-3}"
 for round in $(seq "$REPEAT"); do
   rm -rf "$OUT/s1" "$OUT/s2" "$OUT/l1" "$OUT/l2" "$OUT/d1" "$OUT/a2"
@@ -96,15 +98,14 @@ for round in $(seq "$REPEAT"); do
   run "slant extract, lexicon only, 2 threads" "$SLANT" extract "$CORPUS" -o "$OUT/l2" --quiet --threads 2 --no-ngrams
   run "slant extract, full, 1 thread, corpus twice" "$SLANT" extract "$OUT/doubled.jsonl.gz" -o "$OUT/d1" --quiet --threads 1 --id-col _none_
   run "slant analyze (all reports), 2 threads" "$SLANT" analyze "$CORPUS" -o "$OUT/a2" --quiet --threads 2
-done
-run "scikit-learn CountVectorizer(1,2) fit_transform" "$PY" -c '
+  run "scikit-learn CountVectorizer(1,2) fit_transform" "$PY" -c '
 import gzip, json, sys, time
 from sklearn.feature_extraction.text import CountVectorizer
 t = time.perf_counter(); n = len([json.loads(l).get("text") or "" for l in gzip.open(sys.argv[2], "rt", encoding="utf-8")]); print("load", time.perf_counter() - t)
 texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
 t = time.perf_counter(); CountVectorizer(ngram_range=(1, 2)).fit_transform(texts); print("seconds", time.perf_counter() - t)
 ' "$OUT/texts.txt" "$CORPUS"
-run "flashtext extract_keywords, $NTERMS terms" "$PY" -c '
+  run "flashtext extract_keywords, $NTERMS terms" "$PY" -c '
 import gzip, json, sys, time
 from flashtext import KeywordProcessor
 t = time.perf_counter(); n = len([json.loads(l).get("text") or "" for l in gzip.open(sys.argv[3], "rt", encoding="utf-8")]); print("load", time.perf_counter() - t)
@@ -112,8 +113,9 @@ texts = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
 kp = KeywordProcessor(); [kp.add_keyword(w.strip()) for w in open(sys.argv[2], encoding="utf-8") if w.strip()]
 t = time.perf_counter(); n = sum(len(kp.extract_keywords(x)) for x in texts); print("seconds", time.perf_counter() - t)
 ' "$OUT/texts.txt" "$OUT/terms.txt" "$CORPUS"
-# (grep stops at the first match when its output is /dev/null, so write a file)
-run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > '$OUT/grep.out'"
+  # (grep stops at the first match when its output is /dev/null, so write a file)
+  run "GNU grep -o -i -w -F -f ($NTERMS terms)" sh -c "LC_ALL=C grep -o -i -w -F -f '$OUT/terms.txt' '$OUT/texts.txt' > '$OUT/grep.out'"
+done
 
 "$PY" - "$results" "$TEXT_BYTES" "$DOCS" "$loads" "$analysed" <<'PYEOF' | tee "$OUT/RESULTS.md"
 import sys, datetime, platform, os, statistics
@@ -147,7 +149,11 @@ n_rounds = len(samples["slant extract, full, 1 thread"])
 spread = {n: (min(x[0] for x in v), max(x[0] for x in v)) for n, v in samples.items() if len(v) > 1}
 rss = {name: int(r) for name, _, r in rows}
 print(f"Memory, corpus twice vs once (full, 1 thread): {rss['slant extract, full, 1 thread, corpus twice'] / rss['slant extract, full, 1 thread']:.2f}×")
-print(f"\nslant rows: median of {n_rounds} rounds (seconds min–max: " + "; ".join(f"{n.removeprefix('slant ')} {lo:.2f}–{hi:.2f}" for n, (lo, hi) in spread.items()) + "); peers: one run each.")
+print(f"\nEvery row: median of {n_rounds} rounds, each round running every tool in turn (seconds min–max: " + "; ".join(f"{n.removeprefix('slant ')} {lo:.2f}–{hi:.2f}" for n, (lo, hi) in spread.items()) + ").")
+full = "slant extract, full, 1 thread"
+for p in peers:
+    if len(samples[p]) == len(samples[full]) > 1:
+        print(f"Full extraction, 1 thread, × {short.get(p.split(' ')[0], p)} per round (as tabled): " + ", ".join(f"{b[0] / a[0]:.2f}" for a, b in zip(samples[full], samples[p])) + ".")
 print("Peers are timed on in-memory texts (loading not counted); slant end to end (gunzip, JSON, all features, documents.csv).")
 
 # The same work on both sides: the table above times slant end to end but
@@ -155,7 +161,8 @@ print("Peers are timed on in-memory texts (loading not counted); slant end to en
 loads = {}
 for line in open(sys.argv[4]):
     name, s = line.rstrip("\n").split("\t")
-    loads[name] = float(s)
+    loads.setdefault(name, []).append(float(s))
+loads = {k: statistics.median(v) for k, v in loads.items()}
 analysed = {}
 for line in open(sys.argv[5]):
     name, s = line.rstrip("\n").split("\t")
@@ -175,5 +182,5 @@ if loads and analysed:
         print(f"| {name} | texts in memory | {a:.2f} | {cells} |")
         cells = " | ".join(f"{t[k] + loads[k]:.2f} | {(t[k] + loads[k]) / t[name]:.1f}" for k in lp)
         print(f"| {name} | end to end | {t[name]:.2f} | {cells} |")
-    print(f"\nslant in-memory seconds are medians of {len(next(iter(analysed.values())))} rounds; Python load times: " + "; ".join(f"{short.get(k.split(' ')[0], k)} {v:.2f} s" for k, v in loads.items()) + ".")
+    print(f"\nslant in-memory seconds and the peers' load times are medians of {len(next(iter(analysed.values())))} rounds; Python load times: " + "; ".join(f"{short.get(k.split(' ')[0], k)} {v:.2f} s" for k, v in loads.items()) + ".")
 PYEOF
