@@ -819,7 +819,7 @@ impl Extractor {
                 (k0, keybuf.len())
             };
             key_spans.push((k0 as u32, k1 as u32));
-            probes.push(Key::new(&keybuf[k0..k1]));
+            probes.push(Key::within(keybuf, k0, k1));
         }
         // Touch every key's slot before interning: the loads are
         // independent, so their cache misses overlap instead of queueing
