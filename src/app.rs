@@ -783,11 +783,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let mut partials = partials.into_iter();
     let mut agg = partials.next().unwrap_or_else(|| Aggregates::new(&lex));
     pool.install(|| {
-        agg.flush_ngrams();
-        for mut p in partials {
-            p.flush_ngrams();
+        // Merging compacts both sides' n-gram counts; what is left to
+        // compact is a single partial's.
+        for p in partials {
             agg.merge(p);
         }
+        agg.flush_ngrams();
     });
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg

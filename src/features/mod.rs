@@ -356,18 +356,25 @@ impl Aggregates {
     /// let fled = a.vocab.id("fled").unwrap();
     /// assert_eq!(a.sources["x"].ngrams.get(unigram_key(fled)), 2);
     /// ```
-    pub fn merge(&mut self, other: Aggregates) {
-        // Most of the other's words are known here: look them up in
-        // parallel, then intern the rest in id order.
-        let known: Vec<Option<u32>> = (0..other.vocab.len() as u32)
-            .into_par_iter()
-            .map(|id| self.vocab.id(other.vocab.get(id)))
-            .collect();
-        let remap: Vec<u32> = known
-            .into_iter()
-            .zip(0u32..)
-            .map(|(k, id)| k.unwrap_or_else(|| self.vocab.intern(other.vocab.get(id))))
-            .collect();
+    pub fn merge(&mut self, mut other: Aggregates) {
+        // Mapping the other's words to ids here is mostly sequential (new
+        // words are interned in id order); it runs while the rest of the
+        // pool compacts both sides' n-gram counts, largest first.
+        let Aggregates { vocab, sources, .. } = self;
+        let (remap, ()) = rayon::join(
+            || remap_vocab(vocab, &other.vocab),
+            || {
+                let mut all: Vec<&mut NgramCounts> = sources
+                    .values_mut()
+                    .chain(other.sources.values_mut())
+                    .map(|s| &mut s.ngrams)
+                    .collect();
+                all.sort_by_key(|n| std::cmp::Reverse(n.heap_bytes()));
+                all.into_par_iter()
+                    .with_max_len(1)
+                    .for_each(NgramCounts::compact);
+            },
+        );
         // A key's halves are ids, except a unigram's high half (u32::MAX).
         let map_hi = |hi: u32| match hi {
             u32::MAX => u32::MAX,
@@ -908,6 +915,21 @@ impl Extractor {
         }
         DocFeatures { counts, matches }
     }
+}
+
+/// The id in `base` of each of `other`'s words (by `other`'s id), adding
+/// the words `base` lacks. Most are known: they are looked up in parallel,
+/// then the rest are interned in id order.
+fn remap_vocab(base: &mut Vocab, other: &Vocab) -> Vec<u32> {
+    let known: Vec<Option<u32>> = (0..other.len() as u32)
+        .into_par_iter()
+        .map(|id| base.id(other.get(id)))
+        .collect();
+    known
+        .into_iter()
+        .zip(0u32..)
+        .map(|(k, id)| k.unwrap_or_else(|| base.intern(other.get(id))))
+        .collect()
 }
 
 /// `items.partition_point(pred)` for a predicate that holds on a prefix and
