@@ -495,15 +495,31 @@ impl NgramCounts {
         }
         groups.sort_unstable_by_key(|g| g.0);
         let mut run: Vec<(u64, u64)> = Vec::with_capacity(theirs.len());
+        let mut packed: Vec<u64> = Vec::new();
         for (hi, start, end) in groups {
-            let from = run.len();
+            let group = &theirs[start..end];
             let hi = (hi as u64) << 32;
-            run.extend(
-                theirs[start..end]
-                    .iter()
-                    .map(|&(k, c)| (hi | map_lo(k as u32) as u64, c)),
-            );
-            run[from..].sort_unstable_by_key(|e| e.0);
+            if group.iter().all(|e| e.1 <= u32::MAX as u64) {
+                // Within a group only the low half of the key varies: sort
+                // it with the count as one u64 (new low half above, count
+                // below), half the bytes of sorting the pairs.
+                packed.clear();
+                packed.extend(
+                    group
+                        .iter()
+                        .map(|&(k, c)| (map_lo(k as u32) as u64) << 32 | c),
+                );
+                packed.sort_unstable();
+                run.extend(packed.iter().map(|&p| (hi | p >> 32, p & u32::MAX as u64)));
+            } else {
+                let from = run.len();
+                run.extend(
+                    group
+                        .iter()
+                        .map(|&(k, c)| (hi | map_lo(k as u32) as u64, c)),
+                );
+                run[from..].sort_unstable_by_key(|e| e.0);
+            }
         }
         drop(theirs);
         self.compact();
@@ -671,6 +687,29 @@ mod tests {
             }
             c.compact();
             prop_assert_eq!(c.iter().collect::<Vec<_>>(), want);
+        }
+    }
+
+    /// Counts beyond 32 bits take `merge_mapped`'s unpacked sort and come
+    /// out the same.
+    #[test]
+    fn merge_mapped_keeps_counts_beyond_32_bits() {
+        let big = 5u64 << 32;
+        for count in [7, big] {
+            let mut theirs = NgramCounts::default();
+            theirs.add_run(vec![
+                (1 << 32 | 1, count),
+                (1 << 32 | 2, 3),
+                (2 << 32 | 1, 4),
+            ]);
+            let mut mine = NgramCounts::default();
+            mine.add_run(vec![(1 << 32 | 9, 1)]);
+            // Low halves reversed (1 -> 9, 2 -> 8), high halves kept.
+            mine.merge_mapped(theirs, |h| h, |l| 10 - l);
+            assert_eq!(
+                mine.iter().collect::<Vec<_>>(),
+                [(1 << 32 | 8, 3), (1 << 32 | 9, count + 1), (2 << 32 | 9, 4)]
+            );
         }
     }
 
