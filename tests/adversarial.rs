@@ -589,6 +589,23 @@ fn csv_record_problems() {
             "inch.csv",
             b"id,source,text\ni1,a,The man is 6\" tall.\ni2,a,The insurgents attacked.\n",
         ),
+        // An unclosed quote swallows the records after it up to a later
+        // quote followed by text: the record is rejected, not analysed
+        // with those rows inside its text.
+        (
+            "swallowed.csv",
+            b"id,source,text\ns1,a,\"never closed\ns2,a,The insurgents attacked.\ns3,a,Rebels retreated.\ns4,a,\"Closing quote\" here.\ns5,a,The militants fled.\n",
+        ),
+        (
+            "swallowed_crlf_bom.csv",
+            b"\xef\xbb\xbfid;source;text\r\nt1;a;\"never closed\r\nt2;a;The insurgents attacked.\r\nt3;a;\"Closing\" here.\r\nt4;a;Rebels retreated.\r\n",
+        ),
+        // An unescaped quote in a multi-line quoted field, with no line that
+        // looks like a record: read as before.
+        (
+            "sloppy.csv",
+            b"id,source,text\nq1,a,\"First paragraph.\nHe said \"go\" and left.\"\nq2,a,The insurgents attacked.\n",
+        ),
         // Old Mac line endings (CR only): lines are still counted.
         (
             "cr.csv",
@@ -614,6 +631,18 @@ fn csv_record_problems() {
         o.reason("unterminated.csv", "3"),
         "unterminated quoted field: the record starting at line 3 runs to the end of the file"
     );
+    assert_eq!(
+        o.reason("swallowed.csv", "2"),
+        "a quoted field in this record spans lines 2-5 and closes at a `\"` followed by text, and 3 of those lines look like records of their own: an unclosed quote has probably swallowed the records after it; fix the quoting and read again"
+    );
+    assert_eq!(
+        o.reason("swallowed_crlf_bom.csv", "2"),
+        "a quoted field in this record spans lines 2-4 and closes at a `\"` followed by text, and 2 of those lines look like records of their own: an unclosed quote has probably swallowed the records after it; fix the quoting and read again"
+    );
+    assert_eq!(o.doc_cell("s5", "line"), "6");
+    assert_eq!(o.doc_cell("t4", "line"), "5");
+    assert_eq!(o.doc_cell("q1", "line"), "2");
+    assert_eq!(o.doc_cell("q2", "line"), "4");
     assert_eq!(
         o.reason("bad_utf8.csv", "2"),
         "text column: invalid UTF-8 at byte 6"
@@ -645,7 +674,7 @@ fn csv_record_problems() {
         o.reason("cr.csv", "6"),
         "ragged row: 2 fields where the header has 3"
     );
-    assert_eq!(o.counts(), (20, 12, 8));
+    assert_eq!(o.counts(), (26, 16, 10));
 }
 
 /// CSV problems that make a whole file unusable: a clear error, exit 1,

@@ -960,7 +960,8 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
 
 /// Follows the CSV quoting of the bytes passing through, the way the CSV
 /// parser reads them, so that a quoted field left open at the end of a file
-/// (which the parser silently runs to EOF) is caught; a `"` inside an
+/// (which the parser silently runs to EOF) is caught, and so is one that
+/// swallowed the records after it (see [`Swallow`]); a `"` inside an
 /// unquoted field is an ordinary character. Also notes where line endings
 /// the parser does not count are, see [`LineEnds`].
 struct CsvWatch<R> {
@@ -986,6 +987,31 @@ struct QuoteState {
     /// Bytes fed so far, and where the current record began.
     fed: u64,
     record_start: u64,
+    /// Fields of the first record (the header), once it has ended, and
+    /// delimiters seen so far in the record being read.
+    columns: Option<u64>,
+    record_delims: u64,
+    /// The quoted field being read: line breaks in it, delimiters in its
+    /// current line, and how many of its lines after the first look like
+    /// records of their own (as many delimiters as the header).
+    quoted_lines: u64,
+    quoted_line_delims: u64,
+    quoted_record_like: u64,
+    /// Records (by starting byte) whose multi-line quoted field closed at a
+    /// `"` followed by text and held record-like lines: the signature of an
+    /// unclosed quote that swallowed the records after it. Oldest first.
+    swallowed: std::collections::VecDeque<Swallow>,
+}
+
+/// A record that appears to hold other records inside a quoted field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Swallow {
+    /// Byte offset where the record starts (as the parser counts it).
+    start: u64,
+    /// Line breaks inside the quoted field.
+    lines: u64,
+    /// Lines inside it that look like records.
+    record_like: u64,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -1007,13 +1033,27 @@ impl QuoteState {
         let mut i = 0;
         while i < bytes.len() {
             // Runs that cannot change the state are skipped whole: inside
-            // quotes up to the next `"`, unquoted up to a delimiter or a
-            // line end (a `"` there is an ordinary character).
+            // quotes up to the next `"` (counting its line breaks and
+            // delimiters on the way), unquoted up to a delimiter or a line
+            // end (a `"` there is an ordinary character).
             match at {
-                QuoteAt::Quoted => match memchr::memchr(b'"', &bytes[i..]) {
-                    Some(j) => i += j,
-                    None => break,
-                },
+                QuoteAt::Quoted => {
+                    let end = memchr::memchr(b'"', &bytes[i..]).map(|j| i + j);
+                    let span = &bytes[i..end.unwrap_or(bytes.len())];
+                    for k in memchr::memchr2_iter(d, b'\n', span) {
+                        if span[k] == d {
+                            self.quoted_line_delims += 1;
+                        } else {
+                            self.end_quoted_line();
+                            self.quoted_lines += 1;
+                            self.quoted_line_delims = 0;
+                        }
+                    }
+                    match end {
+                        Some(e) => i = e,
+                        None => break,
+                    }
+                }
                 QuoteAt::Unquoted => match memchr::memchr3(d, b'\r', b'\n', &bytes[i..]) {
                     Some(j) => i += j,
                     None => break,
@@ -1022,18 +1062,69 @@ impl QuoteState {
             }
             at = match (at, bytes[i]) {
                 (QuoteAt::Quoted, _) => QuoteAt::QuoteInQuoted,
-                (QuoteAt::FieldStart | QuoteAt::QuoteInQuoted, b'"') => QuoteAt::Quoted,
+                (QuoteAt::FieldStart, b'"') => {
+                    self.quoted_lines = 0;
+                    self.quoted_line_delims = 0;
+                    self.quoted_record_like = 0;
+                    QuoteAt::Quoted
+                }
+                (QuoteAt::QuoteInQuoted, b'"') => QuoteAt::Quoted,
                 (_, b'\r' | b'\n') => {
+                    if self.columns.is_none() && self.fed + i as u64 > self.record_start {
+                        self.columns = Some(self.record_delims + 1);
+                    }
+                    self.record_delims = 0;
                     self.record_start = self.fed + i as u64 + 1;
                     QuoteAt::FieldStart
                 }
-                (_, b) if b == d => QuoteAt::FieldStart,
+                (_, b) if b == d => {
+                    self.record_delims += 1;
+                    QuoteAt::FieldStart
+                }
+                (QuoteAt::QuoteInQuoted, _) => {
+                    // A closing quote followed by text (the parser keeps
+                    // reading the field unquoted).
+                    self.end_quoted_line();
+                    if self.quoted_lines > 0 && self.quoted_record_like > 0 {
+                        self.swallowed.push_back(Swallow {
+                            start: self.record_start,
+                            lines: self.quoted_lines,
+                            record_like: self.quoted_record_like,
+                        });
+                    }
+                    QuoteAt::Unquoted
+                }
                 _ => QuoteAt::Unquoted,
             };
             i += 1;
         }
         self.at = at;
         self.fed += bytes.len() as u64;
+    }
+
+    /// A line inside a quoted field ends (at a line break, or at the quote
+    /// that closes the field): after the field's first line, a line with
+    /// as many delimiters as the header has is record-like.
+    fn end_quoted_line(&mut self) {
+        if let Some(c) = self.columns {
+            if self.quoted_lines > 0 && c > 1 && self.quoted_line_delims + 1 >= c {
+                self.quoted_record_like += 1;
+            }
+        }
+    }
+
+    /// The swallow noted for the record starting at byte `start`, if any
+    /// (older notes are dropped). A CRLF file's records start one byte
+    /// later here than the parser says: after the `\n` it counts at.
+    fn swallowed_at(&mut self, start: u64) -> Option<Swallow> {
+        while self.swallowed.front().is_some_and(|s| s.start < start) {
+            self.swallowed.pop_front();
+        }
+        let s = *self.swallowed.front()?;
+        (s.start == start || s.start == start + 1).then(|| {
+            self.swallowed.pop_front();
+            s
+        })
     }
 
     fn set_delimiter(&mut self, d: u8) {
@@ -1143,6 +1234,13 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let mut buf = BufReader::with_capacity(1 << 20, reader);
     // Sniff the delimiter from the first line without consuming it.
     let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
+    // The parser counts a byte-order mark in its positions; the quoting
+    // watch does not see it.
+    let bom = if head.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let delimiter = ctx.opts.delimiter.unwrap_or_else(|| {
@@ -1270,6 +1368,25 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         };
         let field = |i: Option<usize>| i.and_then(|i| rec.get(i));
         let id_raw = field(id_i).map(|b| String::from_utf8_lossy(b).trim().to_string());
+        let swallow = rec.position().and_then(|p| {
+            let mut q = quoting.lock().ok()?;
+            q.swallowed_at(p.byte().saturating_sub(bom))
+        });
+        if let Some(s) = swallow {
+            // Reading on would bury those records in this one's text.
+            let reason = format!(
+                "a quoted field in this record spans lines {}-{} and closes at a `\"` followed by text, and {} of those lines look like records of their own: an unclosed quote has probably swallowed the records after it; fix the quoting and read again",
+                line,
+                line + s.lines,
+                s.record_like
+            );
+            pending = Some(Err(Rejection {
+                origin,
+                id: id_raw,
+                reason,
+            }));
+            continue;
+        }
         if rec.len() != header.len() {
             let reason = format!(
                 "ragged row: {} fields where the header has {}",
