@@ -13,7 +13,7 @@
 use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::{self, Estimates, EstimatorOptions};
-use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Workspace};
+use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{self, CsvStyle, Staging};
 use crate::scorers::apply::{ModelInfo, Scorers};
@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Instant;
 
 /// Everything a run needs to know.
@@ -372,6 +372,64 @@ impl Batcher {
     }
 }
 
+/// The vocabulary the first worker to take a batch hands the others once
+/// that batch is analysed. Seeded workers give the seed's words the ids
+/// the first worker gave them, so the final merge copies the n-gram keys
+/// made of those words (most keys) instead of re-sorting them. Outputs do
+/// not depend on vocabulary ids, so seeding changes no byte of them.
+#[derive(Default)]
+struct Seed {
+    /// Whether a worker has taken the seeding role, and what it published
+    /// (`Some(None)`: it had no batch, or stopped, before seeding).
+    state: Mutex<(bool, Option<Option<Vocab>>)>,
+    published: Condvar,
+}
+
+impl Seed {
+    /// The first caller becomes the seeder (`None`, and must call
+    /// [`publish`](Self::publish) or drop its guard); later callers wait
+    /// for the seed and get it (`Some(None)` if there is none).
+    fn join(&self) -> Option<Option<Vocab>> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !st.0 {
+            st.0 = true;
+            return None;
+        }
+        while st.1.is_none() {
+            st = self.published.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        st.1.clone()
+    }
+
+    fn publish(&self, vocab: Option<Vocab>) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.1.is_none() {
+            st.1 = Some(vocab);
+        }
+        self.published.notify_all();
+    }
+}
+
+/// Publishes "no seed" when the seeding worker leaves without seeding
+/// (no batch, a stop, or a panic), so waiting workers never hang.
+struct SeedGuard<'a>(Option<&'a Seed>);
+
+impl SeedGuard<'_> {
+    fn publish(&mut self, vocab: &Vocab) {
+        if let Some(seed) = self.0.take() {
+            seed.publish(Some(vocab.clone()));
+        }
+    }
+}
+
+impl Drop for SeedGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(seed) = self.0.take() {
+            seed.publish(None);
+        }
+    }
+}
+
 /// Set by a Ctrl-C handler to stop a run cleanly.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -679,12 +737,18 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             let scorers = scorers.as_ref();
             let workers = scope.spawn(move || {
                 let results: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
+                let seed = Seed::default();
                 pool.scope(|s| {
                     for _ in 0..threads {
                         let out_tx = out_tx.clone();
                         let results = &results;
+                        let seed = &seed;
                         s.spawn(move |_| {
-                            let mut agg = Aggregates::new(lex);
+                            let (mut agg, mut seeder) = match seed.join() {
+                                None => (Aggregates::new(lex), SeedGuard(Some(seed))),
+                                Some(Some(v)) => (Aggregates::seeded(lex, v), SeedGuard(None)),
+                                Some(None) => (Aggregates::new(lex), SeedGuard(None)),
+                            };
                             let mut ws = Workspace::default();
                             let mut fws = scorers.map(Scorers::workspace);
                             loop {
@@ -704,10 +768,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                 );
                                 analyse_ns
                                     .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                                seeder.publish(&agg.vocab);
                                 if out_tx.send(out).is_err() {
                                     break;
                                 }
                             }
+                            drop(seeder);
                             if let Ok(mut r) = results.lock() {
                                 r.push(agg);
                             }

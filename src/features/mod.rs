@@ -324,6 +324,36 @@ impl Aggregates {
         }
     }
 
+    /// Empty aggregates whose vocabulary starts as `vocab` (no counts).
+    ///
+    /// Workers seeded with one vocabulary (say, a first worker's after its
+    /// first batch) give its words the same ids, so [`merge`](Self::merge)
+    /// copies the n-gram keys made of them instead of re-sorting them.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{unigram_key, Aggregates};
+    /// # use slant::features::{Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// # let ex = Extractor::new(&lex, FeatureOptions::default());
+    /// # let mut ws = Workspace::default();
+    /// let mut a = Aggregates::new(&lex);
+    /// ex.extract(&Document::new("1", "x", "Rebels fled."), &mut ws, &mut a);
+    /// let mut b = Aggregates::seeded(&lex, a.vocab.clone());
+    /// assert!(b.sources.is_empty());
+    /// ex.extract(&Document::new("2", "x", "Troops fled."), &mut ws, &mut b);
+    /// assert_eq!(a.vocab.id("fled"), b.vocab.id("fled"));
+    /// a.merge(b);
+    /// let fled = a.vocab.id("fled").unwrap();
+    /// assert_eq!(a.sources["x"].ngrams.get(unigram_key(fled)), 2);
+    /// ```
+    pub fn seeded(lexicon: &Lexicon, vocab: Vocab) -> Aggregates {
+        Aggregates {
+            vocab,
+            ..Aggregates::new(lexicon)
+        }
+    }
+
     fn source_mut(&mut self, source: &str) -> &mut SourceAgg {
         if !self.sources.contains_key(source) {
             self.sources.insert(
@@ -381,6 +411,14 @@ impl Aggregates {
             id => remap[id as usize],
         };
         let map_lo = |id: u32| remap[id as usize];
+        // Ids both vocabularies share (a common seed, see `seeded`) map to
+        // themselves: keys made of them need no re-sorting. No id past
+        // that prefix can map into it (its words are taken).
+        let fixed = remap
+            .iter()
+            .zip(0u32..)
+            .take_while(|&(&to, from)| to == from)
+            .count() as u32;
         debug_assert_eq!(unigram_key(7) >> 32, u32::MAX as u64);
         debug_assert_eq!(bigram_key(7, 9), 7 << 32 | 9);
         let mut pairs = Vec::with_capacity(other.sources.len());
@@ -402,7 +440,7 @@ impl Aggregates {
         mine.sort_by_key(|(m, t)| std::cmp::Reverse(m.ngrams.len() + t.ngrams.len()));
         mine.into_par_iter().with_max_len(1).for_each(|(m, t)| {
             m.counts.add(&t.counts);
-            m.ngrams.merge_mapped(t.ngrams, map_hi, map_lo);
+            m.ngrams.merge_mapped(t.ngrams, fixed, map_hi, map_lo);
         });
         for (key, counts) in other.stories {
             match self.stories.get_mut(&key) {

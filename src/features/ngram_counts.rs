@@ -466,6 +466,12 @@ impl NgramCounts {
     /// group's entries are sorted by their new low half, which is much
     /// cheaper than sorting the whole run again.
     ///
+    /// Ids below `fixed` must map to themselves and no id at or above it
+    /// below it (as when both sides' vocabularies started from one seed):
+    /// the keys made of such ids keep their order and are copied, not
+    /// sorted. `fixed = 0` promises nothing. (`u32::MAX`, a unigram key's
+    /// high half, must map to itself whatever `fixed` is.)
+    ///
     /// ```
     /// use slant::features::NgramCounts;
     /// let mut a = NgramCounts::default();
@@ -473,12 +479,25 @@ impl NgramCounts {
     /// let mut b = NgramCounts::default();
     /// b.add_run(vec![(2 << 32 | 1, 5), (2 << 32 | 3, 2)]);
     /// // hi 2 becomes 1, lo 1 becomes 9 and lo 3 becomes 7.
-    /// a.merge_mapped(b, |hi| hi - 1, |lo| 10 - lo);
+    /// a.merge_mapped(b, 0, |hi| hi - 1, |lo| 10 - lo);
     /// assert_eq!(a.iter().collect::<Vec<_>>(), [(1 << 32 | 7, 3), (1 << 32 | 9, 5)]);
+    ///
+    /// // Ids 0..3 are shared; 3 and 4 swap.
+    /// let mut a = NgramCounts::default();
+    /// a.add_run(vec![(1 << 32 | 2, 1)]);
+    /// let mut b = NgramCounts::default();
+    /// b.add_run(vec![(1 << 32 | 2, 1), (1 << 32 | 3, 4), (1 << 32 | 4, 6)]);
+    /// let swap = |id: u32| match id { 3 => 4, 4 => 3, id => id };
+    /// a.merge_mapped(b, 3, swap, swap);
+    /// assert_eq!(
+    ///     a.iter().collect::<Vec<_>>(),
+    ///     [(1 << 32 | 2, 2), (1 << 32 | 3, 6), (1 << 32 | 4, 4)]
+    /// );
     /// ```
     pub fn merge_mapped(
         &mut self,
         mut other: NgramCounts,
+        fixed: u32,
         map_hi: impl Fn(u32) -> u32,
         map_lo: impl Fn(u32) -> u32,
     ) {
@@ -493,19 +512,34 @@ impl NgramCounts {
                 start = i;
             }
         }
-        groups.sort_unstable_by_key(|g| g.0);
+        // Groups of a fixed id come first, already in order; every other
+        // group's new id is at or above `fixed`.
+        let kept = groups.partition_point(|g| g.0 < fixed);
+        debug_assert!(groups[..kept]
+            .iter()
+            .all(|&(hi, s, _)| theirs[s].0 >> 32 == hi as u64));
+        debug_assert!(groups[kept..].iter().all(|g| g.0 >= fixed));
+        groups[kept..].sort_unstable_by_key(|g| g.0);
         let mut run: Vec<(u64, u64)> = Vec::with_capacity(theirs.len());
         let mut packed: Vec<u64> = Vec::new();
         for (hi, start, end) in groups {
             let group = &theirs[start..end];
             let hi = (hi as u64) << 32;
-            if group.iter().all(|e| e.1 <= u32::MAX as u64) {
+            // Low halves below `fixed` are unchanged and sort first.
+            let split = group.partition_point(|e| (e.0 as u32) < fixed);
+            let (same, moved) = group.split_at(split);
+            if same.first().is_some_and(|e| e.0 >> 32 == hi >> 32) {
+                run.extend_from_slice(same);
+            } else {
+                run.extend(same.iter().map(|&(k, c)| (hi | k & u32::MAX as u64, c)));
+            }
+            if moved.iter().all(|e| e.1 <= u32::MAX as u64) {
                 // Within a group only the low half of the key varies: sort
                 // it with the count as one u64 (new low half above, count
                 // below), half the bytes of sorting the pairs.
                 packed.clear();
                 packed.extend(
-                    group
+                    moved
                         .iter()
                         .map(|&(k, c)| (map_lo(k as u32) as u64) << 32 | c),
                 );
@@ -514,13 +548,14 @@ impl NgramCounts {
             } else {
                 let from = run.len();
                 run.extend(
-                    group
+                    moved
                         .iter()
                         .map(|&(k, c)| (hi | map_lo(k as u32) as u64, c)),
                 );
                 run[from..].sort_unstable_by_key(|e| e.0);
             }
         }
+        debug_assert!(run.windows(2).all(|w| w[0].0 < w[1].0));
         drop(theirs);
         self.compact();
         match self.levels.pop() {
@@ -614,11 +649,23 @@ mod tests {
             // Merging with a key map that reverses both halves' order.
             let mut m = NgramCounts::default();
             m.insert(5, 1);
-            m.merge_mapped(c.clone(), |h| 7 - h, |l| 500 - l);
+            m.merge_mapped(c.clone(), 0, |h| 7 - h, |l| 500 - l);
             let map = |k: u64| (7 - (k >> 32)) << 32 | (500 - (k & 0xffff_ffff));
             let mut want2: BTreeMap<u64, u64> = want.iter().map(|(&k, &n)| (map(k), n)).collect();
             *want2.entry(5).or_insert(0) += 1;
             prop_assert_eq!(m.iter().collect::<Vec<_>>(), want2.into_iter().collect::<Vec<_>>());
+            // ... and with one that keeps ids below 2 and reverses the rest
+            // (2..200), as after a common seed vocabulary.
+            let flip = |x: u32| if x < 2 { x } else { 201 - x };
+            let mut m = NgramCounts::default();
+            m.insert(1 << 32 | 1, 1);
+            m.insert(3 << 32 | 5, 1);
+            m.merge_mapped(c.clone(), 2, flip, flip);
+            let map = |k: u64| (flip((k >> 32) as u32) as u64) << 32 | flip(k as u32) as u64;
+            let mut want3: BTreeMap<u64, u64> = want.iter().map(|(&k, &n)| (map(k), n)).collect();
+            *want3.entry(1 << 32 | 1).or_insert(0) += 1;
+            *want3.entry(3 << 32 | 5).or_insert(0) += 1;
+            prop_assert_eq!(m.iter().collect::<Vec<_>>(), want3.into_iter().collect::<Vec<_>>());
             let before = c.clone();
             c.compact();
             prop_assert_eq!(&c.iter().collect::<Vec<_>>(), &got);
@@ -705,7 +752,7 @@ mod tests {
             let mut mine = NgramCounts::default();
             mine.add_run(vec![(1 << 32 | 9, 1)]);
             // Low halves reversed (1 -> 9, 2 -> 8), high halves kept.
-            mine.merge_mapped(theirs, |h| h, |l| 10 - l);
+            mine.merge_mapped(theirs, 0, |h| h, |l| 10 - l);
             assert_eq!(
                 mine.iter().collect::<Vec<_>>(),
                 [(1 << 32 | 8, 3), (1 << 32 | 9, count + 1), (2 << 32 | 9, 4)]
