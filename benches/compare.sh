@@ -19,11 +19,14 @@
 #   extraction workers.
 # - every row is the median of SLANT_REPEAT (default 3) rounds; each round
 #   runs every tool in turn (slant's rows, then the peers).
-# - peers: only their processing of texts already in memory (loading is
-#   not counted), measured inside the Python process; peak RSS is the whole
-#   process. grep: `grep -o -i -w -F -f terms` over a plain-text copy (one
-#   article per line), output written to a file (GNU grep stops at the
-#   first match when writing to /dev/null).
+# - Python peers, in the main table: end to end from the same .jsonl.gz,
+#   like slant: the time their Python takes to gunzip and parse it plus
+#   their processing of the texts, both measured inside the process
+#   (interpreter start-up and imports not counted); peak RSS is the whole
+#   process. A second table times both sides on texts already in memory.
+# - grep: `grep -o -i -w -F -f terms` over a plain-text copy (one article
+#   per line, so no gunzip or JSON), output written to a file (GNU grep
+#   stops at the first match when writing to /dev/null).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS="${1:-../shared/data/allsides-news/train.jsonl.gz}"
@@ -123,6 +126,15 @@ samples = {}
 for line in open(sys.argv[1]):
     name, s, rss = line.rstrip("\n").split("\t")
     samples.setdefault(name, []).append((float(s), int(rss)))
+# Python peers' load times (gunzip + JSON of the .jsonl.gz), one per round.
+load_runs = {}
+for line in open(sys.argv[4]):
+    name, s = line.rstrip("\n").split("\t")
+    load_runs.setdefault(name, []).append(float(s))
+# Peers' processing of texts in memory, per round, before adding their loads.
+in_memory = {k: [x[0] for x in v] for k, v in samples.items() if k in load_runs}
+for k in in_memory:
+    samples[k] = [(c + l, r) for (c, r), l in zip(samples[k], load_runs[k])]
 # Median seconds and largest peak RSS of each row's runs, in first-run order.
 rows = [(n, statistics.median(x[0] for x in v), max(x[1] for x in v)) for n, v in samples.items()]
 mb = int(sys.argv[2]) / 1e6
@@ -131,12 +143,14 @@ t = {name: s for name, s, _ in rows}
 def size(name): return 2 * mb if "twice" in name else mb
 def mbps(name): return size(name) / t[name]
 short = {"scikit-learn": "sklearn", "flashtext": "flashtext", "GNU": "grep"}
+def nick(k): return short.get(k.split(" ")[0], k)
 peers = {k: v for k, v in t.items() if not k.startswith("slant")}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print(f"# Feature extraction throughput, side by side\n")
 print(f"Measured {datetime.date.today()} on {os.cpu_count()} cores ({cpu}), Linux {platform.release()}.")
 print(f"Corpus: allsides-news train.jsonl.gz, {docs} articles, {mb:.1f} MB of article text. Command: `benches/compare.sh`.\n")
-print("| tool | seconds | MB/s | docs/s | peak RSS (MB) | " + " | ".join(f"× {short.get(k.split(' ')[0], k)}" for k in peers) + " |")
+print("End to end from the .jsonl.gz on both sides: slant's whole command (gunzip, JSON, decoding, all features, documents.csv); the Python peers' gunzip and JSON parsing plus their processing; grep over a plain-text copy.\n")
+print("| tool | seconds | MB/s | docs/s | peak RSS (MB) | " + " | ".join(f"× {nick(k)}" for k in peers) + " |")
 print("|---|---:|---:|---:|---:|" + "---:|" * len(peers))
 for name, s, rss in rows:
     ratios = " | ".join(f"{mbps(name) / mbps(p):.1f}" for p in peers)
@@ -153,34 +167,29 @@ print(f"\nEvery row: median of {n_rounds} rounds, each round running every tool 
 full = "slant extract, full, 1 thread"
 for p in peers:
     if len(samples[p]) == len(samples[full]) > 1:
-        print(f"Full extraction, 1 thread, × {short.get(p.split(' ')[0], p)} per round (as tabled): " + ", ".join(f"{b[0] / a[0]:.2f}" for a, b in zip(samples[full], samples[p])) + ".")
-print("Peers are timed on in-memory texts (loading not counted); slant end to end (gunzip, JSON, all features, documents.csv).")
+        print(f"Full extraction, 1 thread, × {nick(p)} per round: " + ", ".join(f"{b[0] / a[0]:.2f}" for a, b in zip(samples[full], samples[p])) + ".")
+if load_runs:
+    print("Python load times (medians): " + "; ".join(f"{nick(k)} {statistics.median(v):.2f} s" for k, v in load_runs.items()) + ".")
 
-# The same work on both sides: the table above times slant end to end but
-# the peers on texts already in memory. Time both sides both ways.
-loads = {}
-for line in open(sys.argv[4]):
-    name, s = line.rstrip("\n").split("\t")
-    loads.setdefault(name, []).append(float(s))
-loads = {k: statistics.median(v) for k, v in loads.items()}
+# Texts already in memory on both sides.
 analysed = {}
 for line in open(sys.argv[5]):
     name, s = line.rstrip("\n").split("\t")
     analysed.setdefault(name, []).append(float(s))
-if loads and analysed:
-    print("\n## Like for like\n")
-    print("Texts in memory on both sides: slant's time analysing its batches plus the final merge of its counts (`extract_analyse_ms` + `merge_ms` in timings.json; no gunzip, JSON or writing) against the peers' rows above.")
-    print("End to end from the .jsonl.gz on both sides: slant's rows above against the peers' rows plus the time their Python took to gunzip and parse the corpus (measured in the same process).\n")
-    lp = [k for k in peers if k in loads]
-    print("| slant row | measure | slant seconds | " + " | ".join(f"{short.get(k.split(' ')[0], k)} seconds | × {short.get(k.split(' ')[0], k)}" for k in lp) + " |")
-    print("|---|---|---:|" + "---:|---:|" * len(lp))
+if in_memory and analysed:
+    print("\n## Texts in memory\n")
+    print("slant's time analysing its batches plus the final merge of its counts (`extract_analyse_ms` + `merge_ms` in timings.json; no gunzip, JSON or writing) against the Python peers' processing alone (medians of the rounds).\n")
+    lp = list(in_memory)
+    print("| slant row | slant seconds | " + " | ".join(f"{nick(k)} seconds | × {nick(k)}" for k in lp) + " |")
+    print("|---|---:|" + "---:|---:|" * len(lp))
     for name in ("slant extract, full, 1 thread", "slant extract, lexicon only, 1 thread"):
         if name not in analysed:
             continue
         a = statistics.median(analysed[name])
-        cells = " | ".join(f"{t[k]:.2f} | {t[k] / a:.1f}" for k in lp)
-        print(f"| {name} | texts in memory | {a:.2f} | {cells} |")
-        cells = " | ".join(f"{t[k] + loads[k]:.2f} | {(t[k] + loads[k]) / t[name]:.1f}" for k in lp)
-        print(f"| {name} | end to end | {t[name]:.2f} | {cells} |")
-    print(f"\nslant in-memory seconds and the peers' load times are medians of {len(next(iter(analysed.values())))} rounds; Python load times: " + "; ".join(f"{short.get(k.split(' ')[0], k)} {v:.2f} s" for k, v in loads.items()) + ".")
+        m = {k: statistics.median(v) for k, v in in_memory.items()}
+        cells = " | ".join(f"{m[k]:.2f} | {m[k] / a:.1f}" for k in lp)
+        print(f"| {name} | {a:.2f} | {cells} |")
+    # The mixed measure earlier tables used: slant end to end against the
+    # peers in memory (the least favourable to slant).
+    print("\nMixed, as tabled before session 9 (slant end to end against the peers on texts in memory), full extraction, 1 thread: " + "; ".join(f"× {nick(k)} {statistics.median(v) / t[full]:.1f}" for k, v in in_memory.items()) + ".")
 PYEOF
