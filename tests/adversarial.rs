@@ -513,6 +513,73 @@ fn one_megabyte_word() {
     assert_eq!(o.run["options"]["features"]["max_token_bytes"], 2000000);
 }
 
+/// Issue "trust" 2: evidence offsets map to exactly the matched word,
+/// whatever precedes it (leading whitespace, removed or NFKC-changed
+/// characters, combining marks, CRLF, a BOM) and follows it.
+#[test]
+fn evidence_offsets_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    let words = ["ＭＩＬＩＴＡＮＴＳ", "militants", "ｍｉｌｉｔａｎｔｓ"];
+    let prefixes = [
+        "",
+        "\n",
+        "  \r\n\t",
+        "\u{feff}",
+        "\u{feff}\u{feff}\n",
+        "\u{200b}",
+        "\u{a0}\u{3000}",
+        "ﬁrst ",
+        "e\u{301} \u{301}\n",
+        "The ",
+        "Ｔｈｅ\u{3000}",
+        "“",
+        "…",
+    ];
+    let suffixes = [
+        " attacked.",
+        "，ｔｈｅｎ fled.",
+        "\u{200b} attacked.",
+        "” he said.",
+    ];
+    let mut files = Vec::new();
+    for (p, prefix) in prefixes.iter().enumerate() {
+        for (w, word) in words.iter().enumerate() {
+            for (s, suffix) in suffixes.iter().enumerate() {
+                let name = format!("p{p}w{w}s{s}.txt");
+                let text = format!("{prefix}{word}{suffix}");
+                std::fs::write(d.join(&name), &text).unwrap();
+                // A leading BOM is not part of the decoded text.
+                let decoded = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+                let at = decoded.len() - word.len() - suffix.len();
+                files.push((name, decoded, at, *word));
+            }
+        }
+    }
+    let o = analyse(dir.path(), &["in", "--quiet"]);
+    let (h, rows) = o.file("evidence.csv");
+    for (name, decoded, at, word) in &files {
+        let hits: Vec<_> = rows
+            .iter()
+            .filter(|r| cell(&h, r, "document_id") == name && cell(&h, r, "group") == "armed_group")
+            .collect();
+        assert_eq!(hits.len(), 1, "{name}: {hits:?}");
+        let r = hits[0];
+        let (start, end): (usize, usize) = (
+            cell(&h, r, "start").parse().unwrap(),
+            cell(&h, r, "end").parse().unwrap(),
+        );
+        assert_eq!(
+            (start, end),
+            (*at, at + word.len()),
+            "{name} {decoded:?}: {r:?}"
+        );
+        assert_eq!(cell(&h, r, "term"), *word, "{name}");
+        assert_eq!(&decoded[start..end], *word, "{name}");
+    }
+}
+
 /// Deeply unbalanced quotation marks: 20,000 opening curly quotes in one
 /// paragraph do not turn the next paragraph into a quotation, and a run of
 /// 30,000 straight quotes pairs up (no quadratic blow-up either).

@@ -24,7 +24,9 @@
 
 use std::ops::Range;
 
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::char::{
+    canonical_combining_class, decompose_compatible, is_combining_mark,
+};
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Maximum number of bytes of a document that [`normalize_into`] processes
@@ -62,8 +64,8 @@ struct Group {
 pub struct Normalized {
     /// The normalised text.
     pub text: String,
-    /// Sorted change points (strictly increasing `n0`); a deletion (empty
-    /// `n0..n1`) absorbs the group that directly follows it.
+    /// Sorted change points (non-decreasing `n0`; only a deletion, an
+    /// empty `n0..n1`, shares its `n0` with the group that follows it).
     groups: Vec<Group>,
     /// Positions of every `'\n'` in `text`.
     breaks: Vec<u32>,
@@ -76,6 +78,9 @@ pub struct Normalized {
     /// Scratch buffers for the slow (non-ASCII) path.
     scratch_in: String,
     scratch_out: String,
+    scratch_whole: String,
+    /// Segments of a run: original start, original end, end in `scratch_out`.
+    scratch_segs: Vec<(usize, usize, usize)>,
 }
 
 impl Normalized {
@@ -219,8 +224,11 @@ impl Normalized {
             o0: o0 as u32,
             o1: o1 as u32,
         };
+        // Adjacent deletions merge. A deletion followed by a change at the
+        // same place stays its own group, so that the change maps back to
+        // exactly its own original bytes.
         if let Some(last) = self.groups.last_mut() {
-            if last.n0 == last.n1 && last.n1 == g.n0 && last.o1 == g.o0 {
+            if last.n0 == last.n1 && g.n0 == g.n1 && last.n1 == g.n0 && last.o1 == g.o0 {
                 last.n1 = g.n1;
                 last.o1 = g.o1;
                 return;
@@ -520,6 +528,14 @@ pub fn normalize_into(original: &str, out: &mut Normalized) {
 }
 
 /// Normalise the run of non-ASCII chars `original[i..j]`.
+///
+/// The run is cut into segments before every char that starts a fresh
+/// normalisation context (a starter that does not compose with what
+/// precedes it, or a removed char), and each segment is normalised on its
+/// own and mapped to its own original bytes, so that a word inside a run
+/// maps back exactly (`ＭＩＬＩＴＡＮＴＳ，` → `MILITANTS,`: the word without the
+/// comma). If the segments' results differ from normalising the run as a
+/// whole, the whole run is one change instead.
 fn process_run(
     original: &str,
     i: usize,
@@ -534,50 +550,97 @@ fn process_run(
         out.text.push_str(run);
         return;
     }
-    let mut input = std::mem::take(&mut out.scratch_in);
-    let mut output = std::mem::take(&mut out.scratch_out);
-    input.clear();
-    output.clear();
-    input.extend(run.chars().filter(|&c| !is_removable(c)));
-    if input.is_empty() {
+    let first_kept = run.chars().find(|&c| !is_removable(c));
+    let Some(first_kept) = first_kept else {
         // Only removed chars: absorbed by a pending whitespace run, or a deletion.
         if ws.is_none() {
             let p = out.text.len();
             out.push_group(p, p, i, j);
         }
-    } else {
-        let b = original.as_bytes();
-        let prev = i.checked_sub(1).and_then(|k| b.get(k).copied());
-        let lookback = match prev {
-            Some(p) if ws.is_none() && p.is_ascii_graphic() && p != b'`' => {
-                out.text.as_bytes().last() == Some(&p)
-                    && input.chars().next().is_some_and(is_combining_mark)
-            }
-            _ => false,
-        };
-        let prefix = if lookback { prev.map(char::from) } else { None };
-        output.extend(
-            prefix
-                .into_iter()
-                .chain(input.chars())
-                .nfkc()
-                .map(|c| map_char(c).unwrap_or(c)),
-        );
-        let o0 = if lookback {
-            out.text.pop();
-            i - 1
-        } else {
-            out.flush_ws(ws, i);
-            i
-        };
-        let n0 = out.text.len();
-        out.text.push_str(&output);
-        if original.get(o0..j) != Some(output.as_str()) {
-            out.push_group(n0, out.text.len(), o0, j);
+        return;
+    };
+    let b = original.as_bytes();
+    let prev = i.checked_sub(1).and_then(|k| b.get(k).copied());
+    // A combining mark directly after an ASCII letter composes with it: the
+    // letter (already copied) joins the first segment.
+    let lookback = match prev {
+        Some(p) if ws.is_none() && p.is_ascii_graphic() && p != b'`' => {
+            out.text.as_bytes().last() == Some(&p) && is_combining_mark(first_kept)
         }
+        _ => false,
+    };
+    let o0 = if lookback {
+        out.text.pop();
+        i - 1
+    } else {
+        out.flush_ws(ws, i);
+        i
+    };
+    let mut input = std::mem::take(&mut out.scratch_in);
+    let mut output = std::mem::take(&mut out.scratch_out);
+    let mut whole = std::mem::take(&mut out.scratch_whole);
+    let mut segs = std::mem::take(&mut out.scratch_segs);
+    output.clear();
+    segs.clear();
+    let mut seg_start = o0;
+    for (k, c) in run.char_indices() {
+        let p = i + k;
+        if p > seg_start && starts_segment(c) {
+            normalize_segment(&original[seg_start..p], &mut input, &mut output);
+            segs.push((seg_start, p, output.len()));
+            seg_start = p;
+        }
+    }
+    normalize_segment(&original[seg_start..j], &mut input, &mut output);
+    segs.push((seg_start, j, output.len()));
+    if segs.len() > 1 {
+        whole.clear();
+        normalize_segment(&original[o0..j], &mut input, &mut whole);
+        if whole != output {
+            std::mem::swap(&mut whole, &mut output);
+            segs.clear();
+            segs.push((o0, j, output.len()));
+        }
+    }
+    let n0 = out.text.len();
+    out.text.push_str(&output);
+    let mut from = 0;
+    for &(s0, s1, to) in &segs {
+        if original.get(s0..s1) != output.get(from..to) {
+            out.push_group(n0 + from, n0 + to, s0, s1);
+        }
+        from = to;
     }
     out.scratch_in = input;
     out.scratch_out = output;
+    out.scratch_whole = whole;
+    out.scratch_segs = segs;
+}
+
+/// Whether a segment of a run may start at `c`: a removed char, or a
+/// starter that never composes with what precedes it (NFKC quick check
+/// "yes" or "no", not "maybe") and whose decomposition starts with a starter.
+fn starts_segment(c: char) -> bool {
+    if is_removable(c) {
+        return true;
+    }
+    if canonical_combining_class(c) != 0 || is_nfkc_quick(std::iter::once(c)) == IsNormalized::Maybe
+    {
+        return false;
+    }
+    let mut first = None;
+    decompose_compatible(c, |d| {
+        first.get_or_insert(d);
+    });
+    first.is_some_and(|d| canonical_combining_class(d) == 0)
+}
+
+/// Append the normalised form of `segment` (removed chars dropped, NFKC,
+/// typographic quotes and dashes mapped) to `output`.
+fn normalize_segment(segment: &str, input: &mut String, output: &mut String) {
+    input.clear();
+    input.extend(segment.chars().filter(|&c| !is_removable(c)));
+    output.extend(input.chars().nfkc().map(|c| map_char(c).unwrap_or(c)));
 }
 
 #[cfg(test)]
@@ -604,6 +667,124 @@ mod tests {
             let mut cursor = usize::MAX;
             proptest::prop_assert_eq!(n.to_original_seq(0..1, &mut cursor), n.to_original(0..1));
         }
+    }
+
+    /// Issue "trust" 2: where `word` (normalised: `norm_word`) sits in
+    /// `orig` at byte `at`, the normalised word maps back to exactly its
+    /// own original bytes.
+    fn assert_maps_back(orig: &str, at: usize, word: &str, norm_word: &str) {
+        let n = norm(orig);
+        let Some(p) = n.text.rfind(norm_word) else {
+            panic!("{orig:?}: {norm_word:?} not in {:?}", n.text);
+        };
+        let got = n.to_original(p..p + norm_word.len());
+        assert_eq!(
+            got,
+            at..at + word.len(),
+            "{orig:?} -> {:?}",
+            &orig[got.clone()]
+        );
+        let mut cursor = 0;
+        assert_eq!(n.to_original_seq(p..p + norm_word.len(), &mut cursor), got);
+    }
+
+    const WORDS: &[(&str, &str)] = &[
+        ("ＭＩＬＩＴＡＮＴＳ", "MILITANTS"),
+        ("militants", "militants"),
+        ("ﬁghters", "fighters"),
+        ("Zu\u{308}rich", "Zürich"),
+        ("Ｚu\u{308}rich", "Zürich"),
+        ("naïve", "naïve"),
+        ("ｃａｆé", "café"),
+        ("ｃａｆe\u{301}", "café"),
+        ("ＩＳＩＳ\u{ad}ｌｉｎｋｅｄ", "ISISlinked"),
+    ];
+
+    /// The leading whitespace (or anything else removed or changed) before
+    /// a word that normalisation changes is not part of the word.
+    #[test]
+    fn words_map_back_exactly_after_any_prefix() {
+        let prefixes = [
+            "",
+            "\n",
+            " \n\t ",
+            "\r\n",
+            "\r\n\r\n",
+            "\u{feff}",
+            "\u{feff}\r\n",
+            "\u{200b}",
+            "\u{200b} ",
+            "\u{a0}",
+            "\u{3000}",
+            "ﬁ ",
+            "ｘ ",
+            "ｘ\u{200b}",
+            "e\u{301} ",
+            "\u{301} ",
+            "…",
+            "“",
+            "—",
+            "½ ",
+            "가 ",
+            "\u{1100}\u{1161} ",
+            "It said: ",
+            "It said:\u{3000}",
+            "ＳＡＩＤ，",
+            "said\u{ad}",
+        ];
+        let suffixes = [
+            "",
+            " attacked",
+            "，",
+            "， ｘ",
+            "…",
+            "\u{200b}",
+            "\u{200b} x",
+            "”",
+            "\r\n",
+            "\u{3000}x",
+        ];
+        for prefix in prefixes {
+            for &(word, norm_word) in WORDS {
+                for suffix in suffixes {
+                    let orig = format!("{prefix}{word}{suffix}");
+                    assert_maps_back(&orig, prefix.len(), word, norm_word);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The same for random prefixes and suffixes (separated from the
+        /// word by a space).
+        #[test]
+        fn words_map_back_exactly(
+            prefix in "[a-c \n\r\t\u{a0}\u{ad}\u{200b}\u{feff}\u{3000}“”—…ﬁ½éＡ\u{301}\u{308}가\u{1100}\u{1161}]{0,12}",
+            w in 0..WORDS.len(),
+            suffix in "[a-c \n\r\u{a0}\u{ad}\u{200b}“”…ﬁＡ\u{301}，]{0,8}",
+        ) {
+            let (word, norm_word) = WORDS[w];
+            let orig = format!("{prefix} {word} {suffix}");
+            assert_maps_back(&orig, prefix.len() + 1, word, norm_word);
+        }
+    }
+
+    #[test]
+    fn runs_map_per_segment() {
+        // A removed char before a changed one stays its own (empty) group.
+        let n = norm("\u{200b}ＡＢ");
+        assert_eq!(n.text, "AB");
+        assert_eq!(n.to_original(0..1), 3..6);
+        assert_eq!(n.to_original(1..2), 6..9);
+        assert_eq!(n.to_original(0..0), 3..3);
+        // Chars that compose stay in one segment: Hangul jamo, and the
+        // halfwidth voiced mark (a spacing char whose NFKC form is a
+        // combining mark).
+        let n = norm("ｘ\u{1100}\u{1161}ｶﾞ");
+        assert_eq!(n.text, "x가ガ");
+        assert_eq!(n.to_original(0..1), 0..3);
+        assert_eq!(n.to_original(1..4), 3..9);
+        assert_eq!(n.to_original(4..7), 9..15);
     }
 
     /// `plain8` agrees with a byte-by-byte reading of its rule, for every
