@@ -513,6 +513,83 @@ fn one_megabyte_word() {
     assert_eq!(o.run["options"]["features"]["max_token_bytes"], 2000000);
 }
 
+/// Issue "trust" 1: correct text that happens to re-encode to UTF-8 is
+/// not "repaired" (`é…”` would be `酔`, eating the closing quote and
+/// turning the words after it into a quotation); real mojibake still is,
+/// even where its repair produces exactly such text.
+#[test]
+fn correct_text_is_not_repaired() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    // (file, text, repairs, the decoded text must contain)
+    let cases: &[(&str, &str, u32, &str)] = &[
+        (
+            "touche.txt",
+            "The crowd shouted “Touché…” and militants fled.",
+            0,
+            "“Touché…” and militants",
+        ),
+        (
+            "landmark.txt",
+            "They met at the café—“a landmark”—as militants fled.",
+            0,
+            "café—“a landmark”—as militants",
+        ),
+        (
+            "ole.txt",
+            "They shouted “olé”—and militants fled.",
+            0,
+            "“olé”—and",
+        ),
+        (
+            "voila.txt",
+            "He said «voilà»\u{a0}— and militants fled.",
+            0,
+            "«voilà»\u{a0}— and",
+        ),
+        (
+            "nested.txt",
+            "“He called her ‘Zoë’” and militants fled.",
+            0,
+            "‘Zoë’” and militants",
+        ),
+        // A Portuguese capital word ending in `Ã` (IRMÃ), then `”`.
+        (
+            "caps.txt",
+            "“IRM\u{c3}\u{201d}, and militants fled.",
+            0,
+            "“IRM\u{c3}\u{201d}, and",
+        ),
+        (
+            "mojibake.txt",
+            "The crowd shouted â€œTouchÃ©â€¦â€\u{9d} and militants fled.",
+            4,
+            "“Touché…” and militants",
+        ),
+        (
+            "mojibake_degree.txt",
+            "At 40Â°C, the cafÃ© closed â€” and militants fled.",
+            3,
+            "40°C, the café closed — and militants",
+        ),
+    ];
+    for (name, text, _, _) in cases {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    let o = analyse(dir.path(), &["in", "--quiet"]);
+    let (h, rows) = o.file("evidence.csv");
+    for (name, _, repairs, want) in cases {
+        assert_eq!(o.doc_cell(name, "repairs"), repairs.to_string(), "{name}");
+        let row = rows
+            .iter()
+            .find(|r| cell(&h, r, "document_id") == *name && cell(&h, r, "term") == "militants")
+            .unwrap_or_else(|| panic!("{name}: no evidence for militants"));
+        assert_eq!(cell(&h, row, "voice"), "authorial", "{name}");
+        assert!(cell(&h, row, "context").contains(want), "{name}: {row:?}");
+    }
+}
+
 /// Issue "trust" 2: evidence offsets map to exactly the matched word,
 /// whatever precedes it (leading whitespace, removed or NFKC-changed
 /// characters, combining marks, CRLF, a BOM) and follows it.
