@@ -201,6 +201,18 @@ fn utf16(s: &str, big_endian: bool) -> Vec<u8> {
         .collect()
 }
 
+fn utf32(s: &str, big_endian: bool) -> Vec<u8> {
+    s.chars()
+        .flat_map(|c| {
+            if big_endian {
+                (c as u32).to_be_bytes()
+            } else {
+                (c as u32).to_le_bytes()
+            }
+        })
+        .collect()
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -278,6 +290,48 @@ fn text_files_encodings_and_bytes() {
             Expect::Analysed("UTF-16LE", 3),
         ),
         (
+            "utf32le_bom.txt",
+            [b"\xff\xfe\0\0".to_vec(), utf32(SENTENCE, false)].concat(),
+            Expect::Analysed("UTF-32LE", 5),
+        ),
+        (
+            "utf32be_bom.txt",
+            [b"\0\0\xfe\xff".to_vec(), utf32(SENTENCE, true)].concat(),
+            Expect::Analysed("UTF-32BE", 5),
+        ),
+        (
+            "utf32le_nobom.txt",
+            utf32(SENTENCE, false),
+            Expect::Analysed("UTF-32LE", 5),
+        ),
+        (
+            "utf32be_nobom.txt",
+            utf32(SENTENCE, true),
+            Expect::Analysed("UTF-32BE", 5),
+        ),
+        (
+            "utf32le_bom_truncated.txt",
+            [
+                b"\xff\xfe\0\0".to_vec(),
+                utf32(SENTENCE, false),
+                b"x\0".to_vec(),
+            ]
+            .concat(),
+            Expect::Rejected(format!(
+                "invalid UTF-32LE at byte {}",
+                4 + 4 * SENTENCE.len()
+            )),
+        ),
+        (
+            "utf32be_bom_not_scalar.txt",
+            [
+                b"\0\0\xfe\xff\0\0\0T\0\0\xd8\0".to_vec(),
+                utf32(SENTENCE, true),
+            ]
+            .concat(),
+            Expect::Rejected("invalid UTF-32BE at byte 8".into()),
+        ),
+        (
             "latin1.txt",
             b"The insurgents attacked the caf\xe9 in Montr\xe9al, na\xefvely.".to_vec(),
             Expect::Analysed("windows-1252", 8),
@@ -344,7 +398,7 @@ fn text_files_encodings_and_bytes() {
             }
         }
     }
-    assert_eq!(o.counts(), (cases.len() as u64, 9, 6));
+    assert_eq!(o.counts(), (cases.len() as u64, 13, 8));
     // Specific checks beyond the table.
     assert_eq!(o.doc_cell("mojibake.txt", "repairs"), "1");
     assert_eq!(o.doc_cell("mojibake.txt", "source"), "mojibake");

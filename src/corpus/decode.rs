@@ -1,7 +1,8 @@
 //! Byte decoding and mojibake repair.
 //!
 //! [`decode`] turns raw article bytes into text: it sniffs a byte-order mark
-//! (UTF-8, UTF-16LE/BE), takes valid UTF-8 as is, recognises BOM-less UTF-16,
+//! (UTF-8, UTF-16LE/BE, UTF-32LE/BE), takes valid UTF-8 as is, recognises
+//! BOM-less UTF-32 and UTF-16,
 //! rejects binary-looking (NUL) and corrupted UTF-8 input, falls back to
 //! legacy single-byte detection (chardetng + encoding_rs) and finally repairs
 //! mojibake (UTF-8 that was decoded as Windows-1252 or Latin-1) with
@@ -36,7 +37,7 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 pub struct Decoded {
     /// The decoded (and, unless switched off, repaired) text.
     pub text: String,
-    /// Canonical encoding name, e.g. "UTF-8", "UTF-16LE", "windows-1252".
+    /// Canonical encoding name, e.g. "UTF-8", "UTF-16LE", "UTF-32BE", "windows-1252".
     pub encoding: &'static str,
     /// Whether the input started with a byte-order mark (which is not part of `text`).
     pub had_bom: bool,
@@ -54,6 +55,10 @@ pub struct Decoded {
 ///     decode(b"caf\xC3\xA9 \xFF").unwrap_err().to_string(),
 ///     "invalid UTF-8 at byte 6"
 /// );
+/// assert_eq!(
+///     decode(b"\0\0\xFE\xFF\0\0\0h\xFF\0\0\0").unwrap_err().to_string(),
+///     "invalid UTF-32BE at byte 8"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
@@ -62,10 +67,19 @@ pub enum DecodeError {
         /// Byte offset (in the input, BOM included) of the first invalid byte.
         offset: usize,
     },
-    /// Contains NUL bytes (and is not UTF-16): offset of the first one.
+    /// Contains NUL bytes (and is not UTF-16 or UTF-32), or a UTF-32 text
+    /// contains U+0000: offset of the first one.
     Nul {
-        /// Byte offset of the first NUL byte.
+        /// Byte offset of the first NUL byte (of the U+0000 code unit in UTF-32).
         offset: usize,
+    },
+    /// Starts with a UTF-32 byte-order mark but a code unit is not a
+    /// Unicode scalar value, or the length is not a multiple of four.
+    InvalidUtf32 {
+        /// Byte offset (BOM included) of the first invalid or incomplete code unit.
+        offset: usize,
+        /// "UTF-32LE" or "UTF-32BE".
+        encoding: &'static str,
     },
 }
 
@@ -74,13 +88,16 @@ impl fmt::Display for DecodeError {
         match self {
             DecodeError::InvalidUtf8 { offset } => write!(f, "invalid UTF-8 at byte {offset}"),
             DecodeError::Nul { offset } => write!(f, "NUL byte at byte {offset}"),
+            DecodeError::InvalidUtf32 { offset, encoding } => {
+                write!(f, "invalid {encoding} at byte {offset}")
+            }
         }
     }
 }
 
 impl std::error::Error for DecodeError {}
 
-/// Decode bytes: BOM sniffing (UTF-8, UTF-16LE/BE), then UTF-8, then legacy detection, then mojibake repair.
+/// Decode bytes: BOM sniffing (UTF-8, UTF-16LE/BE, UTF-32LE/BE), then UTF-8, then legacy detection, then mojibake repair.
 ///
 /// Same as [`decode_with`] with repair switched on.
 ///
@@ -93,6 +110,9 @@ impl std::error::Error for DecodeError {}
 ///
 /// let d = decode(b"\xFF\xFEh\0i\0").unwrap();
 /// assert_eq!((d.text.as_str(), d.encoding, d.had_bom), ("hi", "UTF-16LE", true));
+///
+/// let d = decode(b"\xFF\xFE\0\0h\0\0\0i\0\0\0").unwrap();
+/// assert_eq!((d.text.as_str(), d.encoding, d.had_bom), ("hi", "UTF-32LE", true));
 /// ```
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     decode_with(bytes, true)
@@ -101,12 +121,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// Decode with repair switched off or on.
 ///
 /// Order of decisions:
-/// 1. BOM: UTF-8 (stripped; the rest must be valid UTF-8), UTF-16LE/BE
+/// 1. BOM: UTF-8 (stripped; the rest must be valid UTF-8), UTF-32LE/BE
+///    (checked before UTF-16, whose little-endian BOM is a prefix of it;
+///    every code unit must be a Unicode scalar value other than U+0000, or
+///    [`DecodeError::InvalidUtf32`] / [`DecodeError::Nul`]), UTF-16LE/BE
 ///    (unpaired surrogates become U+FFFD).
 /// 2. Valid UTF-8 without NUL bytes: taken as is (one copy).
-/// 3. NUL bytes that look like BOM-less UTF-16 (more than 30% of the first
-///    2048 code units have a zero high byte, and the whole input decodes
-///    cleanly with no U+0000): UTF-16LE/BE.
+/// 3. NUL bytes in BOM-less UTF-32 (every four bytes a Unicode scalar value
+///    that is not a control character other than whitespace, little-endian
+///    tried first): UTF-32LE/BE. NUL bytes that look like BOM-less UTF-16
+///    (more than 30% of the first 2048 code units have a zero high byte,
+///    and the whole input decodes cleanly with no U+0000): UTF-16LE/BE.
 /// 4. Other NUL bytes: [`DecodeError::Nul`].
 /// 5. Invalid UTF-8 that still contains valid multi-byte sequences (at least one,
 ///    and no more than four invalid sequences per valid one):
@@ -135,6 +160,14 @@ pub fn decode_with(bytes: &[u8], repair: bool) -> Result<Decoded, DecodeError> {
             }),
         };
     }
+    // UTF-32 before UTF-16: FF FE 00 00 is the UTF-32LE BOM, not the
+    // UTF-16LE BOM and a U+0000.
+    for (bom, big_endian) in [(b"\xFF\xFE\0\0", false), (b"\0\0\xFE\xFF", true)] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let text = decode_utf32(rest, big_endian, bom.len())?;
+            return Ok(finish_string(text, utf32_name(big_endian), true, repair));
+        }
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         let (text, _) = UTF_16LE.decode_without_bom_handling(rest);
         return Ok(finish_cow(text, UTF_16LE, true, repair));
@@ -155,8 +188,11 @@ pub fn decode_with(bytes: &[u8], repair: bool) -> Result<Decoded, DecodeError> {
         return Ok(finish_str(s, UTF_8, false, repair));
     }
 
-    // 3./4. NUL bytes: BOM-less UTF-16 or an error.
+    // 3./4. NUL bytes: BOM-less UTF-32 or UTF-16, or an error.
     if let Some(offset) = nul {
+        if let Some((text, big_endian)) = sniff_utf32(bytes) {
+            return Ok(finish_string(text, utf32_name(big_endian), false, repair));
+        }
         if let Some(d) = sniff_utf16(bytes, repair) {
             return Ok(d);
         }
@@ -222,6 +258,83 @@ fn finish_cow(
         had_bom,
         repairs,
     }
+}
+
+/// Build the result from an owned string.
+fn finish_string(text: String, encoding: &'static str, had_bom: bool, repair: bool) -> Decoded {
+    let (text, repairs) = if repair {
+        match repair_mojibake(&text) {
+            (Cow::Owned(o), n) => (o, n),
+            (Cow::Borrowed(_), n) => (text, n),
+        }
+    } else {
+        (text, 0)
+    };
+    Decoded {
+        text,
+        encoding,
+        had_bom,
+        repairs,
+    }
+}
+
+fn utf32_name(big_endian: bool) -> &'static str {
+    if big_endian {
+        "UTF-32BE"
+    } else {
+        "UTF-32LE"
+    }
+}
+
+/// Decode UTF-32 code units; `offset` (the BOM's length) is added to error offsets.
+fn decode_utf32(units: &[u8], big_endian: bool, offset: usize) -> Result<String, DecodeError> {
+    let mut text = String::with_capacity(units.len() / 4);
+    let mut chunks = units.chunks_exact(4);
+    for (k, unit) in chunks.by_ref().enumerate() {
+        let at = offset + 4 * k;
+        let &[a, b, c, d] = unit else {
+            break;
+        };
+        let v = if big_endian {
+            u32::from_be_bytes([a, b, c, d])
+        } else {
+            u32::from_le_bytes([a, b, c, d])
+        };
+        match char::from_u32(v) {
+            Some('\0') => return Err(DecodeError::Nul { offset: at }),
+            Some(ch) => text.push(ch),
+            None => {
+                return Err(DecodeError::InvalidUtf32 {
+                    offset: at,
+                    encoding: utf32_name(big_endian),
+                })
+            }
+        }
+    }
+    if !chunks.remainder().is_empty() {
+        return Err(DecodeError::InvalidUtf32 {
+            offset: offset + units.len() - chunks.remainder().len(),
+            encoding: utf32_name(big_endian),
+        });
+    }
+    Ok(text)
+}
+
+/// Detect BOM-less UTF-32: every four bytes are a Unicode scalar value
+/// other than a control character (whitespace aside), little-endian tried
+/// first. Text in any other encoding practically never passes: each code
+/// unit needs a zero byte and a byte of at most 0x10 in fixed places.
+/// Returns the text and whether it is big-endian.
+fn sniff_utf32(bytes: &[u8]) -> Option<(String, bool)> {
+    if bytes.is_empty() || bytes.len() % 4 != 0 {
+        return None;
+    }
+    [false, true].into_iter().find_map(|big_endian| {
+        let text = decode_utf32(bytes, big_endian, 0).ok()?;
+        text.chars()
+            .all(|c| !c.is_control() || c.is_whitespace())
+            .then_some((text, big_endian))
+    })
 }
 
 fn find_nul(bytes: &[u8]) -> Option<usize> {
@@ -985,6 +1098,106 @@ mod tests {
         // Unpaired surrogate becomes U+FFFD.
         let d = decode(&[0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0]).unwrap();
         assert_eq!(d.text, "a\u{FFFD}b");
+    }
+
+    fn utf32(s: &str, big_endian: bool) -> Vec<u8> {
+        s.chars()
+            .flat_map(|c| {
+                let v = c as u32;
+                if big_endian {
+                    v.to_be_bytes()
+                } else {
+                    v.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    /// Issue "trust" 13: UTF-32 with a BOM (FF FE 00 00 starts like the
+    /// UTF-16LE BOM) or without one is decoded, or rejected with a reason.
+    #[test]
+    fn decode_utf32() {
+        let text = "The senator’s “bold” plan — naïve, 😀 or not.\r\n";
+        for big_endian in [false, true] {
+            let name = if big_endian { "UTF-32BE" } else { "UTF-32LE" };
+            let body = utf32(text, big_endian);
+            let bom = utf32("\u{FEFF}", big_endian);
+            let d = decode(&[bom.clone(), body.clone()].concat()).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding, d.had_bom), (text, name, true));
+            let d = decode(&body).unwrap();
+            assert_eq!(
+                (d.text.as_str(), d.encoding, d.had_bom),
+                (text, name, false)
+            );
+            // Mojibake inside is repaired as in any other encoding.
+            let d = decode(&utf32("Americaâ€™s", big_endian)).unwrap();
+            assert_eq!((d.text.as_str(), d.repairs), ("America’s", 1));
+            // With a BOM: a surrogate, a value past U+10FFFF, U+0000 or a
+            // truncated code unit is a reason to reject, with its offset.
+            for (bad, err) in [
+                (
+                    0xD800u32,
+                    DecodeError::InvalidUtf32 {
+                        offset: 8,
+                        encoding: name,
+                    },
+                ),
+                (
+                    0x11_0000,
+                    DecodeError::InvalidUtf32 {
+                        offset: 8,
+                        encoding: name,
+                    },
+                ),
+                (0, DecodeError::Nul { offset: 8 }),
+            ] {
+                let unit = if big_endian {
+                    bad.to_be_bytes()
+                } else {
+                    bad.to_le_bytes()
+                };
+                let bytes = [
+                    bom.clone(),
+                    utf32("a", big_endian),
+                    unit.to_vec(),
+                    body.clone(),
+                ]
+                .concat();
+                assert_eq!(decode(&bytes), Err(err), "{bad:x}");
+            }
+            let mut cut = [bom.clone(), body.clone()].concat();
+            cut.pop();
+            assert_eq!(
+                decode(&cut),
+                Err(DecodeError::InvalidUtf32 {
+                    offset: cut.len() - 3,
+                    encoding: name
+                })
+            );
+            assert_eq!(
+                DecodeError::InvalidUtf32 {
+                    offset: 12,
+                    encoding: name
+                }
+                .to_string(),
+                format!("invalid {name} at byte 12")
+            );
+            // Without a BOM, anything that is not clean UTF-32 text is not
+            // taken for it (here: a control character).
+            let d = decode(&utf32("ab\u{1}", big_endian));
+            assert_eq!(
+                d,
+                Err(DecodeError::Nul {
+                    offset: if big_endian { 0 } else { 1 }
+                })
+            );
+        }
+        // The UTF-16LE BOM followed by text is still UTF-16LE.
+        let d = decode(b"\xFF\xFEa\0b\0").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("ab", "UTF-16LE"));
+        // BOM-less UTF-16 never passes for UTF-32.
+        let le: Vec<u8> = "abcd".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&le).unwrap().encoding, "UTF-16LE");
     }
 
     #[test]
