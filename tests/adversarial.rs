@@ -1522,3 +1522,104 @@ fn manifest_rows_fifo_options_and_title_column() {
         "the title and the text would both be read from `text`",
     );
 }
+
+/// The line of the document or rejection with id `id` from a file ending
+/// in `file`.
+fn line_of(o: &Outcome, file: &str, id: &str) -> String {
+    let mut hits = Vec::new();
+    for (h, rows) in [&o.docs, &o.rejected] {
+        for r in rows {
+            if cell(h, r, "file").ends_with(file) && cell(h, r, "id") == id {
+                hits.push(cell(h, r, "line").to_string());
+            }
+        }
+    }
+    assert_eq!(hits.len(), 1, "{file} {id}: {hits:?}");
+    hits.remove(0)
+}
+
+/// CSV records are reported at the line where their first byte is, after
+/// blank lines (which the CSV parser skips without counting), with LF,
+/// CRLF, lone CR or mixed line ends, a BOM, and multi-line quoted fields;
+/// a swallowed-record check is not thrown off by blank lines or CR-only
+/// line ends either.
+#[test]
+fn csv_line_numbers_after_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let swallowed = |lines: &str, record_like: u32| {
+        format!("a quoted field in this record spans lines {lines} and closes at a `\"` followed by text, and {record_like} of those lines look like records of their own: an unclosed quote has probably swallowed the records after it; fix the quoting and read again")
+    };
+    // (file, content, [(id, line)]).
+    type Case<'a> = (&'a str, &'a [u8], &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
+        // The report's case: record 2 is on line 6 (and rejected).
+        (
+            "blank_lf.csv",
+            b"id,source,text\n1,s1,a\n\n\n\n2,s2,\n",
+            &[("1", "2"), ("2", "6")],
+        ),
+        (
+            "blank_crlf.csv",
+            b"id,source,text\r\n1,c,Rebels fled.\r\n\r\n\r\n2,c,Rebels fled.\r\n",
+            &[("1", "2"), ("2", "5")],
+        ),
+        (
+            "blank_cr.csv",
+            b"id,source,text\r1,r,Rebels fled.\r\r\r2,r,Rebels fled.\r",
+            &[("1", "2"), ("2", "5")],
+        ),
+        // CRLF, LF, a lone CR and CRLF: four line ends.
+        (
+            "blank_mixed.csv",
+            b"id,source,text\n1,m,a\r\n\n\r\r\n2,m,b\n",
+            &[("1", "2"), ("2", "6")],
+        ),
+        (
+            "bom_blank.csv",
+            b"\xef\xbb\xbfid,source,text\n\n1,b,a\n\n2,b,b",
+            &[("1", "3"), ("2", "5")],
+        ),
+        (
+            "blank_before_header.csv",
+            b"\n\r\nid,source,text\n1,h,a\n",
+            &[("1", "4")],
+        ),
+        (
+            "multiline_blank.csv",
+            b"id,source,text\n1,n,\"para one\n\npara two\"\n\n\n2,n,\"x\r\n\r\ny\"\r\n\r\n3,n,c\n",
+            &[("1", "2"), ("2", "7"), ("3", "11")],
+        ),
+        (
+            "second_field.csv",
+            b"id,source,text\n1,\"multi\nline source\",\"t1\n\nt2\"\n\n2,f,x\n",
+            &[("1", "2"), ("2", "7")],
+        ),
+        (
+            "swallowed_after_blank.csv",
+            b"id,source,text\ns1,w,Fine.\n\n\ns2,w,\"never closed\ns3,w,The insurgents attacked.\ns4,w,\"Closing quote\" here.\ns5,w,The militants fled.\n",
+            &[("s1", "2"), ("s2", "5"), ("s5", "8")],
+        ),
+        (
+            "swallowed_cr.csv",
+            b"id,source,text\rs1,q,\"never closed\rs2,q,The insurgents attacked.\rs3,q,\"Closing\" here.\rs4,q,Rebels retreated.\r",
+            &[("s1", "2"), ("s4", "5")],
+        ),
+    ];
+    for (name, bytes, _) in cases {
+        std::fs::write(p.join(name), bytes).unwrap();
+    }
+    let args: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let o = analyse(p, &args);
+    for (name, _, lines) in cases {
+        for (id, line) in *lines {
+            assert_eq!(line_of(&o, name, id), *line, "{name} {id}");
+        }
+    }
+    assert_eq!(o.reason("blank_lf.csv", "6"), "empty text");
+    assert_eq!(
+        o.reason("swallowed_after_blank.csv", "5"),
+        swallowed("5-7", 2)
+    );
+    assert_eq!(o.reason("swallowed_cr.csv", "2"), swallowed("2-4", 2));
+}

@@ -962,23 +962,22 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
 /// parser reads them, so that a quoted field left open at the end of a file
 /// (which the parser silently runs to EOF) is caught, and so is one that
 /// swallowed the records after it (see [`Swallow`]); a `"` inside an
-/// unquoted field is an ordinary character. Also notes where line endings
-/// the parser does not count are, see [`LineEnds`].
+/// unquoted field is an ordinary character. It also counts lines, for the
+/// records' line numbers (see [`QuoteState::record_start`]).
 struct CsvWatch<R> {
     inner: R,
     state: Arc<std::sync::Mutex<QuoteState>>,
     /// The most bytes one record may take: the parser would hold a longer
     /// one whole in memory (a gzip file can expand one field to gigabytes).
     record_limit: u64,
-    lines: LineEnds,
-    offset: u64,
-    prev_cr: bool,
 }
 
 /// Where the quoting stands, as in `csv_core`: a field starts, runs
 /// unquoted, runs quoted, or has just seen a `"` inside quotes (closing
 /// them, or the first half of an escaped `""`). Bytes seen before the
 /// delimiter is known are held and replayed.
+///
+/// Offsets here count the bytes after a UTF-8 byte-order mark.
 #[derive(Debug, Default)]
 struct QuoteState {
     delimiter: Option<u8>,
@@ -991,9 +990,11 @@ struct QuoteState {
     /// delimiters seen so far in the record being read.
     columns: Option<u64>,
     record_delims: u64,
-    /// The quoted field being read: line breaks in it, delimiters in its
-    /// current line, and how many of its lines after the first look like
-    /// records of their own (as many delimiters as the header).
+    /// The quoted field being read: the line it opened on, line breaks in
+    /// it, delimiters in its current line, and how many of its lines after
+    /// the first look like records of their own (as many delimiters as the
+    /// header).
+    quoted_from_line: u64,
     quoted_lines: u64,
     quoted_line_delims: u64,
     quoted_record_like: u64,
@@ -1001,15 +1002,42 @@ struct QuoteState {
     /// `"` followed by text and held record-like lines: the signature of an
     /// unclosed quote that swallowed the records after it. Oldest first.
     swallowed: std::collections::VecDeque<Swallow>,
+    /// Line breaks counted so far: `\n`, `\r` and `\r\n` pairs (a line
+    /// break is a `\n`, a `\r\n` or a lone `\r`, inside quotes or not).
+    lf: u64,
+    cr: u64,
+    crlf: u64,
+    /// Whether the last byte counted was a `\r`, and how far into the
+    /// bytes being fed the counts go.
+    last_cr: bool,
+    counted: usize,
+    /// Where records can start: after each run of line breaks outside
+    /// quotes, the first byte that follows it. Oldest first; dropped as the
+    /// parser's records pass them.
+    starts: std::collections::VecDeque<RecordStart>,
+    /// The run of line breaks outside quotes being read: where it began.
+    run_from: Option<u64>,
+}
+
+/// A place where a record can start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RecordStart {
+    /// The first byte of the run of line breaks before it.
+    run_from: u64,
+    /// Its first byte.
+    first: u64,
+    /// The 1-based line of that byte.
+    line: u64,
 }
 
 /// A record that appears to hold other records inside a quoted field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Swallow {
-    /// Byte offset where the record starts (as the parser counts it).
+    /// Byte offset where the record starts.
     start: u64,
-    /// Line breaks inside the quoted field.
-    lines: u64,
+    /// Lines where the quoted field opens and closes.
+    from_line: u64,
+    to_line: u64,
     /// Lines inside it that look like records.
     record_like: u64,
 }
@@ -1029,6 +1057,7 @@ impl QuoteState {
             self.held.extend_from_slice(bytes);
             return;
         };
+        self.counted = 0;
         let mut at = self.at;
         let mut i = 0;
         while i < bytes.len() {
@@ -1040,14 +1069,22 @@ impl QuoteState {
                 QuoteAt::Quoted => {
                     let end = memchr::memchr(b'"', &bytes[i..]).map(|j| i + j);
                     let span = &bytes[i..end.unwrap_or(bytes.len())];
-                    for k in memchr::memchr2_iter(d, b'\n', span) {
+                    for k in memchr::memchr3_iter(d, b'\n', b'\r', span) {
                         if span[k] == d {
                             self.quoted_line_delims += 1;
-                        } else {
-                            self.end_quoted_line();
-                            self.quoted_lines += 1;
-                            self.quoted_line_delims = 0;
+                            continue;
                         }
+                        // The `\n` of a `\r\n` ends no second line.
+                        let after_cr = match i + k {
+                            0 => self.last_cr,
+                            j => bytes[j - 1] == b'\r',
+                        };
+                        if span[k] == b'\n' && after_cr {
+                            continue;
+                        }
+                        self.end_quoted_line();
+                        self.quoted_lines += 1;
+                        self.quoted_line_delims = 0;
                     }
                     match end {
                         Some(e) => i = e,
@@ -1058,11 +1095,27 @@ impl QuoteState {
                     Some(j) => i += j,
                     None => break,
                 },
-                _ => {}
+                QuoteAt::FieldStart => {
+                    // After a run of line breaks: a record may start here.
+                    if let Some(run_from) = self.run_from {
+                        if bytes[i] != b'\r' && bytes[i] != b'\n' {
+                            self.count_to(bytes, i);
+                            self.starts.push_back(RecordStart {
+                                run_from,
+                                first: self.fed + i as u64,
+                                line: self.line(),
+                            });
+                            self.run_from = None;
+                        }
+                    }
+                }
+                QuoteAt::QuoteInQuoted => {}
             }
             at = match (at, bytes[i]) {
                 (QuoteAt::Quoted, _) => QuoteAt::QuoteInQuoted,
                 (QuoteAt::FieldStart, b'"') => {
+                    self.count_to(bytes, i);
+                    self.quoted_from_line = self.line();
                     self.quoted_lines = 0;
                     self.quoted_line_delims = 0;
                     self.quoted_record_like = 0;
@@ -1075,6 +1128,7 @@ impl QuoteState {
                     }
                     self.record_delims = 0;
                     self.record_start = self.fed + i as u64 + 1;
+                    self.run_from.get_or_insert(self.fed + i as u64);
                     QuoteAt::FieldStart
                 }
                 (_, b) if b == d => {
@@ -1086,9 +1140,11 @@ impl QuoteState {
                     // reading the field unquoted).
                     self.end_quoted_line();
                     if self.quoted_lines > 0 && self.quoted_record_like > 0 {
+                        self.count_to(bytes, i);
                         self.swallowed.push_back(Swallow {
                             start: self.record_start,
-                            lines: self.quoted_lines,
+                            from_line: self.quoted_from_line,
+                            to_line: self.line(),
                             record_like: self.quoted_record_like,
                         });
                     }
@@ -1099,7 +1155,36 @@ impl QuoteState {
             i += 1;
         }
         self.at = at;
+        self.count_to(bytes, bytes.len());
         self.fed += bytes.len() as u64;
+    }
+
+    /// Count the line breaks of `bytes` (the bytes being fed) up to `to`.
+    fn count_to(&mut self, bytes: &[u8], to: usize) {
+        let part = &bytes[self.counted..to];
+        for k in memchr::memchr2_iter(b'\n', b'\r', part) {
+            if part[k] == b'\r' {
+                self.cr += 1;
+            } else {
+                self.lf += 1;
+                let after_cr = if k == 0 {
+                    self.last_cr
+                } else {
+                    part[k - 1] == b'\r'
+                };
+                self.crlf += u64::from(after_cr);
+            }
+        }
+        if let Some(&b) = part.last() {
+            self.last_cr = b == b'\r';
+        }
+        self.counted = to;
+    }
+
+    /// The 1-based line of the byte after those counted (which must not be
+    /// a `\n`, or a `\r\n` pair would not have been counted as one yet).
+    fn line(&self) -> u64 {
+        self.lf + self.cr - self.crlf + 1
     }
 
     /// A line inside a quoted field ends (at a line break, or at the quote
@@ -1113,15 +1198,28 @@ impl QuoteState {
         }
     }
 
-    /// The swallow noted for the record starting at byte `start`, if any
-    /// (older notes are dropped). A CRLF file's records start one byte
-    /// later here than the parser says: after the `\n` it counts at.
+    /// Where the record that the parser places at byte `at` really starts,
+    /// and its line. The parser places a record just after the line break
+    /// that ended the previous one, before any blank lines it then skips
+    /// (and, for a `\r\n`, before its `\n`); its first byte is the first
+    /// one after that run of line breaks. `None` when `at` is in no run of
+    /// line breaks this state saw (which a record of the parser's never
+    /// is). Calls must come in file order.
+    fn record_start(&mut self, at: u64) -> Option<RecordStart> {
+        while self.starts.front().is_some_and(|s| s.first < at) {
+            self.starts.pop_front();
+        }
+        self.starts.front().copied().filter(|s| s.run_from < at)
+    }
+
+    /// The swallow noted for the record whose first byte is `start`, if
+    /// any (older notes are dropped).
     fn swallowed_at(&mut self, start: u64) -> Option<Swallow> {
         while self.swallowed.front().is_some_and(|s| s.start < start) {
             self.swallowed.pop_front();
         }
         let s = *self.swallowed.front()?;
-        (s.start == start || s.start == start + 1).then(|| {
+        (s.start == start).then(|| {
             self.swallowed.pop_front();
             s
         })
@@ -1146,41 +1244,11 @@ impl QuoteState {
     }
 }
 
-/// Line endings the CSV parser's positions miss, by byte offset, for the
-/// records' line numbers: the `\n` of each `\r\n` (the parser ends a record
-/// at the `\r` and reports the next record's position *before* that `\n`,
-/// one line short) and each lone `\r` (which ends a record but is not
-/// counted as a line at all). Only the parser's read-ahead window is kept.
-#[derive(Debug, Default)]
-struct LineEndsInner {
-    crlf: std::collections::VecDeque<u64>,
-    lone_cr: std::collections::VecDeque<u64>,
-    lone_cr_passed: u64,
-}
-
-type LineEnds = Arc<std::sync::Mutex<LineEndsInner>>;
-
-/// The 1-based line where a record starting at `pos` begins.
-fn record_line(pos: &csv::Position, lines: &LineEnds) -> u64 {
-    let Ok(mut q) = lines.lock() else {
-        return pos.line();
-    };
-    while q.crlf.front().is_some_and(|&b| b < pos.byte()) {
-        q.crlf.pop_front();
-    }
-    while q.lone_cr.front().is_some_and(|&b| b < pos.byte()) {
-        q.lone_cr.pop_front();
-        q.lone_cr_passed += 1;
-    }
-    pos.line() + q.lone_cr_passed + u64::from(q.crlf.front() == Some(&pos.byte()))
-}
-
 impl<R: Read> Read for CsvWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let bytes = &buf[..n];
         if let Ok(mut st) = self.state.lock() {
-            st.feed(bytes);
+            st.feed(&buf[..n]);
             if st.record_bytes() > self.record_limit {
                 return Err(io::Error::other(format!(
                     "a record runs over {} bytes (eight times --max-doc-bytes); the rest of the file is not read",
@@ -1188,29 +1256,6 @@ impl<R: Read> Read for CsvWatch<R> {
                 )));
             }
         }
-        if let Ok(mut lines) = self.lines.lock() {
-            // A `\r` that ended the previous read is settled by this one.
-            if self.prev_cr && bytes.first() != Some(&b'\n') {
-                lines.lone_cr.push_back(self.offset - 1);
-            }
-            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-                let at = self.offset + i as u64;
-                if bytes[i] == b'\n' {
-                    let after_cr = if i == 0 {
-                        self.prev_cr
-                    } else {
-                        bytes[i - 1] == b'\r'
-                    };
-                    if after_cr {
-                        lines.crlf.push_back(at);
-                    }
-                } else if i + 1 < n && bytes[i + 1] != b'\n' {
-                    lines.lone_cr.push_back(at);
-                }
-            }
-        }
-        self.prev_cr = n > 0 && bytes[n - 1] == b'\r';
-        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -1218,7 +1263,6 @@ impl<R: Read> Read for CsvWatch<R> {
 fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
     let quoting = Arc::new(std::sync::Mutex::new(QuoteState::default()));
-    let lines = LineEnds::default();
     let reader = CsvWatch {
         inner: reader,
         state: quoting.clone(),
@@ -1227,16 +1271,13 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         record_limit: (ctx.opts.max_doc_bytes as u64)
             .saturating_mul(8)
             .saturating_add(64 * 1024),
-        lines: lines.clone(),
-        offset: 0,
-        prev_cr: false,
     };
     let mut buf = BufReader::with_capacity(1 << 20, reader);
     // Sniff the delimiter from the first line without consuming it.
     let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
     // The parser counts a byte-order mark in its positions; the quoting
     // watch does not see it.
-    let bom = if head.starts_with(b"\xef\xbb\xbf") {
+    let bom: u64 = if head.starts_with(b"\xef\xbb\xbf") {
         3
     } else {
         0
@@ -1323,6 +1364,14 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         .rsplit_once('.')
         .map(|(s, _)| s.to_string())
         .unwrap_or_default();
+    // Where a record the parser places at `pos` really starts (after the
+    // blank lines the parser skips), and its line. The parser's own line
+    // count misses blank lines, lone `\r`s and the `\n` of a `\r\n`.
+    let start_of = |pos: &csv::Position| {
+        let at = pos.byte().saturating_sub(bom);
+        let start = quoting.lock().ok().and_then(|mut q| q.record_start(at));
+        start.map_or((at, pos.line()), |s| (s.first, s.line))
+    };
     let mut rec = csv::ByteRecord::new();
     let mut record_no = 0u64;
     // The last record is held back until the next one is read, so that at
@@ -1335,12 +1384,10 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             Err(e) => {
                 record_no += 1;
                 // An I/O error has no position of its own: the record
-                // being read starts where the reader stands.
-                let pos = e
-                    .position()
-                    .cloned()
+                // being read is where it began.
+                let pos = (e.position().or(rec.position()).cloned())
                     .unwrap_or_else(|| rdr.position().clone());
-                let line = record_line(&pos, &lines);
+                let (_, line) = start_of(&pos);
                 let origin = Origin {
                     file: file.clone(),
                     line,
@@ -1360,7 +1407,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         }
         ctx.flush(pending.take());
         record_no += 1;
-        let line = rec.position().map_or(0, |p| record_line(p, &lines));
+        let (first_byte, line) = rec.position().map_or((0, 0), start_of);
         let origin = Origin {
             file: file.clone(),
             line,
@@ -1368,16 +1415,16 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         };
         let field = |i: Option<usize>| i.and_then(|i| rec.get(i));
         let id_raw = field(id_i).map(|b| String::from_utf8_lossy(b).trim().to_string());
-        let swallow = rec.position().and_then(|p| {
-            let mut q = quoting.lock().ok()?;
-            q.swallowed_at(p.byte().saturating_sub(bom))
-        });
+        let swallow = quoting
+            .lock()
+            .ok()
+            .and_then(|mut q| q.swallowed_at(first_byte));
         if let Some(s) = swallow {
             // Reading on would bury those records in this one's text.
             let reason = format!(
                 "a quoted field in this record spans lines {}-{} and closes at a `\"` followed by text, and {} of those lines look like records of their own: an unclosed quote has probably swallowed the records after it; fix the quoting and read again",
-                line,
-                line + s.lines,
+                s.from_line,
+                s.to_line,
                 s.record_like
             );
             pending = Some(Err(Rejection {
@@ -1685,6 +1732,7 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn id_keys_tell_source_and_id_apart() {
@@ -1734,6 +1782,125 @@ mod tests {
         assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), Some(true));
         assert_eq!(buf, b"last");
         assert_eq!(read_line_limited(&mut r, &mut buf, 8).unwrap(), None);
+    }
+
+    /// A CSV built from parts: optional BOM and blank lines before the
+    /// header, records whose text may be quoted over several lines (LF,
+    /// CRLF, lone CR, blank lines, escaped quotes), any line end after each
+    /// record and runs of blank lines between them. Returns the bytes and
+    /// each record's first byte.
+    fn build_csv(bom: bool, lead: &[u8], records: &[CsvRecordPlan]) -> (Vec<u8>, Vec<usize>) {
+        let mut b = Vec::new();
+        if bom {
+            b.extend_from_slice(b"\xef\xbb\xbf");
+        }
+        b.extend_from_slice(lead);
+        b.extend_from_slice(b"id,source,text\n");
+        let mut starts = Vec::new();
+        for (i, (quoted_breaks, end, blanks)) in records.iter().enumerate() {
+            starts.push(b.len());
+            b.extend_from_slice(format!("r{i},s,").as_bytes());
+            if *quoted_breaks == 0 {
+                b.extend_from_slice(b"Plain text.");
+            } else {
+                b.extend_from_slice(b"\"Para one, \"\"quoted\"\".");
+                for k in 0..*quoted_breaks {
+                    b.extend_from_slice([&b"\n"[..], b"\r\n", b"\r", b"\n\n"][k as usize % 4]);
+                    b.extend_from_slice(b"More, text.");
+                }
+                b.push(b'"');
+            }
+            b.extend_from_slice(end);
+            b.extend_from_slice(blanks);
+        }
+        (b, starts)
+    }
+
+    /// The 1-based line of byte `at`: one more than the line breaks before
+    /// it (`\n`, `\r\n`, a lone `\r`).
+    fn line_at(b: &[u8], at: usize) -> u64 {
+        let before = &b[..at];
+        let count = |n: &[u8]| before.windows(n.len()).filter(|w| *w == n).count() as u64;
+        count(b"\n") + count(b"\r") - count(b"\r\n") + 1
+    }
+
+    fn line_end() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\r".to_vec())
+        ]
+    }
+
+    fn blank_lines() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(line_end(), 0..4).prop_map(|v| v.concat())
+    }
+
+    /// A record to build: line breaks inside its quoted text (0: not
+    /// quoted), its line end, the blank lines after it.
+    type CsvRecordPlan = (u8, Vec<u8>, Vec<u8>);
+
+    fn csv_parts() -> impl Strategy<Value = (bool, Vec<u8>, Vec<CsvRecordPlan>)> {
+        (
+            any::<bool>(),
+            blank_lines(),
+            proptest::collection::vec((0u8..6, line_end(), blank_lines()), 1..12),
+        )
+    }
+
+    proptest::proptest! {
+        /// Every record is reported at the line where its first byte is.
+        #[test]
+        fn csv_records_are_at_the_line_of_their_first_byte((bom, lead, records) in csv_parts()) {
+            let (bytes, starts) = build_csv(bom, &lead, &records);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("p.csv");
+            std::fs::write(&path, &bytes).unwrap();
+            let opts = ReadOptions::default();
+            let mut lines = Vec::new();
+            read_inputs(&plan(&[path], &opts).unwrap(), &opts, &mut |item| match item {
+                Item::Doc(d) => lines.push((d.id, d.origin.line)),
+                Item::Rejected(r) => panic!("{r:?}"),
+            })
+            .unwrap();
+            let want: Vec<(String, u64)> = (starts.iter().enumerate())
+                .map(|(i, &s)| (format!("r{i}"), line_at(&bytes, s)))
+                .collect();
+            proptest::prop_assert_eq!(lines, want);
+        }
+
+        /// However the bytes arrive in pieces (a `\r\n` or a quoted field
+        /// split between two reads), the quoting watch finds the same
+        /// record starts with the same lines.
+        #[test]
+        fn record_starts_do_not_depend_on_read_sizes(
+            (bom, lead, records) in csv_parts(),
+            cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..12),
+        ) {
+            let (bytes, starts) = build_csv(bom, &lead, &records);
+            let skip = if bom { 3 } else { 0 };
+            let mut cuts: Vec<usize> = cuts.iter().map(|c| c.index(bytes.len() + 1)).collect();
+            cuts.extend([0, bytes.len()]);
+            cuts.sort_unstable();
+            let mut q = QuoteState::default();
+            for w in cuts.windows(2) {
+                q.feed(&bytes[w[0]..w[1]]);
+                if q.delimiter.is_none() && w[1] >= 64.min(bytes.len()) {
+                    q.set_delimiter(b',');
+                }
+            }
+            if q.delimiter.is_none() {
+                q.set_delimiter(b',');
+            }
+            for &s in &starts {
+                let at = (s - skip) as u64;
+                let found = q.record_start(at);
+                proptest::prop_assert_eq!(
+                    found.map(|f| (f.first, f.line)),
+                    Some((at, line_at(&bytes, s)))
+                );
+            }
+        }
     }
 
     #[test]
