@@ -47,7 +47,7 @@ use std::time::Instant;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunOptions {
     /// Input files or folders.
-    #[serde(serialize_with = "crate::corpus::ser_paths_lossy")]
+    #[serde(serialize_with = "crate::corpus::ser_paths")]
     pub inputs: Vec<PathBuf>,
     /// Output directory (not recorded in `run.json`: where the reports go
     /// does not change them).
@@ -60,7 +60,7 @@ pub struct RunOptions {
     /// Statistical model options.
     pub estimators: EstimatorOptions,
     /// User lexicon files.
-    #[serde(serialize_with = "crate::corpus::ser_paths_lossy")]
+    #[serde(serialize_with = "crate::corpus::ser_paths")]
     pub lexicons: Vec<PathBuf>,
     /// Do not load the built-in lexicons.
     pub no_default_lexicons: bool,
@@ -84,7 +84,7 @@ pub struct RunOptions {
     pub progress: bool,
     /// Directory with learned models (default: `models/`, see
     /// [`Scorers::default_dir`]).
-    #[serde(serialize_with = "crate::corpus::ser_opt_path_lossy")]
+    #[serde(serialize_with = "crate::corpus::ser_opt_path")]
     pub model_dir: Option<PathBuf>,
     /// Do not apply learned models.
     pub no_models: bool,
@@ -929,7 +929,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let mut inputs: Vec<String> = opts
             .inputs
             .iter()
-            .map(|p| p.display().to_string())
+            .map(|p| corpus::escape_path(p).into_owned())
             .collect();
         inputs.sort();
         inputs.dedup();

@@ -1295,8 +1295,8 @@ fn sample_reconciles() {
 }
 
 /// File names that are not valid UTF-8 (possible on Linux) are read, and
-/// `run.json` records them with the stray bytes replaced instead of the
-/// run failing at its end.
+/// `run.json` records them with the stray bytes escaped instead of the run
+/// failing at its end.
 #[cfg(unix)]
 #[test]
 fn input_and_lexicon_names_that_are_not_utf8() {
@@ -1321,8 +1321,13 @@ fn input_and_lexicon_names_that_are_not_utf8() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let run: Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("r/run.json")).unwrap()).unwrap();
-    assert_eq!(run["options"]["inputs"][0], "in\u{fffd}.csv");
-    assert_eq!(run["options"]["lexicons"][0], "mine\u{fffd}.txt");
+    assert_eq!(run["options"]["inputs"][0], r"in\xFF.csv");
+    assert_eq!(run["options"]["lexicons"][0], r"mine\xFE.txt");
+    assert_eq!(run["inputs"][0]["path"], r"in\xFF.csv");
+    assert_eq!(
+        run["lexicons"].as_array().unwrap().last().unwrap()["name"],
+        r"mine\xFE.txt"
+    );
     assert_eq!(run["documents"]["analysed"], 1);
 }
 
@@ -1622,4 +1627,115 @@ fn csv_line_numbers_after_blank_lines() {
         swallowed("5-7", 2)
     );
     assert_eq!(o.reason("swallowed_cr.csv", "2"), swallowed("2-4", 2));
+}
+
+/// Names slant makes from paths are not held to the 1,024-byte limit for
+/// names read from the data: a `.txt` about 60 folders deep (its id, the
+/// path inside the input folder, is over 1,024 bytes), and a CSV without
+/// an id column whose made-up id must become its whole (long) path because
+/// another input has the same file name. A text-sized value read from a
+/// column or a manifest is still refused.
+#[test]
+fn names_made_from_paths_are_not_held_to_the_name_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let deep: PathBuf = (0..60)
+        .map(|i| format!("level-{i:02}-of-the-tree"))
+        .collect();
+    let rel = deep.join("story.txt");
+    let rel_id = rel.to_str().unwrap().to_string();
+    assert!(rel_id.len() > 1024, "{}", rel_id.len());
+    std::fs::create_dir_all(p.join("in").join(&deep)).unwrap();
+    std::fs::write(p.join("in").join(&rel), SENTENCE).unwrap();
+    // A manifest row for a short file whose story is text-sized: refused.
+    std::fs::write(p.join("in/short.txt"), SENTENCE).unwrap();
+    let long = "x".repeat(2000);
+    std::fs::write(
+        p.join("in/manifest.csv"),
+        format!("file,source,story\nshort.txt,wire,{long}\n"),
+    )
+    .unwrap();
+    let csv_dir = p.join("in").join(&deep);
+    std::fs::write(csv_dir.join("data.csv"), "source,text\nx,Rebels fled.\n").unwrap();
+    std::fs::write(p.join("data.csv"), "source,text\nx,Rebels fled.\n").unwrap();
+    let deep_csv = Path::new("in").join(&deep).join("data.csv");
+    let o = analyse(p, &["in", "data.csv", deep_csv.to_str().unwrap()]);
+    assert_eq!(o.doc_cell(&rel_id, "source"), "story");
+    assert_eq!(o.doc_cell(&rel_id, "file"), format!("in/{rel_id}"));
+    assert_eq!(o.doc_cell("data:1", "source"), "x");
+    let longer = format!("{}:1", deep_csv.to_str().unwrap());
+    assert!(longer.len() > 1024);
+    assert_eq!(o.doc_cell(&longer, "source"), "x");
+    assert_eq!(
+        o.reason("in/short.txt", ""),
+        "story is 2000 bytes, over the 1024-byte limit for names (is the story column the right one?)"
+    );
+    assert_eq!(o.counts(), (4, 3, 1));
+}
+
+/// File names that differ only in bytes that are not UTF-8 stay distinct
+/// documents with distinct ids, `file` cells and file-stem sources: the
+/// stray bytes are written `\xHH`, and a name that really holds `\x` gets
+/// its backslash escaped (`\x5C`), so no two names share a text. A
+/// backslash is part of a Unix file name, not a folder separator. A
+/// manifest may name a file the way the reports write it.
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_stay_distinct() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let d = p.join("in");
+    std::fs::create_dir_all(d.join("a")).unwrap();
+    // (name, id, source).
+    let names: &[(&[u8], &str, &str)] = &[
+        (b"a\xff.txt", r"a\xFF.txt", r"a\xFF"),
+        (b"a\xfe.txt", r"a\xFE.txt", "named"),
+        (b"a\xfd.txt", r"a\xFD.txt", r"a\xFD"),
+        (br"a\xFF.txt", r"a\x5CxFF.txt", r"a\x5CxFF"),
+        (b"caf\xc3\xa9.txt", "café.txt", "café"),
+        (br"a\b.txt", r"a\b.txt", r"a\b"),
+        (b"a/b.txt", "a/b.txt", "b"),
+    ];
+    for (name, _, _) in names {
+        std::fs::write(d.join(OsStr::from_bytes(name)), SENTENCE).unwrap();
+    }
+    for name in [&b"d\xff.csv"[..], b"d\xfe.csv"] {
+        std::fs::write(
+            p.join(OsStr::from_bytes(name)),
+            "source,text\nx,Rebels fled.\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(d.join("manifest.csv"), "file,source\na\\xFE.txt,named\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_slant"))
+        .current_dir(p)
+        .args(["analyze", "in"])
+        .arg(OsStr::from_bytes(b"d\xff.csv"))
+        .arg(OsStr::from_bytes(b"d\xfe.csv"))
+        .args(["-o", "r2", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = no_panic(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (h, rows) = read_csv(&p.join("r2/documents.csv"));
+    let col = |id: &str, c: &str| -> String {
+        let r = rows.iter().find(|r| cell(&h, r, "id") == id);
+        cell(&h, r.unwrap_or_else(|| panic!("{id}: {rows:?}")), c).to_string()
+    };
+    for (_, id, source) in names {
+        assert_eq!(col(id, "file"), format!("in/{id}"));
+        assert_eq!(col(id, "source"), *source, "{id}");
+    }
+    assert_eq!(col(r"d\xFF:1", "file"), r"d\xFF.csv");
+    assert_eq!(col(r"d\xFE:1", "file"), r"d\xFE.csv");
+    assert_eq!(rows.len(), names.len() + 2);
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("r2/run.json")).unwrap()).unwrap();
+    let inputs: Vec<&str> = (run["inputs"].as_array().unwrap().iter())
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, [r"d\xFE.csv", r"d\xFF.csv", "in"]);
+    assert_eq!(run["inputs"][2]["manifest_unmatched"], Value::Null);
 }

@@ -15,10 +15,12 @@
 //! ```
 
 pub mod decode;
+mod paths;
 mod reader;
 
+pub use paths::{escape_path, unescape_path};
 pub use reader::{plan, read_inputs, Format, InputPlan, InputStats, ReadOptions};
-pub(crate) use reader::{ser_opt_path_lossy, ser_paths_lossy};
+pub(crate) use reader::{ser_opt_path, ser_paths};
 
 use std::fmt;
 use std::sync::Arc;
@@ -38,9 +40,9 @@ use std::sync::Arc;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
-    /// The file path as given or found.
+    /// The file path as given or found, as text ([`escape_path`]).
     pub file: Arc<str>,
-    /// 1-based line where the record starts (0 = whole file).
+    /// 1-based line of the record's first byte (0 = whole file).
     pub line: u64,
     /// 1-based record number (data rows, not counting a header; 0 = whole file).
     pub record: u64,

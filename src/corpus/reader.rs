@@ -2,7 +2,7 @@
 //! record readers.
 
 use super::decode::{decode_with, repair_mojibake};
-use super::{Document, Item, Origin, Rejection};
+use super::{escape_path, unescape_path, Document, Item, Origin, Rejection};
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
@@ -41,22 +41,22 @@ pub enum Format {
 }
 
 /// Paths in `run.json` are written as text: a name that is not valid UTF-8
-/// has its stray bytes replaced (U+FFFD) rather than failing the run at
-/// its very end.
-pub(crate) fn ser_paths_lossy<S: serde::Serializer>(
+/// has its stray bytes escaped ([`escape_path`]), so that names stay
+/// distinct and the run does not fail at its very end.
+pub(crate) fn ser_paths<S: serde::Serializer>(
     p: &[PathBuf],
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(p.iter().map(|p| p.to_string_lossy()))
+    s.collect_seq(p.iter().map(|p| escape_path(p)))
 }
 
-/// [`ser_paths_lossy`] for an optional path.
-pub(crate) fn ser_opt_path_lossy<S: serde::Serializer>(
+/// [`ser_paths`] for an optional path.
+pub(crate) fn ser_opt_path<S: serde::Serializer>(
     p: &Option<PathBuf>,
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     match p {
-        Some(p) => s.serialize_some(&p.to_string_lossy()),
+        Some(p) => s.serialize_some(&escape_path(p)),
         None => s.serialize_none(),
     }
 }
@@ -102,7 +102,7 @@ pub struct ReadOptions {
     pub title_col: Option<String>,
     /// Manifest for text folders (`file,source[,story][,date]`); by default a
     /// `manifest.csv` at the folder's top is used when present.
-    #[serde(serialize_with = "ser_opt_path_lossy")]
+    #[serde(serialize_with = "ser_opt_path")]
     pub manifest: Option<PathBuf>,
     /// CSV delimiter; sniffed from the header when absent.
     pub delimiter: Option<u8>,
@@ -223,11 +223,12 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// The file name without a `.gz` suffix (case kept), and whether it had one.
+/// The file name without a `.gz` suffix (case kept, escaped as
+/// [`escape_path`] does), and whether it had one.
 fn strip_gz(path: &Path) -> (String, bool) {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().to_string())
+        .map(|n| escape_path(Path::new(n)).into_owned())
         .unwrap_or_default();
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".gz") {
@@ -301,7 +302,12 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                     let base = m.parent().unwrap_or(&input).to_path_buf();
                     manifest_unmatched = listed
                         .into_iter()
-                        .filter(|(_, f)| !found(&base.join(f)) && !found(&input.join(f)))
+                        .filter(|(_, f)| {
+                            let named = [PathBuf::from(f), unescape_path(f)];
+                            !named
+                                .iter()
+                                .any(|f| found(&base.join(f)) || found(&input.join(f)))
+                        })
                         .collect();
                     (Some(Arc::new(rows)), Some((m, sha)))
                 }
@@ -478,8 +484,13 @@ fn read_manifest(
             story: get(story_c),
             date: get(date_c),
         };
-        map.insert(base.join(&file), row.clone());
-        map.insert(root.join(&file), row);
+        // A file named the way the reports write it (a name that is not
+        // UTF-8, escaped) is found too.
+        let unescaped = unescape_path(&file);
+        for f in [Path::new(&file), &unescaped] {
+            map.insert(base.join(f), row.clone());
+            map.insert(root.join(f), row.clone());
+        }
         listed.push((line, file));
     }
     Ok((map, sha, listed))
@@ -645,16 +656,16 @@ impl Ctx<'_> {
         (self.sink)(Item::Rejected(Rejection { origin, id, reason }));
     }
 
-    fn flush(&mut self, item: Option<std::result::Result<Document, Rejection>>) {
+    fn flush(&mut self, item: Option<std::result::Result<(Document, Made), Rejection>>) {
         match item {
             None => {}
-            Some(Ok(doc)) => self.emit(doc),
+            Some(Ok((doc, made))) => self.emit(doc, made),
             Some(Err(r)) => self.reject(r.origin, r.id, r.reason),
         }
     }
 
     /// Final checks shared by all formats, then hand the document on.
-    fn emit(&mut self, mut doc: Document) {
+    fn emit(&mut self, mut doc: Document, made: Made) {
         if doc.text.trim().is_empty() {
             return self.reject(doc.origin, Some(doc.id), "empty text".into());
         }
@@ -672,11 +683,12 @@ impl Ctx<'_> {
             return self.reject(doc.origin, Some(doc.id), "empty source".into());
         }
         // Names are repeated on every row about the document (one per match
-        // in evidence.csv): a text-sized one is a wrong column, and would
-        // multiply the output.
+        // in evidence.csv): a text-sized one read from the data is a wrong
+        // column, and would multiply the output. A name slant made from a
+        // path is no column at all: a deep path is a fine id.
         for (what, value) in [
-            ("source", Some(&doc.source)),
-            ("id", Some(&doc.id)),
+            ("source", Some(&doc.source).filter(|_| !made.source)),
+            ("id", Some(&doc.id).filter(|_| !made.id)),
             ("story", doc.story.as_ref()),
             ("date", doc.date.as_ref()),
         ] {
@@ -694,7 +706,7 @@ impl Ctx<'_> {
         // across inputs with the same file names (two folders that each
         // hold nytimes.txt): the later document then takes its whole path
         // as its id. Ids from the data are never changed.
-        if self.seen_ids.contains_key(&key) {
+        if self.seen_ids.contains_key(&key) && made.id {
             if let Some(longer) = longer_generated_id(&doc) {
                 let k = id_key(&doc.source, &longer);
                 if !self.seen_ids.contains_key(&k) {
@@ -722,28 +734,36 @@ impl Ctx<'_> {
     }
 }
 
-/// The longest source, id, story or date accepted, in bytes.
+/// Which of a document's names slant made up from the file's path rather
+/// than read from the data: such names are not checked against the name
+/// limit, and a made-up id may be lengthened when it repeats.
+#[derive(Debug, Clone, Copy, Default)]
+struct Made {
+    /// The id is the path inside the folder, the file name, or
+    /// `FILE_STEM:RECORD`.
+    id: bool,
+    /// The source is the file name's stem.
+    source: bool,
+}
+
+/// The longest source, id, story or date read from the data, in bytes.
 const MAX_NAME_BYTES: usize = 1024;
 
-/// For a document whose id slant generated, a longer id naming the file by
-/// its whole path (`PATH` for a whole-file document, `PATH:RECORD` for a
-/// record); `None` for an id that came from the data.
+/// For a document whose id slant made up, a longer id naming the file by
+/// its whole path: `PATH` for a whole-file document, `PATH:RECORD` for a
+/// record.
 fn longer_generated_id(doc: &Document) -> Option<String> {
     let file = &*doc.origin.file;
-    let path = Path::new(file);
-    if doc.origin.record == 0 {
-        // A text file in a folder: its id is its name or relative path.
-        let rel = file.replace('\\', "/");
-        return (rel.ends_with(&doc.id) && rel != doc.id).then_some(rel);
-    }
-    let stem = strip_gz(path)
-        .0
-        .rsplit_once('.')
-        .map(|(s, _)| s.to_string())
-        .unwrap_or_default();
-    (doc.id == format!("{stem}:{}", doc.origin.record))
-        .then(|| format!("{file}:{}", doc.origin.record))
-        .filter(|longer| *longer != doc.id)
+    let longer = if doc.origin.record == 0 {
+        if cfg!(windows) {
+            file.replace('\\', "/")
+        } else {
+            file.to_string()
+        }
+    } else {
+        format!("{file}:{}", doc.origin.record)
+    };
+    (longer != doc.id).then_some(longer)
 }
 
 /// A 128-bit digest of a document's (source, id) for duplicate detection:
@@ -803,12 +823,12 @@ pub fn read_inputs(
             opts,
             sink,
             stats: InputStats {
-                path: plan.path.display().to_string(),
+                path: escape_path(&plan.path).into_owned(),
                 format: format!("{:?}", plan.format).to_lowercase(),
                 manifest: plan
                     .manifest_file
                     .as_ref()
-                    .map(|(p, _)| p.display().to_string()),
+                    .map(|(p, _)| escape_path(p).into_owned()),
                 manifest_sha256: plan.manifest_file.as_ref().map(|(_, h)| h.clone()),
                 manifest_unmatched: plan.manifest_unmatched.len() as u64,
                 ..Default::default()
@@ -816,12 +836,7 @@ pub fn read_inputs(
             seen_ids: std::mem::take(&mut seen_ids),
         };
         for (p, why) in &plan.walk_problems {
-            let origin = Origin {
-                file: p.display().to_string().into(),
-                line: 0,
-                record: 0,
-            };
-            ctx.reject(origin, None, why.clone());
+            ctx.reject(file_origin(p), None, why.clone());
         }
         match plan.format {
             Format::Text => {
@@ -829,7 +844,7 @@ pub fn read_inputs(
                 for f in &plan.files {
                     let h = read_text_file(plan, f, &mut ctx);
                     let rel = f.strip_prefix(&plan.root).unwrap_or(f);
-                    dir_hasher.update(rel.to_string_lossy().as_bytes());
+                    dir_hasher.update(escape_path(rel).as_bytes());
                     dir_hasher.update(b"\0");
                     dir_hasher.update(h.as_bytes());
                     dir_hasher.update(b"\n");
@@ -862,9 +877,19 @@ pub fn read_inputs(
 
 fn file_origin(f: &Path) -> Origin {
     Origin {
-        file: f.display().to_string().into(),
+        file: escape_path(f).into(),
         line: 0,
         record: 0,
+    }
+}
+
+/// A path as an id: escaped ([`escape_path`]), with `/` between folders
+/// on every platform.
+fn path_id(p: &Path) -> String {
+    if cfg!(windows) {
+        escape_path(p).replace('\\', "/")
+    } else {
+        escape_path(p).into_owned()
     }
 }
 
@@ -873,10 +898,10 @@ fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut Ctx<'_>) -> String {
     let origin = file_origin(f);
     let rel = f.strip_prefix(&plan.root).unwrap_or(f);
     let id = if plan.root == plan.path {
-        rel.to_string_lossy().replace('\\', "/")
+        path_id(rel)
     } else {
         f.file_name()
-            .map(|n| n.to_string_lossy().to_string())
+            .map(|n| path_id(Path::new(n)))
             .unwrap_or_default()
     };
     let opened = open_maybe_gz(f);
@@ -924,6 +949,10 @@ fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut Ctx<'_>) -> String {
             .unwrap_or(name)
     };
     let row = plan.manifest.as_ref().and_then(|m| m.get(f));
+    let made = Made {
+        id: true,
+        source: row.is_none(),
+    };
     let doc = Document {
         id,
         source: row.map(|r| r.source.clone()).unwrap_or(stem),
@@ -935,7 +964,7 @@ fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut Ctx<'_>) -> String {
         encoding: decoded.encoding,
         repairs: decoded.repairs,
     };
-    ctx.emit(doc);
+    ctx.emit(doc, made);
     hash
 }
 
@@ -1358,7 +1387,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         idx(&cols.date),
         idx(&cols.title),
     );
-    let file: Arc<str> = path.display().to_string().into();
+    let file: Arc<str> = escape_path(path).into();
     let stem = strip_gz(path)
         .0
         .rsplit_once('.')
@@ -1377,7 +1406,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     // The last record is held back until the next one is read, so that at
     // the end of the file it can be rejected if its quoted field never
     // closed.
-    let mut pending: Option<std::result::Result<Document, Rejection>> = None;
+    let mut pending: Option<std::result::Result<(Document, Made), Rejection>> = None;
     loop {
         let ok = match rdr.read_byte_record(&mut rec) {
             Ok(ok) => ok,
@@ -1486,23 +1515,30 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
                 id: id_raw,
                 reason,
             }),
-            Ok((text, source, id, story, date, title)) => Ok(Document {
-                id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
-                source,
-                story,
-                date,
-                title,
-                text,
-                origin,
-                encoding,
-                repairs,
-            }),
+            Ok((text, source, id, story, date, title)) => {
+                let made = Made {
+                    id: id.is_none(),
+                    source: false,
+                };
+                let doc = Document {
+                    id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
+                    source,
+                    story,
+                    date,
+                    title,
+                    text,
+                    origin,
+                    encoding,
+                    repairs,
+                };
+                Ok((doc, made))
+            }
         });
     }
     if quoting.lock().is_ok_and(|q| q.open()) {
         if let Some(p) = pending.take() {
             let (origin, id) = match p {
-                Ok(d) => (d.origin, Some(d.id)),
+                Ok((d, _)) => (d.origin, Some(d.id)),
                 Err(r) => (r.origin, r.id),
             };
             let reason = format!(
@@ -1585,7 +1621,7 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
     let mut r = BufReader::with_capacity(1 << 20, reader);
     let cols = resolve_columns(ctx.opts, &[], path)?;
-    let file: Arc<str> = path.display().to_string().into();
+    let file: Arc<str> = escape_path(path).into();
     let stem = strip_gz(path)
         .0
         .rsplit_once('.')
@@ -1709,11 +1745,13 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         let text = fix(text);
         let title = title.map(&mut fix);
         let source = fix(source);
+        let id = id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let made = Made {
+            id: id.is_none(),
+            source: false,
+        };
         let doc = Document {
-            id: id
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| format!("{stem}:{record_no}")),
+            id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
             source,
             story: story.map(|s| s.trim().to_string()),
             date: date.map(|s| s.trim().to_string()),
@@ -1723,7 +1761,7 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             encoding: "UTF-8",
             repairs,
         };
-        ctx.emit(doc);
+        ctx.emit(doc, made);
     }
     ctx.stats.sha256 = finish_hash(&hasher);
     Ok(())

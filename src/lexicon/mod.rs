@@ -443,7 +443,7 @@ impl Lexicon {
             }
         };
         let content = content.strip_prefix('\u{feff}').unwrap_or(&content);
-        let name = path.display().to_string();
+        let name = crate::corpus::escape_path(path).into_owned();
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
