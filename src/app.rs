@@ -146,6 +146,10 @@ pub struct RunSummary {
     pub analysed: u64,
     /// Records rejected.
     pub rejected: u64,
+    /// Entries of the inputs left out on purpose (files that are not
+    /// `.txt`, symlinks leading outside a folder, files already read); see
+    /// [`InputStats::skipped`].
+    pub skipped: u64,
     /// Sources seen.
     pub sources: u64,
     /// Bytes of analysed text.
@@ -500,6 +504,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                     p.manifest_unmatched.len() - 5
                 );
             }
+            for note in corpus::skipped_notes(p) {
+                eprintln!(
+                    "slant: note: {}: {note} (run.json: skipped)",
+                    corpus::escape_path(&p.path)
+                );
+            }
         }
     }
     let staging = Staging::create(&opts.out_dir)?;
@@ -829,6 +839,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let _ = std::fs::remove_file(dir.join(".no-evidence"));
     }
     summary.read = stats.iter().map(|s| s.read).sum();
+    summary.skipped = stats.iter().map(|s| s.skipped.len() as u64).sum();
     summary.inputs = stats;
     summary
         .timings

@@ -267,6 +267,10 @@ struct AnalyzeArgs {
     /// Do not repair mojibake.
     #[arg(long)]
     no_repair: bool,
+    /// Follow symlinks in input folders that lead outside the folder (by
+    /// default they are skipped and listed in run.json).
+    #[arg(long)]
+    follow_symlinks: bool,
     /// Largest document accepted, in bytes (title + text; at most 256 MiB).
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     max_doc_bytes: usize,
@@ -384,6 +388,7 @@ impl AnalyzeArgs {
                 format,
                 max_doc_bytes: self.max_doc_bytes,
                 repair: !self.no_repair,
+                follow_symlinks: self.follow_symlinks,
             },
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,
@@ -637,8 +642,12 @@ fn run_analysis(args: AnalyzeArgs, extract_only: bool) -> anyhow::Result<()> {
         )
     })?;
     if !quiet {
+        let skipped = match s.skipped {
+            0 => String::new(),
+            n => format!(", {n} skipped (run.json lists them)"),
+        };
         eprintln!(
-            "slant: {} read, {} analysed, {} rejected, {} sources; reports in {}",
+            "slant: {} read, {} analysed, {} rejected{skipped}, {} sources; reports in {}",
             s.read,
             s.analysed,
             s.rejected,

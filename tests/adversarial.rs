@@ -163,6 +163,20 @@ fn analyse_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     o
 }
 
+/// Input `i`'s skipped entries in `run.json`, as (file, reason).
+fn skipped(o: &Outcome, i: usize) -> Vec<(String, String)> {
+    let list = o.run["inputs"][i]["skipped"].as_array();
+    list.map(|l| {
+        l.iter()
+            .map(|s| {
+                let f = |k: &str| s[k].as_str().unwrap().to_string();
+                (f("file"), f("reason"))
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// Run `slant ARGS -o r` in `dir` and require a clear error: exit code 1,
 /// a message containing `needle`, and no reports or staging directory.
 fn refused(dir: &Path, args: &[&str], needle: &str) {
@@ -413,8 +427,10 @@ fn text_files_encodings_and_bytes() {
 }
 
 /// Directory walk problems: a FIFO (would block forever if opened), a
-/// dangling symlink, a symlink loop, a self-referencing link and an
-/// unreadable file. Each is a rejection naming the entry; the run goes on.
+/// dangling symlink, a self-referencing link and an unreadable file. Each
+/// is a rejection naming the entry; the run goes on. A symlink loop (a link
+/// to a folder already read) is no rejection: nothing is lost, and it is
+/// listed in `run.json` as skipped.
 ///
 /// `chmod 000` does not stop root (CAP_DAC_OVERRIDE) from reading, so the
 /// test checks which world it is in: as root the file is analysed, else it
@@ -454,19 +470,25 @@ fn directory_walk_problems_are_rejections() {
         .reason("in/self.txt", "")
         .starts_with("cannot read: Too many levels of symbolic links"));
     assert_eq!(
-        o.reason("in/sub/loop", ""),
-        "directory already visited (symlink loop); skipped"
+        skipped(&o, 0),
+        [
+            ("in/ignored.jpg".to_string(), "not .txt".to_string()),
+            (
+                "in/sub/loop".to_string(),
+                "same folder as `in/sub` (read once)".to_string()
+            ),
+        ]
     );
     assert_eq!(o.doc_cell("ok.txt", "tokens"), "5");
     assert_eq!(o.doc_cell("sub/deep.txt", "tokens"), "5");
     if root_can_read {
         assert_eq!(o.doc_cell("secret.txt", "tokens"), "5");
-        assert_eq!(o.counts(), (7, 3, 4));
+        assert_eq!(o.counts(), (6, 3, 3));
     } else {
         assert!(o
             .reason("in/secret.txt", "")
             .starts_with("cannot open: Permission denied"));
-        assert_eq!(o.counts(), (7, 2, 5));
+        assert_eq!(o.counts(), (6, 2, 4));
     }
     // The non-.txt dangling link is not an input at all.
     assert!(!o.rejected.1.iter().any(|r| r[0].contains("ignored.jpg")));
@@ -1738,4 +1760,121 @@ fn file_names_that_are_not_utf8_stay_distinct() {
         .collect();
     assert_eq!(inputs, [r"d\xFE.csv", r"d\xFF.csv", "in"]);
     assert_eq!(run["inputs"][2]["manifest_unmatched"], Value::Null);
+}
+
+/// Files of an input folder that are not `.txt` are listed, with their
+/// reason, in `run.json` and on stderr; the manifest in use is not.
+#[test]
+fn files_that_are_not_txt_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("in/sub")).unwrap();
+    std::fs::write(p.join("in/a.txt"), SENTENCE).unwrap();
+    std::fs::write(p.join("in/manifest.csv"), "file,source\na.txt,wire\n").unwrap();
+    for f in ["README.md", "page.html", "sub/doc.pdf", "sub/data.csv"] {
+        std::fs::write(p.join("in").join(f), SENTENCE).unwrap();
+    }
+    let o = analyse(p, &["in"]);
+    let not_txt = |f: &str| (format!("in/{f}"), "not .txt".to_string());
+    assert_eq!(
+        skipped(&o, 0),
+        [
+            not_txt("README.md"),
+            not_txt("page.html"),
+            not_txt("sub/data.csv"),
+            not_txt("sub/doc.pdf")
+        ]
+    );
+    assert!(
+        o.stderr.contains(
+            "slant: note: in: 4 files skipped: not .txt: README.md, page.html, sub/data.csv, sub/doc.pdf (run.json: skipped)"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains(", 4 skipped (run.json lists them),"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.doc_cell("a.txt", "source"), "wire");
+    assert_eq!(o.counts(), (1, 1, 0));
+}
+
+/// Symlinks: one that leads outside the input folder is not followed (a
+/// link to `/` walked the whole file system) but listed as skipped with
+/// its target, unless `--follow-symlinks`; the same file reached by
+/// several paths (a symlink or hard link inside the folder, `A` and
+/// `A/../A`, a file named again as an input, an input inside another) is
+/// read once, the other paths listed as skipped. The real path wins over
+/// a symlink that sorts before it.
+#[cfg(unix)]
+#[test]
+fn symlinks_and_files_reached_twice() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("in/real")).unwrap();
+    std::fs::create_dir_all(p.join("outside")).unwrap();
+    std::fs::write(p.join("in/real/b.txt"), "Rebels fled the town.").unwrap();
+    std::fs::write(p.join("in/z.txt"), SENTENCE).unwrap();
+    std::fs::write(p.join("outside/o.txt"), "Militants held the town.").unwrap();
+    symlink("/", p.join("in/root")).unwrap();
+    symlink("../outside", p.join("in/out")).unwrap();
+    symlink("../outside/o.txt", p.join("in/o.txt")).unwrap();
+    symlink("real/b.txt", p.join("in/0link.txt")).unwrap();
+    symlink("real", p.join("in/0dir")).unwrap();
+    std::fs::hard_link(p.join("in/z.txt"), p.join("in/z2.txt")).unwrap();
+    let o = analyse(p, &["in", "in/../in", "in/real", "in/z.txt"]);
+    let s = |f: &str, why: &str| (f.to_string(), why.to_string());
+    let cwd_root = std::fs::canonicalize(p).unwrap();
+    let outside = |t: &str| {
+        format!(
+            "symlink to `{}`, outside the input folder (--follow-symlinks reads it)",
+            cwd_root.join(t).display()
+        )
+    };
+    assert_eq!(
+        skipped(&o, 0),
+        [
+            s("in/0dir", "same folder as `in/real` (read once)"),
+            s("in/0link.txt", "same file as `in/real/b.txt` (read once)"),
+            s("in/o.txt", &outside("outside/o.txt")),
+            s("in/out", &outside("outside")),
+            s(
+                "in/root",
+                "symlink to `/`, outside the input folder (--follow-symlinks reads it)"
+            ),
+            s("in/z2.txt", "same file as `in/z.txt` (read once)"),
+        ]
+    );
+    assert_eq!(
+        skipped(&o, 1),
+        [s("in/../in", "same folder as `in` (read once)")]
+    );
+    assert_eq!(
+        skipped(&o, 2),
+        [s("in/real", "same folder as `in/real` (read once)")]
+    );
+    assert_eq!(
+        skipped(&o, 3),
+        [s("in/z.txt", "same file as `in/z.txt` (read once)")]
+    );
+    assert_eq!(o.doc_cell("real/b.txt", "tokens"), "4");
+    assert_eq!(o.doc_cell("z.txt", "tokens"), "5");
+    assert_eq!(o.counts(), (2, 2, 0));
+    for i in 1..4 {
+        assert_eq!(o.run["inputs"][i]["files"], 0);
+    }
+
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    std::fs::remove_file(p.join("in/root")).unwrap();
+    let o = analyse(p, &["in", "--follow-symlinks", "--quiet"]);
+    assert_eq!(o.run["options"]["read"]["follow_symlinks"], true);
+    // The outside folder and file are read, each once, under the path
+    // that sorts first; `/` is walked no further than what was read.
+    assert_eq!(o.doc_cell("o.txt", "tokens"), "4");
+    let o_file = o.doc_cell("o.txt", "file");
+    assert_eq!(o_file, "in/o.txt");
+    assert!(skipped(&o, 0).contains(&s("in/out/o.txt", "same file as `in/o.txt` (read once)")));
 }

@@ -17,10 +17,11 @@
 pub mod decode;
 mod paths;
 mod reader;
+mod walk;
 
 pub use paths::{escape_path, unescape_path};
-pub use reader::{plan, read_inputs, Format, InputPlan, InputStats, ReadOptions};
-pub(crate) use reader::{ser_opt_path, ser_paths};
+pub use reader::{plan, read_inputs, Format, InputPlan, InputStats, ReadOptions, Skipped};
+pub(crate) use reader::{ser_opt_path, ser_paths, skipped_notes};
 
 use std::fmt;
 use std::sync::Arc;

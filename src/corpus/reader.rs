@@ -2,11 +2,11 @@
 //! record readers.
 
 use super::decode::{decode_with, repair_mojibake};
+use super::walk::{self, FileKey, Seen};
 use super::{escape_path, unescape_path, Document, Item, Origin, Rejection};
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -112,6 +112,11 @@ pub struct ReadOptions {
     pub max_doc_bytes: usize,
     /// Repair mojibake.
     pub repair: bool,
+    /// Follow symlinks in input folders that lead outside the folder
+    /// (by default they are skipped and listed). Recorded in `run.json`
+    /// only when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub follow_symlinks: bool,
 }
 
 impl Default for ReadOptions {
@@ -128,6 +133,7 @@ impl Default for ReadOptions {
             format: None,
             max_doc_bytes: 10 * 1024 * 1024,
             repair: true,
+            follow_symlinks: false,
         }
     }
 }
@@ -154,6 +160,12 @@ struct ManifestRow {
 /// assert_eq!(p.format, Format::Text);
 /// assert_eq!(p.files, [folder.join("a.txt"), folder.join("march/b.txt")]);
 /// assert!(p.walk_problems.is_empty());
+/// assert_eq!(p.skipped, [(folder.join("notes.md"), "not .txt".to_string())]);
+///
+/// // The same folder named again is read once.
+/// let again = plan(&[folder.clone(), folder.join("march/..")], &ReadOptions::default()).unwrap();
+/// assert_eq!(again[1].files.len(), 0);
+/// assert!(again[1].skipped[0].1.starts_with("same folder as"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct InputPlan {
@@ -161,10 +173,19 @@ pub struct InputPlan {
     pub path: PathBuf,
     /// Its format.
     pub format: Format,
-    /// Files to read (one for CSV/JSONL/text file; many for folders), sorted.
+    /// Files to read (one for CSV/JSONL/text file; many for folders), sorted;
+    /// none when the input is a file or folder already read.
     pub files: Vec<PathBuf>,
-    /// Problems found while walking (unreadable entries, symlink loops).
+    /// Entries of a folder that should be read but cannot be (a dangling
+    /// symlink, one that leads to itself, a FIFO or device named `.txt`, no
+    /// permission): each becomes a rejection.
     pub walk_problems: Vec<(PathBuf, String)>,
+    /// Entries left out on purpose, with the reason: files that are not
+    /// `.txt`, symlinks leading outside the input folder (unless
+    /// [`ReadOptions::follow_symlinks`]), and files or folders already read
+    /// under another path (a symlink, a hard link, an input named twice).
+    /// Listed in `run.json` (`skipped`), not counted as records.
+    pub skipped: Vec<(PathBuf, String)>,
     /// Manifest rows (line, file as written) that name no file found in
     /// the folder: a typo, or a file that is missing.
     pub manifest_unmatched: Vec<(u64, String)>,
@@ -217,6 +238,34 @@ pub struct InputStats {
     /// Manifest rows that name no file in the folder.
     #[serde(skip_serializing_if = "is_zero")]
     pub manifest_unmatched: u64,
+    /// Entries left out on purpose ([`InputPlan::skipped`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+/// An entry of an input left out on purpose, and why (in `run.json`).
+///
+/// ```
+/// use slant::corpus::{plan, read_inputs, ReadOptions, Skipped};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let folder = dir.path().join("articles");
+/// std::fs::create_dir(&folder).unwrap();
+/// std::fs::write(folder.join("a.txt"), "Rebels seized the town.").unwrap();
+/// std::fs::write(folder.join("notes.md"), "not an article").unwrap();
+/// let opts = ReadOptions::default();
+/// let stats = read_inputs(&plan(&[folder.clone()], &opts).unwrap(), &opts, &mut |_| {}).unwrap();
+/// let note = Skipped {
+///     file: folder.join("notes.md").to_str().unwrap().into(),
+///     reason: "not .txt".into(),
+/// };
+/// assert_eq!(stats[0].skipped, [note]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// The entry's path ([`escape_path`]).
+    pub file: String,
+    /// Why it was left out.
+    pub reason: String,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -238,7 +287,7 @@ fn strip_gz(path: &Path) -> (String, bool) {
     }
 }
 
-fn format_of(path: &Path) -> Option<Format> {
+pub(crate) fn format_of(path: &Path) -> Option<Format> {
     let name = strip_gz(path).0.to_ascii_lowercase();
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
@@ -254,6 +303,13 @@ fn format_of(path: &Path) -> Option<Format> {
 /// recursively in sorted order for `.txt`/`.txt.gz` files, formats are
 /// chosen from extensions, and manifests are loaded.
 ///
+/// Each file is planned once, however many paths lead to it: an input
+/// named twice (`a.csv` and `./a.csv`), a folder inside another input, a
+/// symlink or hard link to a file already found. The later paths are
+/// listed in [`InputPlan::skipped`], and so are a folder's files that are
+/// not `.txt` and its symlinks that lead outside it (unless
+/// [`ReadOptions::follow_symlinks`]).
+///
 /// A missing input is an error here, before anything is read.
 ///
 /// ```
@@ -265,14 +321,21 @@ fn format_of(path: &Path) -> Option<Format> {
 /// let opts = ReadOptions::default();
 /// let plans = plan(&[b.clone(), a.clone(), b.clone()], &opts).unwrap();
 /// let paths: Vec<_> = plans.iter().map(|p| p.path.clone()).collect();
-/// assert_eq!(paths, [a, b]);
+/// assert_eq!(paths, [a, b.clone()]);
 /// assert!(plan(&[dir.path().join("missing.csv")], &opts).is_err());
+///
+/// // Another path to the same file: planned, but not read again.
+/// let again = dir.path().join(".").join("b.csv");
+/// let plans = plan(&[b, again], &opts).unwrap();
+/// assert_eq!((plans[0].files.len(), plans[1].files.len()), (1, 0));
+/// assert!(plans[1].skipped[0].1.starts_with("same file as"));
 /// ```
 pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
     let mut inputs = inputs.to_vec();
     inputs.sort();
     inputs.dedup();
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for input in inputs {
         let meta = std::fs::metadata(&input).map_err(|e| Error::io(&input, e))?;
         if !meta.is_dir() && !meta.is_file() {
@@ -281,12 +344,27 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                 "not a regular file or folder (FIFO, socket or device)",
             ));
         }
+        let key = FileKey::of(&input, &meta);
+        let mut planned = InputPlan {
+            path: input.clone(),
+            format: Format::Text,
+            files: vec![],
+            walk_problems: vec![],
+            skipped: vec![],
+            manifest_unmatched: vec![],
+            manifest: None,
+            manifest_file: None,
+            root: input.clone(),
+        };
         if meta.is_dir() {
-            let mut files = Vec::new();
-            let mut problems = Vec::new();
-            let mut visited = HashSet::new();
-            walk(&input, &mut files, &mut problems, &mut visited);
-            files.sort();
+            if let Some(first) = key.as_ref().and_then(|k| seen.dirs.get(k)) {
+                planned.skipped = vec![(input.clone(), walk::same_folder(first))];
+                out.push(planned);
+                continue;
+            }
+            if let Some(k) = key {
+                seen.dirs.insert(k, input.clone());
+            }
             let manifest_path = match &opts.manifest {
                 Some(m) => Some(m.clone()),
                 None => {
@@ -294,6 +372,13 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                     m.is_file().then_some(m)
                 }
             };
+            let found = walk::walk(
+                &input,
+                opts.follow_symlinks,
+                manifest_path.as_deref(),
+                &mut seen,
+            );
+            let files = found.files;
             let mut manifest_unmatched = Vec::new();
             let (manifest, manifest_file) = match manifest_path {
                 Some(m) => {
@@ -313,33 +398,31 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
                 }
                 None => (None, None),
             };
-            out.push(InputPlan {
-                path: input.clone(),
-                format: Format::Text,
-                files,
-                walk_problems: problems,
-                manifest_unmatched,
-                manifest,
-                manifest_file,
-                root: input,
-            });
+            planned.files = files;
+            planned.walk_problems = found.problems;
+            planned.skipped = found.skipped;
+            planned.manifest_unmatched = manifest_unmatched;
+            planned.manifest = manifest;
+            planned.manifest_file = manifest_file;
         } else {
-            let format = match opts.format.or_else(|| format_of(&input)) {
+            planned.root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+            if let Some((first, format)) = key.as_ref().and_then(|k| seen.files.get(k)) {
+                // Not read again, so not sniffed: the first path's format.
+                planned.format = opts.format.unwrap_or(*format);
+                planned.skipped = vec![(input.clone(), walk::same_file(first))];
+                out.push(planned);
+                continue;
+            }
+            planned.format = match opts.format.or_else(|| format_of(&input)) {
                 Some(f) => f,
                 None => sniff_format(&input)?,
             };
-            let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
-            out.push(InputPlan {
-                path: input.clone(),
-                format,
-                files: vec![input],
-                walk_problems: vec![],
-                manifest_unmatched: vec![],
-                manifest: None,
-                manifest_file: None,
-                root,
-            });
+            if let Some(k) = key {
+                seen.files.insert(k, (input.clone(), planned.format));
+            }
+            planned.files = vec![input];
         }
+        out.push(planned);
     }
     Ok(out)
 }
@@ -361,63 +444,6 @@ fn sniff_format(path: &Path) -> Result<Format> {
             }
         }
     })
-}
-
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    problems: &mut Vec<(PathBuf, String)>,
-    visited: &mut HashSet<PathBuf>,
-) {
-    match std::fs::canonicalize(dir) {
-        Ok(c) => {
-            if !visited.insert(c) {
-                problems.push((
-                    dir.to_path_buf(),
-                    "directory already visited (symlink loop); skipped".into(),
-                ));
-                return;
-            }
-        }
-        Err(e) => {
-            problems.push((dir.to_path_buf(), format!("cannot resolve: {e}")));
-            return;
-        }
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            problems.push((dir.to_path_buf(), format!("cannot list directory: {e}")));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for e in entries {
-        match e {
-            Ok(e) => paths.push(e.path()),
-            Err(e) => problems.push((dir.to_path_buf(), format!("cannot list directory: {e}"))),
-        }
-    }
-    paths.sort();
-    for p in paths {
-        match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => walk(&p, files, problems, visited),
-            Ok(m) if format_of(&p) == Some(Format::Text) => {
-                // A FIFO, socket or device would block or never end.
-                if m.is_file() {
-                    files.push(p);
-                } else {
-                    problems.push((p, "not a regular file (FIFO, socket or device)".into()));
-                }
-            }
-            Ok(_) => {}
-            // Unresolvable: report it unless it could not be an input anyway.
-            Err(e) if p.extension().is_none() || format_of(&p) == Some(Format::Text) => {
-                problems.push((p, format!("cannot read: {e}")))
-            }
-            Err(_) => {}
-        }
-    }
 }
 
 /// A manifest's rows by file path, its SHA-256, and each row's line and file
@@ -831,6 +857,12 @@ pub fn read_inputs(
                     .map(|(p, _)| escape_path(p).into_owned()),
                 manifest_sha256: plan.manifest_file.as_ref().map(|(_, h)| h.clone()),
                 manifest_unmatched: plan.manifest_unmatched.len() as u64,
+                skipped: (plan.skipped.iter())
+                    .map(|(p, why)| Skipped {
+                        file: escape_path(p).into_owned(),
+                        reason: why.clone(),
+                    })
+                    .collect(),
                 ..Default::default()
             },
             seen_ids: std::mem::take(&mut seen_ids),
@@ -861,18 +893,53 @@ pub fn read_inputs(
                 };
             }
             Format::Csv => {
-                read_csv(&plan.path, &mut ctx)?;
-                ctx.stats.files = 1;
+                for f in &plan.files {
+                    read_csv(f, &mut ctx)?;
+                    ctx.stats.files += 1;
+                }
             }
             Format::Jsonl => {
-                read_jsonl(&plan.path, &mut ctx)?;
-                ctx.stats.files = 1;
+                for f in &plan.files {
+                    read_jsonl(f, &mut ctx)?;
+                    ctx.stats.files += 1;
+                }
             }
         }
         seen_ids = std::mem::take(&mut ctx.seen_ids);
         all.push(ctx.stats);
     }
     Ok(all)
+}
+
+/// The entries of an input that were left out, grouped by reason in the
+/// order found: `3 files skipped: not .txt: README.md, a.html, b.pdf`
+/// (paths inside the input folder; the first five of each group).
+pub(crate) fn skipped_notes(plan: &InputPlan) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<&Path>)> = Vec::new();
+    for (p, why) in &plan.skipped {
+        match groups.iter_mut().find(|(w, _)| w == why) {
+            Some((_, paths)) => paths.push(p),
+            None => groups.push((why, vec![p])),
+        }
+    }
+    const SHOWN: usize = 5;
+    groups
+        .into_iter()
+        .map(|(why, paths)| {
+            let mut names: Vec<String> = (paths.iter().take(SHOWN))
+                .map(|p| match p.strip_prefix(&plan.path) {
+                    Ok(rel) if !rel.as_os_str().is_empty() => path_id(rel),
+                    _ => escape_path(p).into_owned(),
+                })
+                .collect();
+            if paths.len() > SHOWN {
+                names.push(format!("and {} more", paths.len() - SHOWN));
+            }
+            let n = paths.len();
+            let files = if n == 1 { "file" } else { "files" };
+            format!("{n} {files} skipped: {why}: {}", names.join(", "))
+        })
+        .collect()
 }
 
 fn file_origin(f: &Path) -> Origin {
