@@ -824,6 +824,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             shown_rejections - 50
         );
     }
+    // Empty reports would pass for a finished analysis: refuse, and leave
+    // the previous reports in place (the staging directory goes).
+    if summary.analysed == 0 {
+        let why = corpus::why_nothing(&plans, &stats, first_rejections.first());
+        return Err(Error::new(ErrorKind::NothingToAnalyse(why)));
+    }
     for (w, p) in [
         (&mut docs_w, &docs_path),
         (&mut ev_w, &ev_path),

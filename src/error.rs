@@ -93,6 +93,12 @@ pub enum ErrorKind {
     /// The run was interrupted before reports were complete.
     #[error("interrupted; previous reports left untouched")]
     Interrupted,
+    /// The inputs gave no document to analyse (no `.txt` file in a folder,
+    /// no record, or every record rejected); the message says why, and
+    /// lists the columns or keys an input has when one that is read is
+    /// missing.
+    #[error("no document to analyse: {0}")]
+    NothingToAnalyse(String),
 }
 
 impl Error {
@@ -198,6 +204,7 @@ impl Error {
     /// assert!(Error::input("feed.csv", "empty file").is_usage());
     /// let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
     /// assert!(Error::io("feed.csv", missing).is_usage());
+    /// assert!(Error::new(ErrorKind::NothingToAnalyse("`in` holds no .txt file".into())).is_usage());
     /// assert!(!Error::new(ErrorKind::Interrupted).is_usage());
     /// ```
     pub fn is_usage(&self) -> bool {
@@ -208,6 +215,7 @@ impl Error {
                 | ErrorKind::Input { .. }
                 | ErrorKind::Model { .. }
                 | ErrorKind::Io { .. }
+                | ErrorKind::NothingToAnalyse(_)
         )
     }
 }

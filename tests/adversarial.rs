@@ -925,11 +925,15 @@ fn csv_file_problems_are_refused() {
     .unwrap();
     let o = analyse(p, &["dup_unused.csv"]);
     assert_eq!(o.counts(), (1, 1, 0));
-    // A header with no rows: nothing read, reports still written.
+    // A header with no rows: nothing to analyse (see
+    // `nothing_to_analyse_is_an_error`).
     std::fs::remove_dir_all(p.join("r")).unwrap();
     std::fs::write(p.join("header_only.csv"), "id,source,text\n").unwrap();
-    let o = analyse(p, &["header_only.csv"]);
-    assert_eq!(o.counts(), (0, 0, 0));
+    refused(
+        p,
+        &["analyze", "header_only.csv"],
+        "no document to analyse: `header_only.csv` holds no record",
+    );
 }
 
 /// JSONL problems: broken lines, non-objects, wrong types, missing fields,
@@ -1153,8 +1157,8 @@ fn bad_options_are_refused() {
     );
 }
 
-/// When every record is rejected the run still succeeds, with empty
-/// reports and the rejections accounted for.
+/// When every record is rejected there is nothing to analyse: exit 1, the
+/// rejections on stderr, no reports.
 #[test]
 fn everything_rejected() {
     let dir = tempfile::tempdir().unwrap();
@@ -1164,11 +1168,16 @@ fn everything_rejected() {
         "nope\n[]\n{\"source\":\"a\",\"text\":\" \"}\n",
     )
     .unwrap();
-    let o = analyse(p, &["x.jsonl"]);
-    assert_eq!(o.counts(), (3, 0, 3));
-    assert_eq!(o.reason("x.jsonl", "3"), "empty text");
-    let (_, sources) = o.file("sources.csv");
-    assert!(sources.is_empty());
+    refused(
+        p,
+        &["analyze", "x.jsonl"],
+        "no document to analyse: all 3 records read were rejected (the first: x.jsonl:1 (record 1): invalid JSON",
+    );
+    refused(
+        p,
+        &["analyze", "x.jsonl"],
+        "slant: rejected x.jsonl:3 (record 3): empty text",
+    );
 }
 
 /// A title counts towards --max-doc-bytes (the analysed text is title +
@@ -1185,7 +1194,12 @@ fn title_counts_towards_the_size_limit() {
         ),
     )
     .unwrap();
-    let o = analyse(p, &["t.jsonl", "--max-doc-bytes", "1000"]);
+    std::fs::write(
+        p.join("u.jsonl"),
+        format!("{{\"id\":\"2\",\"source\":\"a\",\"text\":\"{SENTENCE}\"}}\n"),
+    )
+    .unwrap();
+    let o = analyse(p, &["t.jsonl", "u.jsonl", "--max-doc-bytes", "1000"]);
     assert_eq!(
         o.reason("t.jsonl", "1"),
         format!(
@@ -1760,6 +1774,85 @@ fn file_names_that_are_not_utf8_stay_distinct() {
         .collect();
     assert_eq!(inputs, [r"d\xFE.csv", r"d\xFF.csv", "in"]);
     assert_eq!(run["inputs"][2]["manifest_unmatched"], Value::Null);
+}
+
+/// A run that analyses no document is an error (exit 1) for `analyze` and
+/// `extract`, with a message that says why — an empty folder, a folder of
+/// files that are not `.txt` (listed), no record, every record rejected
+/// (the first one shown), and for a key or column that is missing, the
+/// keys of the first JSONL records or the CSV header — and the reports of
+/// the previous run stay as they were.
+#[test]
+fn nothing_to_analyse_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    for d in ["empty", "notes"] {
+        std::fs::create_dir(p.join(d)).unwrap();
+    }
+    for f in ["README.md", "page.html", "doc.pdf"] {
+        std::fs::write(p.join("notes").join(f), SENTENCE).unwrap();
+    }
+    std::fs::write(p.join("all.csv"), "id,source,text\n1,,a\n2,,b\n").unwrap();
+    std::fs::write(
+        p.join("j.jsonl"),
+        "{\"id\":\"1\",\"paper\":\"a\",\"text\":\"x\"}\n{\"text\":\"y\",\"extra\":1,\"paper\":\"b\",\"id\":\"2\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("ok.csv"),
+        format!("id,source,text\n1,a,{SENTENCE}\n"),
+    )
+    .unwrap();
+    // Reports of an earlier run, which every failed run must leave alone.
+    analyse(p, &["ok.csv", "--quiet"]);
+    let before = std::fs::read(p.join("r/run.json")).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["empty"], "no document to analyse: `empty` holds no .txt file"),
+        (
+            &["notes"],
+            "no document to analyse: `notes` holds no .txt file (3 files skipped: not .txt: README.md, doc.pdf, page.html)",
+        ),
+        (
+            &["all.csv"],
+            "no document to analyse: all 2 records read were rejected (the first: all.csv:2 (record 1): empty source); the columns of `all.csv` are: id, source, text",
+        ),
+        (
+            &["j.jsonl", "--source-col", "source_name"],
+            "no document to analyse: all 2 records read were rejected (the first: j.jsonl:1 (record 1): missing source field `source_name`); 2 records of `j.jsonl` lack a field that is read; the keys in its first records are: id, paper, text, extra",
+        ),
+        (
+            &["j.jsonl"],
+            "missing source field `source`); 2 records of `j.jsonl` lack a field that is read; the keys in its first records are: id, paper, text, extra",
+        ),
+        (
+            &["empty", "all.csv", "--quiet"],
+            "no document to analyse: all 2 records read were rejected",
+        ),
+    ];
+    for command in ["analyze", "extract"] {
+        for (args, needle) in cases {
+            let mut a = vec![command];
+            a.extend_from_slice(args);
+            a.extend_from_slice(&["-o", "r"]);
+            let out = command_in(p, &a);
+            let stderr = no_panic(&out);
+            assert_eq!(out.status.code(), Some(1), "{a:?}:\n{stderr}");
+            assert!(
+                stderr.contains(needle),
+                "{a:?}: lacks {needle:?}:\n{stderr}"
+            );
+            assert!(
+                stderr.contains(&format!("{command} failed; reports in r left as they were")),
+                "{stderr}"
+            );
+            assert_eq!(std::fs::read(p.join("r/run.json")).unwrap(), before);
+            assert_eq!(staging_dirs(p), Vec::<String>::new());
+        }
+    }
+}
+
+fn command_in(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().expect("run slant")
 }
 
 /// Files of an input folder that are not `.txt` are listed, with their

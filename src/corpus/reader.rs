@@ -241,6 +241,13 @@ pub struct InputStats {
     /// Entries left out on purpose ([`InputPlan::skipped`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
+    /// The CSV header, or the keys of a JSONL input's first records (for
+    /// messages).
+    #[serde(skip)]
+    pub(crate) columns: Vec<String>,
+    /// Records rejected for lacking a field that is read (JSONL).
+    #[serde(skip)]
+    pub(crate) missing_field: u64,
 }
 
 /// An entry of an input left out on purpose, and why (in `run.json`).
@@ -942,6 +949,63 @@ pub(crate) fn skipped_notes(plan: &InputPlan) -> Vec<String> {
         .collect()
 }
 
+/// Why the inputs gave no document to analyse (the message of
+/// [`crate::ErrorKind::NothingToAnalyse`]): what each input held, or the
+/// first rejection, and the columns or keys of an input whose records all
+/// lacked a field that is read. `plans` and `stats` are in the same order.
+pub(crate) fn why_nothing(
+    plans: &[InputPlan],
+    stats: &[InputStats],
+    first: Option<&Rejection>,
+) -> String {
+    let read: u64 = stats.iter().map(|s| s.read).sum();
+    let mut parts = Vec::new();
+    if read == 0 {
+        for p in plans {
+            let name = escape_path(&p.path);
+            let again = p.skipped.iter().find(|(f, _)| *f == p.path);
+            parts.push(match again {
+                Some((_, why)) => format!("`{name}` is the {why}"),
+                None if p.format == Format::Text && p.root == p.path => {
+                    let notes = skipped_notes(p);
+                    if notes.is_empty() {
+                        format!("`{name}` holds no .txt file")
+                    } else {
+                        format!("`{name}` holds no .txt file ({})", notes.join("; "))
+                    }
+                }
+                None => format!("`{name}` holds no record"),
+            });
+        }
+    } else {
+        let first = first.map(|r| format!("{}: {}", r.origin, r.reason));
+        parts.push(match (read, first) {
+            (1, Some(r)) => format!("the only record read was rejected ({r})"),
+            (_, Some(r)) => format!("all {read} records read were rejected (the first: {r})"),
+            (_, None) => format!("all {read} records read were rejected"),
+        });
+        for (p, s) in plans.iter().zip(stats) {
+            if s.documents > 0 || s.rejected == 0 || s.columns.is_empty() {
+                continue;
+            }
+            let name = escape_path(&p.path);
+            match p.format {
+                Format::Jsonl if s.missing_field > 0 => parts.push(format!(
+                    "{} records of `{name}` lack a field that is read; the keys in its first records are: {}",
+                    s.missing_field,
+                    s.columns.join(", ")
+                )),
+                Format::Csv => parts.push(format!(
+                    "the columns of `{name}` are: {}",
+                    s.columns.join(", ")
+                )),
+                _ => {}
+            }
+        }
+    }
+    parts.join("; ")
+}
+
 fn file_origin(f: &Path) -> Origin {
     Origin {
         file: escape_path(f).into(),
@@ -1415,6 +1479,7 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     if names.iter().all(|n| n.is_empty()) {
         return Err(Error::input(path, "empty header row"));
     }
+    ctx.stats.columns = names.clone();
     let cols = resolve_columns(ctx.opts, &names, path)?;
     // A column that is read must be unambiguous.
     for c in [
@@ -1684,6 +1749,34 @@ fn json_field(
     }
 }
 
+/// Why a JSONL record's fields cannot be used, and whether it is because a
+/// field that is read is missing (perhaps a wrong key was named).
+struct FieldError {
+    reason: String,
+    missing: bool,
+}
+
+impl FieldError {
+    fn missing(reason: String) -> Self {
+        FieldError {
+            reason,
+            missing: true,
+        }
+    }
+}
+
+impl From<String> for FieldError {
+    fn from(reason: String) -> Self {
+        FieldError {
+            reason,
+            missing: false,
+        }
+    }
+}
+
+/// How many JSON objects' keys are collected for messages.
+const KEYS_FROM_RECORDS: u32 = 100;
+
 fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
     let mut r = BufReader::with_capacity(1 << 20, reader);
@@ -1696,6 +1789,7 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         .unwrap_or_default();
     let mut line_no = 0u64;
     let mut record_no = 0u64;
+    let mut objects = 0;
     let mut buf = Vec::new();
     // JSON escapes make a line longer than its text; allow some headroom.
     let limit = ctx
@@ -1767,6 +1861,19 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
                 continue;
             }
         };
+        // The keys of the first records, for the message when a key that
+        // is read is missing from every record.
+        if objects < KEYS_FROM_RECORDS {
+            objects += 1;
+            let mut new: Vec<&str> = (obj.keys())
+                .map(|k| &**k)
+                .filter(|k| !ctx.stats.columns.iter().any(|c| c == k))
+                .collect();
+            new.sort_unstable();
+            ctx.stats
+                .columns
+                .extend(new.into_iter().map(str::to_string));
+        }
         let parsed = (|| {
             let id = json_field(&obj, &cols.id)?;
             // Without a flag, the first default key the object has.
@@ -1781,18 +1888,20 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
             let text_key = key(&ctx.opts.text_col, TEXT_DEFAULTS, &cols.text);
             let source_key = key(&ctx.opts.source_col, SOURCE_DEFAULTS, &cols.source);
             let text = json_field(&obj, &Some(text_key.clone()))?
-                .ok_or_else(|| format!("missing text field `{text_key}`"))?;
-            let source = json_field(&obj, &Some(source_key.clone()))?
-                .ok_or_else(|| format!("missing source field `{source_key}`"))?;
+                .ok_or_else(|| FieldError::missing(format!("missing text field `{text_key}`")))?;
+            let source = json_field(&obj, &Some(source_key.clone()))?.ok_or_else(|| {
+                FieldError::missing(format!("missing source field `{source_key}`"))
+            })?;
             let story = json_field(&obj, &cols.story)?.filter(|s| !s.trim().is_empty());
             let date = json_field(&obj, &cols.date)?.filter(|s| !s.trim().is_empty());
             let title = json_field(&obj, &cols.title)?.filter(|s| !s.trim().is_empty());
-            Ok::<_, String>((id, text, source, story, date, title))
+            Ok::<_, FieldError>((id, text, source, story, date, title))
         })();
         let (id, text, source, story, date, title) = match parsed {
             Ok(p) => p,
-            Err(reason) => {
+            Err(FieldError { reason, missing }) => {
                 let id = json_field(&obj, &cols.id).ok().flatten();
+                ctx.stats.missing_field += u64::from(missing);
                 ctx.reject(origin, id, reason);
                 continue;
             }
