@@ -1971,3 +1971,38 @@ fn symlinks_and_files_reached_twice() {
     assert_eq!(o_file, "in/o.txt");
     assert!(skipped(&o, 0).contains(&s("in/out/o.txt", "same file as `in/o.txt` (read once)")));
 }
+
+/// Manifest rows are named by the line they are on, after blank lines and
+/// with CRLF or CR line ends (the CSV parser's own count skips those).
+#[test]
+fn manifest_line_numbers_after_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("c")).unwrap();
+    std::fs::write(p.join("c/a.txt"), "Rebels fled the town.\n").unwrap();
+    std::fs::write(
+        p.join("c/manifest.csv"),
+        "file,source\r\n\r\nA.TXT,x\r\n\n\ra.txt,y\r\n",
+    )
+    .unwrap();
+    let o = analyse(p, &["c"]);
+    assert!(
+        o.stderr.contains(
+            "slant: warning: the manifest for c lists `A.TXT` (line 3), which is not in the folder"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.doc_cell("a.txt", "source"), "y");
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    std::fs::write(
+        p.join("c/manifest.csv"),
+        "file,source\n\na.txt,x\n\n\na.txt,y\n",
+    )
+    .unwrap();
+    refused(
+        p,
+        &["analyze", "c"],
+        "line 6: `a.txt` is listed again (first at line 3)",
+    );
+}

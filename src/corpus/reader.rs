@@ -453,6 +453,48 @@ fn sniff_format(path: &Path) -> Result<Format> {
     })
 }
 
+/// The lines of the records of a CSV text held in memory. The parser places
+/// a record just after the line break that ended the previous one, before
+/// the blank lines it skips without counting them; this finds the record's
+/// first byte and counts the line breaks before it (`\n`, `\r\n`, a lone
+/// `\r`). Calls must come in file order.
+struct TextLines<'a> {
+    text: &'a [u8],
+    /// Where the count has got to, and the line there.
+    at: usize,
+    line: u64,
+}
+
+impl<'a> TextLines<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        TextLines {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record the parser places at byte `pos`.
+    fn record_line(&mut self, pos: u64) -> u64 {
+        let t = self.text;
+        let mut first = usize::try_from(pos)
+            .unwrap_or(t.len())
+            .clamp(self.at, t.len());
+        while first < t.len() && matches!(t[first], b'\r' | b'\n') {
+            first += 1;
+        }
+        for k in memchr::memchr2_iter(b'\n', b'\r', &t[self.at..first]) {
+            let j = self.at + k;
+            // The `\r` of a `\r\n` is counted at its `\n`.
+            if t[j] == b'\n' || t.get(j + 1) != Some(&b'\n') {
+                self.line += 1;
+            }
+        }
+        self.at = first;
+        self.line
+    }
+}
+
 /// A manifest's rows by file path, its SHA-256, and each row's line and file
 /// as written. A file listed twice is refused (which row would hold?).
 #[allow(clippy::type_complexity)]
@@ -491,9 +533,12 @@ fn read_manifest(
     let mut map = FxHashMap::default();
     let mut listed: Vec<(u64, String)> = Vec::new();
     let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
+    let mut lines = TextLines::new(text.as_bytes());
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
-        let line = rec.position().map_or(i as u64 + 2, |p| p.line());
+        let line = rec
+            .position()
+            .map_or(i as u64 + 2, |p| lines.record_line(p.byte()));
         let get = |c: Option<usize>| {
             c.and_then(|c| rec.get(c))
                 .map(str::trim)
@@ -2081,6 +2126,19 @@ mod tests {
                 .map(|(i, &s)| (format!("r{i}"), line_at(&bytes, s)))
                 .collect();
             proptest::prop_assert_eq!(lines, want);
+        }
+
+        /// The same for a CSV text held in memory (a manifest).
+        #[test]
+        fn text_records_are_at_the_line_of_their_first_byte((bom, lead, records) in csv_parts()) {
+            let (bytes, starts) = build_csv(bom, &lead, &records);
+            let mut rdr = csv::ReaderBuilder::new().from_reader(&bytes[..]);
+            let mut lines = TextLines::new(&bytes);
+            let got: Vec<u64> = (rdr.byte_records())
+                .map(|r| lines.record_line(r.unwrap().position().unwrap().byte()))
+                .collect();
+            let want: Vec<u64> = starts.iter().map(|&s| line_at(&bytes, s)).collect();
+            proptest::prop_assert_eq!(got, want);
         }
 
         /// However the bytes arrive in pieces (a `\r\n` or a quoted field
