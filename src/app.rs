@@ -10,6 +10,7 @@
 //! workers' aggregates are merged (plain sums) and handed to the
 //! estimators and reports.
 
+use crate::corpus::date::DateStats;
 use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::{self, Estimates, EstimatorOptions};
@@ -154,8 +155,12 @@ pub struct RunSummary {
     pub sources: u64,
     /// Bytes of analysed text.
     pub text_bytes: u64,
-    /// Earliest and latest ISO dates seen.
+    /// Earliest and latest dates seen, as `YYYY-MM-DD` (dates that could
+    /// not be read into a calendar day are left out: see `dates`).
     pub date_range: Option<(String, String)>,
+    /// How the documents' dates were read: parsed, missing, unparseable,
+    /// impossible, with the first problems as examples.
+    pub dates: DateStats,
     /// Distinct story ids.
     pub stories: u64,
     /// Per input.
@@ -297,46 +302,13 @@ struct BatchOut {
     rejections: Vec<Rejection>,
     summaries: Vec<DocSummary>,
     examples: report::Examples,
-    dates: Option<(String, String)>,
+    dates: DateStats,
     docs: u64,
     text_bytes: u64,
 }
 
 /// Examples kept per (source, family) for the HTML report.
 const EXAMPLES_PER_FAMILY: usize = 4;
-
-/// An ISO `YYYY-MM-DD` date from the start of a date string (also accepts
-/// `YYYY/MM/DD`), for the report's date range.
-fn iso_date(s: &str) -> Option<String> {
-    let b = s.trim().as_bytes();
-    if b.len() < 10 {
-        return None;
-    }
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let sep = |i: usize| b[i] == b'-' || b[i] == b'/';
-    (digits(0..4) && sep(4) && digits(5..7) && sep(7) && digits(8..10)).then(|| {
-        format!(
-            "{}-{}-{}",
-            &s.trim()[0..4],
-            &s.trim()[5..7],
-            &s.trim()[8..10]
-        )
-    })
-}
-
-fn widen(range: &mut Option<(String, String)>, d: &str) {
-    match range {
-        None => *range = Some((d.to_string(), d.to_string())),
-        Some((lo, hi)) => {
-            if d < lo.as_str() {
-                *lo = d.to_string();
-            }
-            if d > hi.as_str() {
-                *hi = d.to_string();
-            }
-        }
-    }
-}
 
 const BATCH_DOCS: usize = 256;
 const BATCH_BYTES: usize = 4 << 20;
@@ -637,9 +609,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         summaries.extend(out.summaries);
         model_scores.extend(out.model_scores);
         examples.merge(out.examples);
-        if let Some((lo, hi)) = &out.dates {
-            widen(&mut summary.date_range, lo);
-            widen(&mut summary.date_range, hi);
+        for p in summary.dates.merge(out.dates) {
+            if !opts.quiet {
+                progress.println(&format!("slant: warning: {p}"));
+            }
         }
         if write_err.is_none() {
             let r = docs_w
@@ -824,6 +797,14 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             shown_rejections - 50
         );
     }
+    let shown_dates = summary.dates.examples.len() as u64;
+    if summary.dates.problems() > shown_dates && !opts.quiet {
+        eprintln!(
+            "slant: warning: ... and {} more dates not used (run.json: dates)",
+            summary.dates.problems() - shown_dates
+        );
+    }
+    summary.date_range = summary.dates.range_strings();
     // Empty reports would pass for a finished analysis: refuse, and leave
     // the previous reports in place (the staging directory goes).
     if summary.analysed == 0 {
@@ -962,6 +943,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             rejected: summary.rejected,
             stories: summary.stories,
             date_range: summary.date_range.clone(),
+            dates_unused: summary.dates.problems(),
             inputs,
         });
         summary.timings.insert("html_ms", th.elapsed().as_millis());
@@ -1041,6 +1023,7 @@ fn write_run_json(
         "sources": summary.sources,
         "stories": summary.stories,
         "date_range": summary.date_range,
+        "dates": summary.dates,
         "text_bytes": summary.text_bytes,
         "inputs": summary.inputs,
         "models": summary.models,
@@ -1088,7 +1071,7 @@ fn process_batch(
         rejections: vec![],
         summaries: Vec::with_capacity(batch.items.len()),
         examples: report::Examples::new(EXAMPLES_PER_FAMILY),
-        dates: None,
+        dates: DateStats::default(),
         docs: 0,
         text_bytes: 0,
     };
@@ -1140,9 +1123,7 @@ fn process_batch(
                         lex,
                     );
                 }
-                if let Some(d) = doc.date.as_deref().and_then(iso_date) {
-                    widen(&mut out.dates, &d);
-                }
+                out.dates.record(&doc);
             }
         }
     }

@@ -2006,3 +2006,148 @@ fn manifest_line_numbers_after_blank_lines() {
         "line 6: `a.txt` is listed again (first at line 3)",
     );
 }
+
+/// Dates (trust issue 12): every date is kept as read in `documents.csv`
+/// and read into a calendar day in `date_parsed`; unparseable and
+/// impossible dates are counted in `run.json`, the first ones shown on
+/// stderr (not with --quiet), and never set the date range of `run.json`
+/// or the report.
+#[test]
+fn dates_are_parsed_and_impossible_ones_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // (id, date as written, calendar day or "" when it cannot be used)
+    let cases: &[(&str, &str, &str)] = &[
+        ("iso", "2020-03-04", "2020-03-04"),
+        ("iso_time", "2020-03-04T23:30:00-05:00", "2020-03-04"),
+        ("iso_slash", "2020/3/4", "2020-03-04"),
+        ("iso_basic", "20200304", "2020-03-04"),
+        ("us_short", "7/23/17", "2017-07-23"),
+        ("us_long", "12/01/2016", "2016-12-01"),
+        ("day_first", "13/4/2020", "2020-04-13"),
+        ("dotted", "4.3.2020", "2020-03-04"),
+        ("pivot_low", "1/2/68", "2068-01-02"),
+        ("pivot_high", "1/2/69", "1969-01-02"),
+        ("rfc2822", "Wed, 04 Mar 2020 17:05:00 +0000", "2020-03-04"),
+        ("words_us", "March 4, 2020", "2020-03-04"),
+        ("words_uk", "4th March 2020", "2020-03-04"),
+        ("leap", "2020-02-29", "2020-02-29"),
+        // Impossible: no such day, a placeholder year, a wrong weekday.
+        ("zero", "0000-00-00", ""),
+        ("nines", "9999-99-99", ""),
+        ("feb30", "2020-02-30", ""),
+        ("not_leap", "2021-02-29", ""),
+        ("us_feb30", "2/30/20", ""),
+        ("month13", "2020-13-01", ""),
+        ("php_zero", "0001-11-30", ""),
+        ("max_date", "9999-12-31", ""),
+        ("weekday", "Tue, 04 Mar 2020", ""),
+        ("hour25", "2020-03-04T25:00", ""),
+        // Unparseable.
+        ("words", "last Tuesday", ""),
+        ("partial", "2020-03", ""),
+        ("epoch", "1583280000", ""),
+        ("formula", "=1+1", ""),
+        ("none", "", ""),
+    ];
+    let mut csv = String::from("id,source,date,text\n");
+    for (id, date, _) in cases {
+        csv.push_str(&format!("{id},wire,\"{date}\",Rebels attacked the town.\n"));
+    }
+    std::fs::write(p.join("d.csv"), &csv).unwrap();
+    let o = analyse(p, &["d.csv", "--no-models", "--bootstrap", "10"]);
+    assert_eq!(o.docs.0[3..5], ["date", "date_parsed"]);
+    for (id, date, want) in cases {
+        let read = o.doc_cell(id, "date");
+        // As read (a formula-like cell keeps its guard quote).
+        assert_eq!(read.trim_start_matches('\''), *date, "{id}: date as read");
+        assert_eq!(o.doc_cell(id, "date_parsed"), *want, "{id}: {date:?}");
+    }
+    let d = &o.run["dates"];
+    let impossible = 10;
+    let unparseable = 4;
+    assert_eq!(d["impossible"], impossible, "{d}");
+    assert_eq!(d["unparseable"], unparseable, "{d}");
+    assert_eq!(d["missing"], 1, "{d}");
+    assert_eq!(d["parsed"], cases.len() as u64 - impossible - unparseable - 1);
+    // The range is the parsed dates' only.
+    assert_eq!(
+        o.run["date_range"],
+        serde_json::json!(["1969-01-02", "2068-01-02"])
+    );
+    let html = std::fs::read_to_string(o.out.join("report.html")).unwrap();
+    assert!(html.contains("1969-01-02 to 2068-01-02; 14 dates not used"));
+    assert!(!html.contains("0000-00-00") && !html.contains("9999-"));
+    // The first problems, in input order, in run.json and on stderr.
+    let examples = d["examples"].as_array().unwrap();
+    assert_eq!(examples.len(), 10);
+    assert_eq!(examples[0]["id"], "zero");
+    assert_eq!(examples[0]["date"], "0000-00-00");
+    assert_eq!(examples[0]["origin"], "d.csv:16 (record 15)");
+    assert_eq!(examples[2]["problem"], "impossible date: February 2020 has 29 days");
+    for e in examples {
+        let line = format!(
+            "slant: warning: {}: date {:?} not used: {}",
+            e["origin"].as_str().unwrap(),
+            e["date"].as_str().unwrap(),
+            e["problem"].as_str().unwrap()
+        );
+        assert!(o.stderr.contains(&line), "stderr lacks {line:?}:\n{}", o.stderr);
+    }
+    assert!(
+        o.stderr
+            .contains("slant: warning: ... and 4 more dates not used (run.json: dates)"),
+        "{}",
+        o.stderr
+    );
+    // --quiet: the same counts, nothing on stderr.
+    std::fs::remove_dir_all(p.join("r")).unwrap();
+    let q = analyse(p, &["d.csv", "--no-models", "--bootstrap", "10", "--quiet"]);
+    assert_eq!(q.run["dates"], o.run["dates"]);
+    assert!(!q.stderr.contains("date"), "{}", q.stderr);
+}
+
+/// Dates from every reader: JSONL (a number too) and a folder's manifest.
+#[test]
+fn dates_from_jsonl_and_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("j.jsonl"),
+        concat!(
+            r#"{"id":"a","source":"s","text":"Rebels fled.","date":"Sept. 30, 2019"}"#,
+            "\n",
+            r#"{"id":"b","source":"s","text":"Rebels fled.","date":20191001}"#,
+            "\n",
+            r#"{"id":"c","source":"s","text":"Rebels fled.","date":"2019-09-31"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(p.join("f")).unwrap();
+    std::fs::write(p.join("f/x.txt"), "Rebels fled.").unwrap();
+    std::fs::write(p.join("f/y.txt"), "Rebels fled.").unwrap();
+    std::fs::write(
+        p.join("f/manifest.csv"),
+        "file,source,date\nx.txt,s,10/2/19\ny.txt,s,31/31/2019\n",
+    )
+    .unwrap();
+    let o = analyse(p, &["j.jsonl", "f", "--no-models", "--bootstrap", "10"]);
+    for (id, want) in [
+        ("a", "2019-09-30"),
+        ("b", "2019-10-01"),
+        ("c", ""),
+        ("x.txt", "2019-10-02"),
+        ("y.txt", ""),
+    ] {
+        assert_eq!(o.doc_cell(id, "date_parsed"), want, "{id}");
+    }
+    assert_eq!(o.run["dates"]["impossible"], 2);
+    assert_eq!(
+        o.run["date_range"],
+        serde_json::json!(["2019-09-30", "2019-10-02"])
+    );
+    assert!(o
+        .stderr
+        .contains("date \"2019-09-31\" not used: impossible date: September 2019 has 30 days"));
+}

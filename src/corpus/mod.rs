@@ -14,6 +14,7 @@
 //! println!("{} documents read", stats.iter().map(|s| s.read).sum::<u64>());
 //! ```
 
+pub mod date;
 pub mod decode;
 mod paths;
 mod reader;
@@ -163,6 +164,21 @@ impl Document {
     pub fn with_date(mut self, date: impl Into<String>) -> Self {
         self.date = Some(date.into());
         self
+    }
+
+    /// The document's date read into a calendar day (see
+    /// [`date::parse_date`] for the formats): `None` without a date.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// let d = Document::new("a1", "Ledger", "Rebels fled.").with_date("March 4, 2020");
+    /// assert_eq!(d.parsed_date().unwrap().unwrap().to_string(), "2020-03-04");
+    /// let d = Document::new("a2", "Ledger", "Rebels fled.").with_date("2020-02-30");
+    /// assert!(d.parsed_date().unwrap().is_err());
+    /// assert!(Document::new("a3", "Ledger", "Rebels fled.").parsed_date().is_none());
+    /// ```
+    pub fn parsed_date(&self) -> Option<Result<date::Date, date::DateError>> {
+        self.date.as_deref().map(date::parse_date)
     }
 
     /// The same document with title `title` (analysed as its first

@@ -138,9 +138,9 @@ fn mean_weight(sum: i64, n: u64) -> String {
 /// # "#).unwrap();
 /// // `lex`: family "armed_group" and category "hedge".
 /// let h = document_header(&lex);
-/// assert_eq!(h[..4], ["id", "source", "story", "date"]);
+/// assert_eq!(h[..5], ["id", "source", "story", "date", "date_parsed"]);
 /// assert_eq!(
-///     h[14..],
+///     h[15..],
 ///     ["armed_group_matches", "armed_group_quoted_matches", "armed_group_score",
 ///      "hedge_count", "hedge_rate"]
 /// );
@@ -151,6 +151,7 @@ pub fn document_header(lex: &Lexicon) -> Vec<String> {
         "source",
         "story",
         "date",
+        "date_parsed",
         "title",
         "file",
         "line",
@@ -214,7 +215,7 @@ pub fn document_header(lex: &Lexicon) -> Vec<String> {
 /// document_row(&mut w, &d, &f, &lex, CsvStyle::default()).unwrap();
 /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
 /// // 4 tokens, 1 sentence; 1 "insurgent" match (tone 0); 1 hedge, 250 per 1,000 tokens.
-/// assert_eq!(csv.lines().nth(1), Some("7,a,,,,(in memory),,UTF-8,0,4,4,0,1,0,1,0,0,1,250"));
+/// assert_eq!(csv.lines().nth(1), Some("7,a,,,,,(in memory),,UTF-8,0,4,4,0,1,0,1,0,0,1,250"));
 /// ```
 pub fn document_row(
     w: &mut csv::Writer<Vec<u8>>,
@@ -278,21 +279,29 @@ pub fn document_row_extra(
     // Cells are written one at a time through one scratch string: a row has
     // a few hundred cells and a document should not cost as many strings.
     let mut buf = String::with_capacity(32);
-    let mut int = |w: &mut csv::Writer<Vec<u8>>, n: u64| {
-        buf.clear();
-        let _ = write!(buf, "{n}");
-        w.write_field(&buf)
-    };
     for cell in [
         doc.id.as_str(),
         &doc.source,
         doc.story.as_deref().unwrap_or(""),
         doc.date.as_deref().unwrap_or(""),
-        doc.title.as_deref().unwrap_or(""),
-        &doc.origin.file,
     ] {
         w.write_field(safe_cell(cell, style).as_ref())?;
     }
+    // The date read into a calendar day: empty when missing, unparseable
+    // or impossible (counted in run.json).
+    buf.clear();
+    if let Some(Ok(d)) = doc.parsed_date() {
+        let _ = write!(buf, "{d}");
+    }
+    w.write_field(&buf)?;
+    for cell in [doc.title.as_deref().unwrap_or(""), &doc.origin.file] {
+        w.write_field(safe_cell(cell, style).as_ref())?;
+    }
+    let mut int = |w: &mut csv::Writer<Vec<u8>>, n: u64| {
+        buf.clear();
+        let _ = write!(buf, "{n}");
+        w.write_field(&buf)
+    };
     if doc.origin.line == 0 {
         w.write_field("")?;
     } else {

@@ -66,13 +66,13 @@ use std::fmt::Write as _;
 /// let input = HtmlInput {
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
 ///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
-///     date_range: Some(("2024-01-01".into(), "2024-01-31".into())),
+///     date_range: Some(("2024-01-01".into(), "2024-01-31".into())), dates_unused: 1,
 ///     inputs: vec!["news.csv".into()],
 /// };
 /// let html = render(&input);
 /// assert!(html.contains("<code>news.csv</code>"));
 /// assert!(html.contains("4 analysed of 4 read; 0 rejected"));
-/// assert!(html.contains("2024-01-01 to 2024-01-31"));
+/// assert!(html.contains("2024-01-01 to 2024-01-31; 1 date not used"));
 /// ```
 #[derive(Debug)]
 pub struct HtmlInput<'a> {
@@ -94,8 +94,12 @@ pub struct HtmlInput<'a> {
     pub rejected: u64,
     /// Distinct stories.
     pub stories: u64,
-    /// Earliest and latest ISO date.
+    /// Earliest and latest date (`YYYY-MM-DD`), of the dates that could be
+    /// read.
     pub date_range: Option<(String, String)>,
+    /// Dates that could not be read (unparseable or impossible), left out
+    /// of the range.
+    pub dates_unused: u64,
     /// Input paths as given (sorted).
     pub inputs: Vec<String>,
 }
@@ -329,7 +333,7 @@ code{font-size:12px}
 /// let html = render(&HtmlInput {
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
 ///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
-///     date_range: None, inputs: vec!["news.csv".into()],
+///     date_range: None, dates_unused: 0, inputs: vec!["news.csv".into()],
 /// });
 /// assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
 /// assert!(html.contains("armed_group") && !html.contains("<script"));
@@ -419,11 +423,19 @@ fn overview(s: &mut String, input: &HtmlInput<'_>) {
     );
     let _ = write!(
         s,
-        "<dt>Dates</dt><dd>{}</dd>",
+        "<dt>Dates</dt><dd>{}{}</dd>",
         match &input.date_range {
             Some((a, b)) if a == b => escape(a),
             Some((a, b)) => format!("{} to {}", escape(a), escape(b)),
             None => "no dates".into(),
+        },
+        match input.dates_unused {
+            0 => String::new(),
+            n => format!(
+                "; {} date{} not used (unparseable or impossible; see <code>run.json</code>)",
+                thousands(n),
+                if n == 1 { "" } else { "s" }
+            ),
         }
     );
     let _ = write!(
