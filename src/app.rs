@@ -172,10 +172,14 @@ pub struct RunSummary {
     pub models: Vec<ModelInfo>,
 }
 
-/// Load the built-in lexicons (unless disabled) and the user's.
+/// Load the built-in lexicons (unless disabled) and the user's: the one
+/// loader and check that `analyze`, `extract` and `slant lexicon check`
+/// (and `list`, `terms`) all use, so they accept the same files.
 ///
 /// User files are merged after the built-ins, so their family and category
-/// ids must not clash with them. Loading nothing at all is a usage error.
+/// ids must not clash with them, nor derive a report column twice (the
+/// learned scorers' columns included, whichever models a run loads).
+/// Loading nothing at all is a usage error.
 ///
 /// ```
 /// use slant::app::load_lexicon;
@@ -196,6 +200,11 @@ pub struct RunSummary {
 ///     [[category]]\nid = \"x_quoted\"\nterms = [\"b\"]\n").unwrap();
 /// let err = load_lexicon(&[clash], true).unwrap_err().to_string();
 /// assert!(err.contains("two columns named `x_quoted_rate`"), "{err}");
+/// // A valence list `slant` would give the outlet model's `slant_mean`.
+/// let slant = dir.path().join("slant.txt");
+/// std::fs::write(&slant, "good\t1.5\n").unwrap();
+/// let err = load_lexicon(&[slant], true).unwrap_err().to_string();
+/// assert!(err.contains("two columns named `slant_mean`"), "{err}");
 /// ```
 pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
     let mut lex = if no_default {
@@ -211,18 +220,21 @@ pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
             "no lexicon: --no-default-lexicons needs at least one --lexicon FILE",
         ));
     }
-    check_columns(&lex, &[], &[])?;
+    check_columns(&lex)?;
     Ok(lex)
 }
 
-/// Refuse a lexicon (with the learned scorers' extra columns) whose ids
-/// derive the same report column twice: category `x` and `x_quoted` both
-/// give `x_quoted_rate`, a valence list `slant` gives the scorer's
-/// `slant_mean`.
-fn check_columns(lex: &Lexicon, doc_extra: &[String], source_extra: &[String]) -> Result<()> {
+/// Refuse a lexicon whose ids derive the same report column twice:
+/// category `x` and `x_quoted` both give `x_quoted_rate`, a valence list
+/// `slant` gives the learned scorers' `slant_mean`. Every column a scorer
+/// can add counts, whichever models a run loads, so the lexicons that
+/// `slant lexicon check` accepts are the ones every run accepts.
+fn check_columns(lex: &Lexicon) -> Result<()> {
+    use crate::scorers::apply::{DOCUMENT_COLUMNS, SOURCE_COLUMNS};
     let mut docs = report::document_header(lex);
-    docs.extend_from_slice(doc_extra);
-    let sources = report::sources_header(lex, true, source_extra);
+    docs.extend(DOCUMENT_COLUMNS.iter().map(|c| c.to_string()));
+    let extra: Vec<String> = SOURCE_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let sources = report::sources_header(lex, true, &extra);
     for (file, header) in [("documents.csv", &docs), ("sources.csv", &sources)] {
         if let Some(c) = report::duplicate_column(header) {
             return Err(Error::usage(format!(
@@ -540,7 +552,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = report::document_header(&lex);
         if let Some(sc) = &scorers {
-            check_columns(&lex, &sc.document_header(), &sc.source_header())?;
             header.extend(sc.document_header());
         }
         w.write_record(header).map_err(|e| csv_err(&docs_path, e))?;

@@ -186,7 +186,7 @@ enum LexiconCmd {
   slant lexicon list
   slant lexicon list --lexicon my-families.toml")]
     List {
-        /// Extra lexicon files (TOML, word list, VADER-style list or LIWC .dic).
+        /// Extra lexicon files (TOML, word list, VADER-style list, LIWC .dic or LIWC-22 .dicx).
         #[arg(long = "lexicon", value_name = "FILE")]
         lexicons: Vec<PathBuf>,
         /// Do not load the built-in lexicons.
@@ -209,14 +209,22 @@ enum LexiconCmd {
         #[arg(long)]
         no_sentiment: bool,
     },
-    /// Validate lexicon files; every problem is reported with its line.
+    /// Validate lexicon files as `analyze --lexicon FILE…` loads them: each
+    /// file on its own (every problem with its line), then all together with
+    /// the built-in lexicons (ids must not clash, nor give a report column
+    /// twice). Exit 1 on any problem.
     #[command(after_help = "Examples:
   slant lexicon check my-families.toml
-  slant lexicon check liwc-style.dic hedges.txt")]
+  slant lexicon check liwc-style.dic liwc22.dicx hedges.txt
+  slant lexicon check --no-default-lexicons my-categories.toml")]
     Check {
         /// Lexicon files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Check them for use without the built-in lexicons (as `analyze
+        /// --no-default-lexicons` would load them).
+        #[arg(long)]
+        no_default_lexicons: bool,
     },
 }
 
@@ -255,7 +263,7 @@ struct AnalyzeArgs {
     /// Input format instead of guessing from the extension.
     #[arg(long, value_parser = ["text", "csv", "jsonl"])]
     format: Option<String>,
-    /// Extra lexicon file (repeatable): TOML, word list, VADER-style list or LIWC .dic.
+    /// Extra lexicon file (repeatable): TOML, word list, VADER-style list, LIWC .dic or LIWC-22 .dicx.
     #[arg(long = "lexicon", value_name = "FILE")]
     lexicons: Vec<PathBuf>,
     /// Do not load the built-in lexicons.
@@ -576,7 +584,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             print_stdout(&out)
         }
-        Command::Lexicon(LexiconCmd::Check { files }) => {
+        Command::Lexicon(LexiconCmd::Check {
+            files,
+            no_default_lexicons,
+        }) => {
             let mut bad = 0;
             for f in &files {
                 match slant::lexicon::Lexicon::from_path(f) {
@@ -593,26 +604,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             }
-            // Together, as `analyze --lexicon` loads them: ids must not
-            // clash, nor give a report column twice. A clash with the
-            // built-ins only matters without --no-default-lexicons: a note.
-            if bad == 0 {
-                if let Err(e) = app::load_lexicon(&files, true) {
-                    eprintln!("{e}");
-                    bad = files.len();
-                } else if let Err(e) = app::load_lexicon(&files, false) {
-                    eprintln!(
-                        "note: with the built-in lexicons, `analyze --lexicon` refuses this: {e} \
-                         (add --no-default-lexicons to use it instead of them)"
-                    );
-                }
-            }
             if bad > 0 {
                 return Err(slant::Error::usage(format!(
                     "{bad} of {} lexicon file(s) have problems",
                     files.len()
                 ))
                 .into());
+            }
+            // Together, through the loader `analyze` and `extract` use, so
+            // that what passes here is what they accept.
+            if let Err(e) = app::load_lexicon(&files, no_default_lexicons) {
+                let hint = if !no_default_lexicons && app::load_lexicon(&files, true).is_ok() {
+                    " (they load without the built-in lexicons: check and run with \
+                     --no-default-lexicons to use them instead)"
+                } else {
+                    ""
+                };
+                return Err(anyhow::Error::new(e).context(format!(
+                    "the lexicon file(s) cannot be used together{}{hint}",
+                    if no_default_lexicons {
+                        ""
+                    } else {
+                        " with the built-in lexicons"
+                    }
+                )));
             }
             Ok(())
         }

@@ -1487,11 +1487,12 @@ fn lexicon_ids_that_clash_in_report_columns() {
     let (code, err) = check("q.toml");
     assert_eq!(code, Some(1));
     assert!(err.contains("two columns named `foo_quoted_rate`"), "{err}");
-    // A clash with a built-in list: fine on its own, noted for analyze.
+    // A clash with a built-in list: refused, as analyze refuses it, with
+    // the way out.
     let (code, err) = check("sentiment.txt");
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(1));
     assert!(
-        err.contains("note: with the built-in lexicons")
+        err.contains("cannot be used together with the built-in lexicons")
             && err.contains("category `sentiment`")
             && err.contains("--no-default-lexicons"),
         "{err}"
@@ -1507,7 +1508,7 @@ fn lexicon_ids_that_clash_in_report_columns() {
         "`foo_quoted_rate`",
     );
     // With the learned scorers' columns: a valence list named `slant`.
-    assert_eq!(check("slant.txt").0, Some(0));
+    assert_eq!(check("slant.txt").0, Some(1));
     refused(
         p,
         &["analyze", "in.jsonl", "--lexicon", "slant.txt"],
@@ -2150,4 +2151,84 @@ fn dates_from_jsonl_and_manifests() {
     assert!(o
         .stderr
         .contains("date \"2019-09-31\" not used: impossible date: September 2019 has 30 days"));
+}
+
+/// `lexicon check` and the loader `analyze` (and `extract`) use agree on
+/// every file, with and without the built-in lexicons: a file one refuses
+/// the others refuse, with the same problem and line. Covers terms with no
+/// word (punctuation would be matched), LIWC `.dic` and LIWC-22 `.dicx`
+/// dictionaries, clashes with the built-ins and with the learned scorers'
+/// columns (whichever models are loaded).
+#[test]
+fn lexicon_check_and_analyze_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("in.txt"), "Rebels were happy, then wept. Sadly, he left.").unwrap();
+    // (file, content, refused with the built-ins, refused without them)
+    // where `Some(needle)` is the expected message and `None` acceptance.
+    type Case = (&'static str, &'static str, Option<&'static str>, Option<&'static str>);
+    let punct = Some("has no word or number (punctuation only)");
+    let cases: &[Case] = &[
+        ("dot.txt", "hedgy\n.\n", Some("line 2: term \".\" has no word"), Some("line 2: term \".\" has no word")),
+        ("quote.txt", "\"\n", punct, punct),
+        ("curly.txt", "maybe\n\u{201c}\n", punct, punct),
+        ("dashes.txt", "--\n", punct, punct),
+        ("amp_wild.txt", "&*\n", punct, punct),
+        ("emoticon.txt", ":)\n", punct, punct),
+        ("quote.toml", "[[category]]\nid = \"c\"\nterms = [\"ok\", \"\\\"\"]\n", Some("line 3: category `c`: term"), punct),
+        ("punct.dic", "%\n1\tfoo\n%\nabc\t1\n.\t1\n", Some("line 5: term \".\""), punct),
+        ("punct.dicx", "DicTerm,Foo\nabc,X\n!,X\n", Some("line 3: term \"!\""), punct),
+        ("mixed.txt", "at&t\nlol :)\n", None, None),
+        // LIWC .dic categories.
+        ("loaded.dic", "%\n1\tloaded\n%\nawful\t1\n", Some("category `loaded` from loaded.dic is already defined"), None),
+        ("spaced.dic", "%\n1\tPos Emo\n2\tNeg\n%\nhappy\t1\nsad*\t2\n", None, None),
+        ("twice.dic", "%\n1\tFoo\n2\tfoo\n%\na\t1\nb\t2\n", Some("line 3: category \"foo\" has the id `foo` of category \"Foo\" (line 2)"), Some("line 3: category \"foo\"")),
+        ("empty_cat.dic", "%\n1\tfoo\n2\tbar\n%\na\t1\n", Some("line 3: category \"bar\" has no terms"), Some("has no terms")),
+        ("quoted_id.dic", "%\n1\tfoo\n2\tfoo_quoted\n%\na\t1\nb\t2\n", Some("two columns named `foo_quoted_rate`"), Some("`foo_quoted_rate`")),
+        // LIWC-22 .dicx dictionaries.
+        ("liwc22.dicx", "DicTerm,PosEmo,NegEmo\nhappy*,X,\nsad*,,x\nbittersweet,X,X\n", None, None),
+        ("weighted.dicx", "DicTerm,PosEmo\nhappy,0.75\n", Some("line 2: cell \"0.75\" in column \"PosEmo\": expected `X` or nothing (weighted .dicx dictionaries are not supported)"), Some("weighted")),
+        ("typo.dicx", "DicTerm,PosEmo\nhappy,Y\n", Some("line 2: cell \"Y\""), Some("line 2: cell")),
+        ("ragged.dicx", "DicTerm,PosEmo,NegEmo\nhappy,X\n", Some("line 2: 2 fields, the header has 3"), Some("line 2: 2 fields")),
+        ("unmarked.dicx", "DicTerm,PosEmo\nhappy,X\nsad,\n", Some("line 3: term \"sad\" has no category marked"), Some("line 3: term")),
+        ("one_column.dicx", "DicTerm\nhappy\n", Some("line 1: the header must be `DicTerm,Category1"), Some("line 1: the header")),
+        ("no_name.dicx", "DicTerm,,NegEmo\nhappy,X,X\n", Some("column 2 has no category name"), Some("column 2 has no category name")),
+        ("sentiment.dicx", "DicTerm,Sentiment\nhappy,X\n", Some("category `sentiment` from sentiment.dicx is already defined"), None),
+        // The learned scorers' columns are reserved whatever the models.
+        ("slant.txt", "good\t1.5\n", Some("two columns named `slant_mean`"), Some("`slant_mean`")),
+        ("loaded_family.toml", "[[family]]\nid = \"loaded\"\n[[family.variant]]\nid = \"a\"\ntone = 0.0\nterms = [\"rebels\"]\n", Some("two columns named `loaded_ci_low`"), Some("`loaded_ci_low`")),
+    ];
+    for (name, content, with_builtins, alone) in cases {
+        std::fs::write(p.join(name), content).unwrap();
+        for (no_default, want) in [(false, with_builtins), (true, alone)] {
+            let flag: &[&str] = if no_default { &["--no-default-lexicons"] } else { &[] };
+            let run = |args: &[&str]| {
+                let mut a = args.to_vec();
+                a.extend_from_slice(flag);
+                let out = command(p, &a).output().unwrap();
+                let _ = std::fs::remove_dir_all(p.join("r"));
+                (out.status.code(), no_panic(&out))
+            };
+            let outcomes = [
+                ("lexicon check", run(&["lexicon", "check", name])),
+                ("analyze", run(&["analyze", "in.txt", "--lexicon", name, "-o", "r", "--quiet", "--bootstrap", "10"])),
+            ];
+            for (cmd, (code, err)) in &outcomes {
+                match want {
+                    Some(needle) => {
+                        assert_eq!(*code, Some(1), "{cmd} {name} (no_default {no_default}) accepted it:\n{err}");
+                        assert!(err.contains(needle), "{cmd} {name} (no_default {no_default}): stderr lacks {needle:?}:\n{err}");
+                    }
+                    None => assert_eq!(*code, Some(0), "{cmd} {name} (no_default {no_default}) refused it:\n{err}"),
+                }
+            }
+        }
+    }
+    // What a .dicx file gives: one category per column, `*` wildcards.
+    let o = analyse(p, &["in.txt", "--lexicon", "liwc22.dicx", "--lexicon", "spaced.dic", "--no-models", "--bootstrap", "10"]);
+    assert_eq!(o.doc_cell("in.txt", "posemo_count"), "1"); // happy*
+    assert_eq!(o.doc_cell("in.txt", "negemo_count"), "1"); // sad* (Sadly)
+    assert_eq!(o.doc_cell("in.txt", "pos_emo_count"), "1"); // "Pos Emo" in a .dic header
+    let run_lexicons = o.run["lexicons"].to_string();
+    assert!(run_lexicons.contains("\"format\":\"dicx\""), "{run_lexicons}");
 }

@@ -360,7 +360,7 @@ fn scoring_from_the_main_analysis_equals_scoring_afresh() {
     texts.sort();
     texts.extend(
         [
-            "“Radical” extremists — so‑called ‘freedom fighters’ — said: \"This is a disgraceful, shameful plan!!\" :) ;-)",
+            "“Radical” extremists — so‑called ‘freedom fighters’ — said: \"This is a disgraceful, shameful plan!!\" :) ;-) wow !! lol :)",
             "ΟΔΟΣ Σοφία ΣΑΣ said the regime's thugs slammed the bill. Supercalifragilisticexpialidociousnessisimus words.",
             "",
             "   \n\n ... !!! ",
@@ -371,7 +371,7 @@ fn scoring_from_the_main_analysis_equals_scoring_afresh() {
     let lexicons = [
         Lexicon::builtin(),
         Lexicon::default(),
-        slant::lexicon::parse_word_list("punct.txt", "punct", "!!\n:)\nfreedom fighters\n")
+        slant::lexicon::parse_word_list("punct.txt", "punct", "wow !!\nlol :)\nfreedom fighters\n")
             .map(|c| Lexicon {
                 families: vec![],
                 categories: vec![c],

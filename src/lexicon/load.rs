@@ -408,9 +408,10 @@ pub fn parse_valence(name: &str, id: &str, content: &str) -> Result<Category, Ve
 /// Parse a LIWC-style `.dic` file: a header between `%` lines mapping
 /// numbers to category names, then `term<TAB>number…` lines.
 ///
-/// Category ids are the header names lower-cased, with other characters
-/// than ASCII letters and digits replaced by `_`; a term may belong to
-/// several categories.
+/// Category ids are the header names (the rest of the line after the
+/// number) lower-cased, with other characters than ASCII letters and
+/// digits replaced by `_`; two names that give one id, and a category
+/// without terms, are problems. A term may belong to several categories.
 ///
 /// ```
 /// use slant::lexicon::parse_dic;
@@ -420,8 +421,9 @@ pub fn parse_valence(name: &str, id: &str, content: &str) -> Result<Category, Ve
 /// assert_eq!(ids, ["posemo", "negemo"]);
 /// assert_eq!(cats[0].terms.len(), 2);
 /// assert!(cats[1].terms.iter().any(|t| t.text == "sad" && t.wildcard));
+/// assert_eq!(parse_dic("s.dic", "%\n1\tPos Emo\n%\nglad\t1\n").unwrap()[0].id, "pos_emo");
 ///
-/// let problems = parse_dic("bad.dic", "%\n1\tPosEmo\n%\nhappy\t7\n").unwrap_err();
+/// let problems = parse_dic("bad.dic", "%\n1\tPosEmo\n%\nglad\t1\nhappy\t7\n").unwrap_err();
 /// assert!(problems[0].message.contains("unknown category number 7"));
 /// ```
 pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem>> {
@@ -442,7 +444,8 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             }])
         }
     }
-    let mut cats: Vec<(String, String, Vec<Term>, Seen)> = Vec::new();
+    // (id, name as written, terms, seen terms, header line)
+    let mut cats: Vec<(String, String, Vec<Term>, Seen, u32)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut header_done = false;
     for (line, raw) in lines.by_ref() {
@@ -450,27 +453,36 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             header_done = true;
             break;
         }
-        let mut parts = raw.split_whitespace();
-        match (parts.next(), parts.next()) {
-            (Some(num), Some(cat)) => {
-                let id: String = cat
-                    .to_lowercase()
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .collect();
-                if index.insert(num.to_string(), cats.len()).is_some() {
-                    problems.push(Problem {
-                        line,
-                        message: format!("category number {num} defined twice"),
-                    });
-                }
-                cats.push((id, cat.to_string(), Vec::new(), Seen::default()));
-            }
-            _ => problems.push(Problem {
+        // `number<TAB>name`; the name is the rest of the line.
+        let (num, cat) = raw
+            .trim()
+            .split_once(char::is_whitespace)
+            .map(|(n, c)| (n, c.trim()))
+            .unwrap_or((raw.trim(), ""));
+        if cat.is_empty() {
+            problems.push(Problem {
                 line,
                 message: format!("expected `number name` in the header, found {raw:?}"),
-            }),
+            });
+            continue;
         }
+        let id = category_id(cat);
+        if index.insert(num.to_string(), cats.len()).is_some() {
+            problems.push(Problem {
+                line,
+                message: format!("category number {num} defined twice"),
+            });
+        }
+        if let Some(prev) = cats.iter().find(|c| c.0 == id) {
+            problems.push(Problem {
+                line,
+                message: format!(
+                    "category {cat:?} has the id `{id}` of category {:?} (line {})",
+                    prev.1, prev.4
+                ),
+            });
+        }
+        cats.push((id, cat.to_string(), Vec::new(), Seen::default(), line));
     }
     if !header_done {
         problems.push(Problem {
@@ -493,7 +505,7 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             any = true;
             match index.get(num) {
                 Some(&i) => {
-                    let (id, _, terms, seen) = &mut cats[i];
+                    let (id, _, terms, seen, _) = &mut cats[i];
                     seen.check(&term, &format!("category `{id}`"), &mut problems);
                     terms.push(term.clone());
                 }
@@ -510,6 +522,192 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             });
         }
     }
+    no_empty_categories(
+        cats.iter().map(|c| (c.1.as_str(), c.2.is_empty(), c.4)),
+        &mut problems,
+    );
+    problems.sort_by_key(|p| p.line);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(cats
+        .into_iter()
+        .map(|(id, display, terms, _, _)| Category {
+            id,
+            name: display,
+            about: format!("LIWC-style dictionary {name}"),
+            terms,
+            valence: false,
+            origin: name.to_string(),
+        })
+        .collect())
+}
+
+/// A category id from a name as a LIWC dictionary writes it: lower-cased,
+/// every character but ASCII letters and digits replaced by `_`.
+fn category_id(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// A category without terms is a problem, reported at its header line
+/// (`(name, empty, line)` per category).
+fn no_empty_categories<'a>(
+    cats: impl Iterator<Item = (&'a str, bool, u32)>,
+    problems: &mut Vec<Problem>,
+) {
+    for (name, empty, line) in cats {
+        if empty {
+            problems.push(Problem {
+                line,
+                message: format!("category {name:?} has no terms"),
+            });
+        }
+    }
+}
+
+/// Parse a LIWC-22 `.dicx` dictionary: a CSV file whose header row is
+/// `DicTerm,Category1,Category2,…` and whose rows are a term followed by an
+/// `X` (either case) in the column of each category it belongs to, empty
+/// elsewhere. Terms may end in a `*` wildcard, as in `.dic` files.
+///
+/// Category ids are made from the column names as in [`parse_dic`].
+/// Weighted `.dicx` files (numbers instead of `X`) are refused: slant's
+/// word categories count terms.
+///
+/// ```
+/// use slant::lexicon::parse_dicx;
+/// let dicx = "DicTerm,PosEmo,NegEmo\nhappy,X,\nsad*,,X\nbittersweet,X,X\n";
+/// let cats = parse_dicx("mine.dicx", dicx).unwrap();
+/// let ids: Vec<&str> = cats.iter().map(|c| c.id.as_str()).collect();
+/// assert_eq!(ids, ["posemo", "negemo"]);
+/// assert_eq!(cats[0].terms.len(), 2);
+/// assert!(cats[1].terms.iter().any(|t| t.text == "sad" && t.wildcard));
+///
+/// let problems = parse_dicx("w.dicx", "DicTerm,PosEmo\nhappy,0.75\n").unwrap_err();
+/// assert_eq!(problems[0].line, 2);
+/// assert!(problems[0].message.contains("weighted"));
+/// ```
+pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(content.as_bytes());
+    let mut records = rdr.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            return Err(vec![Problem {
+                line: e.position().map_or(1, |p| p.line() as u32),
+                message: format!("not a CSV file: {e}"),
+            }])
+        }
+        None => {
+            return Err(vec![Problem {
+                line: 0,
+                message: "empty .dicx file".into(),
+            }])
+        }
+    };
+    let header_line = header.position().map_or(1, |p| p.line() as u32);
+    if header.len() < 2 {
+        return Err(vec![Problem {
+            line: header_line,
+            message: "the header must be `DicTerm,Category1,Category2,…` (a term column, \
+                      then one column per category)"
+                .into(),
+        }]);
+    }
+    // (id, name as written, terms, seen terms)
+    let mut cats: Vec<(String, String, Vec<Term>, Seen)> = Vec::new();
+    for cat in header.iter().skip(1) {
+        let cat = cat.trim();
+        let id = category_id(cat);
+        if cat.is_empty() {
+            problems.push(Problem {
+                line: header_line,
+                message: format!("column {} has no category name", cats.len() + 2),
+            });
+        } else if let Some(prev) = cats.iter().find(|c| c.0 == id) {
+            problems.push(Problem {
+                line: header_line,
+                message: format!("category {cat:?} has the id `{id}` of category {:?}", prev.1),
+            });
+        }
+        cats.push((id, cat.to_string(), Vec::new(), Seen::default()));
+    }
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Problem {
+                    line: e.position().map_or(0, |p| p.line() as u32),
+                    message: format!("unreadable CSV row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as u32);
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rec.len() != header.len() {
+            problems.push(Problem {
+                line,
+                message: format!(
+                    "{} fields, the header has {}",
+                    rec.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        let term = match Term::parse(&rec[0], line) {
+            Ok(t) => t,
+            Err(m) => {
+                problems.push(Problem { line, message: m });
+                continue;
+            }
+        };
+        let mut any = false;
+        for (cell, (id, cat, terms, seen)) in rec.iter().skip(1).zip(cats.iter_mut()) {
+            match cell.trim() {
+                "" => {}
+                "X" | "x" => {
+                    any = true;
+                    seen.check(&term, &format!("category `{id}`"), &mut problems);
+                    terms.push(term.clone());
+                }
+                other => {
+                    let weighted = other.parse::<f64>().is_ok();
+                    problems.push(Problem {
+                        line,
+                        message: format!(
+                            "cell {other:?} in column {cat:?}: expected `X` or nothing{}",
+                            if weighted {
+                                " (weighted .dicx dictionaries are not supported)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    });
+                }
+            }
+        }
+        if !any && !problems.iter().any(|p| p.line == line) {
+            problems.push(Problem {
+                line,
+                message: format!("term {:?} has no category marked", term.display()),
+            });
+        }
+    }
+    no_empty_categories(
+        cats.iter().map(|c| (c.1.as_str(), c.2.is_empty(), header_line)),
+        &mut problems,
+    );
     problems.sort_by_key(|p| p.line);
     if !problems.is_empty() {
         return Err(problems);
@@ -519,7 +717,7 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
         .map(|(id, display, terms, _)| Category {
             id,
             name: display,
-            about: format!("LIWC-style dictionary {name}"),
+            about: format!("LIWC-22 dictionary {name}"),
             terms,
             valence: false,
             origin: name.to_string(),
@@ -600,8 +798,8 @@ mod tests {
         assert_eq!(cats[0].id, "posemo");
         assert_eq!(cats[0].terms.len(), 2);
         assert_eq!(cats[1].terms.len(), 2);
-        let e = parse_dic("x.dic", "%\n1\tposemo\n%\nhappy\t3\n").unwrap_err();
-        assert_eq!(e[0].line, 4);
+        let e = parse_dic("x.dic", "%\n1\tposemo\n%\nglad\t1\nhappy\t3\n").unwrap_err();
+        assert_eq!(e[0].line, 5);
         assert!(parse_dic("x.dic", "1 a\n").is_err());
     }
 }

@@ -447,7 +447,7 @@ id = "hedge"
 terms = ["may", "suggest*", "appears to"]
 [[category]]
 id = "emo"
-terms = [":)"]
+terms = ["lol :)"]
 "#,
         )
         .unwrap()
@@ -498,9 +498,10 @@ terms = [":)"]
                 "terrorists - and fighters",
                 &[("terrorists", "v0"), ("fighters", "v1")],
             ),
-            ("nice :) yes", &[(":)", "emo")]),
-            ("nice:)", &[]),
-            ("x:)y", &[]),
+            ("nice lol :) yes", &[("lol :)", "emo")]),
+            ("nice :) yes", &[]),
+            ("lol:)", &[]),
+            ("lol :)y", &[]),
             ("", &[]),
             ("Taliban's terrorists.", &[("terrorists", "v0")]),
         ];

@@ -1,6 +1,6 @@
 //! Lexicons: framing families and word categories, loaded from TOML, plain
-//! word lists, VADER-style valence lists or LIWC-style `.dic` files, and
-//! matched against text by [`Matcher`].
+//! word lists, VADER-style valence lists, LIWC-style `.dic` or LIWC-22
+//! `.dicx` files, and matched against text by [`Matcher`].
 //!
 //! A **family** is a set of alternative labels for one referent ("terrorists"
 //! vs "insurgents" vs "fighters"); each **variant** carries a tone in
@@ -31,7 +31,7 @@ mod load;
 mod matcher;
 mod tokens;
 
-pub use load::{parse_dic, parse_toml, parse_valence, parse_word_list};
+pub use load::{parse_dic, parse_dicx, parse_toml, parse_valence, parse_word_list};
 pub use matcher::{Match, Matcher, Scratch, Target};
 pub use tokens::{SimpleTable, TokenMatcher, TokenScratch, TokenTable};
 
@@ -90,8 +90,10 @@ pub struct Term {
 
 impl Term {
     /// Parse and normalise a term as written in a lexicon. Returns a
-    /// message on an empty or wildcard-only term, or a `*` anywhere but at
-    /// the end.
+    /// message on an empty or wildcard-only term, a `*` anywhere but at
+    /// the end, or a term with no word or number in it (punctuation only,
+    /// which would match punctuation). Every lexicon format goes through
+    /// this one check.
     ///
     /// ```
     /// use slant::lexicon::Term;
@@ -100,6 +102,9 @@ impl Term {
     /// assert_eq!(t.weight, 1.0);
     /// assert!(Term::parse("*", 5).unwrap_err().starts_with("wildcard-only term"));
     /// assert!(Term::parse("sug*gest", 6).unwrap_err().contains("only allowed at the end"));
+    /// assert!(Term::parse(".", 7).unwrap_err().contains("punctuation only"));
+    /// assert!(Term::parse("\u{201c}", 8).unwrap_err().contains("punctuation only"));
+    /// assert!(Term::parse("AT&T", 9).is_ok());
     /// ```
     pub fn parse(raw: &str, line: u32) -> std::result::Result<Term, String> {
         let mut norm = crate::text::Normalized::default();
@@ -121,6 +126,18 @@ impl Term {
         if text.contains('*') {
             return Err(format!(
                 "term {raw:?}: `*` is only allowed at the end of a term"
+            ));
+        }
+        // Terms are matched as token patterns: one without a word or number
+        // would match bare punctuation (every `.` or `"` in the corpus).
+        let mut tokens = Vec::new();
+        crate::text::tokenize_into(&text, &mut tokens);
+        if tokens
+            .iter()
+            .all(|t| t.kind == crate::text::TokenKind::Punct)
+        {
+            return Err(format!(
+                "term {raw:?} has no word or number (punctuation only): it would match punctuation"
             ));
         }
         Ok(Term {
@@ -258,7 +275,7 @@ pub struct Category {
 pub struct LexiconSource {
     /// File name or `builtin:NAME`.
     pub name: String,
-    /// Format: `toml`, `words`, `valence` or `dic`.
+    /// Format: `toml`, `words`, `valence`, `dic` or `dicx`.
     pub format: String,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
@@ -376,6 +393,7 @@ impl Lexicon {
             "words" => parse_word_list(name, id, content).map(|c| (vec![], vec![c])),
             "valence" => parse_valence(name, id, content).map(|c| (vec![], vec![c])),
             "dic" => parse_dic(name, content).map(|cs| (vec![], cs)),
+            "dicx" => parse_dicx(name, content).map(|cs| (vec![], cs)),
             other => unreachable!("unknown lexicon format {other}"),
         };
         match parsed {
@@ -396,9 +414,9 @@ impl Lexicon {
     }
 
     /// Load a user lexicon file. The format follows the extension: `.toml`
-    /// (families and categories), `.dic` (LIWC-style), or `.txt`/other
-    /// (one term per line, category id = file stem; lines of
-    /// `term<TAB>number…` make a valence category).
+    /// (families and categories), `.dic` (LIWC-style), `.dicx` (LIWC-22's
+    /// CSV dictionaries), or `.txt`/other (one term per line, category id =
+    /// file stem; lines of `term<TAB>number…` make a valence category).
     ///
     /// ```
     /// use slant::lexicon::Lexicon;
@@ -455,6 +473,7 @@ impl Lexicon {
         let format = match ext.as_str() {
             "toml" => "toml".to_string(),
             "dic" => "dic".to_string(),
+            "dicx" => "dicx".to_string(),
             _ if load::looks_like_valence(content) => format!("valence:{stem}"),
             _ => format!("words:{stem}"),
         };

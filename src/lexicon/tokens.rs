@@ -327,7 +327,7 @@ impl TokenMatcher {
     ///     Lexicon::from_toml_str("x.toml", &format!("[[category]]\nid = \"c\"\nterms = [{terms}]")).unwrap()
     /// };
     /// assert!(!TokenMatcher::new(&lex(r#""may", "state-run""#)).has_punct_patterns());
-    /// assert!(TokenMatcher::new(&lex(r#"":)""#)).has_punct_patterns());
+    /// assert!(TokenMatcher::new(&lex(r#""lol :)""#)).has_punct_patterns());
     /// ```
     pub fn has_punct_patterns(&self) -> bool {
         self.punct_patterns

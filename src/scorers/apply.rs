@@ -165,6 +165,43 @@ pub const SENTENCES_HEADER: &[&str] = &[
     "contribution_3",
 ];
 
+/// Every column the learned scorers can add to `documents.csv` (which
+/// ones a run writes depends on the models it loads). Lexicon ids may not
+/// derive any of them, whatever the models, so that a lexicon `slant
+/// lexicon check` accepts is one every run accepts.
+///
+/// ```
+/// use slant::scorers::apply::{Scorers, DOCUMENT_COLUMNS};
+/// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+/// assert!(scorers.document_header().iter().all(|c| DOCUMENT_COLUMNS.contains(&c.as_str())));
+/// ```
+pub const DOCUMENT_COLUMNS: [&str; 6] = [
+    "loaded_mean",
+    "loaded_max",
+    "slant",
+    "p_left",
+    "p_center",
+    "p_right",
+];
+
+/// Every column the learned scorers can add to `sources.csv` (see
+/// [`DOCUMENT_COLUMNS`]).
+///
+/// ```
+/// use slant::scorers::apply::{Scorers, SOURCE_COLUMNS};
+/// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+/// assert!(scorers.source_header().iter().all(|c| SOURCE_COLUMNS.contains(&c.as_str())));
+/// ```
+pub const SOURCE_COLUMNS: [&str; 7] = [
+    "loaded_mean",
+    "loaded_ci_low",
+    "loaded_ci_high",
+    "slant_mean",
+    "slant_ci_low",
+    "slant_ci_high",
+    "slant_shrunk",
+];
+
 impl Scorers {
     /// The default model directory: `models/` in the working directory if
     /// it exists, else `models/` in the source checkout slant was built from.
@@ -279,14 +316,15 @@ impl Scorers {
     /// assert_eq!(scorers.document_header(), ["loaded_mean", "loaded_max"]);
     /// ```
     pub fn document_header(&self) -> Vec<String> {
+        let c = &DOCUMENT_COLUMNS;
         let mut h = Vec::new();
         if self.loaded.is_some() {
-            h.extend(["loaded_mean", "loaded_max"].map(String::from));
+            h.extend(c[0..2].iter().map(|s| s.to_string()));
         }
         if let Some(m) = &self.outlet {
-            h.push("slant".to_string());
+            h.push(c[2].to_string());
             if m.has_probabilities() {
-                h.extend(["p_left", "p_center", "p_right"].map(String::from));
+                h.extend(c[3..6].iter().map(|s| s.to_string()));
             }
         }
         h
@@ -304,20 +342,13 @@ impl Scorers {
     /// assert_eq!(scorers.source_header(), ["loaded_mean", "loaded_ci_low", "loaded_ci_high"]);
     /// ```
     pub fn source_header(&self) -> Vec<String> {
+        let c = &SOURCE_COLUMNS;
         let mut h = Vec::new();
         if self.loaded.is_some() {
-            h.extend(["loaded_mean", "loaded_ci_low", "loaded_ci_high"].map(String::from));
+            h.extend(c[0..3].iter().map(|s| s.to_string()));
         }
         if self.outlet.is_some() {
-            h.extend(
-                [
-                    "slant_mean",
-                    "slant_ci_low",
-                    "slant_ci_high",
-                    "slant_shrunk",
-                ]
-                .map(String::from),
-            );
+            h.extend(c[3..7].iter().map(|s| s.to_string()));
         }
         h
     }
