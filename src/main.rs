@@ -39,7 +39,7 @@ enum Command {
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/
   slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1")]
-    Extract(AnalyzeArgs),
+    Extract(ExtractArgs),
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
     Lexicon(LexiconCmd),
@@ -72,7 +72,7 @@ struct EvalArgs {
     #[arg(long, value_parser = ["loaded", "slant"])]
     only: Option<String>,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
     threads: usize,
 }
 
@@ -133,7 +133,7 @@ struct TrainSlantArgs {
     #[arg(long, default_value_t = 300)]
     max_docs_per_outlet: usize,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
     threads: usize,
     /// No progress on stderr.
     #[arg(short, long)]
@@ -172,7 +172,7 @@ struct TrainLoadedArgs {
     #[arg(long)]
     nested: bool,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
     threads: usize,
     /// No progress on stderr.
     #[arg(short, long)]
@@ -228,8 +228,10 @@ enum LexiconCmd {
     },
 }
 
+/// Options `analyze` and `extract` share: what to read, how, which
+/// lexicons, and how to write documents.csv.
 #[derive(Args)]
-struct AnalyzeArgs {
+struct CommonArgs {
     /// Input files or folders (default: the sample corpus in data/sample).
     inputs: Vec<PathBuf>,
     /// Output directory.
@@ -289,12 +291,36 @@ struct AnalyzeArgs {
     /// Write CSV text cells exactly as found (no spreadsheet formula guard).
     #[arg(long)]
     csv_raw: bool,
+    /// Worker threads (at most 1024) [default: all cores]. With 1 the whole run (reading,
+    /// analysis, writing) is on one thread; with more, an extra thread reads the input.
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    threads: usize,
+    /// No progress, rejection or date warnings on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// `extract`: the shared options and evidence.csv on request.
+#[derive(Args)]
+struct ExtractArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Also write evidence.csv (every match with context).
+    #[arg(long)]
+    evidence: bool,
+    /// Also list sentiment-valence matches in evidence.csv.
+    #[arg(long, requires = "evidence")]
+    evidence_sentiment: bool,
+}
+
+/// `analyze`: the shared options, the statistics and the learned models.
+#[derive(Args)]
+struct AnalyzeArgs {
+    #[command(flatten)]
+    common: CommonArgs,
     /// Also list sentiment-valence matches in evidence.csv.
     #[arg(long)]
     evidence_sentiment: bool,
-    /// extract: also write evidence.csv (analyze always writes it).
-    #[arg(long)]
-    evidence: bool,
     /// Seed for the bootstrap (same seed and input: same numbers).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -328,13 +354,6 @@ struct AnalyzeArgs {
     /// Write every tested n-gram to terms.csv.
     #[arg(long)]
     all_terms: bool,
-    /// Worker threads (at most 1024) [default: all cores]. With 1 the whole run (reading,
-    /// analysis, writing) is on one thread; with more, an extra thread reads the input.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// No progress or rejection messages on stderr.
-    #[arg(short, long)]
-    quiet: bool,
     /// Directory with learned models [default: models/ here, else in the source checkout].
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -343,8 +362,10 @@ struct AnalyzeArgs {
     no_models: bool,
 }
 
-impl AnalyzeArgs {
-    fn into_options(self, extract_only: bool) -> anyhow::Result<RunOptions> {
+impl CommonArgs {
+    /// Run options with these settings; the statistics and models keep
+    /// their defaults (`extract` uses neither).
+    fn into_options(self) -> anyhow::Result<RunOptions> {
         let delimiter = match self.delimiter.as_deref() {
             None => None,
             Some("\\t") | Some("tab") => Some(b'\t'),
@@ -361,21 +382,6 @@ impl AnalyzeArgs {
             "jsonl" => Format::Jsonl,
             _ => Format::Text,
         });
-        for (name, v) in [
-            ("--prior-strength", self.prior_strength),
-            ("--alpha0", self.alpha0),
-            ("--family-alpha0", self.family_alpha0),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(slant::Error::usage(format!(
-                    "{name} must be a finite number >= 0, got {v}"
-                ))
-                .into());
-            }
-        }
-        if self.alpha0 == 0.0 || self.family_alpha0 == 0.0 {
-            return Err(slant::Error::usage("--alpha0 and --family-alpha0 must be > 0").into());
-        }
         let inputs = if self.inputs.is_empty() {
             vec![app::sample_corpus()]
         } else {
@@ -402,6 +408,46 @@ impl AnalyzeArgs {
                 ngrams: !self.no_ngrams,
                 max_token_bytes: self.max_token_bytes,
             },
+            lexicons: self.lexicons,
+            no_default_lexicons: self.no_default_lexicons,
+            threads: self.threads,
+            csv: CsvStyle { raw: self.csv_raw },
+            quiet: self.quiet,
+            progress: !self.quiet,
+            ..RunOptions::default()
+        })
+    }
+}
+
+impl ExtractArgs {
+    fn into_options(self) -> anyhow::Result<RunOptions> {
+        Ok(RunOptions {
+            evidence: self.evidence,
+            evidence_valence: self.evidence_sentiment,
+            extract_only: true,
+            ..self.common.into_options()?
+        })
+    }
+}
+
+impl AnalyzeArgs {
+    fn into_options(self) -> anyhow::Result<RunOptions> {
+        for (name, v) in [
+            ("--prior-strength", self.prior_strength),
+            ("--alpha0", self.alpha0),
+            ("--family-alpha0", self.family_alpha0),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(slant::Error::usage(format!(
+                    "{name} must be a finite number >= 0, got {v}"
+                ))
+                .into());
+            }
+        }
+        if self.alpha0 == 0.0 || self.family_alpha0 == 0.0 {
+            return Err(slant::Error::usage("--alpha0 and --family-alpha0 must be > 0").into());
+        }
+        Ok(RunOptions {
             estimators: EstimatorOptions {
                 seed: self.seed,
                 bootstrap: self.bootstrap,
@@ -419,17 +465,12 @@ impl AnalyzeArgs {
                 top_terms: self.top_terms,
                 all_terms: self.all_terms,
             },
-            lexicons: self.lexicons,
-            no_default_lexicons: self.no_default_lexicons,
-            threads: self.threads,
-            csv: CsvStyle { raw: self.csv_raw },
-            evidence: !extract_only || self.evidence,
+            evidence: true,
             evidence_valence: self.evidence_sentiment,
-            extract_only,
-            quiet: self.quiet,
-            progress: !self.quiet,
+            extract_only: false,
             model_dir: self.model_dir,
             no_models: self.no_models,
+            ..self.common.into_options()?
         })
     }
 }
@@ -549,8 +590,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             slant::scorers::train::train_slant(&opts)?;
             Ok(())
         }
-        Command::Analyze(args) => run_analysis(args, false),
-        Command::Extract(args) => run_analysis(args, true),
+        Command::Analyze(args) => run_analysis(args.into_options()?),
+        Command::Extract(args) => run_analysis(args.into_options()?),
         Command::Lexicon(LexiconCmd::List {
             lexicons,
             no_default_lexicons,
@@ -645,14 +686,12 @@ fn print_stdout(s: &str) -> anyhow::Result<()> {
     }
 }
 
-fn run_analysis(args: AnalyzeArgs, extract_only: bool) -> anyhow::Result<()> {
-    let quiet = args.quiet;
-    let opts = args.into_options(extract_only)?;
-    let out = opts.out_dir.clone();
+fn run_analysis(opts: RunOptions) -> anyhow::Result<()> {
+    let (quiet, out) = (opts.quiet, opts.out_dir.clone());
     let s = app::analyze(&opts).with_context(|| {
         format!(
             "{} failed; reports in {} left as they were",
-            if extract_only { "extract" } else { "analyze" },
+            if opts.extract_only { "extract" } else { "analyze" },
             out.display()
         )
     })?;

@@ -288,3 +288,148 @@ fn jsonl_default_keys_and_file_stem_case() {
     // Inputs are read in sorted order: the folder before j.jsonl.
     assert_eq!(sources, ["ABC", "a"]);
 }
+
+/// The options a subcommand's `--help` lists, each with its description
+/// (continuation lines included).
+fn help_options(p: &Path, cmd: &[&str]) -> Vec<(String, String)> {
+    let mut args = cmd.to_vec();
+    args.push("--help");
+    let out = slant(p, &args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut opts: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        let indented = line.len() > t.len();
+        let flag = t
+            .split([' ', ','])
+            .find(|w| w.starts_with("--"))
+            .filter(|_| indented && t.starts_with('-'));
+        match (flag, opts.last_mut()) {
+            (Some(f), _) => opts.push((f.to_string(), t.to_string())),
+            (None, Some(last)) if indented => {
+                last.1.push(' ');
+                last.1.push_str(t);
+            }
+            _ => {}
+        }
+    }
+    assert!(opts.iter().any(|(f, _)| f == "--help"), "{text}");
+    opts
+}
+
+/// Each subcommand accepts and documents only what it uses: `extract`
+/// runs no statistics and no learned models, so their options are neither
+/// listed nor accepted; `analyze` always writes evidence.csv, so it has no
+/// `--evidence`; no option shows two defaults.
+#[test]
+fn subcommands_take_only_their_own_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("in.txt"), "Rebels fled the town.").unwrap();
+    let analysis_only = [
+        "--seed",
+        "--bootstrap",
+        "--prior-strength",
+        "--min-matches",
+        "--prior",
+        "--alpha0",
+        "--family-alpha0",
+        "--exact-variance",
+        "--min-count",
+        "--top-terms",
+        "--all-terms",
+        "--model-dir",
+        "--no-models",
+    ];
+    let extract_only = ["--evidence"];
+    let shared = [
+        "--out",
+        "--manifest",
+        "--text-col",
+        "--date-col",
+        "--lexicon",
+        "--no-default-lexicons",
+        "--no-ngrams",
+        "--max-doc-bytes",
+        "--csv-raw",
+        "--threads",
+        "--quiet",
+        "--evidence-sentiment",
+    ];
+    let flags = |cmd: &[&str]| -> Vec<String> {
+        help_options(p, cmd).into_iter().map(|(f, _)| f).collect()
+    };
+    let extract = flags(&["extract"]);
+    let analyze = flags(&["analyze"]);
+    for f in shared {
+        assert!(extract.iter().any(|x| x == f), "extract lacks {f}");
+        assert!(analyze.iter().any(|x| x == f), "analyze lacks {f}");
+    }
+    for f in analysis_only {
+        assert!(analyze.iter().any(|x| x == f), "analyze lacks {f}");
+        assert!(!extract.iter().any(|x| x == f), "extract lists {f}");
+    }
+    for f in extract_only {
+        assert!(extract.iter().any(|x| x == f), "extract lacks {f}");
+        assert!(!analyze.iter().any(|x| x == f), "analyze lists {f}");
+    }
+    // Refused as usage errors (exit 1), not accepted and ignored.
+    let refused = |args: &[&str], needle: &str| {
+        let out = slant(p, args);
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(1), "{args:?}:\n{err}");
+        assert!(err.contains(needle), "{args:?}:\n{err}");
+        assert!(!p.join("r").exists(), "{args:?} wrote reports");
+    };
+    refused(
+        &["analyze", "in.txt", "-o", "r", "--evidence"],
+        "unexpected argument '--evidence'",
+    );
+    for f in analysis_only {
+        let mut args = vec!["extract", "in.txt", "-o", "r", f];
+        if !matches!(f, "--exact-variance" | "--all-terms" | "--no-models") {
+            args.push(if f == "--prior" { "uniform" } else { "1" });
+        }
+        refused(&args, &format!("unexpected argument '{f}'"));
+    }
+    refused(
+        &["extract", "in.txt", "-o", "r", "--evidence-sentiment"],
+        "--evidence",
+    );
+    // One default per option, in every subcommand.
+    for cmd in [
+        &["analyze"][..],
+        &["extract"],
+        &["eval"],
+        &["train", "loaded"],
+        &["train", "slant"],
+        &["lexicon", "check"],
+        &["lexicon", "list"],
+        &["lexicon", "terms"],
+    ] {
+        for (flag, text) in help_options(p, cmd) {
+            assert!(
+                text.matches("[default:").count() <= 1,
+                "{cmd:?} {flag} shows two defaults: {text}"
+            );
+        }
+    }
+    let threads = help_options(p, &["extract"])
+        .into_iter()
+        .find(|(f, _)| f == "--threads")
+        .unwrap()
+        .1;
+    assert!(threads.contains("[default: all cores]"), "{threads}");
+    // And the options still work where they belong.
+    slant_ok(
+        p,
+        &["extract", "in.txt", "-o", "x", "--evidence", "--evidence-sentiment", "--quiet"],
+    );
+    assert!(p.join("x/evidence.csv").is_file());
+    slant_ok(
+        p,
+        &["analyze", "in.txt", "-o", "a", "--seed", "7", "--bootstrap", "10", "--no-models", "--quiet"],
+    );
+    assert!(p.join("a/evidence.csv").is_file());
+}
