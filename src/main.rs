@@ -691,7 +691,11 @@ fn run_analysis(opts: RunOptions) -> anyhow::Result<()> {
     let s = app::analyze(&opts).with_context(|| {
         format!(
             "{} failed; reports in {} left as they were",
-            if opts.extract_only { "extract" } else { "analyze" },
+            if opts.extract_only {
+                "extract"
+            } else {
+                "analyze"
+            },
             out.display()
         )
     })?;

@@ -2070,7 +2070,10 @@ fn dates_are_parsed_and_impossible_ones_reported() {
     assert_eq!(d["impossible"], impossible, "{d}");
     assert_eq!(d["unparseable"], unparseable, "{d}");
     assert_eq!(d["missing"], 1, "{d}");
-    assert_eq!(d["parsed"], cases.len() as u64 - impossible - unparseable - 1);
+    assert_eq!(
+        d["parsed"],
+        cases.len() as u64 - impossible - unparseable - 1
+    );
     // The range is the parsed dates' only.
     assert_eq!(
         o.run["date_range"],
@@ -2085,7 +2088,10 @@ fn dates_are_parsed_and_impossible_ones_reported() {
     assert_eq!(examples[0]["id"], "zero");
     assert_eq!(examples[0]["date"], "0000-00-00");
     assert_eq!(examples[0]["origin"], "d.csv:16 (record 15)");
-    assert_eq!(examples[2]["problem"], "impossible date: February 2020 has 29 days");
+    assert_eq!(
+        examples[2]["problem"],
+        "impossible date: February 2020 has 29 days"
+    );
     for e in examples {
         let line = format!(
             "slant: warning: {}: date {:?} not used: {}",
@@ -2093,7 +2099,11 @@ fn dates_are_parsed_and_impossible_ones_reported() {
             e["date"].as_str().unwrap(),
             e["problem"].as_str().unwrap()
         );
-        assert!(o.stderr.contains(&line), "stderr lacks {line:?}:\n{}", o.stderr);
+        assert!(
+            o.stderr.contains(&line),
+            "stderr lacks {line:?}:\n{}",
+            o.stderr
+        );
     }
     assert!(
         o.stderr
@@ -2163,10 +2173,19 @@ fn dates_from_jsonl_and_manifests() {
 fn lexicon_check_and_analyze_agree() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    std::fs::write(p.join("in.txt"), "Rebels were happy, then wept. Sadly, he left.").unwrap();
+    std::fs::write(
+        p.join("in.txt"),
+        "Rebels were happy, then wept. Sadly, he left.",
+    )
+    .unwrap();
     // (file, content, refused with the built-ins, refused without them)
     // where `Some(needle)` is the expected message and `None` acceptance.
-    type Case = (&'static str, &'static str, Option<&'static str>, Option<&'static str>);
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
     let punct = Some("has no word or number (punctuation only)");
     let cases: &[Case] = &[
         ("dot.txt", "hedgy\n.\n", Some("line 2: term \".\" has no word"), Some("line 2: term \".\" has no word")),
@@ -2201,7 +2220,11 @@ fn lexicon_check_and_analyze_agree() {
     for (name, content, with_builtins, alone) in cases {
         std::fs::write(p.join(name), content).unwrap();
         for (no_default, want) in [(false, with_builtins), (true, alone)] {
-            let flag: &[&str] = if no_default { &["--no-default-lexicons"] } else { &[] };
+            let flag: &[&str] = if no_default {
+                &["--no-default-lexicons"]
+            } else {
+                &[]
+            };
             let run = |args: &[&str]| {
                 let mut a = args.to_vec();
                 a.extend_from_slice(flag);
@@ -2211,24 +2234,60 @@ fn lexicon_check_and_analyze_agree() {
             };
             let outcomes = [
                 ("lexicon check", run(&["lexicon", "check", name])),
-                ("analyze", run(&["analyze", "in.txt", "--lexicon", name, "-o", "r", "--quiet", "--bootstrap", "10"])),
+                (
+                    "analyze",
+                    run(&[
+                        "analyze",
+                        "in.txt",
+                        "--lexicon",
+                        name,
+                        "-o",
+                        "r",
+                        "--quiet",
+                        "--bootstrap",
+                        "10",
+                    ]),
+                ),
             ];
             for (cmd, (code, err)) in &outcomes {
                 match want {
                     Some(needle) => {
-                        assert_eq!(*code, Some(1), "{cmd} {name} (no_default {no_default}) accepted it:\n{err}");
+                        assert_eq!(
+                            *code,
+                            Some(1),
+                            "{cmd} {name} (no_default {no_default}) accepted it:\n{err}"
+                        );
                         assert!(err.contains(needle), "{cmd} {name} (no_default {no_default}): stderr lacks {needle:?}:\n{err}");
                     }
-                    None => assert_eq!(*code, Some(0), "{cmd} {name} (no_default {no_default}) refused it:\n{err}"),
+                    None => assert_eq!(
+                        *code,
+                        Some(0),
+                        "{cmd} {name} (no_default {no_default}) refused it:\n{err}"
+                    ),
                 }
             }
         }
     }
     // What a .dicx file gives: one category per column, `*` wildcards.
-    let o = analyse(p, &["in.txt", "--lexicon", "liwc22.dicx", "--lexicon", "spaced.dic", "--no-models", "--bootstrap", "10"]);
+    let o = analyse(
+        p,
+        &[
+            "in.txt",
+            "--lexicon",
+            "liwc22.dicx",
+            "--lexicon",
+            "spaced.dic",
+            "--no-models",
+            "--bootstrap",
+            "10",
+        ],
+    );
     assert_eq!(o.doc_cell("in.txt", "posemo_count"), "1"); // happy*
     assert_eq!(o.doc_cell("in.txt", "negemo_count"), "1"); // sad* (Sadly)
     assert_eq!(o.doc_cell("in.txt", "pos_emo_count"), "1"); // "Pos Emo" in a .dic header
     let run_lexicons = o.run["lexicons"].to_string();
-    assert!(run_lexicons.contains("\"format\":\"dicx\""), "{run_lexicons}");
+    assert!(
+        run_lexicons.contains("\"format\":\"dicx\""),
+        "{run_lexicons}"
+    );
 }

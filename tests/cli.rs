@@ -424,12 +424,31 @@ fn subcommands_take_only_their_own_options() {
     // And the options still work where they belong.
     slant_ok(
         p,
-        &["extract", "in.txt", "-o", "x", "--evidence", "--evidence-sentiment", "--quiet"],
+        &[
+            "extract",
+            "in.txt",
+            "-o",
+            "x",
+            "--evidence",
+            "--evidence-sentiment",
+            "--quiet",
+        ],
     );
     assert!(p.join("x/evidence.csv").is_file());
     slant_ok(
         p,
-        &["analyze", "in.txt", "-o", "a", "--seed", "7", "--bootstrap", "10", "--no-models", "--quiet"],
+        &[
+            "analyze",
+            "in.txt",
+            "-o",
+            "a",
+            "--seed",
+            "7",
+            "--bootstrap",
+            "10",
+            "--no-models",
+            "--quiet",
+        ],
     );
     assert!(p.join("a/evidence.csv").is_file());
 }

@@ -328,11 +328,18 @@ fn weekday_of(w: &[u8]) -> Option<Weekday> {
         ("saturday", Saturday),
         ("sunday", Sunday),
     ];
-    const SHORT: [(&str, Weekday); 3] = [("tues", Tuesday), ("thur", Thursday), ("thurs", Thursday)];
+    const SHORT: [(&str, Weekday); 3] =
+        [("tues", Tuesday), ("thur", Thursday), ("thurs", Thursday)];
     NAMES
         .iter()
-        .find(|(n, _)| w.eq_ignore_ascii_case(n.as_bytes()) || w.eq_ignore_ascii_case(&n.as_bytes()[..3]))
-        .or_else(|| SHORT.iter().find(|(n, _)| w.eq_ignore_ascii_case(n.as_bytes())))
+        .find(|(n, _)| {
+            w.eq_ignore_ascii_case(n.as_bytes()) || w.eq_ignore_ascii_case(&n.as_bytes()[..3])
+        })
+        .or_else(|| {
+            SHORT
+                .iter()
+                .find(|(n, _)| w.eq_ignore_ascii_case(n.as_bytes()))
+        })
         .map(|&(_, d)| d)
 }
 
@@ -469,8 +476,7 @@ fn time_suffix(c: &mut Cursor<'_>) -> Option<Option<Time>> {
     }
     c.spaces();
     // AM/PM: `pm`, `PM`, `p.m.`.
-    if c
-        .peek()
+    if c.peek()
         .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'a' | b'p'))
     {
         let rest = &c.s[c.i + 1..];
@@ -482,7 +488,9 @@ fn time_suffix(c: &mut Cursor<'_>) -> Option<Option<Time>> {
         } else {
             0
         };
-        let ends = !c.s.get(c.i + len).is_some_and(|b| b.is_ascii_alphanumeric());
+        let ends =
+            !c.s.get(c.i + len)
+                .is_some_and(|b| b.is_ascii_alphanumeric());
         if len > 0 && ends {
             c.i += len;
             t.twelve_hour = true;
@@ -789,7 +797,10 @@ mod tests {
             ("32/1/2020", "January 2020 has 31 days"),
             ("00000000", "no month 0"),
             ("Feb 30, 2020", "February 2020 has 29 days"),
-            ("Tue, 04 Mar 2020 17:05:00 +0000", "is a Wednesday, not a Tuesday"),
+            (
+                "Tue, 04 Mar 2020 17:05:00 +0000",
+                "is a Wednesday, not a Tuesday",
+            ),
             ("Monday, March 4, 2020", "is a Wednesday, not a Monday"),
             ("2020-03-04T25:00:00Z", "no time 25:00:00"),
             ("2020-03-04T12:60Z", "no time 12:60:00"),
@@ -863,9 +874,8 @@ mod tests {
     }
 
     fn arb_date() -> impl Strategy<Value = Date> {
-        (1600i16..=2199, 1i8..=12, 1i8..=31).prop_filter_map("a day of the month", |(y, m, d)| {
-            Date::new(y, m, d).ok()
-        })
+        (1600i16..=2199, 1i8..=12, 1i8..=31)
+            .prop_filter_map("a day of the month", |(y, m, d)| Date::new(y, m, d).ok())
     }
 
     proptest! {

@@ -634,7 +634,10 @@ pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Proble
         } else if let Some(prev) = cats.iter().find(|c| c.0 == id) {
             problems.push(Problem {
                 line: header_line,
-                message: format!("category {cat:?} has the id `{id}` of category {:?}", prev.1),
+                message: format!(
+                    "category {cat:?} has the id `{id}` of category {:?}",
+                    prev.1
+                ),
             });
         }
         cats.push((id, cat.to_string(), Vec::new(), Seen::default()));
@@ -657,11 +660,7 @@ pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Proble
         if rec.len() != header.len() {
             problems.push(Problem {
                 line,
-                message: format!(
-                    "{} fields, the header has {}",
-                    rec.len(),
-                    header.len()
-                ),
+                message: format!("{} fields, the header has {}", rec.len(), header.len()),
             });
             continue;
         }
@@ -705,7 +704,8 @@ pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Proble
         }
     }
     no_empty_categories(
-        cats.iter().map(|c| (c.1.as_str(), c.2.is_empty(), header_line)),
+        cats.iter()
+            .map(|c| (c.1.as_str(), c.2.is_empty(), header_line)),
         &mut problems,
     );
     problems.sort_by_key(|p| p.line);
