@@ -444,8 +444,7 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             }])
         }
     }
-    // (id, name as written, terms, seen terms, header line)
-    let mut cats: Vec<(String, String, Vec<Term>, Seen, u32)> = Vec::new();
+    let mut cats: Vec<LiwcCategory> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut header_done = false;
     for (line, raw) in lines.by_ref() {
@@ -466,23 +465,13 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             });
             continue;
         }
-        let id = category_id(cat);
         if index.insert(num.to_string(), cats.len()).is_some() {
             problems.push(Problem {
                 line,
                 message: format!("category number {num} defined twice"),
             });
         }
-        if let Some(prev) = cats.iter().find(|c| c.0 == id) {
-            problems.push(Problem {
-                line,
-                message: format!(
-                    "category {cat:?} has the id `{id}` of category {:?} (line {})",
-                    prev.1, prev.4
-                ),
-            });
-        }
-        cats.push((id, cat.to_string(), Vec::new(), Seen::default(), line));
+        LiwcCategory::add(&mut cats, cat, line, &mut problems);
     }
     if !header_done {
         problems.push(Problem {
@@ -504,11 +493,7 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
         for num in parts.flat_map(|p| p.split_whitespace()) {
             any = true;
             match index.get(num) {
-                Some(&i) => {
-                    let (id, _, terms, seen, _) = &mut cats[i];
-                    seen.check(&term, &format!("category `{id}`"), &mut problems);
-                    terms.push(term.clone());
-                }
+                Some(&i) => cats[i].push(&term, &mut problems),
                 None => problems.push(Problem {
                     line,
                     message: format!("unknown category number {num}"),
@@ -522,25 +507,12 @@ pub fn parse_dic(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem
             });
         }
     }
-    no_empty_categories(
-        cats.iter().map(|c| (c.1.as_str(), c.2.is_empty(), c.4)),
-        &mut problems,
-    );
-    problems.sort_by_key(|p| p.line);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(cats
-        .into_iter()
-        .map(|(id, display, terms, _, _)| Category {
-            id,
-            name: display,
-            about: format!("LIWC-style dictionary {name}"),
-            terms,
-            valence: false,
-            origin: name.to_string(),
-        })
-        .collect())
+    LiwcCategory::finish(
+        cats,
+        &format!("LIWC-style dictionary {name}"),
+        name,
+        problems,
+    )
 }
 
 /// A category id from a name as a LIWC dictionary writes it: lower-cased,
@@ -552,19 +524,76 @@ fn category_id(name: &str) -> String {
         .collect()
 }
 
-/// A category without terms is a problem, reported at its header line
-/// (`(name, empty, line)` per category).
-fn no_empty_categories<'a>(
-    cats: impl Iterator<Item = (&'a str, bool, u32)>,
-    problems: &mut Vec<Problem>,
-) {
-    for (name, empty, line) in cats {
-        if empty {
+/// A category of a LIWC `.dic` or `.dicx` dictionary while it is read.
+struct LiwcCategory {
+    id: String,
+    /// The name as written.
+    name: String,
+    terms: Vec<Term>,
+    seen: Seen,
+    /// Where the category is defined (its header line).
+    line: u32,
+}
+
+impl LiwcCategory {
+    /// Add the category `name` defined at `line`; two names that give one
+    /// id are a problem.
+    fn add(cats: &mut Vec<LiwcCategory>, name: &str, line: u32, problems: &mut Vec<Problem>) {
+        let id = category_id(name);
+        if let Some(prev) = cats.iter().find(|c| c.id == id) {
             problems.push(Problem {
                 line,
-                message: format!("category {name:?} has no terms"),
+                message: format!(
+                    "category {name:?} has the id `{id}` of category {:?} (line {})",
+                    prev.name, prev.line
+                ),
             });
         }
+        cats.push(LiwcCategory {
+            id,
+            name: name.to_string(),
+            terms: Vec::new(),
+            seen: Seen::default(),
+            line,
+        });
+    }
+
+    /// Add `term` to the category (a term may appear once in it).
+    fn push(&mut self, term: &Term, problems: &mut Vec<Problem>) {
+        let owner = format!("category `{}`", self.id);
+        self.seen.check(term, &owner, problems);
+        self.terms.push(term.clone());
+    }
+
+    /// The categories, or every problem in line order (a category without
+    /// terms is one, at its header line).
+    fn finish(
+        cats: Vec<LiwcCategory>,
+        about: &str,
+        file: &str,
+        mut problems: Vec<Problem>,
+    ) -> Result<Vec<Category>, Vec<Problem>> {
+        for c in cats.iter().filter(|c| c.terms.is_empty()) {
+            problems.push(Problem {
+                line: c.line,
+                message: format!("category {:?} has no terms", c.name),
+            });
+        }
+        problems.sort_by_key(|p| p.line);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(cats
+            .into_iter()
+            .map(|c| Category {
+                id: c.id,
+                name: c.name,
+                about: about.to_string(),
+                terms: c.terms,
+                valence: false,
+                origin: file.to_string(),
+            })
+            .collect())
     }
 }
 
@@ -586,8 +615,8 @@ fn no_empty_categories<'a>(
 /// assert_eq!(cats[0].terms.len(), 2);
 /// assert!(cats[1].terms.iter().any(|t| t.text == "sad" && t.wildcard));
 ///
-/// let problems = parse_dicx("w.dicx", "DicTerm,PosEmo\nhappy,0.75\n").unwrap_err();
-/// assert_eq!(problems[0].line, 2);
+/// let problems = parse_dicx("w.dicx", "DicTerm,PosEmo\nglad,X\nhappy,0.75\n").unwrap_err();
+/// assert_eq!(problems[0].line, 3);
 /// assert!(problems[0].message.contains("weighted"));
 /// ```
 pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Problem>> {
@@ -621,26 +650,16 @@ pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Proble
                 .into(),
         }]);
     }
-    // (id, name as written, terms, seen terms)
-    let mut cats: Vec<(String, String, Vec<Term>, Seen)> = Vec::new();
+    let mut cats: Vec<LiwcCategory> = Vec::new();
     for cat in header.iter().skip(1) {
         let cat = cat.trim();
-        let id = category_id(cat);
         if cat.is_empty() {
             problems.push(Problem {
                 line: header_line,
                 message: format!("column {} has no category name", cats.len() + 2),
             });
-        } else if let Some(prev) = cats.iter().find(|c| c.0 == id) {
-            problems.push(Problem {
-                line: header_line,
-                message: format!(
-                    "category {cat:?} has the id `{id}` of category {:?}",
-                    prev.1
-                ),
-            });
         }
-        cats.push((id, cat.to_string(), Vec::new(), Seen::default()));
+        LiwcCategory::add(&mut cats, cat, header_line, &mut problems);
     }
     for rec in records {
         let rec = match rec {
@@ -672,20 +691,20 @@ pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Proble
             }
         };
         let mut any = false;
-        for (cell, (id, cat, terms, seen)) in rec.iter().skip(1).zip(cats.iter_mut()) {
+        for (cell, cat) in rec.iter().skip(1).zip(cats.iter_mut()) {
             match cell.trim() {
                 "" => {}
                 "X" | "x" => {
                     any = true;
-                    seen.check(&term, &format!("category `{id}`"), &mut problems);
-                    terms.push(term.clone());
+                    cat.push(&term, &mut problems);
                 }
                 other => {
                     let weighted = other.parse::<f64>().is_ok();
                     problems.push(Problem {
                         line,
                         message: format!(
-                            "cell {other:?} in column {cat:?}: expected `X` or nothing{}",
+                            "cell {other:?} in column {:?}: expected `X` or nothing{}",
+                            cat.name,
                             if weighted {
                                 " (weighted .dicx dictionaries are not supported)"
                             } else {
@@ -703,26 +722,7 @@ pub fn parse_dicx(name: &str, content: &str) -> Result<Vec<Category>, Vec<Proble
             });
         }
     }
-    no_empty_categories(
-        cats.iter()
-            .map(|c| (c.1.as_str(), c.2.is_empty(), header_line)),
-        &mut problems,
-    );
-    problems.sort_by_key(|p| p.line);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(cats
-        .into_iter()
-        .map(|(id, display, terms, _)| Category {
-            id,
-            name: display,
-            about: format!("LIWC-22 dictionary {name}"),
-            terms,
-            valence: false,
-            origin: name.to_string(),
-        })
-        .collect())
+    LiwcCategory::finish(cats, &format!("LIWC-22 dictionary {name}"), name, problems)
 }
 
 #[cfg(test)]
@@ -788,6 +788,38 @@ mod tests {
         assert_eq!(v.terms[1].weight, -2.5);
         let e = parse_valence("v.txt", "v", "good\t1.9\nbad\tx\n").unwrap_err();
         assert_eq!(e[0].line, 2);
+    }
+
+    #[test]
+    fn liwc22_dicx() {
+        let dicx = "DicTerm,Pos Emo,NegEmo\n\"well,\nactually\",x,\nsad*,,X\n\n";
+        let cats = parse_dicx("x.dicx", dicx).unwrap();
+        assert_eq!(
+            (cats[0].id.as_str(), cats[0].name.as_str()),
+            ("pos_emo", "Pos Emo")
+        );
+        assert_eq!(cats[0].terms[0].text, "well, actually");
+        assert_eq!(cats[0].terms[0].line, 2);
+        assert_eq!(
+            (cats[1].terms[0].wildcard, cats[1].terms[0].line),
+            (true, 4)
+        );
+        // Lines follow the records, quoted line breaks included.
+        let e = parse_dicx(
+            "x.dicx",
+            "DicTerm,A\n\"multi\nline\",X\nbad,Y\nmulti line,X\n",
+        )
+        .unwrap_err();
+        let lines: Vec<u32> = e.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [4, 5], "{e:?}");
+        assert!(
+            e[1].message.contains("duplicate term \"multi line\""),
+            "{e:?}"
+        );
+        assert!(parse_dicx("x.dicx", "").is_err());
+        assert!(parse_dicx("x.dicx", "DicTerm,A,A\nx,X,X\n").unwrap_err()[0]
+            .message
+            .contains("has the id `a`"));
     }
 
     #[test]
