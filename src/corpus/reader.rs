@@ -332,7 +332,9 @@ pub(crate) fn format_of(path: &Path) -> Option<Format> {
 /// assert!(plan(&[dir.path().join("missing.csv")], &opts).is_err());
 ///
 /// // Another path to the same file: planned, but not read again.
-/// let again = dir.path().join(".").join("b.csv");
+/// // (`dir/./b.csv` would compare equal to `dir/b.csv`; `sub/..` does not.)
+/// std::fs::create_dir(dir.path().join("sub")).unwrap();
+/// let again = dir.path().join("sub").join("..").join("b.csv");
 /// let plans = plan(&[b, again], &opts).unwrap();
 /// assert_eq!((plans[0].files.len(), plans[1].files.len()), (1, 0));
 /// assert!(plans[1].skipped[0].1.starts_with("same file as"));
