@@ -419,7 +419,7 @@ pub(crate) fn estimate_until(
     }
     let (mut terms, ngrams) = rayon::join(
         || terms::variant_rows(agg, lex, opts),
-        || terms::ngram_rows(agg, opts),
+        || terms::ngram_rows_until(agg, opts, stop),
     );
     terms.extend(ngrams);
     terms.sort_by(|a, b| {
