@@ -177,27 +177,19 @@ fn failure_mid_run_with(threads: &str) {
     assert_eq!(staging_dirs(p), Vec::<String>::new());
 }
 
-/// Ctrl-C (SIGINT) while documents are being written: the run stops with
-/// a non-zero exit code, the previous reports are byte-identical and the
-/// staging directory is gone.
+/// Send `signal` to a run while documents are being written (with
+/// `threads` threads): the run stops with exit code 130 and says so, the
+/// previous reports are byte-identical and the staging directory is gone.
+/// Returns its stderr.
 #[cfg(unix)]
-#[test]
-fn sigint_mid_run_leaves_previous_reports_intact() {
+fn signal_mid_run(signal: &str, threads: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let before = baseline(p);
     std::fs::write(p.join("big.jsonl"), corpus(60_000)).unwrap();
     let mut child = command(
         p,
-        &[
-            "analyze",
-            "big.jsonl",
-            "-o",
-            "r",
-            "--quiet",
-            "--threads",
-            "1",
-        ],
+        &["analyze", "big.jsonl", "-o", "r", "--threads", threads],
     )
     .stdout(Stdio::null())
     .stderr(Stdio::piped())
@@ -205,14 +197,14 @@ fn sigint_mid_run_leaves_previous_reports_intact() {
     .unwrap();
     let staging = wait_for_staging(p, &mut child);
     let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
     let status = wait_with_timeout(&mut child, 120);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert_eq!(status.code(), Some(130), "{signal}: {stderr}");
     assert!(
         stderr.contains("interrupted; previous reports left untouched"),
         "{stderr}"
@@ -220,6 +212,24 @@ fn sigint_mid_run_leaves_previous_reports_intact() {
     assert!(!staging.exists());
     assert!(snapshot(&p.join("r")) == before, "previous reports changed");
     assert_eq!(staging_dirs(p), Vec::<String>::new());
+    stderr
+}
+
+/// Ctrl-C (SIGINT) while documents are being written leaves the previous
+/// reports intact.
+#[cfg(unix)]
+#[test]
+fn sigint_mid_run_leaves_previous_reports_intact() {
+    signal_mid_run("-INT", "1");
+}
+
+/// SIGTERM (what `docker stop`, systemd and `kill` send) is handled like
+/// Ctrl-C, and both say at once that the run is stopping.
+#[cfg(unix)]
+#[test]
+fn sigterm_is_handled_like_ctrl_c() {
+    let stderr = signal_mid_run("-TERM", "2");
+    assert!(stderr.contains("slant: stopping"), "{stderr}");
 }
 
 /// SIGKILL cannot be caught: the staging directory stays behind, the
@@ -493,13 +503,24 @@ fn has_open_under(pid: u32, dir: &Path) -> bool {
         .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t.starts_with(dir)))
 }
 
+/// A child process killed when dropped, so that a failing test does not
+/// leave a minutes-long run behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Start a run over 200 sources with 100,000 bootstrap replicates and wait
 /// until it is in its statistics phase: its per-document files are
 /// written and closed, and no summary report exists yet.
 #[cfg(target_os = "linux")]
-fn start_long_statistics(p: &Path) -> Child {
+fn start_long_statistics(p: &Path) -> Running {
     std::fs::write(p.join("many.jsonl"), many_sources(200, 5)).unwrap();
-    let mut child = command(
+    let child = command(
         p,
         &[
             "analyze",
@@ -517,14 +538,15 @@ fn start_long_statistics(p: &Path) -> Child {
     .unwrap();
     let staging = p.join(format!(".r.slant-tmp-{}", child.id()));
     let t0 = Instant::now();
+    let mut child = Running(child);
     loop {
         if staging.join("documents.csv").exists()
-            && !has_open_under(child.id(), &staging)
+            && !has_open_under(child.0.id(), &staging)
             && !staging.join("sources.csv").exists()
         {
             return child;
         }
-        if let Ok(Some(status)) = child.try_wait() {
+        if let Ok(Some(status)) = child.0.try_wait() {
             panic!("run ended ({status:?}) before its statistics phase was seen");
         }
         assert!(
@@ -543,14 +565,14 @@ fn sigint_in_the_statistics_phase_stops_within_seconds() {
     let dir = tempfile::tempdir().unwrap();
     let p = &dir.path().canonicalize().unwrap();
     let before = baseline(p);
-    let mut child = start_long_statistics(p);
+    let Running(child) = &mut start_long_statistics(p);
     let t0 = Instant::now();
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let status = wait_with_timeout(&mut child, 5);
+    let status = wait_with_timeout(child, 5);
     let stopped_in = t0.elapsed();
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
@@ -573,48 +595,17 @@ fn a_directory_another_run_is_writing_to_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let p = &dir.path().canonicalize().unwrap();
     let before = baseline(p);
-    let mut child = start_long_statistics(p);
+    let child = start_long_statistics(p);
     let out = command(p, &["analyze", "small.jsonl", "-o", "r", "--quiet"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let says = format!("another slant run (process {}) is writing", child.id());
+    let says = format!("another slant run (process {}) is writing", child.0.id());
     assert!(stderr.contains(&says), "{stderr}");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child); // killed outright
     assert!(snapshot(&p.join("r")) == before, "previous reports changed");
     run_ok(p, &["analyze", "small.jsonl", "-o", "r", "--quiet"]);
-    assert_eq!(staging_dirs(p), Vec::<String>::new());
-}
-
-/// SIGTERM (what `docker stop`, systemd and `kill` send) is handled like
-/// Ctrl-C: exit code 130, previous reports untouched, staging removed.
-#[cfg(unix)]
-#[test]
-fn sigterm_is_handled_like_ctrl_c() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path();
-    let before = baseline(p);
-    std::fs::write(p.join("big.jsonl"), corpus(60_000)).unwrap();
-    let mut child = command(p, &["analyze", "big.jsonl", "-o", "r", "--threads", "2"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let staging = wait_for_staging(p, &mut child);
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = wait_with_timeout(&mut child, 30);
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("slant: stopping"), "{stderr}");
-    assert!(!staging.exists());
-    assert!(snapshot(&p.join("r")) == before, "previous reports changed");
     assert_eq!(staging_dirs(p), Vec::<String>::new());
 }
 

@@ -767,6 +767,18 @@ mod tests {
         std::fs::write(out.join("terms.csv"), "previous\n").unwrap();
     }
 
+    /// A staging directory for the existing directory `out`, beside it or
+    /// (as for a mount point) inside it.
+    fn staging(out: &Path, inside: bool) -> Staging {
+        if !inside {
+            return Staging::create(out).unwrap();
+        }
+        let me = std::process::id();
+        let tmp = out.join(format!(".slant-tmp-{me}"));
+        std::fs::create_dir(&tmp).unwrap();
+        Staging::replacing(out, tmp, out.join(format!(".slant-old-{me}")))
+    }
+
     fn stage(st: &Staging) {
         std::fs::write(st.path().join("run.json"), r#"{"tool": "slant"}"#).unwrap();
         std::fs::write(st.path().join("sources.csv"), "new\n").unwrap();
@@ -821,14 +833,7 @@ mod tests {
                         .map(|n| (read(&out.join(&n)), n))
                         .map(|(c, n)| (n, c))
                         .collect();
-                    let st = if inside {
-                        let me = std::process::id();
-                        let tmp = out.join(format!(".slant-tmp-{me}"));
-                        std::fs::create_dir(&tmp).unwrap();
-                        Staging::replacing(&out, tmp, out.join(format!(".slant-old-{me}")))
-                    } else {
-                        Staging::create(&out).unwrap()
-                    };
+                    let st = staging(&out, inside);
                     assert_eq!(st.path().starts_with(&out), inside);
                     stage(&st);
                     st.fail.set((0, first, undo_fails));
@@ -877,14 +882,7 @@ mod tests {
                 use std::os::unix::fs::MetadataExt;
                 std::fs::metadata(&out).unwrap().ino()
             };
-            let st = if inside {
-                let me = std::process::id();
-                let tmp = out.join(format!(".slant-tmp-{me}"));
-                std::fs::create_dir(&tmp).unwrap();
-                Staging::replacing(&out, tmp, out.join(format!(".slant-old-{me}")))
-            } else {
-                Staging::create(&out).unwrap()
-            };
+            let st = staging(&out, inside);
             stage(&st);
             st.commit().unwrap();
             assert_eq!(names(&out), ["documents.csv", "run.json", "sources.csv"]);
