@@ -1804,9 +1804,13 @@ fn nothing_to_analyse_is_an_error() {
         format!("id,source,text\n1,a,{SENTENCE}\n"),
     )
     .unwrap();
-    // Reports of an earlier run, which every failed run must leave alone.
+    // Reports of earlier runs of each command, which every failed run
+    // must leave alone (neither command replaces the other's reports).
     analyse(p, &["ok.csv", "--quiet"]);
-    let before = std::fs::read(p.join("r/run.json")).unwrap();
+    let out = command(p, &["extract", "ok.csv", "-o", "f", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", no_panic(&out));
     let cases: &[(&[&str], &str)] = &[
         (&["empty"], "no document to analyse: `empty` holds no .txt file"),
         (
@@ -1830,11 +1834,12 @@ fn nothing_to_analyse_is_an_error() {
             "no document to analyse: all 2 records read were rejected",
         ),
     ];
-    for command in ["analyze", "extract"] {
+    for (command, dir) in [("analyze", "r"), ("extract", "f")] {
+        let before = std::fs::read(p.join(dir).join("run.json")).unwrap();
         for (args, needle) in cases {
             let mut a = vec![command];
             a.extend_from_slice(args);
-            a.extend_from_slice(&["-o", "r"]);
+            a.extend_from_slice(&["-o", dir]);
             let out = command_in(p, &a);
             let stderr = no_panic(&out);
             assert_eq!(out.status.code(), Some(1), "{a:?}:\n{stderr}");
@@ -1843,10 +1848,12 @@ fn nothing_to_analyse_is_an_error() {
                 "{a:?}: lacks {needle:?}:\n{stderr}"
             );
             assert!(
-                stderr.contains(&format!("{command} failed; reports in r left as they were")),
+                stderr.contains(&format!(
+                    "{command} failed; reports in {dir} left as they were"
+                )),
                 "{stderr}"
             );
-            assert_eq!(std::fs::read(p.join("r/run.json")).unwrap(), before);
+            assert_eq!(std::fs::read(p.join(dir).join("run.json")).unwrap(), before);
             assert_eq!(staging_dirs(p), Vec::<String>::new());
         }
     }
