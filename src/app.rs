@@ -418,8 +418,43 @@ impl Drop for SeedGuard<'_> {
     }
 }
 
-/// Set by a Ctrl-C handler to stop a run cleanly.
+/// Set by a Ctrl-C (or SIGTERM) handler to stop a run cleanly: every phase
+/// of [`analyze`] checks it often (reading between records, the bootstrap
+/// between replicates), and the run ends with [`ErrorKind::Interrupted`],
+/// leaving the previous reports untouched.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// An [`ErrorKind::Interrupted`] error once [`INTERRUPTED`] is set.
+fn interrupted() -> Result<()> {
+    match INTERRUPTED.load(Ordering::Relaxed) {
+        true => Err(Error::new(ErrorKind::Interrupted)),
+        false => Ok(()),
+    }
+}
+
+/// Whether the reader should stop: the run's own `stop` (a failed write),
+/// or a Ctrl-C, which it passes on to `stop`.
+fn stopping(stop: &AtomicBool) -> bool {
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        stop.store(true, Ordering::Relaxed);
+    }
+    stop.load(Ordering::Relaxed)
+}
+
+/// Write one line to stderr, ignoring errors: a closed pipe (`2>&1 | head`)
+/// or a full device must neither stop a run nor change its outcome, and
+/// `eprintln!` would panic on them.
+///
+/// ```
+/// slant::app::stderr_line("slant: warning: a note for the user");
+/// ```
+pub fn stderr_line(msg: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err
+        .write_all(msg.as_bytes())
+        .and_then(|()| err.write_all(b"\n"))
+        .and_then(|()| err.flush());
+}
 
 fn csv_err(path: &Path, e: csv::Error) -> Error {
     Error::new(ErrorKind::Csv {
@@ -434,9 +469,11 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 
 /// Run the whole analysis and write the reports into `opts.out_dir`.
 ///
-/// The reports are written to a staging folder beside `out_dir` and moved
-/// into place only when the run succeeds, so a failed run leaves earlier
-/// reports as they were.
+/// The reports are written to a staging folder and moved into place only
+/// when the run succeeds, so a failed or interrupted run leaves earlier
+/// reports as they were (see [`Staging`]). An existing `out_dir` must be
+/// empty or hold the reports of an earlier run of the same command
+/// ([`Staging::create_for`]); this is checked before anything is read.
 ///
 /// ```
 /// use slant::app::{analyze, RunOptions};
@@ -474,29 +511,38 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // process-wide INTERRUPTED).
     let stop = AtomicBool::new(false);
     let plans = corpus::plan(&opts.inputs, &opts.read)?;
+    // The output directory is checked (and refused if it is not slant's to
+    // replace, or of another command) before anything is read.
+    let staging = Staging::create_for(
+        &opts.out_dir,
+        if opts.extract_only {
+            "extract"
+        } else {
+            "analyze"
+        },
+    )?;
     if !opts.quiet {
         for p in &plans {
             for (line, file) in p.manifest_unmatched.iter().take(5) {
-                eprintln!(
+                stderr_line(&format!(
                     "slant: warning: the manifest for {} lists `{file}` (line {line}), which is not in the folder",
                     p.path.display()
-                );
+                ));
             }
             if p.manifest_unmatched.len() > 5 {
-                eprintln!(
+                stderr_line(&format!(
                     "slant: warning: ... and {} more manifest rows that name no file (run.json: manifest_unmatched)",
                     p.manifest_unmatched.len() - 5
-                );
+                ));
             }
             for note in corpus::skipped_notes(p) {
-                eprintln!(
+                stderr_line(&format!(
                     "slant: note: {}: {note} (run.json: skipped)",
                     corpus::escape_path(&p.path)
-                );
+                ));
             }
         }
     }
-    let staging = Staging::create(&opts.out_dir)?;
     let dir = staging.path().to_path_buf();
     let extractor = Extractor::new(&lex, opts.features.clone());
     let scorers = if opts.no_models || opts.extract_only {
@@ -681,15 +727,20 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             analyse_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
             accept(out);
         };
-        read_result = corpus::read_inputs(&plans, &opts.read, &mut |item| {
-            if stopped {
-                return;
-            }
-            if let Some(batch) = batcher.push(item) {
-                run(batch);
-                stopped = INTERRUPTED.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed);
-            }
-        });
+        read_result = corpus::read_inputs_until(
+            &plans,
+            &opts.read,
+            &mut |item| {
+                if stopped {
+                    return;
+                }
+                if let Some(batch) = batcher.push(item) {
+                    run(batch);
+                }
+                stopped = stopping(&stop);
+            },
+            &stop,
+        );
         if let Some(batch) = batcher.finish().filter(|_| !stopped) {
             run(batch);
         }
@@ -703,19 +754,22 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             let reader = scope.spawn(move || {
                 let mut batcher = Batcher::default();
                 let mut stopped = false;
-                let res = corpus::read_inputs(plans, read_opts, &mut |item| {
-                    if stopped {
-                        return;
-                    }
-                    if let Some(batch) = batcher.push(item) {
-                        if batch_tx.send(batch).is_err()
-                            || INTERRUPTED.load(Ordering::Relaxed)
-                            || stop.load(Ordering::Relaxed)
-                        {
-                            stopped = true;
+                let res = corpus::read_inputs_until(
+                    plans,
+                    read_opts,
+                    &mut |item| {
+                        if stopped {
+                            return;
                         }
-                    }
-                });
+                        if let Some(batch) = batcher.push(item) {
+                            if batch_tx.send(batch).is_err() {
+                                stop.store(true, Ordering::Relaxed);
+                            }
+                        }
+                        stopped = stopping(stop);
+                    },
+                    stop,
+                );
                 if let Some(batch) = batcher.finish().filter(|_| !stopped) {
                     let _ = batch_tx.send(batch);
                 }
@@ -798,22 +852,20 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         return Err(e);
     }
     progress.finish();
-    if INTERRUPTED.load(Ordering::Relaxed) {
-        return Err(Error::new(ErrorKind::Interrupted));
-    }
+    interrupted()?;
     let stats = read_result?;
     if shown_rejections > 50 && !opts.quiet {
-        eprintln!(
+        stderr_line(&format!(
             "slant: ... and {} more rejections (see rejected.csv)",
             shown_rejections - 50
-        );
+        ));
     }
     let shown_dates = summary.dates.examples.len() as u64;
     if summary.dates.problems() > shown_dates && !opts.quiet {
-        eprintln!(
+        stderr_line(&format!(
             "slant: warning: ... and {} more dates not used (run.json: dates)",
             summary.dates.problems() - shown_dates
-        );
+        ));
     }
     summary.date_range = summary.dates.range_strings();
     // Empty reports would pass for a finished analysis: refuse, and leave
@@ -861,10 +913,14 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         // Merging compacts both sides' n-gram counts; what is left to
         // compact is a single partial's.
         for p in partials {
+            if INTERRUPTED.load(Ordering::Relaxed) {
+                return;
+            }
             agg.merge(p);
         }
         agg.flush_ngrams();
     });
+    interrupted()?;
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg
         .stories
@@ -890,7 +946,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 by_source[i].push(&d.variants);
             }
         }
-        pool.install(|| estimators::estimate(&agg, &lex, &by_source, &opts.estimators))
+        pool.install(|| {
+            estimators::estimate_until(&agg, &lex, &by_source, &opts.estimators, &INTERRUPTED)
+        })
+        .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
     };
     if let Some(sc) = &scorers {
         let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
@@ -901,14 +960,17 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             }
         }
         est.source_extra_headers.extend(sc.source_header());
-        let cells = pool.install(|| {
-            sc.source_cells(
-                &names,
-                &per,
-                opts.estimators.seed,
-                opts.estimators.bootstrap,
-            )
-        });
+        let cells = pool
+            .install(|| {
+                sc.source_cells_until(
+                    &names,
+                    &per,
+                    opts.estimators.seed,
+                    opts.estimators.bootstrap,
+                    &INTERRUPTED,
+                )
+            })
+            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
         if est.source_extra.len() < names.len() {
             est.source_extra.resize(names.len(), Vec::new());
         }
@@ -921,6 +983,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         .timings
         .insert("estimate_ms", t2.elapsed().as_millis());
 
+    interrupted()?;
     let t3 = Instant::now();
     if !opts.extract_only {
         let p = dir.join("sources.csv");
@@ -942,6 +1005,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             .collect();
         inputs.sort();
         inputs.dedup();
+        interrupted()?;
         let th = Instant::now();
         let html = report::html::render(&report::html::HtmlInput {
             lex: &lex,
@@ -966,9 +1030,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         .insert("report_ms", t3.elapsed().as_millis());
     write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
     // A Ctrl-C during the statistics or reports still means "stop".
-    if INTERRUPTED.load(Ordering::Relaxed) {
-        return Err(Error::new(ErrorKind::Interrupted));
-    }
+    interrupted()?;
     staging.commit()?;
     Ok(summary)
 }
@@ -1207,7 +1269,7 @@ impl Progress {
     fn println(&self, msg: &str) {
         match &self.bar {
             Some(b) => b.println(msg),
-            None => eprintln!("{msg}"),
+            None => stderr_line(msg),
         }
     }
 

@@ -99,6 +99,17 @@ pub enum ErrorKind {
     /// missing.
     #[error("no document to analyse: {0}")]
     NothingToAnalyse(String),
+    /// Moving finished reports into the output directory failed and could
+    /// not be undone: the message says where the previous and the new
+    /// reports are (the next run into the directory puts the previous ones
+    /// back). See [`crate::report::Staging::commit`].
+    #[error("{dir}: {message}")]
+    Commit {
+        /// The output directory.
+        dir: PathBuf,
+        /// What failed, and where each set of reports is.
+        message: String,
+    },
 }
 
 impl Error {
@@ -216,6 +227,7 @@ impl Error {
                 | ErrorKind::Model { .. }
                 | ErrorKind::Io { .. }
                 | ErrorKind::NothingToAnalyse(_)
+                | ErrorKind::Commit { .. }
         )
     }
 }

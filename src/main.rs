@@ -1,14 +1,14 @@
 //! The `slant` command-line tool: argument parsing and exit codes only;
 //! all work happens in the library (`slant::app`).
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use slant::app::stderr_line;
 use slant::app::{self, RunOptions};
 use slant::corpus::{Format, ReadOptions};
 use slant::estimators::{EstimatorOptions, Prior};
 use slant::features::FeatureOptions;
 use slant::report::CsvStyle;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -19,7 +19,8 @@ use std::process::ExitCode;
     long_about = "slant reads a corpus of news articles (a folder of .txt files, a CSV/TSV or a JSONL \
 export, optionally gzipped), finds which words each outlet uses for the same referents, \
 whether in its own voice or inside quotations, and writes per-source, per-document, per-term \
-and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error, 130 interrupted."
+and evidence reports.\n\nExit codes: 0 success, 1 bad input or usage, 2 internal error, 130 interrupted \
+(Ctrl-C, SIGTERM or SIGHUP)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -234,9 +235,10 @@ enum LexiconCmd {
 struct CommonArgs {
     /// Input files or folders (default: the sample corpus in data/sample).
     inputs: Vec<PathBuf>,
-    /// Output directory.
-    #[arg(short, long, default_value = "reports")]
-    out: PathBuf,
+    /// Output directory [default: `reports` for analyze, `features` for extract]. An existing
+    /// one must be empty or hold an earlier run's reports of the same command.
+    #[arg(short, long)]
+    out: Option<PathBuf>,
     /// Manifest mapping text files to sources (`file,source[,story][,date]`);
     /// a manifest.csv at the top of an input folder is used automatically.
     #[arg(long)]
@@ -364,8 +366,9 @@ struct AnalyzeArgs {
 
 impl CommonArgs {
     /// Run options with these settings; the statistics and models keep
-    /// their defaults (`extract` uses neither).
-    fn into_options(self) -> anyhow::Result<RunOptions> {
+    /// their defaults (`extract` uses neither). `default_out`: the output
+    /// directory without `-o`.
+    fn into_options(self, default_out: &str) -> anyhow::Result<RunOptions> {
         let delimiter = match self.delimiter.as_deref() {
             None => None,
             Some("\\t") | Some("tab") => Some(b'\t'),
@@ -389,7 +392,7 @@ impl CommonArgs {
         };
         Ok(RunOptions {
             inputs,
-            out_dir: self.out,
+            out_dir: self.out.unwrap_or_else(|| default_out.into()),
             read: ReadOptions {
                 text_col: self.text_col,
                 source_col: self.source_col,
@@ -425,7 +428,7 @@ impl ExtractArgs {
             evidence: self.evidence,
             evidence_valence: self.evidence_sentiment,
             extract_only: true,
-            ..self.common.into_options()?
+            ..self.common.into_options("features")?
         })
     }
 }
@@ -470,7 +473,7 @@ impl AnalyzeArgs {
             extract_only: false,
             model_dir: self.model_dir,
             no_models: self.no_models,
-            ..self.common.into_options()?
+            ..self.common.into_options("reports")?
         })
     }
 }
@@ -522,13 +525,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for c in &checks {
                 let ok = c.ok(a.tolerance);
                 bad += !ok as usize;
-                println!(
-                    "{:<48} card {:>8.4}  recomputed {:>8.4}  {}",
+                print_stdout(&format!(
+                    "{:<48} card {:>8.4}  recomputed {:>8.4}  {}\n",
                     c.name,
                     c.card,
                     c.recomputed,
                     if ok { "ok" } else { "DIFFERS" }
-                );
+                ))?;
             }
             if bad > 0 {
                 return Err(slant::Error::usage(format!(
@@ -538,12 +541,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            println!(
-                "{} metrics match the model cards (tolerance {})",
+            print_stdout(&format!(
+                "{} metrics match the model cards (tolerance {})\n",
                 checks.len(),
                 a.tolerance
-            );
-            Ok(())
+            ))
         }
         Command::Train(TrainCmd::Slant(a)) => {
             set_threads(a.threads);
@@ -641,7 +643,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ))?,
                     Err(e) => {
                         bad += 1;
-                        eprintln!("{e}");
+                        stderr_line(&e.to_string());
                     }
                 }
             }
@@ -675,45 +677,79 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Print to stdout; a closed pipe (`slant lexicon list | head`) is not an
-/// error.
+/// Print to stdout, the output of a command that prints its result. A
+/// closed pipe (`slant lexicon terms | head`) is not an error: the reader
+/// has what it wanted. Any other write error (a full disk) is, since the
+/// output would be incomplete.
 fn print_stdout(s: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(slant::Error::io("standard output", e).into())
+        }
         _ => Ok(()),
+    }
+}
+
+/// What a failed run left in its output directory, which it never touches
+/// unless the error says otherwise.
+fn left_as_it_was(out: &Path) -> String {
+    if out.join("run.json").is_file() {
+        format!("reports in {} left as they were", out.display())
+    } else if out.is_dir() {
+        format!("{} left as it was", out.display())
+    } else {
+        format!("no reports written to {}", out.display())
     }
 }
 
 fn run_analysis(opts: RunOptions) -> anyhow::Result<()> {
     let (quiet, out) = (opts.quiet, opts.out_dir.clone());
-    let s = app::analyze(&opts).with_context(|| {
-        format!(
-            "{} failed; reports in {} left as they were",
-            if opts.extract_only {
-                "extract"
-            } else {
-                "analyze"
-            },
-            out.display()
-        )
-    })?;
+    let cmd = if opts.extract_only {
+        "extract"
+    } else {
+        "analyze"
+    };
+    let s = match app::analyze(&opts) {
+        Ok(s) => s,
+        // A commit that failed halfway says itself where the reports are.
+        Err(e) if matches!(e.kind(), slant::ErrorKind::Commit { .. }) => {
+            return Err(anyhow::Error::new(e).context(format!("{cmd} failed")))
+        }
+        Err(e) => {
+            let state = left_as_it_was(&out);
+            return Err(anyhow::Error::new(e).context(format!("{cmd} failed; {state}")));
+        }
+    };
     if !quiet {
         let skipped = match s.skipped {
             0 => String::new(),
             n => format!(", {n} skipped (run.json lists them)"),
         };
-        eprintln!(
+        stderr_line(&format!(
             "slant: {} read, {} analysed, {} rejected{skipped}, {} sources; reports in {}",
             s.read,
             s.analysed,
             s.rejected,
             s.sources,
             out.display()
-        );
+        ));
     }
     Ok(())
+}
+
+/// An error and its causes on one line, each cause once: a cause whose
+/// text the message above it already holds (`path: os error`) is left out.
+fn describe(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 fn main() -> ExitCode {
@@ -725,18 +761,23 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Ctrl-C, SIGTERM and SIGHUP (the `termination` feature).
     let _ = ctrlc::set_handler(|| {
-        // First Ctrl-C: stop cleanly (the staging directory is removed);
-        // a second one: leave at once (the next run sweeps the staging
-        // directory away).
-        if app::INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        // First signal: stop cleanly (every phase checks the flag; the
+        // staging directory is removed). A second one: leave at once, but
+        // not in the middle of moving reports into place; the next run
+        // removes the staging directory.
+        if app::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let _hold = slant::report::Staging::block_commits();
+            stderr_line("slant: quitting at once");
             std::process::exit(130);
         }
+        stderr_line("slant: stopping (interrupt again to quit at once)");
     });
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            eprintln!("slant: error: {e:#}");
+            stderr_line(&format!("slant: error: {}", describe(&e)));
             let ours = || e.chain().filter_map(|c| c.downcast_ref::<slant::Error>());
             let usage = ours().any(slant::Error::is_usage);
             let interrupted = ours().any(|e| matches!(e.kind(), slant::ErrorKind::Interrupted));
@@ -749,7 +790,7 @@ fn main() -> ExitCode {
             })
         }
         Err(_) => {
-            eprintln!("slant: internal error (a bug: please report it with the command you ran)");
+            stderr_line("slant: internal error (a bug: please report it with the command you ran)");
             ExitCode::from(2)
         }
     }

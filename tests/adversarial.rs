@@ -1804,9 +1804,13 @@ fn nothing_to_analyse_is_an_error() {
         format!("id,source,text\n1,a,{SENTENCE}\n"),
     )
     .unwrap();
-    // Reports of an earlier run, which every failed run must leave alone.
+    // Reports of earlier runs of each command, which every failed run
+    // must leave alone (neither command replaces the other's reports).
     analyse(p, &["ok.csv", "--quiet"]);
-    let before = std::fs::read(p.join("r/run.json")).unwrap();
+    let out = command(p, &["extract", "ok.csv", "-o", "f", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", no_panic(&out));
     let cases: &[(&[&str], &str)] = &[
         (&["empty"], "no document to analyse: `empty` holds no .txt file"),
         (
@@ -1830,11 +1834,12 @@ fn nothing_to_analyse_is_an_error() {
             "no document to analyse: all 2 records read were rejected",
         ),
     ];
-    for command in ["analyze", "extract"] {
+    for (command, dir) in [("analyze", "r"), ("extract", "f")] {
+        let before = std::fs::read(p.join(dir).join("run.json")).unwrap();
         for (args, needle) in cases {
             let mut a = vec![command];
             a.extend_from_slice(args);
-            a.extend_from_slice(&["-o", "r"]);
+            a.extend_from_slice(&["-o", dir]);
             let out = command_in(p, &a);
             let stderr = no_panic(&out);
             assert_eq!(out.status.code(), Some(1), "{a:?}:\n{stderr}");
@@ -1843,10 +1848,12 @@ fn nothing_to_analyse_is_an_error() {
                 "{a:?}: lacks {needle:?}:\n{stderr}"
             );
             assert!(
-                stderr.contains(&format!("{command} failed; reports in r left as they were")),
+                stderr.contains(&format!(
+                    "{command} failed; reports in {dir} left as they were"
+                )),
                 "{stderr}"
             );
-            assert_eq!(std::fs::read(p.join("r/run.json")).unwrap(), before);
+            assert_eq!(std::fs::read(p.join(dir).join("run.json")).unwrap(), before);
             assert_eq!(staging_dirs(p), Vec::<String>::new());
         }
     }
@@ -2290,4 +2297,226 @@ fn lexicon_check_and_analyze_agree() {
         run_lexicons.contains("\"format\":\"dicx\""),
         "{run_lexicons}"
     );
+}
+
+/// Every entry under `dir` (recursively, not following links) with its
+/// kind and, for files, its bytes.
+fn tree(dir: &Path) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.path().to_string_lossy().to_string();
+        let t = e.file_type().unwrap();
+        if t.is_dir() {
+            v.push((name, "dir".into()));
+            v.extend(tree(&e.path()));
+        } else if t.is_file() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            v.push((name, String::from_utf8_lossy(&bytes).to_string()));
+        } else {
+            v.push((name, format!("{t:?}")));
+        }
+    }
+    v.sort();
+    v
+}
+
+/// An existing output directory is slant's to replace only if it holds
+/// nothing but regular report files and a run.json of slant's, of the same
+/// command. Anything else is refused with exit code 1 before anything is
+/// read, and nothing in it (or beside it) changes.
+#[test]
+fn output_directories_that_are_not_slants_are_refused() {
+    type Setup = fn(&Path);
+    let slant_run = r#"{"tool": "slant", "command": "analyze"}"#;
+    let cases: Vec<(&str, Setup, &str)> = vec![
+        (
+            "a report name that is a directory",
+            |r| {
+                std::fs::create_dir_all(r.join("documents.csv")).unwrap();
+                std::fs::write(r.join("documents.csv/thesis.docx"), "x\n").unwrap();
+            },
+            "documents.csv (a directory)",
+        ),
+        (
+            "a report name that is a directory, beside slant's reports",
+            |r| {
+                std::fs::write(
+                    r.join("run.json"),
+                    r#"{"tool": "slant", "command": "analyze"}"#,
+                )
+                .unwrap();
+                std::fs::create_dir_all(r.join("evidence.csv/notes")).unwrap();
+            },
+            "evidence.csv (a directory)",
+        ),
+        (
+            "a report name that is a link to a file elsewhere",
+            |r| {
+                std::fs::write(r.join("../mine.csv"), "mine\n").unwrap();
+                #[cfg(unix)]
+                std::os::unix::fs::symlink("../mine.csv", r.join("sources.csv")).unwrap();
+                #[cfg(not(unix))]
+                std::fs::create_dir(r.join("sources.csv")).unwrap();
+            },
+            "sources.csv (a",
+        ),
+        (
+            "report names without a run.json",
+            |r| std::fs::write(r.join("documents.csv"), "my own table\n").unwrap(),
+            "documents.csv but no run.json from a slant run",
+        ),
+        (
+            "a run.json that is not slant's",
+            |r| std::fs::write(r.join("run.json"), "{\"scripts\": {}}\n").unwrap(),
+            "run.json but no run.json from a slant run",
+        ),
+        (
+            "a run.json that is not JSON",
+            |r| std::fs::write(r.join("run.json"), "#!/bin/sh\n").unwrap(),
+            "no run.json from a slant run",
+        ),
+        (
+            "a hidden file",
+            |r| std::fs::write(r.join(".gitkeep"), "").unwrap(),
+            ".gitkeep",
+        ),
+        (
+            "a staging-like directory holding a file of the user's",
+            |r| {
+                std::fs::create_dir(r.join(".slant-tmp-4194999")).unwrap();
+                std::fs::write(r.join(".slant-tmp-4194999/keep.txt"), "x").unwrap();
+            },
+            ".slant-tmp-4194999 (a directory)",
+        ),
+    ];
+    for (what, setup, says) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(p.join("in.txt"), SENTENCE).unwrap();
+        std::fs::write(p.join("bad.csv"), "source,text\nx,\n").unwrap();
+        std::fs::create_dir(p.join("r")).unwrap();
+        setup(&p.join("r"));
+        let before = tree(p);
+        for cmd in ["analyze", "extract"] {
+            // bad.csv would print a rejection if it were read.
+            let out = command(p, &[cmd, "in.txt", "bad.csv", "-o", "r"])
+                .output()
+                .unwrap();
+            let stderr = no_panic(&out);
+            assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+            assert!(stderr.contains(says), "{what}: {stderr}");
+            assert!(stderr.contains(" left as "), "{what}: {stderr}");
+            assert!(!stderr.contains("rejected"), "{what}: read first: {stderr}");
+            assert_eq!(tree(p), before, "{what}: something changed");
+        }
+    }
+    // The same with a slant run.json is replaced: the cases above are
+    // refused for what they are, not for the directory being there.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("in.txt"), SENTENCE).unwrap();
+    std::fs::create_dir(p.join("r")).unwrap();
+    std::fs::write(p.join("r/run.json"), slant_run).unwrap();
+    std::fs::write(p.join("r/documents.csv"), "old\n").unwrap();
+    let o = analyse(p, &["in.txt", "--no-models"]);
+    assert_eq!(o.counts(), (1, 1, 0));
+}
+
+/// How a failed run's message describes the output directory: true in
+/// each case, with each cause said once.
+#[test]
+fn failure_messages_say_what_became_of_the_output_directory() {
+    type Setup = fn(&Path);
+    let cases: [(&str, Setup, &str); 3] = [
+        ("no output directory", |_| {}, "no reports written to r"),
+        (
+            "an empty one",
+            |r| std::fs::create_dir(r).unwrap(),
+            "analyze failed; r left as it was",
+        ),
+        (
+            "one with reports",
+            |r| {
+                std::fs::create_dir(r).unwrap();
+                std::fs::write(r.join("run.json"), r#"{"tool": "slant"}"#).unwrap();
+            },
+            "reports in r left as they were",
+        ),
+    ];
+    for (what, setup, says) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        setup(&p.join("r"));
+        let out = command(p, &["analyze", "missing.csv", "-o", "r"])
+            .output()
+            .unwrap();
+        let stderr = no_panic(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains(says), "{what}: {stderr}");
+        assert_eq!(
+            stderr.matches("No such file or directory").count(),
+            1,
+            "{what}: the cause is said more than once: {stderr}"
+        );
+    }
+}
+
+/// A closed pipe or a full device on stderr (`2>&1 | head -2`,
+/// `2>/dev/full`) changes nothing: the run completes, with its reports and
+/// its exit code, or fails with its exit code, and never panics.
+#[cfg(unix)]
+#[test]
+fn closed_or_full_stderr_changes_nothing() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut rejects = String::from("source,text\n");
+    for i in 0..200 {
+        rejects.push_str(&format!("s{i},\n"));
+    }
+    rejects.push_str("ledger,The insurgents attacked the town.\n");
+    std::fs::write(p.join("rejects.csv"), rejects).unwrap();
+    std::fs::write(p.join("notes.txt"), "not a directory").unwrap();
+    std::fs::write(p.join("bad.toml"), "[[category]]\nid = \"Bad Id\"\n").unwrap();
+    type Sink = fn() -> Stdio;
+    let sinks: [(&str, Sink); 2] = [
+        ("a closed pipe", Stdio::piped),
+        ("/dev/full", || {
+            Stdio::from(
+                std::fs::File::options()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+        }),
+    ];
+    let runs: [(&[&str], i32); 4] = [
+        (&["analyze", "rejects.csv", "-o", "r"], 0),
+        (&["extract", "rejects.csv", "-o", "f"], 0),
+        (&["analyze", "rejects.csv", "-o", "notes.txt"], 1),
+        (&["lexicon", "check", "bad.toml"], 1),
+    ];
+    for (sink, stderr) in sinks {
+        for (args, code) in runs {
+            for d in ["r", "f"] {
+                let _ = std::fs::remove_dir_all(p.join(d));
+            }
+            let mut child = command(p, args)
+                .stdout(Stdio::null())
+                .stderr(stderr())
+                .spawn()
+                .unwrap();
+            // The reading end of the pipe closes before slant writes.
+            drop(child.stderr.take());
+            let status = child.wait().unwrap();
+            assert_eq!(status.code(), Some(code), "{args:?}, stderr {sink}");
+            if code == 0 {
+                let out = p.join(args[3]);
+                let run: Value =
+                    serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+                assert_eq!(run["documents"]["rejected"], 200, "{args:?}, stderr {sink}");
+            }
+        }
+    }
 }

@@ -45,6 +45,16 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
 fn staging_dirs(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -167,27 +177,19 @@ fn failure_mid_run_with(threads: &str) {
     assert_eq!(staging_dirs(p), Vec::<String>::new());
 }
 
-/// Ctrl-C (SIGINT) while documents are being written: the run stops with
-/// a non-zero exit code, the previous reports are byte-identical and the
-/// staging directory is gone.
+/// Send `signal` to a run while documents are being written (with
+/// `threads` threads): the run stops with exit code 130 and says so, the
+/// previous reports are byte-identical and the staging directory is gone.
+/// Returns its stderr.
 #[cfg(unix)]
-#[test]
-fn sigint_mid_run_leaves_previous_reports_intact() {
+fn signal_mid_run(signal: &str, threads: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let before = baseline(p);
     std::fs::write(p.join("big.jsonl"), corpus(60_000)).unwrap();
     let mut child = command(
         p,
-        &[
-            "analyze",
-            "big.jsonl",
-            "-o",
-            "r",
-            "--quiet",
-            "--threads",
-            "1",
-        ],
+        &["analyze", "big.jsonl", "-o", "r", "--threads", threads],
     )
     .stdout(Stdio::null())
     .stderr(Stdio::piped())
@@ -195,14 +197,14 @@ fn sigint_mid_run_leaves_previous_reports_intact() {
     .unwrap();
     let staging = wait_for_staging(p, &mut child);
     let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
     let status = wait_with_timeout(&mut child, 120);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert_eq!(status.code(), Some(130), "{signal}: {stderr}");
     assert!(
         stderr.contains("interrupted; previous reports left untouched"),
         "{stderr}"
@@ -210,6 +212,24 @@ fn sigint_mid_run_leaves_previous_reports_intact() {
     assert!(!staging.exists());
     assert!(snapshot(&p.join("r")) == before, "previous reports changed");
     assert_eq!(staging_dirs(p), Vec::<String>::new());
+    stderr
+}
+
+/// Ctrl-C (SIGINT) while documents are being written leaves the previous
+/// reports intact.
+#[cfg(unix)]
+#[test]
+fn sigint_mid_run_leaves_previous_reports_intact() {
+    signal_mid_run("-INT", "1");
+}
+
+/// SIGTERM (what `docker stop`, systemd and `kill` send) is handled like
+/// Ctrl-C, and both say at once that the run is stopping.
+#[cfg(unix)]
+#[test]
+fn sigterm_is_handled_like_ctrl_c() {
+    let stderr = signal_mid_run("-TERM", "2");
+    assert!(stderr.contains("slant: stopping"), "{stderr}");
 }
 
 /// SIGKILL cannot be caught: the staging directory stays behind, the
@@ -427,10 +447,293 @@ fn output_directory_that_is_not_slants_is_refused() {
         assert!(staging_dirs(p).is_empty(), "{args:?}");
     }
     assert!(before(p) == kept, "an input or unrelated file changed");
-    // A previous run's reports are replaced, and an empty folder is used.
+    // A previous run's reports are replaced by the same command's, and an
+    // empty folder is used.
     run_ok(p, &["analyze", "in.jsonl", "-o", "r", "--quiet"]);
-    run_ok(p, &["extract", "in.jsonl", "-o", "r", "--quiet"]);
-    assert!(!p.join("r/sources.csv").exists() && p.join("r/documents.csv").exists());
+    run_ok(p, &["analyze", "in.jsonl", "-o", "r", "--quiet"]);
     std::fs::create_dir(p.join("empty")).unwrap();
     run_ok(p, &["extract", "in.jsonl", "-o", "empty", "--quiet"]);
+    // Another command's reports are not: `extract` (default directory
+    // included) would replace a full analysis with its three files, and
+    // `analyze` features a pipeline reads.
+    let analysis = snapshot(&p.join("r"));
+    let features = snapshot(&p.join("empty"));
+    for (args, theirs) in [
+        (["extract", "in.jsonl", "-o", "r"], "`slant analyze`"),
+        (["analyze", "in.jsonl", "-o", "empty"], "`slant extract`"),
+    ] {
+        let out = command(p, &args).arg("--quiet").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(theirs) && stderr.contains("-o"), "{stderr}");
+    }
+    assert!(snapshot(&p.join("r")) == analysis && snapshot(&p.join("empty")) == features);
+    // `analyze` and `extract` have their own default directories.
+    run_ok(p, &["analyze", "in.jsonl", "--quiet", "--bootstrap", "10"]);
+    run_ok(p, &["extract", "in.jsonl", "--quiet"]);
+    let run = |d: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p.join(d).join("run.json")).unwrap()).unwrap()
+    };
+    assert_eq!(run("reports")["command"], "analyze");
+    assert_eq!(run("features")["command"], "extract");
+}
+
+/// A corpus of `sources` outlets with `per_source` documents each.
+fn many_sources(sources: usize, per_source: usize) -> String {
+    let mut s = String::new();
+    for i in 0..sources * per_source {
+        let label = ["terrorists", "insurgents", "militants"][i % 3];
+        let doc = serde_json::json!({
+            "source": format!("outlet{}", i % sources),
+            "story": format!("s{}", i % 5),
+            "text": format!("The {label} attacked the town, officials said. {label} fled."),
+        });
+        s.push_str(&doc.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+/// Whether process `pid` has a file open under `dir` (Linux).
+fn has_open_under(pid: u32, dir: &Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten()
+        .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t.starts_with(dir)))
+}
+
+/// A child process killed when dropped, so that a failing test does not
+/// leave a minutes-long run behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Start a run over 200 sources with 100,000 bootstrap replicates and wait
+/// until it is in its statistics phase: its per-document files are
+/// written and closed, and no summary report exists yet.
+#[cfg(target_os = "linux")]
+fn start_long_statistics(p: &Path) -> Running {
+    std::fs::write(p.join("many.jsonl"), many_sources(200, 5)).unwrap();
+    let child = command(
+        p,
+        &[
+            "analyze",
+            "many.jsonl",
+            "-o",
+            "r",
+            "--bootstrap",
+            "100000",
+            "--no-models",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let staging = p.join(format!(".r.slant-tmp-{}", child.id()));
+    let t0 = Instant::now();
+    let mut child = Running(child);
+    loop {
+        if staging.join("documents.csv").exists()
+            && !has_open_under(child.0.id(), &staging)
+            && !staging.join("sources.csv").exists()
+        {
+            return child;
+        }
+        if let Ok(Some(status)) = child.0.try_wait() {
+            panic!("run ended ({status:?}) before its statistics phase was seen");
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(120),
+            "no statistics phase"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Ctrl-C in the statistics phase (which takes minutes here) stops the run
+/// within seconds, says so at once, and leaves the previous reports.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigint_in_the_statistics_phase_stops_within_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = &dir.path().canonicalize().unwrap();
+    let before = baseline(p);
+    let Running(child) = &mut start_long_statistics(p);
+    let t0 = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = wait_with_timeout(child, 5);
+    let stopped_in = t0.elapsed();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("slant: stopping"), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; previous reports left untouched"),
+        "{stderr}"
+    );
+    assert!(stopped_in < Duration::from_secs(5), "{stopped_in:?}");
+    assert!(snapshot(&p.join("r")) == before, "previous reports changed");
+    assert_eq!(staging_dirs(p), Vec::<String>::new());
+}
+
+/// A second run into a directory that a running slant is writing to is
+/// refused; once that run is gone (killed outright), the next run goes on.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_directory_another_run_is_writing_to_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = &dir.path().canonicalize().unwrap();
+    let before = baseline(p);
+    let child = start_long_statistics(p);
+    let out = command(p, &["analyze", "small.jsonl", "-o", "r", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let says = format!("another slant run (process {}) is writing", child.0.id());
+    assert!(stderr.contains(&says), "{stderr}");
+    drop(child); // killed outright
+    assert!(snapshot(&p.join("r")) == before, "previous reports changed");
+    run_ok(p, &["analyze", "small.jsonl", "-o", "r", "--quiet"]);
+    assert_eq!(staging_dirs(p), Vec::<String>::new());
+}
+
+/// `chattr +i` on a path (which root cannot write either), undone on drop;
+/// `None` where the file system or the tool does not support it.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    fn set(path: &Path) -> Option<Immutable> {
+        let ok = Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("chattr +i not available here: case skipped");
+        }
+        ok.then(|| Immutable(path.to_path_buf()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// What slant cannot change in an existing output directory (even as
+/// root): a directory it may not write into is refused before anything is
+/// read; a report file it cannot replace fails the commit after the
+/// analysis, which is undone, and the error says the previous reports are
+/// as they were, which they are. A parent directory it may not write into
+/// is no obstacle: the staging directory goes inside the output directory.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_directories_slant_cannot_change_fail_truthfully() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let before = baseline(p);
+    let bad = "{\"source\": \"x\"}\n";
+    std::fs::write(p.join("in.jsonl"), corpus(30) + bad).unwrap();
+    // The directory itself: refused before reading (no rejection printed).
+    if let Some(_hold) = Immutable::set(&p.join("r")) {
+        let out = command(p, &["analyze", "in.jsonl", "-o", "r"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("slant may not write into"), "{stderr}");
+        assert!(
+            stderr.contains("reports in r left as they were"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("rejected"),
+            "read before refusing: {stderr}"
+        );
+        assert_eq!(staging_dirs(p), Vec::<String>::new());
+    }
+    assert!(snapshot(&p.join("r")) == before);
+    // One of its report files: the commit fails and is undone.
+    if let Some(_hold) = Immutable::set(&p.join("r/sources.csv")) {
+        let out = command(p, &["analyze", "in.jsonl", "-o", "r", "--quiet"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("Operation not permitted"), "{stderr}");
+        assert!(
+            stderr.contains("reports in r left as they were"),
+            "{stderr}"
+        );
+        assert_eq!(staging_dirs(p), Vec::<String>::new());
+    }
+    assert!(snapshot(&p.join("r")) == before, "previous reports changed");
+    // Its parent: the run goes on, staging inside the directory.
+    let parent = p.join("parent");
+    std::fs::create_dir_all(parent.join("r")).unwrap();
+    if let Some(_hold) = Immutable::set(&parent) {
+        for _ in 0..2 {
+            run_ok(p, &["analyze", "in.jsonl", "-o", "parent/r", "--quiet"]);
+        }
+        let names = names(&parent.join("r"));
+        assert!(names.contains(&"sources.csv".to_string()), "{names:?}");
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    }
+}
+
+/// An output directory that cannot be renamed: `-o .` (the working
+/// directory), and a mount point (Docker's `-v host:/out`; a tmpfs mounted
+/// in a private mount namespace, where the test may do that). The reports
+/// are written into it, the first time and when replacing them.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_directories_that_cannot_be_renamed_are_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("in.jsonl"), corpus(20)).unwrap();
+    let here = p.join("here");
+    std::fs::create_dir(&here).unwrap();
+    for _ in 0..2 {
+        run_ok(&here, &["analyze", "../in.jsonl", "-o", ".", "--quiet"]);
+    }
+    let names = names(&here);
+    assert!(names.contains(&"report.html".to_string()), "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+
+    std::fs::create_dir(p.join("mnt")).unwrap();
+    let script = "mount -t tmpfs tmpfs mnt || exit 77
+        for i in 1 2; do \"$0\" analyze in.jsonl -o mnt --quiet || exit 99; done
+        ls -A mnt";
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", script])
+        .arg(env!("CARGO_BIN_EXE_slant"))
+        .current_dir(p)
+        .output();
+    match out.map(|o| (o.status.code(), o)) {
+        Ok((Some(0), o)) => {
+            let listing = String::from_utf8_lossy(&o.stdout);
+            let names: Vec<&str> = listing.lines().collect();
+            assert!(names.contains(&"sources.csv"), "{listing}");
+            assert!(names.iter().all(|n| !n.starts_with('.')), "{listing}");
+        }
+        Ok((Some(99), o)) => panic!(
+            "run into a mount point failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        _ => eprintln!("no mount namespace here: mount point case skipped"),
+    }
 }

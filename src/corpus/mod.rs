@@ -22,7 +22,7 @@ mod walk;
 
 pub use paths::{escape_path, unescape_path};
 pub use reader::{plan, read_inputs, Format, InputPlan, InputStats, ReadOptions, Skipped};
-pub(crate) use reader::{ser_opt_path, ser_paths, skipped_notes, why_nothing};
+pub(crate) use reader::{read_inputs_until, ser_opt_path, ser_paths, skipped_notes, why_nothing};
 
 use std::fmt;
 use std::sync::Arc;

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Input file format.
@@ -724,12 +725,18 @@ fn resolve_columns(opts: &ReadOptions, available: &[String], path: &Path) -> Res
 struct Ctx<'a> {
     opts: &'a ReadOptions,
     sink: &'a mut dyn FnMut(Item),
+    /// Set to stop reading (a Ctrl-C, a failed write).
+    stop: &'a AtomicBool,
     stats: InputStats,
     /// 128-bit digest of (source, id) -> where it was first seen.
     seen_ids: FxHashMap<u128, (Arc<str>, u64)>,
 }
 
 impl Ctx<'_> {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
     fn reject(&mut self, origin: Origin, id: Option<String>, reason: String) {
         self.stats.read += 1;
         self.stats.rejected += 1;
@@ -896,12 +903,27 @@ pub fn read_inputs(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item),
 ) -> Result<Vec<InputStats>> {
+    read_inputs_until(plans, opts, sink, &AtomicBool::new(false))
+}
+
+/// [`read_inputs`] that stops at the next record once `stop` is set (the
+/// statistics returned then cover what was read).
+pub(crate) fn read_inputs_until(
+    plans: &[InputPlan],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Item),
+    stop: &AtomicBool,
+) -> Result<Vec<InputStats>> {
     let mut all = Vec::with_capacity(plans.len());
     let mut seen_ids = FxHashMap::default();
     for plan in plans {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let mut ctx = Ctx {
             opts,
             sink,
+            stop,
             stats: InputStats {
                 path: escape_path(&plan.path).into_owned(),
                 format: format!("{:?}", plan.format).to_lowercase(),
@@ -928,6 +950,9 @@ pub fn read_inputs(
             Format::Text => {
                 let mut dir_hasher = Sha256::new();
                 for f in &plan.files {
+                    if ctx.stopped() {
+                        break;
+                    }
                     let h = read_text_file(plan, f, &mut ctx);
                     let rel = f.strip_prefix(&plan.root).unwrap_or(f);
                     dir_hasher.update(escape_path(rel).as_bytes());
@@ -1587,6 +1612,9 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
     // closed.
     let mut pending: Option<std::result::Result<(Document, Made), Rejection>> = None;
     loop {
+        if ctx.stopped() {
+            return Ok(());
+        }
         let ok = match rdr.read_byte_record(&mut rec) {
             Ok(ok) => ok,
             Err(e) => {
@@ -1845,6 +1873,9 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         .saturating_mul(2)
         .saturating_add(64 * 1024);
     loop {
+        if ctx.stopped() {
+            break;
+        }
         let got = match read_line_limited(&mut r, &mut buf, limit) {
             Ok(g) => g,
             Err(e) => {
@@ -1994,6 +2025,40 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A stop set while reading ends the reading at the next record, in
+    /// every format, instead of reading (and discarding) the rest.
+    #[test]
+    fn reading_stops_at_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        let (mut csv, mut jsonl) = (String::from("source,text\n"), String::new());
+        std::fs::create_dir(p.join("txt")).unwrap();
+        for i in 0..100 {
+            csv.push_str(&format!("s{i},Rebels fled.\n"));
+            jsonl.push_str(&format!(
+                "{{\"source\": \"s{i}\", \"text\": \"Rebels fled.\"}}\n"
+            ));
+            std::fs::write(p.join(format!("txt/{i:03}.txt")), "Rebels fled.").unwrap();
+        }
+        std::fs::write(p.join("a.csv"), csv).unwrap();
+        std::fs::write(p.join("b.jsonl"), jsonl).unwrap();
+        let opts = ReadOptions::default();
+        for input in ["a.csv", "b.jsonl", "txt"] {
+            // Two inputs: the second one is not started either.
+            let plans = plan(&[p.join(input), p.join("b.jsonl")], &opts).unwrap();
+            let stop = AtomicBool::new(false);
+            let mut n = 0;
+            let sink = &mut |_: Item| {
+                n += 1;
+                if n == 3 {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            };
+            read_inputs_until(&plans, &opts, sink, &stop).unwrap();
+            assert_eq!(n, 3, "{input}");
+        }
+    }
 
     #[test]
     fn id_keys_tell_source_and_id_apart() {

@@ -4,6 +4,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Smoothed tone-weighted share: shares `θ_v = (n_v + a·p_v) / (n + a)`
 /// under a Dirichlet prior of strength `a` centred on pooled shares `p`,
@@ -128,12 +129,34 @@ pub fn bootstrap_source(
     seed: u64,
     key: &str,
 ) -> Vec<Vec<f64>> {
+    let never = AtomicBool::new(false);
+    bootstrap_source_until(
+        docs, n_variants, families, strength, replicates, seed, key, &never,
+    )
+}
+
+/// [`bootstrap_source`] that stops between replicates once `stop` is set
+/// (the replicates are then incomplete: the caller discards them).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn bootstrap_source_until(
+    docs: &[&[(u32, u32)]],
+    n_variants: usize,
+    families: &[(std::ops::Range<usize>, Vec<f64>, Vec<f64>)],
+    strength: f64,
+    replicates: usize,
+    seed: u64,
+    key: &str,
+    stop: &AtomicBool,
+) -> Vec<Vec<f64>> {
     let mut out = vec![Vec::with_capacity(replicates); families.len()];
     if docs.is_empty() {
         return out;
     }
     let mut counts = vec![0u64; n_variants];
     for r in 0..replicates {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let mut rng = replicate_rng(seed, key, r as u64);
         counts.iter_mut().for_each(|c| *c = 0);
         for _ in 0..docs.len() {
@@ -212,12 +235,26 @@ pub fn bootstrap_stories(
     seed: u64,
     key: &str,
 ) -> Vec<f64> {
+    bootstrap_stories_until(devs, replicates, seed, key, &AtomicBool::new(false))
+}
+
+/// [`bootstrap_stories`] that stops between replicates once `stop` is set.
+pub(crate) fn bootstrap_stories_until(
+    devs: &[StoryDeviation],
+    replicates: usize,
+    seed: u64,
+    key: &str,
+    stop: &AtomicBool,
+) -> Vec<f64> {
     let mut out = Vec::with_capacity(replicates);
     if devs.is_empty() {
         return out;
     }
     let mut sample = Vec::with_capacity(devs.len());
     for r in 0..replicates {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let mut rng = replicate_rng(seed, key, r as u64);
         sample.clear();
         for _ in 0..devs.len() {
@@ -234,6 +271,28 @@ pub fn bootstrap_stories(
 mod tests {
     use super::*;
     use proptest::prelude::{any, prop_assert, proptest};
+
+    /// A stop set before (or while) bootstrapping ends it at the next
+    /// replicate.
+    #[test]
+    fn bootstraps_stop_between_replicates() {
+        let fams = vec![(0..2, vec![0.5, 0.5], vec![-1.0, 0.0])];
+        let docs: Vec<&[(u32, u32)]> = vec![&[(0, 3)], &[(1, 1)]];
+        let devs = [StoryDeviation {
+            deviation: 0.5,
+            weight: 1.0,
+        }; 3];
+        let stop = AtomicBool::new(true);
+        let reps = bootstrap_source_until(&docs, 2, &fams, 2.0, 100_000, 1, "k", &stop);
+        assert!(reps[0].is_empty());
+        assert!(bootstrap_stories_until(&devs, 100_000, 1, "k", &stop).is_empty());
+        stop.store(false, Ordering::Relaxed);
+        let reps = bootstrap_source_until(&docs, 2, &fams, 2.0, 10, 1, "k", &stop);
+        assert_eq!(
+            reps[0],
+            bootstrap_source(&docs, 2, &fams, 2.0, 10, 1, "k")[0]
+        );
+    }
 
     #[test]
     fn replicate_streams_are_reproducible_and_distinct() {

@@ -17,6 +17,7 @@ use crate::lexicon::Lexicon;
 use framing::StoryDeviation;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Tone-weighted share of a family's variants: `Σ tone_v · n_v / Σ n_v`,
 /// or `None` when there are no matches.
@@ -305,6 +306,19 @@ pub fn estimate(
     docs_by_source: &[Vec<DocVariants<'_>>],
     opts: &EstimatorOptions,
 ) -> Estimates {
+    let never = AtomicBool::new(false);
+    estimate_until(agg, lex, docs_by_source, opts, &never).unwrap_or_default()
+}
+
+/// [`estimate`] that stops within a bootstrap replicate of `stop` being
+/// set, returning `None` then.
+pub(crate) fn estimate_until(
+    agg: &Aggregates,
+    lex: &Lexicon,
+    docs_by_source: &[Vec<DocVariants<'_>>],
+    opts: &EstimatorOptions,
+    stop: &AtomicBool,
+) -> Option<Estimates> {
     let offsets = lex.variant_offsets();
     let total = agg.total();
     // Per family: flat range, pooled authorial shares, tones.
@@ -334,7 +348,7 @@ pub fn estimate(
         .par_iter()
         .map(|&(si, sa)| {
             let docs = docs_by_source.get(si).map(Vec::as_slice).unwrap_or(&[]);
-            let reps = framing::bootstrap_source(
+            let reps = framing::bootstrap_source_until(
                 docs,
                 lex.n_variants(),
                 &fams,
@@ -342,6 +356,7 @@ pub fn estimate(
                 opts.bootstrap,
                 opts.seed,
                 names[si],
+                stop,
             );
             fams.iter()
                 .enumerate()
@@ -373,7 +388,13 @@ pub fn estimate(
                     let story_ci = story_score.filter(|_| devs.len() >= 2).and_then(|s| {
                         let key = format!("{}\u{1f}{}\u{1f}story", names[si], lex.families[fi].id);
                         framing::percentile_interval(
-                            framing::bootstrap_stories(devs, opts.bootstrap, opts.seed, &key),
+                            framing::bootstrap_stories_until(
+                                devs,
+                                opts.bootstrap,
+                                opts.seed,
+                                &key,
+                                stop,
+                            ),
                             s,
                         )
                     });
@@ -393,9 +414,12 @@ pub fn estimate(
                 .collect()
         })
         .collect();
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let (mut terms, ngrams) = rayon::join(
         || terms::variant_rows(agg, lex, opts),
-        || terms::ngram_rows(agg, opts),
+        || terms::ngram_rows_until(agg, opts, stop),
     );
     terms.extend(ngrams);
     terms.sort_by(|a, b| {
@@ -406,12 +430,15 @@ pub fn estimate(
             .then_with(|| a.order.cmp(&b.order))
             .then_with(|| a.rank.cmp(&b.rank))
     });
-    Estimates {
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
+    Some(Estimates {
         families,
         has_stories: !agg.stories.is_empty(),
         terms,
         ..Default::default()
-    }
+    })
 }
 
 /// For each (source index, family index): the deviations of the source
@@ -480,4 +507,60 @@ fn story_deviations(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Document;
+    use crate::features::{Extractor, FeatureOptions, Workspace};
+
+    /// `estimate_until` gives `estimate`'s numbers, or `None` at once when
+    /// stopped (here with 100,000 replicates for 50 sources, minutes of
+    /// work).
+    #[test]
+    fn estimation_stops_when_asked() {
+        let lex = Lexicon::builtin();
+        let ex = Extractor::new(&lex, FeatureOptions::default());
+        let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+        let mut per_doc = Vec::new();
+        for i in 0..200 {
+            let label = ["terrorists", "insurgents", "militants"][i % 3];
+            let text = format!("The {label} attacked the town. {label} fled.");
+            let d = Document::new(i.to_string(), format!("s{}", i % 50), text)
+                .with_story(format!("e{}", i % 4));
+            let f = ex.extract(&d, &mut ws, &mut agg);
+            let sparse: Vec<(u32, u32)> = (0u32..)
+                .zip(&f.counts.variants)
+                .filter(|(_, c)| c[0] > 0)
+                .map(|(v, c)| (v, c[0] as u32))
+                .collect();
+            per_doc.push((d.source.clone(), sparse));
+        }
+        let by_source: Vec<Vec<&[(u32, u32)]>> = agg
+            .sources
+            .keys()
+            .map(|s| {
+                per_doc
+                    .iter()
+                    .filter(|(src, _)| src == s)
+                    .map(|(_, v)| v.as_slice())
+                    .collect()
+            })
+            .collect();
+        let mut opts = EstimatorOptions {
+            bootstrap: 100_000,
+            ..Default::default()
+        };
+        let t = std::time::Instant::now();
+        let stopped = estimate_until(&agg, &lex, &by_source, &opts, &AtomicBool::new(true));
+        assert!(stopped.is_none());
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        opts.bootstrap = 50;
+        let never = AtomicBool::new(false);
+        let a = estimate_until(&agg, &lex, &by_source, &opts, &never).unwrap();
+        let b = estimate(&agg, &lex, &by_source, &opts);
+        assert_eq!(format!("{:?}", a.families), format!("{:?}", b.families));
+        assert!(a.families[0].iter().any(|f| f.ci.is_some()));
+    }
 }

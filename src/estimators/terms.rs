@@ -7,6 +7,7 @@ use super::EstimatorOptions;
 use crate::features::Aggregates;
 use crate::lexicon::Lexicon;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One row of `terms.csv`.
 ///
@@ -320,8 +321,22 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
 /// assert!(rows.iter().any(|r| r.term == "the" && r.stopword));
 /// ```
 pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
+    ngram_rows_until(agg, opts, &AtomicBool::new(false))
+}
+
+/// N-grams a source's test loop goes through between two looks at `stop`.
+const STOP_EVERY: usize = 1 << 14;
+
+/// [`ngram_rows`] that stops soon after `stop` is set (the rows are then
+/// incomplete: the caller discards them).
+pub(crate) fn ngram_rows_until(
+    agg: &Aggregates,
+    opts: &EstimatorOptions,
+    stop: &AtomicBool,
+) -> Vec<TermRow> {
     use crate::features::decode_key;
-    if agg.vocab.is_empty() {
+    let stopped = || stop.load(Ordering::Relaxed);
+    if agg.vocab.is_empty() || stopped() {
         return vec![];
     }
     // Pooled counts: unigrams densely by id, bigrams as one sorted run (a
@@ -345,6 +360,9 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
             }
         }
         per_source_totals.push(t);
+    }
+    if stopped() {
+        return vec![];
     }
     pairs.par_sort_unstable_by_key(|e| e.0);
     let mut bi: Vec<(u64, u64)> = Vec::with_capacity(pairs.len() / 2);
@@ -381,7 +399,10 @@ pub fn ngram_rows(agg: &Aggregates, opts: &EstimatorOptions) -> Vec<TermRow> {
             // become rows (with their text) at the end.
             let mut by_order: [Vec<Tested>; 3] = Default::default();
             let mut cursor = 0usize;
-            for (key, y_i) in sa.ngrams.iter() {
+            for (i, (key, y_i)) in sa.ngrams.iter().enumerate() {
+                if i % STOP_EVERY == 0 && stopped() {
+                    return vec![];
+                }
                 let total = pooled(key, &mut cursor);
                 if total < opts.min_count {
                     continue;
@@ -531,6 +552,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ngram_tests_stop_when_asked() {
+        let agg = two_sources(&[("x", 5), ("y", 1)], &[("x", 1), ("y", 5)]);
+        let opts = all_opts(Prior::Informative, false);
+        assert!(ngram_rows_until(&agg, &opts, &AtomicBool::new(true)).is_empty());
+        let rows = ngram_rows_until(&agg, &opts, &AtomicBool::new(false));
+        assert_eq!(rows.len(), 4);
+        assert_eq!(
+            format!("{rows:?}"),
+            format!("{:?}", ngram_rows(&agg, &opts))
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::text::Analyzed;
 use rand::Rng;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A model file in use, as recorded in `run.json`: its kind, the path it
 /// was loaded from and the SHA-256 of its bytes, so that a report can be
@@ -595,6 +596,21 @@ impl Scorers {
         seed: u64,
         bootstrap: usize,
     ) -> Vec<Vec<String>> {
+        let never = AtomicBool::new(false);
+        self.source_cells_until(names, docs, seed, bootstrap, &never)
+            .unwrap_or_default()
+    }
+
+    /// [`Scorers::source_cells`] that stops within a bootstrap replicate
+    /// of `stop` being set, returning `None` then.
+    pub(crate) fn source_cells_until(
+        &self,
+        names: &[&str],
+        docs: &[Vec<(Option<f64>, Option<f64>)>],
+        seed: u64,
+        bootstrap: usize,
+        stop: &AtomicBool,
+    ) -> Option<Vec<Vec<String>>> {
         let slants: Vec<Vec<f64>> = docs
             .iter()
             .map(|d| d.iter().filter_map(|x| x.1).collect())
@@ -603,7 +619,7 @@ impl Scorers {
             let groups: Vec<&[f64]> = slants.iter().map(Vec::as_slice).collect();
             crate::estimators::shrink::Shrinkage::fit(&groups)
         });
-        names
+        let cells = names
             .iter()
             .zip(docs.iter().zip(&slants))
             .map(|(name, (d, v))| {
@@ -615,6 +631,7 @@ impl Scorers {
                         seed,
                         &format!("loaded\u{1f}{name}"),
                         bootstrap,
+                        stop,
                     ));
                 }
                 if self.outlet.is_some() {
@@ -623,6 +640,7 @@ impl Scorers {
                         seed,
                         &format!("slant\u{1f}{name}"),
                         bootstrap,
+                        stop,
                     ));
                     cells.push(match &shrink {
                         Some(sh) if !v.is_empty() => fmt_f(sh.shrink(v)),
@@ -631,13 +649,20 @@ impl Scorers {
                 }
                 cells
             })
-            .collect()
+            .collect();
+        (!stop.load(Ordering::Relaxed)).then_some(cells)
     }
 }
 
 /// Mean and bootstrap interval cells (empty when there are no values; no
 /// interval with fewer than two).
-fn mean_interval(v: &[f64], seed: u64, key: &str, bootstrap: usize) -> [String; 3] {
+fn mean_interval(
+    v: &[f64],
+    seed: u64,
+    key: &str,
+    bootstrap: usize,
+    stop: &AtomicBool,
+) -> [String; 3] {
     if v.is_empty() {
         return [String::new(), String::new(), String::new()];
     }
@@ -645,6 +670,7 @@ fn mean_interval(v: &[f64], seed: u64, key: &str, bootstrap: usize) -> [String; 
     let ci = (v.len() >= 2 && bootstrap > 0)
         .then(|| {
             let reps: Vec<f64> = (0..bootstrap as u64)
+                .take_while(|_| !stop.load(Ordering::Relaxed))
                 .map(|r| {
                     let mut rng = replicate_rng(seed, key, r);
                     (0..v.len())
@@ -661,4 +687,32 @@ fn mean_interval(v: &[f64], seed: u64, key: &str, bootstrap: usize) -> [String; 
         ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
         ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Per-source intervals stop within a replicate when asked.
+    #[test]
+    fn source_cells_stop_when_asked() {
+        let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+        let docs: Vec<Vec<(Option<f64>, Option<f64>)>> = vec![
+            (0..1000)
+                .map(|i| (Some(i as f64 / 1e3), Some(0.1)))
+                .collect();
+            20
+        ];
+        let names: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let stop = AtomicBool::new(true);
+        let t = std::time::Instant::now();
+        assert!(scorers
+            .source_cells_until(&names, &docs, 1, 100_000, &stop)
+            .is_none());
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        stop.store(false, Ordering::Relaxed);
+        let cells = scorers.source_cells_until(&names, &docs, 1, 20, &stop);
+        assert_eq!(cells, Some(scorers.source_cells(&names, &docs, 1, 20)));
+    }
 }

@@ -65,7 +65,7 @@ pub struct TrainLoadedOptions {
 
 fn log(verbose: bool, t0: Instant, msg: &str) {
     if verbose {
-        eprintln!("[{:>6.1}s] {msg}", t0.elapsed().as_secs_f64());
+        crate::app::stderr_line(&format!("[{:>6.1}s] {msg}", t0.elapsed().as_secs_f64()));
     }
 }
 
