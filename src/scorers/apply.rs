@@ -15,6 +15,7 @@
 
 use super::loaded::{self, LoadedModel, SentenceScore};
 use super::outlet::{self, OutletModel, SlantScore};
+use super::stack::{SourceInput, Stacker};
 use super::textfeat::{FeatWorkspace, Featurizer};
 use super::wordcache::Models;
 use crate::corpus::Document;
@@ -93,6 +94,9 @@ pub struct Scorers {
     /// Files in use.
     pub info: Vec<ModelInfo>,
     fz: Featurizer,
+    /// For each family of the featurizer's lexicon, its feature index in
+    /// the outlet model's source stacker (empty without a stacker).
+    stack_slots: Vec<Option<u16>>,
 }
 
 /// Scores of one document: the loaded-language probability of each
@@ -132,9 +136,47 @@ pub struct DocScores {
     pub loaded_max: Option<f64>,
     /// Outlet slant.
     pub slant: Option<SlantScore>,
+    /// Authorial framing-family totals `(stacker feature, Σ tone,
+    /// matches)` for the outlet model's source stacker (empty without one).
+    pub families: Vec<(u16, f64, u32)>,
+}
+
+/// What the per-source columns need of one document: its mean
+/// loaded-language probability, its phrase slant and its framing-family
+/// totals for the source stacker ([`DocScores::summary`]).
+///
+/// ```
+/// use slant::scorers::apply::DocModelSummary;
+/// let d = DocModelSummary { loaded: Some(0.4), slant: None, families: vec![] };
+/// assert_eq!(d.clone(), d);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocModelSummary {
+    /// Mean sentence probability of loaded language.
+    pub loaded: Option<f64>,
+    /// Phrase slant.
+    pub slant: Option<f64>,
+    /// `(stacker feature, Σ tone, matches)` per family with matches.
+    pub families: Vec<(u16, f64, u32)>,
 }
 
 impl DocScores {
+    /// The document's part of the per-source columns.
+    ///
+    /// ```
+    /// use slant::scorers::apply::DocScores;
+    /// let s = DocScores { loaded_mean: Some(0.25), ..DocScores::default() };
+    /// let d = s.summary();
+    /// assert_eq!((d.loaded, d.slant), (Some(0.25), None));
+    /// ```
+    pub fn summary(&self) -> DocModelSummary {
+        DocModelSummary {
+            loaded: self.loaded_mean,
+            slant: self.slant.as_ref().map(|x| x.slant),
+            families: self.families.clone(),
+        }
+    }
+
     /// Set `loaded_mean` and `loaded_max` from `sentences` (left `None`
     /// when there are none).
     fn summarise_sentences(&mut self) {
@@ -192,10 +234,11 @@ pub const DOCUMENT_COLUMNS: [&str; 6] = [
 /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
 /// assert!(scorers.source_header().iter().all(|c| SOURCE_COLUMNS.contains(&c.as_str())));
 /// ```
-pub const SOURCE_COLUMNS: [&str; 7] = [
+pub const SOURCE_COLUMNS: [&str; 8] = [
     "loaded_mean",
     "loaded_ci_low",
     "loaded_ci_high",
+    "slant",
     "slant_mean",
     "slant_ci_low",
     "slant_ci_high",
@@ -260,11 +303,27 @@ impl Scorers {
         } else {
             None
         };
+        let fz = Featurizer::new();
+        let stack_slots = match outlet.as_ref().and_then(|m| m.file().stack.as_ref()) {
+            Some(st) => fz
+                .lexicon()
+                .families
+                .iter()
+                .map(|f| {
+                    st.families
+                        .iter()
+                        .position(|id| *id == f.id)
+                        .map(|j| j as u16)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(Scorers {
             loaded,
             outlet,
             info,
-            fz: Featurizer::new(),
+            fz,
+            stack_slots,
         })
     }
 
@@ -347,10 +406,36 @@ impl Scorers {
         if self.loaded.is_some() {
             h.extend(c[0..3].iter().map(|s| s.to_string()));
         }
-        if self.outlet.is_some() {
-            h.extend(c[3..7].iter().map(|s| s.to_string()));
+        if self.stacker().is_some() {
+            h.extend([c[3], c[5], c[6], c[4], c[7]].map(String::from));
+        } else if self.outlet.is_some() {
+            h.extend(c[4..8].iter().map(|s| s.to_string()));
         }
         h
+    }
+
+    /// The outlet model's source stacker, if it has one.
+    fn stacker(&self) -> Option<&Stacker> {
+        self.outlet.as_ref().and_then(|m| m.file().stack.as_ref())
+    }
+
+    /// A document's authorial family totals keyed by stacker feature
+    /// (empty without a stacker).
+    fn stack_totals(&self, matches: &[crate::features::MatchRecord]) -> Vec<(u16, f64, u32)> {
+        if self.stack_slots.is_empty() {
+            return Vec::new();
+        }
+        let mut v: Vec<(u16, f64, u32)> = self
+            .fz
+            .family_totals(matches)
+            .into_iter()
+            .filter_map(|(f, t, n)| {
+                let slot = self.stack_slots.get(f as usize).copied().flatten()?;
+                Some((slot, t, n))
+            })
+            .collect();
+        v.sort_by_key(|e| e.0);
+        v
     }
 
     /// Score one document.
@@ -386,6 +471,7 @@ impl Scorers {
         }
         if let Some(m) = &self.outlet {
             out.slant = Some(m.score(a));
+            out.families = self.stack_totals(&f.matches);
         }
         out
     }
@@ -449,6 +535,7 @@ impl Scorers {
         }
         if let Some(m) = &self.outlet {
             out.slant = Some(m.score_cached(a, cache, &mut rs.counter));
+            out.families = self.stack_totals(&cache.matches);
         }
         cache.scratch_rows = rs;
         out
@@ -591,13 +678,13 @@ impl Scorers {
     pub fn source_cells(
         &self,
         names: &[&str],
-        docs: &[Vec<(Option<f64>, Option<f64>)>],
+        docs: &[Vec<DocModelSummary>],
         seed: u64,
         bootstrap: usize,
     ) -> Vec<Vec<String>> {
         let slants: Vec<Vec<f64>> = docs
             .iter()
-            .map(|d| d.iter().filter_map(|x| x.1).collect())
+            .map(|d| d.iter().filter_map(|x| x.slant).collect())
             .collect();
         let shrink = self.outlet.as_ref().and_then(|_| {
             let groups: Vec<&[f64]> = slants.iter().map(Vec::as_slice).collect();
@@ -609,7 +696,7 @@ impl Scorers {
             .map(|(name, (d, v))| {
                 let mut cells = Vec::new();
                 if self.loaded.is_some() {
-                    let v: Vec<f64> = d.iter().filter_map(|x| x.0).collect();
+                    let v: Vec<f64> = d.iter().filter_map(|x| x.loaded).collect();
                     cells.extend(mean_interval(
                         &v,
                         seed,
@@ -617,13 +704,24 @@ impl Scorers {
                         bootstrap,
                     ));
                 }
-                if self.outlet.is_some() {
+                if let Some(st) = self.stacker() {
+                    cells.extend(stacked_interval(
+                        st,
+                        d,
+                        seed,
+                        &format!("slant\u{1f}{name}"),
+                        bootstrap,
+                    ));
+                    cells.push(mean_interval(v, seed, "", 0)[0].clone());
+                } else if self.outlet.is_some() {
                     cells.extend(mean_interval(
                         v,
                         seed,
                         &format!("slant\u{1f}{name}"),
                         bootstrap,
                     ));
+                }
+                if self.outlet.is_some() {
                     cells.push(match &shrink {
                         Some(sh) if !v.is_empty() => fmt_f(sh.shrink(v)),
                         _ => String::new(),
@@ -633,6 +731,70 @@ impl Scorers {
             })
             .collect()
     }
+}
+
+/// The stacker's input from some documents (`pick` yields indexes into
+/// `docs`, repeats allowed); `None` without a phrase slant.
+fn stack_input(
+    st: &Stacker,
+    docs: &[DocModelSummary],
+    pick: impl Iterator<Item = usize>,
+) -> Option<SourceInput> {
+    let mut x = SourceInput {
+        phrase: 0.0,
+        families: vec![(0.0, 0.0); st.families.len()],
+    };
+    let mut n = 0usize;
+    for i in pick {
+        let d = &docs[i];
+        if let Some(s) = d.slant {
+            x.phrase += s;
+            n += 1;
+        }
+        for &(f, tone, m) in &d.families {
+            if let Some(e) = x.families.get_mut(f as usize) {
+                e.0 += tone;
+                e.1 += m as f64;
+            }
+        }
+    }
+    (n > 0).then(|| {
+        x.phrase /= n as f64;
+        x
+    })
+}
+
+/// The stacked source slant and its document-bootstrap interval (empty
+/// cells without documents; no interval with fewer than two).
+fn stacked_interval(
+    st: &Stacker,
+    docs: &[DocModelSummary],
+    seed: u64,
+    key: &str,
+    bootstrap: usize,
+) -> [String; 3] {
+    let Some(input) = stack_input(st, docs, 0..docs.len()) else {
+        return [String::new(), String::new(), String::new()];
+    };
+    let est = st.score(&input);
+    let n = docs.len();
+    let ci = (n >= 2 && bootstrap > 0)
+        .then(|| {
+            let reps: Vec<f64> = (0..bootstrap as u64)
+                .map(|r| {
+                    let mut rng = replicate_rng(seed, key, r);
+                    let pick = (0..n).map(|_| rng.random_range(0..n)).collect::<Vec<_>>();
+                    stack_input(st, docs, pick.into_iter()).map_or(f64::NAN, |x| st.score(&x))
+                })
+                .collect();
+            percentile_interval(reps, est)
+        })
+        .flatten();
+    [
+        fmt_f(est),
+        ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
+        ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
+    ]
 }
 
 /// Mean and bootstrap interval cells (empty when there are no values; no
