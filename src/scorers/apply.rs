@@ -647,8 +647,15 @@ impl Scorers {
     /// documents and a 95% percentile interval from `bootstrap` replicates
     /// resampling those documents (streams from
     /// [`replicate_rng`]`(seed, "model\u{1f}source", r)`; no interval with
-    /// fewer than 2 documents). `docs[i]` holds the
-    /// `(loaded_mean, slant)` of every document of the `i`-th source.
+    /// fewer than 2 documents). `docs[i]` holds the [`DocModelSummary`]
+    /// of every document of the `i`-th source.
+    ///
+    /// An outlet model with a source stacker ([`stack`](super::stack))
+    /// gives `slant`, the stacked outlet slant of the source's documents
+    /// (mean phrase slant and framing-family totals), with its interval
+    /// from the same document resamples, then `slant_mean`, the mean
+    /// document phrase slant (no interval). Without a stacker: `slant_mean`
+    /// with its interval.
     ///
     /// The outlet model also gets `slant_shrunk`: the source's
     /// empirical-Bayes posterior mean slant
@@ -658,16 +665,14 @@ impl Scorers {
     /// empty when the run has too few sources or documents to fit it.
     ///
     /// ```
-    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::apply::{DocModelSummary, Scorers};
     /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
     /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
     /// // `dir` holds the loaded-language model only.
     /// let scorers = Scorers::load(dir.path()).unwrap();
-    /// // (loaded_mean, slant) per document; no slant without the outlet model.
-    /// let docs = [
-    ///     vec![(Some(0.2), None), (Some(0.4), None), (Some(0.3), None)],
-    ///     vec![(Some(0.9), None)],
-    /// ];
+    /// // loaded_mean per document; no slant without the outlet model.
+    /// let doc = |p: f64| DocModelSummary { loaded: Some(p), ..DocModelSummary::default() };
+    /// let docs = [vec![doc(0.2), doc(0.4), doc(0.3)], vec![doc(0.9)]];
     /// let cells = scorers.source_cells(&["Daily", "Herald"], &docs, 42, 200);
     /// assert_eq!(cells[0].len(), scorers.source_header().len());
     /// let (low, high): (f64, f64) = (cells[0][1].parse().unwrap(), cells[0][2].parse().unwrap());

@@ -1195,6 +1195,24 @@ impl OutletValidParams {
     /// over them, fixed hyper-parameters), and each row's fold (the folds
     /// of [`OutletValidParams::cross_validate`] when `idx` is every row, `k`
     /// the outer folds and `seed` the settings' seed).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let all: Vec<usize> = (0..data.len()).collect();
+    /// let valid = params.check().unwrap();
+    /// let (slants, folds) = valid
+    ///     .out_of_fold(&data, &all, VoiceFilter::All, &params.fixed_choice(), 2, 42)
+    ///     .unwrap();
+    /// assert_eq!((slants.len(), folds.len()), (6, 6));
+    /// assert!(folds.iter().all(|&f| f < 2));
+    /// ```
     pub fn out_of_fold(
         &self,
         data: &OutletData,
