@@ -361,3 +361,86 @@ pub fn search_score(scores: &[f64], labels: &[f64], docs: &[usize]) -> f64 {
         v.iter().sum::<f64>() / v.len() as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SourceInput, StackChoice, Stacker};
+    use crate::scorers::linear::fit_ridge_dual;
+
+    fn inputs() -> (Vec<SourceInput>, Vec<f64>, Vec<usize>) {
+        let x: Vec<SourceInput> = (0..12)
+            .map(|i| {
+                let v = i as f64;
+                SourceInput {
+                    phrase: (v * 0.37).sin(),
+                    families: vec![((v * 1.3).cos() * 4.0, 3.0 + (i % 4) as f64)],
+                }
+            })
+            .collect();
+        let y = (0..12).map(|i| (i % 3) as f64 - 1.0).collect();
+        let docs = (0..12).map(|i| if i < 10 { 30 } else { 2 }).collect();
+        (x, y, docs)
+    }
+
+    /// The unstandardised weights give exactly the predictions of the ridge
+    /// fitted on standardised features.
+    #[test]
+    fn raw_weights_reproduce_the_standardised_fit() {
+        let (x, y, docs) = inputs();
+        let c = StackChoice {
+            prior: 2.0,
+            alpha: 3.0,
+            min_docs: 1,
+            inner_score: f64::NAN,
+        };
+        let st = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &c).unwrap();
+        let feats: Vec<[f64; 2]> = x
+            .iter()
+            .map(|s| {
+                let (t, n) = s.families[0];
+                [s.phrase, (t + 2.0 * 0.1) / (n + 2.0) - 0.1]
+            })
+            .collect();
+        let n = feats.len() as f64;
+        let mean: Vec<f64> = (0..2)
+            .map(|j| feats.iter().map(|f| f[j]).sum::<f64>() / n)
+            .collect();
+        let sd: Vec<f64> = (0..2)
+            .map(|j| (feats.iter().map(|f| (f[j] - mean[j]).powi(2)).sum::<f64>() / n).sqrt())
+            .collect();
+        let z: Vec<Vec<(u32, f64)>> = feats
+            .iter()
+            .map(|f| {
+                (0..2)
+                    .map(|j| (j as u32, (f[j] - mean[j]) / sd[j]))
+                    .collect()
+            })
+            .collect();
+        let (w, b) = fit_ridge_dual(&z, 2, &y, 3.0).unwrap();
+        for (s, zi) in x.iter().zip(&z) {
+            let want = b + zi.iter().map(|(j, v)| w[*j as usize] * v).sum::<f64>();
+            assert!((st.score(s) - want).abs() < 1e-9);
+        }
+    }
+
+    /// Outlets below `min_docs` do not move the fit (when at least 10
+    /// outlets reach it).
+    #[test]
+    fn small_outlets_are_left_out_of_the_fit() {
+        let (mut x, y, docs) = inputs();
+        let c = StackChoice {
+            prior: 2.0,
+            alpha: 3.0,
+            min_docs: 20,
+            inner_score: f64::NAN,
+        };
+        let a = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &c).unwrap();
+        x[11].phrase = 50.0;
+        let b = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &c).unwrap();
+        assert_eq!(a, b);
+        // With all outlets in, the outlier changes the fit.
+        let all = StackChoice { min_docs: 1, ..c };
+        let d = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &all).unwrap();
+        assert_ne!(a.phrase_weight, d.phrase_weight);
+    }
+}
