@@ -734,6 +734,10 @@ struct Pred {
 
 /// Held-out predictions of one fold and its hyper-parameters.
 type FoldPart = (Vec<(usize, Pred)>, OutletChoice);
+/// One outer fold of the stacked CV: per held-out outlet (outlet,
+/// stacked slant, mean phrase slant, articles), and the stacker's
+/// hyper-parameters.
+type StackedFold = (Vec<(u32, f64, f64, usize)>, StackChoice);
 /// (outlet, label, articles, mean slant).
 type OutletRow = (String, String, usize, f64);
 
@@ -1363,7 +1367,7 @@ impl OutletValidParams {
         let idx: Vec<usize> = (0..data.len()).collect();
         let (preds, choices) = self.oof(data, &idx, voice, k, seed, fixed.map(|f| f.0))?;
         let folds = Self::folds(data, &idx, k, seed);
-        let parts: Vec<Result<(Vec<(u32, f64, f64, usize)>, StackChoice)>> = (0..k)
+        let parts: Vec<Result<StackedFold>> = (0..k)
             .into_par_iter()
             .map(|f| {
                 let train: Vec<usize> = idx.iter().copied().filter(|&i| folds[i] != f).collect();
