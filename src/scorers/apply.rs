@@ -781,25 +781,9 @@ fn stacked_interval(
     let Some(input) = stack_input(st, docs, 0..docs.len()) else {
         return [String::new(), String::new(), String::new()];
     };
-    let est = st.score(&input);
-    let n = docs.len();
-    let ci = (n >= 2 && bootstrap > 0)
-        .then(|| {
-            let reps: Vec<f64> = (0..bootstrap as u64)
-                .map(|r| {
-                    let mut rng = replicate_rng(seed, key, r);
-                    let pick = (0..n).map(|_| rng.random_range(0..n)).collect::<Vec<_>>();
-                    stack_input(st, docs, pick.into_iter()).map_or(f64::NAN, |x| st.score(&x))
-                })
-                .collect();
-            percentile_interval(reps, est)
-        })
-        .flatten();
-    [
-        fmt_f(est),
-        ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
-        ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
-    ]
+    interval_cells(st.score(&input), docs.len(), seed, key, bootstrap, |pick| {
+        stack_input(st, docs, pick.iter().copied()).map_or(f64::NAN, |x| st.score(&x))
+    })
 }
 
 /// Mean and bootstrap interval cells (empty when there are no values; no
@@ -808,23 +792,42 @@ fn mean_interval(v: &[f64], seed: u64, key: &str, bootstrap: usize) -> [String; 
     if v.is_empty() {
         return [String::new(), String::new(), String::new()];
     }
-    let mean = v.iter().sum::<f64>() / v.len() as f64;
-    let ci = (v.len() >= 2 && bootstrap > 0)
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    interval_cells(mean, v.len(), seed, key, bootstrap, |pick| {
+        pick.iter().map(|&i| v[i]).sum::<f64>() / n
+    })
+}
+
+/// An estimate over `n` documents and its 95% percentile interval from
+/// `bootstrap` resamples of them (`stat` of the resampled indexes; streams
+/// from [`replicate_rng`]`(seed, key, r)`), as cells; no interval with
+/// fewer than two documents.
+fn interval_cells(
+    est: f64,
+    n: usize,
+    seed: u64,
+    key: &str,
+    bootstrap: usize,
+    stat: impl Fn(&[usize]) -> f64,
+) -> [String; 3] {
+    let ci = (n >= 2 && bootstrap > 0)
         .then(|| {
+            let mut pick = vec![0usize; n];
             let reps: Vec<f64> = (0..bootstrap as u64)
                 .map(|r| {
                     let mut rng = replicate_rng(seed, key, r);
-                    (0..v.len())
-                        .map(|_| v[rng.random_range(0..v.len())])
-                        .sum::<f64>()
-                        / v.len() as f64
+                    for p in pick.iter_mut() {
+                        *p = rng.random_range(0..n);
+                    }
+                    stat(&pick)
                 })
                 .collect();
-            percentile_interval(reps, mean)
+            percentile_interval(reps, est)
         })
         .flatten();
     [
-        fmt_f(mean),
+        fmt_f(est),
         ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
         ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
     ]
