@@ -437,7 +437,8 @@ mod tests {
         let a = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &c).unwrap();
         x[11].phrase = 50.0;
         let b = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &c).unwrap();
-        assert_eq!(a, b);
+        let weights = |s: &Stacker| (s.intercept, s.phrase_weight, s.family_weights.clone());
+        assert_eq!(weights(&a), weights(&b));
         // With all outlets in, the outlier changes the fit.
         let all = StackChoice { min_docs: 1, ..c };
         let d = Stacker::fit(&["f".into()], &[0.1], &x, &y, &docs, &all).unwrap();
