@@ -2104,7 +2104,8 @@ impl OutletModel {
     /// let choice = model.file().chosen.clone();
     /// let cv = |voice| valid.cross_validate(&data, voice, Some(&choice)).unwrap();
     /// model.file_mut().metrics = Some(OutletMetrics { nested_cv: None,
-    ///     fixed_cv_all: cv(VoiceFilter::All), fixed_cv_authorial: cv(VoiceFilter::Authorial) });
+    ///     fixed_cv_all: cv(VoiceFilter::All), fixed_cv_authorial: cv(VoiceFilter::Authorial),
+    ///     stacked_cv: None, stacked_nested_cv: None });
     /// assert!(model.to_json().unwrap().contains("\"fixed_cv_authorial\""));
     /// ```
     pub fn file_mut(&mut self) -> &mut OutletFile {
