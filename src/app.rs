@@ -17,7 +17,7 @@ use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{self, CsvStyle, Staging};
-use crate::scorers::apply::{ModelInfo, Scorers};
+use crate::scorers::apply::{DocModelSummary, ModelInfo, Scorers};
 use crate::scorers::textfeat::FeatWorkspace;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -308,7 +308,7 @@ struct BatchOut {
     seq: u64,
     documents: Vec<u8>,
     sentences: Vec<u8>,
-    model_scores: Vec<(Arc<str>, Option<f64>, Option<f64>)>,
+    model_scores: Vec<(Arc<str>, DocModelSummary)>,
     evidence: Vec<u8>,
     rejected: Vec<u8>,
     rejections: Vec<Rejection>,
@@ -630,7 +630,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
 
     let mut summary = RunSummary::default();
     let mut summaries: Vec<DocSummary> = Vec::new();
-    let mut model_scores: Vec<(Arc<str>, Option<f64>, Option<f64>)> = Vec::new();
+    let mut model_scores: Vec<(Arc<str>, DocModelSummary)> = Vec::new();
     let mut examples = report::Examples::new(EXAMPLES_PER_FAMILY);
     let mut first_rejections: Vec<Rejection> = Vec::new();
     let mut shown_rejections = 0usize;
@@ -953,10 +953,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     };
     if let Some(sc) = &scorers {
         let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
-        let mut per: Vec<Vec<(Option<f64>, Option<f64>)>> = vec![Vec::new(); names.len()];
-        for (src, l, s) in &model_scores {
-            if let Ok(i) = names.binary_search(&&**src) {
-                per[i].push((*l, *s));
+        let mut per: Vec<Vec<DocModelSummary>> = vec![Vec::new(); names.len()];
+        for (src, d) in model_scores {
+            if let Ok(i) = names.binary_search(&&*src) {
+                per[i].push(d);
             }
         }
         est.source_extra_headers.extend(sc.source_header());
@@ -1165,11 +1165,8 @@ fn process_batch(
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
                         let _ = sc.sentence_rows(&mut sen_w, &doc, &s, style);
-                        out.model_scores.push((
-                            doc.source.as_str().into(),
-                            s.loaded_mean,
-                            s.slant.as_ref().map(|x| x.slant),
-                        ));
+                        out.model_scores
+                            .push((doc.source.as_str().into(), s.summary()));
                     }
                     None => {
                         let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);

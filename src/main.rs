@@ -133,6 +133,10 @@ struct TrainSlantArgs {
     /// Training articles per outlet at most.
     #[arg(long, default_value_t = 300)]
     max_docs_per_outlet: usize,
+    /// No source stacker: a source's slant is its documents' mean phrase
+    /// slant, without its framing-family scores.
+    #[arg(long)]
+    no_stack: bool,
     /// Worker threads [default: all cores].
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     threads: usize,
@@ -577,6 +581,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             a.vocab_sizes
                         },
                         max_docs_per_group: a.max_docs_per_outlet,
+                        stack: if a.no_stack { None } else { base.stack.clone() },
                         voice: if a.voice == "all" {
                             slant::scorers::textfeat::VoiceFilter::All
                         } else {

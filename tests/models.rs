@@ -409,3 +409,76 @@ fn scoring_from_the_main_analysis_equals_scoring_afresh() {
         }
     }
 }
+
+/// The shipped outlet model stacks each source's mean phrase slant with
+/// its framing-family scores; its card's leave-outlets-out figures carry
+/// outlet-bootstrap intervals and put the held-out left, center and right
+/// outlets in that order.
+#[test]
+fn shipped_outlet_model_has_a_source_stacker_with_its_card() {
+    let Some(path) = shipped("outlet-slant.json") else {
+        return;
+    };
+    let m = OutletModel::load(&path).unwrap();
+    let st = m.file().stack.as_ref().expect("a source stacker");
+    assert_eq!(st.families.len(), st.family_weights.len());
+    assert_eq!(st.families.len(), st.family_means.len());
+    assert!(st.phrase_weight > 0.0);
+    let card = m.file().metrics.as_ref().unwrap();
+    let cv = card.stacked_cv.as_ref().expect("stacked CV in the card");
+    for i in 0..3 {
+        assert!(
+            cv.spearman_ci_low[i] <= cv.spearman[i] && cv.spearman[i] <= cv.spearman_ci_high[i]
+        );
+        // Adding the family scores ranks held-out outlets better than the phrase score alone.
+        assert!(cv.spearman[i] > cv.phrase_spearman[i], "{i}: {cv:?}");
+    }
+    assert!(cv.spearman[2] >= 0.75, "{}", cv.spearman[2]);
+    for means in [cv.label_means, cv.label_means_min20] {
+        assert!(means[0] < means[1] && means[1] < means[2], "{means:?}");
+    }
+}
+
+/// With the shipped models, `sources.csv` gets the stacked `slant` with a
+/// document-bootstrap interval around it, then the mean phrase slant.
+#[test]
+fn stacked_source_cells() {
+    use slant::scorers::apply::{DocModelSummary, Scorers};
+    let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    let Some(st) = scorers.outlet.as_ref().and_then(|m| m.file().stack.clone()) else {
+        return;
+    };
+    let header = scorers.source_header();
+    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+    assert!(at("slant") < at("slant_ci_low") && at("slant_ci_high") < at("slant_mean"));
+    let gun = st.families.iter().position(|f| f == "gun_policy").unwrap() as u16;
+    let doc = |slant: f64, tone: f64| DocModelSummary {
+        loaded: Some(0.5),
+        slant: Some(slant),
+        families: vec![(gun, tone, 2)],
+    };
+    let docs = vec![(0..12)
+        .map(|i| doc(0.01 * i as f64, if i % 2 == 0 { 2.0 } else { -2.0 }))
+        .collect::<Vec<_>>()];
+    let cells = scorers.source_cells(&["Herald"], &docs, 7, 200);
+    assert_eq!(cells[0].len(), header.len());
+    let num = |c: &str| cells[0][at(c)].parse::<f64>().unwrap();
+    assert!(num("slant_ci_low") <= num("slant") && num("slant") <= num("slant_ci_high"));
+    assert!((num("slant_mean") - 0.055).abs() < 1e-6);
+    // The stacker's own score of the same source.
+    let input = slant::scorers::stack::SourceInput {
+        phrase: 0.055,
+        families: st
+            .families
+            .iter()
+            .map(|f| {
+                if f == "gun_policy" {
+                    (0.0, 24.0)
+                } else {
+                    (0.0, 0.0)
+                }
+            })
+            .collect(),
+    };
+    assert!((num("slant") - st.score(&input)).abs() < 1e-5);
+}

@@ -15,6 +15,7 @@
 
 use super::loaded::{self, LoadedModel, SentenceScore};
 use super::outlet::{self, OutletModel, SlantScore};
+use super::stack::{SourceInput, Stacker};
 use super::textfeat::{FeatWorkspace, Featurizer};
 use super::wordcache::Models;
 use crate::corpus::Document;
@@ -94,6 +95,9 @@ pub struct Scorers {
     /// Files in use.
     pub info: Vec<ModelInfo>,
     fz: Featurizer,
+    /// For each family of the featurizer's lexicon, its feature index in
+    /// the outlet model's source stacker (empty without a stacker).
+    stack_slots: Vec<Option<u16>>,
 }
 
 /// Scores of one document: the loaded-language probability of each
@@ -133,9 +137,47 @@ pub struct DocScores {
     pub loaded_max: Option<f64>,
     /// Outlet slant.
     pub slant: Option<SlantScore>,
+    /// Authorial framing-family totals `(stacker feature, Σ tone,
+    /// matches)` for the outlet model's source stacker (empty without one).
+    pub families: Vec<(u16, f64, u32)>,
+}
+
+/// What the per-source columns need of one document: its mean
+/// loaded-language probability, its phrase slant and its framing-family
+/// totals for the source stacker ([`DocScores::summary`]).
+///
+/// ```
+/// use slant::scorers::apply::DocModelSummary;
+/// let d = DocModelSummary { loaded: Some(0.4), slant: None, families: vec![] };
+/// assert_eq!(d.clone(), d);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocModelSummary {
+    /// Mean sentence probability of loaded language.
+    pub loaded: Option<f64>,
+    /// Phrase slant.
+    pub slant: Option<f64>,
+    /// `(stacker feature, Σ tone, matches)` per family with matches.
+    pub families: Vec<(u16, f64, u32)>,
 }
 
 impl DocScores {
+    /// The document's part of the per-source columns.
+    ///
+    /// ```
+    /// use slant::scorers::apply::DocScores;
+    /// let s = DocScores { loaded_mean: Some(0.25), ..DocScores::default() };
+    /// let d = s.summary();
+    /// assert_eq!((d.loaded, d.slant), (Some(0.25), None));
+    /// ```
+    pub fn summary(&self) -> DocModelSummary {
+        DocModelSummary {
+            loaded: self.loaded_mean,
+            slant: self.slant.as_ref().map(|x| x.slant),
+            families: self.families.clone(),
+        }
+    }
+
     /// Set `loaded_mean` and `loaded_max` from `sentences` (left `None`
     /// when there are none).
     fn summarise_sentences(&mut self) {
@@ -193,10 +235,11 @@ pub const DOCUMENT_COLUMNS: [&str; 6] = [
 /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
 /// assert!(scorers.source_header().iter().all(|c| SOURCE_COLUMNS.contains(&c.as_str())));
 /// ```
-pub const SOURCE_COLUMNS: [&str; 7] = [
+pub const SOURCE_COLUMNS: [&str; 8] = [
     "loaded_mean",
     "loaded_ci_low",
     "loaded_ci_high",
+    "slant",
     "slant_mean",
     "slant_ci_low",
     "slant_ci_high",
@@ -261,11 +304,27 @@ impl Scorers {
         } else {
             None
         };
+        let fz = Featurizer::new();
+        let stack_slots = match outlet.as_ref().and_then(|m| m.file().stack.as_ref()) {
+            Some(st) => fz
+                .lexicon()
+                .families
+                .iter()
+                .map(|f| {
+                    st.families
+                        .iter()
+                        .position(|id| *id == f.id)
+                        .map(|j| j as u16)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(Scorers {
             loaded,
             outlet,
             info,
-            fz: Featurizer::new(),
+            fz,
+            stack_slots,
         })
     }
 
@@ -348,10 +407,36 @@ impl Scorers {
         if self.loaded.is_some() {
             h.extend(c[0..3].iter().map(|s| s.to_string()));
         }
-        if self.outlet.is_some() {
-            h.extend(c[3..7].iter().map(|s| s.to_string()));
+        if self.stacker().is_some() {
+            h.extend([c[3], c[5], c[6], c[4], c[7]].map(String::from));
+        } else if self.outlet.is_some() {
+            h.extend(c[4..8].iter().map(|s| s.to_string()));
         }
         h
+    }
+
+    /// The outlet model's source stacker, if it has one.
+    fn stacker(&self) -> Option<&Stacker> {
+        self.outlet.as_ref().and_then(|m| m.file().stack.as_ref())
+    }
+
+    /// A document's authorial family totals keyed by stacker feature
+    /// (empty without a stacker).
+    fn stack_totals(&self, matches: &[crate::features::MatchRecord]) -> Vec<(u16, f64, u32)> {
+        if self.stack_slots.is_empty() {
+            return Vec::new();
+        }
+        let mut v: Vec<(u16, f64, u32)> = self
+            .fz
+            .family_totals(matches)
+            .into_iter()
+            .filter_map(|(f, t, n)| {
+                let slot = self.stack_slots.get(f as usize).copied().flatten()?;
+                Some((slot, t, n))
+            })
+            .collect();
+        v.sort_by_key(|e| e.0);
+        v
     }
 
     /// Score one document.
@@ -387,6 +472,7 @@ impl Scorers {
         }
         if let Some(m) = &self.outlet {
             out.slant = Some(m.score(a));
+            out.families = self.stack_totals(&f.matches);
         }
         out
     }
@@ -450,6 +536,7 @@ impl Scorers {
         }
         if let Some(m) = &self.outlet {
             out.slant = Some(m.score_cached(a, cache, &mut rs.counter));
+            out.families = self.stack_totals(&cache.matches);
         }
         cache.scratch_rows = rs;
         out
@@ -561,8 +648,15 @@ impl Scorers {
     /// documents and a 95% percentile interval from `bootstrap` replicates
     /// resampling those documents (streams from
     /// [`replicate_rng`]`(seed, "model\u{1f}source", r)`; no interval with
-    /// fewer than 2 documents). `docs[i]` holds the
-    /// `(loaded_mean, slant)` of every document of the `i`-th source.
+    /// fewer than 2 documents). `docs[i]` holds the [`DocModelSummary`]
+    /// of every document of the `i`-th source.
+    ///
+    /// An outlet model with a source stacker ([`stack`](super::stack))
+    /// gives `slant`, the stacked outlet slant of the source's documents
+    /// (mean phrase slant and framing-family totals), with its interval
+    /// from the same document resamples, then `slant_mean`, the mean
+    /// document phrase slant (no interval). Without a stacker: `slant_mean`
+    /// with its interval.
     ///
     /// The outlet model also gets `slant_shrunk`: the source's
     /// empirical-Bayes posterior mean slant
@@ -572,16 +666,14 @@ impl Scorers {
     /// empty when the run has too few sources or documents to fit it.
     ///
     /// ```
-    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::apply::{DocModelSummary, Scorers};
     /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
     /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
     /// // `dir` holds the loaded-language model only.
     /// let scorers = Scorers::load(dir.path()).unwrap();
-    /// // (loaded_mean, slant) per document; no slant without the outlet model.
-    /// let docs = [
-    ///     vec![(Some(0.2), None), (Some(0.4), None), (Some(0.3), None)],
-    ///     vec![(Some(0.9), None)],
-    /// ];
+    /// // loaded_mean per document; no slant without the outlet model.
+    /// let doc = |p: f64| DocModelSummary { loaded: Some(p), ..DocModelSummary::default() };
+    /// let docs = [vec![doc(0.2), doc(0.4), doc(0.3)], vec![doc(0.9)]];
     /// let cells = scorers.source_cells(&["Daily", "Herald"], &docs, 42, 200);
     /// assert_eq!(cells[0].len(), scorers.source_header().len());
     /// let (low, high): (f64, f64) = (cells[0][1].parse().unwrap(), cells[0][2].parse().unwrap());
@@ -592,7 +684,7 @@ impl Scorers {
     pub fn source_cells(
         &self,
         names: &[&str],
-        docs: &[Vec<(Option<f64>, Option<f64>)>],
+        docs: &[Vec<DocModelSummary>],
         seed: u64,
         bootstrap: usize,
     ) -> Vec<Vec<String>> {
@@ -606,14 +698,14 @@ impl Scorers {
     pub(crate) fn source_cells_until(
         &self,
         names: &[&str],
-        docs: &[Vec<(Option<f64>, Option<f64>)>],
+        docs: &[Vec<DocModelSummary>],
         seed: u64,
         bootstrap: usize,
         stop: &AtomicBool,
     ) -> Option<Vec<Vec<String>>> {
         let slants: Vec<Vec<f64>> = docs
             .iter()
-            .map(|d| d.iter().filter_map(|x| x.1).collect())
+            .map(|d| d.iter().filter_map(|x| x.slant).collect())
             .collect();
         let shrink = self.outlet.as_ref().and_then(|_| {
             let groups: Vec<&[f64]> = slants.iter().map(Vec::as_slice).collect();
@@ -625,7 +717,7 @@ impl Scorers {
             .map(|(name, (d, v))| {
                 let mut cells = Vec::new();
                 if self.loaded.is_some() {
-                    let v: Vec<f64> = d.iter().filter_map(|x| x.0).collect();
+                    let v: Vec<f64> = d.iter().filter_map(|x| x.loaded).collect();
                     cells.extend(mean_interval(
                         &v,
                         seed,
@@ -634,7 +726,17 @@ impl Scorers {
                         stop,
                     ));
                 }
-                if self.outlet.is_some() {
+                if let Some(st) = self.stacker() {
+                    cells.extend(stacked_interval(
+                        st,
+                        d,
+                        seed,
+                        &format!("slant\u{1f}{name}"),
+                        bootstrap,
+                        stop,
+                    ));
+                    cells.push(mean_interval(v, seed, "", 0, stop)[0].clone());
+                } else if self.outlet.is_some() {
                     cells.extend(mean_interval(
                         v,
                         seed,
@@ -642,6 +744,8 @@ impl Scorers {
                         bootstrap,
                         stop,
                     ));
+                }
+                if self.outlet.is_some() {
                     cells.push(match &shrink {
                         Some(sh) if !v.is_empty() => fmt_f(sh.shrink(v)),
                         _ => String::new(),
@@ -652,6 +756,61 @@ impl Scorers {
             .collect();
         (!stop.load(Ordering::Relaxed)).then_some(cells)
     }
+}
+
+/// The stacker's input from some documents (`pick` yields indexes into
+/// `docs`, repeats allowed); `None` without a phrase slant.
+fn stack_input(
+    st: &Stacker,
+    docs: &[DocModelSummary],
+    pick: impl Iterator<Item = usize>,
+) -> Option<SourceInput> {
+    let mut x = SourceInput {
+        phrase: 0.0,
+        families: vec![(0.0, 0.0); st.families.len()],
+    };
+    let mut n = 0usize;
+    for i in pick {
+        let d = &docs[i];
+        if let Some(s) = d.slant {
+            x.phrase += s;
+            n += 1;
+        }
+        for &(f, tone, m) in &d.families {
+            if let Some(e) = x.families.get_mut(f as usize) {
+                e.0 += tone;
+                e.1 += m as f64;
+            }
+        }
+    }
+    (n > 0).then(|| {
+        x.phrase /= n as f64;
+        x
+    })
+}
+
+/// The stacked source slant and its document-bootstrap interval (empty
+/// cells without documents; no interval with fewer than two).
+fn stacked_interval(
+    st: &Stacker,
+    docs: &[DocModelSummary],
+    seed: u64,
+    key: &str,
+    bootstrap: usize,
+    stop: &AtomicBool,
+) -> [String; 3] {
+    let Some(input) = stack_input(st, docs, 0..docs.len()) else {
+        return [String::new(), String::new(), String::new()];
+    };
+    interval_cells(
+        st.score(&input),
+        docs.len(),
+        seed,
+        key,
+        bootstrap,
+        stop,
+        |pick| stack_input(st, docs, pick.iter().copied()).map_or(f64::NAN, |x| st.score(&x)),
+    )
 }
 
 /// Mean and bootstrap interval cells (empty when there are no values; no
@@ -666,24 +825,44 @@ fn mean_interval(
     if v.is_empty() {
         return [String::new(), String::new(), String::new()];
     }
-    let mean = v.iter().sum::<f64>() / v.len() as f64;
-    let ci = (v.len() >= 2 && bootstrap > 0)
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    interval_cells(mean, v.len(), seed, key, bootstrap, stop, |pick| {
+        pick.iter().map(|&i| v[i]).sum::<f64>() / n
+    })
+}
+
+/// An estimate over `n` documents and its 95% percentile interval from
+/// `bootstrap` resamples of them (`stat` of the resampled indexes; streams
+/// from [`replicate_rng`]`(seed, key, r)`), as cells; no interval with
+/// fewer than two documents.
+fn interval_cells(
+    est: f64,
+    n: usize,
+    seed: u64,
+    key: &str,
+    bootstrap: usize,
+    stop: &AtomicBool,
+    stat: impl Fn(&[usize]) -> f64,
+) -> [String; 3] {
+    let ci = (n >= 2 && bootstrap > 0)
         .then(|| {
+            let mut pick = vec![0usize; n];
             let reps: Vec<f64> = (0..bootstrap as u64)
                 .take_while(|_| !stop.load(Ordering::Relaxed))
                 .map(|r| {
                     let mut rng = replicate_rng(seed, key, r);
-                    (0..v.len())
-                        .map(|_| v[rng.random_range(0..v.len())])
-                        .sum::<f64>()
-                        / v.len() as f64
+                    for p in pick.iter_mut() {
+                        *p = rng.random_range(0..n);
+                    }
+                    stat(&pick)
                 })
                 .collect();
-            percentile_interval(reps, mean)
+            percentile_interval(reps, est)
         })
         .flatten();
     [
-        fmt_f(mean),
+        fmt_f(est),
         ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
         ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
     ]
@@ -697,9 +876,13 @@ mod tests {
     #[test]
     fn source_cells_stop_when_asked() {
         let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
-        let docs: Vec<Vec<(Option<f64>, Option<f64>)>> = vec![
+        let docs: Vec<Vec<DocModelSummary>> = vec![
             (0..1000)
-                .map(|i| (Some(i as f64 / 1e3), Some(0.1)))
+                .map(|i| DocModelSummary {
+                    loaded: Some(i as f64 / 1e3),
+                    slant: Some(0.1),
+                    families: vec![(0, 0.5, 1)],
+                })
                 .collect();
             20
         ];

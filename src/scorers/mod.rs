@@ -27,6 +27,7 @@ pub mod loaded;
 pub mod metrics;
 pub mod model_file;
 pub mod outlet;
+pub mod stack;
 pub mod textfeat;
 pub mod train;
 pub mod vectorize;

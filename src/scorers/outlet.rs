@@ -44,6 +44,7 @@ use super::data::{DataInfo, LabelledDoc};
 use super::linear::{fit_multinomial, fit_ridge_dual, softmax, MultiFit, Solver};
 use super::metrics;
 use super::model_file;
+use super::stack::{self, SourceInput, StackChoice, StackParams, Stacker};
 use super::textfeat::{Featurizer, VoiceFilter};
 use super::vectorize::{design, select_chi2_by, sparse_counts, Interner, NgramSpace, Weighting};
 use super::wordcache::{walk, ColCounter, Gram, WordCache, NONE};
@@ -158,6 +159,11 @@ pub struct OutletParams {
     pub seed: u64,
     /// L-BFGS iterations.
     pub max_iterations: u64,
+    /// The source-level stacker's grid ([`stack`](super::stack); used by
+    /// the outlet ridge only; `None`: sources are scored by their mean
+    /// phrase slant). Files written before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<StackParams>,
 }
 
 /// The shipped settings: the outlet ridge (see [`OutletParams::for_method`]).
@@ -176,6 +182,7 @@ impl Default for OutletParams {
             inner_folds: 3,
             seed: 42,
             max_iterations: 150,
+            stack: Some(StackParams::default()),
         }
     }
 }
@@ -200,6 +207,7 @@ impl OutletParams {
                 method,
                 alphas: vec![1.0],
                 vocab_sizes: vec![5000],
+                stack: None,
                 ..OutletParams::default()
             },
         }
@@ -224,6 +232,9 @@ impl OutletParams {
         }
         if self.max_docs_per_group == 0 {
             return Err(Error::usage("max_docs_per_group must be > 0"));
+        }
+        if let Some(sp) = &self.stack {
+            sp.check()?;
         }
         Ok(OutletValidParams(self.clone()))
     }
@@ -350,6 +361,11 @@ pub struct OutletData {
     pub groups: Vec<u32>,
     /// Outlet names, sorted.
     pub group_names: Vec<String>,
+    /// Per row: authorial framing-family totals `(family, Σ tone, matches)`
+    /// ([`Featurizer::family_totals`], built-in lexicon).
+    pub families: Vec<Vec<(u16, f64, u32)>>,
+    /// Family ids of the built-in lexicon (the indexes of `families`).
+    pub family_names: Vec<String>,
 }
 
 /// The outlet a source name belongs to, for grouping the validation folds:
@@ -415,6 +431,14 @@ pub fn outlet_family(name: &str) -> String {
     key
 }
 
+/// A document's n-grams, whether each is authorial, and its family totals.
+type DocGrams = (Vec<String>, Vec<bool>, Vec<(u16, f64, u32)>);
+
+/// The family ids of a featurizer's lexicon, in index order.
+fn family_ids(fz: &Featurizer) -> Vec<String> {
+    fz.lexicon().families.iter().map(|f| f.id.clone()).collect()
+}
+
 fn doc_ngrams(a: &Analyzed) -> (Vec<String>, Vec<bool>) {
     let mut grams = Vec::new();
     let mut auth = Vec::new();
@@ -469,17 +493,22 @@ impl OutletData {
         let mut vocab = Interner::default();
         let mut rows_all = Vec::with_capacity(docs.len());
         let mut rows_auth = Vec::with_capacity(docs.len());
+        let mut families = Vec::with_capacity(docs.len());
+        let fz = Featurizer::new();
         for chunk in docs.chunks(1024) {
-            let feats: Vec<(Vec<String>, Vec<bool>)> = chunk
+            let feats: Vec<DocGrams> = chunk
                 .par_iter()
-                .map_init(Analyzed::default, |a, d| {
-                    let mut s = String::new();
-                    crate::features::analysed_text(&d.doc, &mut s);
-                    a.analyze(&s);
-                    doc_ngrams(a)
-                })
+                .map_init(
+                    || fz.workspace(),
+                    |ws, d| {
+                        let f = fz.analyse(&d.doc, ws);
+                        let (grams, auth) = doc_ngrams(ws.analyzed());
+                        (grams, auth, fz.family_totals(&f.matches))
+                    },
+                )
                 .collect();
-            for (grams, auth) in feats {
+            for (grams, auth, fam) in feats {
+                families.push(fam);
                 let ids: Vec<u32> = grams.iter().map(|g| vocab.intern(g)).collect();
                 let auth_ids: Vec<u32> = ids
                     .iter()
@@ -508,6 +537,8 @@ impl OutletData {
             labels,
             groups,
             group_names,
+            families,
+            family_names: family_ids(&fz),
         };
         data.prune(min_df);
         Ok(data)
@@ -525,14 +556,19 @@ impl OutletData {
     /// assert!(data.vocab.id("lower taxes").is_some()); // in one article only, still kept
     /// ```
     pub fn from_texts(docs: &[(&str, &str, usize)]) -> OutletData {
-        let mut a = Analyzed::default();
-        let mut data = OutletData::default();
+        let fz = Featurizer::new();
+        let mut ws = fz.workspace();
+        let mut data = OutletData {
+            family_names: family_ids(&fz),
+            ..OutletData::default()
+        };
         let mut names: Vec<String> = docs.iter().map(|d| d.0.to_string()).collect();
         names.sort();
         names.dedup();
         for (g, t, y) in docs {
-            a.analyze(t);
-            let (grams, auth) = doc_ngrams(&a);
+            let f = fz.analyse_text(t, &mut ws);
+            data.families.push(fz.family_totals(&f.matches));
+            let (grams, auth) = doc_ngrams(ws.analyzed());
             let ids: Vec<u32> = grams.iter().map(|g| data.vocab.intern(g)).collect();
             let auth_ids: Vec<u32> = ids
                 .iter()
@@ -637,6 +673,56 @@ impl OutletData {
             })
             .collect()
     }
+
+    /// Pooled authorial tone share of every family over `rows` (0 for a
+    /// family without matches there).
+    fn family_means(&self, rows: &[usize]) -> Vec<f64> {
+        let mut sums = vec![(0.0f64, 0u64); self.family_names.len()];
+        for &i in rows {
+            for &(f, tone, n) in &self.families[i] {
+                if let Some(e) = sums.get_mut(f as usize) {
+                    e.0 += tone;
+                    e.1 += n as u64;
+                }
+            }
+        }
+        sums.iter()
+            .map(|&(t, n)| if n > 0 { t / n as f64 } else { 0.0 })
+            .collect()
+    }
+
+    /// What the stacker reads of every outlet among `rows` (`slants[j]`:
+    /// the phrase slant of `rows[j]`): `(outlet, input, articles)`, in
+    /// outlet order.
+    fn source_inputs(&self, rows: &[usize], slants: &[f64]) -> Vec<(u32, SourceInput, usize)> {
+        let nf = self.family_names.len();
+        let mut by: BTreeMap<u32, (SourceInput, usize)> = BTreeMap::new();
+        for (j, &i) in rows.iter().enumerate() {
+            let e = by.entry(self.groups[i]).or_insert_with(|| {
+                (
+                    SourceInput {
+                        phrase: 0.0,
+                        families: vec![(0.0, 0.0); nf],
+                    },
+                    0,
+                )
+            });
+            e.0.phrase += slants[j];
+            e.1 += 1;
+            for &(f, tone, n) in &self.families[i] {
+                if let Some(x) = e.0.families.get_mut(f as usize) {
+                    x.0 += tone;
+                    x.1 += n as f64;
+                }
+            }
+        }
+        by.into_iter()
+            .map(|(g, (mut x, n))| {
+                x.phrase /= n as f64;
+                (g, x, n)
+            })
+            .collect()
+    }
 }
 
 /// A held-out article's slant and predicted class.
@@ -648,6 +734,10 @@ struct Pred {
 
 /// Held-out predictions of one fold and its hyper-parameters.
 type FoldPart = (Vec<(usize, Pred)>, OutletChoice);
+/// One outer fold of the stacked CV: per held-out outlet (outlet,
+/// stacked slant, mean phrase slant, articles), and the stacker's
+/// hyper-parameters.
+type StackedFold = (Vec<(u32, f64, f64, usize)>, StackChoice);
 /// (outlet, label, articles, mean slant).
 type OutletRow = (String, String, usize, f64);
 
@@ -745,6 +835,111 @@ pub struct OutletCv {
     pub per_fold: Vec<OutletChoice>,
     /// Per held-out outlet: (name, label, articles, mean slant).
     pub outlet_scores: Vec<(String, String, usize, f64)>,
+}
+
+/// Held-out results of the stacked source slant ([`stack`](super::stack))
+/// in a leave-outlets-out cross-validation: inside each outer fold, the
+/// training outlets get out-of-fold phrase slants from an inner grouped
+/// CV, the stacker is fitted on them, and the held-out outlets are scored
+/// by the phrase model of the whole training part and that stacker.
+///
+/// ```
+/// use slant::scorers::outlet::StackedCv;
+/// let cv = StackedCv::default();
+/// assert!(cv.spearman.iter().all(|s| s.is_nan()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackedCv {
+    /// Voice the phrase features read.
+    pub voice: VoiceFilter,
+    /// Whether each fold searched the hyper-parameters (phrase and stacker).
+    pub nested: bool,
+    /// Outer folds.
+    pub folds: usize,
+    /// Fold seed.
+    pub seed: u64,
+    /// Held-out outlets with ≥ 1, ≥ 5 and ≥ 20 articles.
+    pub outlets: [usize; 3],
+    /// Spearman of the held-out outlets' stacked slant with their label
+    /// (left −1, center 0, right 1): all, ≥ 5, ≥ 20 articles.
+    #[serde(deserialize_with = "super::model_file::de_f64_3")]
+    pub spearman: [f64; 3],
+    /// Lower ends of 95% percentile intervals of `spearman` from 1,000
+    /// resamples of the held-out outlets.
+    #[serde(deserialize_with = "super::model_file::de_f64_3")]
+    pub spearman_ci_low: [f64; 3],
+    /// Upper ends of the same intervals.
+    #[serde(deserialize_with = "super::model_file::de_f64_3")]
+    pub spearman_ci_high: [f64; 3],
+    /// The same Spearman for the mean phrase slant alone, on the same folds.
+    #[serde(deserialize_with = "super::model_file::de_f64_3")]
+    pub phrase_spearman: [f64; 3],
+    /// Mean stacked slant of the held-out left, center and right outlets.
+    #[serde(deserialize_with = "super::model_file::de_f64_3")]
+    pub label_means: [f64; 3],
+    /// The same over outlets with ≥ 20 articles.
+    #[serde(deserialize_with = "super::model_file::de_f64_3")]
+    pub label_means_min20: [f64; 3],
+    /// Stacker hyper-parameters per fold.
+    pub per_fold: Vec<StackChoice>,
+    /// Per held-out outlet: (name, label, articles, stacked slant).
+    pub outlet_scores: Vec<(String, String, usize, f64)>,
+}
+
+impl Default for StackedCv {
+    fn default() -> Self {
+        StackedCv {
+            voice: VoiceFilter::Authorial,
+            nested: false,
+            folds: 0,
+            seed: 0,
+            outlets: [0; 3],
+            spearman: [f64::NAN; 3],
+            spearman_ci_low: [f64::NAN; 3],
+            spearman_ci_high: [f64::NAN; 3],
+            phrase_spearman: [f64::NAN; 3],
+            label_means: [f64::NAN; 3],
+            label_means_min20: [f64::NAN; 3],
+            per_fold: vec![],
+            outlet_scores: vec![],
+        }
+    }
+}
+
+/// 95% percentile interval of the Spearman over outlets with at least
+/// `min_docs` articles, from `reps` resamples of those outlets.
+fn spearman_interval(
+    scores: &[f64],
+    labels: &[f64],
+    docs: &[usize],
+    min_docs: usize,
+    seed: u64,
+    reps: usize,
+) -> [f64; 2] {
+    let keep: Vec<usize> = (0..scores.len()).filter(|&i| docs[i] >= min_docs).collect();
+    if keep.len() < 3 {
+        return [f64::NAN; 2];
+    }
+    let x: Vec<f64> = keep.iter().map(|&i| scores[i]).collect();
+    let y: Vec<f64> = keep.iter().map(|&i| labels[i]).collect();
+    let est = metrics::spearman(&x, &y);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (min_docs as u64).wrapping_mul(0x9e37_79b9));
+    let n = x.len();
+    let (mut bx, mut by) = (vec![0.0; n], vec![0.0; n]);
+    let draws: Vec<f64> = (0..reps)
+        .map(|_| {
+            for k in 0..n {
+                let j = rand::Rng::random_range(&mut rng, 0..n);
+                bx[k] = x[j];
+                by[k] = y[j];
+            }
+            metrics::spearman(&bx, &by)
+        })
+        .collect();
+    match crate::estimators::framing::percentile_interval(draws, est) {
+        Some((lo, hi)) => [lo, hi],
+        None => [f64::NAN; 2],
+    }
 }
 
 impl OutletValidParams {
@@ -1000,6 +1195,269 @@ impl OutletValidParams {
         Ok((out, choices))
     }
 
+    /// Out-of-fold document slants of the rows `idx` (grouped `k`-fold
+    /// over them, fixed hyper-parameters), and each row's fold (the folds
+    /// of [`OutletValidParams::cross_validate`] when `idx` is every row, `k`
+    /// the outer folds and `seed` the settings' seed).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::OutletParams;
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let all: Vec<usize> = (0..data.len()).collect();
+    /// let valid = params.check().unwrap();
+    /// let (slants, folds) = valid
+    ///     .out_of_fold(&data, &all, VoiceFilter::All, &params.fixed_choice(), 2, 42)
+    ///     .unwrap();
+    /// assert_eq!((slants.len(), folds.len()), (6, 6));
+    /// assert!(folds.iter().all(|&f| f < 2));
+    /// ```
+    pub fn out_of_fold(
+        &self,
+        data: &OutletData,
+        idx: &[usize],
+        voice: VoiceFilter,
+        choice: &OutletChoice,
+        k: usize,
+        seed: u64,
+    ) -> Result<(Vec<f64>, Vec<usize>)> {
+        let (preds, _) = self.oof(data, idx, voice, k, seed, Some(choice))?;
+        let folds = Self::folds(data, idx, k, seed);
+        Ok((preds.iter().map(|p| p.slant).collect(), folds))
+    }
+
+    /// Fit the source stacker on the outlets of `rows`, whose phrase
+    /// slants are `slants` (row-aligned; out-of-fold ones in training).
+    fn fit_stacker(
+        data: &OutletData,
+        rows: &[usize],
+        slants: &[f64],
+        choice: &StackChoice,
+    ) -> Result<Stacker> {
+        let means = data.family_means(rows);
+        let src = data.source_inputs(rows, slants);
+        let glabels = data.group_labels();
+        let labels: Vec<f64> = src
+            .iter()
+            .map(|(g, _, _)| glabels[*g as usize] as f64 - 1.0)
+            .collect();
+        let docs: Vec<usize> = src.iter().map(|e| e.2).collect();
+        let inputs: Vec<SourceInput> = src.into_iter().map(|e| e.1).collect();
+        Stacker::fit(&data.family_names, &means, &inputs, &labels, &docs, choice)
+    }
+
+    /// Choose the stacker's hyper-parameters by grouped CV over the
+    /// outlets of `rows` (`folds[j]`: the fold of `rows[j]`, `slants[j]`
+    /// its out-of-fold phrase slant), maximising [`stack::search_score`].
+    fn stack_search(
+        data: &OutletData,
+        sp: &StackParams,
+        rows: &[usize],
+        slants: &[f64],
+        folds: &[usize],
+    ) -> Result<StackChoice> {
+        let k = folds.iter().max().map_or(0, |m| m + 1);
+        let glabels = data.group_labels();
+        let mut best: Option<StackChoice> = None;
+        for c in sp.grid() {
+            let (mut scores, mut labels, mut docs) = (Vec::new(), Vec::new(), Vec::new());
+            for g in 0..k {
+                let part = |inside: bool| -> (Vec<usize>, Vec<f64>) {
+                    (0..rows.len())
+                        .filter(|&j| (folds[j] == g) == inside)
+                        .map(|j| (rows[j], slants[j]))
+                        .unzip()
+                };
+                let (train, train_slants) = part(false);
+                let (test, test_slants) = part(true);
+                if test.is_empty() {
+                    continue;
+                }
+                let st = Self::fit_stacker(data, &train, &train_slants, &c)?;
+                for (gr, x, n) in data.source_inputs(&test, &test_slants) {
+                    scores.push(st.score(&x));
+                    labels.push(glabels[gr as usize] as f64 - 1.0);
+                    docs.push(n);
+                }
+            }
+            let score = stack::search_score(&scores, &labels, &docs);
+            if best
+                .as_ref()
+                .is_none_or(|b| score > b.inner_score + 1e-9 || b.inner_score.is_nan())
+            {
+                best = Some(StackChoice {
+                    inner_score: score,
+                    ..c
+                });
+            }
+        }
+        best.ok_or_else(|| Error::usage("empty stacker grid"))
+    }
+
+    /// The stacker of a final model fitted on all of `data`: out-of-fold
+    /// phrase slants over the outer folds, the hyper-parameters searched on
+    /// them (a single grid point is used as it is), fitted on all outlets.
+    /// `None` when the settings have no stacker, the method is not the
+    /// outlet ridge, or there are fewer than 20 outlets.
+    fn final_stacker(&self, data: &OutletData, choice: &OutletChoice) -> Result<Option<Stacker>> {
+        let p = &self.0;
+        let Some(sp) = &p.stack else { return Ok(None) };
+        if p.method != OutletMethod::OutletRidge || data.group_names.len() < 20 {
+            return Ok(None);
+        }
+        let idx: Vec<usize> = (0..data.len()).collect();
+        let (preds, _) = self.oof(data, &idx, p.voice, p.folds, p.seed, Some(choice))?;
+        let slants: Vec<f64> = preds.iter().map(|x| x.slant).collect();
+        let c = if sp.grid().len() > 1 {
+            let folds = Self::folds(data, &idx, p.folds, p.seed);
+            Self::stack_search(data, sp, &idx, &slants, &folds)?
+        } else {
+            sp.fixed_choice()
+        };
+        Self::fit_stacker(data, &idx, &slants, &c).map(Some)
+    }
+
+    /// Leave-outlets-out cross-validation of the stacked source slant
+    /// (see [`StackedCv`]) with the outer folds of
+    /// [`OutletValidParams::cross_validate`]. With `fixed` the phrase and
+    /// stacker hyper-parameters are those; without, each outer fold searches
+    /// both on its training part (nested).
+    ///
+    /// ```
+    /// use slant::scorers::outlet::{OutletData, OutletParams};
+    /// use slant::scorers::stack::StackParams;
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// // 24 one-article outlets, 8 per label, with label-coded words.
+    /// let words = ["Progressive activists rallied.", "The committee met.",
+    ///     "Conservatives praised tax cuts."];
+    /// let names: Vec<String> = (0..24).map(|i| format!("outlet {i}")).collect();
+    /// let docs: Vec<(&str, &str, usize)> =
+    ///     (0..24).map(|i| (names[i].as_str(), words[i % 3], i % 3)).collect();
+    /// let data = OutletData::from_texts(&docs);
+    /// let sp = StackParams { priors: vec![1.0], alphas: vec![1.0], min_docs: vec![1],
+    ///     inner_folds: 2 };
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, folds: 3, stack: Some(sp.clone()), ..OutletParams::default() };
+    /// let valid = params.check().unwrap();
+    /// let cv = valid
+    ///     .cross_validate_stacked(&data, VoiceFilter::All,
+    ///         Some((&params.fixed_choice(), &sp.fixed_choice())))
+    ///     .unwrap();
+    /// assert_eq!(cv.outlets[0], 24);
+    /// assert!(cv.spearman[0] > 0.9);
+    /// assert!(cv.label_means[0] < cv.label_means[1] && cv.label_means[1] < cv.label_means[2]);
+    /// ```
+    pub fn cross_validate_stacked(
+        &self,
+        data: &OutletData,
+        voice: VoiceFilter,
+        fixed: Option<(&OutletChoice, &StackChoice)>,
+    ) -> Result<StackedCv> {
+        let p = &self.0;
+        let sp = p
+            .stack
+            .as_ref()
+            .ok_or_else(|| Error::usage("these settings have no source stacker"))?;
+        let (k, seed) = (p.folds, p.seed);
+        let idx: Vec<usize> = (0..data.len()).collect();
+        let (preds, choices) = self.oof(data, &idx, voice, k, seed, fixed.map(|f| f.0))?;
+        let folds = Self::folds(data, &idx, k, seed);
+        let parts: Vec<Result<StackedFold>> = (0..k)
+            .into_par_iter()
+            .map(|f| {
+                let train: Vec<usize> = idx.iter().copied().filter(|&i| folds[i] != f).collect();
+                let test: Vec<usize> = idx.iter().copied().filter(|&i| folds[i] == f).collect();
+                let inner_seed = seed.wrapping_add(1 + f as u64);
+                let (ip, _) = self.oof(
+                    data,
+                    &train,
+                    voice,
+                    sp.inner_folds,
+                    inner_seed,
+                    Some(&choices[f]),
+                )?;
+                let islants: Vec<f64> = ip.iter().map(|x| x.slant).collect();
+                let c = match fixed {
+                    Some((_, c)) => c.clone(),
+                    None => {
+                        let ifolds = Self::folds(data, &train, sp.inner_folds, inner_seed);
+                        Self::stack_search(data, sp, &train, &islants, &ifolds)?
+                    }
+                };
+                let st = Self::fit_stacker(data, &train, &islants, &c)?;
+                let tslants: Vec<f64> = test.iter().map(|&i| preds[i].slant).collect();
+                let scored = data
+                    .source_inputs(&test, &tslants)
+                    .into_iter()
+                    .map(|(g, x, n)| (g, st.score(&x), x.phrase, n))
+                    .collect();
+                Ok((scored, c))
+            })
+            .collect();
+        let mut rows = Vec::new();
+        let mut per_fold = Vec::new();
+        for part in parts {
+            let (r, c) = part?;
+            rows.extend(r);
+            per_fold.push(c);
+        }
+        rows.sort_by_key(|r| r.0);
+        let glabels = data.group_labels();
+        let labels: Vec<f64> = rows
+            .iter()
+            .map(|r| glabels[r.0 as usize] as f64 - 1.0)
+            .collect();
+        let scores: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let phrase: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let docs: Vec<usize> = rows.iter().map(|r| r.3).collect();
+        let mins = [1, 5, 20];
+        let ci = mins.map(|m| spearman_interval(&scores, &labels, &docs, m, seed, 1000));
+        let label_means = |min_docs: usize| -> [f64; 3] {
+            std::array::from_fn(|c| {
+                let v: Vec<f64> = (0..rows.len())
+                    .filter(|&i| docs[i] >= min_docs && labels[i] == c as f64 - 1.0)
+                    .map(|i| scores[i])
+                    .collect();
+                if v.is_empty() {
+                    f64::NAN
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                }
+            })
+        };
+        Ok(StackedCv {
+            voice,
+            nested: fixed.is_none(),
+            folds: k,
+            seed,
+            outlets: mins.map(|m| docs.iter().filter(|&&n| n >= m).count()),
+            spearman: mins.map(|m| stack::spearman_min(&scores, &labels, &docs, m)),
+            spearman_ci_low: ci.map(|c| c[0]),
+            spearman_ci_high: ci.map(|c| c[1]),
+            phrase_spearman: mins.map(|m| stack::spearman_min(&phrase, &labels, &docs, m)),
+            label_means: label_means(1),
+            label_means_min20: label_means(20),
+            per_fold,
+            outlet_scores: rows
+                .iter()
+                .map(|r| {
+                    let g = glabels[r.0 as usize];
+                    (
+                        data.group_names[r.0 as usize].clone(),
+                        LABELS[g].to_string(),
+                        r.3,
+                        r.1,
+                    )
+                })
+                .collect(),
+        })
+    }
+
     /// Refuse a fold whose training rows hold fewer than two outlets or a
     /// single label (too few outlets for `k` folds) with a message that
     /// says so, instead of a solver's complaint about empty input.
@@ -1226,6 +1684,7 @@ impl OutletValidParams {
                 Fit::Ridge { intercept, .. } => vec![*intercept],
             },
             metrics: None,
+            stack: self.final_stacker(data, choice)?,
         };
         OutletModel::from_file(file, Path::new("<memory>"))
     }
@@ -1363,6 +1822,14 @@ pub struct OutletMetrics {
     pub fixed_cv_all: OutletCv,
     /// The same with authorial-voice features only.
     pub fixed_cv_authorial: OutletCv,
+    /// Leave-outlets-out CV of the stacked source slant with the final
+    /// hyper-parameters (models with a stacker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stacked_cv: Option<StackedCv>,
+    /// The same, nested: each outer fold searches the phrase and stacker
+    /// hyper-parameters (when training ran it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stacked_nested_cv: Option<StackedCv>,
 }
 
 /// The serialised model.
@@ -1420,6 +1887,12 @@ pub struct OutletFile {
     pub intercepts: Vec<f64>,
     /// Cross-validated metrics.
     pub metrics: Option<OutletMetrics>,
+    /// The source stacker ([`stack`](super::stack)): a source's slant
+    /// stacks its mean phrase slant with its framing-family scores. Absent
+    /// from files written before it existed and from models trained
+    /// without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<Stacker>,
 }
 
 /// A document's outlet-slant score.
@@ -1631,7 +2104,8 @@ impl OutletModel {
     /// let choice = model.file().chosen.clone();
     /// let cv = |voice| valid.cross_validate(&data, voice, Some(&choice)).unwrap();
     /// model.file_mut().metrics = Some(OutletMetrics { nested_cv: None,
-    ///     fixed_cv_all: cv(VoiceFilter::All), fixed_cv_authorial: cv(VoiceFilter::Authorial) });
+    ///     fixed_cv_all: cv(VoiceFilter::All), fixed_cv_authorial: cv(VoiceFilter::Authorial),
+    ///     stacked_cv: None, stacked_nested_cv: None });
     /// assert!(model.to_json().unwrap().contains("\"fixed_cv_authorial\""));
     /// ```
     pub fn file_mut(&mut self) -> &mut OutletFile {

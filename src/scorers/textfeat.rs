@@ -384,6 +384,48 @@ impl Featurizer {
         }
     }
 
+    /// A document's framing-family totals in the authorial voice: for
+    /// every family with authorial matches, `(family index, Σ tone, matches)`
+    /// in family order. `Σ tone / matches` is the document's raw family
+    /// score of `documents.csv`; summed over a source's documents they give
+    /// its raw score of `sources.csv`.
+    ///
+    /// ```
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// let text = "Terrorists and militants fled. \"Freedom fighters,\" he said.";
+    /// let f = fz.analyse_text(text, &mut ws);
+    /// let armed = fz.lexicon().families.iter().position(|f| f.id == "armed_group").unwrap();
+    /// // Two authorial matches (tones -1 and -0.3); the quoted one does not count.
+    /// let totals = fz.family_totals(&f.matches);
+    /// assert_eq!(totals.len(), 1);
+    /// let (family, tone, n) = totals[0];
+    /// assert_eq!((family as usize, n), (armed, 2));
+    /// assert!((tone + 1.3).abs() < 1e-9);
+    /// ```
+    pub fn family_totals(&self, matches: &[MatchRecord]) -> Vec<(u16, f64, u32)> {
+        let mut out: Vec<(u16, f64, u32)> = Vec::new();
+        for r in matches {
+            if r.voice != Voice::Authorial {
+                continue;
+            }
+            if let Target::Variant { family, flat } = r.m.target {
+                let tone = self.tones.get(flat as usize).copied().unwrap_or(0.0);
+                let f = family as u16;
+                match out.iter_mut().find(|e| e.0 == f) {
+                    Some(e) => {
+                        e.1 += tone;
+                        e.2 += 1;
+                    }
+                    None => out.push((f, tone, 1)),
+                }
+            }
+        }
+        out.sort_by_key(|e| e.0);
+        out
+    }
+
     /// Analyse one document (title + body, as `analyze` does).
     ///
     /// ```

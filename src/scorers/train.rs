@@ -4,7 +4,7 @@
 
 use super::data::{read_labelled, LabelSpec};
 use super::loaded::{LoadedData, LoadedMetrics, LoadedModel, LoadedParams};
-use super::outlet::{OutletCv, OutletData, OutletMetrics, OutletModel, OutletParams};
+use super::outlet::{OutletCv, OutletData, OutletMetrics, OutletModel, OutletParams, StackedCv};
 use super::textfeat::Featurizer;
 use super::textfeat::VoiceFilter;
 use crate::error::{Error, Result};
@@ -321,6 +321,32 @@ fn cv_line(c: &OutletCv) -> String {
     )
 }
 
+fn stacked_line(c: &StackedCv) -> String {
+    let f = |i: usize| {
+        format!(
+            "{:.4} [{:.4}, {:.4}] ({} outlets; phrase alone {:.4})",
+            c.spearman[i],
+            c.spearman_ci_low[i],
+            c.spearman_ci_high[i],
+            c.outlets[i],
+            c.phrase_spearman[i]
+        )
+    };
+    format!(
+        "stacked source slant{}: outlet Spearman {}, >= 5 articles {}, >= 20 {}; mean slant left / center / right {:.3} / {:.3} / {:.3} (>= 20 articles {:.3} / {:.3} / {:.3})",
+        if c.nested { " (nested)" } else { "" },
+        f(0),
+        f(1),
+        f(2),
+        c.label_means[0],
+        c.label_means[1],
+        c.label_means[2],
+        c.label_means_min20[0],
+        c.label_means_min20[1],
+        c.label_means_min20[2]
+    )
+}
+
 /// Train the outlet-slant model and write it; returns the model.
 ///
 /// ```
@@ -396,12 +422,33 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     } else {
         None
     };
+    let (mut stacked_cv, mut stacked_nested_cv) = (None, None);
+    if let Some(st) = model.file().stack.clone() {
+        log(
+            opts.verbose,
+            t0,
+            &format!(
+                "source stacker: prior {} alpha {} outlets with >= {} articles (search score {:.4})",
+                st.choice.prior, st.choice.alpha, st.choice.min_docs, st.choice.inner_score
+            ),
+        );
+        let r = vp.cross_validate_stacked(&data, opts.params.voice, Some((&choice, &st.choice)))?;
+        log(opts.verbose, t0, &stacked_line(&r));
+        stacked_cv = Some(r);
+        if opts.nested {
+            let r = vp.cross_validate_stacked(&data, opts.params.voice, None)?;
+            log(opts.verbose, t0, &stacked_line(&r));
+            stacked_nested_cv = Some(r);
+        }
+    }
     let f = model.file_mut();
     f.training_data = Some(info);
     f.metrics = Some(OutletMetrics {
         nested_cv,
         fixed_cv_all,
         fixed_cv_authorial,
+        stacked_cv,
+        stacked_nested_cv,
     });
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
     let path = opts.model_dir.join(super::outlet::FILE_NAME);
@@ -599,6 +646,23 @@ pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
                 name: "outlet-slant text-free fold prior spearman".into(),
                 card: c.prior_only_spearman[0],
                 recomputed: cv.prior_only_spearman[0],
+            });
+        }
+    }
+    if let (Some(st), Some(c)) = (&file.stack, &card.stacked_cv) {
+        let cv = vp.cross_validate_stacked(&d, c.voice, Some((&file.chosen, &st.choice)))?;
+        for (i, m) in ["", "_min5", "_min20"].iter().enumerate() {
+            out.push(Check {
+                name: format!("outlet-slant stacked outlet_spearman{m}"),
+                card: c.spearman[i],
+                recomputed: cv.spearman[i],
+            });
+        }
+        for (i, l) in super::outlet::LABELS.iter().enumerate() {
+            out.push(Check {
+                name: format!("outlet-slant stacked mean slant {l} (>= 20 articles)"),
+                card: c.label_means_min20[i],
+                recomputed: cv.label_means_min20[i],
             });
         }
     }
