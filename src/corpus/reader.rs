@@ -833,6 +833,16 @@ struct Made {
     source: bool,
 }
 
+/// A record's id: the one read, or `FILE_STEM:RECORD` (made up, so the
+/// gate does not question it) when the record has none.
+fn record_id(id: Option<String>, stem: &str, record_no: u64) -> (String, Made) {
+    let made = Made {
+        id: id.is_none(),
+        source: false,
+    };
+    (id.unwrap_or_else(|| format!("{stem}:{record_no}")), made)
+}
+
 /// The longest source, id, story or date read from the data, in bytes.
 const MAX_NAME_BYTES: usize = 1024;
 
@@ -1723,12 +1733,9 @@ fn read_csv(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
                 reason,
             }),
             Ok((text, source, id, story, date, title)) => {
-                let made = Made {
-                    id: id.is_none(),
-                    source: false,
-                };
+                let (id, made) = record_id(id, &stem, record_no);
                 let doc = Document {
-                    id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
+                    id,
                     source,
                     story,
                     date,
@@ -2000,12 +2007,9 @@ fn read_jsonl(path: &Path, ctx: &mut Ctx<'_>) -> Result<()> {
         let title = title.map(&mut fix);
         let source = fix(source);
         let id = id.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let made = Made {
-            id: id.is_none(),
-            source: false,
-        };
+        let (id, made) = record_id(id, &stem, record_no);
         let doc = Document {
-            id: id.unwrap_or_else(|| format!("{stem}:{record_no}")),
+            id,
             source,
             story: story.map(|s| s.trim().to_string()),
             date: date.map(|s| s.trim().to_string()),
