@@ -14,15 +14,25 @@
 //! println!("{} documents read", stats.iter().map(|s| s.read).sum::<u64>());
 //! ```
 
+mod columns;
 pub mod date;
 pub mod decode;
+mod delimited;
+mod gate;
+mod jsonl;
+mod open;
 mod paths;
+mod plan;
 mod reader;
+mod textfile;
 mod walk;
 
+pub use gate::{InputStats, MadeUp, RecordGate, Skipped};
 pub use paths::{escape_path, unescape_path};
-pub use reader::{plan, read_inputs, Format, InputPlan, InputStats, ReadOptions, Skipped};
-pub(crate) use reader::{read_inputs_until, ser_opt_path, ser_paths, skipped_notes, why_nothing};
+pub use plan::{plan, Format, InputPlan, ReadOptions};
+pub(crate) use plan::{ser_opt_path, ser_paths};
+pub use reader::read_inputs;
+pub(crate) use reader::{read_inputs_until, skipped_notes, why_nothing};
 
 use std::fmt;
 use std::sync::Arc;

@@ -15,7 +15,7 @@
 //!   loop, a FIFO named `.txt`) are walk problems: rejections.
 
 use super::escape_path;
-use super::reader::{format_of, Format};
+use super::plan::{format_of, Format};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::fs::Metadata;
