@@ -57,7 +57,7 @@ pub enum ErrorKind {
         /// The lexicon file (or a built-in name).
         path: PathBuf,
         /// All problems found, in line order.
-        problems: Vec<crate::lexicon::Problem>,
+        problems: Vec<Problem>,
     },
     /// An input file that cannot be read as a corpus at all (for example a
     /// CSV whose header lacks the text column).
@@ -110,6 +110,33 @@ pub enum ErrorKind {
         /// What failed, and where each set of reports is.
         message: String,
     },
+}
+
+/// One problem found while loading a lexicon, with its 1-based line (0 when
+/// the problem has no single line).
+///
+/// ```
+/// // Also at `slant::lexicon::Problem`.
+/// use slant::Problem;
+/// let p = Problem { line: 3, message: "empty term".into() };
+/// assert_eq!(p.to_string(), "line 3: empty term");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line number in the lexicon file, or 0.
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
+    }
 }
 
 impl Error {

@@ -23,4 +23,4 @@ pub mod report;
 pub mod scorers;
 pub mod text;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Problem, Result};

@@ -35,37 +35,12 @@ pub use load::{parse_dic, parse_dicx, parse_toml, parse_valence, parse_word_list
 pub use matcher::{Match, Matcher, Scratch, Target};
 pub use tokens::{SimpleTable, TokenMatcher, TokenScratch, TokenTable};
 
+pub use crate::error::Problem;
+
 use crate::error::{Error, ErrorKind, Result};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
-
-/// One problem found while loading a lexicon, with its 1-based line (0 when
-/// the problem has no single line).
-///
-/// ```
-/// use slant::lexicon::Problem;
-/// let p = Problem { line: 3, message: "empty term".into() };
-/// assert_eq!(p.to_string(), "line 3: empty term");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// 1-based line number in the lexicon file, or 0.
-    pub line: u32,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "line {}: {}", self.line, self.message)
-        }
-    }
-}
 
 /// A term to match: lower-case words separated by single spaces, with an
 /// optional trailing `*` wildcard that matches any word continuation.
