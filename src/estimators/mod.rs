@@ -8,6 +8,7 @@ pub mod framing;
 pub mod logodds;
 pub mod shrink;
 pub mod terms;
+pub mod wordfish;
 
 pub use logodds::Prior;
 pub use terms::TermRow;
