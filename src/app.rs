@@ -170,6 +170,42 @@ pub struct RunSummary {
     pub timings: BTreeMap<&'static str, u128>,
     /// Learned models applied.
     pub models: Vec<ModelInfo>,
+    /// What `families.csv` and `terms.csv` leave out (`analyze` only).
+    pub left_out: Option<LeftOut>,
+}
+
+/// Rows `families.csv` and `terms.csv` leave out because they would say
+/// nothing about their source, and sources without n-gram tests, as
+/// recorded in `run.json` (`left_out`).
+///
+/// ```
+/// use slant::app::{analyze, RunOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// std::fs::write(&csv, "source,text\n\
+///     ledger,Terrorists attacked the base.\n\
+///     wire,Militants attacked the base.\n").unwrap();
+/// let mut opts = RunOptions { inputs: vec![csv], out_dir: dir.path().join("out"), ..Default::default() };
+/// opts.estimators.bootstrap = 20;
+/// opts.no_models = true;
+/// let left = analyze(&opts).unwrap().left_out.unwrap();
+/// let variants = slant::lexicon::Lexicon::builtin().n_variants() as u64;
+/// // Each source used one variant: one families.csv row each.
+/// assert_eq!(left.families_rows, 2 * (variants - 1));
+/// // Both sources are under 50 authorial tokens: no n-gram tests.
+/// assert_eq!(left.ngram_sources, 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// (source, variant) pairs without a `families.csv` row: the source
+    /// never used the variant, in its own voice or quoted.
+    pub families_rows: u64,
+    /// (source, variant) pairs without a `terms.csv` variant row: families
+    /// the source has no authorial match of, variants no source used.
+    pub terms_variant_rows: u64,
+    /// Sources without n-gram rows in `terms.csv`: fewer authorial tokens
+    /// than `--min-source-tokens`.
+    pub ngram_sources: u64,
 }
 
 /// Load the built-in lexicons (unless disabled) and the user's: the one
@@ -992,8 +1028,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             .map_err(|e| csv_err(&p, e))?;
         let p = dir.join("families.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
-        report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
+        let families_rows = report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
+        summary.left_out = Some(LeftOut {
+            families_rows: (agg.sources.len() * lex.n_variants()) as u64 - families_rows,
+            terms_variant_rows: est.variant_rows_left_out,
+            ngram_sources: est.ngram_sources_skipped,
+        });
         let p = dir.join("terms.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
@@ -1081,7 +1122,7 @@ fn write_run_json(
     let mut opts = opts.clone();
     opts.inputs.sort();
     opts.inputs.dedup();
-    let run = serde_json::json!({
+    let mut run = serde_json::json!({
         "tool": "slant",
         "version": env!("CARGO_PKG_VERSION"),
         "command": if opts.extract_only { "extract" } else { "analyze" },
@@ -1101,6 +1142,9 @@ fn write_run_json(
         "inputs": summary.inputs,
         "models": summary.models,
     });
+    if let Some(left_out) = &summary.left_out {
+        run["left_out"] = serde_json::json!(left_out);
+    }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;
     s.push('\n');

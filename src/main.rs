@@ -360,6 +360,10 @@ struct AnalyzeArgs {
     /// Write every tested n-gram to terms.csv.
     #[arg(long)]
     all_terms: bool,
+    /// Authorial tokens a source needs for its n-grams to be tested in terms.csv (smaller
+    /// sources still count in the others' "rest"; run.json says how many were left out).
+    #[arg(long, default_value_t = 50)]
+    min_source_tokens: u64,
     /// Directory with learned models [default: models/ here, else in the source checkout].
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -471,6 +475,7 @@ impl AnalyzeArgs {
                 min_count: self.min_count,
                 top_terms: self.top_terms,
                 all_terms: self.all_terms,
+                min_source_tokens: self.min_source_tokens,
             },
             evidence: true,
             evidence_valence: self.evidence_sentiment,

@@ -569,7 +569,14 @@ fn one_megabyte_word() {
             .map(|r| cell(&h, r, "term").to_string())
             .collect()
     };
-    let args = ["w.jsonl", "--all-terms", "--min-count", "1"];
+    let args = [
+        "w.jsonl",
+        "--all-terms",
+        "--min-count",
+        "1",
+        "--min-source-tokens",
+        "1",
+    ];
     let o = analyse(p, &args);
     assert_eq!(o.counts(), (2, 2, 0));
     assert_eq!(o.doc_cell("w", "tokens"), "6");
