@@ -301,6 +301,12 @@ struct CommonArgs {
     /// analysis, writing) is on one thread; with more, an extra thread reads the input.
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     threads: usize,
+    /// Memory for documents in flight (read, being analysed, rows not yet written), e.g.
+    /// 512M or 2G (K, M, G: powers of 1024; a plain number is bytes). The reader waits when
+    /// it is used up (a larger document still runs, once the others are written). Peak memory
+    /// follows this, not the thread count.
+    #[arg(long, default_value = "1G", value_parser = parse_size)]
+    memory_budget: u64,
     /// No progress, rejection or date warnings on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -422,6 +428,7 @@ impl CommonArgs {
             lexicons: self.lexicons,
             no_default_lexicons: self.no_default_lexicons,
             threads: self.threads,
+            memory_budget: self.memory_budget,
             csv: CsvStyle { raw: self.csv_raw },
             quiet: self.quiet,
             progress: !self.quiet,
@@ -484,6 +491,25 @@ impl AnalyzeArgs {
             no_models: self.no_models,
             ..self.common.into_options("reports")?
         })
+    }
+}
+
+/// A byte size: a number with an optional K, M or G (powers of 1024; `B`,
+/// `iB` and lower case accepted), more than zero.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("{s:?}: expected a size such as 512M or 2G")),
+    };
+    match num.parse::<u64>() {
+        Ok(n) if n > 0 && n.leading_zeros() >= shift => Ok(n << shift),
+        _ => Err(format!("{s:?}: expected a size above 0 such as 512M or 2G")),
     }
 }
 
