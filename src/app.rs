@@ -24,7 +24,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Everything a run needs to know.
 ///
@@ -443,13 +443,23 @@ impl Budget {
 
     /// Reserve `n` bytes, waiting until they fit, or until nothing but the
     /// caller's own `held` bytes is in flight, or the budget is closed.
-    fn reserve(&self, n: u64, held: u64) {
+    /// Returns false, reserving nothing, if the run is stopping (checked
+    /// every 100 ms while waiting, so a Ctrl-C is not held up by a full
+    /// budget).
+    fn reserve(&self, n: u64, held: u64, stop: &AtomicBool) -> bool {
         let mut st = self.lock();
         while !(st.0 <= held || st.0.saturating_add(n) <= self.limit || st.2) {
-            st = self.freed.wait(st).unwrap_or_else(|e| e.into_inner());
+            if stopping(stop) {
+                return false;
+            }
+            st = match self.freed.wait_timeout(st, Duration::from_millis(100)) {
+                Ok((g, _)) => g,
+                Err(e) => e.into_inner().0,
+            };
         }
         st.0 = st.0.saturating_add(n);
         st.1 = st.1.max(st.0);
+        true
     }
 
     /// A batch reserved as `reserved` now takes `now` bytes (its rows,
@@ -487,10 +497,19 @@ impl Drop for CloseOnPanic<'_> {
 
 /// The reader's side of the budget: wait until `item`'s cost fits (or
 /// nothing but the batch being filled is in flight), then add it to that
-/// batch, handing the batch on through `send` when it is full.
-fn admit(budget: &Budget, batcher: &mut Batcher, item: Item, send: impl FnOnce(Batch)) {
+/// batch, handing the batch on through `send` when it is full. An item
+/// that arrives while the run is stopping is dropped.
+fn admit(
+    budget: &Budget,
+    batcher: &mut Batcher,
+    item: Item,
+    stop: &AtomicBool,
+    send: impl FnOnce(Batch),
+) {
     let cost = item_cost(&item);
-    budget.reserve(cost, batcher.cost);
+    if !budget.reserve(cost, batcher.cost, stop) {
+        return;
+    }
     if let Some(batch) = batcher.push(item, cost) {
         send(batch);
     }
@@ -995,7 +1014,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             &opts.read,
             &mut |item| {
                 if !stopped.get() {
-                    admit(budget, &mut batcher, item, &mut send);
+                    admit(budget, &mut batcher, item, &stop, &mut send);
                 }
                 stopped.set(stopping(&stop));
             },
@@ -1030,7 +1049,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                     read_opts,
                     &mut |item| {
                         if !stopped.get() {
-                            admit(budget, &mut batcher, item, send);
+                            admit(budget, &mut batcher, item, stop, send);
                         }
                         stopped.set(stopping(stop));
                     },
@@ -1689,25 +1708,44 @@ mod tests {
 
     #[test]
     fn budget_waits_for_room_unless_only_the_callers_batch_is_in_flight() {
+        let go = AtomicBool::new(false);
         let b = Budget::new(100);
-        b.reserve(60, 0);
-        b.reserve(30, 60);
+        assert!(b.reserve(60, 0, &go));
+        assert!(b.reserve(30, 60, &go));
         // 20 more do not fit, but the caller's own 90 bytes are all that is
         // in flight: an item larger than what is left still goes on.
-        b.reserve(20, 90);
+        assert!(b.reserve(20, 90, &go));
         assert_eq!(b.peak(), 110);
         // Analysed: the batch now holds only its 10 bytes of rows.
         b.settle(110, 10);
         // 250 bytes wait until those 10 are written, then run alone.
         std::thread::scope(|s| {
-            let reader = s.spawn(|| b.reserve(250, 0));
+            let reader = s.spawn(|| b.reserve(250, 0, &go));
             b.settle(10, 0);
-            reader.join().unwrap();
+            assert!(reader.join().unwrap());
         });
         assert_eq!(b.peak(), 250);
         // A closed budget (a worker failed) never makes the reader wait.
         b.close();
-        b.reserve(100, 0);
+        assert!(b.reserve(100, 0, &go));
+    }
+
+    /// A reader waiting for room gives up when the run stops (Ctrl-C),
+    /// without waiting for the bytes in flight to be written.
+    #[test]
+    fn a_waiting_reader_stops_with_the_run() {
+        let stop = AtomicBool::new(false);
+        let b = Budget::new(100);
+        assert!(b.reserve(100, 0, &stop));
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| b.reserve(1, 0, &stop));
+            stop.store(true, Ordering::Relaxed);
+            assert!(!reader.join().unwrap());
+        });
+        // Nothing was reserved for the item dropped.
+        b.settle(100, 0);
+        assert_eq!(b.lock().0, 0);
+        assert_eq!(b.peak(), 100);
     }
 
     #[test]
@@ -1735,7 +1773,7 @@ mod tests {
         let input = dir.path().join("in.jsonl");
         let mut jsonl = String::new();
         let mut costs = Vec::new();
-        for i in 0..600 {
+        for i in 0..1300 {
             let text = "The rebels said the town fell. ".repeat(1 + i % 13);
             costs.push(doc_cost(&Document::new("", "", text.as_str())));
             let rec = serde_json::json!({"id": i, "source": format!("s{}", i % 3), "text": text});
@@ -1743,13 +1781,24 @@ mod tests {
         }
         std::fs::write(&input, jsonl).unwrap();
         // Batches of 256 documents, whatever the budget.
-        let largest_batch = costs
+        let batches: Vec<u64> = costs
             .chunks(BATCH_DOCS)
             .map(|c| c.iter().sum::<u64>())
-            .max()
-            .unwrap();
+            .collect();
+        let largest_batch = *batches.iter().max().unwrap();
+        // Room for two batches but not three: the six batches together
+        // need far more, so the budget, not the input, bounds the peak.
+        let two = 2 * largest_batch + 1;
+        assert!(batches.iter().sum::<u64>() > 2 * two);
         let mut outputs = Vec::new();
-        for (budget, threads) in [(u64::MAX, 3), (1, 16), (300_000, 16), (1, 1), (300_000, 2)] {
+        for (budget, threads) in [
+            (u64::MAX, 3),
+            (1, 16),
+            (two, 16),
+            (two, 4),
+            (1, 1),
+            (300_000, 2),
+        ] {
             let out = dir.path().join(format!("out-{budget}-{threads}"));
             let opts = RunOptions {
                 inputs: vec![input.clone()],
@@ -1760,11 +1809,11 @@ mod tests {
                 ..RunOptions::default()
             };
             let s = analyze(&opts).unwrap();
-            assert_eq!(s.analysed, 600);
+            assert_eq!(s.analysed, 1300);
             let peak = s.memory.in_flight_peak_bytes;
             assert!(
                 peak <= budget.max(largest_batch),
-                "budget {budget}: peak {peak}"
+                "budget {budget}, {threads} threads: peak {peak}"
             );
             if budget == 1 {
                 // One batch at a time: the largest one is the peak.
