@@ -24,7 +24,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Everything a run needs to know.
 ///
@@ -89,7 +89,60 @@ pub struct RunOptions {
     pub model_dir: Option<PathBuf>,
     /// Do not apply learned models.
     pub no_models: bool,
+    /// Bytes the documents read but not yet written may take, with their
+    /// analysis and rows (estimated, see [`DEFAULT_MEMORY_BUDGET`]); the
+    /// reader waits when they would exceed it, until nothing but the batch
+    /// it is filling is in flight (so a larger document still runs). Not
+    /// recorded in `run.json`: it does not change results.
+    #[serde(skip)]
+    pub memory_budget: u64,
 }
+
+/// Default [`RunOptions::memory_budget`]: 1 GiB.
+///
+/// A document's share of the budget is its text bytes times
+/// [`MEMORY_PER_TEXT_BYTE`] (analysis buffers: normalised text, offset
+/// map, tokens, lookups, matches; and its report rows), so peak memory
+/// follows the budget and the largest document, not the thread count.
+///
+/// ```
+/// use slant::app::{RunOptions, DEFAULT_MEMORY_BUDGET, MEMORY_PER_TEXT_BYTE};
+/// assert_eq!(RunOptions::default().memory_budget, DEFAULT_MEMORY_BUDGET);
+/// // About 22 MB of text are analysed at once under the default budget.
+/// assert_eq!(DEFAULT_MEMORY_BUDGET / MEMORY_PER_TEXT_BYTE / 1_000_000, 22);
+/// ```
+pub const DEFAULT_MEMORY_BUDGET: u64 = 1 << 30;
+
+/// Bytes of memory one byte of document text takes while it is in flight
+/// (read, analysed, its rows not yet written). Measured with `--threads 1`
+/// on one 9.5 MB document of one- to six-letter words, about half of them
+/// lexicon terms: peak resident memory grew by 23 bytes per text byte with
+/// `extract` (analysis alone), 37 with `analyze --no-models` (12 of them
+/// `evidence.csv` rows) and 53 with `analyze`; about 5 of these are the
+/// reader's copy of the record and the document's n-gram sums, which stay
+/// outside the budget. Ordinary news text takes about half as much.
+///
+/// ```
+/// use slant::app::{analyze, RunOptions, MEMORY_PER_TEXT_BYTE};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// let text = "Rebels attacked the base. ".repeat(40); // 1,040 bytes
+/// std::fs::write(&csv, format!("source,text\nledger,{text}\n")).unwrap();
+/// let opts = RunOptions {
+///     inputs: vec![csv],
+///     out_dir: dir.path().join("out"),
+///     extract_only: true,
+///     ..RunOptions::default()
+/// };
+/// // The document's share of the budget: its text, plus 1 KiB for the rest.
+/// let peak = analyze(&opts).unwrap().memory.in_flight_peak_bytes;
+/// assert_eq!(peak, text.len() as u64 * MEMORY_PER_TEXT_BYTE + 1024);
+/// ```
+pub const MEMORY_PER_TEXT_BYTE: u64 = 48;
+
+/// Budget share of an item besides its text (ids, source and the
+/// `documents.csv` row).
+const MEMORY_PER_ITEM: u64 = 1024;
 
 impl Default for RunOptions {
     fn default() -> Self {
@@ -110,6 +163,7 @@ impl Default for RunOptions {
             progress: false,
             model_dir: None,
             no_models: false,
+            memory_budget: DEFAULT_MEMORY_BUDGET,
         }
     }
 }
@@ -170,6 +224,77 @@ pub struct RunSummary {
     pub timings: BTreeMap<&'static str, u128>,
     /// Learned models applied.
     pub models: Vec<ModelInfo>,
+    /// What `families.csv` and `terms.csv` leave out (`analyze` only).
+    pub left_out: Option<LeftOut>,
+    /// Memory use, for `timings.json` (not a result).
+    #[serde(skip)]
+    pub memory: MemoryUse,
+}
+
+/// Rows `families.csv` and `terms.csv` leave out because they would say
+/// nothing about their source, and sources without n-gram tests, as
+/// recorded in `run.json` (`left_out`).
+///
+/// ```
+/// use slant::app::{analyze, RunOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// std::fs::write(&csv, "source,text\n\
+///     ledger,Terrorists attacked the base.\n\
+///     wire,Militants attacked the base.\n").unwrap();
+/// let mut opts = RunOptions { inputs: vec![csv], out_dir: dir.path().join("out"), ..Default::default() };
+/// opts.estimators.bootstrap = 20;
+/// opts.no_models = true;
+/// let left = analyze(&opts).unwrap().left_out.unwrap();
+/// let variants = slant::lexicon::Lexicon::builtin().n_variants() as u64;
+/// // Each source used one variant: one families.csv row each.
+/// assert_eq!(left.families_rows, 2 * (variants - 1));
+/// // Both sources are under 50 authorial tokens: no n-gram tests.
+/// assert_eq!(left.ngram_sources, 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// (source, variant) pairs without a `families.csv` row: the source
+    /// never used the variant, in its own voice or quoted.
+    pub families_rows: u64,
+    /// (source, variant) pairs without a `terms.csv` variant row: families
+    /// the source has no authorial match of, variants no source used.
+    pub terms_variant_rows: u64,
+    /// Sources without n-gram rows in `terms.csv`: fewer authorial tokens
+    /// than `--min-source-tokens`.
+    pub ngram_sources: u64,
+}
+
+/// How much memory a run kept in flight, for `timings.json`.
+///
+/// ```
+/// use slant::app::{analyze, RunOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// std::fs::write(&csv, "source,text\nledger,Rebels attacked the base.\n").unwrap();
+/// let opts = RunOptions {
+///     inputs: vec![csv],
+///     out_dir: dir.path().join("out"),
+///     extract_only: true,
+///     memory_budget: 1 << 20,
+///     ..RunOptions::default()
+/// };
+/// let m = analyze(&opts).unwrap().memory;
+/// assert_eq!(m.budget_bytes, 1 << 20);
+/// assert!(m.in_flight_peak_bytes > 0 && m.in_flight_peak_bytes <= m.budget_bytes);
+/// ```
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct MemoryUse {
+    /// [`RunOptions::memory_budget`].
+    pub budget_bytes: u64,
+    /// The largest estimate of the bytes in flight (documents read and not
+    /// yet written, their analysis and rows). At most the budget, or one
+    /// batch (256 documents or 4 MiB of text, with the document that
+    /// crossed that) when it alone takes more.
+    pub in_flight_peak_bytes: u64,
+    /// Peak resident memory of the process so far (Linux `VmHWM`; `None`
+    /// elsewhere).
+    pub peak_rss_bytes: Option<u64>,
 }
 
 /// Load the built-in lexicons (unless disabled) and the user's: the one
@@ -269,6 +394,125 @@ pub fn sample_corpus() -> PathBuf {
 struct Batch {
     seq: u64,
     items: Vec<Item>,
+    /// The items' share of the memory budget.
+    cost: u64,
+}
+
+/// An item's share of the memory budget (see [`MEMORY_PER_TEXT_BYTE`]).
+fn item_cost(item: &Item) -> u64 {
+    match item {
+        Item::Doc(d) => doc_cost(d),
+        Item::Rejected(_) => MEMORY_PER_ITEM,
+    }
+}
+
+/// A document's share of the memory budget.
+fn doc_cost(d: &Document) -> u64 {
+    let text = d.text.len() + d.title.as_ref().map_or(0, String::len);
+    text as u64 * MEMORY_PER_TEXT_BYTE + MEMORY_PER_ITEM
+}
+
+/// The bytes in flight (documents read but not yet written, estimated by
+/// [`item_cost`]; once a batch is analysed, its rows' actual size) and
+/// the budget they must stay under. The reader reserves each item's cost
+/// and waits while it does not fit, unless nothing but its own partly
+/// filled batch is in flight: so a document larger than the budget still
+/// runs, and the bytes in flight stay under the budget or one batch.
+/// Workers and the writer only give bytes back, so the reader's wait always
+/// ends. Batches are cut as without a budget (their boundaries decide
+/// which examples the HTML report shows), never where the budget ran out.
+struct Budget {
+    limit: u64,
+    /// (bytes in flight, largest ever, closed)
+    state: Mutex<(u64, u64, bool)>,
+    freed: Condvar,
+}
+
+impl Budget {
+    fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            state: Mutex::new((0, 0, false)),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, u64, bool)> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reserve `n` bytes, waiting until they fit, or until nothing but the
+    /// caller's own `held` bytes is in flight, or the budget is closed.
+    /// Returns false, reserving nothing, if the run is stopping (checked
+    /// every 100 ms while waiting, so a Ctrl-C is not held up by a full
+    /// budget).
+    fn reserve(&self, n: u64, held: u64, stop: &AtomicBool) -> bool {
+        let mut st = self.lock();
+        while !(st.0 <= held || st.0.saturating_add(n) <= self.limit || st.2) {
+            if stopping(stop) {
+                return false;
+            }
+            st = match self.freed.wait_timeout(st, Duration::from_millis(100)) {
+                Ok((g, _)) => g,
+                Err(e) => e.into_inner().0,
+            };
+        }
+        st.0 = st.0.saturating_add(n);
+        st.1 = st.1.max(st.0);
+        true
+    }
+
+    /// A batch reserved as `reserved` now takes `now` bytes (its rows,
+    /// once analysed): this can grow past the limit, but never waits.
+    fn settle(&self, reserved: u64, now: u64) {
+        let mut st = self.lock();
+        st.0 = st.0.saturating_sub(reserved).saturating_add(now);
+        st.1 = st.1.max(st.0);
+        self.freed.notify_all();
+    }
+
+    /// Stop making the reader wait (a worker failed: what it held will
+    /// not be given back).
+    fn close(&self) {
+        self.lock().2 = true;
+        self.freed.notify_all();
+    }
+
+    fn peak(&self) -> u64 {
+        self.lock().1
+    }
+}
+
+/// Closes the budget if a worker unwinds, so the reader cannot wait for
+/// bytes that worker will never give back.
+struct CloseOnPanic<'a>(&'a Budget);
+
+impl Drop for CloseOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.close();
+        }
+    }
+}
+
+/// The reader's side of the budget: wait until `item`'s cost fits (or
+/// nothing but the batch being filled is in flight), then add it to that
+/// batch, handing the batch on through `send` when it is full. An item
+/// that arrives while the run is stopping is dropped.
+fn admit(
+    budget: &Budget,
+    batcher: &mut Batcher,
+    item: Item,
+    stop: &AtomicBool,
+    send: impl FnOnce(Batch),
+) {
+    let cost = item_cost(&item);
+    if !budget.reserve(cost, batcher.cost, stop) {
+        return;
+    }
+    if let Some(batch) = batcher.push(item, cost) {
+        send(batch);
+    }
 }
 
 /// A document's per-family authorial variant counts, kept for the
@@ -317,6 +561,16 @@ struct BatchOut {
     dates: DateStats,
     docs: u64,
     text_bytes: u64,
+    /// Bytes of rows held until written (the batch's share of the budget
+    /// once analysed).
+    cost: u64,
+}
+
+impl BatchOut {
+    fn row_bytes(&self) -> u64 {
+        (self.documents.len() + self.sentences.len() + self.evidence.len() + self.rejected.len())
+            as u64
+    }
 }
 
 /// Examples kept per (source, family) for the HTML report.
@@ -332,15 +586,19 @@ struct Batcher {
     seq: u64,
     items: Vec<Item>,
     bytes: usize,
+    /// The items' share of the memory budget.
+    cost: u64,
 }
 
 impl Batcher {
-    /// Add an item; returns a full batch when this one completes it.
-    fn push(&mut self, item: Item) -> Option<Batch> {
+    /// Add an item of budget share `cost`; returns a full batch when this
+    /// one completes it.
+    fn push(&mut self, item: Item, cost: u64) -> Option<Batch> {
         if let Item::Doc(d) = &item {
             self.bytes += d.text.len();
         }
         self.items.push(item);
+        self.cost += cost;
         (self.items.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES).then(|| self.take())
     }
 
@@ -353,6 +611,7 @@ impl Batcher {
         let batch = Batch {
             seq: self.seq,
             items: std::mem::replace(&mut self.items, Vec::with_capacity(BATCH_DOCS)),
+            cost: std::mem::take(&mut self.cost),
         };
         self.seq += 1;
         self.bytes = 0;
@@ -646,6 +905,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let analyse_ns = AtomicU64::new(0);
     let analyse_ns = &analyse_ns;
     let mut write_ns = 0u64;
+    let budget = Budget::new(opts.memory_budget);
+    let budget = &budget;
+    // A worker keeps its buffers after documents up to this budget share
+    // (all of them together: a quarter of the budget, or 1 MiB each).
+    let keep_cost = (opts.memory_budget / (4 * threads as u64)).max(1 << 20);
     let mut accept = |out: BatchOut| {
         let t = Instant::now();
         summary.analysed += out.docs;
@@ -696,6 +960,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 stop.store(true, Ordering::Relaxed);
             }
         }
+        budget.settle(out.cost, 0);
+        if out.cost > keep_cost {
+            drop((out.documents, out.evidence, out.sentences));
+            release_freed_memory();
+        }
         write_ns += t.elapsed().as_nanos() as u64;
     };
     let style = opts.csv;
@@ -710,9 +979,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let mut ws = Workspace::default();
         let mut fws = scorers.as_ref().map(Scorers::workspace);
         let mut batcher = Batcher::default();
-        let mut stopped = false;
+        let stopped = std::cell::Cell::new(false);
         let mut run = |batch: Batch| {
             let t = Instant::now();
+            let cost = batch.cost;
             let out = process_batch(
                 batch,
                 &extractor,
@@ -723,26 +993,35 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 evidence,
                 for_report,
                 scorers.as_ref().zip(fws.as_mut()),
+                keep_cost,
             );
+            budget.settle(cost, out.cost);
             analyse_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
             accept(out);
+        };
+        // Batches are analysed as soon as they are full, so nothing but
+        // the batch being filled is ever in flight here: the budget never
+        // waits.
+        let mut send = |batch: Batch| {
+            if stopped.get() {
+                budget.settle(batch.cost, 0);
+                return;
+            }
+            run(batch);
         };
         read_result = corpus::read_inputs_until(
             &plans,
             &opts.read,
             &mut |item| {
-                if stopped {
-                    return;
+                if !stopped.get() {
+                    admit(budget, &mut batcher, item, &stop, &mut send);
                 }
-                if let Some(batch) = batcher.push(item) {
-                    run(batch);
-                }
-                stopped = stopping(&stop);
+                stopped.set(stopping(&stop));
             },
             &stop,
         );
-        if let Some(batch) = batcher.finish().filter(|_| !stopped) {
-            run(batch);
+        if let Some(batch) = batcher.finish() {
+            send(batch);
         }
         partials = vec![agg];
     } else {
@@ -753,25 +1032,31 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             let stop = &stop;
             let reader = scope.spawn(move || {
                 let mut batcher = Batcher::default();
-                let mut stopped = false;
+                let stopped = std::cell::Cell::new(false);
+                // A batch that is not handed on gives its bytes back.
+                let send = |batch: Batch| {
+                    if stopped.get() {
+                        budget.settle(batch.cost, 0);
+                        return;
+                    }
+                    if let Err(mpsc::SendError(batch)) = batch_tx.send(batch) {
+                        budget.settle(batch.cost, 0);
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                };
                 let res = corpus::read_inputs_until(
                     plans,
                     read_opts,
                     &mut |item| {
-                        if stopped {
-                            return;
+                        if !stopped.get() {
+                            admit(budget, &mut batcher, item, stop, send);
                         }
-                        if let Some(batch) = batcher.push(item) {
-                            if batch_tx.send(batch).is_err() {
-                                stop.store(true, Ordering::Relaxed);
-                            }
-                        }
-                        stopped = stopping(stop);
+                        stopped.set(stopping(stop));
                     },
                     stop,
                 );
-                if let Some(batch) = batcher.finish().filter(|_| !stopped) {
-                    let _ = batch_tx.send(batch);
+                if let Some(batch) = batcher.finish() {
+                    send(batch);
                 }
                 drop(batch_tx);
                 res
@@ -792,6 +1077,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         let results = &results;
                         let seed = &seed;
                         s.spawn(move |_| {
+                            let _close = CloseOnPanic(budget);
                             let (mut agg, mut seeder) = match seed.join() {
                                 None => (Aggregates::new(lex), SeedGuard(Some(seed))),
                                 Some(Some(v)) => (Aggregates::seeded(lex, v), SeedGuard(None)),
@@ -803,6 +1089,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                 let next = batch_rx.lock().map(|rx| rx.recv());
                                 let Ok(Ok(batch)) = next else { break };
                                 let t = Instant::now();
+                                let cost = batch.cost;
                                 let out = process_batch(
                                     batch,
                                     extractor,
@@ -813,11 +1100,14 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                     evidence,
                                     for_report,
                                     scorers.zip(fws.as_mut()),
+                                    keep_cost,
                                 );
+                                budget.settle(cost, out.cost);
                                 analyse_ns
                                     .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                                 seeder.publish(&agg.vocab);
                                 if out_tx.send(out).is_err() {
+                                    budget.close();
                                     break;
                                 }
                             }
@@ -901,6 +1191,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     summary
         .timings
         .insert("extract_write_ms", (write_ns / 1_000_000) as u128);
+    summary.memory.budget_bytes = opts.memory_budget;
+    summary.memory.in_flight_peak_bytes = budget.peak();
 
     // Merge per-worker aggregates (sums; order does not matter).
     let t1 = Instant::now();
@@ -992,8 +1284,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             .map_err(|e| csv_err(&p, e))?;
         let p = dir.join("families.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
-        report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
+        let families_rows = report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
+        summary.left_out = Some(LeftOut {
+            families_rows: (agg.sources.len() * lex.n_variants()) as u64 - families_rows,
+            terms_variant_rows: est.variant_rows_left_out,
+            ngram_sources: est.ngram_sources_skipped,
+        });
         let p = dir.join("terms.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
@@ -1061,6 +1358,9 @@ fn check_limits(opts: &RunOptions) -> Result<()> {
             opts.estimators.bootstrap
         )));
     }
+    if opts.memory_budget == 0 {
+        return Err(Error::usage("--memory-budget must be more than 0"));
+    }
     if opts.threads > MAX_THREADS {
         return Err(Error::usage(format!(
             "--threads must be at most {MAX_THREADS}, got {}",
@@ -1081,7 +1381,7 @@ fn write_run_json(
     let mut opts = opts.clone();
     opts.inputs.sort();
     opts.inputs.dedup();
-    let run = serde_json::json!({
+    let mut run = serde_json::json!({
         "tool": "slant",
         "version": env!("CARGO_PKG_VERSION"),
         "command": if opts.extract_only { "extract" } else { "analyze" },
@@ -1101,12 +1401,20 @@ fn write_run_json(
         "inputs": summary.inputs,
         "models": summary.models,
     });
+    if let Some(left_out) = &summary.left_out {
+        run["left_out"] = serde_json::json!(left_out);
+    }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;
     s.push('\n');
     std::fs::write(&p, s).map_err(io_err(&p))?;
+    let memory = MemoryUse {
+        peak_rss_bytes: peak_rss_bytes(),
+        ..summary.memory.clone()
+    };
     let timings = serde_json::json!({
         "threads": threads,
+        "memory": memory,
         "timings_ms": summary.timings,
         "documents_per_second": summary.analysed as f64
             / (summary.timings.get("extract_ms").copied().unwrap_or(1).max(1) as f64 / 1000.0),
@@ -1118,6 +1426,47 @@ fn write_run_json(
     Ok(())
 }
 
+/// Give the memory freed after a large document back to the system.
+///
+/// glibc's malloc keeps freed blocks below its mmap threshold in the arena
+/// of the thread that allocated them; with many workers, each that once
+/// analysed a large document would go on holding some of its buffers, and
+/// peak memory would grow with the thread count. Only called after a
+/// document or batch over a worker's keep limit (never on ordinary news
+/// text), so it costs nothing on the hot path.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    extern "C" {
+        fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+    }
+    // SAFETY: `malloc_trim` takes no pointers; it only returns free pages
+    // of glibc's heaps to the system and is safe to call from any thread.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+/// Analyse a batch and render its rows. A worker's buffers grow to its
+/// largest document and are reused; after a document whose budget share is
+/// over `keep_cost` they are dropped, so idle workers do not hold memory
+/// the budget has given back.
 #[allow(clippy::too_many_arguments)]
 fn process_batch(
     batch: Batch,
@@ -1129,6 +1478,7 @@ fn process_batch(
     evidence: Option<bool>,
     for_report: bool,
     mut scorers: Option<(&Scorers, &mut FeatWorkspace)>,
+    keep_cost: u64,
 ) -> BatchOut {
     let mut docs_w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
     let mut ev_w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
@@ -1147,6 +1497,7 @@ fn process_batch(
         dates: DateStats::default(),
         docs: 0,
         text_bytes: 0,
+        cost: 0,
     };
     for item in batch.items {
         match item {
@@ -1194,6 +1545,13 @@ fn process_batch(
                     );
                 }
                 out.dates.record(&doc);
+                if doc_cost(&doc) > keep_cost {
+                    *ws = Workspace::default();
+                    if let Some((sc, fws)) = scorers.as_mut() {
+                        **fws = sc.workspace();
+                    }
+                    release_freed_memory();
+                }
             }
         }
     }
@@ -1201,6 +1559,7 @@ fn process_batch(
     out.evidence = ev_w.into_inner().unwrap_or_default();
     out.rejected = rej_w.into_inner().unwrap_or_default();
     out.sentences = sen_w.into_inner().unwrap_or_default();
+    out.cost = out.row_bytes();
     out
 }
 
@@ -1341,4 +1700,128 @@ pub fn describe_lexicon(lex: &Lexicon) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budget_waits_for_room_unless_only_the_callers_batch_is_in_flight() {
+        let go = AtomicBool::new(false);
+        let b = Budget::new(100);
+        assert!(b.reserve(60, 0, &go));
+        assert!(b.reserve(30, 60, &go));
+        // 20 more do not fit, but the caller's own 90 bytes are all that is
+        // in flight: an item larger than what is left still goes on.
+        assert!(b.reserve(20, 90, &go));
+        assert_eq!(b.peak(), 110);
+        // Analysed: the batch now holds only its 10 bytes of rows.
+        b.settle(110, 10);
+        // 250 bytes wait until those 10 are written, then run alone.
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| b.reserve(250, 0, &go));
+            b.settle(10, 0);
+            assert!(reader.join().unwrap());
+        });
+        assert_eq!(b.peak(), 250);
+        // A closed budget (a worker failed) never makes the reader wait.
+        b.close();
+        assert!(b.reserve(100, 0, &go));
+    }
+
+    /// A reader waiting for room gives up when the run stops (Ctrl-C),
+    /// without waiting for the bytes in flight to be written.
+    #[test]
+    fn a_waiting_reader_stops_with_the_run() {
+        let stop = AtomicBool::new(false);
+        let b = Budget::new(100);
+        assert!(b.reserve(100, 0, &stop));
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| b.reserve(1, 0, &stop));
+            stop.store(true, Ordering::Relaxed);
+            assert!(!reader.join().unwrap());
+        });
+        // Nothing was reserved for the item dropped.
+        b.settle(100, 0);
+        assert_eq!(b.lock().0, 0);
+        assert_eq!(b.peak(), 100);
+    }
+
+    #[test]
+    fn a_zero_budget_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = RunOptions {
+            inputs: vec![sample_corpus()],
+            out_dir: dir.path().join("out"),
+            memory_budget: 0,
+            ..RunOptions::default()
+        };
+        let err = analyze(&opts).unwrap_err();
+        assert!(
+            err.is_usage() && err.to_string().contains("--memory-budget"),
+            "{err}"
+        );
+    }
+
+    /// The real pipeline: however many threads, the bytes in flight stay
+    /// within the budget, or one batch when that alone is larger; and the
+    /// rows are the same whatever the budget and thread count.
+    #[test]
+    fn bytes_in_flight_stay_within_the_budget_or_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.jsonl");
+        let mut jsonl = String::new();
+        let mut costs = Vec::new();
+        for i in 0..1300 {
+            let text = "The rebels said the town fell. ".repeat(1 + i % 13);
+            costs.push(doc_cost(&Document::new("", "", text.as_str())));
+            let rec = serde_json::json!({"id": i, "source": format!("s{}", i % 3), "text": text});
+            jsonl.push_str(&format!("{rec}\n"));
+        }
+        std::fs::write(&input, jsonl).unwrap();
+        // Batches of 256 documents, whatever the budget.
+        let batches: Vec<u64> = costs
+            .chunks(BATCH_DOCS)
+            .map(|c| c.iter().sum::<u64>())
+            .collect();
+        let largest_batch = *batches.iter().max().unwrap();
+        // Room for two batches but not three: the six batches together
+        // need far more, so the budget, not the input, bounds the peak.
+        let two = 2 * largest_batch + 1;
+        assert!(batches.iter().sum::<u64>() > 2 * two);
+        let mut outputs = Vec::new();
+        for (budget, threads) in [
+            (u64::MAX, 3),
+            (1, 16),
+            (two, 16),
+            (two, 4),
+            (1, 1),
+            (300_000, 2),
+        ] {
+            let out = dir.path().join(format!("out-{budget}-{threads}"));
+            let opts = RunOptions {
+                inputs: vec![input.clone()],
+                out_dir: out.clone(),
+                threads,
+                memory_budget: budget,
+                extract_only: true,
+                ..RunOptions::default()
+            };
+            let s = analyze(&opts).unwrap();
+            assert_eq!(s.analysed, 1300);
+            let peak = s.memory.in_flight_peak_bytes;
+            assert!(
+                peak <= budget.max(largest_batch),
+                "budget {budget}, {threads} threads: peak {peak}"
+            );
+            if budget == 1 {
+                // One batch at a time: the largest one is the peak.
+                assert_eq!(peak, largest_batch);
+            }
+            let read = |f: &str| std::fs::read(out.join(f)).unwrap();
+            outputs.push((read("documents.csv"), read("evidence.csv")));
+        }
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    }
 }

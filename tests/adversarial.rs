@@ -569,7 +569,14 @@ fn one_megabyte_word() {
             .map(|r| cell(&h, r, "term").to_string())
             .collect()
     };
-    let args = ["w.jsonl", "--all-terms", "--min-count", "1"];
+    let args = [
+        "w.jsonl",
+        "--all-terms",
+        "--min-count",
+        "1",
+        "--min-source-tokens",
+        "1",
+    ];
     let o = analyse(p, &args);
     assert_eq!(o.counts(), (2, 2, 0));
     assert_eq!(o.doc_cell("w", "tokens"), "6");
@@ -1136,11 +1143,23 @@ fn bad_options_are_refused() {
         ),
         (&["--format", "xml"], "invalid value 'xml'"),
         (&["--max-doc-bytes", "-5"], "unexpected argument '-5'"),
+        (
+            &["--memory-budget", "0"],
+            "\"0\": expected a size above 0 such as 512M or 2G",
+        ),
+        (
+            &["--memory-budget", "2T"],
+            "\"2T\": expected a size such as 512M or 2G",
+        ),
+        (
+            &["--memory-budget", "99999999999G"],
+            "expected a size above 0 such as 512M or 2G",
+        ),
     ];
     for (extra, needle) in cases {
         let mut args = vec!["analyze", "in.txt"];
         args.extend_from_slice(extra);
-        if extra[0] == "--format" || extra.get(1) == Some(&"-5") {
+        if extra[0] == "--format" || extra[0] == "--memory-budget" || extra.get(1) == Some(&"-5") {
             // clap's own errors: exit 1 without the "slant: error:" prefix.
             let out = command(p, &args).output().unwrap();
             let err = no_panic(&out);

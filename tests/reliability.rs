@@ -274,7 +274,8 @@ fn sigkill_leaves_nothing_that_breaks_the_next_run() {
 }
 
 /// CSV + JSONL inputs: byte-identical reports (all but timings.json)
-/// across --threads 1/2, input order and a repeated run.
+/// across --threads 1/2/3, input order, --memory-budget (a budget of one
+/// byte analyses one batch at a time) and a repeated run.
 #[test]
 fn csv_and_jsonl_reports_are_reproducible() {
     let dir = tempfile::tempdir().unwrap();
@@ -293,10 +294,25 @@ fn csv_and_jsonl_reports_are_reproducible() {
     }
     csv.push_str("ragged,row\n");
     std::fs::write(p.join("a.csv"), csv).unwrap();
-    let runs: [(&str, &[&str]); 3] = [
+    let runs: [(&str, &[&str]); 5] = [
         ("t1", &["a.csv", "b.jsonl", "--threads", "1"]),
         ("t2", &["b.jsonl", "a.csv", "--threads", "2"]),
         ("t3", &["b.jsonl", "a.csv", "--threads", "2"]),
+        (
+            "t4",
+            &["a.csv", "b.jsonl", "--threads", "3", "--memory-budget", "1"],
+        ),
+        (
+            "t5",
+            &[
+                "b.jsonl",
+                "a.csv",
+                "--threads",
+                "1",
+                "--memory-budget",
+                "64K",
+            ],
+        ),
     ];
     let mut outputs = Vec::new();
     for (out, args) in runs {
@@ -317,6 +333,18 @@ fn csv_and_jsonl_reports_are_reproducible() {
         ] {
             assert!(t["timings_ms"][phase].is_u64(), "{phase} missing: {t}");
         }
+        // The budget asked for reaches the run (the unit tests in app.rs
+        // check that the bytes in flight keep to it).
+        let budget = match args.iter().position(|a| *a == "--memory-budget") {
+            Some(i) if args[i + 1] == "64K" => 64 << 10,
+            Some(_) => 1,
+            None => 1 << 30,
+        };
+        assert_eq!(t["memory"]["budget_bytes"].as_u64(), Some(budget), "{t}");
+        assert!(
+            t["memory"]["in_flight_peak_bytes"].as_u64() > Some(0),
+            "{t}"
+        );
         outputs.push(s);
     }
     let names: Vec<&String> = outputs[0].keys().collect();

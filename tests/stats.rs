@@ -201,3 +201,102 @@ fn seed_changes_intervals_but_not_point_estimates() {
     assert_eq!(run["options"]["estimators"]["seed"], 2);
     assert_eq!(run["options"]["estimators"]["bootstrap"], 1000);
 }
+
+/// Many one-document sources (issue 15: 50,000 of them gave a 493 MB
+/// terms.csv): families.csv and terms.csv hold rows only for what a source
+/// used and can be tested on, and run.json says what was left out.
+#[test]
+fn reports_grow_with_what_sources_used_not_with_the_lexicon() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = ["terrorists", "insurgents", "militants", "rebels"];
+    let mut rows = Vec::new();
+    for i in 0..120usize {
+        let text = format!("The {} attacked the town, officials said.", labels[i % 4]);
+        rows.push((format!("outlet{i:03}"), "s", text));
+    }
+    // One source with enough text for its n-grams to be tested.
+    let long = "The rebels attacked the town again. Officials said the rebels fled. ".repeat(8);
+    rows.push(("zz-long".to_string(), "s", long));
+    let rows: Vec<(&str, &str, String)> = rows
+        .iter()
+        .map(|(s, k, t)| (s.as_str(), *k, t.clone()))
+        .collect();
+    corpus(&dir.path().join("c.csv"), &rows);
+    slant_ok(
+        dir.path(),
+        &[
+            "analyze",
+            "c.csv",
+            "-o",
+            "r",
+            "--quiet",
+            "--bootstrap",
+            "20",
+            "--no-models",
+        ],
+    );
+    let r = dir.path().join("r");
+    let (fh, fams) = read_csv(&r.join("families.csv"));
+    // Every row is a variant its source used; no source has more rows than
+    // the variants it used.
+    assert!(fams
+        .iter()
+        .all(|x| cell(&fh, x, "authorial_count") != "0" || cell(&fh, x, "quoted_count") != "0"));
+    assert!(fams.len() <= 3 * rows.len(), "{} rows", fams.len());
+    let (th, terms) = read_csv(&r.join("terms.csv"));
+    let variants: Vec<&Vec<String>> = terms
+        .iter()
+        .filter(|x| cell(&th, x, "kind") == "variant")
+        .collect();
+    for x in &variants {
+        // Only families the source matched, only variants someone used.
+        let (src, fam) = (x[0].as_str(), cell(&th, x, "family"));
+        assert!(
+            fams.iter().any(|f| f[0] == src
+                && cell(&fh, f, "family") == fam
+                && cell(&fh, f, "authorial_count") != "0"),
+            "{x:?}"
+        );
+        assert_ne!(
+            cell(&th, x, "count").parse::<u64>().unwrap()
+                + cell(&th, x, "count_rest").parse::<u64>().unwrap(),
+            0,
+            "{x:?}"
+        );
+    }
+    // Four armed_group variants are used at all: each source has their
+    // four rows, ranked 1 to 4, and none for the family's other variants.
+    let armed = |x: &&&Vec<String>| x[0] == "outlet000" && cell(&th, x, "family") == "armed_group";
+    let outlet0: Vec<&str> = variants
+        .iter()
+        .filter(armed)
+        .map(|x| cell(&th, x, "term"))
+        .collect();
+    assert_eq!(outlet0.len(), 4, "{outlet0:?}");
+    assert!(variants
+        .iter()
+        .filter(armed)
+        .map(|x| cell(&th, x, "rank"))
+        .eq(["1", "2", "3", "4"]));
+    // N-grams are tested for the long source only.
+    let ngram_sources: std::collections::BTreeSet<&str> = terms
+        .iter()
+        .filter(|x| cell(&th, x, "kind") == "ngram")
+        .map(|x| x[0].as_str())
+        .collect();
+    assert_eq!(ngram_sources.into_iter().collect::<Vec<_>>(), ["zz-long"]);
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(r.join("run.json")).unwrap()).unwrap();
+    let left = &run["left_out"];
+    assert_eq!(left["ngram_sources"], 120);
+    let families_left = left["families_rows"].as_u64().unwrap();
+    let terms_left = left["terms_variant_rows"].as_u64().unwrap();
+    let total = families_left + fams.len() as u64;
+    assert_eq!(
+        total % rows.len() as u64,
+        0,
+        "every source has one slot per variant"
+    );
+    assert_eq!(terms_left + variants.len() as u64, total);
+    assert_eq!(run["options"]["estimators"]["min_source_tokens"], 50);
+}

@@ -92,6 +92,9 @@ pub struct EstimatorOptions {
     pub top_terms: usize,
     /// Keep every tested n-gram.
     pub all_terms: bool,
+    /// Authorial tokens a source needs for its n-grams to be tested (fewer:
+    /// no n-gram rows for it; its words still count for the others).
+    pub min_source_tokens: u64,
 }
 
 impl Default for EstimatorOptions {
@@ -108,6 +111,7 @@ impl Default for EstimatorOptions {
             min_count: 5,
             top_terms: 30,
             all_terms: false,
+            min_source_tokens: 50,
         }
     }
 }
@@ -248,6 +252,13 @@ pub struct Estimates {
     pub source_extra_headers: Vec<String>,
     /// Extra `sources.csv` cells per source.
     pub source_extra: Vec<Vec<String>>,
+    /// (source, variant) pairs without a `terms.csv` row: families the
+    /// source has no authorial match of, variants no source used (see
+    /// [`terms::variant_rows`]).
+    pub variant_rows_left_out: u64,
+    /// Sources whose n-grams were not tested: fewer authorial tokens than
+    /// [`EstimatorOptions::min_source_tokens`].
+    pub ngram_sources_skipped: u64,
 }
 
 /// One document's sparse authorial variant counts, grouped by source for
@@ -349,8 +360,10 @@ pub(crate) fn estimate_until(
         .par_iter()
         .map(|&(si, sa)| {
             let docs = docs_by_source.get(si).map(Vec::as_slice).unwrap_or(&[]);
+            // One document gives no interval (below), so no replicates.
+            let resampled = if docs.len() >= 2 { docs } else { &[] };
             let reps = framing::bootstrap_source_until(
-                docs,
+                resampled,
                 lex.n_variants(),
                 &fams,
                 opts.prior_strength,
@@ -422,6 +435,7 @@ pub(crate) fn estimate_until(
         || terms::variant_rows(agg, lex, opts),
         || terms::ngram_rows_until(agg, opts, stop),
     );
+    let variant_rows_left_out = (agg.sources.len() * lex.n_variants() - terms.len()) as u64;
     terms.extend(ngrams);
     terms.sort_by(|a, b| {
         a.source
@@ -438,6 +452,8 @@ pub(crate) fn estimate_until(
         families,
         has_stories: !agg.stories.is_empty(),
         terms,
+        variant_rows_left_out,
+        ngram_sources_skipped: terms::ngram_sources_skipped(agg, opts),
         ..Default::default()
     })
 }

@@ -173,8 +173,14 @@ struct Tested {
     q: f64,
 }
 
-/// Log-odds of every family variant, per source vs rest (authorial counts).
+/// Log-odds of family variants, per source vs rest (authorial counts).
 /// Rows come grouped by source and family, each group ranked by z.
+///
+/// Only rows that say something about the source are returned: a family
+/// the source has no authorial match of gives no rows (nothing to test),
+/// and a variant no source used is left out. q-values are computed over
+/// all the family's variants before that (a variant without a test counts
+/// as p = 1), and ranks number the rows that are kept.
 ///
 /// ```
 /// use slant::estimators::{terms::variant_rows, EstimatorOptions};
@@ -219,10 +225,13 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
     for (si, sa) in agg.sources.values().enumerate() {
         for (fi, fam) in lex.families.iter().enumerate() {
             let range = offsets[fi]..offsets[fi + 1];
+            let n_i: u64 = sa.counts.variants[range.clone()].iter().map(|c| c[0]).sum();
+            if n_i == 0 {
+                continue;
+            }
             let pooled: Vec<u64> = total.variants[range.clone()].iter().map(|c| c[0]).collect();
             let mine: Vec<u64> = sa.counts.variants[range].iter().map(|c| c[0]).collect();
             let n_all: u64 = pooled.iter().sum();
-            let n_i: u64 = mine.iter().sum();
             let n_j = n_all - n_i;
             let v = fam.variants.len() as f64;
             let mut rows: Vec<TermRow> = fam
@@ -271,6 +280,10 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
                 })
                 .collect();
             rank_and_q(&mut rows);
+            rows.retain(|r| r.count + r.count_rest > 0);
+            for (i, r) in rows.iter_mut().enumerate() {
+                r.rank = i as u64 + 1;
+            }
             out.extend(rows);
         }
     }
@@ -280,7 +293,9 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
 /// Log-odds of authorial uni- and bigrams with pooled count ≥
 /// `opts.min_count`, per source vs rest. Keeps the top `opts.top_terms`
 /// per source and order by z, or every term the source used with
-/// `opts.all_terms`.
+/// `opts.all_terms`. Sources with fewer than `opts.min_source_tokens`
+/// authorial tokens are not tested (their n-grams still count in the
+/// other sources' "rest"); [`ngram_sources_skipped`] counts them.
 ///
 /// ```
 /// use slant::estimators::{terms::ngram_rows, EstimatorOptions};
@@ -312,7 +327,8 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
 /// #     ex.extract(d, &mut ws, &mut agg);
 /// # }
 /// // `agg`: source "a" wrote "terrorists" 3 times, source "b" once.
-/// let opts = EstimatorOptions { min_count: 2, top_terms: 3, ..Default::default() };
+/// // Sources this small are only tested with `min_source_tokens` lowered.
+/// let opts = EstimatorOptions { min_count: 2, top_terms: 3, min_source_tokens: 0, ..Default::default() };
 /// let rows = ngram_rows(&agg, &opts);
 /// let a: Vec<&str> = rows.iter().filter(|r| r.source == 0 && r.order == 1)
 ///     .map(|r| r.term.as_str()).collect();
@@ -394,6 +410,7 @@ pub(crate) fn ngram_rows_until(
     sources
         .par_iter()
         .enumerate()
+        .filter(|(_, sa)| has_enough_text(sa, opts))
         .map(|(si, sa)| {
             // Every tested n-gram as a small record; only the kept ones
             // become rows (with their text) at the end.
@@ -484,6 +501,41 @@ pub(crate) fn ngram_rows_until(
         .collect()
 }
 
+/// Whether a source has the authorial tokens its n-grams need to be tested.
+fn has_enough_text(sa: &crate::features::SourceAgg, opts: &EstimatorOptions) -> bool {
+    sa.counts.authorial_tokens >= opts.min_source_tokens
+}
+
+/// Sources whose n-grams [`ngram_rows`] does not test: fewer authorial
+/// tokens than `opts.min_source_tokens` (recorded in `run.json`).
+///
+/// ```
+/// use slant::corpus::Document;
+/// use slant::estimators::{terms::{ngram_rows, ngram_sources_skipped}, EstimatorOptions};
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// use slant::lexicon::Lexicon;
+/// let lex = Lexicon::builtin();
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// ex.extract(&Document::new("1", "long", &"Rebels fled the town. ".repeat(20)), &mut ws, &mut agg);
+/// ex.extract(&Document::new("2", "short", "Militants fled the town."), &mut ws, &mut agg);
+/// let opts = EstimatorOptions { min_count: 1, min_source_tokens: 50, ..Default::default() };
+/// assert_eq!(ngram_sources_skipped(&agg, &opts), 1);
+/// let rows = ngram_rows(&agg, &opts);
+/// // Only "long" (source 0) is tested; "short" still counts in its rest.
+/// assert!(!rows.is_empty() && rows.iter().all(|r| r.source == 0));
+/// assert!(rows.iter().any(|r| r.term == "town" && r.count_rest == 1));
+/// ```
+pub fn ngram_sources_skipped(agg: &Aggregates, opts: &EstimatorOptions) -> u64 {
+    if agg.vocab.is_empty() {
+        return 0;
+    }
+    agg.sources
+        .values()
+        .filter(|sa| !has_enough_text(sa, opts))
+        .count() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,6 +563,8 @@ mod tests {
             min_count: 1,
             all_terms: true,
             alpha0: 50.0,
+            // The sources here are bare n-gram counts, without token counts.
+            min_source_tokens: 0,
             ..Default::default()
         }
     }
@@ -552,6 +606,124 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Family `f` (variants a, b, c) and `g` (x, y); sources s1 (a 3, b 1),
+    /// s2 (b 2) and s3 (x 1); c and y are never used.
+    fn three_sources() -> (Lexicon, Aggregates) {
+        let lex = Lexicon::from_toml_str(
+            "t.toml",
+            r#"
+[[family]]
+id = "f"
+[[family.variant]]
+id = "a"
+tone = -1.0
+terms = ["aa"]
+[[family.variant]]
+id = "b"
+tone = 0.0
+terms = ["bb"]
+[[family.variant]]
+id = "c"
+tone = 1.0
+terms = ["cc"]
+[[family]]
+id = "g"
+[[family.variant]]
+id = "x"
+tone = -1.0
+terms = ["xx"]
+[[family.variant]]
+id = "y"
+tone = 1.0
+terms = ["yy"]
+"#,
+        )
+        .unwrap();
+        let mut agg = Aggregates::new(&lex);
+        for (name, counts) in [
+            ("s1", [3, 1, 0, 0, 0]),
+            ("s2", [0, 2, 0, 0, 0]),
+            ("s3", [0, 0, 0, 1, 0]),
+        ] {
+            let mut sa = SourceAgg {
+                counts: crate::features::Counts::new(&lex),
+                ..Default::default()
+            };
+            for (v, c) in counts.into_iter().enumerate() {
+                sa.counts.variants[v] = [c, 0];
+            }
+            agg.sources.insert(name.to_string(), sa);
+        }
+        (lex, agg)
+    }
+
+    #[test]
+    fn variant_rows_leave_out_what_says_nothing_about_the_source() {
+        let (lex, agg) = three_sources();
+        for prior in [Prior::Informative, Prior::Uniform] {
+            let opts = EstimatorOptions {
+                prior,
+                ..Default::default()
+            };
+            let rows = variant_rows(&agg, &lex, &opts);
+            let got: Vec<(usize, &str, &str, u64)> = rows
+                .iter()
+                .map(|r| (r.source, r.family.as_str(), r.term.as_str(), r.rank))
+                .collect();
+            // s3 matched no `f`, s1 and s2 no `g`: no rows; c and y were
+            // used by no source: no rows. Ranks number the rows kept.
+            assert_eq!(
+                got,
+                [
+                    (0, "f", "a", 1),
+                    (0, "f", "b", 2),
+                    (1, "f", "b", 1),
+                    (1, "f", "a", 2),
+                    (2, "g", "x", 1),
+                ],
+                "{prior:?}"
+            );
+            // q-values are those of the family's three tests (c: p = 1
+            // under the informative prior, which cannot test it).
+            if prior == Prior::Informative {
+                let p: Vec<f64> = rows[..2].iter().map(|r| r.p).collect();
+                let q = bh_qvalues(&[p[0], p[1], 1.0]);
+                assert_eq!([rows[0].q, rows[1].q], [q[0], q[1]]);
+            }
+        }
+    }
+
+    #[test]
+    fn small_sources_are_not_tested_but_count_for_the_others() {
+        let lex = Lexicon::default();
+        let mut agg = Aggregates::new(&lex);
+        for (name, words, tokens) in [("big", 60u64, 400u64), ("small", 10, 20)] {
+            let mut sa = SourceAgg::default();
+            sa.counts.authorial_tokens = tokens;
+            let id = agg.vocab.intern("word");
+            sa.ngrams.insert(crate::features::unigram_key(id), words);
+            let id = agg.vocab.intern(name);
+            sa.ngrams
+                .insert(crate::features::unigram_key(id), tokens - words);
+            agg.sources.insert(name.to_string(), sa);
+        }
+        let opts = EstimatorOptions {
+            min_count: 1,
+            ..Default::default()
+        };
+        let rows = ngram_rows(&agg, &opts);
+        assert!(rows.iter().all(|r| r.source == 0), "{rows:?}");
+        let word = rows.iter().find(|r| r.term == "word").unwrap();
+        assert_eq!((word.count, word.count_rest), (60, 10));
+        assert_eq!(ngram_sources_skipped(&agg, &opts), 1);
+        let all = EstimatorOptions {
+            min_source_tokens: 0,
+            ..opts
+        };
+        assert!(ngram_rows(&agg, &all).iter().any(|r| r.source == 1));
+        assert_eq!(ngram_sources_skipped(&agg, &all), 0);
     }
 
     #[test]

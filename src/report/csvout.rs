@@ -753,7 +753,10 @@ pub fn sources_rows<W: Write>(
     Ok(())
 }
 
-/// Write `families.csv`: tidy rows of source × family × variant.
+/// Write `families.csv`: tidy rows of source × family × variant, for the
+/// variants the source used (authorial or quoted): a variant the source
+/// never used has no row, nor has a family it never matched. Returns the
+/// number of rows written.
 ///
 /// ```
 /// use slant::report::{families_rows, CsvStyle};
@@ -778,31 +781,37 @@ pub fn sources_rows<W: Write>(
 /// #     doc("2", "a", "s2", "Terrorists struck again. The insurgents withdrew."),
 /// #     doc("3", "b", "s1", "Insurgents attacked the town."),
 /// #     doc("4", "b", "s2", "The insurgents fled. Terrorists, officials said."),
+/// #     doc("5", "c", "s2", "\"Insurgents,\" officials said."),
+/// #     doc("6", "d", "s2", "Officials said nothing."),
 /// # ];
 /// # let ex = Extractor::new(&lex, FeatureOptions::default());
 /// # let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
 /// # for d in &docs {
 /// #     ex.extract(d, &mut ws, &mut agg);
 /// # }
-/// // `agg`: sources "a" (3 × "terrorists", 1 × "insurgents") and "b" (1 and 2).
+/// // `agg`: sources "a" (3 × "terrorists", 1 × "insurgents") and "b" (1 and 2);
+/// // "c" quoted "insurgents" once; "d" matched nothing.
 /// let mut out = Vec::new();
-/// families_rows(&mut out, &agg, &lex, CsvStyle::default()).unwrap();
+/// let rows = families_rows(&mut out, &agg, &lex, CsvStyle::default()).unwrap();
 /// let want = "\
 /// source,family,variant,tone,authorial_count,quoted_count,share,quoted_share
 /// a,armed_group,terrorist,-1,3,0,0.75,
 /// a,armed_group,insurgent,0,1,0,0.25,
 /// b,armed_group,terrorist,-1,1,0,0.333333,
 /// b,armed_group,insurgent,0,2,0,0.666667,
+/// c,armed_group,insurgent,0,0,1,,1
 /// ";
 /// assert_eq!(String::from_utf8(out).unwrap(), want);
+/// assert_eq!(rows, 5);
 /// ```
 pub fn families_rows<W: Write>(
     w: W,
     agg: &Aggregates,
     lex: &Lexicon,
     style: CsvStyle,
-) -> csv::Result<()> {
+) -> csv::Result<u64> {
     let mut w = csv::Writer::from_writer(w);
+    let mut written = 0u64;
     w.write_record([
         "source",
         "family",
@@ -821,6 +830,10 @@ pub fn families_rows<W: Write>(
             let q: u64 = counts.iter().map(|x| x[1]).sum();
             for (v, var) in fam.variants.iter().enumerate() {
                 let [a, qc] = counts[v];
+                if a == 0 && qc == 0 {
+                    continue;
+                }
+                written += 1;
                 w.write_record([
                     safe_cell(source, style).as_ref(),
                     fam.id.as_str(),
@@ -845,7 +858,7 @@ pub fn families_rows<W: Write>(
         }
     }
     w.flush()?;
-    Ok(())
+    Ok(written)
 }
 
 /// Write `terms.csv`: distinctive family variants and n-grams per source,
