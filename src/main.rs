@@ -247,6 +247,12 @@ struct CommonArgs {
     /// a manifest.csv at the top of an input folder is used automatically.
     #[arg(long)]
     manifest: Option<PathBuf>,
+    /// CSV of source aliases (`alias,source`), applied to every record
+    /// before anything is counted: e.g. a line `Fox Online News,Fox News`
+    /// makes both names one source. Case and surrounding spaces are
+    /// ignored; run.json counts the records each alias renamed.
+    #[arg(long, value_name = "FILE")]
+    source_map: Option<PathBuf>,
     /// Column (CSV) or key (JSONL) with the article text [default: text, body, content, article].
     #[arg(long)]
     text_col: Option<String>,
@@ -420,6 +426,11 @@ impl CommonArgs {
                 max_doc_bytes: self.max_doc_bytes,
                 repair: !self.no_repair,
                 follow_symlinks: self.follow_symlinks,
+                source_map: self
+                    .source_map
+                    .as_deref()
+                    .map(slant::corpus::SourceMap::from_path)
+                    .transpose()?,
             },
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,

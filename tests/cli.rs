@@ -456,3 +456,68 @@ fn subcommands_take_only_their_own_options() {
     );
     assert!(p.join("a/evidence.csv").is_file());
 }
+
+/// `--source-map` makes an outlet's several names one source before
+/// anything is counted (duplicate ids included), and run.json says which
+/// names were renamed and which map was used; a bad map names its line.
+#[test]
+fn source_map_merges_aliases_before_counting() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("c.csv"),
+        "id,source,text\n\
+         1,Fox News,The rebels advanced on the town.\n\
+         2, FOX NEWS ,The insurgents held the bridge.\n\
+         3,Fox Online News,The militants fled the city.\n\
+         1,Fox Online News,The rebels came back.\n\
+         4,Ledger,The fighters rested.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("map.csv"),
+        "alias,source\nfox news,Fox News\nFox Online News,Fox News\n",
+    )
+    .unwrap();
+    slant_ok(
+        p,
+        &[
+            "analyze",
+            "c.csv",
+            "--source-map",
+            "map.csv",
+            "-o",
+            "r",
+            "--quiet",
+        ],
+    );
+    let (h, rows) = read_csv(&p.join("r/sources.csv"));
+    let sources: Vec<&str> = rows.iter().map(|r| cell(&h, r, "source")).collect();
+    assert_eq!(sources, ["Fox News", "Ledger"]);
+    // Record 4 repeats (Fox News, 1) once its source is mapped.
+    let (h, rows) = read_csv(&p.join("r/rejected.csv"));
+    assert_eq!(rows.len(), 1);
+    assert!(cell(&h, &rows[0], "reason").starts_with("duplicate document id `1`"));
+    let run: serde_json::Value = serde_json::from_str(&read(&p.join("r/run.json"))).unwrap();
+    let renamed = &run["inputs"][0]["renamed"];
+    assert_eq!(renamed["FOX NEWS"], 1);
+    assert_eq!(renamed["Fox Online News"], 2);
+    assert!(renamed.get("Fox News").is_none(), "{renamed}");
+    let map = run.to_string();
+    assert!(
+        map.contains("\"source_map\":{\"path\":\"map.csv\",\"sha256\":\""),
+        "{map}"
+    );
+
+    std::fs::write(p.join("bad.csv"), "alias,source\nA,B\nB,C\n").unwrap();
+    let out = slant(
+        p,
+        &["analyze", "c.csv", "--source-map", "bad.csv", "-o", "r2"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv: line 2: `B` is itself an alias"),
+        "{err}"
+    );
+}

@@ -53,6 +53,10 @@ pub struct InputStats {
     /// Entries left out on purpose ([`InputPlan::skipped`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
+    /// Records whose source the source map renamed, by the name as read
+    /// (trimmed).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub renamed: std::collections::BTreeMap<String, u64>,
     /// The CSV header, or the keys of a JSONL input's first records (for
     /// messages).
     #[serde(skip)]
@@ -221,6 +225,14 @@ impl<'a> RecordGate<'a> {
         doc.source = doc.source.trim().to_string();
         if doc.source.is_empty() {
             return self.reject(doc.origin, Some(doc.id), "empty source".into());
+        }
+        let mapped = (self.opts.source_map.as_ref())
+            .and_then(|m| m.get(&doc.source))
+            .filter(|to| *to != doc.source);
+        if let Some(to) = mapped {
+            let n = self.stats.renamed.entry(doc.source).or_default();
+            *n += 1;
+            doc.source = to.to_string();
         }
         // Names are repeated on every row about the document (one per match
         // in evidence.csv): a text-sized one read from the data is a wrong

@@ -24,15 +24,17 @@ mod open;
 mod paths;
 mod plan;
 mod reader;
+mod sourcemap;
 mod textfile;
 mod walk;
 
 pub use gate::{InputStats, MadeUp, RecordGate, Skipped};
 pub use paths::{escape_path, unescape_path};
 pub use plan::{plan, Format, InputPlan, ReadOptions};
-pub(crate) use plan::{ser_opt_path, ser_paths};
+pub(crate) use plan::{ser_opt_path, ser_path, ser_paths};
 pub use reader::read_inputs;
 pub(crate) use reader::{read_inputs_until, skipped_notes, why_nothing};
+pub use sourcemap::SourceMap;
 
 use std::fmt;
 use std::sync::Arc;

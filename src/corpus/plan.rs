@@ -4,6 +4,7 @@
 use super::decode::decode_with;
 use super::delimited::TextLines;
 use super::open::{open_maybe_gz, read_regular_file};
+use super::sourcemap::SourceMap;
 use super::walk::{self, FileKey, Seen};
 use super::{escape_path, unescape_path};
 use crate::error::{Error, Result};
@@ -49,6 +50,14 @@ pub(crate) fn ser_paths<S: serde::Serializer>(
     s: S,
 ) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(p.iter().map(|p| escape_path(p)))
+}
+
+/// [`ser_paths`] for one path.
+pub(crate) fn ser_path<S: serde::Serializer>(
+    p: &Path,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&escape_path(p))
 }
 
 /// [`ser_paths`] for an optional path.
@@ -118,6 +127,11 @@ pub struct ReadOptions {
     /// only when set.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub follow_symlinks: bool,
+    /// Aliases of sources, applied to every record before it is counted
+    /// (`--source-map`; see [`SourceMap`]). Recorded in `run.json` (file and
+    /// SHA-256) when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_map: Option<SourceMap>,
 }
 
 impl Default for ReadOptions {
@@ -135,6 +149,7 @@ impl Default for ReadOptions {
             max_doc_bytes: 10 * 1024 * 1024,
             repair: true,
             follow_symlinks: false,
+            source_map: None,
         }
     }
 }
