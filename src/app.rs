@@ -13,6 +13,7 @@
 use crate::corpus::date::DateStats;
 use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
+use crate::estimators::wordfish::{self, ScaleOptions};
 use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
@@ -96,6 +97,10 @@ pub struct RunOptions {
     /// recorded in `run.json`: it does not change results.
     #[serde(skip)]
     pub memory_budget: u64,
+    /// Scale the sources with Wordfish (`--scale`): `scaling.csv`,
+    /// `scaling_words.csv` and a `scaling` block in `run.json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleOptions>,
 }
 
 /// Default [`RunOptions::memory_budget`]: 1 GiB.
@@ -164,6 +169,7 @@ impl Default for RunOptions {
             model_dir: None,
             no_models: false,
             memory_budget: DEFAULT_MEMORY_BUDGET,
+            scale: None,
         }
     }
 }
@@ -226,6 +232,8 @@ pub struct RunSummary {
     pub models: Vec<ModelInfo>,
     /// What `families.csv` and `terms.csv` leave out (`analyze` only).
     pub left_out: Option<LeftOut>,
+    /// The Wordfish fit (`--scale`).
+    pub scaling: Option<ScalingSummary>,
     /// Memory use, for `timings.json` (not a result).
     #[serde(skip)]
     pub memory: MemoryUse,
@@ -1295,6 +1303,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
+        if let Some(scale) = &opts.scale {
+            summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
+        }
         let mut inputs: Vec<String> = opts
             .inputs
             .iter()
@@ -1330,6 +1341,61 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     interrupted()?;
     staging.commit()?;
     Ok(summary)
+}
+
+/// What `run.json` says about a Wordfish fit (`scaling`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScalingSummary {
+    /// Sources scaled.
+    pub sources: usize,
+    /// Sources under `min_docs`, not scaled.
+    pub too_small: usize,
+    /// Sources without any of the words used, left out.
+    pub no_words: Vec<String>,
+    /// Words used.
+    pub words: usize,
+    /// Rounds of the fit.
+    pub iterations: usize,
+    /// Whether the fit converged.
+    pub converged: bool,
+    /// Bootstrap replicates that did not converge.
+    pub bootstrap_unconverged: usize,
+    /// Log-likelihood at the estimates.
+    pub log_likelihood: f64,
+}
+
+/// Fit Wordfish over the run's sources and write `scaling.csv` and
+/// `scaling_words.csv`.
+fn write_scaling(
+    dir: &Path,
+    agg: &Aggregates,
+    scale: &ScaleOptions,
+    opts: &RunOptions,
+    pool: &rayon::ThreadPool,
+) -> Result<ScalingSummary> {
+    let s = pool.install(|| wordfish::scale_sources(agg, scale, opts.estimators.seed))?;
+    let (pp, wp) = (dir.join("scaling.csv"), dir.join("scaling_words.csv"));
+    let pf = std::fs::File::create(&pp).map_err(io_err(&pp))?;
+    let wf = std::fs::File::create(&wp).map_err(io_err(&wp))?;
+    report::scaling_rows(
+        std::io::BufWriter::new(pf),
+        std::io::BufWriter::new(wf),
+        &s,
+        opts.csv,
+    )
+    .map_err(|e| csv_err(&pp, e))?;
+    Ok(ScalingSummary {
+        sources: s.fit.sources.len(),
+        too_small: s.too_small,
+        no_words: (s.fit.dropped_sources.iter())
+            .map(|&i| s.sources[i].0.clone())
+            .collect(),
+        words: s.fit.words.len(),
+        iterations: s.fit.iterations,
+        converged: s.fit.converged,
+        bootstrap_unconverged: s.fit.bootstrap_unconverged,
+        log_likelihood: s.fit.log_likelihood,
+    })
 }
 
 /// Most bootstrap replicates accepted.
@@ -1403,6 +1469,9 @@ fn write_run_json(
     });
     if let Some(left_out) = &summary.left_out {
         run["left_out"] = serde_json::json!(left_out);
+    }
+    if let Some(scaling) = &summary.scaling {
+        run["scaling"] = serde_json::json!(scaling);
     }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;

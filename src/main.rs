@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use slant::app::stderr_line;
 use slant::app::{self, RunOptions};
 use slant::corpus::{Format, ReadOptions};
+use slant::estimators::wordfish::ScaleOptions;
 use slant::estimators::{EstimatorOptions, Prior};
 use slant::features::FeatureOptions;
 use slant::report::CsvStyle;
@@ -382,6 +383,26 @@ struct AnalyzeArgs {
     /// Do not apply the learned models (no model columns, no sentences.csv).
     #[arg(long)]
     no_models: bool,
+    /// Scale the sources on one dimension with Wordfish (unsupervised, from their word
+    /// counts): writes scaling.csv (position, bootstrap SE and interval per source) and
+    /// scaling_words.csv (each word's weight). Example: --scale --scale-anchor "Daily
+    /// Ledger,Northern Post" --scale-min-docs 5
+    #[arg(long)]
+    scale: bool,
+    /// With --scale: two sources, LEFT,RIGHT, that fix the direction (LEFT gets the lower
+    /// position) [default: the first source in name order is left of the last].
+    #[arg(long, value_name = "LEFT,RIGHT", requires = "scale")]
+    scale_anchor: Option<String>,
+    /// With --scale: documents a source needs to be scaled.
+    #[arg(long, default_value_t = 20, requires = "scale")]
+    scale_min_docs: u64,
+    /// With --scale: the most frequent authorial words used (among those two or more
+    /// scaled sources use).
+    #[arg(long, default_value_t = 2000, requires = "scale")]
+    scale_words: usize,
+    /// With --scale: parametric bootstrap replicates for the standard errors.
+    #[arg(long, default_value_t = 100, requires = "scale")]
+    scale_bootstrap: usize,
 }
 
 impl CommonArgs {
@@ -476,6 +497,30 @@ impl AnalyzeArgs {
         if self.alpha0 == 0.0 || self.family_alpha0 == 0.0 {
             return Err(slant::Error::usage("--alpha0 and --family-alpha0 must be > 0").into());
         }
+        let scale_anchor = match self.scale_anchor.as_deref().map(|a| a.split_once(',')) {
+            None => None,
+            Some(Some((l, r))) if !l.trim().is_empty() && !r.trim().is_empty() => {
+                Some((l.trim().to_string(), r.trim().to_string()))
+            }
+            Some(_) => {
+                return Err(slant::Error::usage(
+                    "--scale-anchor takes two source names: LEFT,RIGHT",
+                )
+                .into())
+            }
+        };
+        if self.scale && (self.scale_words < 2 || self.scale_bootstrap > 10_000) {
+            return Err(slant::Error::usage(
+                "--scale-words must be at least 2 and --scale-bootstrap at most 10000",
+            )
+            .into());
+        }
+        let scale = self.scale.then_some(ScaleOptions {
+            min_docs: self.scale_min_docs,
+            max_words: self.scale_words,
+            bootstrap: self.scale_bootstrap,
+            anchor: scale_anchor,
+        });
         Ok(RunOptions {
             estimators: EstimatorOptions {
                 seed: self.seed,
@@ -500,6 +545,7 @@ impl AnalyzeArgs {
             extract_only: false,
             model_dir: self.model_dir,
             no_models: self.no_models,
+            scale,
             ..self.common.into_options("reports")?
         })
     }

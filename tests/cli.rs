@@ -521,3 +521,71 @@ fn source_map_merges_aliases_before_counting() {
         "{err}"
     );
 }
+
+/// `--scale` writes Wordfish positions for every source with enough
+/// documents, in the anchor's direction, the same on any thread count, and
+/// says in run.json how the fit went.
+#[test]
+fn scale_writes_positions_in_the_anchors_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let sample = env!("CARGO_MANIFEST_DIR").to_string() + "/data/sample";
+    let run = |out: &str, threads: &str, anchor: &str| {
+        slant_ok(
+            p,
+            &[
+                "analyze",
+                &sample,
+                "-o",
+                out,
+                "--quiet",
+                "--threads",
+                threads,
+                "--scale",
+                "--scale-min-docs",
+                "2",
+                "--scale-bootstrap",
+                "4",
+                "--scale-anchor",
+                anchor,
+            ],
+        );
+        read_csv(&p.join(out).join("scaling.csv"))
+    };
+    let (h, rows) = run("a", "1", "daily-ledger,the-beacon");
+    assert_eq!(
+        h,
+        ["source", "docs", "theta", "se", "ci_low", "ci_high", "alpha"]
+    );
+    let theta = |rows: &[Vec<String>], s: &str| -> f64 {
+        let r = rows.iter().find(|r| r[0] == s).unwrap();
+        r[2].parse().unwrap()
+    };
+    assert_eq!(rows.len(), 5);
+    assert!(theta(&rows, "daily-ledger") < theta(&rows, "the-beacon"));
+    let (_, flipped) = run("b", "2", "the-beacon,daily-ledger");
+    assert!(theta(&flipped, "the-beacon") < theta(&flipped, "daily-ledger"));
+    let (_, again) = run("c", "2", "daily-ledger,the-beacon");
+    assert_eq!(again, rows, "same positions on 1 and 2 threads");
+    assert_eq!(
+        read(&p.join("a/scaling_words.csv")),
+        read(&p.join("c/scaling_words.csv"))
+    );
+    let run_json: serde_json::Value = serde_json::from_str(&read(&p.join("a/run.json"))).unwrap();
+    assert_eq!(run_json["scaling"]["sources"], 5);
+    assert!(run_json["scaling"]["converged"].is_boolean());
+    // An anchor that is not a scaled source is a usage error.
+    let out = slant(
+        p,
+        &[
+            "analyze",
+            &sample,
+            "-o",
+            "d",
+            "--scale",
+            "--scale-anchor",
+            "x,y",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -314,6 +314,162 @@ impl WordfishParams {
     }
 }
 
+/// What `--scale` scales: sources with at least `min_docs` documents, on
+/// their `max_words` most frequent authorial words (among those at least
+/// two of them use), with `bootstrap` parametric replicates.
+///
+/// ```
+/// let o = slant::estimators::wordfish::ScaleOptions::default();
+/// assert_eq!((o.min_docs, o.max_words, o.bootstrap), (20, 2000, 100));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ScaleOptions {
+    /// Sources with fewer documents are not scaled.
+    pub min_docs: u64,
+    /// Most words used (the most frequent).
+    pub max_words: usize,
+    /// Parametric bootstrap replicates.
+    pub bootstrap: usize,
+    /// `(left, right)` source names: `left` ends up left of `right`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<(String, String)>,
+}
+
+impl Default for ScaleOptions {
+    fn default() -> Self {
+        ScaleOptions {
+            min_docs: 20,
+            max_words: 2000,
+            bootstrap: 100,
+            anchor: None,
+        }
+    }
+}
+
+/// Wordfish over the sources of a run (see [`scale_sources`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceScaling {
+    /// The fit; its `sources[k].index` and `words[k].word` index
+    /// [`SourceScaling::sources`] and [`SourceScaling::words`].
+    pub fit: Wordfish,
+    /// The sources given to the model: name and documents.
+    pub sources: Vec<(String, u64)>,
+    /// The words given to the model: text and count over those sources.
+    pub words: Vec<(String, u64)>,
+    /// Sources with fewer than `min_docs` documents, not scaled.
+    pub too_small: usize,
+}
+
+/// Scale the sources of `agg` on one dimension with Wordfish, from their
+/// authorial unigram counts. Sources are taken in name order; with an
+/// anchor, both sources must be among those scaled.
+///
+/// ```
+/// use slant::corpus::Document;
+/// use slant::estimators::wordfish::{scale_sources, ScaleOptions};
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// let lex = slant::lexicon::Lexicon::builtin();
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let mut agg = Aggregates::new(&lex);
+/// let mut ws = Workspace::default();
+/// let texts = [
+///     ("Left", "Workers rallied for fair wages and climate justice today."),
+///     ("Centre", "Officials discussed wages, the budget and the climate today."),
+///     ("Right", "Taxpayers rallied for border security and lower taxes today."),
+/// ];
+/// for (i, (src, text)) in texts.iter().enumerate() {
+///     for k in 0..3 {
+///         let d = Document::new(format!("{i}-{k}"), *src, *text);
+///         ex.extract(&d, &mut ws, &mut agg);
+///     }
+/// }
+/// agg.flush_ngrams();
+/// let opts = ScaleOptions {
+///     min_docs: 2,
+///     anchor: Some(("Left".into(), "Right".into())),
+///     bootstrap: 20,
+///     ..ScaleOptions::default()
+/// };
+/// let s = scale_sources(&agg, &opts, 42).unwrap();
+/// let theta = |name: &str| {
+///     let i = s.sources.iter().position(|(n, _)| n == name).unwrap();
+///     s.fit.sources.iter().find(|p| p.index == i).unwrap().theta
+/// };
+/// assert!(theta("Left") < theta("Centre") && theta("Centre") < theta("Right"));
+/// ```
+pub fn scale_sources(
+    agg: &crate::features::Aggregates,
+    opts: &ScaleOptions,
+    seed: u64,
+) -> Result<SourceScaling> {
+    use crate::features::unigram_key;
+    let eligible: Vec<(&String, &crate::features::SourceAgg)> = agg
+        .sources
+        .iter()
+        .filter(|(_, s)| s.counts.docs >= opts.min_docs)
+        .collect();
+    let too_small = agg.sources.len() - eligible.len();
+    // Unigram totals and users over the eligible sources.
+    let mut totals: std::collections::HashMap<u32, (u64, usize)> = Default::default();
+    for (_, s) in &eligible {
+        for (key, n) in s.ngrams.iter() {
+            if key >> 32 == u32::MAX as u64 && n > 0 {
+                let e = totals.entry(key as u32).or_default();
+                e.0 += n;
+                e.1 += 1;
+            }
+        }
+    }
+    let mut words: Vec<(String, u64, u32)> = totals
+        .into_iter()
+        .filter(|(_, (_, users))| *users >= 2)
+        .map(|(id, (n, _))| (agg.vocab.get(id).to_string(), n, id))
+        .collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    words.truncate(opts.max_words);
+    let dense: std::collections::HashMap<u32, u32> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.2, i as u32))
+        .collect();
+    let counts: Vec<Vec<(u32, f64)>> = eligible
+        .iter()
+        .map(|(_, s)| {
+            let mut row: Vec<(u32, f64)> = words
+                .iter()
+                .filter_map(|w| {
+                    let n = s.ngrams.get(unigram_key(w.2));
+                    (n > 0).then(|| (dense[&w.2], n as f64))
+                })
+                .collect();
+            row.sort_by_key(|e| e.0);
+            row
+        })
+        .collect();
+    let mut params = WordfishParams::new().bootstrap(opts.bootstrap).seed(seed);
+    if let Some((l, r)) = &opts.anchor {
+        let find = |name: &str| {
+            eligible.iter().position(|(n, _)| n.as_str() == name).ok_or_else(|| {
+                Error::usage(format!(
+                    "--scale-anchor: `{name}` is not among the sources scaled (sources with at least {} documents)",
+                    opts.min_docs
+                ))
+            })
+        };
+        params = params.anchor(find(l)?, find(r)?);
+    }
+    let fit = params.fit(&counts, words.len())?;
+    Ok(SourceScaling {
+        fit,
+        sources: eligible
+            .iter()
+            .map(|(n, s)| ((*n).clone(), s.counts.docs))
+            .collect(),
+        words: words.into_iter().map(|(t, n, _)| (t, n)).collect(),
+        too_small,
+    })
+}
+
 /// The counts kept, by source and by word.
 #[derive(Debug, Clone)]
 struct Data {

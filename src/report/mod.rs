@@ -9,6 +9,7 @@
 mod csvout;
 mod examples;
 pub mod html;
+mod scaling;
 mod staging;
 
 pub use csvout::{
@@ -17,4 +18,5 @@ pub use csvout::{
     sources_rows, terms_rows, CsvStyle, REJECTED_HEADER,
 };
 pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};
+pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};

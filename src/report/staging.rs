@@ -416,6 +416,8 @@ pub const REPORT_FILES: &[&str] = &[
     "rejected.csv",
     "report.html",
     "run.json",
+    "scaling.csv",
+    "scaling_words.csv",
     "sentences.csv",
     "sources.csv",
     "terms.csv",
