@@ -37,7 +37,7 @@ enum Command {
   slant analyze articles.jsonl.gz --source-col outlet --story-col event_id
   slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet")]
     Analyze(AnalyzeArgs),
-    /// Extract features only (documents.csv, rejected.csv, run.json; evidence.csv with --evidence).
+    /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/
   slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1")]
@@ -260,7 +260,7 @@ struct CommonArgs {
     /// Column with the outlet [default: source, outlet, publisher, site, domain].
     #[arg(long)]
     source_col: Option<String>,
-    /// Column with the document id [default: id; else FILE:RECORD].
+    /// Column with the document id [default: id; else FILE_STEM:RECORD].
     #[arg(long)]
     id_col: Option<String>,
     /// Column with the story / event id [default: story].
