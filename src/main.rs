@@ -433,7 +433,7 @@ impl CommonArgs {
         };
         Ok(RunOptions {
             inputs,
-            out_dir: self.out.unwrap_or_else(|| default_out.into()),
+            out_dir: self.out.clone().unwrap_or_else(|| default_out.into()),
             read: ReadOptions {
                 text_col: self.text_col,
                 source_col: self.source_col,
@@ -447,11 +447,20 @@ impl CommonArgs {
                 max_doc_bytes: self.max_doc_bytes,
                 repair: !self.no_repair,
                 follow_symlinks: self.follow_symlinks,
-                source_map: self
-                    .source_map
-                    .as_deref()
-                    .map(slant::corpus::SourceMap::from_path)
-                    .transpose()?,
+                source_map: match self.source_map.as_deref() {
+                    None => None,
+                    Some(p) => Some(slant::corpus::SourceMap::from_path(p).map_err(|e| {
+                        // As a failure while reading would say it.
+                        let cmd = if default_out == "features" {
+                            "extract"
+                        } else {
+                            "analyze"
+                        };
+                        let out = self.out.clone().unwrap_or_else(|| default_out.into());
+                        anyhow::Error::new(e)
+                            .context(format!("{cmd} failed; {}", left_as_it_was(&out)))
+                    })?),
+                },
             },
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,

@@ -1472,7 +1472,7 @@ fn oversized_names_and_csv_records() {
     assert_eq!(o.reason("names.jsonl", "4"), over("story"));
     assert_eq!(
         o.reason("big.csv.gz", "3"),
-        "unreadable CSV record: a record runs over 73536 bytes (eight times --max-doc-bytes); the rest of the file is not read"
+        "unreadable CSV record: a record runs over 73536 bytes (eight times --max-doc-bytes, plus 64 KiB); the rest of the file is not read"
     );
     assert_eq!(o.doc_cell("n1", "source"), "a");
     assert_eq!(o.doc_cell("b1", "source"), "a");

@@ -363,7 +363,7 @@ impl<R: Read> Read for CsvWatch<R> {
             st.feed(&buf[..n]);
             if st.record_bytes() > self.record_limit {
                 return Err(io::Error::other(format!(
-                    "a record runs over {} bytes (eight times --max-doc-bytes); the rest of the file is not read",
+                    "a record runs over {} bytes (eight times --max-doc-bytes, plus 64 KiB); the rest of the file is not read",
                     self.record_limit
                 )));
             }

@@ -4,6 +4,7 @@
 
 use super::decode::decode_with;
 use super::delimited::TextLines;
+use super::open::read_regular_file;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -58,7 +59,7 @@ impl SourceMap {
     /// Read a source map file (UTF-8, UTF-16 or legacy encodings, as the
     /// corpus readers decode them).
     pub fn from_path(path: &Path) -> Result<SourceMap> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = read_regular_file(path)?;
         let text = decode_with(&bytes, true)
             .map_err(|e| Error::input(path, e.to_string()))?
             .text;
@@ -104,6 +105,12 @@ impl SourceMap {
             let line = rec
                 .position()
                 .map_or(i as u64 + 2, |p| lines.record_line(p.byte()));
+            if rec.len() > headers.len() {
+                return Err(bad(
+                    line,
+                    format!("{} fields, but the header has {}", rec.len(), headers.len()),
+                ));
+            }
             let get = |c: usize| rec.get(c).map(str::trim).unwrap_or("");
             let (alias, source) = (get(ac), get(sc));
             if alias.is_empty() || source.is_empty() {
