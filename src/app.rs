@@ -237,6 +237,8 @@ pub struct RunSummary {
     /// Memory use, for `timings.json` (not a result).
     #[serde(skip)]
     pub memory: MemoryUse,
+    /// Boilerplate found and left out of the n-grams (`analyze` only).
+    pub boilerplate: Option<crate::features::boilerplate::BoilerplateSummary>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -811,7 +813,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         }
     }
     let dir = staging.path().to_path_buf();
-    let extractor = Extractor::new(&lex, opts.features.clone());
+    // extract writes no n-gram report: it need not track sentences for
+    // boilerplate (nor skip furniture in n-grams nothing reads).
+    let mut features = opts.features.clone();
+    if opts.extract_only {
+        features.boilerplate_min_docs = 0;
+    }
+    let extractor = Extractor::new(&lex, features);
     let scorers = if opts.no_models || opts.extract_only {
         None
     } else {
@@ -1221,6 +1229,16 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         agg.flush_ngrams();
     });
     interrupted()?;
+    // Boilerplate leaves the n-grams before any statistic reads them.
+    let tb = Instant::now();
+    let boilerplate = (!opts.extract_only).then(|| {
+        crate::features::boilerplate::remove_boilerplate(
+            &mut agg,
+            extractor.sentence_table(),
+            opts.features.boilerplate_min_docs,
+        )
+    });
+    let boilerplate_ms = tb.elapsed().as_millis();
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg
         .stories
@@ -1228,7 +1246,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         .map(|(_, k)| k.as_str())
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u64;
-    summary.timings.insert("merge_ms", t1.elapsed().as_millis());
+    summary.timings.insert(
+        "merge_ms",
+        t1.elapsed().as_millis().saturating_sub(boilerplate_ms),
+    );
+    summary.timings.insert("boilerplate_ms", boilerplate_ms);
 
     let t2 = Instant::now();
     let mut est = if opts.extract_only {
@@ -1305,6 +1327,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             .map_err(|e| csv_err(&p, e))?;
         if let Some(scale) = &opts.scale {
             summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
+        }
+        if let Some(b) = &boilerplate {
+            let p = dir.join("boilerplate.csv");
+            let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+            report::boilerplate_rows(std::io::BufWriter::new(f), &b.rows, opts.csv)
+                .map_err(|e| csv_err(&p, e))?;
+            summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
         }
         let mut inputs: Vec<String> = opts
             .inputs
@@ -1417,6 +1446,12 @@ fn check_limits(opts: &RunOptions) -> Result<()> {
     if opts.features.max_token_bytes == 0 {
         return Err(Error::usage("--max-token-bytes must be at least 1"));
     }
+    if opts.features.boilerplate_min_docs == 1 {
+        return Err(Error::usage(
+            "--boilerplate-min-docs must be 0 (keep every sentence) or at least 2 \
+             (a sentence in one document is not repeated)",
+        ));
+    }
     // Replicates are held in memory (per source and family).
     if opts.estimators.bootstrap > MAX_BOOTSTRAP {
         return Err(Error::usage(format!(
@@ -1472,6 +1507,9 @@ fn write_run_json(
     }
     if let Some(scaling) = &summary.scaling {
         run["scaling"] = serde_json::json!(scaling);
+    }
+    if let Some(b) = &summary.boilerplate {
+        run["boilerplate"] = serde_json::to_value(b)?;
     }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;

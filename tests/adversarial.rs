@@ -1116,6 +1116,10 @@ fn bad_options_are_refused() {
             &["--max-token-bytes", "0"],
             "--max-token-bytes must be at least 1",
         ),
+        (
+            &["--boilerplate-min-docs", "1"],
+            "--boilerplate-min-docs must be 0 (keep every sentence) or at least 2",
+        ),
         // Replicates are held in memory: this aborted on a failed allocation.
         (
             &["--bootstrap", "100000000000"],
