@@ -64,6 +64,11 @@ pub struct RunOptions {
     /// User lexicon files.
     #[serde(serialize_with = "crate::corpus::ser_paths")]
     pub lexicons: Vec<PathBuf>,
+    /// A stop-word list (one word per line): n-grams with one of its words
+    /// are left out of `terms.csv` (read into
+    /// [`EstimatorOptions::stopwords`](crate::estimators::EstimatorOptions::stopwords)).
+    #[serde(serialize_with = "crate::corpus::ser_opt_path")]
+    pub stopwords: Option<PathBuf>,
     /// Do not load the built-in lexicons.
     pub no_default_lexicons: bool,
     /// Worker threads (0 = all cores).
@@ -158,6 +163,7 @@ impl Default for RunOptions {
             features: FeatureOptions::default(),
             estimators: EstimatorOptions::default(),
             lexicons: vec![],
+            stopwords: None,
             no_default_lexicons: false,
             threads: 0,
             csv: CsvStyle::default(),
@@ -239,6 +245,8 @@ pub struct RunSummary {
     pub memory: MemoryUse,
     /// Boilerplate found and left out of the n-grams (`analyze` only).
     pub boilerplate: Option<crate::features::boilerplate::BoilerplateSummary>,
+    /// The stop-word list used: path, SHA-256 and number of words.
+    pub stopwords: Option<serde_json::Value>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -770,6 +778,17 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         return Err(Error::usage("no input given"));
     }
     check_limits(opts)?;
+    let mut est_opts = opts.estimators.clone();
+    let mut stopwords_info = None;
+    if let Some(p) = &opts.stopwords {
+        est_opts.stopwords = crate::estimators::terms::read_stopwords(p)?;
+        let bytes = std::fs::read(p).map_err(io_err(p))?;
+        stopwords_info = Some(serde_json::json!({
+            "path": corpus::escape_path(p),
+            "sha256": crate::lexicon::sha256_hex(&bytes),
+            "words": est_opts.stopwords.len(),
+        }));
+    }
     // Test hook (not a user option): fail as a disk error would once this
     // many documents have been written, to test that a failed run leaves
     // the previous reports untouched.
@@ -1268,10 +1287,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 by_source[i].push(&d.variants);
             }
         }
-        pool.install(|| {
-            estimators::estimate_until(&agg, &lex, &by_source, &opts.estimators, &INTERRUPTED)
-        })
-        .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
+        pool.install(|| estimators::estimate_until(&agg, &lex, &by_source, &est_opts, &INTERRUPTED))
+            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
     };
     if let Some(sc) = &scorers {
         let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
@@ -1335,6 +1352,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 .map_err(|e| csv_err(&p, e))?;
             summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
         }
+        summary.stopwords = stopwords_info;
         let mut inputs: Vec<String> = opts
             .inputs
             .iter()
@@ -1510,6 +1528,9 @@ fn write_run_json(
     }
     if let Some(b) = &summary.boilerplate {
         run["boilerplate"] = serde_json::to_value(b)?;
+    }
+    if let Some(s) = &summary.stopwords {
+        run["stopwords"] = s.clone();
     }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;

@@ -36,7 +36,7 @@ enum Command {
   slant analyze ../shared/seeds -o seeds-reports # a folder of .txt files (+ manifest.csv)
   slant analyze articles.jsonl.gz --source-col outlet --story-col event_id
   slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet
-  slant analyze articles.jsonl.gz --boilerplate-min-docs 10")]
+  slant analyze articles.jsonl.gz --stopwords my-stopwords.txt --boilerplate-min-docs 10")]
     Analyze(AnalyzeArgs),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
@@ -378,6 +378,10 @@ struct AnalyzeArgs {
     /// sources still count in the others' "rest"; run.json says how many were left out).
     #[arg(long, default_value_t = 50)]
     min_source_tokens: u64,
+    /// Stop-word list (one word per line, # comments): n-grams with one of these words are
+    /// left out of terms.csv.
+    #[arg(long, value_name = "FILE")]
+    stopwords: Option<PathBuf>,
     /// Boilerplate: a sentence whose words recur in at least N documents of a source (and in at
     /// least 1% of its documents) is left out of the n-grams of terms.csv, and so is a sentence
     /// that opens with site furniture ("JUST WATCHED", "Hide Caption", "Photos:"); both are
@@ -563,7 +567,9 @@ impl AnalyzeArgs {
                 top_terms: self.top_terms,
                 all_terms: self.all_terms,
                 min_source_tokens: self.min_source_tokens,
+                stopwords: Vec::new(),
             },
+            stopwords: self.stopwords,
             evidence: true,
             evidence_valence: self.evidence_sentiment,
             extract_only: false,

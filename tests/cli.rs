@@ -345,6 +345,8 @@ fn subcommands_take_only_their_own_options() {
         "--min-count",
         "--top-terms",
         "--all-terms",
+        "--stopwords",
+        "--boilerplate-min-docs",
         "--model-dir",
         "--no-models",
     ];
@@ -592,10 +594,10 @@ fn scale_writes_positions_in_the_anchors_direction() {
     assert_eq!(out.status.code(), Some(1));
 }
 
-/// Site boilerplate stays out of terms.csv; boilerplate.csv and run.json
-/// say what was left out.
+/// Site boilerplate, a source's own name and the user's stop-words stay out
+/// of terms.csv; boilerplate.csv and run.json say what was left out.
 #[test]
-fn boilerplate_leaves_the_terms() {
+fn boilerplate_own_names_and_stopwords_leave_the_terms() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     let towns = [
@@ -619,6 +621,7 @@ fn boilerplate_leaves_the_terms() {
         ));
     }
     std::fs::write(p.join("in.csv"), csv).unwrap();
+    std::fs::write(p.join("stop.txt"), "# ours\nOfficials\n").unwrap();
     let args = [
         "analyze",
         "in.csv",
@@ -629,6 +632,8 @@ fn boilerplate_leaves_the_terms() {
         "1",
         "--bootstrap",
         "10",
+        "--stopwords",
+        "stop.txt",
     ];
     slant_ok(p, &[&args[..], &["-o", "r"]].concat());
     let (h, rows) = read_csv(&p.join("r/terms.csv"));
@@ -648,12 +653,18 @@ fn boilerplate_leaves_the_terms() {
         "publisher",
         "watched",
         "videos",
+        "ledger",
+        "daily ledger",
+        "the daily",
     ] {
         assert!(!ledger.contains(&gone), "{gone} in {ledger:?}");
     }
     for kept in ["rebels", "seized", "archive", "learned"] {
         assert!(ledger.contains(&kept), "{kept} not in {ledger:?}");
     }
+    assert!(!terms
+        .iter()
+        .any(|(_, t)| t.split(' ').any(|w| w == "officials")));
     assert!(terms.iter().any(|(s, t)| *s == "Wire" && *t == "counted"));
     let (h, rows) = read_csv(&p.join("r/boilerplate.csv"));
     let got: Vec<Vec<&str>> = rows
@@ -681,14 +692,17 @@ fn boilerplate_leaves_the_terms() {
     assert_eq!(run["boilerplate"]["repeated_occurrences"], 10);
     assert_eq!(run["boilerplate"]["furniture_sentences"], 10);
     assert_eq!(run["boilerplate"]["ngrams_removed"], 110);
+    assert_eq!(run["stopwords"]["words"], 1);
+    assert_eq!(run["options"]["stopwords"], "stop.txt");
     assert_eq!(run["options"]["features"]["boilerplate_min_docs"], 5);
-    // --boilerplate-min-docs 0 keeps everything.
+    // --boilerplate-min-docs 0 keeps everything (the outlet's name still goes).
     let mut off = args.to_vec();
     off.extend(["--boilerplate-min-docs", "0", "-o", "r0"]);
     slant_ok(p, &off);
     let terms = read(&p.join("r0/terms.csv"));
     assert!(terms.contains("Daily Ledger,ngram,,publisher,"));
     assert!(terms.contains("Daily Ledger,ngram,,just watched,"));
+    assert!(!terms.contains("Daily Ledger,ngram,,ledger,"));
     assert_eq!(
         read(&p.join("r0/boilerplate.csv")),
         "source,kind,text,documents,sentences\n"

@@ -312,7 +312,7 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
     for b in digest {
