@@ -64,6 +64,11 @@ pub struct RunOptions {
     /// User lexicon files.
     #[serde(serialize_with = "crate::corpus::ser_paths")]
     pub lexicons: Vec<PathBuf>,
+    /// A stop-word list (one word per line): n-grams with one of its words
+    /// are left out of `terms.csv` (read into
+    /// [`EstimatorOptions::stopwords`](crate::estimators::EstimatorOptions::stopwords)).
+    #[serde(serialize_with = "crate::corpus::ser_opt_path")]
+    pub stopwords: Option<PathBuf>,
     /// Do not load the built-in lexicons.
     pub no_default_lexicons: bool,
     /// Worker threads (0 = all cores).
@@ -158,6 +163,7 @@ impl Default for RunOptions {
             features: FeatureOptions::default(),
             estimators: EstimatorOptions::default(),
             lexicons: vec![],
+            stopwords: None,
             no_default_lexicons: false,
             threads: 0,
             csv: CsvStyle::default(),
@@ -237,6 +243,10 @@ pub struct RunSummary {
     /// Memory use, for `timings.json` (not a result).
     #[serde(skip)]
     pub memory: MemoryUse,
+    /// Boilerplate found and left out of the n-grams (`analyze` only).
+    pub boilerplate: Option<crate::features::boilerplate::BoilerplateSummary>,
+    /// The stop-word list used: path, SHA-256 and number of words.
+    pub stopwords: Option<serde_json::Value>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -768,6 +778,17 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         return Err(Error::usage("no input given"));
     }
     check_limits(opts)?;
+    let mut est_opts = opts.estimators.clone();
+    let mut stopwords_info = None;
+    if let Some(p) = &opts.stopwords {
+        est_opts.stopwords = crate::estimators::terms::read_stopwords(p)?;
+        let bytes = std::fs::read(p).map_err(io_err(p))?;
+        stopwords_info = Some(serde_json::json!({
+            "path": corpus::escape_path(p),
+            "sha256": crate::lexicon::sha256_hex(&bytes),
+            "words": est_opts.stopwords.len(),
+        }));
+    }
     // Test hook (not a user option): fail as a disk error would once this
     // many documents have been written, to test that a failed run leaves
     // the previous reports untouched.
@@ -811,7 +832,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         }
     }
     let dir = staging.path().to_path_buf();
-    let extractor = Extractor::new(&lex, opts.features.clone());
+    // extract writes no n-gram report: it need not track sentences for
+    // boilerplate (nor skip furniture in n-grams nothing reads).
+    let mut features = opts.features.clone();
+    if opts.extract_only {
+        features.boilerplate_min_docs = 0;
+    }
+    let extractor = Extractor::new(&lex, features);
     let scorers = if opts.no_models || opts.extract_only {
         None
     } else {
@@ -1221,6 +1248,16 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         agg.flush_ngrams();
     });
     interrupted()?;
+    // Boilerplate leaves the n-grams before any statistic reads them.
+    let tb = Instant::now();
+    let boilerplate = (!opts.extract_only).then(|| {
+        crate::features::boilerplate::remove_boilerplate(
+            &mut agg,
+            extractor.sentence_table(),
+            opts.features.boilerplate_min_docs,
+        )
+    });
+    let boilerplate_ms = tb.elapsed().as_millis();
     summary.sources = agg.sources.len() as u64;
     summary.stories = agg
         .stories
@@ -1228,7 +1265,11 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         .map(|(_, k)| k.as_str())
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u64;
-    summary.timings.insert("merge_ms", t1.elapsed().as_millis());
+    summary.timings.insert(
+        "merge_ms",
+        t1.elapsed().as_millis().saturating_sub(boilerplate_ms),
+    );
+    summary.timings.insert("boilerplate_ms", boilerplate_ms);
 
     let t2 = Instant::now();
     let mut est = if opts.extract_only {
@@ -1246,10 +1287,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 by_source[i].push(&d.variants);
             }
         }
-        pool.install(|| {
-            estimators::estimate_until(&agg, &lex, &by_source, &opts.estimators, &INTERRUPTED)
-        })
-        .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
+        pool.install(|| estimators::estimate_until(&agg, &lex, &by_source, &est_opts, &INTERRUPTED))
+            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
     };
     if let Some(sc) = &scorers {
         let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
@@ -1306,6 +1345,14 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         if let Some(scale) = &opts.scale {
             summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
         }
+        if let Some(b) = &boilerplate {
+            let p = dir.join("boilerplate.csv");
+            let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+            report::boilerplate_rows(std::io::BufWriter::new(f), &b.rows, opts.csv)
+                .map_err(|e| csv_err(&p, e))?;
+            summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
+        }
+        summary.stopwords = stopwords_info;
         let mut inputs: Vec<String> = opts
             .inputs
             .iter()
@@ -1417,6 +1464,12 @@ fn check_limits(opts: &RunOptions) -> Result<()> {
     if opts.features.max_token_bytes == 0 {
         return Err(Error::usage("--max-token-bytes must be at least 1"));
     }
+    if opts.features.boilerplate_min_docs == 1 {
+        return Err(Error::usage(
+            "--boilerplate-min-docs must be 0 (keep every sentence) or at least 2 \
+             (a sentence in one document is not repeated)",
+        ));
+    }
     // Replicates are held in memory (per source and family).
     if opts.estimators.bootstrap > MAX_BOOTSTRAP {
         return Err(Error::usage(format!(
@@ -1472,6 +1525,12 @@ fn write_run_json(
     }
     if let Some(scaling) = &summary.scaling {
         run["scaling"] = serde_json::json!(scaling);
+    }
+    if let Some(b) = &summary.boilerplate {
+        run["boilerplate"] = serde_json::to_value(b)?;
+    }
+    if let Some(s) = &summary.stopwords {
+        run["stopwords"] = s.clone();
     }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;

@@ -35,7 +35,8 @@ enum Command {
   slant analyze                                  # the shipped sample corpus, reports in reports/
   slant analyze ../shared/seeds -o seeds-reports # a folder of .txt files (+ manifest.csv)
   slant analyze articles.jsonl.gz --source-col outlet --story-col event_id
-  slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet")]
+  slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet
+  slant analyze articles.jsonl.gz --stopwords my-stopwords.txt --boilerplate-min-docs 10")]
     Analyze(AnalyzeArgs),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
@@ -377,6 +378,16 @@ struct AnalyzeArgs {
     /// sources still count in the others' "rest"; run.json says how many were left out).
     #[arg(long, default_value_t = 50)]
     min_source_tokens: u64,
+    /// Stop-word list (one word per line, # comments): n-grams with one of these words are
+    /// left out of terms.csv.
+    #[arg(long, value_name = "FILE")]
+    stopwords: Option<PathBuf>,
+    /// Boilerplate: a sentence whose words recur in at least N documents of a source (and in at
+    /// least 1% of its documents) is left out of the n-grams of terms.csv, and so is a sentence
+    /// that opens with site furniture ("JUST WATCHED", "Hide Caption", "Photos:"); both are
+    /// listed in boilerplate.csv. 0 keeps every sentence.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    boilerplate_min_docs: u64,
     /// Directory with learned models [default: models/ here, else in the source checkout].
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -465,6 +476,9 @@ impl CommonArgs {
             features: FeatureOptions {
                 ngrams: !self.no_ngrams,
                 max_token_bytes: self.max_token_bytes,
+                // extract writes no terms.csv: no boilerplate to find
+                // (analyze sets its own).
+                boilerplate_min_docs: 0,
             },
             lexicons: self.lexicons,
             no_default_lexicons: self.no_default_lexicons,
@@ -530,7 +544,12 @@ impl AnalyzeArgs {
             bootstrap: self.scale_bootstrap,
             anchor: scale_anchor,
         });
+        let common = self.common.into_options("reports")?;
         Ok(RunOptions {
+            features: FeatureOptions {
+                boilerplate_min_docs: self.boilerplate_min_docs,
+                ..common.features.clone()
+            },
             estimators: EstimatorOptions {
                 seed: self.seed,
                 bootstrap: self.bootstrap,
@@ -548,14 +567,16 @@ impl AnalyzeArgs {
                 top_terms: self.top_terms,
                 all_terms: self.all_terms,
                 min_source_tokens: self.min_source_tokens,
+                stopwords: Vec::new(),
             },
+            stopwords: self.stopwords,
             evidence: true,
             evidence_valence: self.evidence_sentiment,
             extract_only: false,
             model_dir: self.model_dir,
             no_models: self.no_models,
             scale,
-            ..self.common.into_options("reports")?
+            ..common
         })
     }
 }

@@ -1103,6 +1103,7 @@ fn bad_options_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::write(p.join("in.txt"), SENTENCE).unwrap();
+    std::fs::write(p.join("phrases.txt"), "said\n# comment\nfox news\n").unwrap();
     let cases: &[(&[&str], &str)] = &[
         (
             &["--max-doc-bytes", "0"],
@@ -1115,6 +1116,18 @@ fn bad_options_are_refused() {
         (
             &["--max-token-bytes", "0"],
             "--max-token-bytes must be at least 1",
+        ),
+        (
+            &["--boilerplate-min-docs", "1"],
+            "--boilerplate-min-docs must be 0 (keep every sentence) or at least 2",
+        ),
+        (
+            &["--stopwords", "no-such-stopwords.txt"],
+            "no-such-stopwords.txt: No such file",
+        ),
+        (
+            &["--stopwords", "phrases.txt"],
+            "phrases.txt: line 3: `fox news` is not one word (one word per line)",
         ),
         // Replicates are held in memory: this aborted on a failed allocation.
         (

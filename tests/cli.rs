@@ -6,6 +6,7 @@ use common::*;
 use std::path::Path;
 
 const REPORTS: &[&str] = &[
+    "boilerplate.csv",
     "sources.csv",
     "terms.csv",
     "families.csv",
@@ -106,6 +107,7 @@ fn sample_reports_match_snapshots() {
         "documents.csv",
         "evidence.csv",
         "rejected.csv",
+        "boilerplate.csv",
     ] {
         let text = read(&dir.path().join("r").join(f));
         snapshot(&format!("sample-{f}"), &text);
@@ -343,6 +345,8 @@ fn subcommands_take_only_their_own_options() {
         "--min-count",
         "--top-terms",
         "--all-terms",
+        "--stopwords",
+        "--boilerplate-min-docs",
         "--model-dir",
         "--no-models",
     ];
@@ -588,4 +592,119 @@ fn scale_writes_positions_in_the_anchors_direction() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// Site boilerplate, a source's own name and the user's stop-words stay out
+/// of terms.csv; boilerplate.csv and run.json say what was left out.
+#[test]
+fn boilerplate_own_names_and_stopwords_leave_the_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let towns = [
+        "Kestria", "Velmir", "Ondrava", "Dask", "Brask", "Menk", "Sarn", "Tolk", "Ivra", "Pell",
+    ];
+    let mut csv = String::from("id,source,text\n");
+    for (i, town) in towns.iter().enumerate() {
+        // In every Daily Ledger document: a reprint line (boilerplate), a
+        // video embed (furniture), the outlet's name; a line in only two.
+        let extra = if i < 2 {
+            " Our archive keeps growing."
+        } else {
+            ""
+        };
+        csv.push_str(&format!(
+            "l{i},Daily Ledger,\"Rebels seized {town} overnight, the Daily Ledger learned. \
+             All rights reserved by the publisher.{extra}\n\nJUST WATCHED Rebels in {town} Replay More Videos\"\n"
+        ));
+        csv.push_str(&format!(
+            "w{i},Wire,\"Insurgents entered {town} on foot. Officials counted the damage in {town}.\"\n"
+        ));
+    }
+    std::fs::write(p.join("in.csv"), csv).unwrap();
+    std::fs::write(p.join("stop.txt"), "# ours\nOfficials\n").unwrap();
+    let args = [
+        "analyze",
+        "in.csv",
+        "--quiet",
+        "--no-models",
+        "--all-terms",
+        "--min-count",
+        "1",
+        "--bootstrap",
+        "10",
+        "--stopwords",
+        "stop.txt",
+    ];
+    slant_ok(p, &[&args[..], &["-o", "r"]].concat());
+    let (h, rows) = read_csv(&p.join("r/terms.csv"));
+    let terms: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| cell(&h, r, "kind") == "ngram")
+        .map(|r| (cell(&h, r, "source"), cell(&h, r, "term")))
+        .collect();
+    let ledger: Vec<&str> = terms
+        .iter()
+        .filter(|(s, _)| *s == "Daily Ledger")
+        .map(|(_, t)| *t)
+        .collect();
+    for gone in [
+        "rights",
+        "reserved",
+        "publisher",
+        "watched",
+        "videos",
+        "ledger",
+        "daily ledger",
+        "the daily",
+    ] {
+        assert!(!ledger.contains(&gone), "{gone} in {ledger:?}");
+    }
+    for kept in ["rebels", "seized", "archive", "learned"] {
+        assert!(ledger.contains(&kept), "{kept} not in {ledger:?}");
+    }
+    assert!(!terms
+        .iter()
+        .any(|(_, t)| t.split(' ').any(|w| w == "officials")));
+    assert!(terms.iter().any(|(s, t)| *s == "Wire" && *t == "counted"));
+    let (h, rows) = read_csv(&p.join("r/boilerplate.csv"));
+    let got: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| {
+            ["source", "kind", "text", "documents", "sentences"]
+                .map(|c| cell(&h, r, c))
+                .to_vec()
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            vec!["Daily Ledger", "furniture", "just watched …", "10", "10"],
+            vec![
+                "Daily Ledger",
+                "repeated",
+                "all rights reserved by the publisher",
+                "10",
+                "10"
+            ],
+        ]
+    );
+    let run: serde_json::Value = serde_json::from_str(&read(&p.join("r/run.json"))).unwrap();
+    assert_eq!(run["boilerplate"]["repeated_occurrences"], 10);
+    assert_eq!(run["boilerplate"]["furniture_sentences"], 10);
+    assert_eq!(run["boilerplate"]["ngrams_removed"], 110);
+    assert_eq!(run["stopwords"]["words"], 1);
+    assert_eq!(run["options"]["stopwords"], "stop.txt");
+    assert_eq!(run["options"]["features"]["boilerplate_min_docs"], 5);
+    // --boilerplate-min-docs 0 keeps everything (the outlet's name still goes).
+    let mut off = args.to_vec();
+    off.extend(["--boilerplate-min-docs", "0", "-o", "r0"]);
+    slant_ok(p, &off);
+    let terms = read(&p.join("r0/terms.csv"));
+    assert!(terms.contains("Daily Ledger,ngram,,publisher,"));
+    assert!(terms.contains("Daily Ledger,ngram,,just watched,"));
+    assert!(!terms.contains("Daily Ledger,ngram,,ledger,"));
+    assert_eq!(
+        read(&p.join("r0/boilerplate.csv")),
+        "source,kind,text,documents,sentences\n"
+    );
 }

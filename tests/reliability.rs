@@ -328,6 +328,7 @@ fn csv_and_jsonl_reports_are_reproducible() {
             "extract_analyse_ms",
             "extract_write_ms",
             "merge_ms",
+            "boilerplate_ms",
             "estimate_ms",
             "report_ms",
         ] {
@@ -349,6 +350,7 @@ fn csv_and_jsonl_reports_are_reproducible() {
     }
     let names: Vec<&String> = outputs[0].keys().collect();
     for f in [
+        "boilerplate.csv",
         "sources.csv",
         "families.csv",
         "terms.csv",
@@ -371,6 +373,9 @@ fn csv_and_jsonl_reports_are_reproducible() {
         assert_eq!(o.len(), outputs[0].len());
     }
     let run: serde_json::Value = serde_json::from_slice(&outputs[0]["run.json"]).unwrap();
+    // The corpus repeats its sentences: boilerplate is found (and the same
+    // whatever the threads).
+    assert!(run["boilerplate"]["repeated_sentences"].as_u64().unwrap() > 0);
     assert_eq!(run["documents"]["read"], 602);
     assert_eq!(run["documents"]["analysed"], 600);
 }

@@ -95,6 +95,10 @@ pub struct EstimatorOptions {
     /// Authorial tokens a source needs for its n-grams to be tested (fewer:
     /// no n-gram rows for it; its words still count for the others).
     pub min_source_tokens: u64,
+    /// Words whose n-grams are left out of the keyness (lower-cased; see
+    /// [`terms::read_stopwords`]). `run.json` records the file instead.
+    #[serde(skip)]
+    pub stopwords: Vec<String>,
 }
 
 impl Default for EstimatorOptions {
@@ -112,6 +116,7 @@ impl Default for EstimatorOptions {
             top_terms: 30,
             all_terms: false,
             min_source_tokens: 50,
+            stopwords: Vec::new(),
         }
     }
 }

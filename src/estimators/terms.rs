@@ -87,6 +87,193 @@ const STOPWORDS: &[&str] = &[
     "with", "would", "you", "your",
 ];
 
+/// Read a stop-word list: one word per line (`#` comments and blank lines
+/// skipped), normalised and lower-cased like the n-grams. A line with two
+/// words or a `*` is refused with its line number.
+///
+/// ```
+/// use slant::estimators::terms::read_stopwords;
+/// # let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("stop.txt");
+/// std::fs::write(&path, "# site words\nReuters\n\nsaid\n").unwrap();
+/// assert_eq!(read_stopwords(&path).unwrap(), ["reuters", "said"]);
+/// std::fs::write(&path, "said\nfox news\n").unwrap();
+/// let err = read_stopwords(&path).unwrap_err().to_string();
+/// assert!(err.ends_with("line 2: `fox news` is not one word (one word per line)"), "{err}");
+/// ```
+pub fn read_stopwords(path: &std::path::Path) -> crate::error::Result<Vec<String>> {
+    use crate::error::Error;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            path,
+            format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+        )
+    })?;
+    let mut words = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let raw = line.trim();
+        if raw.is_empty() || raw.starts_with('#') {
+            continue;
+        }
+        let bad = |why: &str| Error::input(path, format!("line {}: `{raw}` {why}", i + 1));
+        let t = crate::lexicon::Term::parse(raw, i as u32 + 1).map_err(|m| bad(&m))?;
+        if t.wildcard || t.text.contains(' ') {
+            return Err(bad("is not one word (one word per line)"));
+        }
+        words.push(t.text);
+    }
+    words.sort();
+    words.dedup();
+    Ok(words)
+}
+
+/// Words of the built-in stop-word list (see [`is_stopword`]).
+///
+/// ```
+/// assert!(slant::estimators::terms::builtin_stopwords().contains(&"the"));
+/// ```
+pub fn builtin_stopwords() -> &'static [&'static str] {
+    STOPWORDS
+}
+
+/// Web-address parts that do not name a source (`foxnews.com`).
+const WEB_PARTS: &[&str] = &["co", "com", "http", "https", "net", "org", "uk", "www"];
+
+/// Words that, beside a source's own name in its own text, make the n-gram
+/// the source talking about itself ("told Fox", "a CNN poll", "Fox News
+/// interview"): such n-grams are left out like the bare name.
+const SELF_CONTEXT: &[&str] = &[
+    "exclusive",
+    "exclusively",
+    "interview",
+    "poll",
+    "polls",
+    "tell",
+    "telling",
+    "tells",
+    "told",
+];
+
+/// The vocabulary ids of the words that name `source`: its words (split at
+/// anything but letters and digits, lower-cased; stop-words and web parts
+/// such as `com` left out), each with `'s`; two of its words, or all of
+/// them, written together in order (`foxnews` for "Fox Online News",
+/// `usatoday`), with `'s`; and the two halves of a
+/// word that reads as two vocabulary words run together (`foxnews` → `fox`,
+/// `news`; halves of at least 3 letters). Sorted.
+///
+/// ```
+/// use slant::estimators::terms::name_words;
+/// use slant::features::Vocab;
+/// let mut v = Vocab::default();
+/// for w in ["fox", "news", "fox's", "foxnews", "com", "online", "the", "thehill"] {
+///     v.intern(w);
+/// }
+/// let words = |s: &str| -> Vec<&str> {
+///     let mut w: Vec<&str> = name_words(s, &v).iter().map(|&id| v.get(id)).collect();
+///     w.sort();
+///     w
+/// };
+/// assert_eq!(words("Fox News (Online)"), ["fox", "fox's", "foxnews", "news", "online"]);
+/// assert_eq!(words("foxnews.com"), ["fox", "foxnews", "news"]);
+/// assert_eq!(words("Fox Online News"), ["fox", "fox's", "foxnews", "news", "online"]);
+/// assert_eq!(words("The Hill"), ["thehill"]); // "hill" is not in this vocabulary
+/// ```
+pub fn name_words(source: &str, vocab: &crate::features::Vocab) -> Vec<u32> {
+    let lower = source.to_lowercase();
+    let raw: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut forms: Vec<String> = Vec::new();
+    for (i, &p) in raw.iter().enumerate() {
+        if !is_stopword(p) && !WEB_PARTS.contains(&p) {
+            forms.push(p.to_string());
+            forms.push(format!("{p}'s"));
+            let cuts = p
+                .char_indices()
+                .map(|(at, _)| at)
+                .filter(|&at| at >= 3 && p.len() - at >= 3);
+            for at in cuts {
+                let (a, b) = p.split_at(at);
+                if vocab.id(a).is_some() && vocab.id(b).is_some() {
+                    forms.push(a.to_string());
+                    forms.push(b.to_string());
+                }
+            }
+        }
+        for &q in &raw[i + 1..] {
+            forms.push(format!("{p}{q}"));
+            forms.push(format!("{p}{q}'s"));
+        }
+    }
+    let all = raw.concat();
+    forms.push(format!("{all}'s"));
+    forms.push(all);
+    let mut ids: Vec<u32> = forms.iter().filter_map(|f| vocab.id(f)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Which n-grams of each source are left out of the keyness: those with one
+/// of the user's stop-words, and the source's own name (every word a name
+/// word of [`name_words`], a stop-word or a [`SELF_CONTEXT`] word, at least
+/// one a name word).
+struct Exclusions {
+    /// By vocabulary id: a user stop-word (empty when there are none).
+    stop: Vec<bool>,
+    /// Per source, its name words (sorted ids).
+    names: Vec<Vec<u32>>,
+    /// Ids of the built-in stop-words and [`SELF_CONTEXT`] words (sorted).
+    filler: Vec<u32>,
+}
+
+impl Exclusions {
+    fn new(agg: &Aggregates, opts: &EstimatorOptions) -> Exclusions {
+        let mut stop = Vec::new();
+        for w in &opts.stopwords {
+            if let Some(id) = agg.vocab.id(w) {
+                stop.resize(agg.vocab.len(), false);
+                stop[id as usize] = true;
+            }
+        }
+        let mut filler: Vec<u32> = STOPWORDS
+            .iter()
+            .chain(SELF_CONTEXT)
+            .filter_map(|w| agg.vocab.id(w))
+            .collect();
+        filler.sort_unstable();
+        Exclusions {
+            stop,
+            names: agg
+                .sources
+                .keys()
+                .map(|s| name_words(s, &agg.vocab))
+                .collect(),
+            filler,
+        }
+    }
+
+    /// Whether source `si` leaves n-gram `key` out.
+    #[inline]
+    fn excluded(&self, si: usize, key: u64) -> bool {
+        let (order, a, b) = crate::features::decode_key(key);
+        let words = &[a, b][..order as usize];
+        if !self.stop.is_empty() && words.iter().any(|&w| self.stop[w as usize]) {
+            return true;
+        }
+        let names = &self.names[si];
+        let is_name = |w: &u32| names.binary_search(w).is_ok();
+        !names.is_empty()
+            && words.iter().any(is_name)
+            && words
+                .iter()
+                .all(|w| is_name(w) || self.filler.binary_search(w).is_ok())
+    }
+}
+
 /// Whether every word of `term` is an English stop-word.
 ///
 /// ```
@@ -296,6 +483,8 @@ pub fn variant_rows(agg: &Aggregates, lex: &Lexicon, opts: &EstimatorOptions) ->
 /// `opts.all_terms`. Sources with fewer than `opts.min_source_tokens`
 /// authorial tokens are not tested (their n-grams still count in the
 /// other sources' "rest"); [`ngram_sources_skipped`] counts them.
+/// N-grams with one of `opts.stopwords`, and a source's own name
+/// ([`name_words`]: "fox news", "told fox" for Fox News), are not tested.
 ///
 /// ```
 /// use slant::estimators::{terms::ngram_rows, EstimatorOptions};
@@ -406,6 +595,7 @@ pub(crate) fn ngram_rows_until(
         uni.iter().filter(|&&c| c >= opts.min_count).count() as u64,
         bi.iter().filter(|e| e.1 >= opts.min_count).count() as u64,
     ];
+    let exclusions = Exclusions::new(agg, opts);
     let sources: Vec<_> = agg.sources.values().collect();
     sources
         .par_iter()
@@ -421,7 +611,7 @@ pub(crate) fn ngram_rows_until(
                     return vec![];
                 }
                 let total = pooled(key, &mut cursor);
-                if total < opts.min_count {
+                if total < opts.min_count || exclusions.excluded(si, key) {
                     continue;
                 }
                 let o = decode_key(key).0 as usize;
@@ -724,6 +914,82 @@ terms = ["yy"]
         };
         assert!(ngram_rows(&agg, &all).iter().any(|r| r.source == 1));
         assert_eq!(ngram_sources_skipped(&agg, &all), 0);
+    }
+
+    /// Sources with unigrams ("w") and bigrams ("w v") and their counts.
+    fn sources(data: &[(&str, &[(&str, u64)])]) -> Aggregates {
+        let mut agg = Aggregates::new(&Lexicon::default());
+        for (name, counts) in data {
+            let mut sa = SourceAgg::default();
+            for (gram, c) in counts.iter() {
+                let key = match gram.split_once(' ') {
+                    Some((a, b)) => {
+                        crate::features::bigram_key(agg.vocab.intern(a), agg.vocab.intern(b))
+                    }
+                    None => crate::features::unigram_key(agg.vocab.intern(gram)),
+                };
+                sa.ngrams.insert(key, *c);
+            }
+            agg.sources.insert(name.to_string(), sa);
+        }
+        agg
+    }
+
+    #[test]
+    fn own_name_and_stopwords_are_not_tested() {
+        let fox: &[(&str, u64)] = &[
+            ("fox", 50),
+            ("news", 60),
+            ("fox news", 45),
+            ("the fox", 20),
+            ("told fox", 30),
+            ("news poll", 14),
+            ("desert fox", 7),
+            ("foxnews", 12),
+            ("fox's", 9),
+            ("border", 40),
+            ("reuters", 25),
+            ("the", 500),
+        ];
+        let wire: &[(&str, u64)] = &[
+            ("fox", 5),
+            ("news", 30),
+            ("fox news", 4),
+            ("the fox", 2),
+            ("border", 10),
+            ("reuters", 80),
+            ("the", 600),
+        ];
+        let agg = sources(&[("Fox News", fox), ("Wire", wire)]);
+        let terms = |opts: &EstimatorOptions, source: usize| -> Vec<String> {
+            let mut t: Vec<String> = ngram_rows(&agg, opts)
+                .into_iter()
+                .filter(|r| r.source == source)
+                .map(|r| r.term)
+                .collect();
+            t.sort();
+            t
+        };
+        let opts = EstimatorOptions {
+            min_count: 1,
+            all_terms: true,
+            min_source_tokens: 0,
+            ..Default::default()
+        };
+        // Fox News's own name in any form is out, also as the one told or
+        // polling; another sense beside other words ("desert fox") stays.
+        assert_eq!(terms(&opts, 0), ["border", "desert fox", "reuters", "the"]);
+        // Another source's use of the name is tested.
+        assert_eq!(
+            terms(&opts, 1),
+            ["border", "fox", "fox news", "news", "reuters", "the", "the fox"]
+        );
+        let opts = EstimatorOptions {
+            stopwords: vec!["fox".into(), "reuters".into()],
+            ..opts
+        };
+        assert_eq!(terms(&opts, 0), ["border", "the"]);
+        assert_eq!(terms(&opts, 1), ["border", "news", "the"]);
     }
 
     #[test]

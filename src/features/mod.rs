@@ -23,6 +23,7 @@
 //! assert_eq!(agg.sources["a"].counts.docs, 1);
 //! ```
 
+pub mod boilerplate;
 mod ngram_counts;
 mod vocab;
 
@@ -83,6 +84,12 @@ pub struct FeatureOptions {
     /// Words longer than this many bytes are not counted as n-grams (URLs,
     /// base64 blobs, runs without spaces).
     pub max_token_bytes: usize,
+    /// Boilerplate: a sentence in at least this many documents of a source
+    /// (and 1% of them, see [`boilerplate::threshold`]) is left out of the
+    /// n-gram keyness, and so are sentences opening with a
+    /// [`boilerplate::LEADS`] label or ending with a [`boilerplate::TAILS`]
+    /// one; 0 keeps every sentence. Only with `ngrams`.
+    pub boilerplate_min_docs: u64,
 }
 
 impl Default for FeatureOptions {
@@ -90,6 +97,7 @@ impl Default for FeatureOptions {
         FeatureOptions {
             ngrams: true,
             max_token_bytes: 64,
+            boilerplate_min_docs: 5,
         }
     }
 }
@@ -254,6 +262,10 @@ pub struct SourceAgg {
     /// Authorial n-gram counts keyed by [`unigram_key`] / [`bigram_key`]
     /// over [`Vocab`] ids.
     pub ngrams: NgramCounts,
+    /// Per furniture label ([`boilerplate::furniture_of`]), the
+    /// `[documents, sentences]` with it (left out of `ngrams`); empty until
+    /// the first one.
+    pub furniture: Vec<[u64; 2]>,
 }
 
 /// Mergeable sums over documents, keyed by source and by (source, story).
@@ -360,7 +372,7 @@ impl Aggregates {
                 source.to_string(),
                 SourceAgg {
                     counts: self.template.clone(),
-                    ngrams: NgramCounts::default(),
+                    ..SourceAgg::default()
                 },
             );
         }
@@ -440,6 +452,7 @@ impl Aggregates {
         mine.sort_by_key(|(m, t)| std::cmp::Reverse(m.ngrams.len() + t.ngrams.len()));
         mine.into_par_iter().with_max_len(1).for_each(|(m, t)| {
             m.counts.add(&t.counts);
+            add_furniture(&mut m.furniture, &t.furniture);
             m.ngrams.merge_mapped(t.ngrams, fixed, map_hi, map_lo);
         });
         for (key, counts) in other.stories {
@@ -644,7 +657,11 @@ pub struct Workspace {
     /// Per looked-up token, its prepared key.
     probes: Vec<Key>,
     ids: Vec<u32>,
+    /// Per token, the hash of its key (0 when not looked up).
+    hashes: Vec<u64>,
     starts: Vec<(u32, u32)>,
+    /// This document's sentences for boilerplate detection.
+    sentences: SentenceSink,
 }
 
 impl Workspace {
@@ -738,6 +755,8 @@ pub struct Extractor {
     opts: FeatureOptions,
     template: Counts,
     valence: Vec<bool>,
+    /// Sentences seen, for boilerplate (with n-grams and boilerplate on).
+    sentences: Option<boilerplate::SentenceTable>,
 }
 
 /// Lower-case `s` into `out` as the vocabulary keys are (per character).
@@ -771,12 +790,29 @@ impl Extractor {
     /// assert_eq!(ex.extract(&d, &mut ws, &mut agg).counts.categories, [[2, 0]]);
     /// ```
     pub fn new(lexicon: &Lexicon, opts: FeatureOptions) -> Extractor {
+        let boilerplate = opts.ngrams && opts.boilerplate_min_docs > 0;
         Extractor {
             matcher: TokenMatcher::new(lexicon),
-            opts,
             template: Counts::new(lexicon),
             valence: lexicon.categories.iter().map(|c| c.valence).collect(),
+            sentences: boilerplate.then(boilerplate::SentenceTable::default),
+            opts,
         }
+    }
+
+    /// The sentences this extractor (and its clones) has seen, for
+    /// [`boilerplate::remove_boilerplate`]; `None` without n-grams or with
+    /// boilerplate detection off.
+    ///
+    /// ```
+    /// use slant::features::{Extractor, FeatureOptions};
+    /// let lex = slant::lexicon::Lexicon::builtin();
+    /// assert!(Extractor::new(&lex, FeatureOptions::default()).sentence_table().is_some());
+    /// let off = FeatureOptions { boilerplate_min_docs: 0, ..Default::default() };
+    /// assert!(Extractor::new(&lex, off).sentence_table().is_none());
+    /// ```
+    pub fn sentence_table(&self) -> Option<&boilerplate::SentenceTable> {
+        self.sentences.as_ref()
     }
 
     /// Whether category `i` is a valence category (`false` when there is no
@@ -823,7 +859,9 @@ impl Extractor {
             key_spans,
             probes,
             ids,
+            hashes,
             starts,
+            sentences: sink,
             ..
         } = ws;
         let text = a.norm.text.as_str();
@@ -874,16 +912,20 @@ impl Extractor {
         // it can start computed once).
         ids.clear();
         ids.reserve(a.tokens.len());
+        hashes.clear();
+        hashes.reserve(a.tokens.len());
         starts.clear();
         starts.reserve(a.tokens.len());
         let mut probe = probes.iter();
         for &(k0, k1) in key_spans.iter() {
             if k0 == k1 {
                 ids.push(u32::MAX);
+                hashes.push(0);
                 starts.push((0, 0));
                 continue;
             }
             let key = probe.next().expect("one probe per looked-up token");
+            hashes.push(key.hash());
             let (id, range) =
                 agg.vocab
                     .intern_key(key, &keybuf[k0 as usize..k1 as usize], |k, out| {
@@ -940,7 +982,17 @@ impl Extractor {
         let src = agg.source_mut(&doc.source);
         src.counts.add(&counts);
         if self.opts.ngrams {
-            count_ngrams(a, ids, &mut src.ngrams);
+            sink.track = self.sentences.is_some();
+            sink.furniture = self.opts.boilerplate_min_docs > 0;
+            count_ngrams(a, ids, hashes, &mut src.ngrams, sink);
+            if !sink.furniture_hits.is_empty() {
+                count_furniture(&mut src.furniture, &mut sink.furniture_hits);
+            }
+            if let Some(table) = &self.sentences {
+                table.record(&doc.source, &mut sink.hashes, |s, out| {
+                    sentence_words(a, ids, keybuf, key_spans, s, out)
+                });
+            }
         }
         if let Some(story) = &doc.story {
             match agg.stories.get_mut(&(doc.source.clone(), story.clone())) {
@@ -952,6 +1004,17 @@ impl Extractor {
             }
         }
         DocFeatures { counts, matches }
+    }
+}
+
+/// Add per-label `[documents, sentences]` furniture counts.
+fn add_furniture(into: &mut Vec<[u64; 2]>, from: &[[u64; 2]]) {
+    if into.len() < from.len() {
+        into.resize(from.len(), [0; 2]);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        a[0] += b[0];
+        a[1] += b[1];
     }
 }
 
@@ -1013,43 +1076,200 @@ impl crate::lexicon::TokenTable for DocView<'_> {
     }
 }
 
+/// What n-gram counting leaves for boilerplate detection about the
+/// document it counted (reused between documents).
+#[derive(Debug, Default)]
+struct SentenceSink {
+    /// Hash each sentence's counted words.
+    track: bool,
+    /// Skip sentences with a furniture label ([`boilerplate::furniture_of`]).
+    furniture: bool,
+    /// `(hash, sentence index)` of the sentences with counted words.
+    hashes: Vec<(u64, u32)>,
+    /// The furniture label of each skipped sentence.
+    furniture_hits: Vec<u8>,
+}
+
+/// Whether token `i` is counted in the n-grams: an authorial word that was
+/// looked up and is not part of a web address.
+#[inline]
+fn counted(tokens: &[crate::text::Token], text: &[u8], i: usize, id: u32) -> bool {
+    let t = &tokens[i];
+    t.kind == TokenKind::Word
+        && t.voice == Voice::Authorial
+        && id <= MAX_OCCURRENCE_ID
+        && !web_part(tokens, text, i)
+}
+
+/// Whether word `i` is part of a web address, e-mail address or handle:
+/// written without a space against a `/`, a `:/`, an `@`, or a `.` with
+/// another word or number on its other side (`pic.twitter.com/x`,
+/// `https://t.co`, `@handle`). Such pieces are not words of the text.
+#[inline]
+fn web_part(tokens: &[crate::text::Token], text: &[u8], i: usize) -> bool {
+    let t = &tokens[i];
+    let punct = |p: &crate::text::Token| {
+        if p.kind == TokenKind::Punct && p.end == p.start + 1 {
+            text[p.start as usize]
+        } else {
+            0
+        }
+    };
+    if let Some(n) = tokens.get(i + 1).filter(|n| n.start == t.end) {
+        let after = tokens.get(i + 2).filter(|m| m.start == n.end);
+        match punct(n) {
+            b'/' | b'@' => return true,
+            b':' if after.is_some_and(|m| punct(m) == b'/') => return true,
+            b'.' if after.is_some_and(|m| m.kind != TokenKind::Punct) => return true,
+            _ => {}
+        }
+    }
+    if let Some(p) = i
+        .checked_sub(1)
+        .map(|j| &tokens[j])
+        .filter(|p| p.end == t.start)
+    {
+        let before = i
+            .checked_sub(2)
+            .map(|j| &tokens[j])
+            .filter(|b| b.end == p.start);
+        match punct(p) {
+            b'/' | b'@' => return true,
+            b'.' if before.is_some_and(|b| b.kind != TokenKind::Punct) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether two counted tokens make a bigram: adjacent with one space
+/// between them.
+#[inline]
+fn bigram_gap(text: &[u8], prev_end: u32, next: &crate::text::Token) -> bool {
+    next.start == prev_end + 1 && text.get(prev_end as usize) == Some(&b' ')
+}
+
 /// Count authorial unigrams and bigrams of word tokens (bigrams only
 /// between adjacent words of the same sentence with just a space between
 /// them). Keys are collected per document, sorted and counted in runs, so
 /// the document's keys are appended to the source's counts, which sort
 /// them in large batches (see [`NgramCounts`]).
-fn count_ngrams(a: &Analyzed, ids: &[u32], ngrams: &mut NgramCounts) {
+///
+/// With `sink.furniture`, sentences with a furniture label are skipped
+/// (their label in `sink.furniture_hits`); with `sink.track`, each
+/// other sentence with counted words and no quoted word (a quotation's
+/// authorial rest, "he said", is not site text) leaves the hash of those words (from
+/// `hashes`, the tokens' key hashes) and whether each forms a bigram with
+/// the previous one, in `sink.hashes`.
+fn count_ngrams(
+    a: &Analyzed,
+    ids: &[u32],
+    hashes: &[u64],
+    ngrams: &mut NgramCounts,
+    sink: &mut SentenceSink,
+) {
     let text = a.norm.text.as_bytes();
+    sink.hashes.clear();
+    sink.furniture_hits.clear();
+    let (track, furniture) = (sink.track, sink.furniture);
+    let SentenceSink {
+        hashes: out,
+        furniture_hits,
+        ..
+    } = sink;
     ngrams.add_with(|keys| {
-        // One occurrence key per counted word, pushed when the next token
-        // shows whether the two make a bigram.
-        let mut prev: Option<(u32, u32)> = None; // (id, end)
-        let mut sentence = 0usize;
-        for (i, t) in a.tokens.iter().enumerate() {
-            while sentence + 1 < a.sentences.len() && (i as u32) >= a.sentences[sentence].end_token
-            {
-                sentence += 1;
-                if let Some((p, _)) = prev.take() {
-                    keys.push(occurrence_key(p, None));
+        for (si, s) in a.sentences.iter().enumerate() {
+            let tokens = &a.tokens[s.first_token as usize..s.end_token as usize];
+            if furniture {
+                if let Some(l) = boilerplate::furniture_of(&a.norm.text, tokens) {
+                    furniture_hits.push(l as u8);
+                    continue;
                 }
             }
-            let id = ids[i];
-            if t.kind != TokenKind::Word || t.voice != Voice::Authorial || id > MAX_OCCURRENCE_ID {
-                if let Some((p, _)) = prev.take() {
-                    keys.push(occurrence_key(p, None));
+            // One occurrence key per counted word, pushed when the next
+            // token shows whether the two make a bigram.
+            let mut prev: Option<(u32, u32)> = None; // (id, end)
+            let (mut h, mut words, mut quoted) = (0u64, 0u32, false);
+            for (i, t) in (s.first_token as usize..).zip(tokens) {
+                let id = ids[i];
+                if !counted(&a.tokens, text, i, id) {
+                    quoted |= t.voice == Voice::Quoted && t.kind == TokenKind::Word;
+                    if let Some((p, _)) = prev.take() {
+                        keys.push(occurrence_key(p, None));
+                    }
+                    continue;
                 }
-                continue;
+                let mut linked = false;
+                if let Some((p, pe)) = prev {
+                    linked = bigram_gap(text, pe, t);
+                    keys.push(occurrence_key(p, linked.then_some(id)));
+                }
+                if track {
+                    h = h.rotate_left(23).wrapping_add(hashes[i] ^ linked as u64);
+                    words += 1;
+                }
+                prev = Some((id, t.end));
             }
-            if let Some((p, pe)) = prev {
-                let bigram = t.start == pe + 1 && text.get(pe as usize) == Some(&b' ');
-                keys.push(occurrence_key(p, bigram.then_some(id)));
+            if let Some((p, _)) = prev {
+                keys.push(occurrence_key(p, None));
             }
-            prev = Some((id, t.end));
-        }
-        if let Some((p, _)) = prev {
-            keys.push(occurrence_key(p, None));
+            // A sentence with a quotation is reporting, not site text: its
+            // authorial rest ("he said") repeats across documents by nature.
+            if track && words > 0 && !quoted {
+                out.push((
+                    vocab::fold(h ^ words as u64, 0x2545_f491_4f6c_dd1d),
+                    si as u32,
+                ));
+            }
         }
     });
+}
+
+/// Add one document's furniture sentences (`hits`, their labels; sorted
+/// here) to a source's `[documents, sentences]` per label.
+fn count_furniture(counts: &mut Vec<[u64; 2]>, hits: &mut [u8]) {
+    let labels = boilerplate::LEADS.len() + boilerplate::TAILS.len();
+    if counts.len() < labels {
+        counts.resize(labels, [0; 2]);
+    }
+    hits.sort_unstable();
+    for (i, &l) in hits.iter().enumerate() {
+        let e = &mut counts[l as usize];
+        e[1] += 1;
+        if i == 0 || hits[i - 1] != l {
+            e[0] += 1;
+        }
+    }
+}
+
+/// Append the counted words of sentence `s` to `out` as
+/// [`boilerplate`] stores them: lower-cased, `' '` before a word that forms
+/// a bigram with the previous one, `'\t'` before one that does not.
+fn sentence_words(
+    a: &Analyzed,
+    ids: &[u32],
+    keybuf: &str,
+    key_spans: &[(u32, u32)],
+    s: u32,
+    out: &mut String,
+) {
+    let text = a.norm.text.as_bytes();
+    let s = a.sentences[s as usize];
+    let mut prev_end: Option<u32> = None;
+    for i in s.first_token as usize..s.end_token as usize {
+        let t = &a.tokens[i];
+        if !counted(&a.tokens, text, i, ids[i]) {
+            prev_end = None;
+            continue;
+        }
+        if !out.is_empty() {
+            let linked = prev_end.is_some_and(|pe| bigram_gap(text, pe, t));
+            out.push(if linked { ' ' } else { '\t' });
+        }
+        let (k0, k1) = key_spans[i];
+        out.push_str(&keybuf[k0 as usize..k1 as usize]);
+        prev_end = Some(t.end);
+    }
 }
 
 #[cfg(test)]
@@ -1099,13 +1319,32 @@ mod tests {
     }
 
     /// The n-gram rules written out directly: every authorial word is a
-    /// unigram; two authorial words of one sentence with one space between
-    /// them are a bigram.
+    /// unigram, unless a `/`, `@`, `:/` or a `.` followed (or preceded) by a
+    /// letter or digit touches it (a web address); two such words of one
+    /// sentence with one space between them are a bigram.
     fn ngrams_by_the_rules(a: &Analyzed, ids: &[u32]) -> Vec<(u64, u64)> {
         let text = a.norm.text.as_bytes();
+        let at = |i: isize| {
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| text.get(i))
+                .copied()
+                .unwrap_or(b' ')
+        };
+        let web = |t: &crate::text::Token| {
+            let (s, e) = (t.start as isize, t.end as isize);
+            matches!(at(s - 1), b'/' | b'@')
+                || matches!(at(e), b'/' | b'@')
+                || (at(e) == b':' && at(e + 1) == b'/')
+                || (at(e) == b'.' && at(e + 1).is_ascii_alphanumeric())
+                || (at(s - 1) == b'.' && at(s - 2).is_ascii_alphanumeric())
+        };
         let counted = |i: usize| {
             let t = &a.tokens[i];
-            t.kind == TokenKind::Word && t.voice == Voice::Authorial && ids[i] != u32::MAX
+            t.kind == TokenKind::Word
+                && t.voice == Voice::Authorial
+                && ids[i] != u32::MAX
+                && !web(t)
         };
         let mut want: BTreeMap<u64, u64> = BTreeMap::new();
         for i in 0..a.tokens.len() {
@@ -1132,7 +1371,8 @@ mod tests {
                 prop_oneof![
                     Just("the"), Just("rebels"), Just("said"), Just("\"Rebels"), Just("attack.\""),
                     Just("fled."), Just("Then,"), Just("a"), Just("b"), Just("(c)"), Just("--"),
-                    Just("Don't"), Just("stop!"), Just("\n\n"),
+                    Just("Don't"), Just("stop!"), Just("\n\n"), Just("pic.twitter.com/x1"),
+                    Just("(@handle)"), Just("and/or"), Just("https://t.co/ab"), Just("U.S."),
                 ],
                 0..40,
             ),
@@ -1150,7 +1390,8 @@ mod tests {
                 .collect();
             let want = ngrams_by_the_rules(&a, &ids);
             let mut c = NgramCounts::default();
-            count_ngrams(&a, &ids, &mut c);
+            let hashes = vec![0; ids.len()];
+            count_ngrams(&a, &ids, &hashes, &mut c, &mut SentenceSink::default());
             prop_assert_eq!(c.iter().collect::<Vec<_>>(), want);
         }
     }
@@ -1199,6 +1440,156 @@ mod tests {
             merged.merge(left);
             prop_assert_eq!(snapshot(&merged), snapshot(&all));
         }
+    }
+
+    /// Sentences for the boilerplate property: any may repeat across
+    /// documents; two differ only in a number and a comma (the same words,
+    /// but not the same bigrams), one is partly quoted (never boilerplate).
+    const SENTENCES: &[&str] = &[
+        "Rebels took the town.",
+        "The council met again.",
+        "The council met, again.",
+        "Troops fled 3 times.",
+        "Troops fled 7 times.",
+        "\"Rebels took the town,\" he said.",
+        "Officials said little.",
+        "Sign-up for the newsletter.",
+    ];
+
+    /// N-gram counts per source as text.
+    fn ngram_texts(agg: &Aggregates) -> BTreeMap<String, BTreeMap<String, u64>> {
+        snapshot(agg)
+            .0
+            .into_iter()
+            .map(|(s, (_, grams))| (s, grams))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+        /// Removing boilerplate leaves exactly the n-grams of the corpus
+        /// without the boilerplate sentences (those in at least `min_docs`
+        /// documents of their source), whatever the split into shards.
+        #[test]
+        fn boilerplate_removal_equals_counting_without_it(
+            docs in proptest::collection::vec(
+                (0usize..2, proptest::collection::vec(0usize..SENTENCES.len() + 3, 1..6)),
+                1..16,
+            ),
+            min_docs in 2u64..4,
+            split in any::<u64>(),
+        ) {
+            let lex = &shared().0;
+            // Indices past SENTENCES are sentences unique to their document.
+            let text = |i: usize, picks: &[usize], keep: &dyn Fn(usize) -> bool| -> String {
+                picks
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &p)| keep(p))
+                    .map(|(k, &p)| match SENTENCES.get(p) {
+                        Some(s) => s.to_string(),
+                        None => format!("Unique words d{i}x{k} here."),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n\n")
+            };
+            let opts = FeatureOptions { boilerplate_min_docs: min_docs, ..Default::default() };
+            let ex = Extractor::new(lex, opts);
+            let mut ws = Workspace::default();
+            let (mut left, mut right) = (Aggregates::new(lex), Aggregates::new(lex));
+            for (i, (s, picks)) in docs.iter().enumerate() {
+                let d = doc(i, ["a", "b"][*s], None, &text(i, picks, &|_| true));
+                let shard = if split >> (i % 64) & 1 == 1 { &mut left } else { &mut right };
+                ex.extract(&d, &mut ws, shard);
+            }
+            left.merge(right);
+            let found = boilerplate::remove_boilerplate(&mut left, ex.sentence_table(), min_docs);
+            // Expected: drop every sentence of SENTENCES that is in at least
+            // `min_docs` documents of its source (a threshold floor: sources
+            // here have under 100 documents), count with detection off.
+            // The two "Troops fled" sentences count the same words.
+            let words_of = |p: usize| if p == 4 { 3 } else { p };
+            let mut per_words: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+            for (s, picks) in &docs {
+                let mut seen: Vec<usize> =
+                    picks.iter().filter(|&&p| p < SENTENCES.len()).map(|&p| words_of(p)).collect();
+                seen.sort_unstable();
+                seen.dedup();
+                for p in seen {
+                    *per_words.entry((*s, p)).or_default() += 1;
+                }
+            }
+            let boiler = |s: usize, p: usize| {
+                // The partly quoted sentence is never boilerplate.
+                p < SENTENCES.len()
+                    && p != 5
+                    && per_words.get(&(s, words_of(p))).copied().unwrap_or(0) >= min_docs
+            };
+            let off = Extractor::new(lex, FeatureOptions { boilerplate_min_docs: 0, ..Default::default() });
+            let mut want = Aggregates::new(lex);
+            for (i, (s, picks)) in docs.iter().enumerate() {
+                let d = doc(i, ["a", "b"][*s], None, &text(i, picks, &|p| !boiler(*s, p)));
+                off.extract(&d, &mut ws, &mut want);
+            }
+            let got = ngram_texts(&left);
+            for (source, grams) in ngram_texts(&want) {
+                prop_assert_eq!(got.get(&source).cloned().unwrap_or_default(), grams, "{}", source);
+            }
+            // Every reported row is a repeated sentence of SENTENCES.
+            prop_assert!(found.rows.iter().all(|r| r.kind == "repeated" && r.documents >= min_docs));
+        }
+    }
+
+    #[test]
+    fn furniture_and_web_addresses_are_not_counted() {
+        let (lex, ex) = shared();
+        let mut ws = Workspace::default();
+        let mut agg = Aggregates::new(lex);
+        let text = "JUST WATCHED Senate vote Replay More Videos ...\n\n\
+                    Hide Caption 1 of 9 Photos: Senate votes on the budget.\n\n\
+                    The senate voted. See pic.twitter.com/Ab1 and https://t.co/xy (@handle).\n\n\
+                    Jo Lee and the Associated Press contributed to this report.";
+        ex.extract(&doc(0, "a", None, text), &mut ws, &mut agg);
+        let grams: Vec<String> = ngram_texts(&agg)["a"].keys().cloned().collect();
+        assert_eq!(
+            grams,
+            [
+                "and",
+                "see",
+                "senate",
+                "senate voted",
+                "the",
+                "the senate",
+                "voted"
+            ]
+        );
+        let f = &agg.sources["a"].furniture;
+        let hits: Vec<(String, [u64; 2])> = f
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c[1] > 0)
+            .map(|(i, c)| (boilerplate::furniture_label(i), *c))
+            .collect();
+        assert_eq!(
+            hits,
+            [
+                ("just watched …".to_string(), [1, 1]),
+                ("hide caption …".to_string(), [1, 1]),
+                ("… contributed to this report".to_string(), [1, 1]),
+            ]
+        );
+        // Off: everything counts.
+        let off = Extractor::new(
+            lex,
+            FeatureOptions {
+                boilerplate_min_docs: 0,
+                ..Default::default()
+            },
+        );
+        let mut all = Aggregates::new(lex);
+        off.extract(&doc(0, "a", None, text), &mut ws, &mut all);
+        assert!(ngram_texts(&all)["a"].contains_key("just watched"));
+        assert!(all.sources["a"].furniture.is_empty());
     }
 
     #[test]

@@ -349,6 +349,40 @@ impl NgramCounts {
         }
     }
 
+    /// Subtract the counts of `run` (sorted by key, distinct keys), at most
+    /// down to zero; keys whose count reaches zero are removed. Returns the
+    /// total subtracted. Compacts first.
+    ///
+    /// ```
+    /// use slant::features::NgramCounts;
+    /// let mut c = NgramCounts::default();
+    /// c.add_keys(&[1, 2, 2, 3, 3, 3]);
+    /// assert_eq!(c.subtract(&[(2, 2), (3, 1), (4, 5)]), 3);
+    /// assert_eq!(c.iter().collect::<Vec<_>>(), [(1, 1), (3, 2)]);
+    /// ```
+    pub fn subtract(&mut self, run: &[(u64, u64)]) -> u64 {
+        debug_assert!(run.windows(2).all(|w| w[0].0 < w[1].0));
+        self.compact();
+        let Some(level) = self.levels.first_mut() else {
+            return 0;
+        };
+        let mut removed = 0u64;
+        let mut at = 0usize;
+        for &(key, count) in run {
+            at = gallop(level, at, key);
+            if let Some(e) = level.get_mut(at).filter(|e| e.0 == key) {
+                let take = e.1.min(count);
+                e.1 -= take;
+                removed += take;
+            }
+        }
+        level.retain(|e| e.1 > 0);
+        if level.is_empty() {
+            self.levels.clear();
+        }
+        removed
+    }
+
     /// The count of `key` (0 when absent).
     ///
     /// ```

@@ -99,7 +99,7 @@ fn word_of(b: &[u8]) -> u64 {
 }
 
 #[inline]
-fn fold(a: u64, b: u64) -> u64 {
+pub(crate) fn fold(a: u64, b: u64) -> u64 {
     let p = (a as u128).wrapping_mul(b as u128);
     (p as u64) ^ ((p >> 64) as u64)
 }
@@ -109,6 +109,20 @@ const K1: u64 = 0x1319_8a2e_0370_7344;
 const K2: u64 = 0xa409_3822_299f_31d0;
 
 impl Key {
+    /// The 64-bit hash of the key's string: a function of its bytes only
+    /// (not of any vocabulary), so equal strings hash alike in every
+    /// worker and every run.
+    ///
+    /// ```
+    /// use slant::features::Key;
+    /// assert_eq!(Key::new("rebels").hash(), Key::within("the rebels", 4, 10).hash());
+    /// assert_ne!(Key::new("rebels").hash(), Key::new("rebel").hash());
+    /// ```
+    #[inline]
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
     /// Prepare `s` for lookup.
     ///
     /// ```

@@ -963,6 +963,50 @@ pub fn terms_rows<W: Write>(
     Ok(())
 }
 
+/// Columns of `boilerplate.csv`.
+pub const BOILERPLATE_HEADER: &[&str] = &["source", "kind", "text", "documents", "sentences"];
+
+/// Write `boilerplate.csv`: one row per boilerplate sentence (or furniture
+/// lead) and source, in the order of
+/// [`Boilerplate::rows`](crate::features::boilerplate::Boilerplate::rows).
+///
+/// ```
+/// use slant::features::boilerplate::BoilerplateRow;
+/// use slant::report::{boilerplate_rows, CsvStyle};
+/// let rows = [BoilerplateRow {
+///     source: "wire".into(),
+///     kind: "repeated",
+///     text: "click here for reprint permission".into(),
+///     documents: 40,
+///     sentences: 41,
+/// }];
+/// let mut out = Vec::new();
+/// boilerplate_rows(&mut out, &rows, CsvStyle::default()).unwrap();
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     "source,kind,text,documents,sentences\nwire,repeated,click here for reprint permission,40,41\n"
+/// );
+/// ```
+pub fn boilerplate_rows<W: Write>(
+    w: W,
+    rows: &[crate::features::boilerplate::BoilerplateRow],
+    style: CsvStyle,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(BOILERPLATE_HEADER)?;
+    for r in rows {
+        w.write_record([
+            safe_cell(&r.source, style).as_ref(),
+            r.kind,
+            safe_cell(&r.text, style).as_ref(),
+            r.documents.to_string().as_str(),
+            r.sentences.to_string().as_str(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// p- and q-values keep their precision in scientific notation when small.
 fn fmt_p(x: f64) -> String {
     if !x.is_finite() {

@@ -13,9 +13,9 @@ mod scaling;
 mod staging;
 
 pub use csvout::{
-    document_header, document_row, document_row_extra, duplicate_column, evidence_header,
-    evidence_row, families_rows, fmt_f, fmt_f_into, rejected_row, safe_cell, sources_header,
-    sources_rows, terms_rows, CsvStyle, REJECTED_HEADER,
+    boilerplate_rows, document_header, document_row, document_row_extra, duplicate_column,
+    evidence_header, evidence_row, families_rows, fmt_f, fmt_f_into, rejected_row, safe_cell,
+    sources_header, sources_rows, terms_rows, CsvStyle, BOILERPLATE_HEADER, REJECTED_HEADER,
 };
 pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};

@@ -410,6 +410,7 @@ impl Drop for Staging {
 /// assert!(slant::report::REPORT_FILES.contains(&"sources.csv"));
 /// ```
 pub const REPORT_FILES: &[&str] = &[
+    "boilerplate.csv",
     "documents.csv",
     "evidence.csv",
     "families.csv",
