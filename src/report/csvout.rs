@@ -468,7 +468,25 @@ pub fn evidence_row(
             String::new(),
         ),
     };
-    let (s, e) = (rec.original.start, rec.original.end);
+    let labels = [rec.voice.as_str(), kind, group, variant, tone.as_str()];
+    let span = rec.original.start..rec.original.end;
+    write_evidence(w, doc, text, rec.sentence, labels, span, style)
+}
+
+/// Write one `evidence.csv` row: the document's cells, the sentence, the
+/// five label cells (voice, kind, group, variant, tone), then the term at
+/// `span` of `text` (on character boundaries), its offsets and up to 60
+/// bytes of context either side.
+fn write_evidence(
+    w: &mut csv::Writer<Vec<u8>>,
+    doc: &Document,
+    text: &str,
+    sentence: u32,
+    labels: [&str; 5],
+    span: std::ops::Range<usize>,
+    style: CsvStyle,
+) -> csv::Result<()> {
+    let (s, e) = (span.start, span.end);
     let cs = floor_char(text, s.saturating_sub(60));
     let ce = ceil_char(text, e.saturating_add(60));
     // Most contexts and terms have nothing to blank out: write them as
@@ -479,8 +497,8 @@ pub fn evidence_row(
     for cell in [&doc.id, &doc.source, doc.story.as_deref().unwrap_or("")] {
         w.write_field(safe_cell(cell, style).as_ref())?;
     }
-    w.write_field(decimal(&mut num, rec.sentence as u64))?;
-    for cell in [rec.voice.as_str(), kind, group, variant, tone.as_str()] {
+    w.write_field(decimal(&mut num, sentence as u64))?;
+    for cell in labels {
         w.write_field(cell)?;
     }
     w.write_field(safe_cell(&term, style).as_ref())?;
@@ -523,24 +541,15 @@ pub fn loaded_word_row(
 ) -> csv::Result<()> {
     let s = floor_char(text, start);
     let e = ceil_char(text, end.max(s));
-    let cs = floor_char(text, s.saturating_sub(60));
-    let ce = ceil_char(text, e.saturating_add(60));
-    let context = blank_controls(&text[cs..ce], true);
-    let term = blank_controls(&text[s..e], false);
-    let mut num = [0u8; 20];
-    for cell in [&doc.id, &doc.source, doc.story.as_deref().unwrap_or("")] {
-        w.write_field(safe_cell(cell, style).as_ref())?;
-    }
-    w.write_field(decimal(&mut num, sentence as u64))?;
-    for cell in [voice.as_str(), "loaded_word", "loaded_language", ""] {
-        w.write_field(cell)?;
-    }
-    w.write_field(fmt_f(probability))?;
-    w.write_field(safe_cell(&term, style).as_ref())?;
-    w.write_field(decimal(&mut num, s as u64))?;
-    w.write_field(decimal(&mut num, e as u64))?;
-    w.write_field(safe_cell(&context, style).as_ref())?;
-    w.write_record(None::<&[u8]>)
+    let p = fmt_f(probability);
+    let labels = [
+        voice.as_str(),
+        "loaded_word",
+        "loaded_language",
+        "",
+        p.as_str(),
+    ];
+    write_evidence(w, doc, text, sentence, labels, s..e, style)
 }
 
 /// `s` with control characters (and, if `separators`, U+2028 / U+2029)

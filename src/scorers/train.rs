@@ -706,24 +706,22 @@ pub fn eval_loaded(
             .filter(|c| c.data.sha256 == r.data.sha256)
         {
             Some(c) => {
-                for (name, a, b) in [
-                    ("roc_auc", c.roc_auc, r.roc_auc),
-                    ("length_auc", c.length_auc, r.length_auc),
-                    (
-                        "within_decile_auc",
-                        c.within_decile_auc,
-                        r.within_decile_auc,
-                    ),
-                    ("decision_mcc", c.decision_mcc, r.decision_mcc),
-                    ("decision_f1", c.decision_f1, r.decision_f1),
-                    ("words_mcc", c.words_mcc, r.words_mcc),
-                ] {
-                    out.push(Check {
-                        name: format!("loaded-language validation {name}"),
-                        card: a,
-                        recomputed: b,
-                    });
-                }
+                push_checks(
+                    &mut out,
+                    "loaded-language validation",
+                    [
+                        ("roc_auc", c.roc_auc, r.roc_auc),
+                        ("length_auc", c.length_auc, r.length_auc),
+                        (
+                            "within_decile_auc",
+                            c.within_decile_auc,
+                            r.within_decile_auc,
+                        ),
+                        ("decision_mcc", c.decision_mcc, r.decision_mcc),
+                        ("decision_f1", c.decision_f1, r.decision_f1),
+                        ("words_mcc", c.words_mcc, r.words_mcc),
+                    ],
+                );
             }
             None => other = Some(r),
         }
@@ -737,20 +735,28 @@ pub fn eval_loaded(
     let vp = file.params.clone().check()?;
     let cv = vp.cross_validate(&d, file)?;
     let c = &card.cv;
-    for (name, a, b) in [
-        ("macro_f1", c.macro_f1, cv.macro_f1),
-        ("accuracy", c.accuracy, cv.accuracy),
-        ("decision_auc", c.decision_auc, cv.decision_auc),
-        ("score_auc", c.score_auc, cv.score_auc),
-        ("word_auc", c.word_auc, cv.word_auc),
-    ] {
-        out.push(Check {
-            name: format!("loaded-language cv {name}"),
-            card: a,
-            recomputed: b,
-        });
-    }
+    push_checks(
+        &mut out,
+        "loaded-language cv",
+        [
+            ("macro_f1", c.macro_f1, cv.macro_f1),
+            ("accuracy", c.accuracy, cv.accuracy),
+            ("decision_auc", c.decision_auc, cv.decision_auc),
+            ("score_auc", c.score_auc, cv.score_auc),
+            ("word_auc", c.word_auc, cv.word_auc),
+        ],
+    );
     Ok((out, other))
+}
+
+/// Append one [`Check`] per `(name, card, recomputed)`, named
+/// `"{prefix} {name}"`.
+fn push_checks<const N: usize>(out: &mut Vec<Check>, prefix: &str, rows: [(&str, f64, f64); N]) {
+    out.extend(rows.into_iter().map(|(name, card, recomputed)| Check {
+        name: format!("{prefix} {name}"),
+        card,
+        recomputed,
+    }));
 }
 
 /// Recompute the outlet-slant card's leave-outlets-out metrics (all text
