@@ -206,6 +206,15 @@ fn damaged_or_incompatible_loaded_models_are_refused() {
     file.method = "sentence-level".into();
     let e = LoadedModel::from_file(file, p).unwrap_err().to_string();
     assert!(e.contains("retrain"), "{e}");
+    // So is a file of that kind, which has no `method` (and other fields):
+    // not "corrupted", but "retrain".
+    let earlier = json.replacen("\"method\": \"word-level logistic regression\",", "", 1);
+    assert_ne!(earlier, json);
+    let e = LoadedModel::from_json(p, &earlier).unwrap_err().to_string();
+    assert!(
+        e.contains("earlier sentence-level model") && e.contains("retrain"),
+        "{e}"
+    );
 }
 
 fn outlet_model(method: OutletMethod) -> OutletModel {

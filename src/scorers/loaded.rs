@@ -1681,6 +1681,34 @@ impl ValidationSet {
     }
 }
 
+/// When a loaded-language file of another method (the earlier
+/// sentence-level model has no `method` field) fails to read as this one,
+/// the error that says so: retrain. `None` for anything else (only looked
+/// at once reading has failed, so it costs nothing on good files).
+fn earlier_method(path: &Path, text: &str) -> Option<Error> {
+    #[derive(Deserialize)]
+    struct Probe {
+        kind: Option<String>,
+        model: Option<ProbeModel>,
+    }
+    #[derive(Deserialize)]
+    struct ProbeModel {
+        method: Option<String>,
+    }
+    let p: Probe = serde_json::from_str(text).ok()?;
+    let method = p.model?.method;
+    if p.kind.as_deref() != Some(KIND) || method.as_deref() == Some(METHOD) {
+        return None;
+    }
+    Some(Error::new(ErrorKind::Model {
+        path: path.to_path_buf(),
+        message: format!(
+            "a loaded-language model of another method ({}), this slant reads {METHOD:?}; retrain it with `slant train loaded`",
+            method.as_deref().unwrap_or("the earlier sentence-level model")
+        ),
+    }))
+}
+
 impl LoadedModel {
     /// Build a model from its file content (checking consistency).
     ///
@@ -1787,8 +1815,10 @@ impl LoadedModel {
     /// assert!(err.to_string().contains("checksum mismatch"));
     /// ```
     pub fn from_json(path: &Path, text: &str) -> Result<LoadedModel> {
-        let file: LoadedFile = model_file::from_json(path, KIND, text)?;
-        LoadedModel::from_file(file, path)
+        match model_file::from_json::<LoadedFile>(path, KIND, text) {
+            Ok(file) => LoadedModel::from_file(file, path),
+            Err(e) => Err(earlier_method(path, text).unwrap_or(e)),
+        }
     }
 
     /// The model file's JSON.
