@@ -123,7 +123,7 @@ pub struct Examples {
 /// use slant::report::{Examples, LoadedExample};
 /// let text = "Officials met. Thugs slammed the vile plan.";
 /// let mut ex = Examples::new(2);
-/// ex.add_loaded("a", "7", text, 15..43, 0.93, [(15..20, 0.4), (34..38, 0.81)]);
+/// ex.add_loaded("a", "7", text, 15..43, 0.93, [(15..20, 0.4), (33..37, 0.81)]);
 /// let e: &LoadedExample = &ex.loaded["a"][0];
 /// assert_eq!(e.sentence, "Thugs slammed the vile plan.");
 /// assert_eq!(&e.sentence[e.marks[1].0.clone()], "vile");

@@ -21,7 +21,7 @@
 //!
 //! let fz = Featurizer::new();
 //! let mut ws = fz.workspace();
-//! let f = fz.analyse_text("Critics called it a \"disgraceful\" plan.", &mut ws);
+//! let f = fz.analyse_text("Critics called it a \"shameful\" plan.", &mut ws);
 //! let a = ws.analyzed();
 //! let lex = LexCats::new(&fz);
 //! let mut seen = Vec::new();
@@ -29,9 +29,9 @@
 //!     |w| seen.push((w.token, w.dense.to_vec())));
 //! assert_eq!(seen.len(), 6); // six words
 //! let name = |i: u16| TOKEN_DENSE[i as usize];
-//! let disgraceful: Vec<&str> = seen[4].1.iter().map(|&(i, _)| name(i)).collect();
-//! assert!(disgraceful.contains(&"quoted") && disgraceful.contains(&"vader_neg"));
-//! assert!(disgraceful.contains(&"prev_punct_quote") && disgraceful.contains(&"next_punct_quote"));
+//! let shameful: Vec<&str> = seen[4].1.iter().map(|&(i, _)| name(i)).collect();
+//! assert!(shameful.contains(&"quoted") && shameful.contains(&"vader_neg"), "{shameful:?}");
+//! assert!(shameful.contains(&"prev_punct_quote") && shameful.contains(&"next_punct_quote"));
 //! ```
 
 use super::textfeat::Featurizer;
