@@ -215,6 +215,12 @@ fn damaged_or_incompatible_loaded_models_are_refused() {
         e.contains("earlier sentence-level model") && e.contains("retrain"),
         "{e}"
     );
+    // Also when read from a file (what `analyze` and `eval` do).
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("loaded-language.json");
+    std::fs::write(&old, &earlier).unwrap();
+    let e = LoadedModel::load(&old).unwrap_err().to_string();
+    assert!(e.contains("retrain it with `slant train loaded`"), "{e}");
 }
 
 fn outlet_model(method: OutletMethod) -> OutletModel {

@@ -1797,8 +1797,8 @@ impl LoadedModel {
     /// assert!(LoadedModel::load(&dir.join("missing.json")).is_err());
     /// ```
     pub fn load(path: &Path) -> Result<LoadedModel> {
-        let file: LoadedFile = model_file::read(path, KIND)?;
-        LoadedModel::from_file(file, path)
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        LoadedModel::from_json(path, &text)
     }
 
     /// Parse a model from JSON text (`path` for messages).
