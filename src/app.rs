@@ -1637,15 +1637,17 @@ fn process_batch(
                 let f = ex.extract(&doc, ws, agg);
                 out.docs += 1;
                 out.text_bytes += doc.text.len() as u64;
+                let mut scores = None;
                 match scorers.as_mut() {
                     Some((sc, fws)) => {
                         let s = sc.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, fws);
                         let extra = sc.document_cells(&s);
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
-                        let _ = sc.sentence_rows(&mut sen_w, &doc, &s, style);
+                        let _ = sc.sentence_rows(&mut sen_w, &doc, &ws.text, &s, style);
                         out.model_scores
                             .push((doc.source.as_str().into(), s.summary()));
+                        scores = Some((*sc, s));
                     }
                     None => {
                         let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);
@@ -1660,6 +1662,9 @@ fn process_batch(
                         }
                         let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                     }
+                    if let Some((sc, s)) = &scores {
+                        let _ = sc.evidence_rows(&mut ev_w, &doc, &ws.text, s, style);
+                    }
                 }
                 if for_report {
                     out.summaries.push(summarize(&doc, &f.counts));
@@ -1671,6 +1676,20 @@ fn process_batch(
                         &f.matches,
                         lex,
                     );
+                    if let Some((_, s)) = &scores {
+                        for sc in &s.sentences {
+                            out.examples.add_loaded(
+                                &doc.source,
+                                &doc.id,
+                                &ws.text,
+                                sc.span.0 as usize..sc.span.1 as usize,
+                                sc.probability,
+                                sc.words
+                                    .iter()
+                                    .map(|w| (w.start as usize..w.end as usize, w.probability)),
+                            );
+                        }
+                    }
                 }
                 out.dates.record(&doc);
                 if doc_cost(&doc) > keep_cost {

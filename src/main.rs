@@ -53,7 +53,8 @@ enum Command {
     /// training data; exit 1 if any differs by more than the tolerance.
     #[command(after_help = "Examples:
   slant eval                                   # models/ against ../shared/data
-  slant eval --only loaded --tolerance 0.005")]
+  slant eval --only loaded --tolerance 0.005
+  slant eval --only loaded --validation held-out.csv   # figures on other validation data")]
     Eval(EvalArgs),
 }
 
@@ -65,6 +66,11 @@ struct EvalArgs {
     /// Training data of the loaded-language model.
     #[arg(long, default_value = "../shared/data/babe/final_labels_SG2.csv")]
     loaded_data: PathBuf,
+    /// Validation sentences of the loaded-language model (checked against
+    /// the card when it is the card's file; any other file, such as
+    /// held-out years, is scored and its figures printed).
+    #[arg(long, default_value = "../shared/data/basil-dev/sentences.csv")]
+    validation: PathBuf,
     /// Training data of the outlet-slant model.
     #[arg(long, default_value = "../shared/data/allsides-news/train.jsonl.gz")]
     slant_data: PathBuf,
@@ -81,7 +87,7 @@ struct EvalArgs {
 
 #[derive(Subcommand)]
 enum TrainCmd {
-    /// Sentence-level loaded-language model (BABE-style labelled sentences).
+    /// Word-level loaded-language model (BABE-style sentences with marked words).
     #[command(after_help = "Examples:
   slant train loaded --data ../shared/data/babe/final_labels_SG2.csv
   slant train loaded --data labels.csv --text-col sentence --label-col label --positive yes")]
@@ -164,20 +170,26 @@ struct TrainLoadedArgs {
     /// Label whose rows are left out (repeatable).
     #[arg(long = "drop", default_value = "No agreement")]
     drop: Vec<String>,
+    /// Column with the words annotators marked in each sentence (a list of
+    /// words): the word-level training targets.
+    #[arg(long, default_value = "biased_words")]
+    word_labels_col: String,
+    /// Reference news corpus for the word-rarity features (document
+    /// frequencies only, no labels); empty: none.
+    #[arg(long, default_value = "../shared/data/allsides-news/train.jsonl.gz")]
+    corpus: PathBuf,
+    /// Validation sentences from other outlets and years (CSV with text,
+    /// lexical_bias, lexical_spans, year), used to choose the L2 strength
+    /// and the sentence combiner and for the card's transfer figures, never
+    /// to train; empty: none (the first grid values are used).
+    #[arg(long, default_value = "../shared/data/basil-dev/sentences.csv")]
+    validation: PathBuf,
     /// Directory for the model file.
     #[arg(long, default_value = "models")]
     model_dir: PathBuf,
-    /// Seed for every fold split.
+    /// Seed for every fold split and bootstrap.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Column with annotators' word-level marks (a list of words), used
-    /// only to derive a word lexicon inside each training fold; empty: none.
-    #[arg(long, default_value = "biased_words")]
-    word_labels_col: String,
-    /// Also run the nested cross-validation (each outer fold searches the
-    /// grid itself; slower) and record it in the model card.
-    #[arg(long)]
-    nested: bool,
     /// Worker threads [default: all cores].
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     threads: usize,
@@ -612,6 +624,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Train(TrainCmd::Loaded(a)) => {
             set_threads(a.threads);
+            let some = |p: PathBuf| Some(p).filter(|p| !p.as_os_str().is_empty());
             let opts = slant::scorers::train::TrainLoadedOptions {
                 data: a.data,
                 spec: slant::scorers::data::LabelSpec {
@@ -625,8 +638,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     seed: a.seed,
                     ..Default::default()
                 },
+                corpus: some(a.corpus),
+                validation: some(a.validation),
                 model_dir: a.model_dir,
-                nested: a.nested,
                 verbose: !a.quiet,
             };
             slant::scorers::train::train_loaded(&opts)?;
@@ -637,7 +651,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut checks = Vec::new();
             if a.only.as_deref() != Some("slant") {
                 let p = a.model_dir.join(slant::scorers::loaded::FILE_NAME);
-                checks.extend(slant::scorers::train::eval_loaded(&p, &a.loaded_data)?);
+                let validation = if a.validation.is_file() {
+                    Some(a.validation.as_path())
+                } else {
+                    println!(
+                        "{}: not found; the loaded-language validation figures are not checked",
+                        a.validation.display()
+                    );
+                    None
+                };
+                let (c, other) =
+                    slant::scorers::train::eval_loaded(&p, &a.loaded_data, validation)?;
+                checks.extend(c);
+                if let Some(v) = other {
+                    println!(
+                        "{} (not the card's validation file; not compared)",
+                        slant::scorers::train::validation_line(&v)
+                    );
+                    for (year, rows, pos, auc) in &v.by_year {
+                        println!("  {year}: {rows} rows, {pos} loaded, ROC-AUC {auc:.4}");
+                    }
+                }
             }
             if a.only.as_deref() != Some("loaded") {
                 let p = a.model_dir.join(slant::scorers::outlet::FILE_NAME);

@@ -2,10 +2,13 @@
 //! round-trips, refusal of incompatible or damaged files, determinism, and
 //! the direction of predictions on handmade sentences.
 
-use slant::scorers::loaded::{LoadedData, LoadedModel, LoadedParams};
+use slant::scorers::loaded::{Combiner, LoadedData, LoadedModel, LoadedParams};
 use slant::scorers::outlet::{OutletData, OutletMethod, OutletModel, OutletParams};
 use slant::scorers::textfeat::{Featurizer, VoiceFilter};
+use slant::scorers::wordfeat::CorpusStats;
 use std::path::Path;
+
+mod common;
 
 const CALM: &[&str] = &[
     "The senator said the bill passed on Tuesday.",
@@ -15,31 +18,53 @@ const CALM: &[&str] = &[
     "The company reported quarterly earnings on Thursday.",
     "The court scheduled a hearing for next month.",
 ];
-const LOADED: &[&str] = &[
-    "The radical senator's disgraceful bill is a shameful attack.",
-    "Corrupt elites slammed the outrageous, dangerous plan.",
-    "The disastrous plan is a shameful betrayal by extremists.",
-    "Radical extremists pushed an outrageous, disgraceful scheme.",
-    "The shameful, corrupt regime launched a brutal crackdown.",
-    "Hysterical zealots spread dangerous, outrageous lies.",
+/// Loaded sentences with the words an annotator would mark.
+const LOADED: &[(&str, &[&str])] = &[
+    (
+        "The radical senator's disgraceful bill is a shameful attack.",
+        &["disgraceful", "shameful"],
+    ),
+    (
+        "Corrupt elites slammed the outrageous, dangerous plan.",
+        &["corrupt", "slammed", "outrageous"],
+    ),
+    (
+        "The disastrous plan is a shameful betrayal by extremists.",
+        &["disastrous", "shameful", "betrayal"],
+    ),
+    (
+        "Radical extremists pushed an outrageous, disgraceful scheme.",
+        &["outrageous", "disgraceful"],
+    ),
+    (
+        "The shameful, corrupt regime launched a brutal crackdown.",
+        &["shameful", "corrupt", "brutal"],
+    ),
+    (
+        "Hysterical zealots spread dangerous, outrageous lies.",
+        &["hysterical", "zealots", "lies"],
+    ),
 ];
 
 fn small_params() -> LoadedParams {
     LoadedParams {
         alphas: vec![0.5],
-        vocab_sizes: vec![200],
-        char_vocab_size: 200,
-        inner_folds: 2,
-        outer_folds: 2,
-        min_df: 1,
+        combiners: vec![Combiner::NoisyOr],
+        folds: 2,
+        min_count: 1,
         ..LoadedParams::default()
     }
 }
 
-fn fit(texts: &[(&str, bool)]) -> (Featurizer, LoadedModel) {
+fn fit(texts: &[(&str, &[&str])]) -> (Featurizer, LoadedModel) {
     let fz = Featurizer::new();
-    let data = LoadedData::from_texts(&fz, texts);
-    let model = small_params().check().unwrap().fit(&data).unwrap();
+    let stats = CorpusStats::new(0, 1, vec![]);
+    let data = LoadedData::from_texts(&fz, &stats, texts);
+    let (model, _) = small_params()
+        .check()
+        .unwrap()
+        .fit(&data, stats, None)
+        .unwrap();
     (fz, model)
 }
 
@@ -48,47 +73,51 @@ fn probability(fz: &Featurizer, m: &LoadedModel, text: &str) -> f64 {
     m.score_text(fz, &mut ws, text).probability
 }
 
-/// linfa-logistic makes the more frequent (or, on a tie, the first seen)
-/// label its positive class. Whatever the order and balance, our model's
-/// probability must be P(loaded).
+fn decision(fz: &Featurizer, m: &LoadedModel, text: &str) -> f64 {
+    let mut ws = fz.workspace();
+    m.score_text(fz, &mut ws, text).decision
+}
+
+const NONE: &[&str] = &[];
+
+/// linfa-logistic (the decision model) makes the more frequent (or, on a
+/// tie, the first seen) label its positive class, and the word model is
+/// fitted by slant's sparse solver. Whatever the order and balance of the
+/// rows, both probabilities must be P(loaded).
 #[test]
 fn positive_class_is_loaded_whatever_the_row_order_and_balance() {
     let probe_loaded = "An outrageous, disgraceful attack by radical extremists.";
     let probe_calm = "The committee met on Monday.";
-    let mut layouts: Vec<Vec<(&str, bool)>> = Vec::new();
-    // Loaded rows first (tie: linfa's positive class is `true`).
-    layouts.push(
-        LOADED
-            .iter()
-            .map(|t| (*t, true))
-            .chain(CALM.iter().map(|t| (*t, false)))
-            .collect(),
-    );
-    // Calm rows first (tie: linfa's positive class is `false`).
-    layouts.push(
-        CALM.iter()
-            .map(|t| (*t, false))
-            .chain(LOADED.iter().map(|t| (*t, true)))
-            .collect(),
-    );
-    // Calm majority, loaded first.
-    let mut v: Vec<(&str, bool)> = LOADED[..4].iter().map(|t| (*t, true)).collect();
-    v.extend(CALM.iter().map(|t| (*t, false)));
-    layouts.push(v);
+    let loaded = || LOADED.iter().copied();
+    let calm = || CALM.iter().map(|t| (*t, NONE));
+    let layouts: Vec<Vec<(&str, &[&str])>> = vec![
+        // Loaded rows first (tie: linfa's positive class is `true`).
+        loaded().chain(calm()).collect(),
+        // Calm rows first (tie: linfa's positive class is `false`).
+        calm().chain(loaded()).collect(),
+        // Calm majority, loaded first.
+        loaded().take(4).chain(calm()).collect(),
+    ];
     for texts in layouts {
         let (fz, m) = fit(&texts);
-        let pl = probability(&fz, &m, probe_loaded);
-        let pc = probability(&fz, &m, probe_calm);
+        let (pl, pc) = (
+            probability(&fz, &m, probe_loaded),
+            probability(&fz, &m, probe_calm),
+        );
         assert!(pl > pc, "P(loaded) {pl} should exceed {pc}");
-        assert!(pl > 0.5 && pc < 0.5, "{pl} {pc}");
+        let (dl, dc) = (
+            decision(&fz, &m, probe_loaded),
+            decision(&fz, &m, probe_calm),
+        );
+        assert!(dl > dc, "decision {dl} should exceed {dc}");
     }
 }
 
-fn training_texts() -> Vec<(&'static str, bool)> {
+fn training_texts() -> Vec<(&'static str, &'static [&'static str])> {
     LOADED
         .iter()
-        .map(|t| (*t, true))
-        .chain(CALM.iter().map(|t| (*t, false)))
+        .copied()
+        .chain(CALM.iter().map(|t| (*t, NONE)))
         .collect()
 }
 
@@ -103,7 +132,7 @@ fn loaded_model_round_trips_and_is_deterministic() {
         json,
         "byte-identical after a round trip"
     );
-    for t in LOADED.iter().chain(CALM) {
+    for t in LOADED.iter().map(|t| t.0).chain(CALM.iter().copied()) {
         assert_eq!(probability(&fz, &m, t), probability(&fz, &back, t));
     }
     let (_, again) = fit(&texts);
@@ -112,6 +141,30 @@ fn loaded_model_round_trips_and_is_deterministic() {
         json,
         "same data and seed, same bytes"
     );
+    // Whatever the thread count.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let (_, single) = pool.install(|| fit(&texts));
+    assert_eq!(single.to_json().unwrap(), json, "one thread, same bytes");
+}
+
+/// The words the model reads as loaded are the marked kind of word, and
+/// their spans point at them in the original text.
+#[test]
+fn loaded_words_point_at_the_loaded_words() {
+    let (fz, m) = fit(&training_texts());
+    let mut ws = fz.workspace();
+    let text = "Officials said the outrageous, disgraceful plan failed.";
+    let s = m.score_text(&fz, &mut ws, text);
+    let words: Vec<&str> = s
+        .words
+        .iter()
+        .map(|w| &text[w.start as usize..w.end as usize])
+        .collect();
+    assert!(words.contains(&"disgraceful"), "{words:?}");
+    assert!(!words.contains(&"Officials") && !words.contains(&"said"));
 }
 
 #[test]
@@ -148,6 +201,26 @@ fn damaged_or_incompatible_loaded_models_are_refused() {
     assert!(e.contains("expected a `outlet-slant` model"), "{e}");
     let e = LoadedModel::from_json(p, "not json").unwrap_err();
     assert!(e.is_usage() && e.to_string().contains("models/loaded-language.json"));
+    // A model of the earlier sentence-level kind is refused with a hint.
+    let mut file = m.file().clone();
+    file.method = "sentence-level".into();
+    let e = LoadedModel::from_file(file, p).unwrap_err().to_string();
+    assert!(e.contains("retrain"), "{e}");
+    // So is a file of that kind, which has no `method` (and other fields):
+    // not "corrupted", but "retrain".
+    let earlier = json.replacen("\"method\": \"word-level logistic regression\",", "", 1);
+    assert_ne!(earlier, json);
+    let e = LoadedModel::from_json(p, &earlier).unwrap_err().to_string();
+    assert!(
+        e.contains("earlier sentence-level model") && e.contains("retrain"),
+        "{e}"
+    );
+    // Also when read from a file (what `analyze` and `eval` do).
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("loaded-language.json");
+    std::fs::write(&old, &earlier).unwrap();
+    let e = LoadedModel::load(&old).unwrap_err().to_string();
+    assert!(e.contains("retrain it with `slant train loaded`"), "{e}");
 }
 
 fn outlet_model(method: OutletMethod) -> OutletModel {
@@ -271,6 +344,62 @@ fn shipped(file: &str) -> Option<std::path::PathBuf> {
     Some(path)
 }
 
+/// Issue 20, acceptance 1 and 2, on the shipped loaded-language card: on
+/// BASIL dev (other outlets and years, never trained on) the sentence
+/// probability reaches ROC-AUC >= 0.74 and at least 0.08 above sentence
+/// length, within-length-decile AUC and the MCC/F1 at the shipped
+/// thresholds are recorded, and BABE 10-fold CV macro-F1 of the sentence
+/// decision is >= 0.74. When BASIL dev is beside the checkout, the shipped
+/// model's figures are recomputed and must equal the card's (what
+/// `slant eval` checks). The earlier sentence-level model had no
+/// validation figures (its `loaded_mean` ranked BASIL at 0.63).
+#[test]
+fn shipped_loaded_model_transfers_to_basil_dev() {
+    use slant::scorers::loaded::ValidationSet;
+    let Some(path) = shipped("loaded-language.json") else {
+        return;
+    };
+    let m = LoadedModel::load(&path).unwrap();
+    let metrics = m.file().metrics.as_ref().expect("the card has metrics");
+    let v = metrics
+        .validation
+        .as_ref()
+        .expect("the card has BASIL dev validation figures");
+    assert_eq!(v.data.name, "sentences.csv");
+    let length = v.length_auc.max(v.length_chars_auc);
+    assert!(v.roc_auc >= 0.74, "BASIL dev ROC-AUC {}", v.roc_auc);
+    assert!(
+        v.roc_auc - length >= 0.08,
+        "ROC-AUC {} vs sentence length {length}",
+        v.roc_auc
+    );
+    assert!(v.gap_ci.0 > 0.0, "gap interval {:?}", v.gap_ci);
+    assert!(v.roc_auc_ci.0 <= v.roc_auc && v.roc_auc <= v.roc_auc_ci.1);
+    assert!(v.within_decile_auc > 0.7, "{}", v.within_decile_auc);
+    assert!(v.decision_mcc > 0.0 && v.decision_f1 > 0.0);
+    assert!(v.words_mcc > 0.0 && v.words_f1 > 0.0);
+    // The hyper-parameters were chosen on the validation set.
+    assert!(!metrics.selection.is_empty());
+    let cv = &metrics.cv;
+    assert_eq!((cv.folds, cv.per_fold.len()), (10, 10));
+    assert!(cv.macro_f1 >= 0.74, "BABE 10-fold macro-F1 {}", cv.macro_f1);
+
+    let Some(shared) = common::shared() else {
+        eprintln!("../shared not found; the BASIL dev figures are not recomputed");
+        return;
+    };
+    let dev = shared.join("data/basil-dev/sentences.csv");
+    if !dev.is_file() {
+        eprintln!("{} not found; not recomputed", dev.display());
+        return;
+    }
+    let fz = Featurizer::new();
+    let set = ValidationSet::read(&fz, &m.file().corpus_stats, &dev).unwrap();
+    assert_eq!(set.info.sha256, v.data.sha256, "the card's BASIL dev file");
+    let r = m.validate(&fz, &set);
+    assert_eq!(&r, v, "recomputed BASIL dev figures equal the card's");
+}
+
 /// The shipped model (when present): handmade sentences move the way a
 /// reader expects.
 #[test]
@@ -280,6 +409,10 @@ fn shipped_loaded_model_on_handmade_sentences() {
     };
     let m = LoadedModel::load(&path).unwrap();
     let fz = Featurizer::new();
+    assert!(
+        m.lexicons_match(&fz),
+        "the shipped model was trained with other lexicons"
+    );
     let pairs = [
         (
             "The senator introduced the bill on Tuesday.",
@@ -481,4 +614,86 @@ fn stacked_source_cells() {
             .collect(),
     };
     assert!((num("slant") - st.score(&input)).abs() < 1e-5);
+}
+
+/// `analyze` with the shipped loaded-language model: `sentences.csv`
+/// carries each sentence's span, text and loaded words; `evidence.csv`
+/// lists the loaded words with offsets into the analysed text; the HTML
+/// report highlights them.
+#[test]
+fn analyze_reports_the_loaded_words() {
+    if shipped("loaded-language.json").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("news.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a1\", \"source\": \"Daily\", \"title\": \"Vote\", \"text\": \"The committee met on Tuesday. The radical thugs slammed the disgraceful plan.\"}\n\
+         {\"id\": \"a2\", \"source\": \"Herald\", \"text\": \"Officials said the vote was held on Monday.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("r");
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_slant"))
+        .args([
+            "analyze",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--quiet", "--model-dir", models.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut r = csv::Reader::from_path(out.join("sentences.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        slant::scorers::apply::SENTENCES_HEADER
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    // Title + two sentences, then one sentence.
+    assert_eq!(rows.len(), 4);
+    let analysed =
+        "Vote\n\nThe committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
+    let loaded = &rows[2];
+    assert_eq!(
+        &loaded[9],
+        "The radical thugs slammed the disgraceful plan."
+    );
+    let (s, e): (usize, usize) = (loaded[3].parse().unwrap(), loaded[4].parse().unwrap());
+    assert_eq!(&analysed[s..e], &loaded[9]);
+    assert!(loaded[8].contains("thugs:0."), "{:?}", &loaded[8]);
+    let calm = &rows[1];
+    let p = |r: &csv::StringRecord| -> f64 { r[5].parse().unwrap() };
+    assert!(p(loaded) > p(calm));
+    assert_eq!(&loaded[7], "1");
+    // Evidence: loaded words with offsets into the analysed text.
+    let mut ev = csv::Reader::from_path(out.join("evidence.csv")).unwrap();
+    let words: Vec<csv::StringRecord> = ev
+        .records()
+        .map(|x| x.unwrap())
+        .filter(|r| &r[5] == "loaded_word")
+        .collect();
+    assert!(!words.is_empty());
+    for w in &words {
+        assert_eq!((&w[0], &w[6]), ("a1", "loaded_language"));
+        let (s, e): (usize, usize) = (w[10].parse().unwrap(), w[11].parse().unwrap());
+        assert_eq!(&analysed[s..e], &w[9]);
+        let prob: f64 = w[8].parse().unwrap();
+        assert!((0.0..=1.0).contains(&prob));
+    }
+    assert!(words.iter().any(|w| &w[9] == "thugs"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Most loaded sentences"));
+    assert!(html.contains("class=\"loaded-word\""));
+    assert!(html.contains(">thugs</mark>"));
 }

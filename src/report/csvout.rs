@@ -468,7 +468,25 @@ pub fn evidence_row(
             String::new(),
         ),
     };
-    let (s, e) = (rec.original.start, rec.original.end);
+    let labels = [rec.voice.as_str(), kind, group, variant, tone.as_str()];
+    let span = rec.original.start..rec.original.end;
+    write_evidence(w, doc, text, rec.sentence, labels, span, style)
+}
+
+/// Write one `evidence.csv` row: the document's cells, the sentence, the
+/// five label cells (voice, kind, group, variant, tone), then the term at
+/// `span` of `text` (on character boundaries), its offsets and up to 60
+/// bytes of context either side.
+fn write_evidence(
+    w: &mut csv::Writer<Vec<u8>>,
+    doc: &Document,
+    text: &str,
+    sentence: u32,
+    labels: [&str; 5],
+    span: std::ops::Range<usize>,
+    style: CsvStyle,
+) -> csv::Result<()> {
+    let (s, e) = (span.start, span.end);
     let cs = floor_char(text, s.saturating_sub(60));
     let ce = ceil_char(text, e.saturating_add(60));
     // Most contexts and terms have nothing to blank out: write them as
@@ -479,8 +497,8 @@ pub fn evidence_row(
     for cell in [&doc.id, &doc.source, doc.story.as_deref().unwrap_or("")] {
         w.write_field(safe_cell(cell, style).as_ref())?;
     }
-    w.write_field(decimal(&mut num, rec.sentence as u64))?;
-    for cell in [rec.voice.as_str(), kind, group, variant, tone.as_str()] {
+    w.write_field(decimal(&mut num, sentence as u64))?;
+    for cell in labels {
         w.write_field(cell)?;
     }
     w.write_field(safe_cell(&term, style).as_ref())?;
@@ -490,9 +508,53 @@ pub fn evidence_row(
     w.write_record(None::<&[u8]>)
 }
 
+/// Write one `evidence.csv` row for a word the loaded-language model reads
+/// as loaded: kind `loaded_word`, group `loaded_language`, the word's
+/// probability in the `tone` column, and its byte span `start..end` in the
+/// analysed original `text` (title, blank line, body) with context, like
+/// [`evidence_row`].
+///
+/// ```
+/// use slant::corpus::Document;
+/// use slant::report::{evidence_header, loaded_word_row, CsvStyle};
+/// use slant::text::Voice;
+/// let doc = Document::new("7", "Daily", "Critics slammed the plan.");
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// w.write_record(evidence_header()).unwrap();
+/// loaded_word_row(&mut w, &doc, &doc.text, 0, Voice::Authorial, 8, 15, 0.8125, CsvStyle::default())
+///     .unwrap();
+/// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+/// let row = csv.lines().nth(1).unwrap();
+/// assert_eq!(row, "7,Daily,,0,authorial,loaded_word,loaded_language,,0.8125,slammed,8,15,Critics slammed the plan.");
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn loaded_word_row(
+    w: &mut csv::Writer<Vec<u8>>,
+    doc: &Document,
+    text: &str,
+    sentence: u32,
+    voice: crate::text::Voice,
+    start: usize,
+    end: usize,
+    probability: f64,
+    style: CsvStyle,
+) -> csv::Result<()> {
+    let s = floor_char(text, start);
+    let e = ceil_char(text, end.max(s));
+    let p = fmt_f(probability);
+    let labels = [
+        voice.as_str(),
+        "loaded_word",
+        "loaded_language",
+        "",
+        p.as_str(),
+    ];
+    write_evidence(w, doc, text, sentence, labels, s..e, style)
+}
+
 /// `s` with control characters (and, if `separators`, U+2028 / U+2029)
 /// replaced by spaces; borrowed when there are none.
-fn blank_controls(s: &str, separators: bool) -> Cow<'_, str> {
+pub(crate) fn blank_controls(s: &str, separators: bool) -> Cow<'_, str> {
     let blank = |c: char| c.is_control() || (separators && (c == '\u{2028}' || c == '\u{2029}'));
     if !s.chars().any(blank) {
         return Cow::Borrowed(s);

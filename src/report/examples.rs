@@ -1,6 +1,8 @@
 //! Example sentences behind each source's family counts, for the HTML
 //! report: a few sentences per (source, family), the matched words marked
-//! and their voice, quoted from the original text.
+//! and their voice, quoted from the original text; and each source's most
+//! loaded sentences with the words the loaded-language model reads as
+//! loaded.
 
 use crate::features::MatchRecord;
 use crate::lexicon::{Lexicon, Target};
@@ -109,7 +111,35 @@ pub struct Example {
 pub struct Examples {
     /// The examples.
     pub by_key: BTreeMap<(String, usize), Vec<Example>>,
+    /// Per source, its most loaded sentences (highest probability first;
+    /// on a tie the earlier in input order), at most `cap`.
+    pub loaded: BTreeMap<String, Vec<LoadedExample>>,
     cap: usize,
+}
+
+/// A sentence with the words the loaded-language model reads as loaded.
+///
+/// ```
+/// use slant::report::{Examples, LoadedExample};
+/// let text = "Officials met. Thugs slammed the vile plan.";
+/// let mut ex = Examples::new(2);
+/// ex.add_loaded("a", "7", text, 15..43, 0.93, [(15..20, 0.4), (33..37, 0.81)]);
+/// let e: &LoadedExample = &ex.loaded["a"][0];
+/// assert_eq!(e.sentence, "Thugs slammed the vile plan.");
+/// assert_eq!(&e.sentence[e.marks[1].0.clone()], "vile");
+/// assert_eq!((e.doc_id.as_str(), e.probability), ("7", 0.93));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedExample {
+    /// Document id.
+    pub doc_id: String,
+    /// The sentence's probability.
+    pub probability: f64,
+    /// The sentence from the original text (possibly shortened, with `…`).
+    pub sentence: String,
+    /// Byte ranges of the loaded words inside `sentence`, with their
+    /// probabilities, in text order.
+    pub marks: Vec<(std::ops::Range<usize>, f64)>,
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
@@ -151,6 +181,7 @@ impl Examples {
     pub fn new(cap: usize) -> Examples {
         Examples {
             by_key: BTreeMap::new(),
+            loaded: BTreeMap::new(),
             cap,
         }
     }
@@ -247,6 +278,66 @@ impl Examples {
         }
     }
 
+    /// Consider one sentence for `source`'s most loaded sentences: its byte
+    /// span in the analysed original text, its probability and its loaded
+    /// words (spans in the original text, probabilities). Kept when it is
+    /// among the `cap` most probable so far (ties keep the earlier).
+    ///
+    /// ```
+    /// use slant::report::Examples;
+    /// let text = "Calm words. Vile words. Vicious, vile words.";
+    /// let mut ex = Examples::new(2);
+    /// ex.add_loaded("a", "1", text, 0..11, 0.1, []);
+    /// ex.add_loaded("a", "1", text, 12..23, 0.7, [(12..16, 0.6)]);
+    /// ex.add_loaded("a", "1", text, 24..44, 0.9, [(24..31, 0.7), (33..37, 0.6)]);
+    /// let kept: Vec<f64> = ex.loaded["a"].iter().map(|e| e.probability).collect();
+    /// assert_eq!(kept, [0.9, 0.7]);
+    /// ```
+    pub fn add_loaded(
+        &mut self,
+        source: &str,
+        doc_id: &str,
+        original: &str,
+        span: std::ops::Range<usize>,
+        probability: f64,
+        words: impl IntoIterator<Item = (std::ops::Range<usize>, f64)>,
+    ) {
+        if self.cap == 0 || !probability.is_finite() {
+            return;
+        }
+        if let Some(v) = self.loaded.get(source) {
+            if v.len() >= self.cap && v.last().is_some_and(|e| e.probability >= probability) {
+                return;
+            }
+        }
+        let lo = floor(original, span.start);
+        let mut hi = ceil(original, span.end.max(lo));
+        let mut suffix = "";
+        if hi - lo > MAX_SENTENCE_BYTES {
+            hi = floor(original, lo + MAX_SENTENCE_BYTES);
+            suffix = "…";
+        }
+        let body: String = original[lo..hi]
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let marks = words
+            .into_iter()
+            .filter(|(r, _)| r.start >= lo && r.end <= hi && r.start < r.end)
+            .map(|(r, p)| (r.start - lo..r.end - lo, p))
+            .collect();
+        let e = LoadedExample {
+            doc_id: doc_id.to_string(),
+            probability,
+            sentence: format!("{body}{suffix}"),
+            marks,
+        };
+        let v = self.loaded.entry(source.to_string()).or_default();
+        let at = v.partition_point(|x| x.probability >= probability);
+        v.insert(at, e);
+        v.truncate(self.cap);
+    }
+
     /// Append `other`'s examples after ours, keeping the cap.
     ///
     /// ```
@@ -268,6 +359,15 @@ impl Examples {
     /// assert_eq!(ids, ["1", "2"]); // ours first, then theirs up to the cap of 2
     /// ```
     pub fn merge(&mut self, other: Examples) {
+        for (source, list) in other.loaded {
+            let mine = self.loaded.entry(source).or_default();
+            for e in list {
+                // Ours come first in input order: theirs go after equals.
+                let at = mine.partition_point(|x| x.probability >= e.probability);
+                mine.insert(at, e);
+            }
+            mine.truncate(self.cap);
+        }
         for (key, list) in other.by_key {
             let mine = self.by_key.entry(key).or_default();
             for e in list {

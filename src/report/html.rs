@@ -264,6 +264,8 @@ svg .flagged text.src{fill:#777;font-style:italic}
 .badge.authorial{background:#fff;border-style:solid}
 .badge.quoted{background:#eee;border-style:dashed}
 .badge.flag{background:#fff4d6;border-color:#b58900}
+.badge.prob{background:#fde2e2;border-color:#b03030}
+mark.loaded-word{background:#fde2e2;border-bottom-color:#b03030}
 mark{background:#ffe066;padding:0 1px;border-bottom:2px solid #b58900;color:inherit}
 ul.examples{list-style:none;padding-left:0;margin:4px 0 10px}
 ul.examples li{margin:4px 0;padding:4px 6px;border-left:3px solid var(--line);font-size:13px}
@@ -1268,7 +1270,48 @@ fn source_section(
         }
         s.push_str("</tbody></table></div>");
     }
+    loaded_sentences(s, input, name);
     s.push_str("</section>\n");
+}
+
+/// A source's most loaded sentences, the words the loaded-language model
+/// reads as loaded highlighted (their probability in the tooltip and in a
+/// `data-probability` attribute).
+fn loaded_sentences(s: &mut String, input: &HtmlInput<'_>, name: &str) {
+    let Some(list) = input.examples.loaded.get(name).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    s.push_str(
+        "<div class=\"loaded\"><h4>Most loaded sentences</h4><p class=\"note\">The sentences with the \
+highest loaded-language probability, the words the model reads as loaded highlighted; every sentence is in \
+<a href=\"sentences.csv\">sentences.csv</a>, every such word in <a href=\"evidence.csv\">evidence.csv</a> \
+(kind <code>loaded_word</code>).</p><ul class=\"examples\">",
+    );
+    for e in list {
+        let _ = write!(
+            s,
+            "<li class=\"example loaded\" data-probability=\"{p:.3}\"><span class=\"badge prob\">{p:.2}</span> ",
+            p = e.probability
+        );
+        let mut at = 0usize;
+        for (r, p) in &e.marks {
+            match (e.sentence.get(at..r.start), e.sentence.get(r.clone())) {
+                (Some(a), Some(m)) if r.start >= at => {
+                    let _ = write!(
+                        s,
+                        "{}<mark class=\"loaded-word\" data-probability=\"{p:.3}\" title=\"loaded: {p:.2}\">{}</mark>",
+                        escape(a),
+                        escape(m)
+                    );
+                    at = r.end;
+                }
+                _ => {}
+            }
+        }
+        s.push_str(&escape(e.sentence.get(at..).unwrap_or("")));
+        let _ = write!(s, "<span class=\"doc\">{}</span></li>", escape(&e.doc_id));
+    }
+    s.push_str("</ul></div>");
 }
 
 fn term_chart(s: &mut String, rows: &[&TermRow]) {

@@ -6,7 +6,7 @@
 //! the input (ids, sources, titles, matched words, context) is neutralised
 //! against spreadsheet formula injection unless [`CsvStyle::raw`] is set.
 
-mod csvout;
+pub(crate) mod csvout;
 mod examples;
 pub mod html;
 mod scaling;
@@ -14,9 +14,10 @@ mod staging;
 
 pub use csvout::{
     boilerplate_rows, document_header, document_row, document_row_extra, duplicate_column,
-    evidence_header, evidence_row, families_rows, fmt_f, fmt_f_into, rejected_row, safe_cell,
-    sources_header, sources_rows, terms_rows, CsvStyle, BOILERPLATE_HEADER, REJECTED_HEADER,
+    evidence_header, evidence_row, families_rows, fmt_f, fmt_f_into, loaded_word_row, rejected_row,
+    safe_cell, sources_header, sources_rows, terms_rows, CsvStyle, BOILERPLATE_HEADER,
+    REJECTED_HEADER,
 };
-pub use examples::{Example, Examples, MAX_SENTENCE_BYTES};
+pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};

@@ -1,5 +1,5 @@
 //! Applying the shipped models during `slant analyze`: per-sentence
-//! loaded-language probabilities (with the three most influential words),
+//! loaded-language probabilities (with the words read as loaded),
 //! per-document mean and maximum, per-document outlet slant, and per-source
 //! means with document-bootstrap intervals.
 //!
@@ -22,6 +22,7 @@ use crate::corpus::Document;
 use crate::error::Result;
 use crate::estimators::framing::{percentile_interval, replicate_rng};
 use crate::features::Vocab;
+use crate::report::csvout::blank_controls;
 use crate::report::{fmt_f, fmt_f_into, safe_cell, CsvStyle};
 use crate::text::Analyzed;
 use rand::Rng;
@@ -198,14 +199,13 @@ pub const SENTENCES_HEADER: &[&str] = &[
     "document_id",
     "source",
     "sentence",
+    "start",
+    "end",
     "probability",
+    "decision",
     "loaded",
-    "word_1",
-    "contribution_1",
-    "word_2",
-    "contribution_2",
-    "word_3",
-    "contribution_3",
+    "loaded_words",
+    "text",
 ];
 
 /// Every column the learned scorers can add to `documents.csv` (which
@@ -452,10 +452,10 @@ impl Scorers {
     /// let s = scorers.score_document(&doc, &mut scorers.workspace());
     /// assert_eq!(s.sentences.len(), 1);
     /// assert_eq!(s.loaded_mean, Some(s.sentences[0].probability));
-    /// // The words that weighed most on the sentence's probability.
-    /// let model = scorers.loaded.as_ref().unwrap();
-    /// let words: Vec<&str> = s.sentences[0].top.iter().map(|&(j, _)| model.term(j)).collect();
-    /// assert!(words.contains(&"slammed"));
+    /// // The words the model reads as loaded, with their byte spans.
+    /// let words: Vec<&str> = s.sentences[0].words.iter()
+    ///     .map(|w| &doc.text[w.start as usize..w.end as usize]).collect();
+    /// assert!(words.contains(&"shameful"));
     /// ```
     pub fn score_document(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocScores {
         let mut out = DocScores::default();
@@ -579,7 +579,13 @@ impl Scorers {
 
     /// Write the `sentences.csv` rows of one document (columns
     /// [`SENTENCES_HEADER`], one row per sentence; none without the
-    /// loaded-language model). Text cells are guarded as `style` says.
+    /// loaded-language model): the sentence's byte span in the analysed
+    /// original `text` (title, blank line, body), its probability, the
+    /// decision probability and `loaded` (1 when the decision is at or above
+    /// the model's threshold), the words the model reads as loaded with
+    /// their probabilities (`word:0.83; other:0.61`, in text order), and the
+    /// sentence text (control characters as spaces). Text cells are guarded
+    /// as `style` says.
     ///
     /// ```
     /// use slant::corpus::Document;
@@ -589,57 +595,110 @@ impl Scorers {
     /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
     /// // `dir` holds the loaded-language model only.
     /// let scorers = Scorers::load(dir.path()).unwrap();
-    /// let doc = Document::new("=7", "Daily", "Critics slammed the plan. The vote is on Tuesday.");
-    /// let s = scorers.score_document(&doc, &mut scorers.workspace());
+    /// let doc = Document::new("=7", "Daily", "Thugs slammed the disgraceful plan. The vote is on Tuesday.");
+    /// let mut ws = scorers.workspace();
+    /// let s = scorers.score_document(&doc, &mut ws);
     /// let mut w = csv::Writer::from_writer(Vec::new());
     /// w.write_record(SENTENCES_HEADER).unwrap();
-    /// scorers.sentence_rows(&mut w, &doc, &s, CsvStyle::default()).unwrap();
+    /// scorers.sentence_rows(&mut w, &doc, ws.text(), &s, CsvStyle::default()).unwrap();
     /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
     /// let rows: Vec<&str> = csv.lines().skip(1).collect();
     /// assert_eq!(rows.len(), 2);
-    /// assert!(rows[0].starts_with("'=7,Daily,0,") && rows[1].starts_with("'=7,Daily,1,"));
+    /// assert!(rows[0].starts_with("'=7,Daily,0,0,35,"));
+    /// assert!(rows[0].contains("Thugs:0.") && rows[0].ends_with(",Thugs slammed the disgraceful plan."));
+    /// assert!(rows[1].ends_with(",,The vote is on Tuesday.")); // no loaded word
     /// ```
     pub fn sentence_rows(
         &self,
         w: &mut csv::Writer<Vec<u8>>,
         doc: &Document,
+        text: &str,
         s: &DocScores,
         style: CsvStyle,
     ) -> csv::Result<()> {
-        let Some(m) = &self.loaded else { return Ok(()) };
-        // Cells go straight to the writer; one scratch string for numbers.
+        if self.loaded.is_none() {
+            return Ok(());
+        }
+        // Cells go straight to the writer; scratch strings for numbers and
+        // the word list.
         let mut num = String::with_capacity(24);
+        let mut words = String::new();
         let id = safe_cell(&doc.id, style);
         let source = safe_cell(&doc.source, style);
+        let slice = |a: u32, b: u32| text.get(a as usize..b as usize).unwrap_or("");
         for (i, sc) in s.sentences.iter().enumerate() {
             w.write_field(id.as_ref())?;
             w.write_field(source.as_ref())?;
-            num.clear();
-            let _ = write!(num, "{i}");
-            w.write_field(&num)?;
-            num.clear();
-            fmt_f_into(&mut num, sc.probability);
-            w.write_field(&num)?;
-            w.write_field(if sc.probability >= m.threshold() {
-                "1"
-            } else {
-                "0"
-            })?;
-            for k in 0..3 {
-                match sc.top.get(k) {
-                    Some(&(j, c)) => {
-                        w.write_field(safe_cell(m.term(j), style).as_ref())?;
-                        num.clear();
-                        fmt_f_into(&mut num, c);
-                        w.write_field(&num)?;
-                    }
-                    None => {
-                        w.write_field("")?;
-                        w.write_field("")?;
-                    }
-                }
+            for n in [i as u64, sc.span.0 as u64, sc.span.1 as u64] {
+                num.clear();
+                let _ = write!(num, "{n}");
+                w.write_field(&num)?;
             }
+            for v in [sc.probability, sc.decision] {
+                num.clear();
+                fmt_f_into(&mut num, v);
+                w.write_field(&num)?;
+            }
+            w.write_field(if sc.loaded { "1" } else { "0" })?;
+            words.clear();
+            for (k, lw) in sc.words.iter().enumerate() {
+                if k > 0 {
+                    words.push_str("; ");
+                }
+                words.push_str(&blank_controls(slice(lw.start, lw.end), true));
+                words.push(':');
+                let _ = write!(words, "{:.2}", lw.probability);
+            }
+            w.write_field(safe_cell(&words, style).as_ref())?;
+            let t = blank_controls(slice(sc.span.0, sc.span.1), true);
+            w.write_field(safe_cell(&t, style).as_ref())?;
             w.write_record(None::<&[u8]>)?;
+        }
+        Ok(())
+    }
+
+    /// Write one `evidence.csv` row per word the loaded-language model reads
+    /// as loaded (see [`loaded_word_row`](crate::report::loaded_word_row)).
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::report::CsvStyle;
+    /// use slant::scorers::apply::Scorers;
+    /// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+    /// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+    /// // `dir` holds the loaded-language model only.
+    /// let scorers = Scorers::load(dir.path()).unwrap();
+    /// let doc = Document::new("1", "Daily", "The vote is on Tuesday. Thugs slammed the disgraceful plan.");
+    /// let mut ws = scorers.workspace();
+    /// let s = scorers.score_document(&doc, &mut ws);
+    /// let mut w = csv::Writer::from_writer(Vec::new());
+    /// scorers.evidence_rows(&mut w, &doc, ws.text(), &s, CsvStyle::default()).unwrap();
+    /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    /// assert!(csv.lines().all(|l| l.starts_with("1,Daily,,1,authorial,loaded_word,loaded_language,,")));
+    /// assert!(csv.contains(",Thugs,24,29,"));
+    /// ```
+    pub fn evidence_rows(
+        &self,
+        w: &mut csv::Writer<Vec<u8>>,
+        doc: &Document,
+        text: &str,
+        s: &DocScores,
+        style: CsvStyle,
+    ) -> csv::Result<()> {
+        for (i, sc) in s.sentences.iter().enumerate() {
+            for lw in &sc.words {
+                crate::report::loaded_word_row(
+                    w,
+                    doc,
+                    text,
+                    i as u32,
+                    lw.voice,
+                    lw.start as usize,
+                    lw.end as usize,
+                    lw.probability,
+                    style,
+                )?;
+            }
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! Evaluation metrics and cross-validation folds: stratified and grouped
-//! K-fold splits (deterministic for a seed), accuracy, macro-F1, ROC-AUC,
+//! K-fold splits (deterministic for a seed), accuracy, macro-F1, ROC-AUC
+//! (also within length strata, with a bootstrap interval), MCC and F1,
 //! Spearman's rank correlation, and the macro-F1-optimal threshold.
 
 use rand::seq::SliceRandom;
@@ -281,6 +282,156 @@ pub fn best_threshold(truth: &[bool], prob: &[f64]) -> f64 {
         }
     }
     best.1
+}
+
+/// Matthews correlation coefficient of `pred` against `truth` (0 when a
+/// row or column of the confusion matrix is empty).
+///
+/// ```
+/// use slant::scorers::metrics::mcc;
+/// assert_eq!(mcc(&[false, true, true], &[false, true, true]), 1.0);
+/// assert_eq!(mcc(&[false, true], &[true, false]), -1.0);
+/// assert_eq!(mcc(&[false, true], &[true, true]), 0.0); // one predicted class
+/// ```
+pub fn mcc(truth: &[bool], pred: &[bool]) -> f64 {
+    let (mut tp, mut tn, mut fp, mut fne) = (0f64, 0f64, 0f64, 0f64);
+    for (&t, &p) in truth.iter().zip(pred) {
+        match (t, p) {
+            (true, true) => tp += 1.0,
+            (false, false) => tn += 1.0,
+            (false, true) => fp += 1.0,
+            (true, false) => fne += 1.0,
+        }
+    }
+    let d = ((tp + fp) * (tp + fne) * (tn + fp) * (tn + fne)).sqrt();
+    if d == 0.0 {
+        0.0
+    } else {
+        (tp * tn - fp * fne) / d
+    }
+}
+
+/// F1 of the positive class of `pred` against `truth` (0 without true
+/// positives).
+///
+/// ```
+/// use slant::scorers::metrics::f1_positive;
+/// // precision 1/2, recall 1/1
+/// assert!((f1_positive(&[false, true, false], &[true, true, false]) - 2.0 / 3.0).abs() < 1e-12);
+/// ```
+pub fn f1_positive(truth: &[bool], pred: &[bool]) -> f64 {
+    let tp = truth.iter().zip(pred).filter(|(t, p)| **t && **p).count() as f64;
+    let pp = pred.iter().filter(|&&p| p).count() as f64;
+    let ap = truth.iter().filter(|&&t| t).count() as f64;
+    if tp == 0.0 {
+        0.0
+    } else {
+        2.0 * tp / (pp + ap)
+    }
+}
+
+/// ROC-AUC within length strata: the rows are ranked by `length` (ties in
+/// row order), cut into `bins` groups of (nearly) equal size, and the AUC
+/// of `score` is computed inside each group that holds both classes; the
+/// result is their mean (NaN if no group has both). It shows how well a
+/// score ranks sentences of similar length, which a score that only grows
+/// with length cannot do.
+///
+/// ```
+/// use slant::scorers::metrics::{roc_auc, within_bins_auc};
+/// let truth = [false, true, false, true, false, true, false, true];
+/// let length = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+/// // Length alone ranks all rows well, but not within pairs of similar length.
+/// assert!(roc_auc(&truth, &length) > 0.6);
+/// let noise = [0.5; 8];
+/// assert_eq!(within_bins_auc(&truth, &noise, &length, 4), 0.5);
+/// let good = [0.1, 0.9, 0.2, 0.8, 0.1, 0.7, 0.3, 0.9];
+/// assert_eq!(within_bins_auc(&truth, &good, &length, 4), 1.0);
+/// ```
+pub fn within_bins_auc(truth: &[bool], score: &[f64], length: &[f64], bins: usize) -> f64 {
+    let n = truth.len();
+    let bins = bins.max(1);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| length[a].total_cmp(&length[b]).then(a.cmp(&b)));
+    let mut aucs = Vec::new();
+    for b in 0..bins {
+        let (lo, hi) = (b * n / bins, (b + 1) * n / bins);
+        let t: Vec<bool> = order[lo..hi].iter().map(|&i| truth[i]).collect();
+        let s: Vec<f64> = order[lo..hi].iter().map(|&i| score[i]).collect();
+        let a = roc_auc(&t, &s);
+        if a.is_finite() {
+            aucs.push(a);
+        }
+    }
+    if aucs.is_empty() {
+        f64::NAN
+    } else {
+        aucs.iter().sum::<f64>() / aucs.len() as f64
+    }
+}
+
+/// 95% percentile bootstrap interval of a statistic of `n` rows:
+/// `replicates` resamples of the row indices with replacement (ChaCha8
+/// stream from `seed`); `stat` gets each resample's indices, and
+/// non-finite results are skipped. `(NaN, NaN)` when none is finite.
+///
+/// ```
+/// use slant::scorers::metrics::bootstrap_interval;
+/// let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let mean = |idx: &[usize]| idx.iter().map(|&i| x[i]).sum::<f64>() / idx.len() as f64;
+/// let (lo, hi) = bootstrap_interval(x.len(), 500, 7, mean);
+/// assert!(lo < 3.5 && 3.5 < hi && lo >= 1.0 && hi <= 6.0);
+/// assert_eq!(bootstrap_interval(x.len(), 500, 7, mean), (lo, hi)); // same seed
+/// ```
+pub fn bootstrap_interval(
+    n: usize,
+    replicates: usize,
+    seed: u64,
+    mut stat: impl FnMut(&[usize]) -> f64,
+) -> (f64, f64) {
+    use rand::Rng;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut vals = Vec::with_capacity(replicates);
+    let mut idx = Vec::with_capacity(n);
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    for _ in 0..replicates {
+        idx.clear();
+        idx.extend((0..n).map(|_| rng.random_range(0..n)));
+        let v = stat(&idx);
+        if v.is_finite() {
+            vals.push(v);
+        }
+    }
+    if vals.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    vals.sort_by(f64::total_cmp);
+    let q = |p: f64| vals[((p * (vals.len() - 1) as f64).round() as usize).min(vals.len() - 1)];
+    (q(0.025), q(0.975))
+}
+
+/// 95% percentile bootstrap interval of the ROC-AUC (see
+/// [`bootstrap_interval`]; resamples with one class only are skipped).
+///
+/// ```
+/// use slant::scorers::metrics::{auc_interval, roc_auc};
+/// let truth: Vec<bool> = (0..200).map(|i| i % 3 == 0).collect();
+/// let score: Vec<f64> = (0..200).map(|i| if i % 3 == 0 { 0.6 } else { 0.4 } + (i % 7) as f64 / 10.0).collect();
+/// let (lo, hi) = auc_interval(&truth, &score, 500, 1);
+/// let auc = roc_auc(&truth, &score);
+/// assert!(lo <= auc && auc <= hi && hi - lo < 0.3);
+/// ```
+pub fn auc_interval(truth: &[bool], score: &[f64], replicates: usize, seed: u64) -> (f64, f64) {
+    let (mut t, mut s) = (Vec::new(), Vec::new());
+    bootstrap_interval(truth.len(), replicates, seed, |idx| {
+        t.clear();
+        s.clear();
+        t.extend(idx.iter().map(|&i| truth[i]));
+        s.extend(idx.iter().map(|&i| score[i]));
+        roc_auc(&t, &s)
+    })
 }
 
 #[cfg(test)]

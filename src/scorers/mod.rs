@@ -32,3 +32,4 @@ pub mod textfeat;
 pub mod train;
 pub mod vectorize;
 pub mod wordcache;
+pub mod wordfeat;

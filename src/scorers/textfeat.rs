@@ -136,9 +136,9 @@ pub struct FeatWorkspace {
     pub(crate) words: super::wordcache::WordCache,
 }
 
-/// Per-thread cache: a word's character n-gram columns in one model's
-/// n-gram space (computed once per distinct word; cleared when it grows
-/// past a million words or the model changes). It only saves work:
+/// Per-thread cache: the word-type part of a word's logit in one
+/// loaded-language model (computed once per distinct word; cleared when it
+/// grows past a million words or the model changes). It only saves work:
 /// scores are the same with a cold or a warm cache.
 ///
 /// ```
@@ -157,7 +157,7 @@ pub struct FeatWorkspace {
 ///         .collect()
 /// };
 /// let cold = per_sentence();
-/// let warm = per_sentence(); // character n-grams now come from the cache
+/// let warm = per_sentence(); // word features now come from the cache
 /// assert_eq!(cold.len(), 2);
 /// assert_eq!(cold, warm);
 /// ```
@@ -165,8 +165,8 @@ pub struct FeatWorkspace {
 pub struct CharCache {
     /// Identity of the model the entries belong to.
     pub(crate) owner: usize,
-    /// Word → columns of its character n-grams (with repeats).
-    pub(crate) map: rustc_hash::FxHashMap<Box<str>, Box<[u32]>>,
+    /// Lower-cased word → its word-type logit.
+    pub(crate) map: rustc_hash::FxHashMap<Box<str>, f64>,
 }
 
 impl FeatWorkspace {
@@ -186,7 +186,22 @@ impl FeatWorkspace {
         &self.ws.analyzed
     }
 
-    /// The analysed text and the character n-gram cache, borrowed together.
+    /// The analysed original text of the last document (title, blank line,
+    /// body): the text the scores' byte offsets refer to.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::scorers::textfeat::Featurizer;
+    /// let fz = Featurizer::new();
+    /// let mut ws = fz.workspace();
+    /// fz.analyse(&Document::new("1", "s", "Body.").with_title("Title"), &mut ws);
+    /// assert_eq!(ws.text(), "Title\n\nBody.");
+    /// ```
+    pub fn text(&self) -> &str {
+        &self.ws.text
+    }
+
+    /// The analysed text and the word cache, borrowed together.
     ///
     /// ```
     /// # use slant::scorers::{apply::Scorers, loaded::{LoadedModel, FILE_NAME}};

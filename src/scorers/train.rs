@@ -3,10 +3,13 @@
 //! file, and compare recomputed metrics with a model card.
 
 use super::data::{read_labelled, LabelSpec};
-use super::loaded::{LoadedData, LoadedMetrics, LoadedModel, LoadedParams};
+use super::loaded::{
+    CorpusInfo, LoadedData, LoadedModel, LoadedParams, ValidationReport, ValidationSet,
+};
 use super::outlet::{OutletCv, OutletData, OutletMetrics, OutletModel, OutletParams, StackedCv};
 use super::textfeat::Featurizer;
 use super::textfeat::VoiceFilter;
+use super::wordfeat::CorpusStats;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,25 +22,21 @@ use std::time::Instant;
 /// use slant::scorers::train::{train_loaded, TrainLoadedOptions};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("sentences.csv");
-/// # std::fs::write(&csv, "text,label\n\
-/// #     The senator said the bill passed on Tuesday.,neutral\n\
-/// #     The radical senator's disgraceful bill is a shameful attack.,loaded\n\
-/// #     Officials said the meeting was held in Paris.,neutral\n\
-/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded\n\
-/// #     The report was published on Monday.,neutral\n\
-/// #     The disastrous plan is a shameful betrayal by extremists.,loaded\n\
-/// #     The committee said it would vote next week.,neutral\n\
-/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded\n").unwrap();
-/// // `csv` has the columns text and label (`neutral` or `loaded`).
+/// # std::fs::write(&csv, "text,label,words\n\
+/// #     The senator said the bill passed on Tuesday.,neutral,[]\n\
+/// #     The radical senator's disgraceful bill is a shameful attack.,loaded,\"['disgraceful']\"\n").unwrap();
+/// // `csv` has the columns text, label (`neutral` or `loaded`) and words.
 /// let opts = TrainLoadedOptions {
 ///     data: csv,
 ///     spec: LabelSpec {
-///         text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+///         text_col: "text".into(), label_col: "label".into(),
+///         group_col: Some("words".into()), drop_labels: vec![],
 ///     },
 ///     positive: "Biased".into(), // BABE's label; not a label of this file
 ///     params: LoadedParams::default(),
+///     corpus: None,
+///     validation: None,
 ///     model_dir: dir.path().join("models"),
-///     nested: false,
 ///     verbose: false,
 /// };
 /// // The positive label is checked before anything is fitted or written.
@@ -47,18 +46,23 @@ use std::time::Instant;
 /// ```
 #[derive(Debug, Clone)]
 pub struct TrainLoadedOptions {
-    /// The labelled CSV/JSONL.
+    /// The labelled CSV/JSONL (sentences with a label and the marked words).
     pub data: PathBuf,
-    /// Columns and dropped labels.
+    /// Columns and dropped labels; the group column holds the marked words.
     pub spec: LabelSpec,
     /// The label of loaded rows.
     pub positive: String,
     /// Training settings.
     pub params: LoadedParams,
+    /// Reference corpus for the rarity features (document frequencies
+    /// only); `None`: every word counts as unseen.
+    pub corpus: Option<PathBuf>,
+    /// Validation set (other outlets and years) for choosing the L2
+    /// strength and the combiner and for the card's transfer figures;
+    /// never trained on.
+    pub validation: Option<PathBuf>,
     /// Where to write `loaded-language.json`.
     pub model_dir: PathBuf,
-    /// Also run the nested cross-validation (slower).
-    pub nested: bool,
     /// Print progress.
     pub verbose: bool,
 }
@@ -69,37 +73,126 @@ fn log(verbose: bool, t0: Instant, msg: &str) {
     }
 }
 
+/// Document frequencies of the lower-cased words of a corpus (any format
+/// `slant analyze` reads; title and text), for the rarity features. Words
+/// in fewer than `min_df` documents are left out.
+///
+/// ```
+/// use slant::scorers::train::corpus_stats;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("news.jsonl");
+/// # std::fs::write(&path, "{\"text\": \"The vote. The VOTE again.\", \"source\": \"a\"}\n\
+/// #     {\"text\": \"A vote today.\", \"source\": \"b\"}\n\
+/// #     {\"text\": \"Nothing here.\", \"source\": \"c\"}\n").unwrap();
+/// // `path`: three JSONL articles, two of which say "vote".
+/// let (stats, info) = corpus_stats(&path, 1).unwrap();
+/// assert_eq!((stats.documents, info.documents), (3, 3));
+/// assert_eq!((stats.df("vote"), stats.df("the"), stats.df("nothing")), (2, 1, 1));
+/// assert_eq!(corpus_stats(&path, 2).unwrap().0.words, [("vote".to_string(), 2)]);
+/// ```
+pub fn corpus_stats(path: &Path, min_df: u32) -> Result<(CorpusStats, CorpusInfo)> {
+    use rayon::prelude::*;
+    use rustc_hash::FxHashMap;
+    if !path.is_file() {
+        return Err(Error::usage(format!(
+            "reference corpus {} not found (the shared data lives in ../shared/data)",
+            path.display()
+        )));
+    }
+    let opts = crate::corpus::ReadOptions::default();
+    let plans = crate::corpus::plan(&[PathBuf::from(path)], &opts)?;
+    let mut df: FxHashMap<String, u32> = FxHashMap::default();
+    let mut docs: u64 = 0;
+    let mut batch: Vec<crate::corpus::Document> = Vec::new();
+    let flush = |batch: &mut Vec<crate::corpus::Document>, df: &mut FxHashMap<String, u32>| {
+        let sets: Vec<Vec<String>> = batch
+            .par_iter()
+            .map_init(
+                || {
+                    (
+                        crate::text::Analyzed::default(),
+                        String::new(),
+                        String::new(),
+                    )
+                },
+                |(a, text, lower), d| {
+                    crate::features::analysed_text(d, text);
+                    a.analyze(text);
+                    let mut words: Vec<String> = a
+                        .tokens
+                        .iter()
+                        .filter(|t| super::wordfeat::is_model_word(t))
+                        .map(|t| {
+                            crate::features::lower_into(t.text(&a.norm.text), lower);
+                            lower.clone()
+                        })
+                        .collect();
+                    words.sort_unstable();
+                    words.dedup();
+                    words
+                },
+            )
+            .collect();
+        for set in sets {
+            for w in set {
+                *df.entry(w).or_insert(0) += 1;
+            }
+        }
+        batch.clear();
+    };
+    crate::corpus::read_inputs(&plans, &opts, &mut |item| {
+        if let crate::corpus::Item::Doc(d) = item {
+            docs += 1;
+            batch.push(d);
+            if batch.len() >= 1024 {
+                flush(&mut batch, &mut df);
+            }
+        }
+    })?;
+    flush(&mut batch, &mut df);
+    let info = CorpusInfo {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        sha256: super::model_file::file_sha256(path)?,
+        documents: docs,
+    };
+    Ok((
+        CorpusStats::new(docs, min_df, df.into_iter().collect()),
+        info,
+    ))
+}
+
 /// Read and featurise the loaded-language training data; rows labelled
-/// `positive` are the loaded ones.
+/// `positive` are the loaded ones, and the spec's group column holds the
+/// words annotators marked.
 ///
 /// ```
 /// use slant::scorers::data::LabelSpec;
 /// use slant::scorers::train::loaded_data;
+/// use slant::scorers::wordfeat::CorpusStats;
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("sentences.csv");
-/// # std::fs::write(&csv, "text,label\n\
-/// #     The senator said the bill passed on Tuesday.,neutral\n\
-/// #     The radical senator's disgraceful bill is a shameful attack.,loaded\n\
-/// #     Officials said the meeting was held in Paris.,neutral\n\
-/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded\n\
-/// #     The report was published on Monday.,neutral\n\
-/// #     The disastrous plan is a shameful betrayal by extremists.,loaded\n\
-/// #     The committee said it would vote next week.,neutral\n\
-/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded\n").unwrap();
-/// // `csv` has the columns text and label (`neutral` or `loaded`).
+/// # std::fs::write(&csv, "text,label,words\n\
+/// #     The senator said the bill passed on Tuesday.,neutral,[]\n\
+/// #     The radical senator's disgraceful bill is a shameful attack.,loaded,\"['disgraceful']\"\n").unwrap();
+/// // `csv` has the columns text, label (`neutral` or `loaded`) and words.
 /// let spec = LabelSpec {
-///     text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+///     text_col: "text".into(), label_col: "label".into(),
+///     group_col: Some("words".into()), drop_labels: vec![],
 /// };
-/// let (data, info) = loaded_data(&csv, &spec, "loaded").unwrap();
-/// assert_eq!(data.len(), 8);
-/// assert_eq!(data.labels.iter().filter(|&&y| y).count(), 4);
-/// assert_eq!((info.name.as_str(), info.used), ("sentences.csv", 8));
-/// assert!(loaded_data(&csv, &spec, "Biased").is_err());
+/// let stats = CorpusStats::new(0, 1, vec![]);
+/// let (data, info) = loaded_data(&csv, &spec, "loaded", &stats).unwrap();
+/// assert_eq!((data.len(), info.used), (2, 2));
+/// assert_eq!(data.rows[1].marked, [data.types.id("disgraceful").unwrap()]);
+/// assert!(loaded_data(&csv, &spec, "Biased", &stats).is_err());
 /// ```
 pub fn loaded_data(
     data: &Path,
     spec: &LabelSpec,
     positive: &str,
+    stats: &CorpusStats,
 ) -> Result<(LoadedData, super::data::DataInfo)> {
     let (docs, info) = read_labelled(data, spec)?;
     if !docs.iter().any(|d| d.label == positive) {
@@ -109,7 +202,7 @@ pub fn loaded_data(
         )));
     }
     let fz = Featurizer::new();
-    Ok((LoadedData::from_docs(&fz, &docs, positive), info))
+    Ok((LoadedData::from_docs(&fz, stats, &docs, positive), info))
 }
 
 /// Train the loaded-language model and write it; returns the model.
@@ -120,27 +213,28 @@ pub fn loaded_data(
 /// use slant::scorers::train::{train_loaded, TrainLoadedOptions};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("sentences.csv");
-/// # std::fs::write(&csv, "text,label\n\
-/// #     The senator said the bill passed on Tuesday.,neutral\n\
-/// #     The radical senator's disgraceful bill is a shameful attack.,loaded\n\
-/// #     Officials said the meeting was held in Paris.,neutral\n\
-/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded\n\
-/// #     The report was published on Monday.,neutral\n\
-/// #     The disastrous plan is a shameful betrayal by extremists.,loaded\n\
-/// #     The committee said it would vote next week.,neutral\n\
-/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded\n").unwrap();
-/// // `csv`: eight sentences with the columns text and label (`neutral` or `loaded`).
+/// # std::fs::write(&csv, "text,label,words\n\
+/// #     The senator said the bill passed on Tuesday.,neutral,[]\n\
+/// #     The radical senator's disgraceful bill is a shameful attack.,loaded,\"['disgraceful', 'shameful']\"\n\
+/// #     Officials said the meeting was held in Paris.,neutral,[]\n\
+/// #     \"Corrupt elites slammed the outrageous, dangerous plan.\",loaded,\"['corrupt', 'outrageous']\"\n\
+/// #     The report was published on Monday.,neutral,[]\n\
+/// #     The disastrous plan is a shameful betrayal by extremists.,loaded,\"['disastrous']\"\n\
+/// #     The committee said it would vote next week.,neutral,[]\n\
+/// #     \"Radical extremists pushed an outrageous, disgraceful scheme.\",loaded,\"['outrageous']\"\n").unwrap();
+/// // `csv`: eight sentences with the columns text, label and words (the marked words).
 /// let opts = TrainLoadedOptions {
 ///     data: csv,
 ///     spec: LabelSpec {
-///         text_col: "text".into(), label_col: "label".into(), group_col: None, drop_labels: vec![],
+///         text_col: "text".into(), label_col: "label".into(),
+///         group_col: Some("words".into()), drop_labels: vec![],
 ///     },
 ///     positive: "loaded".into(),
 ///     // A tiny grid for tiny data.
-///     params: LoadedParams { alphas: vec![1.0], vocab_sizes: vec![50], min_df: 1, inner_folds: 2,
-///         outer_folds: 2, char_vocab_size: 0, ..LoadedParams::default() },
+///     params: LoadedParams { alphas: vec![0.5], folds: 2, min_count: 1, ..LoadedParams::default() },
+///     corpus: None,
+///     validation: None,
 ///     model_dir: dir.path().join("models"),
-///     nested: false,
 ///     verbose: false,
 /// };
 /// let model = train_loaded(&opts).unwrap();
@@ -148,64 +242,120 @@ pub fn loaded_data(
 /// let card = model.file();
 /// assert_eq!(card.positive_label, "loaded");
 /// assert_eq!(card.training_data.as_ref().unwrap().used, 8);
-/// let metrics = card.metrics.as_ref().unwrap();
-/// assert!(metrics.nested_cv.is_none() && metrics.fixed_cv.folds == 2);
+/// assert_eq!(card.metrics.as_ref().unwrap().cv.folds, 2);
 /// ```
 pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     let t0 = Instant::now();
-    let (data, info) = loaded_data(&opts.data, &opts.spec, &opts.positive)?;
+    let (stats, corpus) = match &opts.corpus {
+        Some(c) => {
+            let (s, i) = corpus_stats(c, opts.params.corpus_min_df)?;
+            log(
+                opts.verbose,
+                t0,
+                &format!(
+                    "reference corpus: {} documents, {} words kept",
+                    i.documents,
+                    s.words.len()
+                ),
+            );
+            (s, Some(i))
+        }
+        None => (CorpusStats::new(0, opts.params.corpus_min_df, vec![]), None),
+    };
+    let (data, info) = loaded_data(&opts.data, &opts.spec, &opts.positive, &stats)?;
+    let words: usize = data.rows.iter().map(|r| r.words.len()).sum();
     log(
         opts.verbose,
         t0,
-        &format!(
-            "{} rows featurised ({} n-grams)",
-            data.len(),
-            data.vocab.len()
-        ),
+        &format!("{} rows featurised ({words} words)", data.len()),
     );
     let vp = opts.params.clone().check()?;
-    let mut model = vp.fit(&data)?;
-    let choice = model.file().chosen.clone();
-    log(
-        opts.verbose,
-        t0,
-        &format!(
-            "chosen alpha {} vocabulary {} threshold {:.3} (inner macro-F1 {:.4})",
-            choice.alpha, choice.vocab_size, choice.threshold, choice.inner_macro_f1
-        ),
-    );
-    let fixed_cv = vp.cross_validate(&data, Some(&choice))?;
-    log(
-        opts.verbose,
-        t0,
-        &format!("fixed-hyper-parameter CV macro-F1 {:.4}", fixed_cv.macro_f1),
-    );
-    let nested_cv = if !opts.nested {
-        None
-    } else {
-        let r = vp.cross_validate(&data, None)?;
+    let fz = Featurizer::new();
+    let validation = match &opts.validation {
+        Some(p) => Some(ValidationSet::read(&fz, &stats, p)?),
+        None => None,
+    };
+    let (mut model, selection) = vp.fit(&data, stats, validation.as_ref())?;
+    for g in &selection {
         log(
             opts.verbose,
             t0,
             &format!(
-                "nested CV macro-F1 {:.4} accuracy {:.4} AUC {:.4}",
-                r.macro_f1, r.accuracy, r.roc_auc
+                "validation: alpha {} {:?}: ROC-AUC {:.4}",
+                g.alpha, g.combiner, g.validation_auc
             ),
         );
-        Some(r)
-    };
+    }
     let f = model.file_mut();
+    log(
+        opts.verbose,
+        t0,
+        &format!(
+            "chosen alpha {} {:?}; word threshold {:.3}, decision threshold {:.3}",
+            f.chosen.alpha, f.chosen.combiner, f.chosen.word_threshold, f.decision.threshold
+        ),
+    );
+    if let Some(m) = &f.metrics {
+        log(
+            opts.verbose,
+            t0,
+            &format!(
+                "{}-fold CV: decision macro-F1 {:.4}, accuracy {:.4}, AUC {:.4}; sentence probability AUC {:.4} (macro-F1 alone {:.4}); word AUC {:.4}",
+                m.cv.folds,
+                m.cv.macro_f1,
+                m.cv.accuracy,
+                m.cv.decision_auc,
+                m.cv.score_auc,
+                m.cv.score_macro_f1,
+                m.cv.word_auc
+            ),
+        );
+        if let Some(v) = &m.validation {
+            log(opts.verbose, t0, &validation_line(v));
+        }
+    }
     f.training_data = Some(info);
     f.positive_label = opts.positive.clone();
-    f.metrics = Some(LoadedMetrics {
-        nested_cv,
-        fixed_cv,
-    });
+    f.corpus = corpus;
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
     let path = opts.model_dir.join(super::loaded::FILE_NAME);
     std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
     log(opts.verbose, t0, &format!("wrote {}", path.display()));
     Ok(model)
+}
+
+/// One line summarising validation figures.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+/// use slant::scorers::train::validation_line;
+/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
+/// let v = model.file().metrics.as_ref().unwrap().validation.as_ref().unwrap();
+/// assert!(validation_line(v).starts_with("validation sentences.csv: ROC-AUC "));
+/// ```
+pub fn validation_line(v: &ValidationReport) -> String {
+    format!(
+        "validation {}: ROC-AUC {:.4} [{:.4}, {:.4}]; sentence length {:.4} (words), {:.4} (characters), gap to the larger [{:.4}, {:.4}]; within length deciles {:.4} [{:.4}, {:.4}]; decision MCC {:.4}, F1 {:.4} ({:.1}% flagged); a listed loaded word: MCC {:.4}, F1 {:.4} ({:.1}% flagged); top word in an annotated span {:.1}%",
+        v.data.name,
+        v.roc_auc,
+        v.roc_auc_ci.0,
+        v.roc_auc_ci.1,
+        v.length_auc,
+        v.length_chars_auc,
+        v.gap_ci.0,
+        v.gap_ci.1,
+        v.within_decile_auc,
+        v.within_decile_ci.0,
+        v.within_decile_ci.1,
+        v.decision_mcc,
+        v.decision_f1,
+        100.0 * v.decision_flagged,
+        v.words_mcc,
+        v.words_f1,
+        100.0 * v.words_flagged,
+        100.0 * v.top_word_in_span
+    )
 }
 
 /// Options of `slant train slant`.
@@ -506,27 +656,33 @@ fn check_data(info: Option<&super::data::DataInfo>, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Recompute the loaded-language card's fixed-hyper-parameter CV metrics
-/// (same folds, same seed, the card's chosen hyper-parameters). `data`
-/// must be the very file the model was trained on: its SHA-256 is checked
-/// against the card first.
+/// Recompute the loaded-language card's figures: the cross-validation on
+/// the training data (same folds, seed and chosen hyper-parameters) and,
+/// when `validation` is the card's validation file, the shipped model's
+/// figures on it. `data` must be the very file the model was trained on:
+/// its SHA-256 is checked against the card first. A validation file other
+/// than the card's (held-out years, say) is scored but not compared: its
+/// report is returned for printing.
 ///
 /// ```
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::FILE_NAME;
 /// use slant::scorers::train::eval_loaded;
 /// let model = Scorers::default_dir().join(FILE_NAME);
-/// // The shipped card was computed on BABE (../shared/data/babe/final_labels_SG2.csv);
-/// // with that file, `eval_loaded` returns one `Check` per metric, and
-/// // `checks.iter().all(|c| c.ok(0.01))` is what `slant eval` requires.
-/// // Any other file is refused before any work is done:
+/// // The shipped card was computed on BABE (../shared/data/babe/final_labels_SG2.csv)
+/// // and BASIL dev; with those files `eval_loaded` returns one `Check` per
+/// // figure. Any other training file is refused before any work is done:
 /// let dir = tempfile::tempdir().unwrap();
 /// let other = dir.path().join("final_labels_SG2.csv");
 /// std::fs::write(&other, "text,label_bias\nA sentence.,Biased\n").unwrap();
-/// let err = eval_loaded(&model, &other).unwrap_err().to_string();
+/// let err = eval_loaded(&model, &other, None).unwrap_err().to_string();
 /// assert!(err.contains("differs from the model card's training data final_labels_SG2.csv"));
 /// ```
-pub fn eval_loaded(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
+pub fn eval_loaded(
+    model_path: &Path,
+    data: &Path,
+    validation: Option<&Path>,
+) -> Result<(Vec<Check>, Option<ValidationReport>)> {
     let model = LoadedModel::load(model_path)?;
     let file = model.file();
     check_data(file.training_data.as_ref(), data)?;
@@ -534,31 +690,73 @@ pub fn eval_loaded(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
         .training_data
         .as_ref()
         .ok_or_else(|| Error::usage("the model card has no training data record"))?;
-    let (d, _) = loaded_data(data, &info.columns, &file.positive_label)?;
-    let vp = file.params.clone().check()?;
-    let cv = vp.cross_validate(&d, Some(&file.chosen))?;
     let card = file
         .metrics
         .as_ref()
         .ok_or_else(|| Error::usage("the model card has no metrics"))?;
-    let c = &card.fixed_cv;
-    Ok(vec![
-        Check {
-            name: "loaded-language macro_f1".into(),
-            card: c.macro_f1,
-            recomputed: cv.macro_f1,
-        },
-        Check {
-            name: "loaded-language accuracy".into(),
-            card: c.accuracy,
-            recomputed: cv.accuracy,
-        },
-        Check {
-            name: "loaded-language roc_auc".into(),
-            card: c.roc_auc,
-            recomputed: cv.roc_auc,
-        },
-    ])
+    let mut out = Vec::new();
+    let mut other = None;
+    if let Some(vpath) = validation {
+        let fz = Featurizer::new();
+        let v = ValidationSet::read(&fz, &file.corpus_stats, vpath)?;
+        let r = model.validate(&fz, &v);
+        match card
+            .validation
+            .as_ref()
+            .filter(|c| c.data.sha256 == r.data.sha256)
+        {
+            Some(c) => {
+                push_checks(
+                    &mut out,
+                    "loaded-language validation",
+                    [
+                        ("roc_auc", c.roc_auc, r.roc_auc),
+                        ("length_auc", c.length_auc, r.length_auc),
+                        (
+                            "within_decile_auc",
+                            c.within_decile_auc,
+                            r.within_decile_auc,
+                        ),
+                        ("decision_mcc", c.decision_mcc, r.decision_mcc),
+                        ("decision_f1", c.decision_f1, r.decision_f1),
+                        ("words_mcc", c.words_mcc, r.words_mcc),
+                    ],
+                );
+            }
+            None => other = Some(r),
+        }
+    }
+    let (d, _) = loaded_data(
+        data,
+        &info.columns,
+        &file.positive_label,
+        &file.corpus_stats,
+    )?;
+    let vp = file.params.clone().check()?;
+    let cv = vp.cross_validate(&d, file)?;
+    let c = &card.cv;
+    push_checks(
+        &mut out,
+        "loaded-language cv",
+        [
+            ("macro_f1", c.macro_f1, cv.macro_f1),
+            ("accuracy", c.accuracy, cv.accuracy),
+            ("decision_auc", c.decision_auc, cv.decision_auc),
+            ("score_auc", c.score_auc, cv.score_auc),
+            ("word_auc", c.word_auc, cv.word_auc),
+        ],
+    );
+    Ok((out, other))
+}
+
+/// Append one [`Check`] per `(name, card, recomputed)`, named
+/// `"{prefix} {name}"`.
+fn push_checks<const N: usize>(out: &mut Vec<Check>, prefix: &str, rows: [(&str, f64, f64); N]) {
+    out.extend(rows.into_iter().map(|(name, card, recomputed)| Check {
+        name: format!("{prefix} {name}"),
+        card,
+        recomputed,
+    }));
 }
 
 /// Recompute the outlet-slant card's leave-outlets-out metrics (all text

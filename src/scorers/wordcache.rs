@@ -13,7 +13,6 @@
 use super::loaded::LoadedModel;
 use super::outlet::OutletModel;
 use super::textfeat::{Featurizer, VoiceFilter};
-use super::vectorize::char_ngrams;
 use crate::features::{lower_into, MatchRecord, Vocab};
 use crate::lexicon::{Match, TokenScratch, TokenTable};
 use crate::text::{Analyzed, TokenKind, Voice};
@@ -28,20 +27,15 @@ const MAX_WORD: u32 = 64;
 /// What the models know about one word.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct WordEntry {
-    /// Loaded-language unigram column.
-    pub l_uni: u32,
-    /// Loaded-language bigram word number.
-    pub l_pair: u32,
+    /// Loaded-language: the part of the word's logit that depends on the
+    /// lower-cased word alone.
+    pub l_type: f64,
     /// Outlet-slant unigram column.
     pub o_uni: u32,
     /// Outlet-slant bigram word number.
     pub o_pair: u32,
-    /// Loaded-language character n-gram columns (range in the pool).
-    pub chars: (u32, u32),
     /// Featurizer lexicon patterns the word starts (range in the pool).
     pub starts: (u32, u32),
-    /// Loaded-language word-lexicon score (NaN: not in the lexicon).
-    pub lex: f64,
     /// Identity of the word within the document's cache (for
     /// de-duplication).
     pub key: u32,
@@ -51,13 +45,10 @@ pub(crate) struct WordEntry {
 
 impl WordEntry {
     const EMPTY: WordEntry = WordEntry {
-        l_uni: NONE,
-        l_pair: NONE,
+        l_type: 0.0,
         o_uni: NONE,
         o_pair: NONE,
-        chars: (0, 0),
         starts: (0, 0),
-        lex: f64::NAN,
         key: NONE,
         word: false,
     };
@@ -114,7 +105,6 @@ pub struct WordCache {
     /// document is one word).
     extra_keys: rustc_hash::FxHashMap<String, u32>,
     lower: String,
-    cbuf: String,
     scratch: TokenScratch,
     found: Vec<Match>,
     /// The current document's featurizer matches, in text order.
@@ -128,8 +118,10 @@ pub struct WordCache {
 pub(crate) struct RowScratch {
     /// Column counts.
     pub counter: ColCounter,
-    /// Word-lexicon hits `(word identity, score)`.
-    pub lex: Vec<(u32, f64)>,
+    /// Word features of a unit.
+    pub unit: super::wordfeat::UnitScratch,
+    /// Word probabilities of a unit.
+    pub probs: Vec<f64>,
 }
 
 /// Counts columns of one row without sorting every occurrence: a dense
@@ -153,14 +145,6 @@ impl ColCounter {
             self.touched.push(c);
         }
         self.acc[i] += 1;
-    }
-
-    /// Count every column in `cs`.
-    #[inline]
-    pub fn add_all(&mut self, cs: &[u32]) {
-        for &c in cs {
-            self.add(c);
-        }
     }
 
     /// The `(column, count)` pairs in column order (as
@@ -246,7 +230,7 @@ impl Models<'_> {
         )
     }
 
-    fn entry(&self, key: &str, pool: &mut Vec<u32>, cbuf: &mut String, id: u32) -> WordEntry {
+    fn entry(&self, key: &str, pool: &mut Vec<u32>, id: u32) -> WordEntry {
         let mut e = WordEntry {
             key: id,
             word: true,
@@ -256,20 +240,7 @@ impl Models<'_> {
         self.fz.matcher().starts_for(key, pool);
         e.starts = (s, pool.len() as u32);
         if let Some(m) = self.loaded {
-            let space = m.space();
-            let r = space.word(key);
-            e.l_uni = r.column.unwrap_or(NONE);
-            e.l_pair = r.pair_word.unwrap_or(NONE);
-            e.lex = m.word_lexicon_score(key).unwrap_or(f64::NAN);
-            if m.uses_char_ngrams() {
-                let s = pool.len() as u32;
-                char_ngrams(key, cbuf, |g| {
-                    if let Some(c) = space.column(g) {
-                        pool.push(c);
-                    }
-                });
-                e.chars = (s, pool.len() as u32);
-            }
+            e.l_type = m.type_logit(key);
         }
         if let Some(m) = self.outlet {
             let r = m.space().word(key);
@@ -281,11 +252,6 @@ impl Models<'_> {
 }
 
 impl WordCache {
-    /// The pool the entries' ranges index.
-    pub(crate) fn pool(&self) -> &[u32] {
-        &self.pool
-    }
-
     /// Prepare the entries of the tokens of `a` (whose main vocabulary ids
     /// are `ids` in `vocab`) and the featurizer's lexicon matches.
     pub(crate) fn prepare(&mut self, models: &Models, a: &Analyzed, ids: &[u32], vocab: &Vocab) {
@@ -319,7 +285,7 @@ impl WordCache {
                 match self.entries[id as usize] {
                     Some(e) => e,
                     None => {
-                        let e = models.entry(vocab.get(id), &mut self.pool, &mut self.cbuf, id);
+                        let e = models.entry(vocab.get(id), &mut self.pool, id);
                         self.entries[id as usize] = Some(e);
                         e
                     }
@@ -333,7 +299,7 @@ impl WordCache {
                 self.extra_spans[i] = (s, self.extra.len() as u32);
                 let n = self.extra_keys.len() as u32;
                 let key = NONE - 1 - *self.extra_keys.entry(self.lower.clone()).or_insert(n);
-                models.entry(&self.lower, &mut self.pool, &mut self.cbuf, key)
+                models.entry(&self.lower, &mut self.pool, key)
             };
             e.word = is_word;
             self.toks.push(e);
