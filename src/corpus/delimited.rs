@@ -51,6 +51,41 @@ impl<'a> TextLines<'a> {
 
 /// A manifest's rows by file path, its SHA-256, and each row's line and file
 /// as written. A file listed twice is refused (which row would hold?).
+/// A small CSV file held in memory (a manifest, a source map): its header,
+/// and its records each with the line of its first byte. `what` names the
+/// file in a header error.
+pub(super) fn small_table(
+    path: &Path,
+    what: &str,
+    text: &str,
+) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::input(path, format!("{what} header: {e}")))?
+        .clone();
+    let mut lines = TextLines::new(text.as_bytes());
+    let mut records = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
+        let line = rec
+            .position()
+            .map_or(i as u64 + 2, |p| lines.record_line(p.byte()));
+        records.push((line, rec));
+    }
+    Ok((headers, records))
+}
+
+/// The column of `headers` named `name` (case and surrounding spaces
+/// ignored).
+pub(super) fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(name))
+}
+
 pub(super) fn sniff_delimiter(header: &[u8]) -> u8 {
     let mut best = (0usize, b',');
     for d in [b',', b'\t', b';', b'|'] {

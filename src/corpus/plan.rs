@@ -2,7 +2,7 @@
 //! manifest of a folder of `.txt` files.
 
 use super::decode::decode_with;
-use super::delimited::TextLines;
+use super::delimited::{column, small_table};
 use super::open::{open_maybe_gz, read_regular_file};
 use super::sourcemap::SourceMap;
 use super::walk::{self, FileKey, Seen};
@@ -405,18 +405,8 @@ pub(super) fn read_manifest(
     let text = decode_with(&bytes, true)
         .map_err(|e| Error::input(path, format!("manifest: {e}")))?
         .text;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::input(path, format!("manifest header: {e}")))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
+    let (headers, records) = small_table(path, "manifest", &text)?;
+    let col = |name: &str| column(&headers, name);
     let (Some(fc), Some(sc)) = (col("file"), col("source")) else {
         return Err(Error::input(
             path,
@@ -428,12 +418,7 @@ pub(super) fn read_manifest(
     let mut map = FxHashMap::default();
     let mut listed: Vec<(u64, String)> = Vec::new();
     let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
-    let mut lines = TextLines::new(text.as_bytes());
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
-        let line = rec
-            .position()
-            .map_or(i as u64 + 2, |p| lines.record_line(p.byte()));
+    for (line, rec) in records {
         let get = |c: Option<usize>| {
             c.and_then(|c| rec.get(c))
                 .map(str::trim)

@@ -3,7 +3,7 @@
 //! counted.
 
 use super::decode::decode_with;
-use super::delimited::TextLines;
+use super::delimited::{column, small_table};
 use super::open::read_regular_file;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
@@ -75,18 +75,8 @@ impl SourceMap {
     pub fn from_csv_str(path: impl AsRef<Path>, text: &str) -> Result<SourceMap> {
         let path = path.as_ref();
         let bad = |line: u64, msg: String| Error::input(path, format!("line {line}: {msg}"));
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = rdr
-            .headers()
-            .map_err(|e| Error::input(path, format!("header: {e}")))?
-            .clone();
-        let col = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(name))
-        };
+        let (headers, records) = small_table(path, "source map", text)?;
+        let col = |name: &str| column(&headers, name);
         let (Some(ac), Some(sc)) = (col("alias"), col("source")) else {
             return Err(Error::input(
                 path,
@@ -99,12 +89,7 @@ impl SourceMap {
         let mut map = BTreeMap::new();
         // Folded alias -> (line, alias as written).
         let mut first: BTreeMap<String, (u64, String)> = BTreeMap::new();
-        let mut lines = TextLines::new(text.as_bytes());
-        for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
-            let line = rec
-                .position()
-                .map_or(i as u64 + 2, |p| lines.record_line(p.byte()));
+        for (line, rec) in records {
             if rec.len() > headers.len() {
                 return Err(bad(
                     line,
