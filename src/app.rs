@@ -564,13 +564,20 @@ pub struct DocSummary {
     pub story: Option<Arc<str>>,
     /// Non-zero authorial variant counts: (flat variant, count).
     pub variants: Vec<(u32, u32)>,
+    /// Tokens in the outlet's own voice.
+    pub authorial_tokens: u64,
+    /// Non-zero authorial category counts: (category, count).
+    pub categories: Vec<(u32, u32)>,
+    /// The document's date, when it could be read into a calendar day.
+    pub date: Option<crate::corpus::date::Date>,
+    /// Learned scores, when models were applied.
+    pub model: Option<DocModelSummary>,
 }
 
 struct BatchOut {
     seq: u64,
     documents: Vec<u8>,
     sentences: Vec<u8>,
-    model_scores: Vec<(Arc<str>, DocModelSummary)>,
     evidence: Vec<u8>,
     rejected: Vec<u8>,
     rejections: Vec<Rejection>,
@@ -924,7 +931,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
 
     let mut summary = RunSummary::default();
     let mut summaries: Vec<DocSummary> = Vec::new();
-    let mut model_scores: Vec<(Arc<str>, DocModelSummary)> = Vec::new();
     let mut examples = report::Examples::new(EXAMPLES_PER_FAMILY);
     let mut first_rejections: Vec<Rejection> = Vec::new();
     let mut shown_rejections = 0usize;
@@ -963,7 +969,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             }
         }
         summaries.extend(out.summaries);
-        model_scores.extend(out.model_scores);
         examples.merge(out.examples);
         for p in summary.dates.merge(out.dates) {
             if !opts.quiet {
@@ -1293,9 +1298,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     if let Some(sc) = &scorers {
         let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
         let mut per: Vec<Vec<DocModelSummary>> = vec![Vec::new(); names.len()];
-        for (src, d) in model_scores {
-            if let Ok(i) = names.binary_search(&&*src) {
-                per[i].push(d);
+        for d in &summaries {
+            if let (Ok(i), Some(m)) = (names.binary_search(&&*d.source), &d.model) {
+                per[i].push(m.clone());
             }
         }
         est.source_extra_headers.extend(sc.source_header());
@@ -1616,7 +1621,6 @@ fn process_batch(
         seq: batch.seq,
         documents: vec![],
         sentences: vec![],
-        model_scores: vec![],
         evidence: vec![],
         rejected: vec![],
         rejections: vec![],
@@ -1645,8 +1649,6 @@ fn process_batch(
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
                         let _ = sc.sentence_rows(&mut sen_w, &doc, &ws.text, &s, style);
-                        out.model_scores
-                            .push((doc.source.as_str().into(), s.summary()));
                         scores = Some((*sc, s));
                     }
                     None => {
@@ -1667,7 +1669,8 @@ fn process_batch(
                     }
                 }
                 if for_report {
-                    out.summaries.push(summarize(&doc, &f.counts));
+                    let model = scores.as_ref().map(|(_, s)| s.summary());
+                    out.summaries.push(summarize(&doc, &f.counts, model));
                     out.examples.add_document(
                         &doc.source,
                         &doc.id,
@@ -1710,17 +1713,29 @@ fn process_batch(
     out
 }
 
-fn summarize(doc: &Document, counts: &crate::features::Counts) -> DocSummary {
+fn summarize(
+    doc: &Document,
+    counts: &crate::features::Counts,
+    model: Option<DocModelSummary>,
+) -> DocSummary {
+    let sparse = |v: &[[u64; 2]]| -> Vec<(u32, u32)> {
+        v.iter()
+            .enumerate()
+            .filter(|(_, c)| c[0] > 0)
+            .map(|(i, c)| (i as u32, c[0].min(u32::MAX as u64) as u32))
+            .collect()
+    };
     DocSummary {
         source: doc.source.as_str().into(),
         story: doc.story.as_deref().map(Into::into),
-        variants: counts
-            .variants
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c[0] > 0)
-            .map(|(i, c)| (i as u32, c[0] as u32))
-            .collect(),
+        variants: sparse(&counts.variants),
+        authorial_tokens: counts.authorial_tokens,
+        categories: sparse(&counts.categories),
+        date: doc
+            .date
+            .as_deref()
+            .and_then(|d| crate::corpus::date::parse_date(d).ok()),
+        model,
     }
 }
 
