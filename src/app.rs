@@ -373,7 +373,7 @@ pub fn load_lexicon(files: &[PathBuf], no_default: bool) -> Result<Lexicon> {
 /// can add counts, whichever models a run loads, so the lexicons that
 /// `slant lexicon check` accepts are the ones every run accepts.
 fn check_columns(lex: &Lexicon) -> Result<()> {
-    use crate::scorers::apply::{DOCUMENT_COLUMNS, SOURCE_COLUMNS};
+    use crate::report::models::{DOCUMENT_COLUMNS, SOURCE_COLUMNS};
     let mut docs = report::document_header(lex);
     docs.extend(DOCUMENT_COLUMNS.iter().map(|c| c.to_string()));
     let extra: Vec<String> = SOURCE_COLUMNS.iter().map(|c| c.to_string()).collect();
@@ -874,7 +874,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 std::fs::File::create(&sen_path).map_err(io_err(&sen_path))?,
             );
             let mut c = csv::Writer::from_writer(Vec::new());
-            c.write_record(crate::scorers::apply::SENTENCES_HEADER)
+            c.write_record(report::models::SENTENCES_HEADER)
                 .map_err(|e| csv_err(&sen_path, e))?;
             w.write_all(&c.into_inner().unwrap_or_default())
                 .map_err(io_err(&sen_path))?;
@@ -899,7 +899,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = report::document_header(&lex);
         if let Some(sc) = &scorers {
-            header.extend(sc.document_header());
+            header.extend(report::models::document_header(sc));
         }
         w.write_record(header).map_err(|e| csv_err(&docs_path, e))?;
         docs_w
@@ -1303,10 +1303,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 per[i].push(m.clone());
             }
         }
-        est.source_extra_headers.extend(sc.source_header());
-        let cells = pool
+        est.source_extra_headers
+            .extend(report::models::source_header(sc));
+        let stats = pool
             .install(|| {
-                sc.source_cells_until(
+                estimators::models::source_scores_until(
+                    sc,
                     &names,
                     &per,
                     opts.estimators.seed,
@@ -1315,6 +1317,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 )
             })
             .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
+        let cells = report::models::source_cells(sc, &stats);
         if est.source_extra.len() < names.len() {
             est.source_extra.resize(names.len(), Vec::new());
         }
@@ -1645,10 +1648,12 @@ fn process_batch(
                 match scorers.as_mut() {
                     Some((sc, fws)) => {
                         let s = sc.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, fws);
-                        let extra = sc.document_cells(&s);
+                        let extra = report::models::document_cells(sc, &s);
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
-                        let _ = sc.sentence_rows(&mut sen_w, &doc, &ws.text, &s, style);
+                        let _ = report::models::sentence_rows(
+                            sc, &mut sen_w, &doc, &ws.text, &s, style,
+                        );
                         scores = Some((*sc, s));
                     }
                     None => {
@@ -1664,8 +1669,8 @@ fn process_batch(
                         }
                         let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                     }
-                    if let Some((sc, s)) = &scores {
-                        let _ = sc.evidence_rows(&mut ev_w, &doc, &ws.text, s, style);
+                    if let Some((_, s)) = &scores {
+                        let _ = report::models::evidence_rows(&mut ev_w, &doc, &ws.text, s, style);
                     }
                 }
                 if for_report {

@@ -21,6 +21,7 @@ pub mod features;
 pub mod lexicon;
 pub mod report;
 pub mod scorers;
+pub mod stats;
 pub mod text;
 
 pub use error::{Error, ErrorKind, Problem, Result};

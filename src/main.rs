@@ -641,7 +641,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 corpus: some(a.corpus),
                 validation: some(a.validation),
                 model_dir: a.model_dir,
-                verbose: !a.quiet,
+                progress: (!a.quiet).then_some(stderr_line as fn(&str)),
             };
             slant::scorers::train::train_loaded(&opts)?;
             Ok(())
@@ -744,7 +744,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 model_dir: a.model_dir,
                 nested: a.nested,
-                verbose: !a.quiet,
+                progress: (!a.quiet).then_some(stderr_line as fn(&str)),
             };
             slant::scorers::train::train_slant(&opts)?;
             Ok(())

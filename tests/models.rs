@@ -585,7 +585,7 @@ fn stacked_source_cells() {
     let Some(st) = scorers.outlet.as_ref().and_then(|m| m.file().stack.clone()) else {
         return;
     };
-    let header = scorers.source_header();
+    let header = slant::report::models::source_header(&scorers);
     let at = |c: &str| header.iter().position(|h| h == c).unwrap();
     assert!(at("slant") < at("slant_ci_low") && at("slant_ci_high") < at("slant_mean"));
     let gun = st.families.iter().position(|f| f == "gun_policy").unwrap() as u16;
@@ -597,7 +597,8 @@ fn stacked_source_cells() {
     let docs = vec![(0..12)
         .map(|i| doc(0.01 * i as f64, if i % 2 == 0 { 2.0 } else { -2.0 }))
         .collect::<Vec<_>>()];
-    let cells = scorers.source_cells(&["Herald"], &docs, 7, 200);
+    let stats = slant::estimators::models::source_scores(&scorers, &["Herald"], &docs, 7, 200);
+    let cells = slant::report::models::source_cells(&scorers, &stats);
     assert_eq!(cells[0].len(), header.len());
     let num = |c: &str| cells[0][at(c)].parse::<f64>().unwrap();
     assert!(num("slant_ci_low") <= num("slant") && num("slant") <= num("slant_ci_high"));
@@ -658,7 +659,7 @@ fn analyze_reports_the_loaded_words() {
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
-        slant::scorers::apply::SENTENCES_HEADER
+        slant::report::models::SENTENCES_HEADER
             .iter()
             .map(|s| s.to_string())
             .collect::<Vec<_>>()

@@ -6,7 +6,8 @@
 
 pub mod framing;
 pub mod logodds;
-pub mod shrink;
+pub mod models;
+pub use crate::stats::shrink;
 pub mod terms;
 pub mod wordfish;
 

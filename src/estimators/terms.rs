@@ -77,15 +77,8 @@ pub struct TermRow {
     pub stopword: bool,
 }
 
-const STOPWORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
-    "before", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
-    "have", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me",
-    "more", "most", "my", "no", "not", "of", "on", "one", "or", "other", "our", "out", "over",
-    "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "to", "up", "us", "was", "we", "were", "what", "when", "which", "who", "will",
-    "with", "would", "you", "your",
-];
+use crate::lexicon::stopwords::STOPWORDS;
+pub use crate::lexicon::stopwords::{builtin_stopwords, is_stopword};
 
 /// Read a stop-word list: one word per line (`#` comments and blank lines
 /// skipped), normalised and lower-cased like the n-grams. A line with two
@@ -126,15 +119,6 @@ pub fn read_stopwords(path: &std::path::Path) -> crate::error::Result<Vec<String
     words.sort();
     words.dedup();
     Ok(words)
-}
-
-/// Words of the built-in stop-word list (see [`is_stopword`]).
-///
-/// ```
-/// assert!(slant::estimators::terms::builtin_stopwords().contains(&"the"));
-/// ```
-pub fn builtin_stopwords() -> &'static [&'static str] {
-    STOPWORDS
 }
 
 /// Web-address parts that do not name a source (`foxnews.com`).
@@ -272,17 +256,6 @@ impl Exclusions {
                 .iter()
                 .all(|w| is_name(w) || self.filler.binary_search(w).is_ok())
     }
-}
-
-/// Whether every word of `term` is an English stop-word.
-///
-/// ```
-/// use slant::estimators::terms::is_stopword;
-/// assert!(is_stopword("of the"));
-/// assert!(!is_stopword("the taliban"));
-/// ```
-pub fn is_stopword(term: &str) -> bool {
-    term.split(' ').all(|w| STOPWORDS.binary_search(&w).is_ok())
 }
 
 fn rank_and_q(rows: &mut [TermRow]) {
@@ -1003,10 +976,5 @@ terms = ["yy"]
             format!("{rows:?}"),
             format!("{:?}", ngram_rows(&agg, &opts))
         );
-    }
-
-    #[test]
-    fn stopword_list_is_sorted_for_binary_search() {
-        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }

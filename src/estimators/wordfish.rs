@@ -47,8 +47,8 @@
 //! assert!(fit.sources.iter().all(|s| s.ci.0 <= s.theta && s.theta <= s.ci.1));
 //! ```
 
-use super::framing::{percentile_interval, replicate_rng};
 use crate::error::{Error, Result};
+use crate::stats::{percentile_interval, replicate_rng};
 use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
 

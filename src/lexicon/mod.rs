@@ -29,6 +29,7 @@
 
 mod load;
 mod matcher;
+pub mod stopwords;
 mod tokens;
 
 pub use load::{parse_dic, parse_dicx, parse_toml, parse_valence, parse_word_list};

@@ -9,6 +9,7 @@
 pub(crate) mod csvout;
 mod examples;
 pub mod html;
+pub mod models;
 mod scaling;
 mod staging;
 

@@ -818,7 +818,7 @@ pub struct OutletCv {
     /// Outlets with at least 20 articles.
     pub outlets_min20: usize,
     /// Spearman of the outlets' empirical-Bayes shrunken mean slant
-    /// ([`Shrinkage`](crate::estimators::shrink::Shrinkage), fitted on the
+    /// ([`Shrinkage`](crate::stats::shrink::Shrinkage), fitted on the
     /// held-out slants alone, no labels) and their label, all outlets.
     #[serde(default = "nan", deserialize_with = "super::model_file::de_f64")]
     pub outlet_spearman_shrunk: f64,
@@ -936,7 +936,7 @@ fn spearman_interval(
             metrics::spearman(&bx, &by)
         })
         .collect();
-    match crate::estimators::framing::percentile_interval(draws, est) {
+    match crate::stats::percentile_interval(draws, est) {
         Some((lo, hi)) => [lo, hi],
         None => [f64::NAN; 2],
     }
@@ -1775,7 +1775,7 @@ fn outlet_spearman_shrunk(
         by.entry(data.groups[i]).or_default().push(slants[j]);
     }
     let groups: Vec<&[f64]> = by.values().map(Vec::as_slice).collect();
-    let Some(sh) = crate::estimators::shrink::Shrinkage::fit(&groups) else {
+    let Some(sh) = crate::stats::shrink::Shrinkage::fit(&groups) else {
         return f64::NAN;
     };
     let (mut x, mut y) = (Vec::new(), Vec::new());

@@ -37,7 +37,7 @@ use std::time::Instant;
 ///     corpus: None,
 ///     validation: None,
 ///     model_dir: dir.path().join("models"),
-///     verbose: false,
+///     progress: None,
 /// };
 /// // The positive label is checked before anything is fitted or written.
 /// let err = train_loaded(&opts).unwrap_err();
@@ -63,13 +63,14 @@ pub struct TrainLoadedOptions {
     pub validation: Option<PathBuf>,
     /// Where to write `loaded-language.json`.
     pub model_dir: PathBuf,
-    /// Print progress.
-    pub verbose: bool,
+    /// Called with each progress line (seconds since the start first);
+    /// `None`: silent. The library prints nothing itself.
+    pub progress: Option<fn(&str)>,
 }
 
-fn log(verbose: bool, t0: Instant, msg: &str) {
-    if verbose {
-        crate::app::stderr_line(&format!("[{:>6.1}s] {msg}", t0.elapsed().as_secs_f64()));
+fn log(progress: Option<fn(&str)>, t0: Instant, msg: &str) {
+    if let Some(f) = progress {
+        f(&format!("[{:>6.1}s] {msg}", t0.elapsed().as_secs_f64()));
     }
 }
 
@@ -235,7 +236,7 @@ pub fn loaded_data(
 ///     corpus: None,
 ///     validation: None,
 ///     model_dir: dir.path().join("models"),
-///     verbose: false,
+///     progress: None,
 /// };
 /// let model = train_loaded(&opts).unwrap();
 /// assert!(opts.model_dir.join(FILE_NAME).is_file());
@@ -250,7 +251,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
         Some(c) => {
             let (s, i) = corpus_stats(c, opts.params.corpus_min_df)?;
             log(
-                opts.verbose,
+                opts.progress,
                 t0,
                 &format!(
                     "reference corpus: {} documents, {} words kept",
@@ -265,7 +266,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     let (data, info) = loaded_data(&opts.data, &opts.spec, &opts.positive, &stats)?;
     let words: usize = data.rows.iter().map(|r| r.words.len()).sum();
     log(
-        opts.verbose,
+        opts.progress,
         t0,
         &format!("{} rows featurised ({words} words)", data.len()),
     );
@@ -278,7 +279,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     let (mut model, selection) = vp.fit(&data, stats, validation.as_ref())?;
     for g in &selection {
         log(
-            opts.verbose,
+            opts.progress,
             t0,
             &format!(
                 "validation: alpha {} {:?}: ROC-AUC {:.4}",
@@ -288,7 +289,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     }
     let f = model.file_mut();
     log(
-        opts.verbose,
+        opts.progress,
         t0,
         &format!(
             "chosen alpha {} {:?}; word threshold {:.3}, decision threshold {:.3}",
@@ -297,7 +298,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     );
     if let Some(m) = &f.metrics {
         log(
-            opts.verbose,
+            opts.progress,
             t0,
             &format!(
                 "{}-fold CV: decision macro-F1 {:.4}, accuracy {:.4}, AUC {:.4}; sentence probability AUC {:.4} (macro-F1 alone {:.4}); word AUC {:.4}",
@@ -311,7 +312,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
             ),
         );
         if let Some(v) = &m.validation {
-            log(opts.verbose, t0, &validation_line(v));
+            log(opts.progress, t0, &validation_line(v));
         }
     }
     f.training_data = Some(info);
@@ -320,7 +321,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
     let path = opts.model_dir.join(super::loaded::FILE_NAME);
     std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
-    log(opts.verbose, t0, &format!("wrote {}", path.display()));
+    log(opts.progress, t0, &format!("wrote {}", path.display()));
     Ok(model)
 }
 
@@ -388,7 +389,7 @@ pub fn validation_line(v: &ValidationReport) -> String {
 ///         folds: 2, inner_folds: 2, ..OutletParams::default() },
 ///     model_dir: dir.path().join("models"),
 ///     nested: false,
-///     verbose: false,
+///     progress: None,
 /// };
 /// train_slant(&opts).unwrap();
 /// let model = OutletModel::load(&opts.model_dir.join(FILE_NAME)).unwrap();
@@ -406,8 +407,9 @@ pub struct TrainSlantOptions {
     pub model_dir: PathBuf,
     /// Also run the nested leave-outlets-out CV (each fold searches the grid).
     pub nested: bool,
-    /// Print progress.
-    pub verbose: bool,
+    /// Called with each progress line (seconds since the start first);
+    /// `None`: silent. The library prints nothing itself.
+    pub progress: Option<fn(&str)>,
 }
 
 /// Read and featurise outlet-labelled articles; labels must be `left`,
@@ -527,7 +529,7 @@ fn stacked_line(c: &StackedCv) -> String {
 ///         folds: 2, inner_folds: 2, ..OutletParams::default() },
 ///     model_dir: dir.path().join("models"),
 ///     nested: false,
-///     verbose: false,
+///     progress: None,
 /// };
 /// let model = train_slant(&opts).unwrap();
 /// assert_eq!(model.file().training_data.as_ref().unwrap().name, "articles.csv");
@@ -541,7 +543,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     let t0 = Instant::now();
     let (data, info) = slant_data(&opts.data, &opts.spec, opts.params.min_df)?;
     log(
-        opts.verbose,
+        opts.progress,
         t0,
         &format!(
             "{} articles from {} outlets featurised ({} n-grams kept)",
@@ -554,7 +556,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     let mut model = vp.fit(&data)?;
     let choice = model.file().chosen.clone();
     log(
-        opts.verbose,
+        opts.progress,
         t0,
         &format!(
             "final model: {:?}, alpha {} vocabulary {}",
@@ -562,12 +564,12 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
         ),
     );
     let fixed_cv_all = vp.cross_validate(&data, VoiceFilter::All, Some(&choice))?;
-    log(opts.verbose, t0, &cv_line(&fixed_cv_all));
+    log(opts.progress, t0, &cv_line(&fixed_cv_all));
     let fixed_cv_authorial = vp.cross_validate(&data, VoiceFilter::Authorial, Some(&choice))?;
-    log(opts.verbose, t0, &cv_line(&fixed_cv_authorial));
+    log(opts.progress, t0, &cv_line(&fixed_cv_authorial));
     let nested_cv = if opts.nested {
         let r = vp.cross_validate(&data, opts.params.voice, None)?;
-        log(opts.verbose, t0, &format!("nested {}", cv_line(&r)));
+        log(opts.progress, t0, &format!("nested {}", cv_line(&r)));
         Some(r)
     } else {
         None
@@ -575,7 +577,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     let (mut stacked_cv, mut stacked_nested_cv) = (None, None);
     if let Some(st) = model.file().stack.clone() {
         log(
-            opts.verbose,
+            opts.progress,
             t0,
             &format!(
                 "source stacker: prior {} alpha {} outlets with >= {} articles (search score {:.4})",
@@ -583,11 +585,11 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
             ),
         );
         let r = vp.cross_validate_stacked(&data, opts.params.voice, Some((&choice, &st.choice)))?;
-        log(opts.verbose, t0, &stacked_line(&r));
+        log(opts.progress, t0, &stacked_line(&r));
         stacked_cv = Some(r);
         if opts.nested {
             let r = vp.cross_validate_stacked(&data, opts.params.voice, None)?;
-            log(opts.verbose, t0, &stacked_line(&r));
+            log(opts.progress, t0, &stacked_line(&r));
             stacked_nested_cv = Some(r);
         }
     }
@@ -603,7 +605,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
     let path = opts.model_dir.join(super::outlet::FILE_NAME);
     std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
-    log(opts.verbose, t0, &format!("wrote {}", path.display()));
+    log(opts.progress, t0, &format!("wrote {}", path.display()));
     Ok(model)
 }
 
@@ -785,7 +787,7 @@ fn push_checks<const N: usize>(out: &mut Vec<Check>, prefix: &str, rows: [(&str,
 /// #         group_col: Some("outlet".into()), drop_labels: vec![] },
 /// #     params: OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1, min_groups: 1,
 /// #         folds: 2, inner_folds: 2, ..OutletParams::default() },
-/// #     model_dir: dir.path().join("models"), nested: false, verbose: false,
+/// #     model_dir: dir.path().join("models"), nested: false, progress: None,
 /// # };
 /// # train_slant(&opts).unwrap();
 /// // A model trained on `csv` (see `train_slant`) and written to `models/`:

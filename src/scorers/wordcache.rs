@@ -10,8 +10,6 @@
 //!
 //! [`Featurizer::analyse`]: super::textfeat::Featurizer::analyse
 
-use super::loaded::LoadedModel;
-use super::outlet::OutletModel;
 use super::textfeat::{Featurizer, VoiceFilter};
 use crate::features::{lower_into, MatchRecord, Vocab};
 use crate::lexicon::{Match, TokenScratch, TokenTable};
@@ -44,7 +42,7 @@ pub(crate) struct WordEntry {
 }
 
 impl WordEntry {
-    const EMPTY: WordEntry = WordEntry {
+    pub(crate) const EMPTY: WordEntry = WordEntry {
         l_type: 0.0,
         o_uni: NONE,
         o_pair: NONE,
@@ -215,46 +213,29 @@ pub(crate) fn walk(
     }
 }
 
-/// The models an entry is computed for.
-pub(crate) struct Models<'a> {
-    pub fz: &'a Featurizer,
-    pub loaded: Option<&'a LoadedModel>,
-    pub outlet: Option<&'a OutletModel>,
-}
-
-impl Models<'_> {
-    fn owner(&self) -> (usize, usize) {
-        (
-            self.loaded.map_or(0, |m| m as *const _ as usize),
-            self.outlet.map_or(0, |m| m as *const _ as usize),
-        )
-    }
-
-    fn entry(&self, key: &str, pool: &mut Vec<u32>, id: u32) -> WordEntry {
-        let mut e = WordEntry {
-            key: id,
-            word: true,
-            ..WordEntry::EMPTY
-        };
-        let s = pool.len() as u32;
-        self.fz.matcher().starts_for(key, pool);
-        e.starts = (s, pool.len() as u32);
-        if let Some(m) = self.loaded {
-            e.l_type = m.type_logit(key);
-        }
-        if let Some(m) = self.outlet {
-            let r = m.space().word(key);
-            e.o_uni = r.column.unwrap_or(NONE);
-            e.o_pair = r.pair_word.unwrap_or(NONE);
-        }
-        e
-    }
+/// What the cache needs of the models it serves: the featurizer, an
+/// identity (a cache belongs to one set of models), and a word's entry.
+/// Implemented by the model-aware side ([`super::apply`]), so this file
+/// knows no concrete model.
+pub(crate) trait EntryModels {
+    /// The featurizer whose lexicon matches are cached.
+    fn featurizer(&self) -> &Featurizer;
+    /// Identity of the models (entries of other models are dropped).
+    fn owner(&self) -> (usize, usize);
+    /// The entry of the lower-cased word `key` (`id`: its identity).
+    fn entry(&self, key: &str, pool: &mut Vec<u32>, id: u32) -> WordEntry;
 }
 
 impl WordCache {
     /// Prepare the entries of the tokens of `a` (whose main vocabulary ids
     /// are `ids` in `vocab`) and the featurizer's lexicon matches.
-    pub(crate) fn prepare(&mut self, models: &Models, a: &Analyzed, ids: &[u32], vocab: &Vocab) {
+    pub(crate) fn prepare(
+        &mut self,
+        models: &impl EntryModels,
+        a: &Analyzed,
+        ids: &[u32],
+        vocab: &Vocab,
+    ) {
         let owner = models.owner();
         // A cache belongs to one set of models and one (growing)
         // vocabulary; start afresh otherwise, or when it grew very large.
@@ -267,7 +248,7 @@ impl WordCache {
             self.entries.resize(vocab.len(), None);
         }
         let text = a.norm.text.as_str();
-        let punct = models.fz.matcher().has_punct_patterns();
+        let punct = models.featurizer().matcher().has_punct_patterns();
         self.toks.clear();
         self.extra.clear();
         self.extra_spans.clear();
@@ -312,7 +293,7 @@ impl WordCache {
             cache: self,
         };
         models
-            .fz
+            .featurizer()
             .matcher()
             .find_into(text, &a.tokens, &view, &mut scratch, &mut found);
         self.matches.clear();

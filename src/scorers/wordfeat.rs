@@ -262,7 +262,7 @@ impl TryFrom<StatsFile> for CorpusStats {
 
 /// Whether `word` (lower-cased) is one of slant's English stop-words.
 fn is_stop(word: &str) -> bool {
-    !word.contains(' ') && crate::estimators::terms::is_stopword(word)
+    !word.contains(' ') && crate::lexicon::stopwords::is_stopword(word)
 }
 
 /// Call `f` with the [`TYPE_DENSE`] features `(index, value)` of a

@@ -16,7 +16,7 @@
 /// The fitted variance components, from [`Shrinkage::fit`].
 ///
 /// ```
-/// use slant::estimators::shrink::Shrinkage;
+/// use slant::stats::shrink::Shrinkage;
 /// // Two groups with means 2 and 6, each with spread 1 around its mean.
 /// let s = Shrinkage::fit(&[&[1.0, 3.0][..], &[5.0, 7.0][..]]).unwrap();
 /// assert_eq!(s, Shrinkage { mean: 4.0, within: 2.0, between: 7.0 });
@@ -40,7 +40,7 @@ impl Shrinkage {
     /// no group with two or more scores.
     ///
     /// ```
-    /// use slant::estimators::shrink::Shrinkage;
+    /// use slant::stats::shrink::Shrinkage;
     /// let a = [0.5, 0.7, 0.6, 0.4];
     /// let b = [-0.5, -0.3, -0.4];
     /// let c = [0.9]; // one noisy score
@@ -88,7 +88,7 @@ impl Shrinkage {
     /// The shrunken mean of one group's scores (`mean` for an empty group).
     ///
     /// ```
-    /// use slant::estimators::shrink::Shrinkage;
+    /// use slant::stats::shrink::Shrinkage;
     /// let s = Shrinkage { mean: 0.0, within: 1.0, between: 1.0 };
     /// // One score keeps τ² / (τ² + σ²) = 1/2 of its distance from μ ...
     /// assert_eq!(s.shrink(&[2.0]), 1.0);
