@@ -442,8 +442,8 @@ struct Models<'a> {
 }
 
 impl EntryModels for Models<'_> {
-    fn featurizer(&self) -> &Featurizer {
-        self.fz
+    fn matcher(&self) -> &crate::lexicon::TokenMatcher {
+        self.fz.matcher()
     }
 
     fn owner(&self) -> (usize, usize) {

@@ -348,7 +348,7 @@ impl LoadedData {
         docs: &[LabelledDoc],
         positive: &str,
     ) -> LoadedData {
-        let lex = LexCats::new(fz);
+        let lex = LexCats::new(fz.lexicon());
         let feats: Vec<_> = docs
             .par_iter()
             .map_init(
@@ -390,7 +390,7 @@ impl LoadedData {
         stats: &CorpusStats,
         texts: &[(&str, &[&str])],
     ) -> LoadedData {
-        let lex = LexCats::new(fz);
+        let lex = LexCats::new(fz.lexicon());
         let mut ws = fz.workspace();
         let mut us = UnitScratch::default();
         let mut data = LoadedData::default();
@@ -1647,7 +1647,7 @@ impl ValidationSet {
             );
             years.push(year_c.and_then(|c| rec.get(c)).unwrap_or("").to_string());
         }
-        let lex = LexCats::new(fz);
+        let lex = LexCats::new(fz.lexicon());
         let feats: Vec<_> = texts
             .par_iter()
             .map_init(
@@ -1779,7 +1779,7 @@ impl LoadedModel {
             file.intercept,
         );
         Ok(LoadedModel {
-            lex: Some(LexCats::new(&fz_names)),
+            lex: Some(LexCats::new(fz_names.lexicon())),
             file,
             words,
             dense_map,

@@ -45,47 +45,7 @@ pub struct LexiconRef {
     pub sha256: String,
 }
 
-/// Which tokens and matches count: all of them, or only those in the
-/// outlet's own voice (outside quotation marks).
-///
-/// ```
-/// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
-/// use slant::text::Analyzed;
-/// let mut a = Analyzed::default();
-/// a.analyze("Critics called it \"a shameful betrayal\" on Monday.");
-/// let grams = |voice| {
-///     let mut g = Vec::new();
-///     let mut push = |s: &str| g.push(s.to_string());
-///     Featurizer::ngrams(&a, 0..a.tokens.len(), voice, &mut String::new(), &mut push);
-///     g
-/// };
-/// let (all, authorial) = (grams(VoiceFilter::All), grams(VoiceFilter::Authorial));
-/// assert!(all.contains(&"shameful betrayal".to_string()));
-/// assert!(!authorial.iter().any(|g| g.contains("shameful")));
-/// assert!(authorial.contains(&"critics called".to_string()));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VoiceFilter {
-    /// Every token, quoted or not.
-    All,
-    /// Only the outlet's own voice (outside quotation marks).
-    Authorial,
-}
-
-impl VoiceFilter {
-    /// Whether a token or match of `voice` is kept.
-    ///
-    /// ```
-    /// use slant::scorers::textfeat::VoiceFilter;
-    /// use slant::text::Voice;
-    /// assert!(!VoiceFilter::Authorial.keeps(Voice::Quoted));
-    /// assert!(VoiceFilter::All.keeps(Voice::Quoted));
-    /// ```
-    pub fn keeps(self, voice: Voice) -> bool {
-        self == VoiceFilter::All || voice == Voice::Authorial
-    }
-}
+pub use crate::text::VoiceFilter;
 
 /// The Pattern subjectivity list shipped in `data/lexicons/pattern/`.
 const SUBJECTIVITY: &str = include_str!("../../data/lexicons/pattern/subjectivity.txt");

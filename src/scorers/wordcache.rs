@@ -10,16 +10,15 @@
 //!
 //! [`Featurizer::analyse`]: super::textfeat::Featurizer::analyse
 
-use super::textfeat::{Featurizer, VoiceFilter};
 use crate::features::{lower_into, MatchRecord, Vocab};
-use crate::lexicon::{Match, TokenScratch, TokenTable};
-use crate::text::{Analyzed, TokenKind, Voice};
+use crate::lexicon::{Match, TokenMatcher, TokenScratch, TokenTable};
+use crate::text::{Analyzed, TokenKind, Voice, VoiceFilter};
 
 /// No value.
 pub(crate) const NONE: u32 = u32::MAX;
 
 /// Longest word (in bytes) the scorers read; longer tokens are skipped as
-/// [`Featurizer::ngrams`] does.
+/// [`Featurizer::ngrams`](super::textfeat::Featurizer::ngrams) does.
 const MAX_WORD: u32 = 64;
 
 /// What the models know about one word.
@@ -169,7 +168,7 @@ pub(crate) enum Gram<'e> {
 }
 
 /// Walk the cached words of `tokens` (prepared for `a`) as
-/// [`Featurizer::ngrams`] walks n-grams, calling `f` with each word `voice`
+/// [`Featurizer::ngrams`](super::textfeat::Featurizer::ngrams) walks n-grams, calling `f` with each word `voice`
 /// keeps and each bigram it keeps (two adjacent words of one sentence with
 /// one space between them), numbered by `numbers` (pairs with a word in no
 /// bigram are skipped).
@@ -218,8 +217,8 @@ pub(crate) fn walk(
 /// Implemented by the model-aware side ([`super::apply`]), so this file
 /// knows no concrete model.
 pub(crate) trait EntryModels {
-    /// The featurizer whose lexicon matches are cached.
-    fn featurizer(&self) -> &Featurizer;
+    /// The featurizer's matcher, whose lexicon matches are cached.
+    fn matcher(&self) -> &TokenMatcher;
     /// Identity of the models (entries of other models are dropped).
     fn owner(&self) -> (usize, usize);
     /// The entry of the lower-cased word `key` (`id`: its identity).
@@ -248,7 +247,7 @@ impl WordCache {
             self.entries.resize(vocab.len(), None);
         }
         let text = a.norm.text.as_str();
-        let punct = models.featurizer().matcher().has_punct_patterns();
+        let punct = models.matcher().has_punct_patterns();
         self.toks.clear();
         self.extra.clear();
         self.extra_spans.clear();
@@ -293,7 +292,6 @@ impl WordCache {
             cache: self,
         };
         models
-            .featurizer()
             .matcher()
             .find_into(text, &a.tokens, &view, &mut scratch, &mut found);
         self.matches.clear();

@@ -23,7 +23,7 @@
 //! let mut ws = fz.workspace();
 //! let f = fz.analyse_text("Critics called it a \"shameful\" plan.", &mut ws);
 //! let a = ws.analyzed();
-//! let lex = LexCats::new(&fz);
+//! let lex = LexCats::new(fz.lexicon());
 //! let mut seen = Vec::new();
 //! unit_words(a, 0..a.tokens.len(), f.matches.iter().map(|m| &m.m), &lex, &mut Default::default(),
 //!     |w| seen.push((w.token, w.dense.to_vec())));
@@ -34,8 +34,7 @@
 //! assert!(shameful.contains(&"prev_punct_quote") && shameful.contains(&"next_punct_quote"));
 //! ```
 
-use super::textfeat::Featurizer;
-use crate::lexicon::{Match, Target};
+use crate::lexicon::{Lexicon, Match, Target};
 use crate::text::{Analyzed, TokenKind, Voice};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -304,7 +303,7 @@ pub fn type_dense(word: &str, stats: &CorpusStats, mut f: impl FnMut(u16, f64)) 
 /// use slant::scorers::textfeat::Featurizer;
 /// use slant::scorers::wordfeat::LexCats;
 /// let fz = Featurizer::new();
-/// let lex = LexCats::new(&fz);
+/// let lex = LexCats::new(fz.lexicon());
 /// let cats = &fz.lexicon().categories;
 /// assert_eq!(cats[lex.sentiment.unwrap() as usize].id, "sentiment");
 /// assert_eq!(cats[lex.subjectivity.unwrap() as usize].id, "subjectivity");
@@ -318,15 +317,15 @@ pub struct LexCats {
 }
 
 impl LexCats {
-    /// Find the two categories in `fz`'s lexicon.
+    /// Find the two categories in a featurizer's `lexicon`.
     ///
     /// ```
     /// # use slant::scorers::{textfeat::Featurizer, wordfeat::LexCats};
-    /// assert!(LexCats::new(&Featurizer::new()).sentiment.is_some());
+    /// assert!(LexCats::new(Featurizer::new().lexicon()).sentiment.is_some());
     /// ```
-    pub fn new(fz: &Featurizer) -> LexCats {
+    pub fn new(lexicon: &Lexicon) -> LexCats {
         let find = |id: &str| {
-            fz.lexicon()
+            lexicon
                 .categories
                 .iter()
                 .position(|c| c.id == id)
@@ -395,7 +394,7 @@ fn all_caps(s: &str) -> bool {
 /// let f = fz.analyse_text("The Senate passed it.", &mut ws);
 /// let a = ws.analyzed();
 /// let mut first = Vec::new();
-/// unit_words(a, 0..a.tokens.len(), f.matches.iter().map(|m| &m.m), &LexCats::new(&fz),
+/// unit_words(a, 0..a.tokens.len(), f.matches.iter().map(|m| &m.m), &LexCats::new(fz.lexicon()),
 ///     &mut Default::default(), |w| if w.index == 1 {
 ///         first = w.dense.iter().map(|&(i, _)| TOKEN_DENSE[i as usize]).collect()
 ///     });
@@ -564,6 +563,7 @@ pub fn unit_words<'m>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scorers::textfeat::Featurizer;
 
     fn names(text: &str, word: usize) -> Vec<&'static str> {
         let fz = Featurizer::new();
@@ -575,7 +575,7 @@ mod tests {
             a,
             0..a.tokens.len(),
             f.matches.iter().map(|m| &m.m),
-            &LexCats::new(&fz),
+            &LexCats::new(fz.lexicon()),
             &mut UnitScratch::default(),
             |w| {
                 if w.index == word {
@@ -619,7 +619,7 @@ mod tests {
             a,
             0..a.tokens.len(),
             f.matches.iter().map(|m| &m.m),
-            &LexCats::new(&fz),
+            &LexCats::new(fz.lexicon()),
             &mut UnitScratch::default(),
             |_| n += 1,
         );

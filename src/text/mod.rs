@@ -32,6 +32,47 @@ pub use quote::quote_spans_into;
 pub use sentence::{split_sentences_into, Sentence};
 pub use tokenize::{tokenize_into, Token, TokenKind};
 
+/// Which tokens and matches count: all of them, or only those in the
+/// outlet's own voice (outside quotation marks). The learned scorers read
+/// it from their model files.
+///
+/// ```
+/// use slant::text::{Analyzed, VoiceFilter};
+/// let mut a = Analyzed::default();
+/// a.analyze("Critics called it \"a shameful betrayal\" on Monday.");
+/// let kept = |f: VoiceFilter| -> Vec<&str> {
+///     let text = a.norm.text.as_str();
+///     (0..a.tokens.len())
+///         .filter(|&i| f.keeps(a.voice_at(a.tokens[i].start)))
+///         .map(|i| a.tokens[i].text(text))
+///         .collect()
+/// };
+/// assert!(kept(VoiceFilter::All).contains(&"shameful"));
+/// assert!(!kept(VoiceFilter::Authorial).contains(&"shameful"));
+/// assert!(kept(VoiceFilter::Authorial).contains(&"Critics"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoiceFilter {
+    /// Every token, quoted or not.
+    All,
+    /// Only the outlet's own voice (outside quotation marks).
+    Authorial,
+}
+
+impl VoiceFilter {
+    /// Whether a token or match of `voice` is kept.
+    ///
+    /// ```
+    /// use slant::text::{Voice, VoiceFilter};
+    /// assert!(!VoiceFilter::Authorial.keeps(Voice::Quoted));
+    /// assert!(VoiceFilter::All.keeps(Voice::Quoted));
+    /// ```
+    pub fn keeps(self, voice: Voice) -> bool {
+        self == VoiceFilter::All || voice == Voice::Authorial
+    }
+}
+
 /// Whether a token is the outlet's own voice or inside a quotation.
 ///
 /// ```
