@@ -94,13 +94,15 @@ impl GroupMap {
             }
             let key = fold(source);
             match map.get(&key) {
-                Some(prev) if prev != group => return Err(bad(
-                    line,
-                    format!(
+                Some(prev) if prev != group => {
+                    return Err(bad(
+                        line,
+                        format!(
                         "source `{source}` is put in `{group}`, but line {} puts it in `{prev}`",
                         first[&key]
                     ),
-                )),
+                    ))
+                }
                 Some(_) => {}
                 None => {
                     first.insert(key.clone(), line);
