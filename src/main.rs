@@ -40,7 +40,7 @@ enum Command {
   slant analyze train.jsonl.gz --group-col allsides_bias --compare left,right
   slant analyze articles.csv --groups outlet-groups.csv --keep-col topic
   slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources")]
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/

@@ -201,25 +201,25 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
 
     // groups.csv: the per-source estimators, run on the groups.
     let interrupted = || Error::new(ErrorKind::Interrupted);
-    let mut est = pool
-        .install(|| estimate_until(&gagg, lex, &by_group, est_opts, &INTERRUPTED))
-        .ok_or_else(interrupted)?;
-    if let Some(sc) = scorers {
-        est.source_extra_headers.extend(sc.source_header());
-        let cells = pool
-            .install(|| {
-                sc.source_cells_until(
-                    &group_names,
-                    &models,
-                    est_opts.seed,
-                    est_opts.bootstrap,
-                    &INTERRUPTED,
-                )
-            })
-            .ok_or_else(interrupted)?;
-        est.source_extra = cells;
-    }
+    let mut est = Default::default();
     if grouping {
+        est = pool
+            .install(|| estimate_until(&gagg, lex, &by_group, est_opts, &INTERRUPTED))
+            .ok_or_else(interrupted)?;
+        if let Some(sc) = scorers {
+            est.source_extra_headers.extend(sc.source_header());
+            est.source_extra = pool
+                .install(|| {
+                    sc.source_cells_until(
+                        &group_names,
+                        &models,
+                        est_opts.seed,
+                        est_opts.bootstrap,
+                        &INTERRUPTED,
+                    )
+                })
+                .ok_or_else(interrupted)?;
+        }
         let p = dir.join("groups.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::groups::groups_rows(
@@ -286,22 +286,28 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                         .collect();
                     (units, vec![ordered(x, y, &source_names)], agg.total())
                 }
-                _ => {
-                    let known = |n: &str| {
-                        group_index.contains_key(n)
-                            || sa.is_some() && n == a
-                            || sb.is_some() && n == b
+                ((ga, gb), (sa, sb)) => {
+                    let kind = |g: Option<&usize>, s: Option<usize>| {
+                        g.map(|_| "group").or(s.map(|_| "source"))
                     };
-                    let unknown = if !known(a) { a } else { b };
-                    let groups = if group_names.is_empty() {
-                        String::from("no groups (use --group-col or --groups)")
-                    } else {
-                        format!("groups: {}", group_names.join(", "))
+                    let msg = match (kind(ga, sa), kind(gb, sb)) {
+                        (Some(x), Some(y)) => format!(
+                            "--compare: `{a}` is a {x} and `{b}` a {y}; compare two groups or two sources"
+                        ),
+                        (x, _) => {
+                            let unknown = if x.is_none() { a } else { b };
+                            let groups = if group_names.is_empty() {
+                                String::from("no groups: use --group-col or --groups")
+                            } else {
+                                format!("groups: {}", group_names.join(", "))
+                            };
+                            format!(
+                                "--compare: no group or source named `{unknown}` ({groups}); \
+                                 compare two groups or two sources"
+                            )
+                        }
                     };
-                    return Err(Error::usage(format!(
-                        "--compare: no group or source named `{unknown}` ({groups}); \
-                         compare two groups or two sources"
-                    )));
+                    return Err(Error::usage(msg));
                 }
             }
         }
@@ -364,8 +370,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
         (Some((a, b, "sources")), _) => format!("Sources {a} and {b} compared"),
         _ => format!(
             "{} groups of sources, from the {}",
-            summary.groups,
-            summary.from.replacen(' ', " ", 1)
+            summary.groups, summary.from
         ),
     };
     let html = if grouping {

@@ -63,6 +63,16 @@ pub struct DocCounts<'a> {
     pub slant: Option<f64>,
 }
 
+/// A family compared: its id, flat variant range, pooled authorial shares
+/// (the prior's centre) and its variants' tones.
+///
+/// ```
+/// use slant::estimators::groups::FamilyMeasure;
+/// let f: FamilyMeasure = ("armed_group".into(), 0..2, vec![0.5, 0.5], vec![-1.0, 0.0]);
+/// assert_eq!(f.1.len(), f.3.len());
+/// ```
+pub type FamilyMeasure = (String, Range<usize>, Vec<f64>, Vec<f64>);
+
 /// The measures compared, in the order of the rows: families, then
 /// categories, then the learned scores.
 ///
@@ -81,9 +91,8 @@ pub struct DocCounts<'a> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Measures {
-    /// Per family: id, flat variant range, pooled authorial shares (the
-    /// prior's centre) and tones.
-    pub families: Vec<(String, Range<usize>, Vec<f64>, Vec<f64>)>,
+    /// The families.
+    pub families: Vec<FamilyMeasure>,
     /// Category ids (rates per 1,000 authorial tokens).
     pub categories: Vec<String>,
     /// Compare the mean loaded-language probability.

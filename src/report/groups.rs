@@ -171,6 +171,9 @@ its sources&#39; documents; intervals are 95% bootstrap intervals (as in \
 <a href=\"groups.csv\">groups.csv</a>). Sources without a group are left out.</p>",
         escape(title)
     );
+    if names.is_empty() {
+        return comparisons_table(s, rows);
+    }
     s.push_str("<div class=\"scroll\"><table class=\"group-scores\"><thead><tr><th>family</th>");
     for (g, n) in names.iter().zip(n_sources) {
         let _ = write!(
@@ -207,6 +210,11 @@ its sources&#39; documents; intervals are 95% bootstrap intervals (as in \
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table></div>\n");
+    comparisons_table(s, rows)
+}
+
+/// The comparisons table, and the end of the section.
+fn comparisons_table(mut s: String, rows: &[Comparison]) -> String {
     // Comparisons: significant first, then by measure.
     let mut shown: Vec<&Comparison> = rows.iter().filter(|r| r.difference.is_some()).collect();
     shown.sort_by_key(|r| !r.significant());
