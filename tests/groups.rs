@@ -440,3 +440,35 @@ fn manifest_columns_are_kept_and_group_text_folders() {
         "{err}"
     );
 }
+
+#[test]
+fn a_group_column_without_values_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("news.jsonl"),
+        "{\"source\":\"a\",\"text\":\"Rebels fled.\"}\n{\"source\":\"b\",\"text\":\"Insurgents fled.\"}\n",
+    )
+    .unwrap();
+    let out = slant(
+        dir.path(),
+        &[
+            "analyze",
+            "news.jsonl",
+            "-o",
+            "r",
+            "--no-models",
+            "--bootstrap",
+            "10",
+            "--group-col",
+            "bias",
+        ],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no document has a value for --group-col bias"),
+        "{err}"
+    );
+    let (h, rows) = read_csv(&dir.path().join("r/comparisons.csv"));
+    assert_eq!((h.len(), rows.len()), (13, 0));
+}

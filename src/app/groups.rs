@@ -134,7 +134,16 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                 summary.documents_without_group += sa.counts.docs;
             }
         }
-        if summary.sources_without_group > 0 && !opts.quiet {
+        if of_source.is_empty() && !opts.quiet {
+            stderr_line(&format!(
+                "slant: warning: no source has a group ({}): groups.csv and comparisons.csv \
+                 are empty",
+                match by_col {
+                    Some(c) => format!("no document has a value for --group-col {c}"),
+                    None => "the --groups file names none of the sources".to_string(),
+                }
+            ));
+        } else if summary.sources_without_group > 0 && !opts.quiet {
             stderr_line(&format!(
                 "slant: note: {} of {} sources ({} documents) have no group and are left out of \
                  groups.csv and comparisons.csv (run.json: groups)",
