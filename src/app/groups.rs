@@ -216,10 +216,12 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
             .install(|| estimate_until(&gagg, lex, &by_group, est_opts, &INTERRUPTED))
             .ok_or_else(interrupted)?;
         if let Some(sc) = scorers {
-            est.source_extra_headers.extend(sc.source_header());
-            est.source_extra = pool
+            est.source_extra_headers
+                .extend(report::models::source_header(sc));
+            let stats = pool
                 .install(|| {
-                    sc.source_cells_until(
+                    crate::estimators::models::source_scores_until(
+                        sc,
                         &group_names,
                         &models,
                         est_opts.seed,
@@ -228,6 +230,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                     )
                 })
                 .ok_or_else(interrupted)?;
+            est.source_extra = report::models::source_cells(sc, &stats);
         }
         let p = dir.join("groups.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
