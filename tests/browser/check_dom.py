@@ -226,7 +226,7 @@ def main(argv):
             fails.append(f"group columns {dom.group_columns} != groups.csv {names}")
         scored = {k[: -len("_score")] for r in grows for k, v in r.items()
                   if k.endswith("_score") and not k.endswith("_raw_score")
-                  and not k.endswith("_story_score") and v != ""}
+                  and not k.endswith("_story_adjusted_score") and v != ""}
         if dom.group_families != len(scored):
             fails.append(f"{dom.group_families} family rows in the groups table, {len(scored)} families scored")
         crows = [r for r in read_csv(f"{report_dir}/comparisons.csv") if r["difference"] != ""]
