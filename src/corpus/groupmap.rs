@@ -1,11 +1,9 @@
 //! Group maps: which group (say, an AllSides bias rating) each source
 //! belongs to, for `groups.csv` and `comparisons.csv` (`--groups FILE`).
 
-use super::decode::decode_with;
 use super::delimited::{column, small_table};
-use super::open::read_regular_file;
+use super::sourcemap::read_table_file;
 use crate::error::{Error, Result};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -52,16 +50,11 @@ impl GroupMap {
     /// Read a group map file (UTF-8, UTF-16 or legacy encodings, as the
     /// corpus readers decode them).
     pub fn from_path(path: &Path) -> Result<GroupMap> {
-        let bytes = read_regular_file(path)?;
-        let text = decode_with(&bytes, true)
-            .map_err(|e| Error::input(path, e.to_string()))?
-            .text;
-        let mut map = Self::from_csv_str(path, &text)?;
-        map.sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        Ok(map)
+        let (text, sha256) = read_table_file(path)?;
+        Ok(GroupMap {
+            sha256,
+            ..Self::from_csv_str(path, &text)?
+        })
     }
 
     /// Parse a group map from CSV text (`path` names it in messages).

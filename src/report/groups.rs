@@ -4,6 +4,7 @@
 
 use super::csvout::{safe_cell, sources_rows, CsvStyle};
 use super::fmt_f;
+use super::html::{escape, sc as two};
 use crate::error::{Error, Result};
 use crate::estimators::groups::Comparison;
 use crate::estimators::Estimates;
@@ -115,36 +116,6 @@ pub(crate) fn comparison_rows<W: Write>(
     }
     w.flush()?;
     Ok(())
-}
-
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// A number with two decimals and its sign, or an en dash.
-fn two(x: Option<f64>) -> String {
-    match x {
-        Some(v) if v.is_finite() => {
-            let s = format!("{v:+.2}");
-            if s == "+0.00" || s == "-0.00" {
-                "0.00".into()
-            } else {
-                s
-            }
-        }
-        _ => "–".into(),
-    }
 }
 
 /// Rows of the comparisons table shown in the report (all of them are in
