@@ -15,6 +15,26 @@ use std::path::Path;
 use std::time::Instant;
 
 /// What `run.json` says about the groups (`groups`).
+///
+/// ```
+/// use slant::app::{analyze, RunOptions};
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let csv = dir.path().join("news.csv");
+/// std::fs::write(&csv, "source,bias,text\n\
+///     ledger,left,Rebels attacked the base.\n\
+///     ledger,right,Rebels fled.\n\
+///     ledger,left,Rebels returned.\n\
+///     wire,right,Terrorists attacked the base.\n\
+///     blog,,Militants attacked the base.\n").unwrap();
+/// let mut opts = RunOptions { inputs: vec![csv], out_dir: dir.path().join("out"), no_models: true, ..Default::default() };
+/// opts.read.group_col = Some("bias".into());
+/// opts.estimators.bootstrap = 20;
+/// let g = analyze(&opts).unwrap().groups.unwrap();
+/// assert_eq!((g.groups, g.sources_grouped, g.sources_without_group), (2, 2, 1));
+/// // ledger's documents disagree: it goes with its majority, "left".
+/// assert_eq!((g.conflicting_sources, g.conflicting_documents), (1, 1));
+/// assert!(dir.path().join("out/comparisons.csv").is_file());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct GroupsSummary {
     /// Where the groups came from: `column NAME` or `file PATH`; `none`
