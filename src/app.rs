@@ -27,6 +27,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+mod groups;
+pub use groups::GroupsSummary;
 /// Everything a run needs to know.
 ///
 /// Start from [`RunOptions::default`] and set the fields you need; the
@@ -106,6 +108,15 @@ pub struct RunOptions {
     /// `scaling_words.csv` and a `scaling` block in `run.json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<ScaleOptions>,
+    /// Sources' groups from a file (`--groups`; the other way is
+    /// [`ReadOptions::group_col`](crate::corpus::ReadOptions::group_col)):
+    /// `groups.csv` and `comparisons.csv`. Recorded in `run.json` (file and
+    /// SHA-256) when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_map: Option<crate::corpus::GroupMap>,
+    /// Compare only these two groups, or two sources (`--compare A,B`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare: Option<(String, String)>,
 }
 
 /// Default [`RunOptions::memory_budget`]: 1 GiB.
@@ -176,6 +187,8 @@ impl Default for RunOptions {
             no_models: false,
             memory_budget: DEFAULT_MEMORY_BUDGET,
             scale: None,
+            group_map: None,
+            compare: None,
         }
     }
 }
@@ -247,6 +260,8 @@ pub struct RunSummary {
     pub boilerplate: Option<crate::features::boilerplate::BoilerplateSummary>,
     /// The stop-word list used: path, SHA-256 and number of words.
     pub stopwords: Option<serde_json::Value>,
+    /// Groups and comparisons (`--group-col`, `--groups`, `--compare`).
+    pub groups: Option<GroupsSummary>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -549,6 +564,11 @@ fn admit(
 ///     source: "ledger".into(),
 ///     story: Some("kestria-attack".into()),
 ///     variants: vec![(0, 2), (second_family, 1)],
+///     authorial_tokens: 40,
+///     categories: vec![],
+///     date: None,
+///     model: None,
+///     group: Some("left".into()),
 /// };
 /// let families: Vec<usize> = s.variants.iter()
 ///     .map(|&(v, _)| offsets.partition_point(|&o| o <= v as usize) - 1)
@@ -572,6 +592,17 @@ pub struct DocSummary {
     pub date: Option<crate::corpus::date::Date>,
     /// Learned scores, when models were applied.
     pub model: Option<DocModelSummary>,
+    /// The document's value of `--group-col` (empty values: `None`).
+    pub group: Option<Arc<str>>,
+}
+
+/// Which of a document's [`extra`](Document::extra) values are kept
+/// columns for `documents.csv` (the first `cols`) and whether the last is
+/// the group column.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    cols: usize,
+    group: bool,
 }
 
 struct BatchOut {
@@ -901,6 +932,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         if let Some(sc) = &scorers {
             header.extend(report::models::document_header(sc));
         }
+        crate::report::groups::kept_header(&mut header, &opts.read.keep_cols)?;
         w.write_record(header).map_err(|e| csv_err(&docs_path, e))?;
         docs_w
             .write_all(&w.into_inner().unwrap_or_default())
@@ -951,6 +983,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // A worker keeps its buffers after documents up to this budget share
     // (all of them together: a quarter of the budget, or 1 MiB each).
     let keep_cost = (opts.memory_budget / (4 * threads as u64)).max(1 << 20);
+    let kept = Kept {
+        cols: opts.read.keep_cols.len(),
+        group: opts.read.group_col.is_some(),
+    };
     let mut accept = |out: BatchOut| {
         let t = Instant::now();
         summary.analysed += out.docs;
@@ -1034,6 +1070,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 for_report,
                 scorers.as_ref().zip(fws.as_mut()),
                 keep_cost,
+                kept,
             );
             budget.settle(cost, out.cost);
             analyse_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -1141,6 +1178,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                     for_report,
                                     scorers.zip(fws.as_mut()),
                                     keep_cost,
+                                    kept,
                                 );
                                 budget.settle(cost, out.cost);
                                 analyse_ns
@@ -1361,6 +1399,17 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
         }
         summary.stopwords = stopwords_info;
+        let groups_out = groups::run(groups::GroupsInput {
+            dir: &dir,
+            agg: &agg,
+            lex: &lex,
+            summaries: &summaries,
+            est_opts: &est_opts,
+            scorers: scorers.as_ref(),
+            opts,
+            pool: &pool,
+            timings: &mut summary.timings,
+        })?;
         let mut inputs: Vec<String> = opts
             .inputs
             .iter()
@@ -1370,7 +1419,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         inputs.dedup();
         interrupted()?;
         let th = Instant::now();
-        let html = report::html::render(&report::html::HtmlInput {
+        let mut html = report::html::render(&report::html::HtmlInput {
             lex: &lex,
             agg: &agg,
             est: &est,
@@ -1384,6 +1433,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             dates_unused: summary.dates.problems(),
             inputs,
         });
+        if let Some(g) = groups_out {
+            report::groups::insert_section(&mut html, &g.html);
+            summary.groups = Some(g.summary);
+        }
         summary.timings.insert("html_ms", th.elapsed().as_millis());
         let p = dir.join("report.html");
         std::fs::write(&p, html).map_err(io_err(&p))?;
@@ -1540,6 +1593,9 @@ fn write_run_json(
     if let Some(s) = &summary.stopwords {
         run["stopwords"] = s.clone();
     }
+    if let Some(g) = &summary.groups {
+        run["groups"] = serde_json::to_value(g)?;
+    }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;
     s.push('\n');
@@ -1615,6 +1671,7 @@ fn process_batch(
     for_report: bool,
     mut scorers: Option<(&Scorers, &mut FeatWorkspace)>,
     keep_cost: u64,
+    kept: Kept,
 ) -> BatchOut {
     let mut docs_w = csv::Writer::from_writer(Vec::with_capacity(64 * 1024));
     let mut ev_w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
@@ -1645,10 +1702,14 @@ fn process_batch(
                 out.docs += 1;
                 out.text_bytes += doc.text.len() as u64;
                 let mut scores = None;
+                // Kept columns go last, guarded like the other text cells.
+                let kept_cells = (doc.extra.iter().take(kept.cols))
+                    .map(|c| report::safe_cell(c, style).into_owned());
                 match scorers.as_mut() {
                     Some((sc, fws)) => {
                         let s = sc.score_analyzed(&ws.analyzed, ws.token_ids(), &agg.vocab, fws);
-                        let extra = report::models::document_cells(sc, &s);
+                        let mut extra = report::models::document_cells(sc, &s);
+                        extra.extend(kept_cells);
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
                         let _ = report::models::sentence_rows(
@@ -1656,8 +1717,13 @@ fn process_batch(
                         );
                         scores = Some((*sc, s));
                     }
-                    None => {
+                    None if kept.cols == 0 => {
                         let _ = report::document_row(&mut docs_w, &doc, &f, lex, style);
+                    }
+                    None => {
+                        let extra: Vec<String> = kept_cells.collect();
+                        let _ =
+                            report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
                     }
                 }
                 if let Some(with_valence) = evidence {
@@ -1675,7 +1741,13 @@ fn process_batch(
                 }
                 if for_report {
                     let model = scores.as_ref().map(|(_, s)| s.summary());
-                    out.summaries.push(summarize(&doc, &f.counts, model));
+                    let mut summary = summarize(&doc, &f.counts, model);
+                    if kept.group {
+                        summary.group = (doc.extra.last())
+                            .filter(|g| !g.is_empty())
+                            .map(|g| g.as_str().into());
+                    }
+                    out.summaries.push(summary);
                     out.examples.add_document(
                         &doc.source,
                         &doc.id,
@@ -1741,6 +1813,7 @@ fn summarize(
             .as_deref()
             .and_then(|d| crate::corpus::date::parse_date(d).ok()),
         model,
+        group: None,
     }
 }
 

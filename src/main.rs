@@ -36,12 +36,16 @@ enum Command {
   slant analyze ../shared/seeds -o seeds-reports # a folder of .txt files (+ manifest.csv)
   slant analyze articles.jsonl.gz --source-col outlet --story-col event_id
   slant analyze labels.csv --text-col text --source-col outlet --threads 2 --quiet
-  slant analyze articles.jsonl.gz --stopwords my-stopwords.txt --boilerplate-min-docs 10")]
-    Analyze(AnalyzeArgs),
+  slant analyze articles.jsonl.gz --stopwords my-stopwords.txt --boilerplate-min-docs 10
+  slant analyze train.jsonl.gz --group-col allsides_bias --compare left,right
+  slant analyze articles.csv --groups outlet-groups.csv --keep-col topic
+  slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources")]
+    Analyze(Box<AnalyzeArgs>),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/
-  slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1")]
+  slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1
+  slant extract babe.csv -o features/ --keep-col label_bias --keep-col topic")]
     Extract(ExtractArgs),
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
@@ -285,6 +289,11 @@ struct CommonArgs {
     /// Column with the title [default: title].
     #[arg(long)]
     title_col: Option<String>,
+    /// Carry an input column (CSV), key (JSONL) or manifest column (text folders) into
+    /// documents.csv, as an extra column at the end named after it; repeatable. A record
+    /// without a value gets an empty cell. Example: --keep-col label_bias --keep-col topic
+    #[arg(long = "keep-col", value_name = "COL")]
+    keep_cols: Vec<String>,
     /// CSV delimiter (one character; `\t` for tab) [default: sniffed].
     #[arg(long)]
     delimiter: Option<String>,
@@ -426,6 +435,21 @@ struct AnalyzeArgs {
     /// With --scale: parametric bootstrap replicates for the standard errors.
     #[arg(long, default_value_t = 100, requires = "scale")]
     scale_bootstrap: usize,
+    /// Group the sources by the value of this column (CSV), key (JSONL) or manifest column:
+    /// writes groups.csv (every per-source score per group) and comparisons.csv (each pair
+    /// of groups' differences with bootstrap intervals over sources and documents). A
+    /// source whose documents disagree goes in its most frequent value. Example:
+    /// --group-col allsides_bias
+    #[arg(long, value_name = "COL", conflicts_with = "groups")]
+    group_col: Option<String>,
+    /// CSV with the columns `source,group` (names after --source-map): the groups of
+    /// --group-col, from a file. Unlisted sources have no group. Example: --groups bias.csv
+    #[arg(long, value_name = "FILE")]
+    groups: Option<PathBuf>,
+    /// Compare only these two groups, or two sources (without groups, or when the names
+    /// are not groups): comparisons.csv holds this pair only. Example: --compare left,right
+    #[arg(long, value_name = "A,B")]
+    compare: Option<String>,
 }
 
 impl CommonArgs {
@@ -470,6 +494,8 @@ impl CommonArgs {
                 max_doc_bytes: self.max_doc_bytes,
                 repair: !self.no_repair,
                 follow_symlinks: self.follow_symlinks,
+                keep_cols: self.keep_cols,
+                group_col: None,
                 source_map: match self.source_map.as_deref() {
                     None => None,
                     Some(p) => Some(slant::corpus::SourceMap::from_path(p).map_err(|e| {
@@ -556,7 +582,33 @@ impl AnalyzeArgs {
             bootstrap: self.scale_bootstrap,
             anchor: scale_anchor,
         });
-        let common = self.common.into_options("reports")?;
+        let compare = match self.compare.as_deref().map(|c| c.split_once(',')) {
+            None => None,
+            Some(Some((a, b))) if !a.trim().is_empty() && !b.trim().is_empty() => {
+                if a.trim() == b.trim() {
+                    return Err(slant::Error::usage(format!(
+                        "--compare needs two different names, got `{}` twice",
+                        a.trim()
+                    ))
+                    .into());
+                }
+                Some((a.trim().to_string(), b.trim().to_string()))
+            }
+            Some(_) => {
+                return Err(
+                    slant::Error::usage("--compare takes two group or source names: A,B").into(),
+                )
+            }
+        };
+        let group_map = match self.groups.as_deref() {
+            None => None,
+            Some(p) => Some(slant::corpus::GroupMap::from_path(p).map_err(|e| {
+                let out = self.common.out.clone().unwrap_or_else(|| "reports".into());
+                anyhow::Error::new(e).context(format!("analyze failed; {}", left_as_it_was(&out)))
+            })?),
+        };
+        let mut common = self.common.into_options("reports")?;
+        common.read.group_col = self.group_col;
         Ok(RunOptions {
             features: FeatureOptions {
                 boilerplate_min_docs: self.boilerplate_min_docs,
@@ -588,6 +640,8 @@ impl AnalyzeArgs {
             model_dir: self.model_dir,
             no_models: self.no_models,
             scale,
+            group_map,
+            compare,
             ..common
         })
     }

@@ -137,6 +137,7 @@ fuzz_target!(|data: &[u8]| {
         },
         encoding: decoded.encoding,
         repairs: decoded.repairs,
+        extra: Vec::new(),
     };
     let mut ws = Workspace::default();
     let mut agg = Aggregates::new(&env.lex);

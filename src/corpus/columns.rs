@@ -13,6 +13,8 @@ pub(super) struct Columns {
     pub(super) story: Option<String>,
     pub(super) date: Option<String>,
     pub(super) title: Option<String>,
+    /// [`ReadOptions::extra_columns`], checked against the header.
+    pub(super) extra: Vec<String>,
 }
 
 pub(super) fn pick(
@@ -83,6 +85,13 @@ pub(super) fn resolve_columns(
         story: pick(&opts.story_col, &["story"], available, false, "story", path)?,
         date: pick(&opts.date_col, &["date"], available, false, "date", path)?,
         title: pick(&opts.title_col, &["title"], available, false, "title", path)?,
+        extra: opts
+            .extra_columns()
+            .map(|(c, what)| {
+                pick(&Some(c.to_string()), &[], available, false, what, path)
+                    .map(Option::unwrap_or_default)
+            })
+            .collect::<Result<_>>()?,
     };
     // The analysed text is title + body: one column as both would count
     // every word twice.

@@ -479,6 +479,7 @@ pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
     ]
     .into_iter()
     .flatten()
+    .chain(&cols.extra)
     {
         let at: Vec<String> = (names.iter().enumerate())
             .filter(|(_, n)| *n == c)
@@ -506,6 +507,7 @@ pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
         idx(&cols.date),
         idx(&cols.title),
     );
+    let extra_i: Vec<Option<usize>> = cols.extra.iter().map(|c| idx(&Some(c.clone()))).collect();
     let file: Arc<str> = escape_path(path).into();
     let stem = strip_gz(path)
         .0
@@ -629,7 +631,12 @@ pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty());
             let title = get(title_i, "title")?.filter(|s| !s.trim().is_empty());
-            Ok::<_, String>((text, source, id, story, date, title))
+            let mut extra = Vec::with_capacity(extra_i.len());
+            for (&i, c) in extra_i.iter().zip(&cols.extra) {
+                let v = get(i, c)?.unwrap_or_default();
+                extra.push(v.trim().to_string());
+            }
+            Ok::<_, String>((text, source, id, story, date, title, extra))
         })();
         pending = Some(match parsed {
             Err(reason) => Err(Rejection {
@@ -637,7 +644,7 @@ pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
                 id: id_raw,
                 reason,
             }),
-            Ok((text, source, id, story, date, title)) => {
+            Ok((text, source, id, story, date, title, extra)) => {
                 let (id, made) = record_id(id, &stem, record_no);
                 let doc = Document {
                     id,
@@ -649,6 +656,7 @@ pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
                     origin,
                     encoding,
                     repairs,
+                    extra,
                 };
                 Ok((doc, made))
             }

@@ -75,6 +75,21 @@ pub(super) fn json_field(
     }
 }
 
+/// A kept field's value as text: a string decoded, `null` or a missing
+/// key empty, any other value (number, boolean, array, object) as its JSON
+/// text.
+fn kept_field(obj: &RawObject<'_>, key: &str) -> String {
+    let Some(raw) = obj.get(key) else {
+        return String::new();
+    };
+    let raw = raw.get();
+    match raw.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_string()),
+        Some(b'n') => String::new(),
+        _ => raw.to_string(),
+    }
+}
+
 /// Why a JSONL record's fields cannot be used, and whether it is because a
 /// field that is read is missing (perhaps a wrong key was named).
 pub(super) struct FieldError {
@@ -262,6 +277,9 @@ pub(super) fn read_jsonl(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
             origin,
             encoding: "UTF-8",
             repairs,
+            extra: (cols.extra.iter())
+                .map(|k| kept_field(&obj, k).trim().to_string())
+                .collect(),
         };
         ctx.admit(doc, made);
     }

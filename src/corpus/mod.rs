@@ -19,6 +19,7 @@ pub mod date;
 pub mod decode;
 mod delimited;
 mod gate;
+mod groupmap;
 mod jsonl;
 mod open;
 mod paths;
@@ -29,6 +30,7 @@ mod textfile;
 mod walk;
 
 pub use gate::{InputStats, MadeUp, RecordGate, Skipped};
+pub use groupmap::GroupMap;
 pub use paths::{escape_path, unescape_path};
 pub use plan::{plan, Format, InputPlan, ReadOptions};
 pub(crate) use plan::{ser_opt_path, ser_path, ser_paths};
@@ -116,6 +118,10 @@ pub struct Document {
     pub encoding: &'static str,
     /// Mojibake sequences repaired in title and text.
     pub repairs: u32,
+    /// Values of the columns [`ReadOptions::extra_columns`] asks for
+    /// (`--keep-col`, then `--group-col`), in that order: empty when the
+    /// record has no value (and no allocation when none is asked for).
+    pub extra: Vec<String>,
 }
 
 impl Document {
@@ -151,6 +157,7 @@ impl Document {
             },
             encoding: "UTF-8",
             repairs: 0,
+            extra: Vec::new(),
         }
     }
 

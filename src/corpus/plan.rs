@@ -132,6 +132,41 @@ pub struct ReadOptions {
     /// SHA-256) when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_map: Option<SourceMap>,
+    /// Input columns (CSV), keys (JSONL) or manifest columns (text
+    /// folders) whose values every [`Document`](super::Document) carries
+    /// in [`extra`](super::Document::extra), in this order, for
+    /// `documents.csv` (`--keep-col`). Recorded in `run.json` when set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keep_cols: Vec<String>,
+    /// The column whose value names the group of a document's source
+    /// (`--group-col`): carried after the kept columns, as the last value of
+    /// [`Document::extra`](super::Document::extra). Recorded in `run.json`
+    /// when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_col: Option<String>,
+}
+
+impl ReadOptions {
+    /// The columns whose values a document carries in
+    /// [`Document::extra`](super::Document::extra): the kept columns, then
+    /// the group column (even when it is kept too), each with the option
+    /// that asked for it (`keep` or `group`, for messages).
+    ///
+    /// ```
+    /// use slant::corpus::ReadOptions;
+    /// let opts = ReadOptions {
+    ///     keep_cols: vec!["topic".into(), "label".into()],
+    ///     group_col: Some("label".into()),
+    ///     ..Default::default()
+    /// };
+    /// let cols: Vec<&str> = opts.extra_columns().map(|(c, _)| c).collect();
+    /// assert_eq!(cols, ["topic", "label", "label"]);
+    /// assert!(ReadOptions::default().extra_columns().next().is_none());
+    /// ```
+    pub fn extra_columns(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        (self.keep_cols.iter().map(|c| (c.as_str(), "keep")))
+            .chain(self.group_col.iter().map(|c| (c.as_str(), "group")))
+    }
 }
 
 impl Default for ReadOptions {
@@ -150,6 +185,8 @@ impl Default for ReadOptions {
             repair: true,
             follow_symlinks: false,
             source_map: None,
+            keep_cols: Vec::new(),
+            group_col: None,
         }
     }
 }
@@ -160,6 +197,8 @@ pub(super) struct ManifestRow {
     pub(super) source: String,
     pub(super) story: Option<String>,
     pub(super) date: Option<String>,
+    /// Values of [`ReadOptions::extra_columns`] (empty when none asked).
+    pub(super) extra: Vec<String>,
 }
 
 /// One input as planned: its files in reading order.
@@ -323,7 +362,7 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
             let mut manifest_unmatched = Vec::new();
             let (manifest, manifest_file) = match manifest_path {
                 Some(m) => {
-                    let (rows, sha, listed) = read_manifest(&m, &input)?;
+                    let (rows, sha, listed) = read_manifest(&m, &input, opts)?;
                     let found = |p: &PathBuf| files.binary_search(p).is_ok();
                     let base = m.parent().unwrap_or(&input).to_path_buf();
                     manifest_unmatched = listed
@@ -396,6 +435,7 @@ pub(super) fn sniff_format(path: &Path) -> Result<Format> {
 pub(super) fn read_manifest(
     path: &Path,
     root: &Path,
+    opts: &ReadOptions,
 ) -> Result<(FxHashMap<PathBuf, ManifestRow>, String, Vec<(u64, String)>)> {
     let bytes = read_regular_file(path)?;
     let sha: String = Sha256::digest(&bytes)
@@ -414,6 +454,21 @@ pub(super) fn read_manifest(
         ));
     };
     let (story_c, date_c) = (col("story"), col("date"));
+    // Kept and group columns come from the manifest too.
+    let extra_c: Vec<usize> = opts
+        .extra_columns()
+        .map(|(c, what)| {
+            col(c).ok_or_else(|| {
+                Error::input(
+                    path,
+                    format!(
+                        "manifest has no column `{c}` for --{what}-col; columns are: {}",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
     let base = path.parent().unwrap_or(root);
     let mut map = FxHashMap::default();
     let mut listed: Vec<(u64, String)> = Vec::new();
@@ -441,6 +496,9 @@ pub(super) fn read_manifest(
             source,
             story: get(story_c),
             date: get(date_c),
+            extra: (extra_c.iter())
+                .map(|&c| get(Some(c)).unwrap_or_default())
+                .collect(),
         };
         // A file named the way the reports write it (a name that is not
         // UTF-8, escaped) is found too.

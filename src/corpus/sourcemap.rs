@@ -50,6 +50,20 @@ pub struct SourceMap {
     map: BTreeMap<String, String>,
 }
 
+/// A small table file's text (decoded as the corpus readers decode) and
+/// the SHA-256 of its bytes, for `run.json`.
+pub(super) fn read_table_file(path: &Path) -> Result<(String, String)> {
+    let bytes = read_regular_file(path)?;
+    let text = decode_with(&bytes, true)
+        .map_err(|e| Error::input(path, e.to_string()))?
+        .text;
+    let sha = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((text, sha))
+}
+
 /// How aliases are compared: trimmed, lower case.
 fn fold(name: &str) -> String {
     name.trim().to_lowercase()
@@ -59,16 +73,11 @@ impl SourceMap {
     /// Read a source map file (UTF-8, UTF-16 or legacy encodings, as the
     /// corpus readers decode them).
     pub fn from_path(path: &Path) -> Result<SourceMap> {
-        let bytes = read_regular_file(path)?;
-        let text = decode_with(&bytes, true)
-            .map_err(|e| Error::input(path, e.to_string()))?
-            .text;
-        let mut map = Self::from_csv_str(path, &text)?;
-        map.sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        Ok(map)
+        let (text, sha256) = read_table_file(path)?;
+        Ok(SourceMap {
+            sha256,
+            ..Self::from_csv_str(path, &text)?
+        })
     }
 
     /// Parse a source map from CSV text (`path` names it in messages).

@@ -96,6 +96,12 @@ pub(super) fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut RecordGate<'_
         origin,
         encoding: decoded.encoding,
         repairs: decoded.repairs,
+        // Kept columns come from the manifest; a file it does not list
+        // has empty values.
+        extra: match row {
+            Some(r) => r.extra.clone(),
+            None => vec![String::new(); ctx.opts.extra_columns().count()],
+        },
     };
     ctx.admit(doc, made);
     hash

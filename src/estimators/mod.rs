@@ -5,6 +5,7 @@
 //! count (one RNG stream per bootstrap replicate).
 
 pub mod framing;
+pub mod groups;
 pub mod logodds;
 pub mod models;
 pub use crate::stats::shrink;

@@ -205,7 +205,7 @@ fn thousands(n: u64) -> String {
 }
 
 /// Signed score with two decimals, or an en dash when missing.
-fn sc(x: Option<f64>) -> String {
+pub(crate) fn sc(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => {
             let s = format!("{v:+.2}");

@@ -8,6 +8,7 @@
 
 pub(crate) mod csvout;
 mod examples;
+pub(crate) mod groups;
 pub mod html;
 pub mod models;
 mod scaling;

@@ -411,9 +411,11 @@ impl Drop for Staging {
 /// ```
 pub const REPORT_FILES: &[&str] = &[
     "boilerplate.csv",
+    "comparisons.csv",
     "documents.csv",
     "evidence.csv",
     "families.csv",
+    "groups.csv",
     "rejected.csv",
     "report.html",
     "run.json",

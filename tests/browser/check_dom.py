@@ -2,7 +2,7 @@
 """Check the DOM of a rendered slant report.html (as dumped by headless
 Chromium with --dump-dom) against the CSV reports beside it.
 
-Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME]
+Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME] [--groups]
                     [--min-score FAMILY SOURCE [SOURCE ...]]
 
 Checks:
@@ -16,6 +16,10 @@ Checks:
     pointing to http(s):// or //, no @import or url( in CSS;
   * --literal-source: that string is present as text and no element or
     event-handler attribute came out of it;
+  * --groups: a <section id="groups"> with a column (th data-group) per
+    group of groups.csv, a row per family scored in it, and a comparisons
+    row per comparisons.csv row with a difference (at most 400), those whose
+    interval leaves out 0 marked (class "sig") and no others;
   * --min-score: in FAMILY's chart, SOURCE's bar (data-source) has the
     lowest data-score among the listed sources, all of which are present.
 Exit 0 when every check passes, 1 otherwise (every failure is printed).
@@ -44,6 +48,11 @@ class Dom(HTMLParser):
         self.problems = []
         self.tags = {}
         self.example_depth = None
+        self.groups_section = False
+        self.group_columns = []
+        self.group_families = 0
+        self.comparisons = 0
+        self.significant = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -77,6 +86,15 @@ class Dom(HTMLParser):
             if tag == "g" and "bar" in classes:
                 score = a.get("data-score")
                 f["bars"][a.get("data-source")] = float(score) if score else None
+        if tag == "section" and a.get("id") == "groups":
+            self.groups_section = True
+        if tag == "th" and "data-group" in a:
+            self.group_columns.append(a["data-group"])
+        if tag == "tr" and "group-family" in classes:
+            self.group_families += 1
+        if tag == "tr" and "comparison" in classes:
+            self.comparisons += 1
+            self.significant += "sig" in classes
         if tag == "tr" and "data-source" in a:
             self.sources.add(a["data-source"])
         if tag not in ("br", "meta", "link", "input", "hr", "wbr", "img", "col", "area", "source"):
@@ -128,12 +146,16 @@ def main(argv):
     dom_path, report_dir = argv[1], argv[2]
     literal = None
     min_score = None
+    groups = False
     rest = argv[3:]
     i = 0
     while i < len(rest):
         if rest[i] == "--literal-source":
             literal = rest[i + 1]
             i += 2
+        elif rest[i] == "--groups":
+            groups = True
+            i += 1
         elif rest[i] == "--min-score":
             min_score = (rest[i + 1], rest[i + 2], rest[i + 3:])
             break
@@ -194,6 +216,27 @@ def main(argv):
                 fails.append(f"{fam}: lowest score is {low} ({bars[low]}), expected {lowest}: {bars}")
             else:
                 print(f"  {fam}: " + ", ".join(f"{n} {bars[n]:+.3f}" for n in sorted(names, key=lambda n: bars[n])))
+
+    if groups:
+        grows = read_csv(f"{report_dir}/groups.csv")
+        names = [unsafe(r["group"]) for r in grows]
+        if not dom.groups_section:
+            fails.append("no groups section")
+        if dom.group_columns != names:
+            fails.append(f"group columns {dom.group_columns} != groups.csv {names}")
+        scored = {k[: -len("_score")] for r in grows for k, v in r.items()
+                  if k.endswith("_score") and not k.endswith("_raw_score")
+                  and not k.endswith("_story_adjusted_score") and v != ""}
+        if dom.group_families != len(scored):
+            fails.append(f"{dom.group_families} family rows in the groups table, {len(scored)} families scored")
+        crows = [r for r in read_csv(f"{report_dir}/comparisons.csv") if r["difference"] != ""]
+        sig = [r for r in crows if r["ci_low"] != "" and (float(r["ci_low"]) > 0 or float(r["ci_high"]) < 0)]
+        if dom.comparisons != min(len(crows), 400):
+            fails.append(f"{dom.comparisons} comparison rows shown, {len(crows)} in comparisons.csv")
+        if len(crows) <= 400 and dom.significant != len(sig):
+            fails.append(f"{dom.significant} rows marked significant, {len(sig)} in comparisons.csv")
+        print(f"  groups: {len(names)} groups, {dom.group_families} families, "
+              f"{dom.comparisons} comparisons ({dom.significant} significant)")
 
     n_examples = sum(f["examples"] for f in dom.families.values())
     print(f"  {len(got)} family charts, {len(sources)} sources, {n_examples} example sentences, "

@@ -62,6 +62,12 @@ render() {
 "$SLANT" analyze data/sample -o "$OUT/sample" --quiet
 render sample "$OUT/sample" --min-score armed_group daily-ledger frontline-news
 
+# 1b. The sample in two groups of sources (--groups), side by side.
+printf 'source,group\ndaily-ledger,hawks\nnorthern-post,hawks\nfrontline-news,doves\nthe-beacon,doves\ncivic-wire,doves\n' \
+  >"$OUT/sample-groups.csv"
+"$SLANT" analyze data/sample -o "$OUT/sample-groups" --groups "$OUT/sample-groups.csv" --quiet
+render sample-groups "$OUT/sample-groups" --groups
+
 # 2. A hostile corpus: markup in source names, ids and text.
 XSS='<img src=x onerror=alert(1)>'
 mkdir -p "$OUT/xss-in"
