@@ -67,7 +67,7 @@ use std::fmt::Write as _;
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
 ///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
 ///     date_range: Some(("2024-01-01".into(), "2024-01-31".into())), dates_unused: 1,
-///     inputs: vec!["news.csv".into()],
+///     inputs: vec!["news.csv".into()], small_sources: None, timeseries: None,
 /// };
 /// let html = render(&input);
 /// assert!(html.contains("<code>news.csv</code>"));
@@ -102,6 +102,10 @@ pub struct HtmlInput<'a> {
     pub dates_unused: u64,
     /// Input paths as given (sorted).
     pub inputs: Vec<String>,
+    /// Sources `--min-docs` left out of `agg` (still in the totals).
+    pub small_sources: Option<&'a super::SmallSources>,
+    /// The time series (`--period`): a time section with line charts.
+    pub timeseries: Option<&'a crate::estimators::timeseries::TimeSeries>,
 }
 
 /// Rows (sources) per family chart; the rest are counted and left to
@@ -336,6 +340,7 @@ code{font-size:12px}
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
 ///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
 ///     date_range: None, dates_unused: 0, inputs: vec!["news.csv".into()],
+///     small_sources: None, timeseries: None,
 /// });
 /// assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
 /// assert!(html.contains("armed_group") && !html.contains("<script"));
