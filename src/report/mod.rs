@@ -14,6 +14,7 @@ mod min_docs;
 pub mod models;
 mod scaling;
 mod staging;
+mod timechart;
 mod timeseries;
 
 pub use csvout::{
@@ -26,4 +27,5 @@ pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
 pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};
+pub use timechart::{time_section, TIME_SOURCES};
 pub use timeseries::{timeseries_rows, TIMESERIES_HEADER};
