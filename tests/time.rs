@@ -256,6 +256,20 @@ fn sources_long_holds_the_cells_of_sources_csv() {
     assert_eq!(score[3], cell(&h, big, "armed_group_ci_low"));
     assert_eq!(score[4], cell(&h, big, "armed_group_ci_high"));
     assert_eq!(score[5], cell(&h, big, "armed_group_n_matches"));
+    // The outlet slant's interval goes with `slant` (the stacker's), not
+    // with `slant_mean`.
+    if h.iter().any(|c| c == "slant") {
+        let slant = long
+            .iter()
+            .find(|l| l[0] == "big" && l[1] == "slant")
+            .unwrap();
+        assert_eq!(slant[3], cell(&h, big, "slant_ci_low"));
+        let mean = long
+            .iter()
+            .find(|l| l[0] == "big" && l[1] == "slant_mean")
+            .unwrap();
+        assert_eq!((mean[3].as_str(), mean[4].as_str()), ("", ""));
+    }
     // Interval and text columns have no rows of their own.
     assert!(long.iter().all(|l| !l[1].ends_with("_ci_low")
         && !l[1].ends_with("_flag")

@@ -858,7 +858,8 @@ pub const SOURCES_LONG_HEADER: [&str; 6] = ["source", "measure", "value", "ci_lo
 /// itself (`header` and `rows` from [`sources_table`]). A score's row
 /// carries its interval (`{family}_score` with `{family}_ci_low` and
 /// `_ci_high`, `{family}_story_adjusted_score` with `_story_ci_*`,
-/// `loaded_mean` and `slant_mean` with theirs), whose columns get no row
+/// `loaded_mean` with `loaded_ci_*`, and `slant` with `slant_ci_*`, or
+/// `slant_mean` when there is no `slant` column), whose columns get no row
 /// of their own; `n` is the count the value rests on: authorial matches
 /// for a family's scores, shared stories for a story-adjusted score,
 /// documents otherwise. Text columns (`dominant`, `flag`) are left out.
@@ -904,13 +905,17 @@ pub fn sources_long_rows<W: Write>(
                 pair(format!("{f}_ci_low"), format!("{f}_ci_high"))
             };
             (ci, col(&format!("{f}_n_matches")).or(documents))
-        } else if let Some(m) = name.strip_suffix("_mean") {
+        } else if let Some(m) = name.strip_suffix("_mean").filter(|m| col(m).is_none()) {
+            // `slant_ci_*` belong to `slant` when the stacker gives it.
             (
                 pair(format!("{m}_ci_low"), format!("{m}_ci_high")),
                 documents,
             )
         } else {
-            (None, documents)
+            (
+                pair(format!("{name}_ci_low"), format!("{name}_ci_high")),
+                documents,
+            )
         };
         if let Some((lo, hi)) = ci {
             interval_cols.insert(lo);
