@@ -580,7 +580,8 @@ mod tests {
     #[test]
     fn period_keys_at_boundaries() {
         use Period::*;
-        let cases: &[(Period, (i16, i8, i8), &str, (i16, i8, i8))] = &[
+        type Ymd = (i16, i8, i8);
+        let cases: &[(Period, Ymd, &str, Ymd)] = &[
             // ISO week 1 of 2026 starts on Monday 29 December 2025.
             (Week, (2025, 12, 29), "2026-W01", (2025, 12, 29)),
             (Week, (2025, 12, 28), "2025-W52", (2025, 12, 22)),

@@ -884,9 +884,10 @@ pub fn sources_long_rows<W: Write>(
     rows: &[Vec<String>],
 ) -> csv::Result<()> {
     let col = |name: &str| header.iter().position(|c| c == name);
-    // Per column: left out, or (interval columns, n column).
     let documents = col("documents");
-    let mut plan: Vec<Option<(Option<(usize, usize)>, Option<usize>)>> = Vec::new();
+    // (interval columns, n column) per column; `None`: no row.
+    type Plan = Option<(Option<(usize, usize)>, Option<usize>)>;
+    let mut plan: Vec<Plan> = Vec::new();
     let mut interval_cols = std::collections::HashSet::new();
     for name in header {
         let pair = |lo: String, hi: String| col(&lo).zip(col(&hi));
