@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 
 mod groups;
 pub use groups::GroupsSummary;
+mod periods;
+
 /// Everything a run needs to know.
 ///
 /// Start from [`RunOptions::default`] and set the fields you need; the
@@ -117,6 +119,15 @@ pub struct RunOptions {
     /// Compare only these two groups, or two sources (`--compare A,B`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compare: Option<(String, String)>,
+    /// `--period`: write `timeseries.csv` (per period, source and measure)
+    /// and the report's time section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<estimators::timeseries::Period>,
+    /// `--min-docs`: sources with fewer analysed documents are left out of
+    /// the per-source reports (1: none is). Recorded in `run.json` only
+    /// when above 1.
+    #[serde(skip_serializing_if = "periods::keeps_every_source")]
+    pub min_docs: u64,
 }
 
 /// Default [`RunOptions::memory_budget`]: 1 GiB.
@@ -189,6 +200,8 @@ impl Default for RunOptions {
             scale: None,
             group_map: None,
             compare: None,
+            period: None,
+            min_docs: 1,
         }
     }
 }
@@ -262,6 +275,11 @@ pub struct RunSummary {
     pub stopwords: Option<serde_json::Value>,
     /// Groups and comparisons (`--group-col`, `--groups`, `--compare`).
     pub groups: Option<GroupsSummary>,
+    /// Sources `--min-docs` left out of the per-source reports.
+    pub min_docs: Option<report::SmallSources>,
+    /// What `timeseries.csv` holds (`--period`): period, periods, rows,
+    /// documents dated and not.
+    pub timeseries: Option<serde_json::Value>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -1369,12 +1387,51 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         .insert("estimate_ms", t2.elapsed().as_millis());
 
     interrupted()?;
+    // Issue 22: the time series (over every source) before --min-docs
+    // takes the small sources out of the per-source reports.
+    let time = match opts.period.filter(|_| !opts.extract_only) {
+        Some(period) => {
+            let t = Instant::now();
+            let ts = periods::time_series(
+                &summaries,
+                &agg,
+                &lex,
+                &est_opts,
+                period,
+                opts.min_docs,
+                &pool,
+            )?;
+            summary
+                .timings
+                .insert("timeseries_ms", t.elapsed().as_millis());
+            Some(ts)
+        }
+        None => None,
+    };
     let t3 = Instant::now();
     if !opts.extract_only {
-        let p = dir.join("sources.csv");
-        let f = std::fs::File::create(&p).map_err(io_err(&p))?;
-        report::sources_rows(std::io::BufWriter::new(f), &agg, &est, &lex, opts.csv)
-            .map_err(|e| csv_err(&p, e))?;
+        // Wordfish keeps its own --scale-min-docs: it scales before
+        // --min-docs leaves sources out.
+        if let Some(scale) = &opts.scale {
+            summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
+        }
+        // Groups pool their sources, the small ones included.
+        let groups_out = groups::run(groups::GroupsInput {
+            dir: &dir,
+            agg: &agg,
+            lex: &lex,
+            summaries: &summaries,
+            est_opts: &est_opts,
+            scorers: scorers.as_ref(),
+            opts,
+            pool: &pool,
+            timings: &mut summary.timings,
+        })?;
+        summary.min_docs = report::drop_small_sources(&mut agg, &mut est, opts.min_docs);
+        if summary.min_docs.is_some() {
+            est.ngram_sources_skipped = estimators::terms::ngram_sources_skipped(&agg, &est_opts);
+        }
+        periods::write_sources(&dir, &agg, &est, &lex, opts.csv)?;
         let p = dir.join("families.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         let families_rows = report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
@@ -1388,8 +1445,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
-        if let Some(scale) = &opts.scale {
-            summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
+        if let (Some(ts), Some(period)) = (&time, opts.period) {
+            summary.timeseries = Some(periods::write_timeseries(&dir, ts, period, opts.csv)?);
         }
         if let Some(b) = &boilerplate {
             let p = dir.join("boilerplate.csv");
@@ -1399,17 +1456,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
         }
         summary.stopwords = stopwords_info;
-        let groups_out = groups::run(groups::GroupsInput {
-            dir: &dir,
-            agg: &agg,
-            lex: &lex,
-            summaries: &summaries,
-            est_opts: &est_opts,
-            scorers: scorers.as_ref(),
-            opts,
-            pool: &pool,
-            timings: &mut summary.timings,
-        })?;
         let mut inputs: Vec<String> = opts
             .inputs
             .iter()
@@ -1432,6 +1478,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             date_range: summary.date_range.clone(),
             dates_unused: summary.dates.problems(),
             inputs,
+            small_sources: summary.min_docs.as_ref(),
+            timeseries: time.as_ref(),
         });
         if let Some(g) = groups_out {
             report::groups::insert_section(&mut html, &g.html);
@@ -1595,6 +1643,12 @@ fn write_run_json(
     }
     if let Some(g) = &summary.groups {
         run["groups"] = serde_json::to_value(g)?;
+    }
+    if let Some(m) = &summary.min_docs {
+        run["min_docs"] = serde_json::to_value(m)?;
+    }
+    if let Some(t) = &summary.timeseries {
+        run["timeseries"] = t.clone();
     }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;

@@ -29,6 +29,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once per process: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Analyse a corpus: features, statistics and all reports.
     #[command(after_help = "Examples:
@@ -39,7 +41,8 @@ enum Command {
   slant analyze articles.jsonl.gz --stopwords my-stopwords.txt --boilerplate-min-docs 10
   slant analyze train.jsonl.gz --group-col allsides_bias --compare left,right
   slant analyze articles.csv --groups outlet-groups.csv --keep-col topic
-  slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources")]
+  slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources
+  slant analyze articles.jsonl.gz --period month --min-docs 20   # timeseries.csv, sources with 20+ documents")]
     Analyze(Box<AnalyzeArgs>),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
@@ -450,6 +453,20 @@ struct AnalyzeArgs {
     /// are not groups): comparisons.csv holds this pair only. Example: --compare left,right
     #[arg(long, value_name = "A,B")]
     compare: Option<String>,
+    // Issue 22, time and source selection (`--period`, `--min-docs`).
+    /// Follow the measures over time: timeseries.csv with every family score, category rate
+    /// and learned-score mean per calendar period (ISO week, month, quarter or year of the
+    /// documents' dates) and source, a pooled row per period, bootstrap intervals, and a
+    /// time section with line charts in report.html. Documents without a usable date are
+    /// left out of it (run.json: timeseries). Example: --period month
+    #[arg(long, value_name = "PERIOD", value_parser = ["week", "month", "quarter", "year"])]
+    period: Option<String>,
+    /// Leave sources with fewer than N analysed documents out of the per-source reports
+    /// (sources.csv, sources_long.csv, families.csv, terms.csv, timeseries.csv and the
+    /// charts); they still count in the pooled figures, and run.json (min_docs) names them.
+    /// Example: --min-docs 20
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_docs: u64,
 }
 
 impl CommonArgs {
@@ -642,6 +659,11 @@ impl AnalyzeArgs {
             scale,
             group_map,
             compare,
+            period: match self.period.as_deref() {
+                None => None,
+                Some(p) => Some(p.parse().map_err(slant::Error::usage)?),
+            },
+            min_docs: self.min_docs,
             ..common
         })
     }

@@ -10,6 +10,7 @@ pub mod logodds;
 pub mod models;
 pub use crate::stats::shrink;
 pub mod terms;
+pub mod timeseries;
 pub mod wordfish;
 
 pub use logodds::Prior;
@@ -329,20 +330,45 @@ pub fn estimate(
     estimate_until(agg, lex, docs_by_source, opts, &never).unwrap_or_default()
 }
 
-/// [`estimate`] that stops within a bootstrap replicate of `stop` being
-/// set, returning `None` then.
-pub(crate) fn estimate_until(
-    agg: &Aggregates,
-    lex: &Lexicon,
-    docs_by_source: &[Vec<DocVariants<'_>>],
-    opts: &EstimatorOptions,
-    stop: &AtomicBool,
-) -> Option<Estimates> {
+/// One family's parameters for the smoothed scores: its flat variant
+/// range, the pooled authorial shares of its variants over the whole run
+/// (uniform when no source matched it) and their tones.
+pub type FamilyParams = (std::ops::Range<usize>, Vec<f64>, Vec<f64>);
+
+/// Each family's [`FamilyParams`] from a run's pooled authorial counts:
+/// what [`framing::smoothed_score`] centres its prior on.
+///
+/// ```
+/// use slant::estimators::family_params;
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// # use slant::corpus::Document;
+/// # use slant::lexicon::Lexicon;
+/// # let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// # [[family]]
+/// # id = "armed_group"
+/// # [[family.variant]]
+/// # id = "terrorist"
+/// # tone = -1.0
+/// # terms = ["terrorists"]
+/// # [[family.variant]]
+/// # id = "insurgent"
+/// # tone = 0.0
+/// # terms = ["insurgents"]
+/// # "#).unwrap();
+/// // `lex`: family "armed_group", variants "terrorist" (tone -1) and
+/// // "insurgent" (tone 0).
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// ex.extract(&Document::new("1", "a", "Terrorists and insurgents. Terrorists."), &mut ws, &mut agg);
+/// let fams = family_params(&agg, &lex);
+/// let (range, pooled, tones) = &fams[0];
+/// assert_eq!((range.clone(), tones.as_slice()), (0..2, &[-1.0, 0.0][..]));
+/// assert!((pooled[0] - 2.0 / 3.0).abs() < 1e-12);
+/// ```
+pub fn family_params(agg: &Aggregates, lex: &Lexicon) -> Vec<FamilyParams> {
     let offsets = lex.variant_offsets();
     let total = agg.total();
-    // Per family: flat range, pooled authorial shares, tones.
-    let fams: Vec<(std::ops::Range<usize>, Vec<f64>, Vec<f64>)> = lex
-        .families
+    lex.families
         .iter()
         .enumerate()
         .map(|(fi, f)| {
@@ -356,8 +382,20 @@ pub(crate) fn estimate_until(
                 .collect();
             (range, pooled, f.variants.iter().map(|v| v.tone).collect())
         })
-        .collect();
-    let stories = story_deviations(agg, lex, &fams);
+        .collect()
+}
+
+/// [`estimate`] that stops within a bootstrap replicate of `stop` being
+/// set, returning `None` then.
+pub(crate) fn estimate_until(
+    agg: &Aggregates,
+    lex: &Lexicon,
+    docs_by_source: &[Vec<DocVariants<'_>>],
+    opts: &EstimatorOptions,
+    stop: &AtomicBool,
+) -> Option<Estimates> {
+    let fams = family_params(agg, lex);
+    let stories = story_deviations(agg, &fams);
     let names: Vec<&String> = agg.sources.keys().collect();
     let families: Vec<Vec<FamilyEstimate>> = agg
         .sources
@@ -470,8 +508,7 @@ pub(crate) fn estimate_until(
 /// that also has matches of the family there.
 fn story_deviations(
     agg: &Aggregates,
-    lex: &Lexicon,
-    fams: &[(std::ops::Range<usize>, Vec<f64>, Vec<f64>)],
+    fams: &[FamilyParams],
 ) -> BTreeMap<(usize, usize), Vec<StoryDeviation>> {
     let index: BTreeMap<&str, usize> = agg
         .sources
@@ -491,46 +528,59 @@ fn story_deviations(
     }
     let mut out: BTreeMap<(usize, usize), Vec<StoryDeviation>> = BTreeMap::new();
     for members in by_story.values() {
-        for (fi, (range, _, tones)) in fams.iter().enumerate() {
-            let _ = lex;
-            let per: Vec<(usize, Vec<u64>)> = members
-                .iter()
-                .map(|(si, c)| {
-                    (
-                        *si,
-                        c.variants[range.clone()]
-                            .iter()
-                            .map(|x| x[0])
-                            .collect::<Vec<u64>>(),
-                    )
-                })
-                .filter(|(_, v)| v.iter().sum::<u64>() > 0)
-                .collect();
-            if per.len() < 2 {
-                continue;
-            }
-            let mut pooled = vec![0u64; range.len()];
-            for (_, v) in &per {
-                for (p, x) in pooled.iter_mut().zip(v) {
-                    *p += x;
-                }
-            }
-            for (si, v) in &per {
-                let others: Vec<u64> = pooled.iter().zip(v).map(|(p, x)| p - x).collect();
-                let (Some(mine), Some(theirs)) = (
-                    raw_score(v.iter().copied(), tones.iter().copied()),
-                    raw_score(others.iter().copied(), tones.iter().copied()),
-                ) else {
-                    continue;
-                };
-                out.entry((*si, fi)).or_default().push(StoryDeviation {
-                    deviation: mine - theirs,
-                    weight: v.iter().sum::<u64>() as f64,
-                });
-            }
-        }
+        let members: Vec<(usize, &[[u64; 2]])> = members
+            .iter()
+            .map(|(si, c)| (*si, c.variants.as_slice()))
+            .collect();
+        story_members_deviations(&members, fams, &mut out);
     }
     out
+}
+
+/// The deviations of each member of one story from its peers, per family:
+/// `members` holds each member's (key index, variant counts `[authorial,
+/// quoted]` over all flat variants); members with no authorial match of a
+/// family are left out of it, and a family needs two members with matches.
+/// Appends to `out[(key index, family)]`.
+pub(crate) fn story_members_deviations(
+    members: &[(usize, &[[u64; 2]])],
+    fams: &[FamilyParams],
+    out: &mut BTreeMap<(usize, usize), Vec<StoryDeviation>>,
+) {
+    for (fi, (range, _, tones)) in fams.iter().enumerate() {
+        let per: Vec<(usize, Vec<u64>)> = members
+            .iter()
+            .map(|(si, c)| {
+                (
+                    *si,
+                    c[range.clone()].iter().map(|x| x[0]).collect::<Vec<u64>>(),
+                )
+            })
+            .filter(|(_, v)| v.iter().sum::<u64>() > 0)
+            .collect();
+        if per.len() < 2 {
+            continue;
+        }
+        let mut pooled = vec![0u64; range.len()];
+        for (_, v) in &per {
+            for (p, x) in pooled.iter_mut().zip(v) {
+                *p += x;
+            }
+        }
+        for (si, v) in &per {
+            let others: Vec<u64> = pooled.iter().zip(v).map(|(p, x)| p - x).collect();
+            let (Some(mine), Some(theirs)) = (
+                raw_score(v.iter().copied(), tones.iter().copied()),
+                raw_score(others.iter().copied(), tones.iter().copied()),
+            ) else {
+                continue;
+            };
+            out.entry((*si, fi)).or_default().push(StoryDeviation {
+                deviation: mine - theirs,
+                weight: v.iter().sum::<u64>() as f64,
+            });
+        }
+    }
 }
 
 #[cfg(test)]

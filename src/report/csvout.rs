@@ -759,9 +759,45 @@ pub fn sources_rows<W: Write>(
     lex: &Lexicon,
     style: CsvStyle,
 ) -> csv::Result<()> {
+    let (h, rows) = sources_table(agg, est, lex, style);
+    write_table(w, &h, &rows)
+}
+
+pub(crate) fn write_table<W: Write>(
+    w: W,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(w);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The cells of `sources.csv`: its header and one row per source, as
+/// [`sources_rows`] writes them (and [`sources_long_rows`] reshapes them).
+///
+/// ```
+/// use slant::estimators::Estimates;
+/// use slant::features::Aggregates;
+/// use slant::report::{sources_table, CsvStyle};
+/// let lex = slant::lexicon::Lexicon::builtin();
+/// let agg = Aggregates::new(&lex);
+/// let (header, rows) = sources_table(&agg, &Estimates::default(), &lex, CsvStyle::default());
+/// assert_eq!(&header[..2], ["source", "documents"]);
+/// assert!(rows.is_empty()); // no source yet
+/// ```
+pub fn sources_table(
+    agg: &Aggregates,
+    est: &Estimates,
+    lex: &Lexicon,
+    style: CsvStyle,
+) -> (Vec<String>, Vec<Vec<String>>) {
     let h = sources_header(lex, est.has_stories, &est.source_extra_headers);
-    w.write_record(&h)?;
+    let mut rows = Vec::with_capacity(agg.sources.len());
     for (si, (source, sa)) in agg.sources.iter().enumerate() {
         let c = &sa.counts;
         let mut row = vec![
@@ -809,7 +845,110 @@ pub fn sources_rows<W: Write>(
         if let Some(extra) = est.source_extra.get(si) {
             row.extend(extra.iter().cloned());
         }
-        w.write_record(&row)?;
+        rows.push(row);
+    }
+    (h, rows)
+}
+
+/// The columns of `sources_long.csv`.
+pub const SOURCES_LONG_HEADER: [&str; 6] = ["source", "measure", "value", "ci_low", "ci_high", "n"];
+
+/// Write `sources_long.csv`, the long (tidy) form of `sources.csv`: one
+/// row per source and numeric column, with the cells of `sources.csv`
+/// itself (`header` and `rows` from [`sources_table`]). A score's row
+/// carries its interval (`{family}_score` with `{family}_ci_low` and
+/// `_ci_high`, `{family}_story_adjusted_score` with `_story_ci_*`,
+/// `loaded_mean` with `loaded_ci_*`, and `slant` with `slant_ci_*`, or
+/// `slant_mean` when there is no `slant` column), whose columns get no row
+/// of their own; `n` is the count the value rests on: authorial matches
+/// for a family's scores, shared stories for a story-adjusted score,
+/// documents otherwise. Text columns (`dominant`, `flag`) are left out.
+///
+/// ```
+/// use slant::report::sources_long_rows;
+/// let header = ["source", "documents", "armed_group_dominant", "armed_group_score",
+///     "armed_group_ci_low", "armed_group_ci_high", "armed_group_n_matches"].map(String::from);
+/// let row = ["wire", "3", "terrorist", "-0.6", "-0.9", "-0.2", "5"].map(String::from).to_vec();
+/// let mut out = Vec::new();
+/// sources_long_rows(&mut out, &header, &[row]).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "\
+/// source,measure,value,ci_low,ci_high,n
+/// wire,documents,3,,,3
+/// wire,armed_group_score,-0.6,-0.9,-0.2,5
+/// wire,armed_group_n_matches,5,,,3
+/// ");
+/// ```
+pub fn sources_long_rows<W: Write>(
+    w: W,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> csv::Result<()> {
+    let col = |name: &str| header.iter().position(|c| c == name);
+    let documents = col("documents");
+    // (interval columns, n column) per column; `None`: no row.
+    type Plan = Option<(Option<(usize, usize)>, Option<usize>)>;
+    let mut plan: Vec<Plan> = Vec::new();
+    let mut interval_cols = std::collections::HashSet::new();
+    for name in header {
+        let pair = |lo: String, hi: String| col(&lo).zip(col(&hi));
+        let (ci, n) = if let Some(f) = name.strip_suffix("_story_adjusted_score") {
+            (
+                pair(format!("{f}_story_ci_low"), format!("{f}_story_ci_high")),
+                col(&format!("{f}_n_stories")),
+            )
+        } else if let Some(f) = name
+            .strip_suffix("_raw_score")
+            .or_else(|| name.strip_suffix("_score"))
+        {
+            let ci = if name.ends_with("_raw_score") {
+                None
+            } else {
+                pair(format!("{f}_ci_low"), format!("{f}_ci_high"))
+            };
+            (ci, col(&format!("{f}_n_matches")).or(documents))
+        } else if let Some(m) = name.strip_suffix("_mean").filter(|m| col(m).is_none()) {
+            // `slant_ci_*` belong to `slant` when the stacker gives it.
+            (
+                pair(format!("{m}_ci_low"), format!("{m}_ci_high")),
+                documents,
+            )
+        } else {
+            (
+                pair(format!("{name}_ci_low"), format!("{name}_ci_high")),
+                documents,
+            )
+        };
+        if let Some((lo, hi)) = ci {
+            interval_cols.insert(lo);
+            interval_cols.insert(hi);
+        }
+        plan.push(Some((ci, n)));
+    }
+    for (i, name) in header.iter().enumerate() {
+        if i == 0
+            || interval_cols.contains(&i)
+            || name.ends_with("_dominant")
+            || name.ends_with("_flag")
+        {
+            plan[i] = None;
+        }
+    }
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(SOURCES_LONG_HEADER)?;
+    let cell =
+        |row: &[String], i: Option<usize>| i.and_then(|i| row.get(i)).cloned().unwrap_or_default();
+    for row in rows {
+        for (i, p) in plan.iter().enumerate() {
+            let Some((ci, n)) = p else { continue };
+            w.write_record([
+                cell(row, Some(0)),
+                header[i].clone(),
+                cell(row, Some(i)),
+                cell(row, ci.map(|c| c.0)),
+                cell(row, ci.map(|c| c.1)),
+                cell(row, *n),
+            ])?;
+        }
     }
     w.flush()?;
     Ok(())

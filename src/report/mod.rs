@@ -10,16 +10,22 @@ pub(crate) mod csvout;
 mod examples;
 pub(crate) mod groups;
 pub mod html;
+mod min_docs;
 pub mod models;
 mod scaling;
 mod staging;
+mod timechart;
+mod timeseries;
 
 pub use csvout::{
     boilerplate_rows, document_header, document_row, document_row_extra, duplicate_column,
     evidence_header, evidence_row, families_rows, fmt_f, fmt_f_into, loaded_word_row, rejected_row,
-    safe_cell, sources_header, sources_rows, terms_rows, CsvStyle, BOILERPLATE_HEADER,
-    REJECTED_HEADER,
+    safe_cell, sources_header, sources_long_rows, sources_rows, sources_table, terms_rows,
+    CsvStyle, BOILERPLATE_HEADER, REJECTED_HEADER, SOURCES_LONG_HEADER,
 };
 pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
+pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};
+pub use timechart::{time_section, TIME_SOURCES};
+pub use timeseries::{timeseries_rows, TIMESERIES_HEADER};

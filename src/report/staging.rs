@@ -423,7 +423,9 @@ pub const REPORT_FILES: &[&str] = &[
     "scaling_words.csv",
     "sentences.csv",
     "sources.csv",
+    "sources_long.csv",
     "terms.csv",
+    "timeseries.csv",
     "timings.json",
 ];
 

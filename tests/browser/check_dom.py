@@ -2,7 +2,7 @@
 """Check the DOM of a rendered slant report.html (as dumped by headless
 Chromium with --dump-dom) against the CSV reports beside it.
 
-Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME] [--groups]
+Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME] [--groups] [--time]
                     [--min-score FAMILY SOURCE [SOURCE ...]]
 
 Checks:
@@ -20,6 +20,10 @@ Checks:
     group of groups.csv, a row per family scored in it, and a comparisons
     row per comparisons.csv row with a difference (at most 400), those whose
     interval leaves out 0 marked (class "sig") and no others;
+  * --time: a <section id="time"> with one <svg class="timechart"
+    data-family=ID> for each family with a pooled score in timeseries.csv,
+    each with the pooled series (g.series data-scope=all) drawn as a line,
+    and every period label of timeseries.csv a real ISO period;
   * --min-score: in FAMILY's chart, SOURCE's bar (data-source) has the
     lowest data-score among the listed sources, all of which are present.
 Exit 0 when every check passes, 1 otherwise (every failure is printed).
@@ -53,6 +57,10 @@ class Dom(HTMLParser):
         self.group_families = 0
         self.comparisons = 0
         self.significant = 0
+        self.time_section = False
+        self.timecharts = {}  # family -> {"all": lines of the pooled series, "series": n}
+        self.timechart = None
+        self.series_scope = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -95,6 +103,17 @@ class Dom(HTMLParser):
         if tag == "tr" and "comparison" in classes:
             self.comparisons += 1
             self.significant += "sig" in classes
+        if tag == "section" and a.get("id") == "time":
+            self.time_section = True
+        if tag == "svg" and "timechart" in classes:
+            self.timechart = a.get("data-family")
+            self.timecharts[self.timechart] = {"all": 0, "series": 0}
+        if self.timechart is not None:
+            if tag == "g" and "series" in classes:
+                self.series_scope = a.get("data-scope")
+                self.timecharts[self.timechart]["series"] += 1
+            if tag == "path" and "line" in classes and self.series_scope == "all" and a.get("d", "").startswith("M"):
+                self.timecharts[self.timechart]["all"] += 1
         if tag == "tr" and "data-source" in a:
             self.sources.add(a["data-source"])
         if tag not in ("br", "meta", "link", "input", "hr", "wbr", "img", "col", "area", "source"):
@@ -109,6 +128,10 @@ class Dom(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "style":
             self.in_style = False
+        if tag == "svg":
+            self.timechart = None
+        if tag == "g":
+            self.series_scope = None
         while self.stack:
             t = self.stack.pop()
             self._closed()
@@ -147,6 +170,7 @@ def main(argv):
     literal = None
     min_score = None
     groups = False
+    time = False
     rest = argv[3:]
     i = 0
     while i < len(rest):
@@ -155,6 +179,9 @@ def main(argv):
             i += 2
         elif rest[i] == "--groups":
             groups = True
+            i += 1
+        elif rest[i] == "--time":
+            time = True
             i += 1
         elif rest[i] == "--min-score":
             min_score = (rest[i + 1], rest[i + 2], rest[i + 3:])
@@ -237,6 +264,21 @@ def main(argv):
             fails.append(f"{dom.significant} rows marked significant, {len(sig)} in comparisons.csv")
         print(f"  groups: {len(names)} groups, {dom.group_families} families, "
               f"{dom.comparisons} comparisons ({dom.significant} significant)")
+    if time:
+        rows = read_csv(f"{report_dir}/timeseries.csv")
+        period_re = re.compile(r"^(\d{4}-W(0[1-9]|[1-4]\d|5[0-3])|\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|\d{4})$")
+        bad = sorted({r["period"] for r in rows if not period_re.match(r["period"]) or r["period"].startswith("0")})
+        if bad:
+            fails.append(f"timeseries.csv: periods that are no calendar period: {bad[:10]}")
+        want = {r["measure"] for r in rows if r["scope"] == "all" and r["measure_kind"] == "family" and r["value"]}
+        if not dom.time_section:
+            fails.append("no <section id=time>")
+        if set(dom.timecharts) != want:
+            fails.append(f"time charts {sorted(dom.timecharts)} != families with a pooled score {sorted(want)}")
+        for fid, c in sorted(dom.timecharts.items()):
+            if c["all"] == 0:
+                fails.append(f"time chart {fid}: no pooled line")
+        print(f"  time section: {len(dom.timecharts)} charts, {len({r['period'] for r in rows})} periods")
 
     n_examples = sum(f["examples"] for f in dom.families.values())
     print(f"  {len(got)} family charts, {len(sources)} sources, {n_examples} example sentences, "

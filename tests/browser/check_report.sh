@@ -3,7 +3,8 @@
 # of ../shared/seeds (when present) and of a tiny hostile corpus in headless
 # Chromium, save PNG screenshots, and check the rendered DOM with
 # check_dom.py (a chart per family with matches, every source, example
-# sentences, nothing external, input text escaped, and on the seeds:
+# sentences, nothing external, input text escaped, the time section with
+# --period, and on the seeds:
 # business-insider labels the Taliban most delegitimisingly of the five).
 #
 # Usage: tests/browser/check_report.sh   (after `cargo build --release`)
@@ -90,7 +91,11 @@ EOF
 "$SLANT" analyze "$OUT/xss-in/corpus.csv" -o "$OUT/xss" --quiet
 render xss "$OUT/xss" --literal-source "$XSS"
 
-# 3. The seed articles (five outlets, one US strike on the Taliban).
+# 3. The sample over time: a time section with a chart per family.
+"$SLANT" analyze data/sample -o "$OUT/sample-time" --period week --min-docs 2 --quiet
+render sample-time "$OUT/sample-time" --time
+
+# 4. The seed articles (five outlets, one US strike on the Taliban).
 if [ -d "$SHARED/seeds" ]; then
   "$SLANT" analyze "$SHARED/seeds" --manifest "$SHARED/seeds/manifest.csv" -o "$OUT/seeds" --quiet
   render seeds "$OUT/seeds" --min-score armed_group business-insider bloomberg outlet-001 outlet-002 outlet-004
