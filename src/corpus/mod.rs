@@ -35,6 +35,7 @@ pub use paths::{escape_path, unescape_path};
 pub use plan::{plan, Format, InputPlan, ReadOptions};
 pub(crate) use plan::{ser_opt_path, ser_path, ser_paths};
 pub use reader::read_inputs;
+pub(crate) use open::BytesRead;
 pub(crate) use reader::{read_inputs_until, skipped_notes, why_nothing};
 pub use sourcemap::SourceMap;
 

@@ -10,6 +10,7 @@ pub(crate) mod csvout;
 mod examples;
 pub(crate) mod groups;
 pub mod html;
+mod levels;
 pub mod models;
 mod scaling;
 mod staging;
@@ -21,5 +22,9 @@ pub use csvout::{
     REJECTED_HEADER,
 };
 pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
+pub(crate) use levels::ser_level;
+pub use levels::{
+    auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT,
+};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};
