@@ -17,7 +17,9 @@ use crate::estimators::wordfish::{self, ScaleOptions};
 use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
-use crate::report::{self, ser_level, CsvStyle, EvidenceLevel, OutputLevels, SentenceLevel, Staging};
+use crate::report::{
+    self, ser_level, CsvStyle, EvidenceLevel, OutputLevels, SentenceLevel, Staging,
+};
 use crate::scorers::apply::{DocModelSummary, ModelInfo, Scorers};
 use crate::scorers::textfeat::FeatWorkspace;
 use std::collections::BTreeMap;
@@ -924,7 +926,10 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
         levels.sentences = SentenceLevel::None;
     }
-    let mut sen_w = match scorers.as_ref().filter(|_| levels.sentences != SentenceLevel::None) {
+    let mut sen_w = match scorers
+        .as_ref()
+        .filter(|_| levels.sentences != SentenceLevel::None)
+    {
         Some(_) => {
             let mut w = std::io::BufWriter::new(
                 std::fs::File::create(&sen_path).map_err(io_err(&sen_path))?,
@@ -1422,9 +1427,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
         report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
             .map_err(|e| csv_err(&p, e))?;
+        let mut scaled = None;
         if let Some(scale) = &opts.scale {
             progress.phase("scaling the sources (Wordfish)");
-            summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
+            let (summary_, s) = write_scaling(&dir, &agg, scale, opts, &pool)?;
+            summary.scaling = Some(summary_);
+            scaled = Some(s);
         }
         if let Some(b) = &boilerplate {
             let p = dir.join("boilerplate.csv");
@@ -1468,6 +1476,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             date_range: summary.date_range.clone(),
             dates_unused: summary.dates.problems(),
             inputs,
+            output: Some(levels),
+            scaling: scaled.as_ref(),
         });
         if let Some(g) = groups_out {
             report::groups::insert_section(&mut html, &g.html);
@@ -1518,7 +1528,7 @@ fn write_scaling(
     scale: &ScaleOptions,
     opts: &RunOptions,
     pool: &rayon::ThreadPool,
-) -> Result<ScalingSummary> {
+) -> Result<(ScalingSummary, wordfish::SourceScaling)> {
     let s = pool.install(|| wordfish::scale_sources(agg, scale, opts.estimators.seed))?;
     let (pp, wp) = (dir.join("scaling.csv"), dir.join("scaling_words.csv"));
     let pf = std::fs::File::create(&pp).map_err(io_err(&pp))?;
@@ -1530,7 +1540,7 @@ fn write_scaling(
         opts.csv,
     )
     .map_err(|e| csv_err(&pp, e))?;
-    Ok(ScalingSummary {
+    let summary = ScalingSummary {
         sources: s.fit.sources.len(),
         too_small: s.too_small,
         no_words: (s.fit.dropped_sources.iter())
@@ -1541,7 +1551,8 @@ fn write_scaling(
         converged: s.fit.converged,
         bootstrap_unconverged: s.fit.bootstrap_unconverged,
         log_likelihood: s.fit.log_likelihood,
-    })
+    };
+    Ok((summary, s))
 }
 
 /// Most bootstrap replicates accepted.

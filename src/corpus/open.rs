@@ -89,7 +89,8 @@ mod tests {
     #[test]
     fn counts_the_bytes_on_disk_compressed_or_not() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "id,source,text\n".to_string() + &"1,ledger,Rebels seized the town.\n".repeat(500);
+        let text =
+            "id,source,text\n".to_string() + &"1,ledger,Rebels seized the town.\n".repeat(500);
         let plain = dir.path().join("a.csv");
         std::fs::write(&plain, &text).unwrap();
         let gz = dir.path().join("b.csv.gz");

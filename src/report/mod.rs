@@ -23,8 +23,6 @@ pub use csvout::{
 };
 pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
 pub(crate) use levels::ser_level;
-pub use levels::{
-    auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT,
-};
+pub use levels::{auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};
