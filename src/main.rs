@@ -39,13 +39,19 @@ enum Command {
   slant analyze articles.jsonl.gz --stopwords my-stopwords.txt --boilerplate-min-docs 10
   slant analyze train.jsonl.gz --group-col allsides_bias --compare left,right
   slant analyze articles.csv --groups outlet-groups.csv --keep-col topic
-  slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources")]
+  slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources
+  slant analyze big.jsonl.gz --evidence none --sentences none   # no per-match or per-sentence files
+  slant analyze big.jsonl.gz --evidence all --sentences loaded  # every match; loaded sentences only
+
+evidence.csv and sentences.csv list everything for inputs under 16 MiB on disk; from 16 MiB on,
+the family matches only and no sentences, unless --evidence/--sentences say otherwise.")]
     Analyze(Box<AnalyzeArgs>),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/
   slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1
-  slant extract babe.csv -o features/ --keep-col label_bias --keep-col topic")]
+  slant extract babe.csv -o features/ --keep-col label_bias --keep-col topic
+  slant extract corpus.jsonl.gz -o features/ --evidence families   # evidence.csv: family matches")]
     Extract(ExtractArgs),
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]

@@ -263,7 +263,7 @@ impl InputPlan {
     /// let path = dir.path().join("news.csv");
     /// std::fs::write(&path, "source,text\nledger,Rebels seized the town.\n").unwrap();
     /// let plans = plan(&[path], &ReadOptions::default()).unwrap();
-    /// assert_eq!(plans[0].bytes(), 42);
+    /// assert_eq!(plans[0].bytes(), 43);
     /// ```
     pub fn bytes(&self) -> u64 {
         (self.files.iter())
