@@ -33,6 +33,7 @@ impl Progress {
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
+            b.set_message("reading");
             b.enable_steady_tick(Duration::from_millis(200));
             b
         });
@@ -83,12 +84,12 @@ impl Progress {
     pub(super) fn phase(&self, name: &'static str) {
         let Some(b) = &self.bar else { return };
         self.end_phase();
-        b.reset();
         b.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         b.set_message(format!("slant: {name}"));
+        b.reset();
         b.enable_steady_tick(Duration::from_millis(200));
         *self.phase.borrow_mut() = Some((name, Instant::now()));
     }
