@@ -560,6 +560,8 @@ impl ExtractArgs {
         Ok(RunOptions {
             evidence: Some(evidence),
             evidence_valence: self.evidence_sentiment,
+            // No models: no sentences.csv.
+            sentences: Some(slant::report::SentenceLevel::None),
             extract_only: true,
             ..self.common.into_options("features")?
         })
