@@ -850,7 +850,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             slant::scorers::train::train_slant(&opts)?;
             Ok(())
         }
-        Command::Analyze(args) => run_analysis(args.into_options()?),
+        Command::Analyze(args) => run_analysis((*args).into_options()?),
         Command::Extract(args) => run_analysis(args.into_options()?),
         Command::Lexicon(LexiconCmd::List {
             lexicons,

@@ -137,7 +137,7 @@ pub(super) fn few_badge(docs: u64) -> String {
 /// more than all sources pooled, blue when less, stronger the further off
 /// (log₂ of the ratio, saturating at 1.5, three times or a third).
 fn shade(rate: f64, pooled: f64) -> String {
-    if !(pooled > 0.0) || !rate.is_finite() {
+    if pooled.is_nan() || pooled <= 0.0 || !rate.is_finite() {
         return String::new();
     }
     let r = (rate.max(pooled / 8.0) / pooled).log2().clamp(-1.5, 1.5);
@@ -344,7 +344,7 @@ const S_HEAD: f64 = 34.0;
 
 /// The "Positions (Wordfish)" section: each scaled source's θ with its
 /// bootstrap interval, sources ordered by θ.
-pub(super) fn scaling(s: &mut String, input: &HtmlInput<'_>, sc: &SourceScaling) {
+pub(super) fn scaling(s: &mut String, sc: &SourceScaling) {
     s.push_str("<section id=\"scaling\"><h2>Positions (Wordfish)</h2>");
     let fit = &sc.fit;
     let _ = write!(
@@ -446,13 +446,7 @@ transform=\"translate(0 {y})\"><title>{e}: θ = {:.2} [{:.2}, {:.2}], {} documen
             e = escape(name),
         );
         if p.ci.0.is_finite() && p.ci.1.is_finite() {
-            let (xa, xb) = (x(p.ci.0), x(p.ci.1));
-            let _ = write!(
-                s,
-                "<path class=\"ci\" d=\"M{xa:.1} {:.1}v8M{xa:.1} {cy:.1}H{xb:.1}M{xb:.1} {:.1}v8\" stroke=\"#333\" stroke-width=\"1.4\" fill=\"none\"/>",
-                cy - 4.0,
-                cy - 4.0
-            );
+            super::whisker_between(s, x(p.ci.0), x(p.ci.1), cy);
         }
         if p.theta.is_finite() {
             let _ = write!(
@@ -464,16 +458,14 @@ transform=\"translate(0 {y})\"><title>{e}: θ = {:.2} [{:.2}, {:.2}], {} documen
         s.push_str("</g>");
     }
     s.push_str("</svg>");
-    let _ = write!(
-        s,
-        "<p class=\"note\">Every position is in <a href=\"scaling.csv\">scaling.csv</a>.</p></section>\n"
+    s.push_str(
+        "<p class=\"note\">Every position is in <a href=\"scaling.csv\">scaling.csv</a>.</p></section>\n",
     );
-    let _ = input;
 }
 
 /// A round tick step (1, 2 or 5 times a power of ten) near `raw`.
 fn nice_step(raw: f64) -> f64 {
-    if !(raw > 0.0) || !raw.is_finite() {
+    if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
         return 1.0;
     }
     let p = 10f64.powf(raw.log10().floor());
