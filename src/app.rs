@@ -17,7 +17,9 @@ use crate::estimators::wordfish::{self, ScaleOptions};
 use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
-use crate::report::{self, CsvStyle, Staging};
+use crate::report::{
+    self, ser_level, CsvStyle, EvidenceLevel, OutputLevels, SentenceLevel, Staging,
+};
 use crate::scorers::apply::{DocModelSummary, ModelInfo, Scorers};
 use crate::scorers::textfeat::FeatWorkspace;
 use std::collections::BTreeMap;
@@ -30,12 +32,15 @@ use std::time::{Duration, Instant};
 mod groups;
 pub use groups::GroupsSummary;
 mod periods;
+mod progress;
+use progress::Progress;
 
 /// Everything a run needs to know.
 ///
 /// Start from [`RunOptions::default`] and set the fields you need; the
-/// defaults match the command line's (built-in lexicons, evidence on,
-/// 1000 bootstrap replicates, all cores).
+/// defaults match the command line's (built-in lexicons, as much evidence
+/// as the size of the inputs warrants, 1000 bootstrap replicates, all
+/// cores).
 ///
 /// ```
 /// use slant::app::RunOptions;
@@ -46,7 +51,7 @@ mod periods;
 ///     no_models: true,
 ///     ..RunOptions::default()
 /// };
-/// assert!(opts.evidence && !opts.extract_only);
+/// assert!(opts.evidence.is_none() && !opts.extract_only); // automatic
 /// assert!(!opts.no_default_lexicons);
 /// assert_eq!(opts.estimators.bootstrap, 1000);
 /// ```
@@ -80,10 +85,18 @@ pub struct RunOptions {
     pub threads: usize,
     /// How CSV text cells are written.
     pub csv: CsvStyle,
-    /// Write `evidence.csv` (every match with context).
-    pub evidence: bool,
-    /// Also write sentiment-valence matches to `evidence.csv`.
+    /// What `evidence.csv` lists (`--evidence`); `None`: chosen from the
+    /// size of the inputs ([`report::auto_levels`]). `run.json` records it
+    /// as given (`"auto"` for `None`) and, under `output`, as used.
+    #[serde(serialize_with = "ser_level")]
+    pub evidence: Option<EvidenceLevel>,
+    /// Also write sentiment-valence matches to `evidence.csv` (with every
+    /// category match: `--evidence all`, or automatic).
     pub evidence_valence: bool,
+    /// What `sentences.csv` lists (`--sentences`); `None`: chosen from the
+    /// size of the inputs, as for [`RunOptions::evidence`].
+    #[serde(serialize_with = "ser_level")]
+    pub sentences: Option<SentenceLevel>,
     /// Only extract features (documents.csv, evidence.csv, rejected.csv,
     /// run.json); skip statistics and summary reports.
     pub extract_only: bool,
@@ -189,8 +202,9 @@ impl Default for RunOptions {
             no_default_lexicons: false,
             threads: 0,
             csv: CsvStyle::default(),
-            evidence: true,
+            evidence: None,
             evidence_valence: false,
+            sentences: None,
             extract_only: false,
             quiet: true,
             progress: false,
@@ -280,6 +294,8 @@ pub struct RunSummary {
     /// What `timeseries.csv` holds (`--period`): period, periods, rows,
     /// documents dated and not.
     pub timeseries: Option<serde_json::Value>,
+    /// What `evidence.csv` and `sentences.csv` list, as used.
+    pub output: Option<OutputLevels>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -855,6 +871,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // process-wide INTERRUPTED).
     let stop = AtomicBool::new(false);
     let plans = corpus::plan(&opts.inputs, &opts.read)?;
+    let input_bytes: u64 = plans.iter().map(corpus::InputPlan::bytes).sum();
+    let mut levels = OutputLevels::resolve(
+        opts.evidence,
+        opts.sentences,
+        opts.evidence_valence,
+        input_bytes,
+    );
     // The output directory is checked (and refused if it is not slant's to
     // replace, or of another command) before anything is read.
     let staging = Staging::create_for(
@@ -917,7 +940,13 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let ev_path = dir.join("evidence.csv");
     let rej_path = dir.join("rejected.csv");
     let sen_path = dir.join("sentences.csv");
-    let mut sen_w = match scorers.as_ref().filter(|s| s.loaded.is_some()) {
+    if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
+        levels.sentences = SentenceLevel::None;
+    }
+    let mut sen_w = match scorers
+        .as_ref()
+        .filter(|_| levels.sentences != SentenceLevel::None)
+    {
         Some(_) => {
             let mut w = std::io::BufWriter::new(
                 std::fs::File::create(&sen_path).map_err(io_err(&sen_path))?,
@@ -935,7 +964,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         std::io::BufWriter::new(std::fs::File::create(&docs_path).map_err(io_err(&docs_path))?);
     // Without evidence the rows are empty and go to a scratch file that
     // is removed before the reports are committed.
-    let ev_target = if opts.evidence {
+    let ev_target = if levels.evidence.writes_file() {
         ev_path.clone()
     } else {
         dir.join(".no-evidence")
@@ -955,7 +984,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         docs_w
             .write_all(&w.into_inner().unwrap_or_default())
             .map_err(io_err(&docs_path))?;
-        if opts.evidence {
+        if levels.evidence.writes_file() {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(report::evidence_header())
                 .map_err(|e| csv_err(&ev_path, e))?;
@@ -977,7 +1006,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(threads * 2);
     let batch_rx = Mutex::new(batch_rx);
     let (out_tx, out_rx) = mpsc::channel::<BatchOut>();
-    let progress = Progress::new(opts.progress && !opts.quiet);
+    let progress = Progress::new(opts.progress && !opts.quiet, input_bytes);
+    let bytes_read = progress.counter();
 
     let mut summary = RunSummary::default();
     let mut summaries: Vec<DocSummary> = Vec::new();
@@ -1062,7 +1092,6 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         write_ns += t.elapsed().as_nanos() as u64;
     };
     let style = opts.csv;
-    let evidence = opts.evidence.then_some(opts.evidence_valence);
     // `extract` writes no framing estimates and no HTML report: it needs
     // neither the documents' variant summaries nor the report's examples.
     let for_report = !opts.extract_only;
@@ -1084,7 +1113,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 &mut ws,
                 &mut agg,
                 style,
-                evidence,
+                levels,
                 for_report,
                 scorers.as_ref().zip(fws.as_mut()),
                 keep_cost,
@@ -1114,6 +1143,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 stopped.set(stopping(&stop));
             },
             &stop,
+            bytes_read,
         );
         if let Some(batch) = batcher.finish() {
             send(batch);
@@ -1149,6 +1179,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         stopped.set(stopping(stop));
                     },
                     stop,
+                    bytes_read,
                 );
                 if let Some(batch) = batcher.finish() {
                     send(batch);
@@ -1192,7 +1223,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                                     &mut ws,
                                     &mut agg,
                                     style,
-                                    evidence,
+                                    levels,
                                     for_report,
                                     scorers.zip(fws.as_mut()),
                                     keep_cost,
@@ -1237,7 +1268,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     if let Some(e) = write_err {
         return Err(e);
     }
-    progress.finish();
+    progress.finish(summary.analysed, t0.elapsed());
     interrupted()?;
     let stats = read_result?;
     if shown_rejections > 50 && !opts.quiet {
@@ -1271,7 +1302,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         w.flush().map_err(io_err(&sen_path))?;
     }
     drop((docs_w, ev_w, rej_w, sen_w));
-    if !opts.evidence {
+    if !levels.evidence.writes_file() {
         let _ = std::fs::remove_file(dir.join(".no-evidence"));
     }
     summary.read = stats.iter().map(|s| s.read).sum();
@@ -1291,6 +1322,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     summary.memory.in_flight_peak_bytes = budget.peak();
 
     // Merge per-worker aggregates (sums; order does not matter).
+    progress.phase("merging counts");
     let t1 = Instant::now();
     // The largest partial is the base (its vocabulary is not remapped); the
     // outputs do not depend on vocabulary ids, only on the sums.
@@ -1310,6 +1342,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     });
     interrupted()?;
     // Boilerplate leaves the n-grams before any statistic reads them.
+    if !opts.extract_only {
+        progress.phase("finding boilerplate");
+    }
     let tb = Instant::now();
     let boilerplate = (!opts.extract_only).then(|| {
         crate::features::boilerplate::remove_boilerplate(
@@ -1336,6 +1371,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let mut est = if opts.extract_only {
         Estimates::default()
     } else {
+        progress.phase("estimating family scores and n-grams");
         let index: std::collections::HashMap<&str, usize> = agg
             .sources
             .keys()
@@ -1352,6 +1388,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
     };
     if let Some(sc) = &scorers {
+        progress.phase("scoring sources with the learned models");
         let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
         let mut per: Vec<Vec<DocModelSummary>> = vec![Vec::new(); names.len()];
         for d in &summaries {
@@ -1391,6 +1428,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // takes the small sources out of the per-source reports.
     let time = match opts.period.filter(|_| !opts.extract_only) {
         Some(period) => {
+            progress.phase("the time series");
             let t = Instant::now();
             let ts = periods::time_series(
                 &summaries,
@@ -1412,8 +1450,12 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     if !opts.extract_only {
         // Wordfish keeps its own --scale-min-docs: it scales before
         // --min-docs leaves sources out.
+        let mut scaled = None;
         if let Some(scale) = &opts.scale {
-            summary.scaling = Some(write_scaling(&dir, &agg, scale, opts, &pool)?);
+            progress.phase("scaling the sources (Wordfish)");
+            let (summary_, s) = write_scaling(&dir, &agg, scale, opts, &pool)?;
+            summary.scaling = Some(summary_);
+            scaled = Some(s);
         }
         // Groups pool their sources, the small ones included.
         let groups_out = groups::run(groups::GroupsInput {
@@ -1431,6 +1473,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         if summary.min_docs.is_some() {
             est.ngram_sources_skipped = estimators::terms::ngram_sources_skipped(&agg, &est_opts);
         }
+        progress.phase("writing the reports");
         periods::write_sources(&dir, &agg, &est, &lex, opts.csv)?;
         let p = dir.join("families.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
@@ -1464,6 +1507,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         inputs.sort();
         inputs.dedup();
         interrupted()?;
+        progress.phase("writing report.html");
         let th = Instant::now();
         let mut html = report::html::render(&report::html::HtmlInput {
             lex: &lex,
@@ -1480,6 +1524,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             inputs,
             small_sources: summary.min_docs.as_ref(),
             timeseries: time.as_ref(),
+            output: Some(levels),
+            scaling: scaled.as_ref(),
         });
         if let Some(g) = groups_out {
             report::groups::insert_section(&mut html, &g.html);
@@ -1492,6 +1538,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     summary
         .timings
         .insert("report_ms", t3.elapsed().as_millis());
+    progress.end_phase();
+    summary.output = Some(levels);
     write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
     // A Ctrl-C during the statistics or reports still means "stop".
     interrupted()?;
@@ -1528,7 +1576,7 @@ fn write_scaling(
     scale: &ScaleOptions,
     opts: &RunOptions,
     pool: &rayon::ThreadPool,
-) -> Result<ScalingSummary> {
+) -> Result<(ScalingSummary, wordfish::SourceScaling)> {
     let s = pool.install(|| wordfish::scale_sources(agg, scale, opts.estimators.seed))?;
     let (pp, wp) = (dir.join("scaling.csv"), dir.join("scaling_words.csv"));
     let pf = std::fs::File::create(&pp).map_err(io_err(&pp))?;
@@ -1540,7 +1588,7 @@ fn write_scaling(
         opts.csv,
     )
     .map_err(|e| csv_err(&pp, e))?;
-    Ok(ScalingSummary {
+    let summary = ScalingSummary {
         sources: s.fit.sources.len(),
         too_small: s.too_small,
         no_words: (s.fit.dropped_sources.iter())
@@ -1551,7 +1599,8 @@ fn write_scaling(
         converged: s.fit.converged,
         bootstrap_unconverged: s.fit.bootstrap_unconverged,
         log_likelihood: s.fit.log_likelihood,
-    })
+    };
+    Ok((summary, s))
 }
 
 /// Most bootstrap replicates accepted.
@@ -1650,6 +1699,9 @@ fn write_run_json(
     if let Some(t) = &summary.timeseries {
         run["timeseries"] = t.clone();
     }
+    if let Some(o) = &summary.output {
+        run["output"] = serde_json::json!(o);
+    }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;
     s.push('\n');
@@ -1721,7 +1773,7 @@ fn process_batch(
     ws: &mut Workspace,
     agg: &mut Aggregates,
     style: CsvStyle,
-    evidence: Option<bool>,
+    levels: OutputLevels,
     for_report: bool,
     mut scorers: Option<(&Scorers, &mut FeatWorkspace)>,
     keep_cost: u64,
@@ -1766,9 +1818,18 @@ fn process_batch(
                         extra.extend(kept_cells);
                         let _ =
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
-                        let _ = report::models::sentence_rows(
-                            sc, &mut sen_w, &doc, &ws.text, &s, style,
-                        );
+                        if levels.sentences != SentenceLevel::None {
+                            let loaded_only = levels.sentences == SentenceLevel::Loaded;
+                            let _ = report::models::sentence_rows_where(
+                                sc,
+                                &mut sen_w,
+                                &doc,
+                                &ws.text,
+                                &s,
+                                style,
+                                loaded_only,
+                            );
+                        }
                         scores = Some((*sc, s));
                     }
                     None if kept.cols == 0 => {
@@ -1780,16 +1841,18 @@ fn process_batch(
                             report::document_row_extra(&mut docs_w, &doc, &f, lex, style, &extra);
                     }
                 }
-                if let Some(with_valence) = evidence {
+                if levels.evidence.writes_file() {
+                    let categories = levels.evidence.writes_categories();
                     for rec in &f.matches {
                         if let crate::lexicon::Target::Category { category, .. } = rec.m.target {
-                            if !with_valence && ex.is_valence(category as usize) {
+                            if !categories || (!levels.valence && ex.is_valence(category as usize))
+                            {
                                 continue;
                             }
                         }
                         let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
                     }
-                    if let Some((_, s)) = &scores {
+                    if let Some((_, s)) = scores.as_ref().filter(|_| categories) {
                         let _ = report::models::evidence_rows(&mut ev_w, &doc, &ws.text, s, style);
                     }
                 }
@@ -1888,46 +1951,6 @@ pub fn analysed(doc: &Document) -> String {
     let mut s = String::new();
     analysed_text(doc, &mut s);
     s
-}
-
-/// A progress line on stderr, only when stderr is a terminal.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Progress {
-        use std::io::IsTerminal;
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let b = indicatif::ProgressBar::new_spinner();
-            b.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            b.enable_steady_tick(std::time::Duration::from_millis(200));
-            b
-        });
-        Progress { bar }
-    }
-
-    fn update(&self, docs: u64, bytes: u64) {
-        if let Some(b) = &self.bar {
-            b.set_message(format!("{docs} documents, {:.1} MB", bytes as f64 / 1e6));
-        }
-    }
-
-    fn println(&self, msg: &str) {
-        match &self.bar {
-            Some(b) => b.println(msg),
-            None => stderr_line(msg),
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
 }
 
 /// A human-readable listing of a lexicon (for `slant lexicon list`).

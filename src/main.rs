@@ -8,7 +8,7 @@ use slant::corpus::{Format, ReadOptions};
 use slant::estimators::wordfish::ScaleOptions;
 use slant::estimators::{EstimatorOptions, Prior};
 use slant::features::FeatureOptions;
-use slant::report::CsvStyle;
+use slant::report::{CsvStyle, EvidenceLevel};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -42,13 +42,19 @@ enum Command {
   slant analyze train.jsonl.gz --group-col allsides_bias --compare left,right
   slant analyze articles.csv --groups outlet-groups.csv --keep-col topic
   slant analyze articles.csv --compare \"Daily Ledger,Northern Post\"   # two sources
-  slant analyze articles.jsonl.gz --period month --min-docs 20   # timeseries.csv, sources with 20+ documents")]
+  slant analyze articles.jsonl.gz --period month --min-docs 20   # timeseries.csv, sources with 20+ documents
+  slant analyze big.jsonl.gz --evidence none --sentences none   # no per-match or per-sentence files
+  slant analyze big.jsonl.gz --evidence all --sentences loaded  # every match; loaded sentences only
+
+evidence.csv and sentences.csv list everything for inputs under 16 MiB on disk; from 16 MiB on,
+the family matches only and no sentences, unless --evidence/--sentences say otherwise.")]
     Analyze(Box<AnalyzeArgs>),
     /// Extract features only (documents.csv, rejected.csv, run.json, timings.json; evidence.csv with --evidence).
     #[command(after_help = "Examples:
   slant extract corpus.jsonl.gz -o features/
   slant extract corpus.jsonl.gz -o features/ --no-ngrams --threads 1
-  slant extract babe.csv -o features/ --keep-col label_bias --keep-col topic")]
+  slant extract babe.csv -o features/ --keep-col label_bias --keep-col topic
+  slant extract corpus.jsonl.gz -o features/ --evidence families   # evidence.csv: family matches")]
     Extract(ExtractArgs),
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
@@ -349,10 +355,13 @@ struct CommonArgs {
 struct ExtractArgs {
     #[command(flatten)]
     common: CommonArgs,
-    /// Also write evidence.csv (every match with context).
-    #[arg(long)]
-    evidence: bool,
-    /// Also list sentiment-valence matches in evidence.csv.
+    /// What evidence.csv lists, each match with its context: none (no file), families
+    /// (framing-family matches only) or all (category matches too); `--evidence` alone is
+    /// `--evidence all`.
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_value = "none",
+        default_missing_value = "all", value_parser = ["none", "families", "all"])]
+    evidence: String,
+    /// Also list sentiment-valence matches in evidence.csv (with --evidence all).
     #[arg(long, requires = "evidence")]
     evidence_sentiment: bool,
 }
@@ -362,9 +371,23 @@ struct ExtractArgs {
 struct AnalyzeArgs {
     #[command(flatten)]
     common: CommonArgs,
-    /// Also list sentiment-valence matches in evidence.csv.
+    /// What evidence.csv lists, each match with its context: none (no file), families
+    /// (framing-family matches only) or all (category matches too: hedges, attribution
+    /// verbs, sentiment, ...; and the words the loaded-language model reads as loaded);
+    /// `--evidence` alone is `--evidence all` [default: all for inputs under 16 MiB on disk,
+    /// families from 16 MiB on].
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_missing_value = "all",
+        value_parser = ["none", "families", "all"])]
+    evidence: Option<String>,
+    /// Also list sentiment-valence matches in evidence.csv (with every category match:
+    /// --evidence all, which it implies when --evidence is not given).
     #[arg(long)]
     evidence_sentiment: bool,
+    /// What sentences.csv (the loaded-language model's reading of each sentence) lists: none
+    /// (no file), loaded (the sentences it decides are loaded) or all [default: all for
+    /// inputs under 16 MiB on disk, none from 16 MiB on].
+    #[arg(long, value_name = "LEVEL", value_parser = ["none", "loaded", "all"])]
+    sentences: Option<String>,
     /// Seed for the bootstrap (same seed and input: same numbers).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -549,9 +572,13 @@ impl CommonArgs {
 
 impl ExtractArgs {
     fn into_options(self) -> anyhow::Result<RunOptions> {
+        let evidence = level(&self.evidence)?;
+        check_sentiment(self.evidence_sentiment, Some(evidence))?;
         Ok(RunOptions {
-            evidence: self.evidence,
+            evidence: Some(evidence),
             evidence_valence: self.evidence_sentiment,
+            // No models: no sentences.csv.
+            sentences: Some(slant::report::SentenceLevel::None),
             extract_only: true,
             ..self.common.into_options("features")?
         })
@@ -599,6 +626,8 @@ impl AnalyzeArgs {
             bootstrap: self.scale_bootstrap,
             anchor: scale_anchor,
         });
+        let evidence = self.evidence.as_deref().map(level).transpose()?;
+        check_sentiment(self.evidence_sentiment, evidence)?;
         let compare = match self.compare.as_deref().map(|c| c.split_once(',')) {
             None => None,
             Some(Some((a, b))) if !a.trim().is_empty() && !b.trim().is_empty() => {
@@ -651,8 +680,9 @@ impl AnalyzeArgs {
                 stopwords: Vec::new(),
             },
             stopwords: self.stopwords,
-            evidence: true,
+            evidence,
             evidence_valence: self.evidence_sentiment,
+            sentences: self.sentences.as_deref().map(level).transpose()?,
             extract_only: false,
             model_dir: self.model_dir,
             no_models: self.no_models,
@@ -666,6 +696,23 @@ impl AnalyzeArgs {
             min_docs: self.min_docs,
             ..common
         })
+    }
+}
+
+/// A level of `--evidence` or `--sentences` (clap has checked the name).
+fn level<T: std::str::FromStr<Err = String>>(s: &str) -> anyhow::Result<T> {
+    s.parse().map_err(|e: String| slant::Error::usage(e).into())
+}
+
+/// `--evidence-sentiment` lists category matches: refused with a level
+/// that lists none.
+fn check_sentiment(sentiment: bool, evidence: Option<EvidenceLevel>) -> anyhow::Result<()> {
+    match evidence {
+        Some(l) if sentiment && l != EvidenceLevel::All => Err(slant::Error::usage(format!(
+            "--evidence-sentiment lists category matches: it needs --evidence all, not --evidence {l}"
+        ))
+        .into()),
+        _ => Ok(()),
     }
 }
 
@@ -825,7 +872,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             slant::scorers::train::train_slant(&opts)?;
             Ok(())
         }
-        Command::Analyze(args) => run_analysis(args.into_options()?),
+        Command::Analyze(args) => run_analysis((*args).into_options()?),
         Command::Extract(args) => run_analysis(args.into_options()?),
         Command::Lexicon(LexiconCmd::List {
             lexicons,

@@ -326,8 +326,8 @@ fn help_options(p: &Path, cmd: &[&str]) -> Vec<(String, String)> {
 
 /// Each subcommand accepts and documents only what it uses: `extract`
 /// runs no statistics and no learned models, so their options are neither
-/// listed nor accepted; `analyze` always writes evidence.csv, so it has no
-/// `--evidence`; no option shows two defaults.
+/// listed nor accepted (nor `--sentences`: no model, no sentences.csv); no
+/// option shows two defaults.
 #[test]
 fn subcommands_take_only_their_own_options() {
     let dir = tempfile::tempdir().unwrap();
@@ -349,8 +349,9 @@ fn subcommands_take_only_their_own_options() {
         "--boilerplate-min-docs",
         "--model-dir",
         "--no-models",
+        "--sentences",
     ];
-    let extract_only = ["--evidence"];
+    let extract_only: [&str; 0] = [];
     let shared = [
         "--out",
         "--manifest",
@@ -363,6 +364,7 @@ fn subcommands_take_only_their_own_options() {
         "--csv-raw",
         "--threads",
         "--quiet",
+        "--evidence",
         "--evidence-sentiment",
     ];
     let flags = |cmd: &[&str]| -> Vec<String> {
@@ -391,13 +393,17 @@ fn subcommands_take_only_their_own_options() {
         assert!(!p.join("r").exists(), "{args:?} wrote reports");
     };
     refused(
-        &["analyze", "in.txt", "-o", "r", "--evidence"],
-        "unexpected argument '--evidence'",
+        &["analyze", "in.txt", "-o", "r", "--evidence", "some"],
+        "invalid value 'some' for '--evidence",
     );
     for f in analysis_only {
         let mut args = vec!["extract", "in.txt", "-o", "r", f];
         if !matches!(f, "--exact-variance" | "--all-terms" | "--no-models") {
-            args.push(if f == "--prior" { "uniform" } else { "1" });
+            args.push(match f {
+                "--prior" => "uniform",
+                "--sentences" => "all",
+                _ => "1",
+            });
         }
         refused(&args, &format!("unexpected argument '{f}'"));
     }

@@ -408,7 +408,8 @@ impl<R: Read> Read for CsvWatch<R> {
 }
 
 pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
-    let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
+    let (reader, hasher) =
+        open_maybe_gz(path, ctx.bytes_read.as_ref()).map_err(|e| Error::io(path, e))?;
     let quoting = Arc::new(std::sync::Mutex::new(QuoteState::default()));
     let reader = CsvWatch {
         inner: reader,

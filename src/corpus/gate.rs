@@ -155,6 +155,8 @@ pub struct RecordGate<'a> {
     /// 128-bit digest of (source, id) -> where it was first seen, over the
     /// whole run.
     seen_ids: FxHashMap<u128, (Arc<str>, u64)>,
+    /// Input bytes read so far (on disk), when someone shows progress.
+    pub(super) bytes_read: Option<super::open::BytesRead>,
 }
 
 impl<'a> RecordGate<'a> {
@@ -167,6 +169,7 @@ impl<'a> RecordGate<'a> {
             stop,
             stats: InputStats::default(),
             seen_ids: FxHashMap::default(),
+            bytes_read: None,
         }
     }
 

@@ -119,7 +119,8 @@ impl From<String> for FieldError {
 pub(super) const KEYS_FROM_RECORDS: u32 = 100;
 
 pub(super) fn read_jsonl(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
-    let (reader, hasher) = open_maybe_gz(path).map_err(|e| Error::io(path, e))?;
+    let (reader, hasher) =
+        open_maybe_gz(path, ctx.bytes_read.as_ref()).map_err(|e| Error::io(path, e))?;
     let mut r = BufReader::with_capacity(1 << 20, reader);
     let cols = resolve_columns(ctx.opts, &[], path)?;
     let file: Arc<str> = escape_path(path).into();

@@ -31,6 +31,7 @@ mod walk;
 
 pub use gate::{InputStats, MadeUp, RecordGate, Skipped};
 pub use groupmap::GroupMap;
+pub(crate) use open::BytesRead;
 pub use paths::{escape_path, unescape_path};
 pub use plan::{plan, Format, InputPlan, ReadOptions};
 pub(crate) use plan::{ser_opt_path, ser_path, ser_paths};

@@ -252,6 +252,26 @@ pub struct InputPlan {
 
 /// The file name without a `.gz` suffix (case kept, escaped as
 /// [`escape_path`] does), and whether it had one.
+impl InputPlan {
+    /// Bytes of its files on disk (a gzipped file's compressed size), for
+    /// a progress bar and the choice of how much detail to write; a file
+    /// that cannot be looked at counts 0.
+    ///
+    /// ```
+    /// use slant::corpus::{plan, ReadOptions};
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("news.csv");
+    /// std::fs::write(&path, "source,text\nledger,Rebels seized the town.\n").unwrap();
+    /// let plans = plan(&[path], &ReadOptions::default()).unwrap();
+    /// assert_eq!(plans[0].bytes(), 43);
+    /// ```
+    pub fn bytes(&self) -> u64 {
+        (self.files.iter())
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum()
+    }
+}
+
 pub(super) fn strip_gz(path: &Path) -> (String, bool) {
     let name = path
         .file_name()
@@ -409,7 +429,7 @@ pub fn plan(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Vec<InputPlan>> {
 
 pub(super) fn sniff_format(path: &Path) -> Result<Format> {
     let mut head = Vec::new();
-    open_maybe_gz(path)
+    open_maybe_gz(path, None)
         .and_then(|r| r.0.take(4096).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
     let first = head.iter().find(|b| !b.is_ascii_whitespace());

@@ -3,6 +3,7 @@
 use super::delimited::read_csv;
 use super::gate::{InputStats, RecordGate, Skipped};
 use super::jsonl::read_jsonl;
+use super::open::BytesRead;
 use super::plan::{Format, InputPlan, ReadOptions};
 use super::textfile::{file_origin, path_id, read_text_file};
 use super::{escape_path, Item, Rejection};
@@ -45,19 +46,22 @@ pub fn read_inputs(
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item),
 ) -> Result<Vec<InputStats>> {
-    read_inputs_until(plans, opts, sink, &AtomicBool::new(false))
+    read_inputs_until(plans, opts, sink, &AtomicBool::new(false), None)
 }
 
 /// [`read_inputs`] that stops at the next record once `stop` is set (the
-/// statistics returned then cover what was read).
+/// statistics returned then cover what was read), adding the bytes it
+/// reads from the input files (as on disk) to `bytes_read`.
 pub(crate) fn read_inputs_until(
     plans: &[InputPlan],
     opts: &ReadOptions,
     sink: &mut dyn FnMut(Item),
     stop: &AtomicBool,
+    bytes_read: Option<BytesRead>,
 ) -> Result<Vec<InputStats>> {
     let mut all = Vec::with_capacity(plans.len());
     let mut ctx = RecordGate::new(opts, sink, stop);
+    ctx.bytes_read = bytes_read;
     for plan in plans {
         if ctx.stopped() {
             break;
@@ -248,7 +252,7 @@ mod tests {
                     stop.store(true, Ordering::Relaxed);
                 }
             };
-            read_inputs_until(&plans, &opts, sink, &stop).unwrap();
+            read_inputs_until(&plans, &opts, sink, &stop, None).unwrap();
             assert_eq!(n, 3, "{input}");
         }
     }

@@ -37,7 +37,7 @@ pub(super) fn read_text_file(plan: &InputPlan, f: &Path, ctx: &mut RecordGate<'_
             .map(|n| path_id(Path::new(n)))
             .unwrap_or_default()
     };
-    let opened = open_maybe_gz(f);
+    let opened = open_maybe_gz(f, ctx.bytes_read.as_ref());
     let (reader, hasher) = match opened {
         Ok(x) => x,
         Err(e) => {

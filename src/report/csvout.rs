@@ -98,7 +98,7 @@ fn opt_f(x: Option<f64>) -> String {
 }
 
 /// Matches per 1,000 tokens (none without tokens).
-fn rate_of(count: u64, tokens: u64) -> Option<f64> {
+pub(crate) fn rate_of(count: u64, tokens: u64) -> Option<f64> {
     (tokens != 0).then(|| count as f64 * 1000.0 / tokens as f64)
 }
 
@@ -107,7 +107,7 @@ fn rate(count: u64, tokens: u64) -> String {
 }
 
 /// Mean valence weight of `n` matches whose scaled weights sum to `sum`.
-fn mean_weight_of(sum: i64, n: u64) -> Option<f64> {
+pub(crate) fn mean_weight_of(sum: i64, n: u64) -> Option<f64> {
     (n != 0).then(|| sum as f64 / VALENCE_SCALE / n as f64)
 }
 

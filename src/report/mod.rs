@@ -10,6 +10,7 @@ pub(crate) mod csvout;
 mod examples;
 pub(crate) mod groups;
 pub mod html;
+mod levels;
 mod min_docs;
 pub mod models;
 mod scaling;
@@ -24,6 +25,8 @@ pub use csvout::{
     CsvStyle, BOILERPLATE_HEADER, REJECTED_HEADER, SOURCES_LONG_HEADER,
 };
 pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
+pub(crate) use levels::ser_level;
+pub use levels::{auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT};
 pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};

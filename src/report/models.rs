@@ -194,6 +194,39 @@ pub fn sentence_rows(
     s: &DocScores,
     style: CsvStyle,
 ) -> csv::Result<()> {
+    sentence_rows_where(scorers, w, doc, text, s, style, false)
+}
+
+/// [`sentence_rows`], with `loaded_only` just the sentences the model
+/// decides are loaded (`loaded` = 1; `--sentences loaded`). Rows keep
+/// their sentence numbers in the document.
+///
+/// ```
+/// use slant::corpus::Document;
+/// use slant::report::CsvStyle;
+/// use slant::report::models::sentence_rows_where;
+/// use slant::scorers::apply::Scorers;
+/// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+/// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// let doc = Document::new("7", "Daily", "The vote is on Tuesday. Thugs slammed the disgraceful plan.");
+/// let mut ws = scorers.workspace();
+/// let s = scorers.score_document(&doc, &mut ws);
+/// let mut w = csv::Writer::from_writer(Vec::new());
+/// sentence_rows_where(&scorers, &mut w, &doc, ws.text(), &s, CsvStyle::default(), true).unwrap();
+/// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+/// assert_eq!(csv.lines().count(), 1);
+/// assert!(csv.starts_with("7,Daily,1,24,")); // the second sentence
+/// ```
+pub fn sentence_rows_where(
+    scorers: &Scorers,
+    w: &mut csv::Writer<Vec<u8>>,
+    doc: &Document,
+    text: &str,
+    s: &DocScores,
+    style: CsvStyle,
+    loaded_only: bool,
+) -> csv::Result<()> {
     if scorers.loaded.is_none() {
         return Ok(());
     }
@@ -205,6 +238,9 @@ pub fn sentence_rows(
     let source = safe_cell(&doc.source, style);
     let slice = |a: u32, b: u32| text.get(a as usize..b as usize).unwrap_or("");
     for (i, sc) in s.sentences.iter().enumerate() {
+        if loaded_only && !sc.loaded {
+            continue;
+        }
         w.write_field(id.as_ref())?;
         w.write_field(source.as_ref())?;
         for n in [i as u64, sc.span.0 as u64, sc.span.1 as u64] {

@@ -2,7 +2,7 @@
 """Check the DOM of a rendered slant report.html (as dumped by headless
 Chromium with --dump-dom) against the CSV reports beside it.
 
-Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME] [--groups] [--time]
+Usage: check_dom.py DOM_FILE REPORT_DIR [--literal-source NAME] [--groups] [--time] [--scaling]
                     [--min-score FAMILY SOURCE [SOURCE ...]]
 
 Checks:
@@ -11,6 +11,13 @@ Checks:
     other family sections;
   * every source in sources.csv appears (data-source in the overview table);
   * every charted family has example sentences (li.example) with a <mark>;
+  * in every family chart, sources with fewer than 20 documents (data-docs)
+    come after all the others;
+  * a "Categories per source" section (section#categories) with a row per
+    source (up to 60) and a cell per category column in each row, the
+    sources with fewer than 20 documents last;
+  * --scaling: a "Positions" section (section#scaling) with a point
+    (g.position) per row of scaling.csv, at its theta;
   * nothing external: no <script>, <iframe>, <img>, <object>, <embed>,
     <link rel=stylesheet>, no src/href/srcset/action/poster/xlink:href
     pointing to http(s):// or //, no @import or url( in CSS;
@@ -61,6 +68,11 @@ class Dom(HTMLParser):
         self.timecharts = {}  # family -> {"all": lines of the pooled series, "series": n}
         self.timechart = None
         self.series_scope = None
+        self.section = None  # id of the top-level section being read
+        self.section_depth = None
+        self.category_heads = 0
+        self.category_rows = []  # (source, cells, few)
+        self.positions = {}  # source -> theta
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -79,10 +91,22 @@ class Dom(HTMLParser):
         if tag == "style":
             self.in_style = True
         classes = (a.get("class") or "").split()
+        if tag == "section" and a.get("id") in ("categories", "scaling"):
+            self.section = a.get("id")
+            self.section_depth = len(self.stack)
+        if self.section == "categories":
+            if tag == "th" and "data-category" in a:
+                self.category_heads += 1
+            if tag == "tr" and "data-source" in a:
+                self.category_rows.append([a["data-source"], 0, "few-docs" in classes])
+            if tag == "td" and "data-category" in a and self.category_rows:
+                self.category_rows[-1][1] += 1
+        if self.section == "scaling" and tag == "g" and "position" in classes:
+            self.positions[a.get("data-source")] = float(a.get("data-theta"))
         if tag == "section" and "family" in classes:
             self.family = a.get("data-family")
             self.family_depth = len(self.stack)
-            self.families[self.family] = {"svg": False, "examples": 0, "marks": 0, "bars": {}}
+            self.families[self.family] = {"svg": False, "examples": 0, "marks": 0, "bars": {}, "docs": []}
         if self.family is not None:
             f = self.families[self.family]
             if tag == "svg":
@@ -94,6 +118,7 @@ class Dom(HTMLParser):
             if tag == "g" and "bar" in classes:
                 score = a.get("data-score")
                 f["bars"][a.get("data-source")] = float(score) if score else None
+                f["docs"].append(int(a.get("data-docs", "0")))
         if tag == "section" and a.get("id") == "groups":
             self.groups_section = True
         if tag == "th" and "data-group" in a:
@@ -114,7 +139,7 @@ class Dom(HTMLParser):
                 self.timecharts[self.timechart]["series"] += 1
             if tag == "path" and "line" in classes and self.series_scope == "all" and a.get("d", "").startswith("M"):
                 self.timecharts[self.timechart]["all"] += 1
-        if tag == "tr" and "data-source" in a:
+        if tag == "tr" and "data-source" in a and self.section is None:
             self.sources.add(a["data-source"])
         if tag not in ("br", "meta", "link", "input", "hr", "wbr", "img", "col", "area", "source"):
             self.stack.append(tag)
@@ -139,6 +164,9 @@ class Dom(HTMLParser):
                 break
 
     def _closed(self):
+        if self.section is not None and len(self.stack) == self.section_depth:
+            self.section = None
+            self.section_depth = None
         if self.family is not None and len(self.stack) == self.family_depth:
             self.family = None
             self.family_depth = None
@@ -171,6 +199,7 @@ def main(argv):
     min_score = None
     groups = False
     time = False
+    scaling = False
     rest = argv[3:]
     i = 0
     while i < len(rest):
@@ -182,6 +211,8 @@ def main(argv):
             i += 1
         elif rest[i] == "--time":
             time = True
+        elif rest[i] == "--scaling":
+            scaling = True
             i += 1
         elif rest[i] == "--min-score":
             min_score = (rest[i + 1], rest[i + 2], rest[i + 3:])
@@ -211,12 +242,39 @@ def main(argv):
             fails.append(f"family {fid}: no bar rows")
         if f["examples"] == 0 or f["marks"] == 0:
             fails.append(f"family {fid}: no example sentences with <mark>")
+        few = [d < 20 for d in f["docs"]]
+        if few != sorted(few):
+            fails.append(f"family {fid}: a source with few documents charted before others: {f['docs']}")
 
     # Every source present.
     sources = [unsafe(r["source"]) for r in read_csv(f"{report_dir}/sources.csv")]
     missing = [s for s in sources if s not in dom.sources]
     if missing:
         fails.append(f"sources missing from the report: {missing[:10]} ({len(missing)})")
+
+    # Categories per source: a row per source (the table shows up to 60),
+    # a cell per category column, few-document sources last.
+    rows = dom.category_rows
+    if dom.category_heads == 0 or not rows:
+        fails.append(f"no categories table ({dom.category_heads} columns, {len(rows)} rows)")
+    if len(rows) != min(len(sources), 60):
+        fails.append(f"categories table has {len(rows)} rows for {len(sources)} sources")
+    bad = [r[0] for r in rows if r[1] != dom.category_heads]
+    if bad:
+        fails.append(f"categories rows without a cell per column: {bad[:5]}")
+    few = [r[2] for r in rows]
+    if few != sorted(few):
+        fails.append("categories table: a source with few documents listed before others")
+
+    if scaling:
+        expected = {unsafe(r["source"]): float(r["theta"]) for r in read_csv(f"{report_dir}/scaling.csv")}
+        if set(expected) != set(dom.positions):
+            fails.append(f"positions {sorted(dom.positions)} != scaling.csv sources {sorted(expected)}")
+        for src, theta in expected.items():
+            if src in dom.positions and abs(dom.positions[src] - theta) > 1e-3:
+                fails.append(f"position of {src}: {dom.positions[src]} != {theta}")
+        if not dom.positions:
+            fails.append("no positions chart")
 
     css = "\n".join(dom.styles)
     for bad in ("@import", "url("):
@@ -282,7 +340,8 @@ def main(argv):
 
     n_examples = sum(f["examples"] for f in dom.families.values())
     print(f"  {len(got)} family charts, {len(sources)} sources, {n_examples} example sentences, "
-          f"{dom.tags.get('svg', 0)} svg elements")
+          f"{dom.tags.get('svg', 0)} svg elements, {len(rows)}x{dom.category_heads} category cells, "
+          f"{len(dom.positions)} positions")
     for f in fails:
         print(f"FAIL: {f}")
     return 1 if fails else 0

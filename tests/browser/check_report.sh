@@ -3,8 +3,9 @@
 # of ../shared/seeds (when present) and of a tiny hostile corpus in headless
 # Chromium, save PNG screenshots, and check the rendered DOM with
 # check_dom.py (a chart per family with matches, every source, example
-# sentences, nothing external, input text escaped, the time section with
-# --period, and on the seeds:
+# sentences, the categories table, the Wordfish positions of the sample,
+# nothing external, input text escaped, the time section with --period,
+# and on the seeds:
 # business-insider labels the Taliban most delegitimisingly of the five).
 #
 # Usage: tests/browser/check_report.sh   (after `cargo build --release`)
@@ -59,9 +60,10 @@ render() {
   echo "   screenshot: $OUT/$name.png"
 }
 
-# 1. The shipped sample.
-"$SLANT" analyze data/sample -o "$OUT/sample" --quiet
-render sample "$OUT/sample" --min-score armed_group daily-ledger frontline-news
+# 1. The shipped sample, scaled with Wordfish (its sources have 4 documents
+# each), so the positions chart is checked too.
+"$SLANT" analyze data/sample -o "$OUT/sample" --quiet --scale --scale-min-docs 2
+render sample "$OUT/sample" --scaling --min-score armed_group daily-ledger frontline-news
 
 # 1b. The sample in two groups of sources (--groups), side by side.
 printf 'source,group\ndaily-ledger,hawks\nnorthern-post,hawks\nfrontline-news,doves\nthe-beacon,doves\ncivic-wire,doves\n' \
