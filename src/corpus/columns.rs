@@ -1,6 +1,6 @@
 //! Which column (CSV) or key (JSONL) holds each field.
 
-use super::plan::ReadOptions;
+use super::options::ReadOptions;
 use crate::error::{Error, Result};
 use std::path::Path;
 

@@ -5,86 +5,12 @@ use super::columns::resolve_columns;
 use super::decode::decode_with;
 use super::gate::{record_id, MadeUp, RecordGate};
 use super::open::{finish_hash, open_maybe_gz};
-use super::plan::strip_gz;
+use super::paths::strip_gz;
 use super::{escape_path, Document, Origin, Rejection};
 use crate::error::{Error, Result};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
-
-pub(super) struct TextLines<'a> {
-    text: &'a [u8],
-    /// Where the count has got to, and the line there.
-    at: usize,
-    line: u64,
-}
-
-impl<'a> TextLines<'a> {
-    pub(super) fn new(text: &'a [u8]) -> Self {
-        TextLines {
-            text,
-            at: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of the record the parser places at byte `pos`.
-    pub(super) fn record_line(&mut self, pos: u64) -> u64 {
-        let t = self.text;
-        let mut first = usize::try_from(pos)
-            .unwrap_or(t.len())
-            .clamp(self.at, t.len());
-        while first < t.len() && matches!(t[first], b'\r' | b'\n') {
-            first += 1;
-        }
-        for k in memchr::memchr2_iter(b'\n', b'\r', &t[self.at..first]) {
-            let j = self.at + k;
-            // The `\r` of a `\r\n` is counted at its `\n`.
-            if t[j] == b'\n' || t.get(j + 1) != Some(&b'\n') {
-                self.line += 1;
-            }
-        }
-        self.at = first;
-        self.line
-    }
-}
-
-/// A manifest's rows by file path, its SHA-256, and each row's line and file
-/// as written. A file listed twice is refused (which row would hold?).
-/// A small CSV file held in memory (a manifest, a source map): its header,
-/// and its records each with the line of its first byte. `what` names the
-/// file in a header error.
-pub(super) fn small_table(
-    path: &Path,
-    what: &str,
-    text: &str,
-) -> Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::input(path, format!("{what} header: {e}")))?
-        .clone();
-    let mut lines = TextLines::new(text.as_bytes());
-    let mut records = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| Error::input(path, format!("record {}: {e}", i + 1)))?;
-        let line = rec
-            .position()
-            .map_or(i as u64 + 2, |p| lines.record_line(p.byte()));
-        records.push((line, rec));
-    }
-    Ok((headers, records))
-}
-
-/// The column of `headers` named `name` (case and surrounding spaces
-/// ignored).
-pub(super) fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(name))
-}
 
 pub(super) fn sniff_delimiter(header: &[u8]) -> u8 {
     let mut best = (0usize, b',');
@@ -684,6 +610,7 @@ pub(super) fn read_csv(path: &Path, ctx: &mut RecordGate<'_>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::table::TextLines;
     use crate::corpus::{plan, read_inputs, Item, ReadOptions};
     use proptest::prelude::*;
     #[test]

@@ -1,7 +1,7 @@
 //! The record gate every reader pushes its records through: limits,
 //! empty fields, names, duplicate ids and the counts that reconcile.
 
-use super::plan::ReadOptions;
+use super::options::ReadOptions;
 use super::{Document, Item, Origin, Rejection};
 use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,8 +1,8 @@
 //! Group maps: which group (say, an AllSides bias rating) each source
 //! belongs to, for `groups.csv` and `comparisons.csv` (`--groups FILE`).
 
-use super::delimited::{column, small_table};
 use super::sourcemap::read_table_file;
+use super::table::{column, small_table};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

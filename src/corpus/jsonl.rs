@@ -4,7 +4,7 @@ use super::columns::{resolve_columns, SOURCE_DEFAULTS, TEXT_DEFAULTS};
 use super::decode::repair_mojibake;
 use super::gate::{record_id, RecordGate};
 use super::open::{finish_hash, open_maybe_gz};
-use super::plan::strip_gz;
+use super::paths::strip_gz;
 use super::{escape_path, Document, Origin};
 use crate::error::{Error, Result};
 use std::io::{self, BufRead, BufReader};

@@ -1,6 +1,6 @@
 //! Opening inputs: regular files only, gzip by name, hashed as read.
 
-use super::plan::strip_gz;
+use super::paths::strip_gz;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::fs::File;

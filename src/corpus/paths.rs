@@ -129,6 +129,21 @@ fn unescape_bytes(text: &str) -> Vec<u8> {
     out
 }
 
+/// The file name without a `.gz` suffix (case kept, escaped as
+/// [`escape_path`] does), and whether it had one.
+pub(super) fn strip_gz(path: &Path) -> (String, bool) {
+    let name = path
+        .file_name()
+        .map(|n| escape_path(Path::new(n)).into_owned())
+        .unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".gz") {
+        (name[..name.len() - 3].to_string(), true)
+    } else {
+        (name, false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

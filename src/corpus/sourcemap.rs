@@ -3,8 +3,8 @@
 //! counted.
 
 use super::decode::decode_with;
-use super::delimited::{column, small_table};
 use super::open::read_regular_file;
+use super::table::{column, small_table};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

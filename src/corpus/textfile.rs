@@ -3,7 +3,8 @@
 use super::decode::decode_with;
 use super::gate::{MadeUp, RecordGate};
 use super::open::{finish_hash, open_maybe_gz};
-use super::plan::{strip_gz, InputPlan};
+use super::paths::strip_gz;
+use super::plan::InputPlan;
 use super::{escape_path, Document, Origin};
 use std::io::Read;
 use std::path::Path;

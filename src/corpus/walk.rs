@@ -15,7 +15,7 @@
 //!   loop, a FIFO named `.txt`) are walk problems: rejections.
 
 use super::escape_path;
-use super::plan::{format_of, Format};
+use super::options::{format_of, Format};
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::fs::Metadata;

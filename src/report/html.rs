@@ -13,8 +13,10 @@
 //! is byte-identical across thread counts.
 
 mod measures;
+mod timechart;
 
 pub use measures::{learned_label, FEW_DOCS, MAX_CATEGORY_ROWS};
+pub use timechart::{time_section, TIME_SOURCES};
 
 use super::{EvidenceLevel, Examples, OutputLevels, SentenceLevel};
 use crate::corpus::Rejection;
@@ -392,7 +394,7 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     overview(&mut s, input);
     families(&mut s, input, &fams_with);
     if let Some(ts) = input.timeseries {
-        super::timechart::time_section(&mut s, ts, input.lex);
+        timechart::time_section(&mut s, ts, input.lex);
     }
     measures::categories(&mut s, input);
     if let Some(sc) = input.scaling {

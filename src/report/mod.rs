@@ -15,7 +15,6 @@ mod min_docs;
 pub mod models;
 mod scaling;
 mod staging;
-mod timechart;
 mod timeseries;
 
 pub use csvout::{
@@ -25,10 +24,10 @@ pub use csvout::{
     CsvStyle, BOILERPLATE_HEADER, REJECTED_HEADER, SOURCES_LONG_HEADER,
 };
 pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
+pub use html::{time_section, TIME_SOURCES};
 pub(crate) use levels::ser_level;
 pub use levels::{auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT};
 pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};
-pub use timechart::{time_section, TIME_SOURCES};
 pub use timeseries::{timeseries_rows, TIMESERIES_HEADER};

@@ -5,7 +5,7 @@
 //! hundreds of periods (time on a true calendar axis, at most a dozen
 //! tick labels, markers only when there are few periods).
 
-use super::html::escape;
+use super::escape;
 use crate::corpus::date::Date;
 use crate::estimators::timeseries::{MeasureKind, TimeRow, TimeSeries};
 use crate::lexicon::Lexicon;
