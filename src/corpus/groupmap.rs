@@ -2,7 +2,7 @@
 //! belongs to, for `groups.csv` and `comparisons.csv` (`--groups FILE`).
 
 use super::sourcemap::read_table_file;
-use super::table::{column, small_table};
+use super::table::pairs;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,30 +61,10 @@ impl GroupMap {
     pub fn from_csv_str(path: impl AsRef<Path>, text: &str) -> Result<GroupMap> {
         let path = path.as_ref();
         let bad = |line: u64, msg: String| Error::input(path, format!("line {line}: {msg}"));
-        let (headers, records) = small_table(path, "group map", text)?;
-        let (Some(sc), Some(gc)) = (column(&headers, "source"), column(&headers, "group")) else {
-            return Err(Error::input(
-                path,
-                format!(
-                    "a group map needs the columns `source` and `group`; the header is: {}",
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        };
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         let mut first: BTreeMap<String, u64> = BTreeMap::new();
-        for (line, rec) in records {
-            if rec.len() > headers.len() {
-                return Err(bad(
-                    line,
-                    format!("{} fields, but the header has {}", rec.len(), headers.len()),
-                ));
-            }
-            let get = |c: usize| rec.get(c).map(str::trim).unwrap_or("");
-            let (source, group) = (get(sc), get(gc));
-            if source.is_empty() || group.is_empty() {
-                return Err(bad(line, "empty source or group".into()));
-            }
+        for (line, source, group) in pairs(path, "group map", text, "source", "group")? {
+            let (source, group) = (source.as_str(), group.as_str());
             let key = fold(source);
             match map.get(&key) {
                 Some(prev) if prev != group => {

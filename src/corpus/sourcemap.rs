@@ -4,7 +4,7 @@
 
 use super::decode::decode_with;
 use super::open::read_regular_file;
-use super::table::{column, small_table};
+use super::table::pairs;
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -84,32 +84,11 @@ impl SourceMap {
     pub fn from_csv_str(path: impl AsRef<Path>, text: &str) -> Result<SourceMap> {
         let path = path.as_ref();
         let bad = |line: u64, msg: String| Error::input(path, format!("line {line}: {msg}"));
-        let (headers, records) = small_table(path, "source map", text)?;
-        let col = |name: &str| column(&headers, name);
-        let (Some(ac), Some(sc)) = (col("alias"), col("source")) else {
-            return Err(Error::input(
-                path,
-                format!(
-                    "a source map needs the columns `alias` and `source`; the header is: {}",
-                    headers.iter().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        };
         let mut map = BTreeMap::new();
         // Folded alias -> (line, alias as written).
         let mut first: BTreeMap<String, (u64, String)> = BTreeMap::new();
-        for (line, rec) in records {
-            if rec.len() > headers.len() {
-                return Err(bad(
-                    line,
-                    format!("{} fields, but the header has {}", rec.len(), headers.len()),
-                ));
-            }
-            let get = |c: usize| rec.get(c).map(str::trim).unwrap_or("");
-            let (alias, source) = (get(ac), get(sc));
-            if alias.is_empty() || source.is_empty() {
-                return Err(bad(line, "empty alias or source".into()));
-            }
+        for (line, alias, source) in pairs(path, "source map", text, "alias", "source")? {
+            let (alias, source) = (alias.as_str(), source.as_str());
             let key = fold(alias);
             if let Some(prev) = map.get(&key) {
                 if prev != source {

@@ -76,3 +76,44 @@ pub(super) fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
         .iter()
         .position(|h| h.trim().eq_ignore_ascii_case(name))
 }
+
+/// The records of a two-column mapping file (a source map, a group map):
+/// the columns `key` and `value` found by name, and per record its line and
+/// the two cells, trimmed and both non-empty. A missing column, a record
+/// with more fields than the header or an empty cell is an error naming the
+/// file (and line); `what` names the file kind in messages.
+pub(super) fn pairs(
+    path: &Path,
+    what: &str,
+    text: &str,
+    key: &str,
+    value: &str,
+) -> Result<Vec<(u64, String, String)>> {
+    let bad = |line: u64, msg: String| Error::input(path, format!("line {line}: {msg}"));
+    let (headers, records) = small_table(path, what, text)?;
+    let (Some(kc), Some(vc)) = (column(&headers, key), column(&headers, value)) else {
+        return Err(Error::input(
+            path,
+            format!(
+                "a {what} needs the columns `{key}` and `{value}`; the header is: {}",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    };
+    let mut out = Vec::with_capacity(records.len());
+    for (line, rec) in records {
+        if rec.len() > headers.len() {
+            return Err(bad(
+                line,
+                format!("{} fields, but the header has {}", rec.len(), headers.len()),
+            ));
+        }
+        let get = |c: usize| rec.get(c).map(str::trim).unwrap_or("");
+        let (k, v) = (get(kc), get(vc));
+        if k.is_empty() || v.is_empty() {
+            return Err(bad(line, format!("empty {key} or {value}")));
+        }
+        out.push((line, k.to_string(), v.to_string()));
+    }
+    Ok(out)
+}
