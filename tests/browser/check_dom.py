@@ -211,6 +211,7 @@ def main(argv):
             i += 1
         elif rest[i] == "--time":
             time = True
+            i += 1
         elif rest[i] == "--scaling":
             scaling = True
             i += 1
@@ -340,7 +341,7 @@ def main(argv):
 
     n_examples = sum(f["examples"] for f in dom.families.values())
     print(f"  {len(got)} family charts, {len(sources)} sources, {n_examples} example sentences, "
-          f"{dom.tags.get('svg', 0)} svg elements, {len(rows)}x{dom.category_heads} category cells, "
+          f"{dom.tags.get('svg', 0)} svg elements, {len(dom.category_rows)}x{dom.category_heads} category cells, "
           f"{len(dom.positions)} positions")
     for f in fails:
         print(f"FAIL: {f}")
