@@ -31,6 +31,8 @@ use std::time::{Duration, Instant};
 
 mod groups;
 pub use groups::GroupsSummary;
+pub mod partial;
+pub use partial::{extract_partial, extract_partial_records, merge_partials};
 mod periods;
 mod progress;
 use progress::Progress;
@@ -296,6 +298,8 @@ pub struct RunSummary {
     pub timeseries: Option<serde_json::Value>,
     /// What `evidence.csv` and `sentences.csv` list, as used.
     pub output: Option<OutputLevels>,
+    /// The partials a `merge` read (name and SHA-256).
+    pub partials: Option<serde_json::Value>,
 }
 
 /// Rows `families.csv` and `terms.csv` leave out because they would say
@@ -637,6 +641,19 @@ pub struct DocSummary {
 struct Kept {
     cols: usize,
     group: bool,
+    /// Mark where each item's rows end (for a partial).
+    split: bool,
+}
+
+/// Where one item's rows end in a [`BatchOut`]'s buffers (documents,
+/// evidence, sentences, rejected), for a partial.
+struct Mark {
+    /// A document (else a rejection).
+    doc: bool,
+    /// The document's id and source (empty for a rejection).
+    id: String,
+    source: String,
+    ends: [usize; 4],
 }
 
 struct BatchOut {
@@ -654,6 +671,8 @@ struct BatchOut {
     /// Bytes of rows held until written (the batch's share of the budget
     /// once analysed).
     cost: u64,
+    /// Per item, where its rows end (only for a partial).
+    marks: Vec<Mark>,
 }
 
 impl BatchOut {
@@ -844,23 +863,65 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 /// assert_eq!(docs.lines().count(), 3); // header + one row per document
 /// ```
 pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
+    run(opts, &Feed::Files, None)
+}
+
+/// A frame's records through the gate and its counts, taken once.
+type Records = Mutex<Option<(Vec<Item>, InputStats)>>;
+
+/// Where a run's records come from.
+enum Feed {
+    /// The files of [`RunOptions::inputs`].
+    Files,
+    /// Records already through a gate (a DataFrame's rows), with their
+    /// input's counts and the bytes that stand for the input's size.
+    Records(Box<Records>, u64),
+}
+
+impl Feed {
+    /// Hand every record to `sink`, in input order, and return the
+    /// inputs' counts.
+    fn read(
+        &self,
+        plans: &[corpus::InputPlan],
+        opts: &ReadOptions,
+        sink: &mut dyn FnMut(Item),
+        stop: &AtomicBool,
+        bytes_read: Option<Arc<AtomicU64>>,
+    ) -> Result<Vec<InputStats>> {
+        match self {
+            Feed::Files => corpus::read_inputs_until(plans, opts, sink, stop, bytes_read),
+            Feed::Records(records, _) => {
+                let taken = records.lock().ok().and_then(|mut r| r.take());
+                let Some((items, stats)) = taken else {
+                    return Ok(vec![]);
+                };
+                for item in items {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    sink(item);
+                }
+                Ok(vec![stats])
+            }
+        }
+    }
+}
+
+/// `analyze` or `extract` (reports in `opts.out_dir`), or the extraction
+/// of a partial (`partial`: its rows and sums go there instead).
+fn run(
+    opts: &RunOptions,
+    feed: &Feed,
+    mut partial: Option<&mut partial::Collector>,
+) -> Result<RunSummary> {
     let t0 = Instant::now();
     let lex = load_lexicon(&opts.lexicons, opts.no_default_lexicons)?;
-    if opts.inputs.is_empty() {
+    if opts.inputs.is_empty() && matches!(feed, Feed::Files) {
         return Err(Error::usage("no input given"));
     }
     check_limits(opts)?;
-    let mut est_opts = opts.estimators.clone();
-    let mut stopwords_info = None;
-    if let Some(p) = &opts.stopwords {
-        est_opts.stopwords = crate::estimators::terms::read_stopwords(p)?;
-        let bytes = std::fs::read(p).map_err(io_err(p))?;
-        stopwords_info = Some(serde_json::json!({
-            "path": corpus::escape_path(p),
-            "sha256": crate::lexicon::sha256_hex(&bytes),
-            "words": est_opts.stopwords.len(),
-        }));
-    }
+    let (est_opts, stopwords_info) = stopwords(opts)?;
     // Test hook (not a user option): fail as a disk error would once this
     // many documents have been written, to test that a failed run leaves
     // the previous reports untouched.
@@ -870,8 +931,14 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     // Set when writing fails, to stop the reader (per run, unlike the
     // process-wide INTERRUPTED).
     let stop = AtomicBool::new(false);
-    let plans = corpus::plan(&opts.inputs, &opts.read)?;
-    let input_bytes: u64 = plans.iter().map(corpus::InputPlan::bytes).sum();
+    let plans = match feed {
+        Feed::Files => corpus::plan(&opts.inputs, &opts.read)?,
+        Feed::Records(..) => Vec::new(),
+    };
+    let input_bytes: u64 = match feed {
+        Feed::Files => plans.iter().map(corpus::InputPlan::bytes).sum(),
+        Feed::Records(_, bytes) => *bytes,
+    };
     let mut levels = OutputLevels::resolve(
         opts.evidence,
         opts.sentences,
@@ -880,14 +947,17 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     );
     // The output directory is checked (and refused if it is not slant's to
     // replace, or of another command) before anything is read.
-    let staging = Staging::create_for(
-        &opts.out_dir,
-        if opts.extract_only {
-            "extract"
-        } else {
-            "analyze"
-        },
-    )?;
+    let staging = match partial {
+        Some(_) => None,
+        None => Some(Staging::create_for(
+            &opts.out_dir,
+            if opts.extract_only {
+                "extract"
+            } else {
+                "analyze"
+            },
+        )?),
+    };
     if !opts.quiet {
         for p in &plans {
             for (line, file) in p.manifest_unmatched.iter().take(5) {
@@ -910,95 +980,39 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             }
         }
     }
-    let dir = staging.path().to_path_buf();
+    let dir = staging
+        .as_ref()
+        .map_or_else(PathBuf::new, |s| s.path().to_path_buf());
     // extract writes no n-gram report: it need not track sentences for
     // boilerplate (nor skip furniture in n-grams nothing reads).
     let mut features = opts.features.clone();
     if opts.extract_only {
         features.boilerplate_min_docs = 0;
     }
-    let extractor = Extractor::new(&lex, features);
-    let scorers = if opts.no_models || opts.extract_only {
-        None
-    } else {
-        let dir = opts.model_dir.clone().unwrap_or_else(Scorers::default_dir);
-        if opts.model_dir.is_some() && !dir.is_dir() {
-            return Err(Error::usage(format!(
-                "--model-dir {}: no such directory",
-                dir.display()
-            )));
-        }
-        Some(Scorers::load(&dir)?).filter(|s| !s.is_empty())
-    };
+    let mut extractor = Extractor::new(&lex, features);
+    if partial.is_some() {
+        extractor.keep_sentence_words();
+    }
+    let scorers = load_scorers(opts)?;
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         opts.threads
     };
 
-    let docs_path = dir.join("documents.csv");
-    let ev_path = dir.join("evidence.csv");
-    let rej_path = dir.join("rejected.csv");
-    let sen_path = dir.join("sentences.csv");
     if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
         levels.sentences = SentenceLevel::None;
     }
-    let mut sen_w = match scorers
-        .as_ref()
-        .filter(|_| levels.sentences != SentenceLevel::None)
-    {
-        Some(_) => {
-            let mut w = std::io::BufWriter::new(
-                std::fs::File::create(&sen_path).map_err(io_err(&sen_path))?,
-            );
-            let mut c = csv::Writer::from_writer(Vec::new());
-            c.write_record(report::models::SENTENCES_HEADER)
-                .map_err(|e| csv_err(&sen_path, e))?;
-            w.write_all(&c.into_inner().unwrap_or_default())
-                .map_err(io_err(&sen_path))?;
-            Some(w)
-        }
-        None => None,
+    let mut files = match partial {
+        Some(_) => None,
+        None => Some(RowFiles::create(
+            &dir,
+            &lex,
+            scorers.as_ref(),
+            levels,
+            &opts.read.keep_cols,
+        )?),
     };
-    let mut docs_w =
-        std::io::BufWriter::new(std::fs::File::create(&docs_path).map_err(io_err(&docs_path))?);
-    // Without evidence the rows are empty and go to a scratch file that
-    // is removed before the reports are committed.
-    let ev_target = if levels.evidence.writes_file() {
-        ev_path.clone()
-    } else {
-        dir.join(".no-evidence")
-    };
-    let mut ev_w =
-        std::io::BufWriter::new(std::fs::File::create(&ev_target).map_err(io_err(&ev_path))?);
-    let mut rej_w =
-        std::io::BufWriter::new(std::fs::File::create(&rej_path).map_err(io_err(&rej_path))?);
-    {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header = report::document_header(&lex);
-        if let Some(sc) = &scorers {
-            header.extend(report::models::document_header(sc));
-        }
-        crate::report::groups::kept_header(&mut header, &opts.read.keep_cols)?;
-        w.write_record(header).map_err(|e| csv_err(&docs_path, e))?;
-        docs_w
-            .write_all(&w.into_inner().unwrap_or_default())
-            .map_err(io_err(&docs_path))?;
-        if levels.evidence.writes_file() {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(report::evidence_header())
-                .map_err(|e| csv_err(&ev_path, e))?;
-            ev_w.write_all(&w.into_inner().unwrap_or_default())
-                .map_err(io_err(&ev_path))?;
-        }
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(report::REJECTED_HEADER)
-            .map_err(|e| csv_err(&rej_path, e))?;
-        rej_w
-            .write_all(&w.into_inner().unwrap_or_default())
-            .map_err(io_err(&rej_path))?;
-    }
-
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -1034,8 +1048,9 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     let kept = Kept {
         cols: opts.read.keep_cols.len(),
         group: opts.read.group_col.is_some(),
+        split: partial.is_some(),
     };
-    let mut accept = |out: BatchOut| {
+    let mut accept = |mut out: BatchOut| {
         let t = Instant::now();
         summary.analysed += out.docs;
         summary.text_bytes += out.text_bytes;
@@ -1052,33 +1067,40 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                 shown_rejections += 1;
             }
         }
-        summaries.extend(out.summaries);
-        examples.merge(out.examples);
-        for p in summary.dates.merge(out.dates) {
+        if partial.is_none() {
+            // (A partial keeps them with each document's rows.)
+            summaries.append(&mut out.summaries);
+        }
+        examples.merge(std::mem::replace(
+            &mut out.examples,
+            report::Examples::new(0),
+        ));
+        for p in summary.dates.merge(std::mem::take(&mut out.dates)) {
             if !opts.quiet {
                 progress.println(&format!("slant: warning: {p}"));
             }
         }
         if write_err.is_none() {
-            let r = docs_w
-                .write_all(&out.documents)
-                .map_err(io_err(&docs_path))
-                .and_then(|_| ev_w.write_all(&out.evidence).map_err(io_err(&ev_path)))
-                .and_then(|_| rej_w.write_all(&out.rejected).map_err(io_err(&rej_path)))
-                .and_then(|_| match sen_w.as_mut() {
-                    Some(w) => w.write_all(&out.sentences).map_err(io_err(&sen_path)),
-                    None => Ok(()),
-                })
-                .and_then(|_| match fail_after {
-                    Some(n) if summary.analysed >= n => Err(Error::io(
-                        &docs_path,
-                        std::io::Error::other(format!(
-                            "injected failure after {} documents (SLANT_FAIL_AFTER_DOCS)",
-                            summary.analysed
-                        )),
+            let r = match (files.as_mut(), partial.as_deref_mut()) {
+                (Some(f), _) => {
+                    f.write(&out.documents, &out.evidence, &out.sentences, &out.rejected)
+                }
+                (None, Some(c)) => {
+                    c.add(&mut out);
+                    Ok(())
+                }
+                (None, None) => Ok(()),
+            };
+            let r = r.and_then(|_| match fail_after {
+                Some(n) if summary.analysed >= n => Err(Error::io(
+                    dir.join("documents.csv"),
+                    std::io::Error::other(format!(
+                        "injected failure after {} documents (SLANT_FAIL_AFTER_DOCS)",
+                        summary.analysed
                     )),
-                    _ => Ok(()),
-                });
+                )),
+                _ => Ok(()),
+            });
             if let Err(e) = r {
                 write_err = Some(e);
                 stop.store(true, Ordering::Relaxed);
@@ -1133,7 +1155,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
             }
             run(batch);
         };
-        read_result = corpus::read_inputs_until(
+        read_result = feed.read(
             &plans,
             &opts.read,
             &mut |item| {
@@ -1169,7 +1191,7 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
                         stop.store(true, Ordering::Relaxed);
                     }
                 };
-                let res = corpus::read_inputs_until(
+                let res = feed.read(
                     plans,
                     read_opts,
                     &mut |item| {
@@ -1291,19 +1313,8 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
         let why = corpus::why_nothing(&plans, &stats, first_rejections.first());
         return Err(Error::new(ErrorKind::NothingToAnalyse(why)));
     }
-    for (w, p) in [
-        (&mut docs_w, &docs_path),
-        (&mut ev_w, &ev_path),
-        (&mut rej_w, &rej_path),
-    ] {
-        w.flush().map_err(io_err(p))?;
-    }
-    if let Some(w) = sen_w.as_mut() {
-        w.flush().map_err(io_err(&sen_path))?;
-    }
-    drop((docs_w, ev_w, rej_w, sen_w));
-    if !levels.evidence.writes_file() {
-        let _ = std::fs::remove_file(dir.join(".no-evidence"));
+    if let Some(f) = files {
+        f.finish(&dir, levels)?;
     }
     summary.read = stats.iter().map(|s| s.read).sum();
     summary.skipped = stats.iter().map(|s| s.skipped.len() as u64).sum();
@@ -1321,230 +1332,443 @@ pub fn analyze(opts: &RunOptions) -> Result<RunSummary> {
     summary.memory.budget_bytes = opts.memory_budget;
     summary.memory.in_flight_peak_bytes = budget.peak();
 
-    // Merge per-worker aggregates (sums; order does not matter).
-    progress.phase("merging counts");
-    let t1 = Instant::now();
-    // The largest partial is the base (its vocabulary is not remapped); the
-    // outputs do not depend on vocabulary ids, only on the sums.
-    partials.sort_by_key(|p| std::cmp::Reverse(p.vocab.len()));
-    let mut partials = partials.into_iter();
-    let mut agg = partials.next().unwrap_or_else(|| Aggregates::new(&lex));
-    pool.install(|| {
-        // Merging compacts both sides' n-gram counts; what is left to
-        // compact is a single partial's.
-        for p in partials {
-            if INTERRUPTED.load(Ordering::Relaxed) {
-                return;
-            }
-            agg.merge(p);
-        }
-        agg.flush_ngrams();
-    });
-    interrupted()?;
-    // Boilerplate leaves the n-grams before any statistic reads them.
-    if !opts.extract_only {
-        progress.phase("finding boilerplate");
-    }
-    let tb = Instant::now();
-    let boilerplate = (!opts.extract_only).then(|| {
-        crate::features::boilerplate::remove_boilerplate(
-            &mut agg,
-            extractor.sentence_table(),
-            opts.features.boilerplate_min_docs,
-        )
-    });
-    let boilerplate_ms = tb.elapsed().as_millis();
-    summary.sources = agg.sources.len() as u64;
-    summary.stories = agg
-        .stories
-        .keys()
-        .map(|(_, k)| k.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len() as u64;
-    summary.timings.insert(
-        "merge_ms",
-        t1.elapsed().as_millis().saturating_sub(boilerplate_ms),
-    );
-    summary.timings.insert("boilerplate_ms", boilerplate_ms);
-
-    let t2 = Instant::now();
-    let mut est = if opts.extract_only {
-        Estimates::default()
-    } else {
-        progress.phase("estimating family scores and n-grams");
-        let index: std::collections::HashMap<&str, usize> = agg
-            .sources
-            .keys()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
-        let mut by_source: Vec<Vec<&[(u32, u32)]>> = vec![Vec::new(); agg.sources.len()];
-        for d in &summaries {
-            if let Some(&i) = index.get(&*d.source) {
-                by_source[i].push(&d.variants);
-            }
-        }
-        pool.install(|| estimators::estimate_until(&agg, &lex, &by_source, &est_opts, &INTERRUPTED))
-            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
-    };
-    if let Some(sc) = &scorers {
-        progress.phase("scoring sources with the learned models");
-        let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
-        let mut per: Vec<Vec<DocModelSummary>> = vec![Vec::new(); names.len()];
-        for d in &summaries {
-            if let (Ok(i), Some(m)) = (names.binary_search(&&*d.source), &d.model) {
-                per[i].push(m.clone());
-            }
-        }
-        est.source_extra_headers
-            .extend(report::models::source_header(sc));
-        let stats = pool
-            .install(|| {
-                estimators::models::source_scores_until(
-                    sc,
-                    &names,
-                    &per,
-                    opts.estimators.seed,
-                    opts.estimators.bootstrap,
-                    &INTERRUPTED,
-                )
-            })
-            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
-        let cells = report::models::source_cells(sc, &stats);
-        if est.source_extra.len() < names.len() {
-            est.source_extra.resize(names.len(), Vec::new());
-        }
-        for (row, c) in est.source_extra.iter_mut().zip(cells) {
-            row.extend(c);
-        }
-        summary.models = sc.info.clone();
-    }
-    summary
-        .timings
-        .insert("estimate_ms", t2.elapsed().as_millis());
-
-    interrupted()?;
-    // Issue 22: the time series (over every source) before --min-docs
-    // takes the small sources out of the per-source reports.
-    let time = match opts.period.filter(|_| !opts.extract_only) {
-        Some(period) => {
-            progress.phase("the time series");
-            let t = Instant::now();
-            let ts = periods::time_series(
-                &summaries,
-                &agg,
-                &lex,
-                &est_opts,
-                period,
-                opts.min_docs,
-                &pool,
-            )?;
-            summary
-                .timings
-                .insert("timeseries_ms", t.elapsed().as_millis());
-            Some(ts)
-        }
-        None => None,
-    };
-    let t3 = Instant::now();
-    if !opts.extract_only {
-        // Wordfish keeps its own --scale-min-docs: it scales before
-        // --min-docs leaves sources out.
-        let mut scaled = None;
-        if let Some(scale) = &opts.scale {
-            progress.phase("scaling the sources (Wordfish)");
-            let (summary_, s) = write_scaling(&dir, &agg, scale, opts, &pool)?;
-            summary.scaling = Some(summary_);
-            scaled = Some(s);
-        }
-        // Groups pool their sources, the small ones included.
-        let groups_out = groups::run(groups::GroupsInput {
-            dir: &dir,
-            agg: &agg,
-            lex: &lex,
-            summaries: &summaries,
-            est_opts: &est_opts,
-            scorers: scorers.as_ref(),
-            opts,
-            pool: &pool,
-            timings: &mut summary.timings,
-        })?;
-        summary.min_docs = report::drop_small_sources(&mut agg, &mut est, opts.min_docs);
-        if summary.min_docs.is_some() {
-            est.ngram_sources_skipped = estimators::terms::ngram_sources_skipped(&agg, &est_opts);
-        }
-        progress.phase("writing the reports");
-        periods::write_sources(&dir, &agg, &est, &lex, opts.csv)?;
-        let p = dir.join("families.csv");
-        let f = std::fs::File::create(&p).map_err(io_err(&p))?;
-        let families_rows = report::families_rows(std::io::BufWriter::new(f), &agg, &lex, opts.csv)
-            .map_err(|e| csv_err(&p, e))?;
-        summary.left_out = Some(LeftOut {
-            families_rows: (agg.sources.len() * lex.n_variants()) as u64 - families_rows,
-            terms_variant_rows: est.variant_rows_left_out,
-            ngram_sources: est.ngram_sources_skipped,
-        });
-        let p = dir.join("terms.csv");
-        let f = std::fs::File::create(&p).map_err(io_err(&p))?;
-        report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
-            .map_err(|e| csv_err(&p, e))?;
-        if let (Some(ts), Some(period)) = (&time, opts.period) {
-            summary.timeseries = Some(periods::write_timeseries(&dir, ts, period, opts.csv)?);
-        }
-        if let Some(b) = &boilerplate {
-            let p = dir.join("boilerplate.csv");
-            let f = std::fs::File::create(&p).map_err(io_err(&p))?;
-            report::boilerplate_rows(std::io::BufWriter::new(f), &b.rows, opts.csv)
-                .map_err(|e| csv_err(&p, e))?;
-            summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
-        }
-        summary.stopwords = stopwords_info;
-        let mut inputs: Vec<String> = opts
-            .inputs
-            .iter()
-            .map(|p| corpus::escape_path(p).into_owned())
-            .collect();
-        inputs.sort();
-        inputs.dedup();
+    if let Some(c) = partial {
+        progress.phase("merging counts");
+        let bytes = match feed {
+            Feed::Files => plans.iter().map(corpus::InputPlan::bytes).collect(),
+            Feed::Records(_, b) => vec![*b],
+        };
+        let key = partial::extraction_key(opts, &lex, scorers.as_ref());
+        let stats = summary.inputs.clone();
+        c.finish(
+            partials, &extractor, examples, summary, stats, bytes, levels, key, &pool,
+        )?;
+        progress.end_phase();
         interrupted()?;
-        progress.phase("writing report.html");
-        let th = Instant::now();
-        let mut html = report::html::render(&report::html::HtmlInput {
-            lex: &lex,
-            agg: &agg,
-            est: &est,
-            examples: &examples,
-            read: summary.read,
-            analysed: summary.analysed,
-            rejections: &first_rejections,
-            rejected: summary.rejected,
-            stories: summary.stories,
-            date_range: summary.date_range.clone(),
-            dates_unused: summary.dates.problems(),
-            inputs,
-            small_sources: summary.min_docs.as_ref(),
-            timeseries: time.as_ref(),
-            output: Some(levels),
-            scaling: scaled.as_ref(),
-        });
-        if let Some(g) = groups_out {
-            report::groups::insert_section(&mut html, &g.html);
-            summary.groups = Some(g.summary);
-        }
-        summary.timings.insert("html_ms", th.elapsed().as_millis());
-        let p = dir.join("report.html");
-        std::fs::write(&p, html).map_err(io_err(&p))?;
+        return Ok(RunSummary::default());
     }
-    summary
-        .timings
-        .insert("report_ms", t3.elapsed().as_millis());
-    progress.end_phase();
-    summary.output = Some(levels);
-    write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
+    let tail = Tail {
+        opts,
+        lex: &lex,
+        est_opts: &est_opts,
+        stopwords_info,
+        scorers: scorers.as_ref(),
+        sentence_table: extractor.sentence_table(),
+        pool: &pool,
+        progress: &progress,
+        dir: &dir,
+        threads,
+        levels,
+    };
+    let summary = tail.finish(partials, summaries, examples, first_rejections, summary)?;
     // A Ctrl-C during the statistics or reports still means "stop".
     interrupted()?;
-    staging.commit()?;
+    if let Some(s) = staging {
+        s.commit()?;
+    }
     Ok(summary)
+}
+
+/// The per-document files of a run (documents, evidence, sentences,
+/// rejected), headers written, rows appended in input order.
+struct RowFiles {
+    docs: (std::io::BufWriter<std::fs::File>, PathBuf),
+    evidence: (std::io::BufWriter<std::fs::File>, PathBuf),
+    rejected: (std::io::BufWriter<std::fs::File>, PathBuf),
+    sentences: Option<(std::io::BufWriter<std::fs::File>, PathBuf)>,
+}
+
+impl RowFiles {
+    /// Create the files in `dir` with their headers: evidence.csv and
+    /// sentences.csv as `levels` say (without evidence, its rows are
+    /// empty and go to a scratch file [`finish`](Self::finish) removes).
+    fn create(
+        dir: &Path,
+        lex: &Lexicon,
+        scorers: Option<&Scorers>,
+        levels: OutputLevels,
+        keep_cols: &[String],
+    ) -> Result<RowFiles> {
+        let create = |p: PathBuf,
+                      header: &[String]|
+         -> Result<(std::io::BufWriter<std::fs::File>, PathBuf)> {
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&p).map_err(io_err(&p))?);
+            if !header.is_empty() {
+                let mut c = csv::Writer::from_writer(Vec::new());
+                c.write_record(header).map_err(|e| csv_err(&p, e))?;
+                w.write_all(&c.into_inner().unwrap_or_default())
+                    .map_err(io_err(&p))?;
+            }
+            Ok((w, p))
+        };
+        let strings = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let sentences = match scorers.filter(|_| levels.sentences != SentenceLevel::None) {
+            Some(_) => Some(create(
+                dir.join("sentences.csv"),
+                &strings(report::models::SENTENCES_HEADER),
+            )?),
+            None => None,
+        };
+        let mut header = report::document_header(lex);
+        if let Some(sc) = scorers {
+            header.extend(report::models::document_header(sc));
+        }
+        crate::report::groups::kept_header(&mut header, keep_cols)?;
+        let docs = create(dir.join("documents.csv"), &header)?;
+        let evidence = if levels.evidence.writes_file() {
+            create(
+                dir.join("evidence.csv"),
+                &strings(report::evidence_header()),
+            )?
+        } else {
+            create(dir.join(".no-evidence"), &[])?
+        };
+        let rejected = create(dir.join("rejected.csv"), &strings(report::REJECTED_HEADER))?;
+        Ok(RowFiles {
+            docs,
+            evidence,
+            rejected,
+            sentences,
+        })
+    }
+
+    /// Append rows (CSV bytes) to each file.
+    fn write(
+        &mut self,
+        documents: &[u8],
+        evidence: &[u8],
+        sentences: &[u8],
+        rejected: &[u8],
+    ) -> Result<()> {
+        let (w, p) = &mut self.docs;
+        w.write_all(documents).map_err(io_err(p))?;
+        let (w, p) = &mut self.evidence;
+        w.write_all(evidence).map_err(io_err(p))?;
+        let (w, p) = &mut self.rejected;
+        w.write_all(rejected).map_err(io_err(p))?;
+        if let Some((w, p)) = self.sentences.as_mut() {
+            w.write_all(sentences).map_err(io_err(p))?;
+        }
+        Ok(())
+    }
+
+    /// Flush every file; remove the scratch evidence file.
+    fn finish(self, dir: &Path, levels: OutputLevels) -> Result<()> {
+        for (mut w, p) in [self.docs, self.evidence, self.rejected]
+            .into_iter()
+            .chain(self.sentences)
+        {
+            w.flush().map_err(io_err(&p))?;
+        }
+        if !levels.evidence.writes_file() {
+            let _ = std::fs::remove_file(dir.join(".no-evidence"));
+        }
+        Ok(())
+    }
+}
+
+/// The estimators' options with `--stopwords` read in, and what run.json
+/// says about the list.
+fn stopwords(opts: &RunOptions) -> Result<(EstimatorOptions, Option<serde_json::Value>)> {
+    let mut est_opts = opts.estimators.clone();
+    let mut info = None;
+    if let Some(p) = &opts.stopwords {
+        est_opts.stopwords = crate::estimators::terms::read_stopwords(p)?;
+        let bytes = std::fs::read(p).map_err(io_err(p))?;
+        info = Some(serde_json::json!({
+            "path": corpus::escape_path(p),
+            "sha256": crate::lexicon::sha256_hex(&bytes),
+            "words": est_opts.stopwords.len(),
+        }));
+    }
+    Ok((est_opts, info))
+}
+
+/// The learned models the options ask for (none for `extract`, with
+/// `--no-models`, or when the directory holds none).
+fn load_scorers(opts: &RunOptions) -> Result<Option<Scorers>> {
+    if opts.no_models || opts.extract_only {
+        return Ok(None);
+    }
+    let dir = opts.model_dir.clone().unwrap_or_else(Scorers::default_dir);
+    if opts.model_dir.is_some() && !dir.is_dir() {
+        return Err(Error::usage(format!(
+            "--model-dir {}: no such directory",
+            dir.display()
+        )));
+    }
+    Ok(Some(Scorers::load(&dir)?).filter(|s| !s.is_empty()))
+}
+
+/// What the statistics and reports after extraction need (shared by
+/// `analyze` and `merge`).
+struct Tail<'a> {
+    opts: &'a RunOptions,
+    lex: &'a Lexicon,
+    est_opts: &'a EstimatorOptions,
+    stopwords_info: Option<serde_json::Value>,
+    scorers: Option<&'a Scorers>,
+    sentence_table: Option<&'a crate::features::boilerplate::SentenceTable>,
+    pool: &'a rayon::ThreadPool,
+    progress: &'a Progress,
+    dir: &'a Path,
+    threads: usize,
+    levels: OutputLevels,
+}
+
+impl Tail<'_> {
+    /// Merge the aggregates, estimate, and write every report but the
+    /// per-document files (already written) into `dir`, then run.json.
+    fn finish(
+        self,
+        mut partials: Vec<Aggregates>,
+        summaries: Vec<DocSummary>,
+        examples: report::Examples,
+        first_rejections: Vec<Rejection>,
+        mut summary: RunSummary,
+    ) -> Result<RunSummary> {
+        let Tail {
+            opts,
+            lex,
+            est_opts,
+            stopwords_info,
+            scorers,
+            sentence_table,
+            pool,
+            progress,
+            dir,
+            threads,
+            levels,
+        } = self;
+        let dir = dir.to_path_buf();
+        // Merge per-worker aggregates (sums; order does not matter).
+        progress.phase("merging counts");
+        let t1 = Instant::now();
+        // The largest partial is the base (its vocabulary is not remapped); the
+        // outputs do not depend on vocabulary ids, only on the sums.
+        partials.sort_by_key(|p| std::cmp::Reverse(p.vocab.len()));
+        let mut partials = partials.into_iter();
+        let mut agg = partials.next().unwrap_or_else(|| Aggregates::new(lex));
+        pool.install(|| {
+            // Merging compacts both sides' n-gram counts; what is left to
+            // compact is a single partial's.
+            for p in partials {
+                if INTERRUPTED.load(Ordering::Relaxed) {
+                    return;
+                }
+                agg.merge(p);
+            }
+            agg.flush_ngrams();
+        });
+        interrupted()?;
+        // Boilerplate leaves the n-grams before any statistic reads them.
+        if !opts.extract_only {
+            progress.phase("finding boilerplate");
+        }
+        let tb = Instant::now();
+        let boilerplate = (!opts.extract_only).then(|| {
+            crate::features::boilerplate::remove_boilerplate(
+                &mut agg,
+                sentence_table,
+                opts.features.boilerplate_min_docs,
+            )
+        });
+        let boilerplate_ms = tb.elapsed().as_millis();
+        summary.sources = agg.sources.len() as u64;
+        summary.stories = agg
+            .stories
+            .keys()
+            .map(|(_, k)| k.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64;
+        summary.timings.insert(
+            "merge_ms",
+            t1.elapsed().as_millis().saturating_sub(boilerplate_ms),
+        );
+        summary.timings.insert("boilerplate_ms", boilerplate_ms);
+
+        let t2 = Instant::now();
+        let mut est = if opts.extract_only {
+            Estimates::default()
+        } else {
+            progress.phase("estimating family scores and n-grams");
+            let index: std::collections::HashMap<&str, usize> = agg
+                .sources
+                .keys()
+                .enumerate()
+                .map(|(i, s)| (s.as_str(), i))
+                .collect();
+            let mut by_source: Vec<Vec<&[(u32, u32)]>> = vec![Vec::new(); agg.sources.len()];
+            for d in &summaries {
+                if let Some(&i) = index.get(&*d.source) {
+                    by_source[i].push(&d.variants);
+                }
+            }
+            pool.install(|| {
+                estimators::estimate_until(&agg, lex, &by_source, est_opts, &INTERRUPTED)
+            })
+            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
+        };
+        if let Some(sc) = &scorers {
+            progress.phase("scoring sources with the learned models");
+            let names: Vec<&str> = agg.sources.keys().map(String::as_str).collect();
+            let mut per: Vec<Vec<DocModelSummary>> = vec![Vec::new(); names.len()];
+            for d in &summaries {
+                if let (Ok(i), Some(m)) = (names.binary_search(&&*d.source), &d.model) {
+                    per[i].push(m.clone());
+                }
+            }
+            est.source_extra_headers
+                .extend(report::models::source_header(sc));
+            let stats = pool
+                .install(|| {
+                    estimators::models::source_scores_until(
+                        sc,
+                        &names,
+                        &per,
+                        opts.estimators.seed,
+                        opts.estimators.bootstrap,
+                        &INTERRUPTED,
+                    )
+                })
+                .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
+            let cells = report::models::source_cells(sc, &stats);
+            if est.source_extra.len() < names.len() {
+                est.source_extra.resize(names.len(), Vec::new());
+            }
+            for (row, c) in est.source_extra.iter_mut().zip(cells) {
+                row.extend(c);
+            }
+            summary.models = sc.info.clone();
+        }
+        summary
+            .timings
+            .insert("estimate_ms", t2.elapsed().as_millis());
+
+        interrupted()?;
+        // Issue 22: the time series (over every source) before --min-docs
+        // takes the small sources out of the per-source reports.
+        let time = match opts.period.filter(|_| !opts.extract_only) {
+            Some(period) => {
+                progress.phase("the time series");
+                let t = Instant::now();
+                let ts = periods::time_series(
+                    &summaries,
+                    &agg,
+                    lex,
+                    est_opts,
+                    period,
+                    opts.min_docs,
+                    pool,
+                )?;
+                summary
+                    .timings
+                    .insert("timeseries_ms", t.elapsed().as_millis());
+                Some(ts)
+            }
+            None => None,
+        };
+        let t3 = Instant::now();
+        if !opts.extract_only {
+            // Wordfish keeps its own --scale-min-docs: it scales before
+            // --min-docs leaves sources out.
+            let mut scaled = None;
+            if let Some(scale) = &opts.scale {
+                progress.phase("scaling the sources (Wordfish)");
+                let (summary_, s) = write_scaling(&dir, &agg, scale, opts, pool)?;
+                summary.scaling = Some(summary_);
+                scaled = Some(s);
+            }
+            // Groups pool their sources, the small ones included.
+            let groups_out = groups::run(groups::GroupsInput {
+                dir: &dir,
+                agg: &agg,
+                lex,
+                summaries: &summaries,
+                est_opts,
+                scorers,
+                opts,
+                pool,
+                timings: &mut summary.timings,
+            })?;
+            summary.min_docs = report::drop_small_sources(&mut agg, &mut est, opts.min_docs);
+            if summary.min_docs.is_some() {
+                est.ngram_sources_skipped =
+                    estimators::terms::ngram_sources_skipped(&agg, est_opts);
+            }
+            progress.phase("writing the reports");
+            periods::write_sources(&dir, &agg, &est, lex, opts.csv)?;
+            let p = dir.join("families.csv");
+            let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+            let families_rows =
+                report::families_rows(std::io::BufWriter::new(f), &agg, lex, opts.csv)
+                    .map_err(|e| csv_err(&p, e))?;
+            summary.left_out = Some(LeftOut {
+                families_rows: (agg.sources.len() * lex.n_variants()) as u64 - families_rows,
+                terms_variant_rows: est.variant_rows_left_out,
+                ngram_sources: est.ngram_sources_skipped,
+            });
+            let p = dir.join("terms.csv");
+            let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+            report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
+                .map_err(|e| csv_err(&p, e))?;
+            if let (Some(ts), Some(period)) = (&time, opts.period) {
+                summary.timeseries = Some(periods::write_timeseries(&dir, ts, period, opts.csv)?);
+            }
+            if let Some(b) = &boilerplate {
+                let p = dir.join("boilerplate.csv");
+                let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+                report::boilerplate_rows(std::io::BufWriter::new(f), &b.rows, opts.csv)
+                    .map_err(|e| csv_err(&p, e))?;
+                summary.boilerplate = Some(b.summary(opts.features.boilerplate_min_docs));
+            }
+            summary.stopwords = stopwords_info;
+            let mut inputs: Vec<String> = opts
+                .inputs
+                .iter()
+                .map(|p| corpus::escape_path(p).into_owned())
+                .collect();
+            inputs.sort();
+            inputs.dedup();
+            interrupted()?;
+            progress.phase("writing report.html");
+            let th = Instant::now();
+            let mut html = report::html::render(&report::html::HtmlInput {
+                lex,
+                agg: &agg,
+                est: &est,
+                examples: &examples,
+                read: summary.read,
+                analysed: summary.analysed,
+                rejections: &first_rejections,
+                rejected: summary.rejected,
+                stories: summary.stories,
+                date_range: summary.date_range.clone(),
+                dates_unused: summary.dates.problems(),
+                inputs,
+                small_sources: summary.min_docs.as_ref(),
+                timeseries: time.as_ref(),
+                output: Some(levels),
+                scaling: scaled.as_ref(),
+            });
+            if let Some(g) = groups_out {
+                report::groups::insert_section(&mut html, &g.html);
+                summary.groups = Some(g.summary);
+            }
+            summary.timings.insert("html_ms", th.elapsed().as_millis());
+            let p = dir.join("report.html");
+            std::fs::write(&p, html).map_err(io_err(&p))?;
+        }
+        summary
+            .timings
+            .insert("report_ms", t3.elapsed().as_millis());
+        progress.end_phase();
+        summary.output = Some(levels);
+        write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
+        // A Ctrl-C during the statistics or reports still means "stop".
+        interrupted()?;
+        Ok(summary)
+    }
 }
 
 /// What `run.json` says about a Wordfish fit (`scaling`).
@@ -1702,6 +1926,10 @@ fn write_run_json(
     if let Some(o) = &summary.output {
         run["output"] = serde_json::json!(o);
     }
+    if let Some(p) = &summary.partials {
+        run["command"] = "merge".into();
+        run["partials"] = p.clone();
+    }
     let p = dir.join("run.json");
     let mut s = serde_json::to_string_pretty(&run)?;
     s.push('\n');
@@ -1796,8 +2024,13 @@ fn process_batch(
         docs: 0,
         text_bytes: 0,
         cost: 0,
+        marks: Vec::new(),
     };
     for item in batch.items {
+        let mark = kept.split.then(|| match &item {
+            Item::Doc(d) => (true, d.id.clone(), d.source.clone()),
+            Item::Rejected(_) => (false, String::new(), String::new()),
+        });
         match item {
             Item::Rejected(r) => {
                 let _ = report::rejected_row(&mut rej_w, &r, style);
@@ -1897,6 +2130,20 @@ fn process_batch(
                     release_freed_memory();
                 }
             }
+        }
+        if let Some((doc, id, source)) = mark {
+            let _ = (docs_w.flush(), ev_w.flush(), sen_w.flush(), rej_w.flush());
+            out.marks.push(Mark {
+                doc,
+                id,
+                source,
+                ends: [
+                    docs_w.get_ref().len(),
+                    ev_w.get_ref().len(),
+                    sen_w.get_ref().len(),
+                    rej_w.get_ref().len(),
+                ],
+            });
         }
     }
     out.documents = docs_w.into_inner().unwrap_or_default();

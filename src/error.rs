@@ -90,6 +90,10 @@ pub enum ErrorKind {
     /// Serialising JSON failed.
     #[error("writing JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A failure of slant itself, not of its input (exit code 2): an
+    /// invariant that did not hold, or a partial that could not be encoded.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// The run was interrupted before reports were complete.
     #[error("interrupted; previous reports left untouched")]
     Interrupted,

@@ -56,6 +56,19 @@ the family matches only and no sentences, unless --evidence/--sentences say othe
   slant extract babe.csv -o features/ --keep-col label_bias --keep-col topic
   slant extract corpus.jsonl.gz -o features/ --evidence families   # evidence.csv: family matches")]
     Extract(ExtractArgs),
+    /// Merge partials from `slant extract --partial` into the reports `analyze` of all
+    /// their inputs writes (every CSV byte-identical, whatever the order of the partials).
+    #[command(after_help = "Examples:
+  slant extract shard-1.csv --partial p1.slant
+  slant extract shard-2.csv --partial p2.slant
+  slant merge p1.slant p2.slant -o reports      # = slant analyze shard-1.csv shard-2.csv -o reports
+  slant extract a.csv --source-col outlet --partial a.slant   # the same reading options ...
+  slant merge a.slant b.slant --source-col outlet --bootstrap 2000   # ... again at the merge
+
+The reading, lexicon, model, n-gram and boilerplate options must be those given to
+extract --partial (merge refuses others and says which differs); the statistics' options
+(--bootstrap, --seed, --period, --groups, --min-docs, ...) are free.")]
+    Merge(Box<AnalyzeArgs>),
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
     Lexicon(LexiconCmd),
@@ -357,13 +370,42 @@ struct ExtractArgs {
     common: CommonArgs,
     /// What evidence.csv lists, each match with its context: none (no file), families
     /// (framing-family matches only) or all (category matches too); `--evidence` alone is
-    /// `--evidence all`.
-    #[arg(long, value_name = "LEVEL", num_args = 0..=1, default_value = "none",
+    /// `--evidence all` [default: none; with --partial, as analyze chooses].
+    #[arg(long, value_name = "LEVEL", num_args = 0..=1,
         default_missing_value = "all", value_parser = ["none", "families", "all"])]
-    evidence: String,
+    evidence: Option<String>,
     /// Also list sentiment-valence matches in evidence.csv (with --evidence all).
-    #[arg(long, requires = "evidence")]
+    #[arg(long)]
     evidence_sentiment: bool,
+    /// Write one partial FILE for `slant merge` instead of feature files: everything
+    /// `analyze` needs from these inputs (rows, summaries, counts, models' scores), so that
+    /// merging the partials of all shards gives the reports `analyze` of all of them gives.
+    /// Give `merge` the same reading, lexicon, model and n-gram options.
+    #[arg(long, value_name = "FILE", conflicts_with = "out")]
+    partial: Option<PathBuf>,
+    #[command(flatten)]
+    partial_opts: PartialArgs,
+}
+
+/// The options of `analyze` that change what is extracted, for
+/// `extract --partial`.
+#[derive(Args)]
+struct PartialArgs {
+    /// With --partial: what sentences.csv will list (as analyze's --sentences).
+    #[arg(long, value_name = "LEVEL", value_parser = ["none", "loaded", "all"], requires = "partial")]
+    sentences: Option<String>,
+    /// With --partial: as analyze's --boilerplate-min-docs.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    boilerplate_min_docs: u64,
+    /// With --partial: as analyze's --model-dir.
+    #[arg(long, requires = "partial")]
+    model_dir: Option<PathBuf>,
+    /// With --partial: as analyze's --no-models.
+    #[arg(long, requires = "partial")]
+    no_models: bool,
+    /// With --partial: as analyze's --group-col.
+    #[arg(long, value_name = "COL", requires = "partial")]
+    group_col: Option<String>,
 }
 
 /// `analyze`: the shared options, the statistics and the learned models.
@@ -572,7 +614,33 @@ impl CommonArgs {
 
 impl ExtractArgs {
     fn into_options(self) -> anyhow::Result<RunOptions> {
-        let evidence = level(&self.evidence)?;
+        if self.partial.is_some() {
+            let evidence = self.evidence.as_deref().map(level).transpose()?;
+            check_sentiment(self.evidence_sentiment, evidence)?;
+            let p = self.partial_opts;
+            let mut common = self.common.into_options("features")?;
+            common.read.group_col = p.group_col;
+            return Ok(RunOptions {
+                features: FeatureOptions {
+                    boilerplate_min_docs: p.boilerplate_min_docs,
+                    ..common.features.clone()
+                },
+                evidence,
+                evidence_valence: self.evidence_sentiment,
+                sentences: p.sentences.as_deref().map(level).transpose()?,
+                extract_only: false,
+                model_dir: p.model_dir,
+                no_models: p.no_models,
+                ..common
+            });
+        }
+        if self.evidence_sentiment && self.evidence.is_none() {
+            return Err(slant::Error::usage(
+                "--evidence-sentiment lists category matches: it needs --evidence all",
+            )
+            .into());
+        }
+        let evidence = level(self.evidence.as_deref().unwrap_or("none"))?;
         check_sentiment(self.evidence_sentiment, Some(evidence))?;
         Ok(RunOptions {
             evidence: Some(evidence),
@@ -873,7 +941,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Analyze(args) => run_analysis((*args).into_options()?),
-        Command::Extract(args) => run_analysis(args.into_options()?),
+        Command::Extract(args) => match args.partial.clone() {
+            Some(file) => run_partial(args.into_options()?, &file),
+            None => run_analysis(args.into_options()?),
+        },
+        Command::Merge(args) => {
+            if args.common.inputs.is_empty() {
+                return Err(slant::Error::usage("merge needs the partial files to merge").into());
+            }
+            run_merge((*args).into_options()?)
+        }
         Command::Lexicon(LexiconCmd::List {
             lexicons,
             no_default_lexicons,
@@ -982,6 +1059,60 @@ fn left_as_it_was(out: &Path) -> String {
     } else {
         format!("no reports written to {}", out.display())
     }
+}
+
+/// `extract --partial FILE`: the partial, written whole or not at all.
+fn run_partial(opts: RunOptions, file: &std::path::Path) -> anyhow::Result<()> {
+    let fail = |e: slant::Error| {
+        anyhow::Error::new(e).context(format!("extract failed; {} not written", file.display()))
+    };
+    let bytes = slant::app::extract_partial(&opts).map_err(fail)?;
+    let mut tmp = file.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, &bytes)
+        .and_then(|_| std::fs::rename(&tmp, file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            fail(slant::Error::io(file, e))
+        })?;
+    if !opts.quiet {
+        stderr_line(&format!(
+            "slant: partial of {} input(s) in {} ({} bytes); merge with `slant merge`",
+            opts.inputs.len(),
+            file.display(),
+            bytes.len()
+        ));
+    }
+    Ok(())
+}
+
+/// `merge PARTIAL... -o DIR`: the partials' reports, as `analyze` of their
+/// inputs would write them.
+fn run_merge(opts: RunOptions) -> anyhow::Result<()> {
+    let out = opts.out_dir.clone();
+    let fail = |e: slant::Error| {
+        let state = left_as_it_was(&out);
+        anyhow::Error::new(e).context(format!("merge failed; {state}"))
+    };
+    let mut partials = Vec::with_capacity(opts.inputs.len());
+    for p in &opts.inputs {
+        let bytes = std::fs::read(p).map_err(|e| fail(slant::Error::io(p, e)))?;
+        partials.push((p.display().to_string(), bytes));
+    }
+    let s = slant::app::partial::merge_named(partials, &opts).map_err(fail)?;
+    if !opts.quiet {
+        stderr_line(&format!(
+            "slant: {} partial(s) merged: {} read, {} analysed, {} rejected, {} sources; reports in {}",
+            opts.inputs.len(),
+            s.read,
+            s.analysed,
+            s.rejected,
+            s.sources,
+            out.display()
+        ));
+    }
+    Ok(())
 }
 
 fn run_analysis(opts: RunOptions) -> anyhow::Result<()> {

@@ -548,7 +548,7 @@ fn time_suffix(c: &mut Cursor<'_>) -> Option<Option<Time>> {
 /// assert_eq!(stats.examples[0].id, "d");
 /// assert_eq!(stats.examples[0].problem, "impossible date: February 2020 has 29 days");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DateStats {
     /// Documents whose date was read into a calendar day.
     pub parsed: u64,
@@ -575,7 +575,7 @@ pub struct DateStats {
 /// let p = stats.record(&doc).unwrap();
 /// assert_eq!(p.to_string(), "(in memory): date \"9999-99-99\" not used: impossible date: there is no month 99");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DateProblem {
     /// Where the document came from (`FILE:LINE (record N)` or `FILE`).
     pub origin: String,

@@ -23,7 +23,8 @@ use std::sync::Arc;
 /// assert_eq!((s.read, s.documents, s.rejected), (2, 1, 1)); // duplicate id
 /// assert_eq!(s.sha256.len(), 64);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct InputStats {
     /// The input path.
     pub path: String,
@@ -100,7 +101,7 @@ impl InputStats {
 /// };
 /// assert_eq!(stats[0].skipped, [note]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// The entry's path ([`escape_path`]).
     pub file: String,

@@ -41,7 +41,7 @@ use super::*;
 /// total.add(&c);
 /// assert_eq!((total.docs, total.variants[0]), (2, [0, 2]));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Documents.
     pub docs: u64,
@@ -439,4 +439,132 @@ pub(super) fn remap_vocab(base: &mut Vocab, other: &Vocab) -> Vec<u32> {
         .zip(0u32..)
         .map(|(k, id)| k.unwrap_or_else(|| base.intern(other.get(id))))
         .collect()
+}
+
+/// [`Aggregates`] as plain data, for a partial (`slant extract --partial`):
+/// the n-gram vocabulary as its words in id order, so the n-gram keys of
+/// each source mean the same words wherever the parts are read back.
+///
+/// ```
+/// use slant::corpus::Document;
+/// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+/// let lex = slant::lexicon::Lexicon::builtin();
+/// let ex = Extractor::new(&lex, FeatureOptions::default());
+/// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+/// ex.extract(&Document::new("1", "wire", "Rebels fled the town."), &mut ws, &mut agg);
+/// let parts = agg.to_parts();
+/// assert_eq!(parts.words[..2], ["rebels", "fled"]);
+/// let back = Aggregates::from_parts(&lex, parts.clone()).unwrap();
+/// assert_eq!(back.sources, agg.sources);
+/// // Parts that do not fit the lexicon, or name words they lack, are refused.
+/// let mut bad = parts;
+/// bad.sources[0].ngrams.push((u64::MAX - 1, 1));
+/// assert!(Aggregates::from_parts(&lex, bad).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AggregateParts {
+    /// The n-gram words, in id order.
+    pub words: Vec<String>,
+    /// Per source, in name order.
+    pub sources: Vec<SourceParts>,
+    /// Per (source, story): the counts.
+    pub stories: Vec<(String, String, Counts)>,
+}
+
+/// One source of [`AggregateParts`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceParts {
+    /// The source.
+    pub name: String,
+    /// Its summed counts.
+    pub counts: Counts,
+    /// `(key, count)` in key order, keys over the parts' words.
+    pub ngrams: Vec<(u64, u64)>,
+    /// Furniture `[documents, sentences]` per label.
+    pub furniture: Vec<[u64; 2]>,
+}
+
+impl Aggregates {
+    /// These aggregates as plain data (see [`AggregateParts`]).
+    pub fn to_parts(&mut self) -> AggregateParts {
+        self.flush_ngrams();
+        AggregateParts {
+            words: (0..self.vocab.len() as u32)
+                .map(|id| self.vocab.get(id).to_string())
+                .collect(),
+            sources: self
+                .sources
+                .iter()
+                .map(|(name, s)| SourceParts {
+                    name: name.clone(),
+                    counts: s.counts.clone(),
+                    ngrams: s.ngrams.iter().collect(),
+                    furniture: s.furniture.clone(),
+                })
+                .collect(),
+            stories: self
+                .stories
+                .iter()
+                .map(|((s, k), c)| (s.clone(), k.clone(), c.clone()))
+                .collect(),
+        }
+    }
+
+    /// Aggregates back from [`to_parts`](Self::to_parts), checked against
+    /// `lexicon`'s shape: counts of another shape, repeated words, keys out
+    /// of order or naming a word the parts lack are refused (the message
+    /// says which).
+    pub fn from_parts(lexicon: &Lexicon, parts: AggregateParts) -> Result<Aggregates, String> {
+        let mut agg = Aggregates::new(lexicon);
+        let shape = |c: &Counts| {
+            c.variants.len() == agg.template.variants.len()
+                && c.categories.len() == agg.template.categories.len()
+                && c.weight_sums.len() == agg.template.weight_sums.len()
+        };
+        for (i, w) in parts.words.iter().enumerate() {
+            if agg.vocab.intern(w) as usize != i {
+                return Err(format!("the word `{w}` is listed twice"));
+            }
+        }
+        let n = parts.words.len() as u64;
+        let known = |key: u64| {
+            let (hi, lo) = (key >> 32, key & 0xffff_ffff);
+            lo < n && (hi == u32::MAX as u64 || hi < n)
+        };
+        for s in parts.sources {
+            if !shape(&s.counts) {
+                return Err(format!(
+                    "the counts of source `{}` do not fit the lexicon",
+                    s.name
+                ));
+            }
+            if s.ngrams.windows(2).any(|w| w[0].0 >= w[1].0)
+                || !s.ngrams.iter().all(|&(k, _)| known(k))
+            {
+                return Err(format!("the n-grams of source `{}` are damaged", s.name));
+            }
+            if agg.sources.contains_key(&s.name) {
+                return Err(format!("source `{}` is listed twice", s.name));
+            }
+            let mut ngrams = NgramCounts::default();
+            ngrams.add_run(s.ngrams);
+            agg.sources.insert(
+                s.name,
+                SourceAgg {
+                    counts: s.counts,
+                    ngrams,
+                    furniture: s.furniture,
+                },
+            );
+        }
+        for (source, story, c) in parts.stories {
+            if !shape(&c) {
+                return Err(format!(
+                    "the counts of story `{story}` do not fit the lexicon"
+                ));
+            }
+            agg.stories.insert((source, story), c);
+        }
+        Ok(agg)
+    }
 }

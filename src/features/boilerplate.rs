@@ -186,7 +186,28 @@ struct Repeat {
 struct Shard {
     /// Hashes seen exactly once (one document, one occurrence).
     seen: hashbrown::HashSet<u64, IdHash>,
+    /// The same, with their words, in a table that keeps them
+    /// ([`SentenceTable::keeping_words`]).
+    singles: hashbrown::HashMap<u64, Repeat, IdHash>,
     repeats: hashbrown::HashMap<u64, Repeat, IdHash>,
+}
+
+/// One sentence of a [`SentenceTable`], as [`SentenceTable::entries`]
+/// lists it and [`SentenceTable::absorb`] adds it: its salted hash, its
+/// source and counted words (empty for a sentence seen once in a table
+/// that does not keep words), and its document and occurrence counts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SentenceEntry {
+    /// The hash of the counted words, salted with the source.
+    pub hash: u64,
+    /// The source.
+    pub source: String,
+    /// The counted words (`'\t'` where two are not adjacent).
+    pub words: String,
+    /// Documents it was seen in.
+    pub docs: u64,
+    /// Times it was seen.
+    pub occurrences: u64,
 }
 
 /// The hashes are already uniform: use them as they are.
@@ -248,7 +269,12 @@ fn shard_of(h: u64) -> usize {
 /// // count the same n-grams, so they are the same sentence here.
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct SentenceTable(Arc<[Mutex<Shard>; SHARDS]>);
+pub struct SentenceTable {
+    shards: Arc<[Mutex<Shard>; SHARDS]>,
+    /// Whether sentences seen once keep their words (for partials, whose
+    /// tables are added to others' later).
+    keep_words: bool,
+}
 
 impl SentenceTable {
     /// Record one document's sentences: `hashes` holds `(hash of the
@@ -270,8 +296,12 @@ impl SentenceTable {
         let mut i = 0;
         while i < hashes.len() {
             let shard = shard_of(hashes[i].0);
-            let mut guard = self.0[shard].lock().unwrap_or_else(|e| e.into_inner());
-            let Shard { seen, repeats } = &mut *guard;
+            let mut guard = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+            let Shard {
+                seen,
+                singles,
+                repeats,
+            } = &mut *guard;
             while i < hashes.len() && shard_of(hashes[i].0) == shard {
                 let (h, first) = hashes[i];
                 let mut n = 0u64;
@@ -282,6 +312,28 @@ impl SentenceTable {
                 if let Some(r) = repeats.get_mut(&h) {
                     r.docs += 1;
                     r.occurrences += n;
+                    continue;
+                }
+                if self.keep_words {
+                    if let Some(mut r) = singles.remove(&h) {
+                        r.docs += 1;
+                        r.occurrences += n;
+                        repeats.insert(h, r);
+                        continue;
+                    }
+                    let mut w = String::new();
+                    words(first, &mut w);
+                    let r = Repeat {
+                        source: source.into(),
+                        words: w.into(),
+                        docs: 1,
+                        occurrences: n,
+                    };
+                    if n > 1 {
+                        repeats.insert(h, r);
+                    } else {
+                        singles.insert(h, r);
+                    }
                     continue;
                 }
                 let before = seen.remove(&h) as u64;
@@ -309,7 +361,7 @@ impl SentenceTable {
     /// `boilerplate.csv`).
     pub fn repeated(&self) -> Vec<(String, String, u64, u64)> {
         let mut out: Vec<(String, String, u64, u64)> = Vec::new();
-        for shard in self.0.iter() {
+        for shard in self.shards.iter() {
             let g = shard.lock().unwrap_or_else(|e| e.into_inner());
             out.extend(g.repeats.values().map(|r| {
                 (
@@ -331,15 +383,133 @@ impl SentenceTable {
     /// assert_eq!(t.len(), (0, 0));
     /// ```
     pub fn len(&self) -> (usize, usize) {
-        self.0.iter().fold((0, 0), |(a, b), s| {
+        self.shards.iter().fold((0, 0), |(a, b), s| {
             let g = s.lock().unwrap_or_else(|e| e.into_inner());
-            (a + g.seen.len(), b + g.repeats.len())
+            (a + g.seen.len() + g.singles.len(), b + g.repeats.len())
         })
+    }
+
+    /// An empty table that keeps the words of sentences seen once too, so
+    /// that [`entries`](Self::entries) can be [`absorb`](Self::absorb)ed
+    /// into another table and give what one table over all the documents
+    /// would have held (a sentence seen once in each of two tables is a
+    /// repeat of their sum).
+    ///
+    /// ```
+    /// use slant::features::boilerplate::SentenceTable;
+    /// # use slant::corpus::Document;
+    /// # use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// let lex = slant::lexicon::Lexicon::builtin();
+    /// let mut tables = Vec::new();
+    /// for town in ["Kestria", "Velmir"] {
+    ///     let mut ex = Extractor::new(&lex, FeatureOptions::default());
+    ///     ex.keep_sentence_words();
+    ///     let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    ///     let text = format!("Rebels took {town}. Sign up for our newsletter.");
+    ///     ex.extract(&Document::new(town, "wire", text), &mut ws, &mut agg);
+    ///     tables.push(ex.sentence_table().unwrap().entries());
+    /// }
+    /// let all = SentenceTable::keeping_words();
+    /// for t in tables {
+    ///     all.absorb(t);
+    /// }
+    /// assert_eq!(all.repeated(), [("wire".into(), "sign up for our newsletter".into(), 2, 2)]);
+    /// assert_eq!(all.len(), (2, 1));
+    /// ```
+    pub fn keeping_words() -> SentenceTable {
+        SentenceTable {
+            keep_words: true,
+            ..SentenceTable::default()
+        }
+    }
+
+    /// Every sentence in the table, by hash (sentences seen once have
+    /// empty words unless the table [keeps them](Self::keeping_words)).
+    ///
+    /// ```
+    /// let t = slant::features::boilerplate::SentenceTable::default();
+    /// assert!(t.entries().is_empty());
+    /// ```
+    pub fn entries(&self) -> Vec<SentenceEntry> {
+        let mut out = Vec::new();
+        for shard in self.shards.iter() {
+            let g = shard.lock().unwrap_or_else(|e| e.into_inner());
+            let entry = |(&hash, r): (&u64, &Repeat)| SentenceEntry {
+                hash,
+                source: r.source.to_string(),
+                words: r.words.to_string(),
+                docs: r.docs,
+                occurrences: r.occurrences,
+            };
+            out.extend(g.repeats.iter().map(entry));
+            out.extend(g.singles.iter().map(entry));
+            out.extend(g.seen.iter().map(|&hash| SentenceEntry {
+                hash,
+                source: String::new(),
+                words: String::new(),
+                docs: 1,
+                occurrences: 1,
+            }));
+        }
+        out.sort_unstable_by_key(|e| e.hash);
+        out
+    }
+
+    /// Add another table's [`entries`](Self::entries): counts are summed
+    /// per hash, so absorbing tables in any order and grouping gives the
+    /// same table (see [`keeping_words`](Self::keeping_words)).
+    pub fn absorb(&self, entries: Vec<SentenceEntry>) {
+        for e in entries {
+            let mut g = self.shards[shard_of(e.hash)]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let Shard {
+                seen,
+                singles,
+                repeats,
+            } = &mut *g;
+            if let Some(r) = repeats.get_mut(&e.hash) {
+                r.docs += e.docs;
+                r.occurrences += e.occurrences;
+                if r.words.is_empty() && !e.words.is_empty() {
+                    (r.source, r.words) = (e.source.into(), e.words.into());
+                }
+                continue;
+            }
+            let mut r = Repeat {
+                source: e.source.into(),
+                words: e.words.into(),
+                docs: e.docs,
+                occurrences: e.occurrences,
+            };
+            let earlier = singles.remove(&e.hash).or_else(|| {
+                seen.remove(&e.hash).then(|| Repeat {
+                    source: "".into(),
+                    words: "".into(),
+                    docs: 1,
+                    occurrences: 1,
+                })
+            });
+            if let Some(s) = earlier {
+                r.docs += s.docs;
+                r.occurrences += s.occurrences;
+                if r.words.is_empty() {
+                    (r.source, r.words) = (s.source, s.words);
+                }
+            }
+            if r.occurrences > 1 {
+                repeats.insert(e.hash, r);
+            } else if self.keep_words || !r.words.is_empty() {
+                singles.insert(e.hash, r);
+            } else {
+                seen.insert(e.hash);
+            }
+        }
     }
 
     fn repeats(&self) -> Vec<Repeat> {
         let mut out = Vec::new();
-        for shard in self.0.iter() {
+        for shard in self.shards.iter() {
             let g = shard.lock().unwrap_or_else(|e| e.into_inner());
             out.extend(g.repeats.values().cloned());
         }

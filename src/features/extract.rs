@@ -363,6 +363,24 @@ impl Extractor {
         self.sentences.as_ref()
     }
 
+    /// Record sentences in a table that keeps the words of those seen once
+    /// too ([`SentenceTable::keeping_words`](boilerplate::SentenceTable::keeping_words)),
+    /// for a partial whose table is later added to others'. Without
+    /// boilerplate detection there is no table, and this does nothing.
+    ///
+    /// ```
+    /// use slant::features::{Extractor, FeatureOptions};
+    /// let lex = slant::lexicon::Lexicon::builtin();
+    /// let mut ex = Extractor::new(&lex, FeatureOptions::default());
+    /// ex.keep_sentence_words();
+    /// assert_eq!(ex.sentence_table().unwrap().len(), (0, 0));
+    /// ```
+    pub fn keep_sentence_words(&mut self) {
+        if self.sentences.is_some() {
+            self.sentences = Some(boilerplate::SentenceTable::keeping_words());
+        }
+    }
+
     /// Whether category `i` is a valence category (`false` when there is no
     /// category `i`).
     ///

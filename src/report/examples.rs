@@ -51,7 +51,7 @@ pub const MAX_SENTENCE_BYTES: usize = 360;
 /// assert_eq!(&e.sentence[e.mark.clone()], "terrorists");
 /// assert_eq!((e.doc_id.as_str(), e.variant, e.voice), ("7", 0, Voice::Quoted));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     /// Document id.
     pub doc_id: String,
@@ -107,7 +107,7 @@ pub struct Example {
 ///     all.by_key[&("a".to_string(), 0)].iter().map(|e| e.sentence.as_str()).collect();
 /// assert_eq!(kept, ["Insurgents fled.", "Terrorists attacked."]);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Examples {
     /// The examples.
     pub by_key: BTreeMap<(String, usize), Vec<Example>>,
@@ -129,7 +129,7 @@ pub struct Examples {
 /// assert_eq!(&e.sentence[e.marks[1].0.clone()], "vile");
 /// assert_eq!((e.doc_id.as_str(), e.probability), ("7", 0.93));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoadedExample {
     /// Document id.
     pub doc_id: String,

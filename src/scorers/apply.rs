@@ -145,7 +145,7 @@ pub struct DocScores {
 /// let d = DocModelSummary { loaded: Some(0.4), slant: None, families: vec![] };
 /// assert_eq!(d.clone(), d);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DocModelSummary {
     /// Mean sentence probability of loaded language.
     pub loaded: Option<f64>,

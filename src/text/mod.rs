@@ -79,7 +79,9 @@ impl VoiceFilter {
 /// use slant::text::Voice;
 /// assert!(Voice::Authorial < Voice::Quoted);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Voice {
     /// The outlet's own words.
     Authorial,
