@@ -1308,8 +1308,10 @@ fn run(
     }
     summary.date_range = summary.dates.range_strings();
     // Empty reports would pass for a finished analysis: refuse, and leave
-    // the previous reports in place (the staging directory goes).
-    if summary.analysed == 0 {
+    // the previous reports in place (the staging directory goes). A
+    // partial may hold no document (an empty shard or partition): the
+    // merge refuses when none of its partials has one.
+    if summary.analysed == 0 && partial.is_none() {
         let why = corpus::why_nothing(&plans, &stats, first_rejections.first());
         return Err(Error::new(ErrorKind::NothingToAnalyse(why)));
     }

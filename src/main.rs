@@ -392,19 +392,19 @@ struct ExtractArgs {
 #[derive(Args)]
 struct PartialArgs {
     /// With --partial: what sentences.csv will list (as analyze's --sentences).
-    #[arg(long, value_name = "LEVEL", value_parser = ["none", "loaded", "all"], requires = "partial")]
+    #[arg(long, value_name = "LEVEL", value_parser = ["none", "loaded", "all"])]
     sentences: Option<String>,
-    /// With --partial: as analyze's --boilerplate-min-docs.
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    boilerplate_min_docs: u64,
+    /// With --partial: as analyze's --boilerplate-min-docs [default: 5].
+    #[arg(long, value_name = "N")]
+    boilerplate_min_docs: Option<u64>,
     /// With --partial: as analyze's --model-dir.
-    #[arg(long, requires = "partial")]
+    #[arg(long)]
     model_dir: Option<PathBuf>,
     /// With --partial: as analyze's --no-models.
-    #[arg(long, requires = "partial")]
+    #[arg(long)]
     no_models: bool,
     /// With --partial: as analyze's --group-col.
-    #[arg(long, value_name = "COL", requires = "partial")]
+    #[arg(long, value_name = "COL")]
     group_col: Option<String>,
 }
 
@@ -622,7 +622,7 @@ impl ExtractArgs {
             common.read.group_col = p.group_col;
             return Ok(RunOptions {
                 features: FeatureOptions {
-                    boilerplate_min_docs: p.boilerplate_min_docs,
+                    boilerplate_min_docs: p.boilerplate_min_docs.unwrap_or(5),
                     ..common.features.clone()
                 },
                 evidence,
@@ -633,6 +633,21 @@ impl ExtractArgs {
                 no_models: p.no_models,
                 ..common
             });
+        }
+        let p = &self.partial_opts;
+        for (given, flag) in [
+            (p.sentences.is_some(), "--sentences"),
+            (p.boilerplate_min_docs.is_some(), "--boilerplate-min-docs"),
+            (p.model_dir.is_some(), "--model-dir"),
+            (p.no_models, "--no-models"),
+            (p.group_col.is_some(), "--group-col"),
+        ] {
+            if given {
+                return Err(slant::Error::usage(format!(
+                    "{flag} is for analyze's reports: extract takes it with --partial FILE only"
+                ))
+                .into());
+            }
         }
         if self.evidence_sentiment && self.evidence.is_none() {
             return Err(slant::Error::usage(

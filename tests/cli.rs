@@ -346,12 +346,16 @@ fn subcommands_take_only_their_own_options() {
         "--top-terms",
         "--all-terms",
         "--stopwords",
+    ];
+    // What changes the extraction: extract takes them with --partial only.
+    let partial_only = [
         "--boilerplate-min-docs",
         "--model-dir",
         "--no-models",
         "--sentences",
+        "--group-col",
     ];
-    let extract_only: [&str; 0] = [];
+    let extract_only = ["--partial"];
     let shared = [
         "--out",
         "--manifest",
@@ -384,6 +388,10 @@ fn subcommands_take_only_their_own_options() {
         assert!(extract.iter().any(|x| x == f), "extract lacks {f}");
         assert!(!analyze.iter().any(|x| x == f), "analyze lists {f}");
     }
+    for f in partial_only {
+        assert!(extract.iter().any(|x| x == f), "extract lacks {f}");
+        assert!(analyze.iter().any(|x| x == f), "analyze lacks {f}");
+    }
     // Refused as usage errors (exit 1), not accepted and ignored.
     let refused = |args: &[&str], needle: &str| {
         let out = slant(p, args);
@@ -406,6 +414,13 @@ fn subcommands_take_only_their_own_options() {
             });
         }
         refused(&args, &format!("unexpected argument '{f}'"));
+    }
+    for f in partial_only {
+        let mut args = vec!["extract", "in.txt", "-o", "r", f];
+        if f != "--no-models" {
+            args.push(if f == "--sentences" { "all" } else { "1" });
+        }
+        refused(&args, "--partial");
     }
     refused(
         &["extract", "in.txt", "-o", "r", "--evidence-sentiment"],
