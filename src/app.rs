@@ -143,6 +143,13 @@ pub struct RunOptions {
     /// when above 1.
     #[serde(skip_serializing_if = "periods::keeps_every_source")]
     pub min_docs: u64,
+    /// Test hook, not an option: fail as a full disk would once this many
+    /// documents have been written (the binary reads it from the
+    /// environment variable `SLANT_FAIL_AFTER_DOCS`), to test that a failed
+    /// run leaves the previous reports untouched.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub fail_after_docs: Option<u64>,
 }
 
 /// Default [`RunOptions::memory_budget`]: 1 GiB.
@@ -218,6 +225,7 @@ impl Default for RunOptions {
             compare: None,
             period: None,
             min_docs: 1,
+            fail_after_docs: None,
         }
     }
 }
@@ -922,12 +930,7 @@ fn run(
     }
     check_limits(opts)?;
     let (est_opts, stopwords_info) = stopwords(opts)?;
-    // Test hook (not a user option): fail as a disk error would once this
-    // many documents have been written, to test that a failed run leaves
-    // the previous reports untouched.
-    let fail_after: Option<u64> = std::env::var("SLANT_FAIL_AFTER_DOCS")
-        .ok()
-        .and_then(|v| v.trim().parse().ok());
+    let fail_after = opts.fail_after_docs;
     // Set when writing fails, to stop the reader (per run, unlike the
     // process-wide INTERRUPTED).
     let stop = AtomicBool::new(false);
@@ -1282,9 +1285,11 @@ fn run(
                 }
             }
             partials = workers.join().unwrap_or_default();
-            read_result = reader
-                .join()
-                .unwrap_or_else(|_| Err(Error::usage("reader thread panicked")));
+            read_result = reader.join().unwrap_or_else(|_| {
+                Err(Error::new(ErrorKind::Internal(
+                    "the reader thread panicked".into(),
+                )))
+            });
         });
     }
     if let Some(e) = write_err {

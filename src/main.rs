@@ -1130,7 +1130,11 @@ fn run_merge(opts: RunOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_analysis(opts: RunOptions) -> anyhow::Result<()> {
+fn run_analysis(mut opts: RunOptions) -> anyhow::Result<()> {
+    // Test hook (not a user option), see `RunOptions::fail_after_docs`.
+    opts.fail_after_docs = std::env::var("SLANT_FAIL_AFTER_DOCS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok());
     let (quiet, out) = (opts.quiet, opts.out_dir.clone());
     let cmd = if opts.extract_only {
         "extract"
