@@ -22,11 +22,16 @@
 //! version  u32 LE    1
 //! length   u64 LE    bytes of the payload
 //! sha256   32 bytes  of the payload
-//! payload            deflate(postcard(PartialData))
+//! payload:
+//!   meta length  u64 LE
+//!   meta         deflate(postcard(PartialData)): everything but the rows
+//!   blocks       per input, deflate(its items' rows, concatenated)
 //! ```
 //!
 //! A file whose magic, version, length or checksum is not right is refused
-//! before anything in it is read.
+//! before anything in it is read. The rows, most of a partial, are read
+//! one input's block at a time while the merge writes them, so a merge
+//! holds the partials' compressed bytes and their sums, not every row.
 
 use super::*;
 use crate::corpus::RecordGate;
@@ -57,7 +62,6 @@ struct PartialData {
     evidence: u8,
     sentences: u8,
     inputs: Vec<InputPart>,
-    items: Vec<ItemPart>,
     aggregates: AggregateParts,
     sentence_table: Option<Vec<SentenceEntry>>,
     examples: Examples,
@@ -72,23 +76,27 @@ struct InputPart {
     stats: String,
     /// Its size on disk (for a frame: its text bytes).
     bytes: u64,
+    /// Where its rows' block is, after the meta: offset and length.
+    block: (u64, u64),
+    /// Its records in input order (a frame's: by id, source and rows).
+    items: Vec<ItemPart>,
 }
 
-/// One record: a document or a rejection, with its rows.
+/// One record: a document or a rejection (its rows are in its input's
+/// block).
 #[derive(Serialize, Deserialize)]
 struct ItemPart {
-    /// Index into the partial's inputs.
-    input: u32,
     /// A document's id and source (empty for a rejection).
     id: String,
     source: String,
     summary: Option<SummaryPart>,
     rejection: Option<RejectionPart>,
-    documents: Vec<u8>,
-    evidence: Vec<u8>,
-    sentences: Vec<u8>,
-    rejected: Vec<u8>,
+    /// Bytes of its rows in documents, evidence, sentences, rejected.
+    lens: [u32; 4],
 }
+
+/// The rows of one record: documents, evidence, sentences, rejected.
+type Rows = [Vec<u8>; 4];
 
 #[derive(Serialize, Deserialize)]
 struct SummaryPart {
@@ -140,8 +148,9 @@ fn sentence_code(l: SentenceLevel) -> u8 {
 #[derive(Default)]
 pub(super) struct Collector {
     frame: bool,
-    items: Vec<ItemPart>,
+    items: Vec<(ItemPart, Rows)>,
     data: Option<PartialData>,
+    blocks: Vec<u8>,
 }
 
 impl Collector {
@@ -175,17 +184,20 @@ impl Collector {
                     id: r.id.clone(),
                     reason: r.reason.clone(),
                 });
-            self.items.push(ItemPart {
-                input: 0,
+            let rows = [
+                cut(&out.documents, 0),
+                cut(&out.evidence, 1),
+                cut(&out.sentences, 2),
+                cut(&out.rejected, 3),
+            ];
+            let item = ItemPart {
                 id: m.id,
                 source: m.source,
                 summary,
                 rejection,
-                documents: cut(&out.documents, 0),
-                evidence: cut(&out.evidence, 1),
-                sentences: cut(&out.sentences, 2),
-                rejected: cut(&out.rejected, 3),
-            });
+                lens: [0; 4],
+            };
+            self.items.push((item, rows));
             prev = m.ends;
         }
     }
@@ -214,8 +226,9 @@ impl Collector {
                 agg.merge(p);
             }
         });
-        // Each item belongs to the input whose records it is among.
-        let mut items = std::mem::take(&mut self.items);
+        // Each item belongs to the input whose records it is among; each
+        // input's rows go in one block.
+        let items = std::mem::take(&mut self.items);
         let read: u64 = stats.iter().map(|s| s.read).sum();
         if read != items.len() as u64 {
             return Err(Error::new(ErrorKind::Internal(format!(
@@ -223,30 +236,49 @@ impl Collector {
                 items.len()
             ))));
         }
-        let mut at = 0usize;
-        for (i, s) in stats.iter().enumerate() {
-            for item in &mut items[at..at + s.read as usize] {
-                item.input = i as u32;
-            }
-            at += s.read as usize;
-        }
-        let inputs = stats
+        let mut items = items.into_iter();
+        let mut inputs = Vec::with_capacity(stats.len());
+        let internal = |e: std::io::Error| {
+            Error::new(ErrorKind::Internal(format!(
+                "cannot compress a partial: {e}"
+            )))
+        };
+        for (s, bytes) in stats
             .iter()
             .zip(input_bytes.iter().copied().chain(std::iter::repeat(0)))
-            .map(|(s, bytes)| {
-                Ok(InputPart {
-                    stats: serde_json::to_string(s)?,
-                    bytes,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        {
+            let mut mine: Vec<(ItemPart, Rows)> = items.by_ref().take(s.read as usize).collect();
+            if self.frame {
+                mine.sort_by(|(a, x), (b, y)| frame_order((a, x), (b, y)));
+            }
+            let start = self.blocks.len() as u64;
+            let mut z = flate2::write::DeflateEncoder::new(
+                std::mem::take(&mut self.blocks),
+                flate2::Compression::fast(),
+            );
+            let mut metas = Vec::with_capacity(mine.len());
+            for (mut item, rows) in mine {
+                for (len, r) in item.lens.iter_mut().zip(&rows) {
+                    *len = u32::try_from(r.len())
+                        .map_err(|_| Error::new(ErrorKind::Internal("a row over 4 GiB".into())))?;
+                    z.write_all(r).map_err(internal)?;
+                }
+                metas.push(item);
+            }
+            self.blocks = z.finish().map_err(internal)?;
+            inputs.push(InputPart {
+                stats: serde_json::to_string(s)?,
+                bytes,
+                block: (start, self.blocks.len() as u64 - start),
+                items: metas,
+            });
+        }
         self.data = Some(PartialData {
             key,
             frame: self.frame,
             evidence: evidence_code(levels.evidence),
             sentences: sentence_code(levels.sentences),
             inputs,
-            items,
             aggregates: pool.install(|| agg.to_parts()),
             sentence_table: extractor.sentence_table().map(SentenceTable::entries),
             examples,
@@ -259,27 +291,24 @@ impl Collector {
 
     /// The partial's bytes (see the module's format).
     fn encode(self) -> Result<Vec<u8>> {
+        let internal = |what: &str, e: &dyn std::fmt::Display| {
+            Error::new(ErrorKind::Internal(format!("cannot {what} a partial: {e}")))
+        };
         let data = self
             .data
             .ok_or_else(|| Error::new(ErrorKind::Internal("no partial was extracted".into())))?;
-        let raw = postcard::to_allocvec(&data).map_err(|e| {
-            Error::new(ErrorKind::Internal(format!("cannot encode a partial: {e}")))
-        })?;
+        let raw = postcard::to_allocvec(&data).map_err(|e| internal("encode", &e))?;
         drop(data);
         let mut z = flate2::write::DeflateEncoder::new(
             Vec::with_capacity(raw.len() / 3),
             flate2::Compression::fast(),
         );
-        z.write_all(&raw).map_err(|e| {
-            Error::new(ErrorKind::Internal(format!(
-                "cannot compress a partial: {e}"
-            )))
-        })?;
-        let payload = z.finish().map_err(|e| {
-            Error::new(ErrorKind::Internal(format!(
-                "cannot compress a partial: {e}"
-            )))
-        })?;
+        z.write_all(&raw).map_err(|e| internal("compress", &e))?;
+        let meta = z.finish().map_err(|e| internal("compress", &e))?;
+        let mut payload = Vec::with_capacity(8 + meta.len() + self.blocks.len());
+        payload.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&meta);
+        payload.extend_from_slice(&self.blocks);
         let mut out = Vec::with_capacity(HEADER_BYTES + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -290,9 +319,51 @@ impl Collector {
     }
 }
 
-/// Check a partial's header and checksum, then decode it. `name` names it
-/// in messages.
-fn decode(name: &str, bytes: &[u8]) -> Result<PartialData> {
+/// The order of a frame's records: by id, source, then their rows (a
+/// frame's rows have no position of their own).
+fn frame_order((a, x): (&ItemPart, &Rows), (b, y): (&ItemPart, &Rows)) -> std::cmp::Ordering {
+    (a.id.as_str(), a.source.as_str(), &x[3], &x[0]).cmp(&(
+        b.id.as_str(),
+        b.source.as_str(),
+        &y[3],
+        &y[0],
+    ))
+}
+
+/// Reads one input's records with their rows, in block order.
+struct Cursor<'a> {
+    partial: usize,
+    items: std::slice::Iter<'a, ItemPart>,
+    rows: flate2::read::DeflateDecoder<&'a [u8]>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(partial: usize, input: &'a InputPart, blocks: &'a [u8]) -> Option<Cursor<'a>> {
+        let (at, len) = (input.block.0 as usize, input.block.1 as usize);
+        let block = blocks.get(at..at.checked_add(len)?)?;
+        Some(Cursor {
+            partial,
+            items: input.items.iter(),
+            rows: flate2::read::DeflateDecoder::new(block),
+        })
+    }
+
+    fn next(&mut self) -> Option<std::io::Result<(&'a ItemPart, Rows)>> {
+        let item = self.items.next()?;
+        let mut rows: Rows = Default::default();
+        for (r, &len) in rows.iter_mut().zip(&item.lens) {
+            r.resize(len as usize, 0);
+            if let Err(e) = self.rows.read_exact(r) {
+                return Some(Err(e));
+            }
+        }
+        Some(Ok((item, rows)))
+    }
+}
+
+/// Check a partial's header and checksum, then decode its meta; the rows'
+/// blocks are returned as they are. `name` names it in messages.
+fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<(PartialData, &'a [u8])> {
     let bad = |why: String| Error::input(name, why);
     if bytes.len() < HEADER_BYTES || &bytes[..8] != MAGIC {
         return Err(bad(
@@ -316,11 +387,20 @@ fn decode(name: &str, bytes: &[u8]) -> Result<PartialData> {
     if Sha256::digest(payload).as_slice() != &bytes[20..52] {
         return Err(bad("damaged partial: its checksum does not match".into()));
     }
+    let damaged = |e: &dyn std::fmt::Display| bad(format!("damaged partial: {e}"));
+    let meta_len = payload
+        .get(..8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")) as usize)
+        .ok_or_else(|| damaged(&"no meta"))?;
+    let meta = payload
+        .get(8..8usize.saturating_add(meta_len))
+        .ok_or_else(|| damaged(&"the meta is cut short"))?;
     let mut raw = Vec::new();
-    flate2::read::DeflateDecoder::new(payload)
+    flate2::read::DeflateDecoder::new(meta)
         .read_to_end(&mut raw)
-        .map_err(|e| bad(format!("damaged partial: {e}")))?;
-    postcard::from_bytes(&raw).map_err(|e| bad(format!("damaged partial: {e}")))
+        .map_err(|e| damaged(&e))?;
+    let data: PartialData = postcard::from_bytes(&raw).map_err(|e| damaged(&e))?;
+    Ok((data, &payload[8 + meta_len..]))
 }
 
 /// The options and lexicons that change what is extracted, as JSON: two
@@ -508,8 +588,34 @@ struct MergedInput<'a> {
     stats: InputStats,
     bytes: u64,
     frame: bool,
-    /// (partial, item) in input order.
-    items: Vec<(usize, &'a ItemPart)>,
+    /// (partial, its input) holding the records.
+    parts: Vec<(usize, &'a InputPart)>,
+}
+
+/// The next record of a frame from several partials: the smallest head of
+/// their cursors ([`frame_order`]).
+struct Head<'a> {
+    item: &'a ItemPart,
+    rows: Rows,
+    cursor: usize,
+}
+
+impl PartialEq for Head<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Head<'_> {}
+impl PartialOrd for Head<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Head<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        frame_order((self.item, &self.rows), (other.item, &other.rows))
+            .then(self.cursor.cmp(&other.cursor))
+    }
 }
 
 /// [`merge_partials`] with names for the partials (their paths) in
@@ -524,10 +630,11 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
     let (est_opts, stopwords_info) = stopwords(opts)?;
     let scorers = load_scorers(opts)?;
     let key = extraction_key(opts, &lex, scorers.as_ref());
+    let names: Vec<&str> = partials.iter().map(|(n, _)| n.as_str()).collect();
     let mut datas = Vec::with_capacity(partials.len());
     let mut sums = Vec::with_capacity(partials.len());
     for (name, bytes) in &partials {
-        let d = decode(name, bytes)?;
+        let (d, blocks) = decode(name, bytes)?;
         if d.key != key {
             return Err(Error::usage(format!(
                 "{name} was extracted with other options than this merge's ({}); give `slant merge` the options given to `slant extract --partial`",
@@ -535,10 +642,8 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
             )));
         }
         sums.push(hex(&Sha256::digest(bytes)));
-        datas.push(d);
+        datas.push((d, blocks));
     }
-    let names: Vec<String> = partials.iter().map(|(n, _)| n.clone()).collect();
-    drop(partials);
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -552,11 +657,10 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
     // The inputs, in the order `analyze` reads them.
     let mut inputs: Vec<MergedInput> = Vec::new();
     let mut frames: HashMap<String, usize> = HashMap::new();
-    for (p, d) in datas.iter().enumerate() {
-        let first = inputs.len();
+    for (p, (d, _)) in datas.iter().enumerate() {
         for part in &d.inputs {
             let stats: InputStats = serde_json::from_str(&part.stats)
-                .map_err(|e| Error::input(&names[p], format!("damaged partial: {e}")))?;
+                .map_err(|e| Error::input(names[p], format!("damaged partial: {e}")))?;
             if d.frame {
                 if let Some(&i) = frames.get(&stats.path) {
                     let m: &mut MergedInput = &mut inputs[i];
@@ -564,6 +668,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
                     m.stats.documents += stats.documents;
                     m.stats.rejected += stats.rejected;
                     m.bytes += part.bytes;
+                    m.parts.push((p, part));
                     continue;
                 }
                 frames.insert(stats.path.clone(), inputs.len());
@@ -573,32 +678,8 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
                 stats,
                 bytes: part.bytes,
                 frame: d.frame,
-                items: Vec::new(),
+                parts: vec![(p, part)],
             });
-        }
-        // Map this partial's input indices to merged ones.
-        let mut map = Vec::with_capacity(d.inputs.len());
-        let mut next = first;
-        for part in &d.inputs {
-            let path = serde_json::from_str::<InputStats>(&part.stats)
-                .map(|s| s.path)
-                .unwrap_or_default();
-            match frames.get(&path).filter(|_| d.frame) {
-                Some(&i) => map.push(i),
-                None => {
-                    map.push(next);
-                    next += 1;
-                }
-            }
-        }
-        for item in &d.items {
-            let Some(&i) = map.get(item.input as usize) else {
-                return Err(Error::input(
-                    &names[p],
-                    "damaged partial: an item names no input",
-                ));
-            };
-            inputs[i].items.push((p, item));
         }
     }
     inputs.sort_by(|a, b| {
@@ -608,27 +689,10 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
     });
     for w in inputs.windows(2) {
         if w[0].path == w[1].path {
-            let (a, b) = (w[0].items.first(), w[1].items.first());
-            let who =
-                |x: Option<&(usize, &ItemPart)>| x.map_or("a partial", |&(p, _)| names[p].as_str());
             return Err(Error::usage(format!(
                 "{} is in two partials ({} and {}): each input must be extracted once",
-                w[0].path,
-                who(a),
-                who(b)
+                w[0].path, names[w[0].parts[0].0], names[w[1].parts[0].0]
             )));
-        }
-    }
-    for m in &mut inputs {
-        if m.frame {
-            m.items.sort_by(|(_, a), (_, b)| {
-                (a.id.as_str(), a.source.as_str(), &a.rejected, &a.documents).cmp(&(
-                    b.id.as_str(),
-                    b.source.as_str(),
-                    &b.rejected,
-                    &b.documents,
-                ))
-            });
         }
     }
 
@@ -647,7 +711,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         evidence_code(levels.evidence),
         sentence_code(levels.sentences),
     );
-    for (p, d) in datas.iter().enumerate() {
+    for (p, (d, _)) in datas.iter().enumerate() {
         if d.evidence < want_ev || d.sentences < want_sen {
             return Err(Error::usage(format!(
                 "{} holds evidence and sentences at levels {} and {}; this merge writes {} and {}: extract it again with --evidence {} --sentences {}, or merge with lower levels",
@@ -670,9 +734,39 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
     let mut first_rejections: Vec<Rejection> = Vec::new();
     let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
     let (mut ev_buf, mut sen_buf) = (Vec::new(), Vec::new());
-    let stored: Vec<(u8, u8)> = datas.iter().map(|d| (d.evidence, d.sentences)).collect();
+    let stored: Vec<(u8, u8)> = datas
+        .iter()
+        .map(|(d, _)| (d.evidence, d.sentences))
+        .collect();
+    let damaged =
+        |p: usize, e: std::io::Error| Error::input(names[p], format!("damaged partial: {e}"));
     for m in &inputs {
-        for &(p, item) in &m.items {
+        let mut cursors = Vec::with_capacity(m.parts.len());
+        for &(p, part) in &m.parts {
+            cursors
+                .push(Cursor::new(p, part, datas[p].1).ok_or_else(|| {
+                    damaged(p, std::io::Error::other("a block is out of bounds"))
+                })?);
+        }
+        // A file's records in order; a frame's from all its partials, by
+        // id (each partial's are sorted already).
+        let mut heads = std::collections::BinaryHeap::new();
+        for (c, cur) in cursors.iter_mut().enumerate() {
+            if let Some(next) = cur.next() {
+                let (item, rows) = next.map_err(|e| damaged(cur.partial, e))?;
+                heads.push(std::cmp::Reverse(Head {
+                    item,
+                    rows,
+                    cursor: c,
+                }));
+            }
+        }
+        while let Some(std::cmp::Reverse(Head { item, rows, cursor })) = heads.pop() {
+            let p = cursors[cursor].partial;
+            if let Some(next) = cursors[cursor].next() {
+                let (item, rows) = next.map_err(|e| damaged(p, e))?;
+                heads.push(std::cmp::Reverse(Head { item, rows, cursor }));
+            }
             if let Some(r) = &item.rejection {
                 summary.rejected += 1;
                 if first_rejections.len() < 50 {
@@ -707,9 +801,10 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
                 });
             }
             let (ev, sen) = stored[p];
-            let evidence = filter_rows(&item.evidence, &mut ev_buf, (ev, want_ev), 5, "family");
-            let sentences = filter_rows(&item.sentences, &mut sen_buf, (sen, want_sen), 7, "1");
-            files.write(&item.documents, evidence, sentences, &item.rejected)?;
+            let [documents, evidence, sentences, rejected] = &rows;
+            let evidence = filter_rows(evidence, &mut ev_buf, (ev, want_ev), 5, "family");
+            let sentences = filter_rows(sentences, &mut sen_buf, (sen, want_sen), 7, "1");
+            files.write(documents, evidence, sentences, rejected)?;
         }
     }
     files.finish(&dir, levels)?;
@@ -725,18 +820,19 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
     let first_input = |p: usize| {
         inputs
             .iter()
-            .position(|m| m.items.first().is_some_and(|&(q, _)| q == p))
+            .position(|m| m.parts.iter().any(|&(q, _)| q == p))
             .unwrap_or(usize::MAX)
     };
     order.sort_by_key(|&p| (first_input(p), p));
     summary.read = inputs.iter().map(|m| m.stats.read).sum();
     summary.skipped = inputs.iter().map(|m| m.stats.skipped.len() as u64).sum();
     summary.inputs = inputs.iter().map(|m| m.stats.clone()).collect();
+    drop(seen);
     drop(inputs);
     let mut examples = report::Examples::new(EXAMPLES_PER_FAMILY);
     let table = SentenceTable::keeping_words();
     let mut aggs = Vec::with_capacity(datas.len());
-    let mut by_index: Vec<Option<PartialData>> = datas.into_iter().map(Some).collect();
+    let mut by_index: Vec<Option<PartialData>> = datas.into_iter().map(|(d, _)| Some(d)).collect();
     for p in order {
         let Some(d) = by_index[p].take() else {
             continue;
@@ -754,9 +850,11 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         }
         aggs.push(
             Aggregates::from_parts(&lex, d.aggregates)
-                .map_err(|e| Error::input(&names[p], format!("damaged partial: {e}")))?,
+                .map_err(|e| Error::input(names[p], format!("damaged partial: {e}")))?,
         );
     }
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    drop(partials);
     summary.date_range = summary.dates.range_strings();
     summary.partials = Some(serde_json::json!(names
         .iter()
