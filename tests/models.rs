@@ -3,6 +3,7 @@
 //! the direction of predictions on handmade sentences.
 
 use slant::scorers::loaded::{Combiner, LoadedData, LoadedModel, LoadedParams};
+use slant::scorers::model_file::ModelFile;
 use slant::scorers::outlet::{OutletData, OutletMethod, OutletModel, OutletParams};
 use slant::scorers::textfeat::{Featurizer, VoiceFilter};
 use slant::scorers::wordfeat::CorpusStats;

@@ -14,8 +14,8 @@
 //! assert!(s.is_empty());
 //! ```
 
-use super::loaded::{self, LoadedModel, SentenceScore};
-use super::outlet::{self, OutletModel, SlantScore};
+use super::loaded::{LoadedModel, SentenceScore};
+use super::outlet::{OutletModel, SlantScore};
 use super::stack::Stacker;
 use super::textfeat::{FeatWorkspace, Featurizer};
 use super::wordcache::{EntryModels, WordEntry, NONE};
@@ -220,31 +220,16 @@ impl Scorers {
     /// assert!(matches!(err.kind(), ErrorKind::Model { .. }));
     /// ```
     pub fn load(dir: &Path) -> Result<Scorers> {
+        use super::model_file::ModelFile;
         let mut info = Vec::new();
-        let lp = dir.join(loaded::FILE_NAME);
-        let loaded = if lp.is_file() {
-            let m = LoadedModel::load(&lp)?;
-            info.push(ModelInfo {
-                kind: loaded::KIND.into(),
-                path: lp.display().to_string(),
-                sha256: super::model_file::file_sha256(&lp)?,
-            });
-            Some(m)
-        } else {
-            None
-        };
-        let op = dir.join(outlet::FILE_NAME);
-        let outlet = if op.is_file() {
-            let m = OutletModel::load(&op)?;
-            info.push(ModelInfo {
-                kind: outlet::KIND.into(),
-                path: op.display().to_string(),
-                sha256: super::model_file::file_sha256(&op)?,
-            });
-            Some(m)
-        } else {
-            None
-        };
+        let loaded = LoadedModel::find(dir)?.map(|(m, i)| {
+            info.push(i);
+            m
+        });
+        let outlet = OutletModel::find(dir)?.map(|(m, i)| {
+            info.push(i);
+            m
+        });
         let fz = Featurizer::new();
         let stack_slots = match outlet.as_ref().and_then(|m| m.file().stack.as_ref()) {
             Some(st) => fz

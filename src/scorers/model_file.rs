@@ -169,6 +169,82 @@ pub fn from_json<B: Serialize + DeserializeOwned>(
     Ok(env.model)
 }
 
+/// A model stored in this format: its kind, its file name in a model
+/// directory, its serialisable content, and the checks that turn content
+/// into a usable model. Loading, parsing, writing and finding the file in a
+/// directory come with it; a new model implements the four items.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded::LoadedModel;
+/// use slant::scorers::model_file::ModelFile;
+/// use slant::scorers::outlet::OutletModel;
+/// let dir = Scorers::default_dir();
+/// let (model, info) = LoadedModel::find(&dir).unwrap().unwrap();
+/// assert_eq!((info.kind.as_str(), LoadedModel::FILE_NAME), ("loaded-language", "loaded-language.json"));
+/// assert_eq!(LoadedModel::from_json("x.json".as_ref(), &model.to_json().unwrap()).unwrap().to_json().unwrap(),
+///     model.to_json().unwrap());
+/// // The other kind's file is refused by kind.
+/// let err = OutletModel::load(&dir.join(LoadedModel::FILE_NAME)).unwrap_err().to_string();
+/// assert!(err.contains("expected a `outlet-slant` model"), "{err}");
+/// let empty = tempfile::tempdir().unwrap();
+/// assert!(OutletModel::find(empty.path()).unwrap().is_none());
+/// ```
+pub trait ModelFile: Sized {
+    /// The `kind` its files declare.
+    const KIND: &'static str;
+    /// Its file name in a model directory.
+    const FILE_NAME: &'static str;
+    /// The serialisable content.
+    type Body: Serialize + DeserializeOwned;
+
+    /// The model from content read from `path` (for messages), checked.
+    fn from_body(body: Self::Body, path: &Path) -> Result<Self>;
+
+    /// The serialisable content.
+    fn body(&self) -> &Self::Body;
+
+    /// Parse a model from JSON text (`path` for messages).
+    fn from_json(path: &Path, text: &str) -> Result<Self> {
+        Self::from_body(from_json(path, Self::KIND, text)?, path)
+    }
+
+    /// Load and check a model file.
+    fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_json(path, &text)
+    }
+
+    /// The model file's JSON.
+    fn to_json(&self) -> Result<String> {
+        to_json(Self::KIND, self.body())
+    }
+
+    /// Write the model file into `dir` (as [`FILE_NAME`](Self::FILE_NAME));
+    /// returns its path.
+    fn write_to(&self, dir: &Path) -> Result<std::path::PathBuf> {
+        let path = dir.join(Self::FILE_NAME);
+        std::fs::write(&path, self.to_json()?).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    }
+
+    /// The model in `dir`, with what `run.json` says about its file, or
+    /// `None` when the directory has no such file.
+    fn find(dir: &Path) -> Result<Option<(Self, crate::scorers::apply::ModelInfo)>> {
+        let path = dir.join(Self::FILE_NAME);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let model = Self::load(&path)?;
+        let info = crate::scorers::apply::ModelInfo {
+            kind: Self::KIND.into(),
+            path: path.display().to_string(),
+            sha256: file_sha256(&path)?,
+        };
+        Ok(Some((model, info)))
+    }
+}
+
 /// Read and check a model file from disk (see [`from_json`]).
 ///
 /// ```

@@ -102,6 +102,7 @@ pub struct FeatWorkspace {
 /// scores are the same with a cold or a warm cache.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// use slant::scorers::textfeat::Featurizer;
@@ -164,6 +165,7 @@ impl FeatWorkspace {
     /// The analysed text and the word cache, borrowed together.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// # use slant::scorers::{apply::Scorers, loaded::{LoadedModel, FILE_NAME}};
     /// use slant::scorers::textfeat::Featurizer;
     /// # let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();

@@ -5,6 +5,7 @@ use super::*;
 /// One point of the hyper-parameter search on the validation set.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -29,6 +30,7 @@ pub struct GridPoint {
 /// The chosen settings.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -80,6 +82,7 @@ pub struct FoldResult {
 /// model that saw the held-out fold, a small optimism the card states).
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -144,6 +147,7 @@ pub struct ValidationInfo {
 /// Figures on the validation set (out of domain: never trained on).
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();

@@ -63,6 +63,7 @@ use crate::scorers::data::{DataInfo, LabelledDoc};
 use crate::scorers::linear::{fit_binary, fit_binary_sparse, sigmoid, BinaryFit, Csr, Solver};
 use crate::scorers::metrics;
 use crate::scorers::model_file;
+use crate::scorers::model_file::ModelFile;
 use crate::scorers::textfeat::{CharCache, FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
 use crate::scorers::vectorize::{design, Interner, Standardizer};
 use crate::scorers::wordcache::{RowScratch, WordCache};
@@ -87,6 +88,7 @@ pub const METHOD: &str = "word-level logistic regression";
 /// The serialised model.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME, METHOD};
 /// use slant::scorers::wordfeat::{TOKEN_DENSE, TYPE_DENSE};
@@ -152,6 +154,7 @@ pub struct LoadedFile {
 /// threshold).
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// use slant::scorers::textfeat::Featurizer;
@@ -181,6 +184,7 @@ pub struct LoadedWord {
 /// A sentence's score.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// use slant::scorers::textfeat::Featurizer;
@@ -211,6 +215,7 @@ pub struct SentenceScore {
 /// A fitted, ready-to-use loaded-language model.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// use slant::scorers::textfeat::Featurizer;
@@ -234,6 +239,7 @@ impl LoadedModel {
     /// Build a model from its file content (checking consistency).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -307,58 +313,10 @@ impl LoadedModel {
         })
     }
 
-    /// Load and check a model file.
-    ///
-    /// ```
-    /// use slant::scorers::apply::Scorers;
-    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
-    /// let dir = Scorers::default_dir();
-    /// let model = LoadedModel::load(&dir.join(FILE_NAME)).unwrap();
-    /// assert_eq!(model.file().positive_label, "Biased");
-    /// assert!(LoadedModel::load(&dir.join("missing.json")).is_err());
-    /// ```
-    pub fn load(path: &Path) -> Result<LoadedModel> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        LoadedModel::from_json(path, &text)
-    }
-
-    /// Parse a model from JSON text (`path` for messages).
-    ///
-    /// ```
-    /// use slant::scorers::apply::Scorers;
-    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
-    /// let text = std::fs::read_to_string(Scorers::default_dir().join(FILE_NAME)).unwrap();
-    /// let model = LoadedModel::from_json(FILE_NAME.as_ref(), &text).unwrap();
-    /// assert!(!model.file().grams.is_empty());
-    /// // An edited file no longer matches its checksum.
-    /// let edited = text.replacen("\"intercept\": -", "\"intercept\": -1", 1);
-    /// let err = LoadedModel::from_json(FILE_NAME.as_ref(), &edited).unwrap_err();
-    /// assert!(err.to_string().contains("checksum mismatch"));
-    /// ```
-    pub fn from_json(path: &Path, text: &str) -> Result<LoadedModel> {
-        match model_file::from_json::<LoadedFile>(path, KIND, text) {
-            Ok(file) => LoadedModel::from_file(file, path),
-            Err(e) => Err(earlier_method(path, text).unwrap_or(e)),
-        }
-    }
-
-    /// The model file's JSON.
-    ///
-    /// ```
-    /// use slant::scorers::apply::Scorers;
-    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
-    /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
-    /// let json = model.to_json().unwrap();
-    /// let back = LoadedModel::from_json(FILE_NAME.as_ref(), &json).unwrap();
-    /// assert_eq!(back.to_json().unwrap(), json); // the same bytes again
-    /// ```
-    pub fn to_json(&self) -> Result<String> {
-        model_file::to_json(KIND, &self.file)
-    }
-
     /// The serialisable content.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -371,6 +329,7 @@ impl LoadedModel {
     /// Mutable content (to attach metrics and provenance after training).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// let mut model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -386,6 +345,7 @@ impl LoadedModel {
     /// have shifted: `slant eval` shows by how much).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// use slant::scorers::textfeat::Featurizer;
@@ -403,6 +363,7 @@ impl LoadedModel {
     /// or above it counts as loaded.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -415,6 +376,7 @@ impl LoadedModel {
     /// The word threshold (see [`Choice::word_threshold`]).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -501,6 +463,7 @@ impl LoadedModel {
     /// whole document with `None`.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// use slant::scorers::textfeat::Featurizer;
@@ -585,6 +548,7 @@ impl LoadedModel {
     /// Score a bare text as one unit.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
     /// use slant::scorers::textfeat::Featurizer;
@@ -616,6 +580,7 @@ impl LoadedModel {
     /// annotated span.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::loaded::{LoadedModel, ValidationSet, FILE_NAME};
     /// use slant::scorers::textfeat::Featurizer;
@@ -731,6 +696,41 @@ impl LoadedModel {
                 f64::NAN
             },
             by_year,
+        }
+    }
+}
+
+impl ModelFile for LoadedModel {
+    const KIND: &'static str = KIND;
+    const FILE_NAME: &'static str = FILE_NAME;
+    type Body = LoadedFile;
+
+    fn from_body(body: LoadedFile, path: &Path) -> Result<LoadedModel> {
+        LoadedModel::from_file(body, path)
+    }
+
+    fn body(&self) -> &LoadedFile {
+        &self.file
+    }
+
+    /// Parse a model from JSON text (`path` for messages).
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::model_file::ModelFile;
+    /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
+    /// let text = std::fs::read_to_string(Scorers::default_dir().join(FILE_NAME)).unwrap();
+    /// let model = LoadedModel::from_json(FILE_NAME.as_ref(), &text).unwrap();
+    /// assert!(!model.file().grams.is_empty());
+    /// // An edited file no longer matches its checksum.
+    /// let edited = text.replacen("\"intercept\": -", "\"intercept\": -1", 1);
+    /// let err = LoadedModel::from_json(FILE_NAME.as_ref(), &edited).unwrap_err();
+    /// assert!(err.to_string().contains("checksum mismatch"));
+    /// ```
+    fn from_json(path: &Path, text: &str) -> Result<LoadedModel> {
+        match model_file::from_json::<LoadedFile>(path, KIND, text) {
+            Ok(file) => LoadedModel::from_file(file, path),
+            Err(e) => Err(earlier_method(path, text).unwrap_or(e)),
         }
     }
 }

@@ -229,6 +229,7 @@ pub(super) fn decision_row(summary: [f64; 3], dense: &[f64]) -> Vec<f64> {
 /// scores and the featurizer's sentence-level lexicon features.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, DECISION_WORD_FEATURES, FILE_NAME};
 /// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();

@@ -55,6 +55,7 @@ use crate::scorers::data::{DataInfo, LabelledDoc};
 use crate::scorers::linear::{fit_multinomial, fit_ridge_dual, softmax, MultiFit, Solver};
 use crate::scorers::metrics;
 use crate::scorers::model_file;
+use crate::scorers::model_file::ModelFile;
 use crate::scorers::stack::{self, SourceInput, StackChoice, StackParams, Stacker};
 use crate::scorers::textfeat::{Featurizer, VoiceFilter};
 use crate::scorers::vectorize::{
@@ -80,6 +81,7 @@ pub const LABELS: [&str; 3] = ["left", "center", "right"];
 /// Metrics stored in the model card.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::outlet::{OutletModel, FILE_NAME};
 /// use slant::scorers::textfeat::VoiceFilter;
@@ -214,6 +216,7 @@ pub struct SlantScore {
 /// A fitted, ready-to-use outlet-slant model.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::outlet::{OutletModel, FILE_NAME};
 /// use slant::text::Analyzed;
@@ -240,6 +243,7 @@ impl OutletModel {
     /// messages).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::outlet::{OutletMethod, OutletModel, FILE_NAME};
     /// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -291,71 +295,10 @@ impl OutletModel {
         Ok(OutletModel { file, space, fit })
     }
 
-    /// Load and check a model file.
-    ///
-    /// ```
-    /// use slant::scorers::apply::Scorers;
-    /// use slant::scorers::{loaded, outlet::{OutletModel, FILE_NAME}};
-    /// let dir = Scorers::default_dir();
-    /// let model = OutletModel::load(&dir.join(FILE_NAME)).unwrap();
-    /// assert!(!model.file().vocabulary.is_empty());
-    /// // A model file of another kind is refused.
-    /// let err = OutletModel::load(&dir.join(loaded::FILE_NAME)).unwrap_err().to_string();
-    /// assert!(err.contains("expected a `outlet-slant` model, found `loaded-language`"));
-    /// ```
-    pub fn load(path: &Path) -> Result<OutletModel> {
-        let file: OutletFile = model_file::read(path, KIND)?;
-        OutletModel::from_file(file, path)
-    }
-
-    /// Parse a model from JSON text (`path` for messages).
-    ///
-    /// ```
-    /// use slant::scorers::outlet::{OutletModel, OutletParams};
-    /// use slant::scorers::textfeat::VoiceFilter;
-    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
-    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
-    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
-    /// // `data`: six one-article outlets, two per label.
-    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
-    ///     min_groups: 1, ..OutletParams::default() };
-    /// let model = params.check().unwrap().fit(&data).unwrap();
-    /// let json = model.to_json().unwrap();
-    /// let back = OutletModel::from_json("outlet-slant.json".as_ref(), &json).unwrap();
-    /// let score = |m: &OutletModel| m.score_text("Border security hawks.", VoiceFilter::All);
-    /// assert_eq!(score(&back), score(&model));
-    /// assert!(OutletModel::from_json("broken.json".as_ref(), &json[..json.len() / 2]).is_err());
-    /// ```
-    pub fn from_json(path: &Path, text: &str) -> Result<OutletModel> {
-        let file: OutletFile = model_file::from_json(path, KIND, text)?;
-        OutletModel::from_file(file, path)
-    }
-
-    /// The model file's JSON.
-    ///
-    /// ```
-    /// use slant::scorers::outlet::{OutletModel, OutletParams};
-    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
-    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
-    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
-    /// // `data`: six one-article outlets, two per label.
-    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
-    ///     min_groups: 1, ..OutletParams::default() };
-    /// let model = params.check().unwrap().fit(&data).unwrap();
-    /// let json = model.to_json().unwrap();
-    /// assert!(json.contains("\"kind\": \"outlet-slant\""));
-    /// # let dir = tempfile::tempdir().unwrap();
-    /// let path = dir.path().join("outlet-slant.json");
-    /// std::fs::write(&path, &json).unwrap();
-    /// assert_eq!(OutletModel::load(&path).unwrap().to_json().unwrap(), json); // the same bytes
-    /// ```
-    pub fn to_json(&self) -> Result<String> {
-        model_file::to_json(KIND, &self.file)
-    }
-
     /// The serialisable content.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::outlet::{OutletMethod, OutletModel, FILE_NAME};
     /// let model = OutletModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
@@ -371,6 +314,7 @@ impl OutletModel {
     /// Mutable content (metrics and provenance).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::outlet::{OutletMetrics, OutletParams};
     /// use slant::scorers::textfeat::VoiceFilter;
     /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
@@ -396,6 +340,7 @@ impl OutletModel {
     /// Score an analysed document with the model's voice setting.
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::outlet::{OutletModel, FILE_NAME};
     /// use slant::scorers::textfeat::VoiceFilter;
@@ -477,6 +422,7 @@ impl OutletModel {
     /// Score a bare text (`voice` overrides the model's setting, for tests).
     ///
     /// ```
+    /// use slant::scorers::model_file::ModelFile;
     /// use slant::scorers::apply::Scorers;
     /// use slant::scorers::outlet::{OutletModel, FILE_NAME};
     /// use slant::scorers::textfeat::VoiceFilter;
@@ -496,6 +442,73 @@ impl OutletModel {
             }
         });
         score_row(&self.fit, &self.space.weigh(sparse_counts(cols)))
+    }
+}
+
+impl ModelFile for OutletModel {
+    const KIND: &'static str = KIND;
+    const FILE_NAME: &'static str = FILE_NAME;
+    type Body = OutletFile;
+
+    /// The model from its file content, checked (loading and writing
+    /// come with [`ModelFile`]).
+    ///
+    /// ```
+    /// use slant::scorers::model_file::ModelFile;
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::{loaded, outlet::{OutletModel, FILE_NAME}};
+    /// let dir = Scorers::default_dir();
+    /// let model = OutletModel::load(&dir.join(FILE_NAME)).unwrap();
+    /// assert!(!model.file().vocabulary.is_empty());
+    /// // A model file of another kind is refused.
+    /// let err = OutletModel::load(&dir.join(loaded::FILE_NAME)).unwrap_err().to_string();
+    /// assert!(err.contains("expected a `outlet-slant` model, found `loaded-language`"));
+    /// ```
+    ///
+    /// Parsed back from its JSON, it scores as it did:
+    ///
+    /// ```
+    /// use slant::scorers::model_file::ModelFile;
+    /// use slant::scorers::outlet::{OutletModel, OutletParams};
+    /// use slant::scorers::textfeat::VoiceFilter;
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let model = params.check().unwrap().fit(&data).unwrap();
+    /// let json = model.to_json().unwrap();
+    /// let back = OutletModel::from_json("outlet-slant.json".as_ref(), &json).unwrap();
+    /// let score = |m: &OutletModel| m.score_text("Border security hawks.", VoiceFilter::All);
+    /// assert_eq!(score(&back), score(&model));
+    /// assert!(OutletModel::from_json("broken.json".as_ref(), &json[..json.len() / 2]).is_err());
+    /// ```
+    fn from_body(body: OutletFile, path: &Path) -> Result<OutletModel> {
+        OutletModel::from_file(body, path)
+    }
+
+    /// The serialisable content (its JSON is [`ModelFile::to_json`]).
+    ///
+    /// ```
+    /// use slant::scorers::model_file::ModelFile;
+    /// use slant::scorers::outlet::{OutletModel, OutletParams};
+    /// # let data = slant::scorers::outlet::OutletData::from_texts(&[("L1", "Climate justice.", 0),
+    /// #     ("L2", "Climate rally.", 0), ("C1", "Budget report.", 1), ("C2", "Budget cuts.", 1),
+    /// #     ("R1", "Border security.", 2), ("R2", "Border hawks.", 2)]);
+    /// // `data`: six one-article outlets, two per label.
+    /// let params = OutletParams { alphas: vec![0.1], vocab_sizes: vec![100], min_df: 1,
+    ///     min_groups: 1, ..OutletParams::default() };
+    /// let model = params.check().unwrap().fit(&data).unwrap();
+    /// let json = model.to_json().unwrap();
+    /// assert!(json.contains("\"kind\": \"outlet-slant\""));
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("outlet-slant.json");
+    /// std::fs::write(&path, &json).unwrap();
+    /// assert_eq!(OutletModel::load(&path).unwrap().to_json().unwrap(), json); // the same bytes
+    /// ```
+    fn body(&self) -> &OutletFile {
+        &self.file
     }
 }
 

@@ -1,6 +1,7 @@
 //! `slant train loaded` and `slant eval` of the loaded-language model.
 
 use super::*;
+use crate::scorers::model_file::ModelFile;
 
 /// Options of `slant train loaded`.
 ///
@@ -301,8 +302,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
     f.positive_label = opts.positive.clone();
     f.corpus = corpus;
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
-    let path = opts.model_dir.join(crate::scorers::loaded::FILE_NAME);
-    std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
+    let path = model.write_to(&opts.model_dir)?;
     log(opts.progress, t0, &format!("wrote {}", path.display()));
     Ok(model)
 }
@@ -310,6 +310,7 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
 /// One line summarising validation figures.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::apply::Scorers;
 /// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
 /// use slant::scorers::train::validation_line;

@@ -1,10 +1,12 @@
 //! `slant train slant` and `slant eval` of the outlet-slant model.
 
 use super::*;
+use crate::scorers::model_file::ModelFile;
 
 /// Options of `slant train slant`.
 ///
 /// ```
+/// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::data::LabelSpec;
 /// use slant::scorers::outlet::{OutletModel, OutletParams, FILE_NAME};
 /// use slant::scorers::train::{train_slant, TrainSlantOptions};
@@ -246,8 +248,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
         stacked_nested_cv,
     });
     std::fs::create_dir_all(&opts.model_dir).map_err(|e| Error::io(&opts.model_dir, e))?;
-    let path = opts.model_dir.join(crate::scorers::outlet::FILE_NAME);
-    std::fs::write(&path, model.to_json()?).map_err(|e| Error::io(&path, e))?;
+    let path = model.write_to(&opts.model_dir)?;
     log(opts.progress, t0, &format!("wrote {}", path.display()));
     Ok(model)
 }
