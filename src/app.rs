@@ -150,6 +150,69 @@ pub struct RunOptions {
     #[doc(hidden)]
     #[serde(skip)]
     pub fail_after_docs: Option<u64>,
+    /// Where the run's warnings, notes and rejection lines go (stderr by
+    /// default; none with [`quiet`](Self::quiet)).
+    #[serde(skip)]
+    pub messages: Messages,
+}
+
+/// Where a run's messages (warnings, notes, the first rejections) go:
+/// stderr by default, or a function, for a program that shows them its
+/// own way (a Python logger, a notebook, a GUI).
+///
+/// ```
+/// use slant::app::{analyze, Messages, RunOptions};
+/// use std::sync::{Arc, Mutex};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let input = dir.path().join("in.csv");
+/// std::fs::write(&input, "id,source,text\n1,ledger,Rebels fled.\n2,ledger,\n").unwrap();
+/// let heard = Arc::new(Mutex::new(Vec::new()));
+/// let h = heard.clone();
+/// let opts = RunOptions {
+///     inputs: vec![input],
+///     out_dir: dir.path().join("out"),
+///     no_models: true,
+///     quiet: false,
+///     messages: Messages::to(move |m| h.lock().unwrap().push(m.to_string())),
+///     ..RunOptions::default()
+/// };
+/// analyze(&opts).unwrap();
+/// let heard = heard.lock().unwrap();
+/// assert!(heard[0].starts_with("slant: rejected") && heard[0].ends_with("empty text"), "{heard:?}");
+/// ```
+#[derive(Clone, Default)]
+pub struct Messages(Option<Arc<MessageFn>>);
+
+/// The function a [`Messages`] hands each line to.
+pub type MessageFn = dyn Fn(&str) + Send + Sync;
+
+impl Messages {
+    /// Messages handed to `f`, one line each.
+    pub fn to(f: impl Fn(&str) + Send + Sync + 'static) -> Messages {
+        Messages(Some(Arc::new(f)))
+    }
+
+    /// Pass one message on.
+    ///
+    /// ```
+    /// slant::app::Messages::default().say("slant: note: to stderr");
+    /// ```
+    pub fn say(&self, msg: &str) {
+        match &self.0 {
+            Some(f) => f(msg),
+            None => stderr_line(msg),
+        }
+    }
+}
+
+impl std::fmt::Debug for Messages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Messages(fn)"
+        } else {
+            "Messages(stderr)"
+        })
+    }
 }
 
 /// Default [`RunOptions::memory_budget`]: 1 GiB.
@@ -226,6 +289,7 @@ impl Default for RunOptions {
             period: None,
             min_docs: 1,
             fail_after_docs: None,
+            messages: Messages::default(),
         }
     }
 }
@@ -964,19 +1028,19 @@ fn run(
     if !opts.quiet {
         for p in &plans {
             for (line, file) in p.manifest_unmatched.iter().take(5) {
-                stderr_line(&format!(
+                opts.messages.say(&format!(
                     "slant: warning: the manifest for {} lists `{file}` (line {line}), which is not in the folder",
                     p.path.display()
                 ));
             }
             if p.manifest_unmatched.len() > 5 {
-                stderr_line(&format!(
+                opts.messages.say(&format!(
                     "slant: warning: ... and {} more manifest rows that name no file (run.json: manifest_unmatched)",
                     p.manifest_unmatched.len() - 5
                 ));
             }
             for note in corpus::skipped_notes(p) {
-                stderr_line(&format!(
+                opts.messages.say(&format!(
                     "slant: note: {}: {note} (run.json: skipped)",
                     corpus::escape_path(&p.path)
                 ));
@@ -1023,7 +1087,7 @@ fn run(
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(threads * 2);
     let batch_rx = Mutex::new(batch_rx);
     let (out_tx, out_rx) = mpsc::channel::<BatchOut>();
-    let progress = Progress::new(opts.progress && !opts.quiet, input_bytes);
+    let progress = Progress::new(opts.progress && !opts.quiet, input_bytes, &opts.messages);
     let bytes_read = progress.counter();
 
     let mut summary = RunSummary::default();
@@ -1299,14 +1363,14 @@ fn run(
     interrupted()?;
     let stats = read_result?;
     if shown_rejections > 50 && !opts.quiet {
-        stderr_line(&format!(
+        opts.messages.say(&format!(
             "slant: ... and {} more rejections (see rejected.csv)",
             shown_rejections - 50
         ));
     }
     let shown_dates = summary.dates.examples.len() as u64;
     if summary.dates.problems() > shown_dates && !opts.quiet {
-        stderr_line(&format!(
+        opts.messages.say(&format!(
             "slant: warning: ... and {} more dates not used (run.json: dates)",
             summary.dates.problems() - shown_dates
         ));

@@ -2,7 +2,7 @@
 //! each source's group, the groups' aggregates estimated as sources are,
 //! `groups.csv`, `comparisons.csv` and the report's groups section.
 
-use super::{csv_err, io_err, stderr_line, DocSummary, RunOptions, INTERRUPTED};
+use super::{csv_err, io_err, DocSummary, RunOptions, INTERRUPTED};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::groups::{compare_until, majority_groups, DocCounts, Measures, Unit};
 use crate::estimators::{estimate_until, EstimatorOptions};
@@ -121,7 +121,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
             .sum();
         if let Some((s, v)) = conflicts.iter().next().filter(|_| !opts.quiet) {
             let values: Vec<String> = v.iter().map(|(g, n)| format!("{g} {n}")).collect();
-            stderr_line(&format!(
+            opts.messages.say(&format!(
                 "slant: warning: {} source{} have documents with more than one --group-col value \
                  (e.g. {s}: {}); each is put in its most frequent group (run.json: groups)",
                 conflicts.len(),
@@ -155,7 +155,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
             }
         }
         if of_source.is_empty() && !opts.quiet {
-            stderr_line(&format!(
+            opts.messages.say(&format!(
                 "slant: warning: no source has a group ({}): groups.csv and comparisons.csv \
                  are empty",
                 match by_col {
@@ -164,7 +164,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                 }
             ));
         } else if summary.sources_without_group > 0 && !opts.quiet {
-            stderr_line(&format!(
+            opts.messages.say(&format!(
                 "slant: note: {} of {} sources ({} documents) have no group and are left out of \
                  groups.csv and comparisons.csv (run.json: groups)",
                 summary.sources_without_group,

@@ -864,7 +864,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
     summary
         .timings
         .insert("extract_ms", t0.elapsed().as_millis());
-    let progress = Progress::new(opts.progress && !opts.quiet, 0);
+    let progress = Progress::new(opts.progress && !opts.quiet, 0, &opts.messages);
     let tail = Tail {
         opts,
         lex: &lex,

@@ -5,7 +5,7 @@
 //! statistics (merging, boilerplate, estimates, models, reports, HTML),
 //! so the screen is not blank while they run.
 
-use super::stderr_line;
+use super::{stderr_line, Messages};
 use crate::corpus::BytesRead;
 use std::cell::RefCell;
 use std::sync::atomic::Ordering;
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 /// The progress display of one run.
 pub(super) struct Progress {
+    messages: Messages,
     bar: Option<indicatif::ProgressBar>,
     /// Input bytes read so far, counted by the reader.
     read: BytesRead,
@@ -23,8 +24,10 @@ pub(super) struct Progress {
 impl Progress {
     /// A display for inputs of `total` bytes on disk; shown only when
     /// `enabled` and stderr is a terminal.
-    pub(super) fn new(enabled: bool, total: u64) -> Progress {
+    pub(super) fn new(enabled: bool, total: u64, messages: &Messages) -> Progress {
         use std::io::IsTerminal;
+        // No bar when the messages go elsewhere than stderr.
+        let enabled = enabled && messages.0.is_none();
         let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new(total.max(1));
             b.set_style(
@@ -38,6 +41,7 @@ impl Progress {
             b
         });
         Progress {
+            messages: messages.clone(),
             bar,
             read: BytesRead::default(),
             phase: RefCell::new(None),
@@ -64,7 +68,7 @@ impl Progress {
     pub(super) fn println(&self, msg: &str) {
         match &self.bar {
             Some(b) => b.println(msg),
-            None => stderr_line(msg),
+            None => self.messages.say(msg),
         }
     }
 
