@@ -154,6 +154,9 @@ pub struct RunOptions {
     /// default; none with [`quiet`](Self::quiet)).
     #[serde(skip)]
     pub messages: Messages,
+    /// What tells the run to stop early (Ctrl-C by default).
+    #[serde(skip)]
+    pub cancel: Cancel,
 }
 
 /// Where a run's messages (warnings, notes, the first rejections) go:
@@ -290,6 +293,7 @@ impl Default for RunOptions {
             min_docs: 1,
             fail_after_docs: None,
             messages: Messages::default(),
+            cancel: Cancel::default(),
         }
     }
 }
@@ -589,10 +593,10 @@ impl Budget {
     /// Returns false, reserving nothing, if the run is stopping (checked
     /// every 100 ms while waiting, so a Ctrl-C is not held up by a full
     /// budget).
-    fn reserve(&self, n: u64, held: u64, stop: &AtomicBool) -> bool {
+    fn reserve(&self, n: u64, held: u64, stop: &AtomicBool, cancel: &AtomicBool) -> bool {
         let mut st = self.lock();
         while !(st.0 <= held || st.0.saturating_add(n) <= self.limit || st.2) {
-            if stopping(stop) {
+            if stopping(stop, cancel) {
                 return false;
             }
             st = match self.freed.wait_timeout(st, Duration::from_millis(100)) {
@@ -646,11 +650,11 @@ fn admit(
     budget: &Budget,
     batcher: &mut Batcher,
     item: Item,
-    stop: &AtomicBool,
+    (stop, cancel): (&AtomicBool, &AtomicBool),
     send: impl FnOnce(Batch),
 ) {
     let cost = item_cost(&item);
-    if !budget.reserve(cost, batcher.cost, stop) {
+    if !budget.reserve(cost, batcher.cost, stop, cancel) {
         return;
     }
     if let Some(batch) = batcher.push(item, cost) {
@@ -864,9 +868,54 @@ impl Drop for SeedGuard<'_> {
 /// leaving the previous reports untouched.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// An [`ErrorKind::Interrupted`] error once [`INTERRUPTED`] is set.
-fn interrupted() -> Result<()> {
-    match INTERRUPTED.load(Ordering::Relaxed) {
+/// How a run is told to stop early: [`INTERRUPTED`] (which the binary
+/// sets on Ctrl-C) by default, or a flag of the caller's own (a Python
+/// binding's, a server's per request). Set, the run stops at the next
+/// record or step and fails with [`ErrorKind::Interrupted`], leaving the
+/// previous reports as they were.
+///
+/// ```
+/// use slant::app::{analyze, Cancel, RunOptions};
+/// use std::sync::{atomic::AtomicBool, Arc};
+/// # let dir = tempfile::tempdir().unwrap();
+/// let input = dir.path().join("in.csv");
+/// std::fs::write(&input, "id,source,text\n1,ledger,Rebels fled.\n").unwrap();
+/// let flag = Arc::new(AtomicBool::new(true)); // cancelled before it starts
+/// let opts = RunOptions {
+///     inputs: vec![input],
+///     out_dir: dir.path().join("out"),
+///     no_models: true,
+///     cancel: Cancel::with(flag),
+///     ..RunOptions::default()
+/// };
+/// let err = analyze(&opts).unwrap_err();
+/// assert!(matches!(err.kind(), slant::ErrorKind::Interrupted));
+/// assert!(!dir.path().join("out").exists());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Option<Arc<AtomicBool>>);
+
+impl Cancel {
+    /// Stop the run once `flag` is set.
+    pub fn with(flag: Arc<AtomicBool>) -> Cancel {
+        Cancel(Some(flag))
+    }
+
+    /// The flag the run watches.
+    ///
+    /// ```
+    /// use std::sync::atomic::Ordering;
+    /// let c = slant::app::Cancel::default();
+    /// assert!(std::ptr::eq(c.flag(), &slant::app::INTERRUPTED));
+    /// ```
+    pub fn flag(&self) -> &AtomicBool {
+        self.0.as_deref().unwrap_or(&INTERRUPTED)
+    }
+}
+
+/// An [`ErrorKind::Interrupted`] error once `cancel` is set.
+fn interrupted(cancel: &AtomicBool) -> Result<()> {
+    match cancel.load(Ordering::Relaxed) {
         true => Err(Error::new(ErrorKind::Interrupted)),
         false => Ok(()),
     }
@@ -874,8 +923,8 @@ fn interrupted() -> Result<()> {
 
 /// Whether the reader should stop: the run's own `stop` (a failed write),
 /// or a Ctrl-C, which it passes on to `stop`.
-fn stopping(stop: &AtomicBool) -> bool {
-    if INTERRUPTED.load(Ordering::Relaxed) {
+fn stopping(stop: &AtomicBool, cancel: &AtomicBool) -> bool {
+    if cancel.load(Ordering::Relaxed) {
         stop.store(true, Ordering::Relaxed);
     }
     stop.load(Ordering::Relaxed)
@@ -988,6 +1037,7 @@ fn run(
     mut partial: Option<&mut partial::Collector>,
 ) -> Result<RunSummary> {
     let t0 = Instant::now();
+    let cancel = opts.cancel.flag();
     let lex = load_lexicon(&opts.lexicons, opts.no_default_lexicons)?;
     if opts.inputs.is_empty() && matches!(feed, Feed::Files) {
         return Err(Error::usage("no input given"));
@@ -1227,9 +1277,9 @@ fn run(
             &opts.read,
             &mut |item| {
                 if !stopped.get() {
-                    admit(budget, &mut batcher, item, &stop, &mut send);
+                    admit(budget, &mut batcher, item, (&stop, cancel), &mut send);
                 }
-                stopped.set(stopping(&stop));
+                stopped.set(stopping(&stop, cancel));
             },
             &stop,
             bytes_read,
@@ -1263,9 +1313,9 @@ fn run(
                     read_opts,
                     &mut |item| {
                         if !stopped.get() {
-                            admit(budget, &mut batcher, item, stop, send);
+                            admit(budget, &mut batcher, item, (stop, cancel), send);
                         }
-                        stopped.set(stopping(stop));
+                        stopped.set(stopping(stop, cancel));
                     },
                     stop,
                     bytes_read,
@@ -1360,7 +1410,7 @@ fn run(
         return Err(e);
     }
     progress.finish(summary.analysed, t0.elapsed());
-    interrupted()?;
+    interrupted(cancel)?;
     let stats = read_result?;
     if shown_rejections > 50 && !opts.quiet {
         opts.messages.say(&format!(
@@ -1415,7 +1465,7 @@ fn run(
             partials, &extractor, examples, summary, stats, bytes, levels, key, &pool,
         )?;
         progress.end_phase();
-        interrupted()?;
+        interrupted(cancel)?;
         return Ok(RunSummary::default());
     }
     let tail = Tail {
@@ -1433,7 +1483,7 @@ fn run(
     };
     let summary = tail.finish(partials, summaries, examples, first_rejections, summary)?;
     // A Ctrl-C during the statistics or reports still means "stop".
-    interrupted()?;
+    interrupted(cancel)?;
     if let Some(s) = staging {
         s.commit()?;
     }
@@ -1611,6 +1661,7 @@ impl Tail<'_> {
             threads,
             levels,
         } = self;
+        let cancel = opts.cancel.flag();
         let dir = dir.to_path_buf();
         // Merge per-worker aggregates (sums; order does not matter).
         progress.phase("merging counts");
@@ -1624,14 +1675,14 @@ impl Tail<'_> {
             // Merging compacts both sides' n-gram counts; what is left to
             // compact is a single partial's.
             for p in partials {
-                if INTERRUPTED.load(Ordering::Relaxed) {
+                if cancel.load(Ordering::Relaxed) {
                     return;
                 }
                 agg.merge(p);
             }
             agg.flush_ngrams();
         });
-        interrupted()?;
+        interrupted(cancel)?;
         // Boilerplate leaves the n-grams before any statistic reads them.
         if !opts.extract_only {
             progress.phase("finding boilerplate");
@@ -1675,10 +1726,8 @@ impl Tail<'_> {
                     by_source[i].push(&d.variants);
                 }
             }
-            pool.install(|| {
-                estimators::estimate_until(&agg, lex, &by_source, est_opts, &INTERRUPTED)
-            })
-            .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
+            pool.install(|| estimators::estimate_until(&agg, lex, &by_source, est_opts, cancel))
+                .ok_or_else(|| Error::new(ErrorKind::Interrupted))?
         };
         if let Some(sc) = &scorers {
             progress.phase("scoring sources with the learned models");
@@ -1699,7 +1748,7 @@ impl Tail<'_> {
                         &per,
                         opts.estimators.seed,
                         opts.estimators.bootstrap,
-                        &INTERRUPTED,
+                        cancel,
                     )
                 })
                 .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
@@ -1716,7 +1765,7 @@ impl Tail<'_> {
             .timings
             .insert("estimate_ms", t2.elapsed().as_millis());
 
-        interrupted()?;
+        interrupted(cancel)?;
         // Issue 22: the time series (over every source) before --min-docs
         // takes the small sources out of the per-source reports.
         let time = match opts.period.filter(|_| !opts.extract_only) {
@@ -1730,7 +1779,7 @@ impl Tail<'_> {
                     est_opts,
                     period,
                     opts.min_docs,
-                    pool,
+                    (pool, cancel),
                 )?;
                 summary
                     .timings
@@ -1801,7 +1850,7 @@ impl Tail<'_> {
                 .collect();
             inputs.sort();
             inputs.dedup();
-            interrupted()?;
+            interrupted(cancel)?;
             progress.phase("writing report.html");
             let th = Instant::now();
             let mut html = report::html::render(&report::html::HtmlInput {
@@ -1837,7 +1886,7 @@ impl Tail<'_> {
         summary.output = Some(levels);
         write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
         // A Ctrl-C during the statistics or reports still means "stop".
-        interrupted()?;
+        interrupted(cancel)?;
         Ok(summary)
     }
 }
@@ -2343,37 +2392,37 @@ mod tests {
 
     #[test]
     fn budget_waits_for_room_unless_only_the_callers_batch_is_in_flight() {
-        let go = AtomicBool::new(false);
+        let (go, no) = (AtomicBool::new(false), AtomicBool::new(false));
         let b = Budget::new(100);
-        assert!(b.reserve(60, 0, &go));
-        assert!(b.reserve(30, 60, &go));
+        assert!(b.reserve(60, 0, &go, &no));
+        assert!(b.reserve(30, 60, &go, &no));
         // 20 more do not fit, but the caller's own 90 bytes are all that is
         // in flight: an item larger than what is left still goes on.
-        assert!(b.reserve(20, 90, &go));
+        assert!(b.reserve(20, 90, &go, &no));
         assert_eq!(b.peak(), 110);
         // Analysed: the batch now holds only its 10 bytes of rows.
         b.settle(110, 10);
         // 250 bytes wait until those 10 are written, then run alone.
         std::thread::scope(|s| {
-            let reader = s.spawn(|| b.reserve(250, 0, &go));
+            let reader = s.spawn(|| b.reserve(250, 0, &go, &no));
             b.settle(10, 0);
             assert!(reader.join().unwrap());
         });
         assert_eq!(b.peak(), 250);
         // A closed budget (a worker failed) never makes the reader wait.
         b.close();
-        assert!(b.reserve(100, 0, &go));
+        assert!(b.reserve(100, 0, &go, &no));
     }
 
     /// A reader waiting for room gives up when the run stops (Ctrl-C),
     /// without waiting for the bytes in flight to be written.
     #[test]
     fn a_waiting_reader_stops_with_the_run() {
-        let stop = AtomicBool::new(false);
+        let (stop, no) = (AtomicBool::new(false), AtomicBool::new(false));
         let b = Budget::new(100);
-        assert!(b.reserve(100, 0, &stop));
+        assert!(b.reserve(100, 0, &stop, &no));
         std::thread::scope(|s| {
-            let reader = s.spawn(|| b.reserve(1, 0, &stop));
+            let reader = s.spawn(|| b.reserve(1, 0, &stop, &no));
             stop.store(true, Ordering::Relaxed);
             assert!(!reader.join().unwrap());
         });
@@ -2381,6 +2430,15 @@ mod tests {
         b.settle(100, 0);
         assert_eq!(b.lock().0, 0);
         assert_eq!(b.peak(), 100);
+        // The run's cancel flag (Ctrl-C, or the caller's) stops it too.
+        let (go, cancel) = (AtomicBool::new(false), AtomicBool::new(false));
+        assert!(b.reserve(100, 0, &go, &cancel));
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| b.reserve(1, 0, &go, &cancel));
+            cancel.store(true, Ordering::Relaxed);
+            assert!(!reader.join().unwrap());
+        });
+        assert!(go.load(Ordering::Relaxed), "passed on to the run's stop");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! each source's group, the groups' aggregates estimated as sources are,
 //! `groups.csv`, `comparisons.csv` and the report's groups section.
 
-use super::{csv_err, io_err, DocSummary, RunOptions, INTERRUPTED};
+use super::{csv_err, io_err, DocSummary, RunOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::groups::{compare_until, majority_groups, DocCounts, Measures, Unit};
 use crate::estimators::{estimate_until, EstimatorOptions};
@@ -233,7 +233,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
     let mut est = Default::default();
     if grouping {
         est = pool
-            .install(|| estimate_until(&gagg, lex, &by_group, est_opts, &INTERRUPTED))
+            .install(|| estimate_until(&gagg, lex, &by_group, est_opts, opts.cancel.flag()))
             .ok_or_else(interrupted)?;
         if let Some(sc) = scorers {
             est.source_extra_headers
@@ -246,7 +246,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                         &models,
                         est_opts.seed,
                         est_opts.bootstrap,
-                        &INTERRUPTED,
+                        opts.cancel.flag(),
                     )
                 })
                 .ok_or_else(interrupted)?;
@@ -387,7 +387,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                 &measures,
                 est_opts.bootstrap,
                 est_opts.seed,
-                &INTERRUPTED,
+                opts.cancel.flag(),
             )
         })
         .ok_or_else(interrupted)?;

@@ -883,7 +883,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         levels,
     };
     let summary = tail.finish(aggs, summaries, examples, first_rejections, summary)?;
-    interrupted()?;
+    interrupted(opts.cancel.flag())?;
     staging.commit()?;
     Ok(summary)
 }

@@ -1,7 +1,7 @@
 //! `analyze`'s calls for `--period` (`timeseries.csv`), `--min-docs` and
 //! `sources_long.csv`, kept out of `app.rs`.
 
-use super::{csv_err, io_err, DocSummary, INTERRUPTED};
+use super::{csv_err, io_err, DocSummary};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::timeseries::{self, Period, TimeDoc, TimeSeries, TimeSpec};
 use crate::estimators::{self, Estimates, EstimatorOptions};
@@ -27,7 +27,7 @@ pub(super) fn time_series(
     est: &EstimatorOptions,
     period: Period,
     min_docs: u64,
-    pool: &rayon::ThreadPool,
+    (pool, cancel): (&rayon::ThreadPool, &std::sync::atomic::AtomicBool),
 ) -> Result<TimeSeries> {
     let fams = estimators::family_params(agg, lex);
     let family_ids: Vec<String> = lex.families.iter().map(|f| f.id.clone()).collect();
@@ -72,7 +72,7 @@ pub(super) fn time_series(
         bootstrap: est.bootstrap,
         seed: est.seed,
     };
-    pool.install(|| timeseries::time_series_until(&docs, &spec, &INTERRUPTED))
+    pool.install(|| timeseries::time_series_until(&docs, &spec, cancel))
         .ok_or_else(|| Error::new(ErrorKind::Interrupted))
 }
 
