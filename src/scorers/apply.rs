@@ -25,35 +25,7 @@ use crate::features::Vocab;
 use crate::text::Analyzed;
 use std::path::{Path, PathBuf};
 
-/// A model file in use, as recorded in `run.json`: its kind, the path it
-/// was loaded from and the SHA-256 of its bytes, so that a report can be
-/// traced to the exact model that produced it.
-///
-/// ```
-/// use slant::scorers::apply::Scorers;
-/// use slant::scorers::loaded;
-/// use slant::scorers::model_file::file_sha256;
-/// // A model directory holding a copy of the shipped loaded-language model only.
-/// let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
-/// let dir = tempfile::tempdir().unwrap();
-/// std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
-/// let scorers = Scorers::load(dir.path()).unwrap();
-/// assert_eq!(scorers.info.len(), 1);
-/// let info = &scorers.info[0];
-/// assert_eq!(info.kind, loaded::KIND);
-/// assert!(info.path.ends_with("loaded-language.json"));
-/// // Same bytes, same checksum as the shipped file.
-/// assert_eq!(info.sha256, file_sha256(&shipped).unwrap());
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ModelInfo {
-    /// Model kind.
-    pub kind: String,
-    /// Path as found.
-    pub path: String,
-    /// SHA-256 of the file.
-    pub sha256: String,
-}
+pub use super::model_file::ModelInfo;
 
 /// The models found in a model directory, with the featurizer they need.
 /// Each model is optional: a directory may hold either file, both or

@@ -169,6 +169,36 @@ pub fn from_json<B: Serialize + DeserializeOwned>(
     Ok(env.model)
 }
 
+/// A model file in use, as recorded in `run.json`: its kind, the path it
+/// was loaded from and the SHA-256 of its bytes, so that a report can be
+/// traced to the exact model that produced it.
+///
+/// ```
+/// use slant::scorers::apply::Scorers;
+/// use slant::scorers::loaded;
+/// use slant::scorers::model_file::file_sha256;
+/// // A model directory holding a copy of the shipped loaded-language model only.
+/// let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// assert_eq!(scorers.info.len(), 1);
+/// let info = &scorers.info[0];
+/// assert_eq!(info.kind, loaded::KIND);
+/// assert!(info.path.ends_with("loaded-language.json"));
+/// // Same bytes, same checksum as the shipped file.
+/// assert_eq!(info.sha256, file_sha256(&shipped).unwrap());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ModelInfo {
+    /// Model kind.
+    pub kind: String,
+    /// Path as found.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+}
+
 /// A model stored in this format: its kind, its file name in a model
 /// directory, its serialisable content, and the checks that turn content
 /// into a usable model. Loading, parsing, writing and finding the file in a
@@ -230,13 +260,13 @@ pub trait ModelFile: Sized {
 
     /// The model in `dir`, with what `run.json` says about its file, or
     /// `None` when the directory has no such file.
-    fn find(dir: &Path) -> Result<Option<(Self, crate::scorers::apply::ModelInfo)>> {
+    fn find(dir: &Path) -> Result<Option<(Self, ModelInfo)>> {
         let path = dir.join(Self::FILE_NAME);
         if !path.is_file() {
             return Ok(None);
         }
         let model = Self::load(&path)?;
-        let info = crate::scorers::apply::ModelInfo {
+        let info = ModelInfo {
             kind: Self::KIND.into(),
             path: path.display().to_string(),
             sha256: file_sha256(&path)?,
