@@ -405,7 +405,7 @@ impl SentenceTable {
     ///     let mut ex = Extractor::new(&lex, FeatureOptions::default());
     ///     ex.keep_sentence_words();
     ///     let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
-    ///     let text = format!("Rebels took {town}. Sign up for our newsletter.");
+    ///     let text = format!("Rebels took {town}. Sign-up for our newsletter here.");
     ///     ex.extract(&Document::new(town, "wire", text), &mut ws, &mut agg);
     ///     tables.push(ex.sentence_table().unwrap().entries());
     /// }
@@ -413,7 +413,7 @@ impl SentenceTable {
     /// for t in tables {
     ///     all.absorb(t);
     /// }
-    /// assert_eq!(all.repeated(), [("wire".into(), "sign up for our newsletter".into(), 2, 2)]);
+    /// assert_eq!(all.repeated(), [("wire".into(), "sign-up for our newsletter here".into(), 2, 2)]);
     /// assert_eq!(all.len(), (2, 1));
     /// ```
     pub fn keeping_words() -> SentenceTable {
