@@ -125,6 +125,36 @@ fn merged_partials_in_any_order_give_analyzes_reports() {
         let p = format!("p{}.slant", i + 1);
         slant_ok(d, &["extract", f, "--partial", &p, "--quiet"]);
     }
+    // A partial is the same bytes whatever the threads that extracted it.
+    slant_ok(
+        d,
+        &[
+            "extract",
+            names[1],
+            "--partial",
+            "p2-one.slant",
+            "--quiet",
+            "--threads",
+            "1",
+        ],
+    );
+    slant_ok(
+        d,
+        &[
+            "extract",
+            names[1],
+            "--partial",
+            "p2-two.slant",
+            "--quiet",
+            "--threads",
+            "2",
+        ],
+    );
+    assert!(
+        std::fs::read(d.join("p2-one.slant")).unwrap()
+            == std::fs::read(d.join("p2-two.slant")).unwrap(),
+        "threads change the partial"
+    );
     // Orders of the three partials, and two groupings.
     slant_ok(
         d,

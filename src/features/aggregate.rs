@@ -453,9 +453,10 @@ pub(super) fn remap_vocab(base: &mut Vocab, other: &Vocab) -> Vec<u32> {
 /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
 /// ex.extract(&Document::new("1", "wire", "Rebels fled the town."), &mut ws, &mut agg);
 /// let parts = agg.to_parts();
-/// assert_eq!(parts.words[..2], ["rebels", "fled"]);
-/// let back = Aggregates::from_parts(&lex, parts.clone()).unwrap();
-/// assert_eq!(back.sources, agg.sources);
+/// assert_eq!(parts.words, ["fled", "rebels", "the", "town"]); // in byte order
+/// let mut back = Aggregates::from_parts(&lex, parts.clone()).unwrap();
+/// assert_eq!(back.to_parts(), parts);
+/// assert_eq!(back.sources["wire"].counts, agg.sources["wire"].counts);
 /// // Parts that do not fit the lexicon, or name words they lack, are refused.
 /// let mut bad = parts;
 /// bad.sources[0].ngrams.push((u64::MAX - 1, 1));
@@ -485,21 +486,43 @@ pub struct SourceParts {
 }
 
 impl Aggregates {
-    /// These aggregates as plain data (see [`AggregateParts`]).
+    /// These aggregates as plain data (see [`AggregateParts`]), in a
+    /// canonical form: words in byte order and n-gram keys over that order,
+    /// so the same documents give the same parts whatever the threads that
+    /// counted them (vocabulary ids follow thread timing).
     pub fn to_parts(&mut self) -> AggregateParts {
         self.flush_ngrams();
+        let vocab = &self.vocab;
+        let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| vocab.get(a).cmp(vocab.get(b)));
+        let mut new_id = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_id[old as usize] = new as u32;
+        }
+        let map = |k: u64| {
+            let (hi, lo) = ((k >> 32) as u32, k as u32);
+            let hi = if hi == u32::MAX {
+                hi
+            } else {
+                new_id[hi as usize]
+            };
+            (hi as u64) << 32 | new_id[lo as usize] as u64
+        };
+        let sources: Vec<(&String, &SourceAgg)> = self.sources.iter().collect();
         AggregateParts {
-            words: (0..self.vocab.len() as u32)
-                .map(|id| self.vocab.get(id).to_string())
-                .collect(),
-            sources: self
-                .sources
-                .iter()
-                .map(|(name, s)| SourceParts {
-                    name: name.clone(),
-                    counts: s.counts.clone(),
-                    ngrams: s.ngrams.iter().collect(),
-                    furniture: s.furniture.clone(),
+            words: order.iter().map(|&id| vocab.get(id).to_string()).collect(),
+            sources: sources
+                .into_par_iter()
+                .map(|(name, s)| {
+                    let mut ngrams: Vec<(u64, u64)> =
+                        s.ngrams.iter().map(|(k, c)| (map(k), c)).collect();
+                    ngrams.sort_unstable();
+                    SourceParts {
+                        name: name.clone(),
+                        counts: s.counts.clone(),
+                        ngrams,
+                        furniture: s.furniture.clone(),
+                    }
                 })
                 .collect(),
             stories: self
