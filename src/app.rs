@@ -15,6 +15,7 @@ use crate::corpus::{self, Document, InputStats, Item, ReadOptions, Rejection};
 use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::wordfish::{self, ScaleOptions};
 use crate::estimators::{self, Estimates, EstimatorOptions};
+use crate::features::referents::LabelOptions;
 use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{
@@ -35,7 +36,9 @@ pub mod partial;
 pub use partial::{extract_partial, extract_partial_records, merge_partials};
 mod periods;
 mod progress;
+mod suggest;
 use progress::Progress;
+pub use suggest::suggest_lexicon;
 
 /// Everything a run needs to know.
 ///
@@ -70,6 +73,9 @@ pub struct RunOptions {
     pub read: ReadOptions,
     /// Feature extraction options.
     pub features: FeatureOptions,
+    /// How `labels.csv` links labels to referents (with
+    /// [`FeatureOptions::referents`]).
+    pub labels: LabelOptions,
     /// Statistical model options.
     pub estimators: EstimatorOptions,
     /// User lexicon files.
@@ -271,6 +277,7 @@ impl Default for RunOptions {
             out_dir: PathBuf::from("reports"),
             read: ReadOptions::default(),
             features: FeatureOptions::default(),
+            labels: LabelOptions::default(),
             estimators: EstimatorOptions::default(),
             lexicons: vec![],
             stopwords: None,
@@ -1832,6 +1839,26 @@ impl Tail<'_> {
             let f = std::fs::File::create(&p).map_err(io_err(&p))?;
             report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
                 .map_err(|e| csv_err(&p, e))?;
+            let mut label_rows = Vec::new();
+            if opts.features.referents {
+                let t = Instant::now();
+                label_rows = agg.referents.labels(&opts.labels);
+                let rows = &label_rows;
+                let z = estimators::labels::label_z(
+                    rows,
+                    opts.estimators.family_alpha0,
+                    opts.estimators.exact_variance,
+                );
+                let p = dir.join("labels.csv");
+                let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+                report::labels_rows(std::io::BufWriter::new(f), rows, &z, opts.csv)
+                    .map_err(|e| csv_err(&p, e))?;
+                let p = dir.join("referent_families.csv");
+                let f = std::fs::File::create(&p).map_err(io_err(&p))?;
+                report::referent_family_rows(std::io::BufWriter::new(f), rows, lex, opts.csv)
+                    .map_err(|e| csv_err(&p, e))?;
+                summary.timings.insert("labels_ms", t.elapsed().as_millis());
+            }
             if let (Some(ts), Some(period)) = (&time, opts.period) {
                 summary.timeseries = Some(periods::write_timeseries(&dir, ts, period, opts.csv)?);
             }
@@ -1870,6 +1897,7 @@ impl Tail<'_> {
                 timeseries: time.as_ref(),
                 output: Some(levels),
                 scaling: scaled.as_ref(),
+                labels: &label_rows,
             });
             if let Some(g) = groups_out {
                 report::groups::insert_section(&mut html, &g.html);

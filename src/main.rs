@@ -7,6 +7,7 @@ use slant::app::{self, RunOptions};
 use slant::corpus::{Format, ReadOptions};
 use slant::estimators::wordfish::ScaleOptions;
 use slant::estimators::{EstimatorOptions, Prior};
+use slant::features::referents::{LabelOptions, LinkRule};
 use slant::features::FeatureOptions;
 use slant::report::{CsvStyle, EvidenceLevel};
 use std::path::{Path, PathBuf};
@@ -72,6 +73,9 @@ extract --partial (merge refuses others and says which differs); the statistics'
     /// Show the active lexicons or validate lexicon files.
     #[command(subcommand)]
     Lexicon(LexiconCmd),
+    /// Work with the labels analyze found (labels.csv): draft a lexicon from them.
+    #[command(subcommand)]
+    Labels(LabelsCmd),
     /// Train a learned scorer (writes models/*.json with its metrics).
     #[command(subcommand)]
     Train(TrainCmd),
@@ -222,6 +226,28 @@ struct TrainLoadedArgs {
     /// No progress on stderr.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum LabelsCmd {
+    /// Draft framing families from a labels.csv: one family per referent, its labels as variants
+    /// (tone 0, counts per source in comments), for you to edit and load with --lexicon.
+    #[command(after_help = "Examples:
+  slant labels suggest reports/labels.csv -o draft.toml
+  slant lexicon check draft.toml")]
+    Suggest {
+        /// The labels.csv written by `slant analyze`.
+        input: PathBuf,
+        /// Where to write the draft lexicon (TOML).
+        #[arg(short, long, value_name = "FILE.toml")]
+        out: PathBuf,
+        /// Keep labels used at least N times (over all sources and stories).
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        min_count: u64,
+        /// At most N families (the referents with the most labelled mentions).
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        top: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -477,6 +503,18 @@ struct AnalyzeArgs {
     /// listed in boilerplate.csv. 0 keeps every sentence.
     #[arg(long, value_name = "N", default_value_t = 5)]
     boilerplate_min_docs: u64,
+    /// Do not find referents and their labels (no labels.csv).
+    #[arg(long)]
+    no_labels: bool,
+    /// The rules that link a label to its referent in labels.csv, comma-separated: title,
+    /// premodifier, apposition, copula, anaphora, salience (default: all).
+    #[arg(
+        long,
+        value_name = "RULES",
+        value_delimiter = ',',
+        default_value = "title,premodifier,apposition,copula,anaphora,salience"
+    )]
+    label_rules: Vec<String>,
     /// Directory with learned models [default: models/ here, else in the source checkout].
     #[arg(long)]
     model_dir: Option<PathBuf>,
@@ -599,6 +637,7 @@ impl CommonArgs {
                 // extract writes no terms.csv: no boilerplate to find
                 // (analyze sets its own).
                 boilerplate_min_docs: 0,
+                referents: false,
             },
             lexicons: self.lexicons,
             no_default_lexicons: self.no_default_lexicons,
@@ -741,7 +780,23 @@ impl AnalyzeArgs {
         Ok(RunOptions {
             features: FeatureOptions {
                 boilerplate_min_docs: self.boilerplate_min_docs,
+                referents: !self.no_labels,
                 ..common.features.clone()
+            },
+            labels: LabelOptions {
+                rules: self
+                    .label_rules
+                    .iter()
+                    .filter(|r| !r.trim().is_empty())
+                    .map(|r| {
+                        LinkRule::parse(r.trim()).ok_or_else(|| {
+                            slant::Error::usage(format!(
+                                "--label-rules: unknown rule '{r}' (title, premodifier, apposition, copula, anaphora, salience)"
+                            ))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+                ..LabelOptions::default()
             },
             estimators: EstimatorOptions {
                 seed: self.seed,
@@ -998,6 +1053,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.push('\n');
             }
             print_stdout(&out)
+        }
+        Command::Labels(LabelsCmd::Suggest {
+            input,
+            out,
+            min_count,
+            top,
+        }) => {
+            let toml = app::suggest_lexicon(&input, min_count, top)?;
+            std::fs::write(&out, toml).map_err(|e| slant::Error::io(&out, e))?;
+            Ok(())
         }
         Command::Lexicon(LexiconCmd::Check {
             files,

@@ -13,6 +13,7 @@ const REPORTS: &[&str] = &[
     "documents.csv",
     "evidence.csv",
     "rejected.csv",
+    "labels.csv",
     "run.json",
 ];
 

@@ -6,6 +6,7 @@
 
 pub mod framing;
 pub mod groups;
+pub mod labels;
 pub mod logodds;
 pub mod models;
 pub use crate::stats::shrink;

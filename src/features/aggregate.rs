@@ -216,6 +216,9 @@ pub struct Aggregates {
     pub sources: BTreeMap<String, SourceAgg>,
     /// Per (source, story), for documents with a story id.
     pub stories: BTreeMap<(String, String), Counts>,
+    /// Names and their labels (empty unless
+    /// [`FeatureOptions::referents`](super::FeatureOptions::referents)).
+    pub referents: super::referents::ReferentCounts,
     template: Counts,
 }
 
@@ -356,6 +359,7 @@ impl Aggregates {
             add_furniture(&mut m.furniture, &t.furniture);
             m.ngrams.merge_mapped(t.ngrams, fixed, map_hi, map_lo);
         });
+        self.referents.merge(std::mem::take(&mut other.referents));
         for (key, counts) in other.stories {
             match self.stories.get_mut(&key) {
                 Some(c) => c.add(&counts),

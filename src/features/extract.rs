@@ -50,6 +50,9 @@ pub struct FeatureOptions {
     /// [`boilerplate::LEADS`] label or ending with a [`boilerplate::TAILS`]
     /// one; 0 keeps every sentence. Only with `ngrams`.
     pub boilerplate_min_docs: u64,
+    /// Count names and their labels into [`Aggregates::referents`] (for
+    /// `labels.csv`; see [`referents`](super::referents)).
+    pub referents: bool,
 }
 
 impl Default for FeatureOptions {
@@ -58,6 +61,7 @@ impl Default for FeatureOptions {
             ngrams: true,
             max_token_bytes: 64,
             boilerplate_min_docs: 5,
+            referents: false,
         }
     }
 }
@@ -210,6 +214,7 @@ pub struct Workspace {
     starts: Vec<(u32, u32)>,
     /// This document's sentences for boilerplate detection.
     sentences: SentenceSink,
+    referents: super::referents::ReferentScratch,
 }
 
 impl Workspace {
@@ -428,6 +433,7 @@ impl Extractor {
             hashes,
             starts,
             sentences: sink,
+            referents: ref_scratch,
             ..
         } = ws;
         let text = a.norm.text.as_str();
@@ -559,6 +565,10 @@ impl Extractor {
                     sentence_words(a, ids, keybuf, key_spans, s, out)
                 });
             }
+        }
+        if self.opts.referents {
+            agg.referents
+                .add_document_with(a, &doc.source, doc.story.as_deref(), ref_scratch);
         }
         if let Some(story) = &doc.story {
             match agg.stories.get_mut(&(doc.source.clone(), story.clone())) {

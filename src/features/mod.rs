@@ -27,6 +27,7 @@ mod aggregate;
 pub mod boilerplate;
 mod extract;
 mod ngram_counts;
+pub mod referents;
 mod vocab;
 
 pub use aggregate::*;

@@ -3,6 +3,7 @@
 
 use crate::corpus::{Document, Rejection};
 use crate::estimators::Estimates;
+use crate::features::referents::LabelRow;
 use crate::features::{Aggregates, DocFeatures, MatchRecord, VALENCE_SCALE};
 use crate::lexicon::{Lexicon, Target};
 use std::borrow::Cow;
@@ -1060,6 +1061,55 @@ pub fn families_rows<W: Write>(
     }
     w.flush()?;
     Ok(written)
+}
+
+/// The columns of `labels.csv`.
+pub const LABELS_HEADER: [&str; 8] = [
+    "story", "referent", "source", "label", "voice", "link", "count", "z",
+];
+
+/// Write `labels.csv`: one row per (story, referent, source, label, voice)
+/// with the rules that linked it, its count and the log-odds z of `z`
+/// (same order as `rows`); returns the rows written.
+///
+/// ```
+/// use slant::features::referents::LabelRow;
+/// use slant::report::{labels_rows, CsvStyle};
+/// use slant::text::Voice;
+/// let rows = [LabelRow {
+///     story: "s1".into(), referent: "Taliban".into(), source: "a".into(),
+///     label: "militant group".into(), voice: Voice::Authorial,
+///     link: "apposition".into(), count: 2,
+/// }];
+/// let mut out = Vec::new();
+/// assert_eq!(labels_rows(&mut out, &rows, &[f64::NAN], CsvStyle::default()).unwrap(), 1);
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     "story,referent,source,label,voice,link,count,z\ns1,Taliban,a,militant group,authorial,apposition,2,\n"
+/// );
+/// ```
+pub fn labels_rows<W: Write>(
+    w: W,
+    rows: &[LabelRow],
+    z: &[f64],
+    style: CsvStyle,
+) -> csv::Result<u64> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(LABELS_HEADER)?;
+    for (r, z) in rows.iter().zip(z) {
+        w.write_record([
+            safe_cell(&r.story, style).as_ref(),
+            safe_cell(&r.referent, style).as_ref(),
+            safe_cell(&r.source, style).as_ref(),
+            safe_cell(&r.label, style).as_ref(),
+            r.voice.as_str(),
+            r.link.as_str(),
+            r.count.to_string().as_str(),
+            fmt_f(*z).as_str(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(rows.len() as u64)
 }
 
 /// Write `terms.csv`: distinctive family variants and n-grams per source,

@@ -75,7 +75,7 @@ use std::fmt::Write as _;
 ///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
 ///     date_range: Some(("2024-01-01".into(), "2024-01-31".into())), dates_unused: 1,
 ///     inputs: vec!["news.csv".into()], small_sources: None, timeseries: None,
-///     output: None, scaling: None,
+///     output: None, scaling: None, labels: &[],
 /// };
 /// let html = render(&input);
 /// assert!(html.contains("<code>news.csv</code>"));
@@ -119,6 +119,8 @@ pub struct HtmlInput<'a> {
     pub output: Option<OutputLevels>,
     /// The Wordfish positions (`--scale`), charted when given.
     pub scaling: Option<&'a SourceScaling>,
+    /// The rows of `labels.csv` (empty: no "who is called what" section).
+    pub labels: &'a [crate::features::referents::LabelRow],
 }
 
 /// Rows (sources) per family chart; the rest are counted and left to
@@ -359,7 +361,7 @@ code{font-size:12px}
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
 ///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
 ///     date_range: None, dates_unused: 0, inputs: vec!["news.csv".into()],
-///     small_sources: None, timeseries: None, output: None, scaling: None,
+///     small_sources: None, timeseries: None, output: None, scaling: None, labels: &[],
 /// });
 /// assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
 /// assert!(html.contains("armed_group") && !html.contains("<script"));
@@ -389,6 +391,9 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     if input.scaling.is_some() {
         s.push_str("<a href=\"#scaling\">Positions</a>");
     }
+    if !input.labels.is_empty() {
+        s.push_str("<a href=\"#labels\">Who is called what</a>");
+    }
     s.push_str("<a href=\"#sources\">Sources</a>");
     s.push_str("</nav></header>\n<main>\n");
     overview(&mut s, input);
@@ -400,6 +405,7 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     if let Some(sc) = input.scaling {
         measures::scaling(&mut s, sc);
     }
+    who_is_called_what(&mut s, input.labels);
     sources(&mut s, input, &fams_with);
     let _ = writeln!(
         s,
@@ -418,6 +424,103 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     );
     s.push_str("</main></body></html>\n");
     s
+}
+
+/// Stories, referents per story and labels per source the "who is called
+/// what" section shows; the rest are in `labels.csv`.
+pub const MAX_LABEL_STORIES: usize = 12;
+const MAX_REFERENTS: usize = 5;
+const MAX_LABELS: usize = 4;
+
+/// "Who is called what": per story (the most labelled first), its main
+/// referents, each with a table of the labels each source used for it
+/// (most used first; quoted ones marked).
+fn who_is_called_what(s: &mut String, rows: &[crate::features::referents::LabelRow]) {
+    use crate::features::referents::UNRESOLVED;
+    use std::collections::BTreeMap;
+    if rows.is_empty() {
+        return;
+    }
+    // story → referent → source → label → [authorial, quoted]
+    type Labels<'a> = BTreeMap<&'a str, [u64; 2]>;
+    let mut by: BTreeMap<&str, BTreeMap<&str, BTreeMap<&str, Labels>>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.referent != UNRESOLVED) {
+        let q = (r.voice == crate::text::Voice::Quoted) as usize;
+        by.entry(&r.story)
+            .or_default()
+            .entry(&r.referent)
+            .or_default()
+            .entry(&r.source)
+            .or_default()
+            .entry(&r.label)
+            .or_default()[q] += r.count;
+    }
+    let total = |m: &BTreeMap<&str, Labels>| -> u64 {
+        m.values()
+            .flat_map(|l| l.values())
+            .map(|c| c[0] + c[1])
+            .sum()
+    };
+    let mut stories: Vec<(&str, u64)> = by
+        .iter()
+        .map(|(st, refs)| (*st, refs.values().map(total).sum()))
+        .collect();
+    stories.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    s.push_str(
+        "<section id=\"labels\"><h2>Who is called what</h2><p class=\"note\">The labels each \
+source used for the same referent (names mentioned by several sources), linked by title, \
+premodifier, apposition, copula or anaphora; <i>q</i> marks labels inside quotations. All rows, \
+the unresolved ones and how each was linked are in <a href=\"labels.csv\">labels.csv</a>.</p>\n",
+    );
+    for (story, _) in stories.iter().take(MAX_LABEL_STORIES) {
+        let refs = &by[story];
+        let mut order: Vec<(&str, u64)> = refs.iter().map(|(r, m)| (*r, total(m))).collect();
+        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        if !story.is_empty() {
+            let _ = writeln!(s, "<h3>{}</h3>", escape(story));
+        }
+        for (referent, n) in order.iter().take(MAX_REFERENTS) {
+            let _ = write!(
+                s,
+                "<table class=\"labels\"><caption><b>{}</b> ({n} labelled mentions)</caption>\
+<thead><tr><th>source</th><th>labels</th></tr></thead><tbody>",
+                escape(referent)
+            );
+            for (source, labels) in &refs[referent] {
+                let mut ls: Vec<(&str, [u64; 2])> = labels.iter().map(|(l, c)| (*l, *c)).collect();
+                ls.sort_by(|a, b| (b.1[0] + b.1[1]).cmp(&(a.1[0] + a.1[1])).then(a.0.cmp(b.0)));
+                let cells: Vec<String> = ls
+                    .iter()
+                    .take(MAX_LABELS)
+                    .map(|(l, c)| {
+                        let q = if c[0] == 0 { " <i>q</i>" } else { "" };
+                        format!("<mark>{}</mark> {}{q}", escape(l), c[0] + c[1])
+                    })
+                    .collect();
+                let more = ls.len().saturating_sub(MAX_LABELS);
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td>{}{}</td></tr>",
+                    escape(source),
+                    cells.join(", "),
+                    if more > 0 {
+                        format!(", +{more} more")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            s.push_str("</tbody></table>\n");
+        }
+    }
+    if stories.len() > MAX_LABEL_STORIES {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{} more stories in labels.csv.</p>",
+            stories.len() - MAX_LABEL_STORIES
+        );
+    }
+    s.push_str("</section>\n");
 }
 
 /// What `evidence.csv` lists in this run.

@@ -417,6 +417,8 @@ pub const REPORT_FILES: &[&str] = &[
     "evidence.csv",
     "families.csv",
     "groups.csv",
+    "labels.csv",
+    "referent_families.csv",
     "rejected.csv",
     "report.html",
     "run.json",

@@ -1,0 +1,354 @@
+//! Per document: each token's role in a noun phrase, and the mentions of
+//! names (capitalised sequences, honorifics and titles split off).
+
+use super::words::{
+    is_agent, is_calendar, is_demonym, is_function, is_group, is_honorific, is_title, is_verb,
+};
+use crate::text::{Analyzed, TokenKind, Voice};
+
+/// What a token can be inside a noun phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// A function word: ends a noun phrase.
+    Func,
+    /// A verb that ends a noun phrase.
+    Verb,
+    /// A content word (lower case, or a capitalised title or demonym).
+    Content,
+    /// Part of the name of mention `n`.
+    Name(u32),
+    /// A title written inside a capitalised sequence before the name of
+    /// mention `n` ("President" of "President Donald Trump").
+    Title(u32),
+    /// Punctuation (its byte).
+    Punct(u8),
+    /// Numbers, honorifics and everything else.
+    Other,
+}
+
+/// One token, as the link rules read it.
+#[derive(Debug, Clone)]
+pub(super) struct Tok {
+    /// Lower case, without a possessive `'s`.
+    pub lower: String,
+    pub role: Role,
+    /// Written with a possessive `'s`.
+    pub possessive: bool,
+    pub voice: Voice,
+    pub sentence: u32,
+    pub paragraph: u32,
+    /// Written with a capital.
+    pub cap: bool,
+    /// Byte span of the word (without `'s`) in the normalised text.
+    pub span: (u32, u32),
+}
+
+/// A mention of a name.
+#[derive(Debug, Clone)]
+pub(super) struct Mention {
+    /// Token range of the name (titles excluded).
+    pub start: usize,
+    pub end: usize,
+    /// First token of the capitalised sequence (the title, when present).
+    pub seq_start: usize,
+    /// The alias key: lower case, hyphens as spaces, no dots.
+    pub key: String,
+    /// The name as written.
+    pub surface: String,
+    /// Right after "the" ("the Taliban", "the DNC"): a group's name.
+    pub definite: bool,
+}
+
+/// Reused buffers of one worker.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    pub toks: Vec<Tok>,
+    pub mentions: Vec<Mention>,
+    lowered: rustc_hash::FxHashSet<String>,
+    caps: Vec<bool>,
+    starts: Vec<bool>,
+}
+
+fn is_capitalised(w: &str) -> bool {
+    let mut parts = w.split('-');
+    let first = parts.next().unwrap_or("");
+    first.chars().next().is_some_and(char::is_uppercase)
+        || (first.len() <= 3
+            && parts
+                .next()
+                .and_then(|p| p.chars().next())
+                .is_some_and(char::is_uppercase))
+}
+
+/// The alias key of a name's words.
+pub(super) fn name_key(words: &[&str]) -> String {
+    let mut k = String::new();
+    for w in words {
+        for part in w.split('-') {
+            let p: String = part
+                .chars()
+                .filter(|c| *c != '.')
+                .flat_map(char::to_lowercase)
+                .collect();
+            if p.is_empty() {
+                continue;
+            }
+            if !k.is_empty() {
+                k.push(' ');
+            }
+            k.push_str(&p);
+        }
+    }
+    k
+}
+
+/// Fill `s.toks` and `s.mentions` for the analysed document `a`.
+pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
+    let text = a.norm.text.as_str();
+    let breaks = a.norm.paragraph_breaks();
+    // Token slots are reused (their strings keep their buffers).
+    let mut used = 0usize;
+    s.mentions.clear();
+    s.lowered.clear();
+    s.caps.clear();
+    s.starts.clear();
+    let (mut para, mut pc, mut sent) = (0u32, 0usize, 0usize);
+    let mut at_start = true;
+    for (i, t) in a.tokens.iter().enumerate() {
+        while a
+            .sentences
+            .get(sent)
+            .is_some_and(|x| (x.end_token as usize) <= i)
+        {
+            sent += 1;
+            at_start = true;
+        }
+        while breaks.get(pc).is_some_and(|&b| b <= t.start) {
+            pc += 1;
+            para += 1;
+            at_start = true;
+        }
+        let w = t.text(text);
+        let (body, possessive) = match w.strip_suffix("'s").or_else(|| w.strip_suffix("s'")) {
+            Some(b) if t.kind == TokenKind::Word && !b.is_empty() => (b, true),
+            _ => (w, false),
+        };
+        if used == s.toks.len() {
+            s.toks.push(Tok {
+                lower: String::new(),
+                role: Role::Other,
+                possessive: false,
+                voice: t.voice,
+                sentence: 0,
+                paragraph: 0,
+                span: (0, 0),
+                cap: false,
+            });
+        }
+        let mut lower = std::mem::take(&mut s.toks[used].lower);
+        lower.clear();
+        if body.is_ascii() {
+            lower.push_str(body);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(body.chars().flat_map(char::to_lowercase));
+        }
+        let acronym = body.len() >= 2 && body.bytes().all(|b| b.is_ascii_uppercase() || b == b'.');
+        let role = match t.kind {
+            TokenKind::Punct => Role::Punct(text.as_bytes()[t.start as usize]),
+            TokenKind::Number => Role::Other,
+            TokenKind::Word if is_function(&lower) && !acronym => Role::Func,
+            TokenKind::Word if is_verb(&lower) || lower.ends_with("ly") => Role::Verb,
+            TokenKind::Word => Role::Content,
+        };
+        let cap = t.kind == TokenKind::Word && is_capitalised(body);
+        if t.kind == TokenKind::Word && !cap && !at_start && !s.lowered.contains(&lower) {
+            s.lowered.insert(lower.clone());
+        }
+        s.caps.push(cap);
+        s.starts.push(at_start && t.kind == TokenKind::Word);
+        if t.kind == TokenKind::Word {
+            at_start = false;
+        }
+        s.toks[used] = Tok {
+            lower,
+            role,
+            possessive,
+            voice: t.voice,
+            sentence: sent.min(a.sentences.len().saturating_sub(1)) as u32,
+            paragraph: para,
+            span: (t.start, t.start + body.len() as u32),
+            cap,
+        };
+        used += 1;
+    }
+    s.toks.truncate(used);
+    // Spaced hyphens inside a compound ("son - in - law", as some corpora
+    // are tokenised): the hyphens and the words between are content.
+    let n = s.toks.len();
+    for k in 1..n.saturating_sub(1) {
+        let spaced = s.toks[k].role == Role::Punct(b'-')
+            && s.toks[k - 1].span.1 < s.toks[k].span.0
+            && s.toks[k].span.1 < s.toks[k + 1].span.0;
+        let words = |t: &Tok| matches!(t.role, Role::Content | Role::Func) && !t.cap;
+        if spaced
+            && words(&s.toks[k - 1])
+            && words(&s.toks[k + 1])
+            && s.toks[k + 1].lower.len() <= 3
+            || spaced
+                && s.toks[k - 1].lower.len() <= 3
+                && words(&s.toks[k - 1])
+                && words(&s.toks[k + 1])
+                && k >= 2
+                && s.toks[k - 2].role == Role::Punct(b'-')
+        {
+            s.toks[k].role = Role::Content;
+            s.toks[k].lower = "-".into();
+            for x in [k - 1, k + 1] {
+                if s.toks[x].role == Role::Func {
+                    s.toks[x].role = Role::Content;
+                }
+            }
+        }
+    }
+    // Capitalised sequences.
+    let mut i = 0;
+    while i < n {
+        if !s.caps[i] || s.toks[i].role == Role::Func && s.starts[i] {
+            i += 1;
+            continue;
+        }
+        let lw = s.toks[i].lower.as_str();
+        if is_honorific(lw) {
+            s.toks[i].role = Role::Other;
+            // Its dot, when the tokenizer split it off.
+            if s.toks
+                .get(i + 1)
+                .is_some_and(|t| t.role == Role::Punct(b'.'))
+            {
+                s.toks[i + 1].role = Role::Other;
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if is_calendar(lw)
+            || s.toks[i].role == Role::Func && lw.len() > 1 && !s.toks[i].lower.contains('.')
+        {
+            i += 1;
+            continue;
+        }
+        // Extend: capitalised words, and "of" between two of them.
+        let mut j = i + 1;
+        if !s.toks[i].possessive {
+            while j < n {
+                let t = &s.toks[j];
+                let joins = s.caps[j]
+                    && !is_calendar(&t.lower)
+                    && !is_honorific(&t.lower)
+                    && (t.role != Role::Func || t.lower.len() <= 1);
+                if joins {
+                    j += 1;
+                    if t.possessive {
+                        break;
+                    }
+                } else if t.lower == "of" && j + 1 < n && s.caps[j + 1] && j > i && {
+                    // "Secretary of State", "Department of Justice"; not "Abe of Japan".
+                    let w = s.toks[j - 1].lower.as_str();
+                    is_title(w) || is_group(w) || s.lowered.contains(w)
+                } {
+                    j += 1;
+                } else if t.role == Role::Punct(b'.')
+                    && s.toks[j - 1].lower.chars().count() == 1
+                    && j + 1 < n
+                    && s.caps[j + 1]
+                {
+                    // A middle initial: "Vladimir V. Putin".
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        while j > i + 1 && s.toks[j - 1].lower == "of" {
+            j -= 1;
+        }
+        classify_sequence(s, text, i, j);
+        i = j.max(i + 1);
+    }
+}
+
+/// Decide what the capitalised tokens `i..j` are: a name (with its titles
+/// split off), a modifier (a demonym: "North Korean"), or common words.
+fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
+    let last = &s.toks[j - 1];
+    let plural_demonym = last.lower.ends_with('s');
+    let common = |s: &Scratch, k: usize| {
+        let w = s.toks[k].lower.as_str();
+        is_title(w) || (s.lowered.contains(w) && is_agent(w))
+    };
+    if is_demonym(&last.lower) && !plural_demonym && !last.possessive {
+        for k in i..j {
+            s.toks[k].role = Role::Content;
+        }
+        return;
+    }
+    // The last title word before the final name word.
+    let k = (i..j - 1)
+        .rev()
+        .find(|&k| common(s, k) && s.toks[k].lower != "of");
+    let name_start = k.map_or(i, |k| k + 1);
+    // Only common words (a sentence-initial "Officials", a lone "President"):
+    // content words.
+    let all_common = (i..j).all(|k| {
+        let w = s.toks[k].lower.as_str();
+        common(s, k) || (s.starts[k] && (s.lowered.contains(w) || s.toks[k].role != Role::Content))
+    });
+    if all_common || (j - i == 1 && s.starts[i] && s.lowered.contains(&s.toks[i].lower)) {
+        for k in i..j {
+            if s.toks[k].role != Role::Func {
+                s.toks[k].role = if s.toks[k].role == Role::Verb {
+                    Role::Verb
+                } else {
+                    Role::Content
+                };
+            }
+        }
+        return;
+    }
+    let words: Vec<&str> = (name_start..j)
+        .filter(|&k| s.toks[k].role != Role::Punct(b'.'))
+        .map(|k| s.toks[k].lower.as_str())
+        .collect();
+    let key = name_key(&words);
+    if key.is_empty() || key.len() < 2 {
+        return;
+    }
+    let m = s.mentions.len() as u32;
+    let surface: Vec<&str> = (name_start..j)
+        .filter(|&k| s.toks[k].role != Role::Punct(b'.'))
+        .map(|k| {
+            let (a, b) = s.toks[k].span;
+            text.get(a as usize..b as usize).unwrap_or("")
+        })
+        .collect();
+    let surface = surface.join(" ");
+    for k in i..name_start {
+        s.toks[k].role = Role::Title(m);
+    }
+    for k in name_start..j {
+        s.toks[k].role = Role::Name(m);
+    }
+    // "the Taliban said", not "the Trump administration".
+    let definite = i > 0
+        && s.toks[i - 1].lower == "the"
+        && s.toks.get(j).is_none_or(|t| t.role != Role::Content);
+    s.mentions.push(Mention {
+        start: name_start,
+        end: j,
+        seq_start: i,
+        key,
+        surface,
+        definite,
+    });
+}

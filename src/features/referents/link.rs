@@ -1,0 +1,400 @@
+//! Per document: the link rules, from a label to the name it is about.
+//!
+//! Each rule reads the token roles of [`discover`](super::discover):
+//! - **title**: a role before a name ("North Korean dictator Kim Jong Un",
+//!   "President Trump"): the label is the title, its modifiers included;
+//! - **premodifier**: a name before a person or group noun ("Taliban
+//!   fighters"), not a relational one ("Trump supporters");
+//! - **apposition**: "the Taliban, an Islamist militant group," and "the
+//!   North Korean leader, Kim Jong Un,"; not in a list ("the leaders,
+//!   Trump and Kim");
+//! - **copula**: "the Taliban are insurgents", "Kim is a dictator"; not
+//!   negated;
+//! - **anaphora**: a definite noun phrase naming a person or group ("the
+//!   militants", "the regime"), kept with the names mentioned before it in
+//!   its paragraph, nearest first; which one it is about is decided once
+//!   the whole corpus is read (see [`labels`](super::labels)). A phrase
+//!   right after a coordinator or a contrast ("al-Qaeda or any other
+//!   extremist group", "and the militants") is not an anaphor.
+
+use super::discover::{Role, Tok};
+use super::words::{
+    is_agent, is_collective, is_coordinator, is_copula, is_definite, is_group, is_number_word,
+    is_relational, is_title, singular,
+};
+use super::LinkRule;
+use crate::text::Voice;
+
+/// A label found in a document.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Found {
+    /// Linked to mention `mention` by `rule`.
+    Link {
+        mention: u32,
+        label: String,
+        voice: Voice,
+        rule: LinkRule,
+    },
+    /// An anaphor with the mentions before it in its paragraph: (sentences
+    /// back, mention), nearest first.
+    Anaphor {
+        label: String,
+        voice: Voice,
+        candidates: Vec<(u32, u32)>,
+        /// A mention it cannot be (the conjunct before "and the …").
+        not: Option<u32>,
+    },
+}
+
+const MAX_NP: usize = 5;
+
+fn word_ends_np(t: &Tok) -> bool {
+    t.role != Role::Content
+}
+
+/// Whether token `t` can be the head of a label.
+fn head_ok(t: &Tok) -> bool {
+    t.role == Role::Content
+        && !t.cap
+        && t.lower.len() > 1
+        && !t.lower.ends_with("ing")
+        && !t.lower.ends_with("ed")
+        && t.lower.chars().all(|c| c.is_alphabetic() || c == '-')
+}
+
+/// The end of the noun phrase of content words starting at `i` (`None` when
+/// there is none or its head cannot head a label).
+fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
+    np_forward_with(toks, i, false)
+}
+
+/// [`np_forward`], names allowed as modifiers when `names` ("the former
+/// New York City mayor").
+fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
+    if toks.get(i).is_some_and(|t| t.lower == "-") {
+        return None;
+    }
+    let ends = |t: &Tok| {
+        if names && matches!(t.role, Role::Name(_) | Role::Title(_)) {
+            return false;
+        }
+        word_ends_np(t)
+    };
+    // A participle only opens a phrase ("the fired director"); after a
+    // noun it is a verb ("Taliban leaders ordered fighters").
+    let participle = |t: &Tok| t.lower.ends_with("ed") || t.lower.ends_with("ing");
+    let mut j = i;
+    while j < toks.len()
+        && j - i < MAX_NP + 2
+        && !ends(&toks[j])
+        && !(j > i && participle(&toks[j]) && !participle(&toks[j - 1]))
+    {
+        j += 1;
+        // "the group's leader": the phrase ends at its possessive.
+        if toks[j - 1].possessive {
+            break;
+        }
+    }
+    // A participle after the phrase is its verb ("the group stipulated").
+    while j > i + 1
+        && !head_ok(&toks[j - 1])
+        && (toks[j - 1].lower.ends_with("ed") || toks[j - 1].lower.ends_with("ing"))
+    {
+        j -= 1;
+    }
+    (j > i && head_ok(&toks[j - 1])).then_some(j)
+}
+
+/// The words of tokens `a..b`, lower case, spaced, a spaced hyphen closed
+/// up ("son - in - law" → "son-in-law").
+fn label(toks: &[Tok], a: usize, b: usize) -> String {
+    let mut s = String::new();
+    let mut glue = false;
+    for t in &toks[a..b] {
+        if t.lower == "-" {
+            glue = true;
+            s.push('-');
+            continue;
+        }
+        if !s.is_empty() && !glue {
+            s.push(' ');
+        }
+        glue = false;
+        s.push_str(&t.lower);
+    }
+    s
+}
+
+/// Whether the label of tokens `a..b` names a person or a group: its last
+/// word, or in "secretary of state" the word before "of".
+fn is_agent_label(toks: &[Tok], a: usize, b: usize) -> bool {
+    let l = label(toks, a, b);
+    let words: Vec<&str> = l.split(' ').collect();
+    let head = match words.iter().position(|w| *w == "of") {
+        Some(p) if p > 0 => words[p - 1],
+        _ => words[words.len() - 1],
+    };
+    is_agent(head)
+}
+
+fn punct(t: Option<&Tok>) -> Option<u8> {
+    match t.map(|t| t.role) {
+        Some(Role::Punct(b)) => Some(b),
+        _ => None,
+    }
+}
+
+/// Whether a noun phrase ending before `j` closes like an apposition: a
+/// comma, the end of the sentence, a relative pronoun, "of …".
+fn closes(toks: &[Tok], j: usize, sentence: u32) -> bool {
+    match toks.get(j) {
+        None => true,
+        Some(t) if t.sentence != sentence => true,
+        Some(t) => match t.role {
+            Role::Punct(b) => matches!(b, b',' | b'.' | b';' | b')' | b':' | b'-'),
+            Role::Func => matches!(
+                t.lower.as_str(),
+                "who" | "which" | "that" | "of" | "in" | "since" | "with"
+            ),
+            _ => false,
+        },
+    }
+}
+
+/// Every label of the document. `mentions[m]` is `(start, end, seq_start)`.
+pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut Vec<Found>) {
+    out.clear();
+    let n = toks.len();
+    for (m, &(start, end, seq_start)) in mentions.iter().enumerate() {
+        let m = m as u32;
+        let sentence = toks[start].sentence;
+        // Title: the title words inside the sequence and the content words
+        // right before it.
+        let mut a = seq_start;
+        while a > 0
+            && a + 6 > seq_start
+            && toks[a - 1].role == Role::Content
+            && toks[a - 1].sentence == sentence
+        {
+            // A participle only after a determiner ("the fired director",
+            // not "welcomed prime minister").
+            let w = toks[a - 1].lower.as_str();
+            let participle = w.ends_with("ed") || w.ends_with("ing");
+            if participle && !(a >= 2 && matches!(toks[a - 2].lower.as_str(), "the" | "a" | "an")) {
+                break;
+            }
+            a -= 1;
+        }
+        while a < start && toks[a].lower == "-" {
+            a += 1;
+        }
+        if a < start {
+            let head = &toks[start - 1];
+            let lw = head.lower.as_str();
+            if head.role != Role::Func
+                && is_agent_label(toks, a, start)
+                && lw.len() > 1
+                && !lw.ends_with("ing")
+            {
+                out.push(Found::Link {
+                    mention: m,
+                    label: label(toks, a, start),
+                    voice: toks[a].voice,
+                    rule: LinkRule::Title,
+                });
+            }
+        }
+        let last = &toks[end - 1];
+        if last.possessive {
+            continue;
+        }
+        // Premodifier: "Taliban fighters" (not followed by another name:
+        // then the words are that name's title).
+        if let Some(j) = np_forward(toks, end) {
+            let next_is_name = matches!(
+                toks.get(j).map(|t| t.role),
+                Some(Role::Name(_) | Role::Title(_))
+            );
+            let head = &toks[j - 1].lower;
+            // Members of the referent ("Taliban fighters", "the Kim regime"),
+            // not someone in it ("CIA director") nor a body named after it
+            // ("Trump administration").
+            let members = (singular(head) != *head && !is_group(head)) || is_collective(head);
+            if !next_is_name
+                && toks[j - 1].sentence == sentence
+                && members
+                && is_agent(head)
+                && !is_relational(head)
+                && !toks[j - 1].possessive
+            {
+                out.push(Found::Link {
+                    mention: m,
+                    label: label(toks, end, j),
+                    voice: toks[end].voice,
+                    rule: LinkRule::Premodifier,
+                });
+            }
+        }
+        // Apposition after the name: "the Taliban, an Islamist militant group,".
+        if punct(toks.get(end)) == Some(b',')
+            && toks
+                .get(end + 1)
+                .is_some_and(|t| matches!(t.lower.as_str(), "a" | "an" | "the"))
+        {
+            if let Some(j) = np_forward_with(toks, end + 2, true) {
+                let coordinated = toks.get(j).is_some_and(|t| is_coordinator(&t.lower))
+                    || (punct(toks.get(j)) == Some(b',')
+                        && toks
+                            .get(j + 1)
+                            .is_some_and(|t| matches!(t.lower.as_str(), "and" | "or")));
+                if !coordinated && closes(toks, j, sentence) && is_agent_label(toks, end + 2, j) {
+                    out.push(Found::Link {
+                        mention: m,
+                        label: label(toks, end + 2, j),
+                        voice: toks[end + 2].voice,
+                        rule: LinkRule::Apposition,
+                    });
+                }
+            }
+        }
+        // Apposition before the name: "the North Korean leader, Kim Jong Un,".
+        if seq_start >= 3 && punct(toks.get(seq_start - 1)) == Some(b',') {
+            let b = seq_start - 1;
+            let mut a = b;
+            while a > 0 && b - a < MAX_NP + 2 && toks[a - 1].role == Role::Content {
+                a -= 1;
+            }
+            let det = a.checked_sub(1).map(|d| &toks[d]);
+            // A determiner, a possessive ("Manafort's deputy, Rick Gates,"),
+            // or, for a role, the start of a list item ("and son-in-law,
+            // Jared Kushner;").
+            let det_ok = det.is_some_and(|d| {
+                matches!(
+                    d.lower.as_str(),
+                    "the" | "a" | "an" | "its" | "his" | "her" | "their"
+                ) || (d.possessive && matches!(d.role, Role::Name(_)))
+                    || ((matches!(d.role, Role::Punct(b',' | b';'))
+                        || d.lower == "and"
+                        || d.sentence != sentence)
+                        && (is_title(&toks[b - 1].lower)
+                            || (is_agent(&toks[b - 1].lower) && !is_group(&toks[b - 1].lower))))
+            });
+            let after = toks.get(end);
+            let after_ok = after.is_none_or(|t| {
+                t.sentence != sentence || matches!(t.role, Role::Punct(b',' | b'.' | b';'))
+            });
+            if a < b
+                && det_ok
+                && after_ok
+                && toks[a].lower != "-"
+                && head_ok(&toks[b - 1])
+                && is_agent_label(toks, a, b)
+            {
+                out.push(Found::Link {
+                    mention: m,
+                    label: label(toks, a, b),
+                    voice: toks[a].voice,
+                    rule: LinkRule::Apposition,
+                });
+            }
+        }
+        // Copula: "the Taliban are insurgents", "Kim is a dictator".
+        if toks.get(end).is_some_and(|t| is_copula(&t.lower)) {
+            let (i, det) = match toks.get(end + 1).map(|t| t.lower.as_str()) {
+                Some("a" | "an" | "the") => (end + 2, true),
+                _ => (end + 1, false),
+            };
+            if let Some(j) = np_forward_with(toks, i, det) {
+                let head = &toks[j - 1].lower;
+                let plural = singular(head) != *head;
+                let coordinated = toks.get(j).is_some_and(|t| is_coordinator(&t.lower));
+                if (det || plural) && !coordinated && is_agent_label(toks, i, j) {
+                    out.push(Found::Link {
+                        mention: m,
+                        label: label(toks, i, j),
+                        voice: toks[i].voice,
+                        rule: LinkRule::Copula,
+                    });
+                }
+            }
+        }
+    }
+    // Anaphora: definite noun phrases naming a person or a group.
+    let mut i = 0;
+    while i + 1 < n {
+        if !(is_definite(&toks[i].lower) && toks[i].role == Role::Func) {
+            i += 1;
+            continue;
+        }
+        let before = i
+            .checked_sub(1)
+            .map(|p| toks[p].lower.as_str())
+            .unwrap_or("");
+        let Some(j) = np_forward(toks, i + 1) else {
+            i += 1;
+            continue;
+        };
+        let sentence = toks[i].sentence;
+        let next = toks.get(j);
+        let titled = next.is_some_and(|t| matches!(t.role, Role::Name(_) | Role::Title(_)));
+        let appositive = punct(next) == Some(b',')
+            && toks
+                .get(j + 1)
+                .is_some_and(|t| matches!(t.role, Role::Name(_) | Role::Title(_)));
+        // "the two leaders", "both groups": several referents.
+        let counted = toks[i + 1..j].iter().any(|t| is_number_word(&t.lower));
+        // After a coordinator or a contrast the phrase is not the name
+        // just before it ("Trump and the group"): that name is left out of
+        // its candidates; after "other" / "another" it is no anaphor.
+        let conjunct = match toks.get(i.wrapping_sub(2)).map(|t| t.role) {
+            Some(Role::Name(m)) if i >= 2 && is_coordinator(before) => Some(m),
+            _ => None,
+        };
+        let other = matches!(before, "other" | "another");
+        // Already linked as an apposition or a copula of the name before it.
+        let name_before = |k: usize| matches!(toks.get(k).map(|t| t.role), Some(Role::Name(_)));
+        let linked = i >= 2
+            && name_before(i - 2)
+            && (punct(toks.get(i - 1)) == Some(b',') || is_copula(&toks[i - 1].lower));
+        if counted
+            || other
+            || linked
+            || titled
+            || appositive
+            || !is_agent_label(toks, i + 1, j)
+            || toks[j - 1].sentence != sentence
+        {
+            i = j;
+            continue;
+        }
+        let para = toks[i].paragraph;
+        let mut candidates: Vec<(u32, u32)> = Vec::new();
+        for (m, &(start, _, _)) in mentions.iter().enumerate().rev() {
+            if start >= i {
+                continue;
+            }
+            // The paragraph, or the one before when the phrase opens its
+            // paragraph.
+            let back = para - toks[start].paragraph;
+            if back > 1
+                || (back == 1
+                    && candidates
+                        .iter()
+                        .any(|&(_, c)| toks[mentions[c as usize].0].paragraph == para))
+            {
+                break;
+            }
+            candidates.push((sentence - toks[start].sentence, m as u32));
+            if candidates.len() >= 8 {
+                break;
+            }
+        }
+        out.push(Found::Anaphor {
+            label: label(toks, i + 1, j),
+            voice: toks[i + 1].voice,
+            candidates,
+            not: conjunct,
+        });
+        i = j;
+    }
+}
