@@ -1019,7 +1019,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if args.common.inputs.is_empty() {
                 return Err(slant::Error::usage("merge needs the partial files to merge").into());
             }
-            run_merge((*args).into_options()?)
+            let mut opts = (*args).into_options()?;
+            // Partials do not carry the referent counts (yet): no labels.csv.
+            opts.features.referents = false;
+            run_merge(opts)
         }
         Command::Lexicon(LexiconCmd::List {
             lexicons,
