@@ -432,6 +432,9 @@ struct PartialArgs {
     /// With --partial: as analyze's --group-col.
     #[arg(long, value_name = "COL")]
     group_col: Option<String>,
+    /// With --partial: as analyze's --no-labels (no referents and labels counted).
+    #[arg(long)]
+    no_labels: bool,
 }
 
 /// `analyze`: the shared options, the statistics and the learned models.
@@ -662,6 +665,7 @@ impl ExtractArgs {
             return Ok(RunOptions {
                 features: FeatureOptions {
                     boilerplate_min_docs: p.boilerplate_min_docs.unwrap_or(5),
+                    referents: !p.no_labels,
                     ..common.features.clone()
                 },
                 evidence,
@@ -680,6 +684,7 @@ impl ExtractArgs {
             (p.model_dir.is_some(), "--model-dir"),
             (p.no_models, "--no-models"),
             (p.group_col.is_some(), "--group-col"),
+            (p.no_labels, "--no-labels"),
         ] {
             if given {
                 return Err(slant::Error::usage(format!(
@@ -1019,10 +1024,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if args.common.inputs.is_empty() {
                 return Err(slant::Error::usage("merge needs the partial files to merge").into());
             }
-            let mut opts = (*args).into_options()?;
-            // Partials do not carry the referent counts (yet): no labels.csv.
-            opts.features.referents = false;
-            run_merge(opts)
+            run_merge((*args).into_options()?)
         }
         Command::Lexicon(LexiconCmd::List {
             lexicons,

@@ -355,6 +355,7 @@ fn subcommands_take_only_their_own_options() {
         "--no-models",
         "--sentences",
         "--group-col",
+        "--no-labels",
     ];
     let extract_only = ["--partial"];
     let shared = [
@@ -418,7 +419,7 @@ fn subcommands_take_only_their_own_options() {
     }
     for f in partial_only {
         let mut args = vec!["extract", "in.txt", "-o", "r", f];
-        if f != "--no-models" {
+        if !matches!(f, "--no-models" | "--no-labels") {
             args.push(if f == "--sentences" { "all" } else { "1" });
         }
         refused(&args, "--partial");

@@ -19,6 +19,8 @@ const CSVS: &[&str] = &[
     "families.csv",
     "terms.csv",
     "boilerplate.csv",
+    "labels.csv",
+    "referent_families.csv",
 ];
 
 /// Sentences to build articles from; the last is site furniture that
@@ -31,6 +33,9 @@ const SENTENCES: &[&str] = &[
     "Terrorists claimed the bombing, the ministry said.",
     "Freedom fighters held the bridge, according to local residents.",
     "Critics slammed the disastrous plan as reckless.",
+    "Taliban fighters seized the northern town of Kestria.",
+    "The Taliban, an Islamist militant group, denied the attack.",
+    "North Korean dictator Kim Jong Un met the envoy.",
     "The government announced new talks with the armed group.",
     "Sign up for our daily newsletter to read more.",
 ];

@@ -474,6 +474,8 @@ pub struct AggregateParts {
     pub sources: Vec<SourceParts>,
     /// Per (source, story): the counts.
     pub stories: Vec<(String, String, Counts)>,
+    /// The referents' names and labels.
+    pub referents: super::referents::ReferentParts,
 }
 
 /// One source of [`AggregateParts`].
@@ -534,6 +536,7 @@ impl Aggregates {
                 .iter()
                 .map(|((s, k), c)| (s.clone(), k.clone(), c.clone()))
                 .collect(),
+            referents: self.referents.to_parts(),
         }
     }
 
@@ -592,6 +595,7 @@ impl Aggregates {
             }
             agg.stories.insert((source, story), c);
         }
+        agg.referents = super::referents::ReferentCounts::from_parts(parts.referents);
         Ok(agg)
     }
 }

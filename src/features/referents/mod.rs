@@ -65,7 +65,9 @@ use std::collections::HashMap;
 /// assert_eq!(LinkRule::Copula.as_str(), "copula");
 /// assert_eq!(LinkRule::parse("guess"), None);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkRule {
     /// A title before a name ("North Korean dictator Kim Jong Un").
@@ -193,8 +195,11 @@ pub struct LabelRow {
 /// Names kept per anaphor (the nearest distinct ones).
 const MAX_CANDIDATES: usize = 5;
 
-type LinkKey = (String, String, String, String, bool, LinkRule);
-type AnaphorKey = (String, String, String, bool, Vec<(u32, String)>);
+/// (story, name key, source, label, quoted, rule): a link's key.
+pub type LinkKey = (String, String, String, String, bool, LinkRule);
+/// (story, source, label, quoted, earlier names of the paragraph as
+/// (sentences back, name key), nearest first): an anaphor's key.
+pub type AnaphorKey = (String, String, String, bool, Vec<(u32, String)>);
 
 /// The per-document findings of the referent rules, summed: mergeable in
 /// any order and any split (plain sums keyed by strings).
@@ -227,6 +232,71 @@ pub struct ReferentCounts {
     /// (story, source, label, quoted, earlier names of the paragraph as
     /// (sentences back, name key), nearest first) → anaphors.
     pub anaphors: HashMap<AnaphorKey, u64>,
+}
+
+/// [`ReferentCounts`] as plain data, each map's entries sorted (for a
+/// partial: the same counts give the same bytes).
+///
+/// ```
+/// use slant::features::referents::ReferentCounts;
+/// use slant::text::Analyzed;
+/// let mut a = Analyzed::default();
+/// a.analyze("North Korean dictator Kim Jong Un met Mr. Kim's envoy.");
+/// let mut c = ReferentCounts::default();
+/// c.add_document(&a, "x", Some("s"));
+/// let parts = c.to_parts();
+/// assert!(parts.names.windows(2).all(|w| w[0].0 < w[1].0));
+/// assert_eq!(ReferentCounts::from_parts(parts), c);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReferentParts {
+    /// [`ReferentCounts::names`], sorted.
+    pub names: Vec<((String, String, String), u64)>,
+    /// [`ReferentCounts::surfaces`], sorted.
+    pub surfaces: Vec<((String, String, String), u64)>,
+    /// [`ReferentCounts::definite`], sorted.
+    pub definite: Vec<((String, String), u64)>,
+    /// [`ReferentCounts::links`], sorted.
+    pub links: Vec<(LinkKey, u64)>,
+    /// [`ReferentCounts::anaphors`], sorted.
+    pub anaphors: Vec<(AnaphorKey, u64)>,
+}
+
+fn sorted<K: Ord + Clone>(m: &HashMap<K, u64>) -> Vec<(K, u64)> {
+    let mut v: Vec<(K, u64)> = m.iter().map(|(k, n)| (k.clone(), *n)).collect();
+    v.sort_unstable();
+    v
+}
+
+impl ReferentCounts {
+    /// These counts as plain data (see [`ReferentParts`]).
+    pub fn to_parts(&self) -> ReferentParts {
+        ReferentParts {
+            names: sorted(&self.names),
+            surfaces: sorted(&self.surfaces),
+            definite: sorted(&self.definite),
+            links: sorted(&self.links),
+            anaphors: sorted(&self.anaphors),
+        }
+    }
+
+    /// Counts back from [`to_parts`](Self::to_parts) (repeated keys add up).
+    pub fn from_parts(p: ReferentParts) -> ReferentCounts {
+        fn map<K: Eq + std::hash::Hash>(v: Vec<(K, u64)>) -> HashMap<K, u64> {
+            let mut m = HashMap::with_capacity(v.len());
+            for (k, n) in v {
+                *m.entry(k).or_default() += n;
+            }
+            m
+        }
+        ReferentCounts {
+            names: map(p.names),
+            surfaces: map(p.surfaces),
+            definite: map(p.definite),
+            links: map(p.links),
+            anaphors: map(p.anaphors),
+        }
+    }
 }
 
 fn add_all<K: Eq + std::hash::Hash>(into: &mut HashMap<K, u64>, from: HashMap<K, u64>) {
