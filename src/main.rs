@@ -346,7 +346,7 @@ struct CommonArgs {
     #[arg(long)]
     delimiter: Option<String>,
     /// Input format instead of guessing from the extension.
-    #[arg(long, value_parser = ["text", "csv", "jsonl"])]
+    #[arg(long, value_parser = ["text", "csv", "jsonl", "parquet"])]
     format: Option<String>,
     /// Extra lexicon file (repeatable): TOML, word list, VADER-style list, LIWC .dic or LIWC-22 .dicx.
     #[arg(long = "lexicon", value_name = "FILE")]
@@ -594,6 +594,7 @@ impl CommonArgs {
         let format = self.format.as_deref().map(|f| match f {
             "csv" => Format::Csv,
             "jsonl" => Format::Jsonl,
+            "parquet" => Format::Parquet,
             _ => Format::Text,
         });
         let inputs = if self.inputs.is_empty() {

@@ -1,5 +1,6 @@
 //! Reading a corpus: directories of `.txt` files (with an optional
-//! manifest), CSV/TSV and JSONL exports, each optionally gzip-compressed.
+//! manifest), CSV/TSV and JSONL exports, each optionally gzip-compressed,
+//! and Parquet files.
 //! Every record becomes either a [`Document`] or a [`Rejection`] naming its
 //! file and line — nothing is dropped silently.
 //!
@@ -14,6 +15,8 @@
 //! println!("{} documents read", stats.iter().map(|s| s.read).sum::<u64>());
 //! ```
 
+#[cfg(feature = "parquet")]
+mod batch;
 mod columns;
 pub mod date;
 pub mod decode;
@@ -23,6 +26,8 @@ mod groupmap;
 mod jsonl;
 mod open;
 mod options;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod paths;
 mod plan;
 mod reader;
@@ -31,6 +36,8 @@ mod table;
 mod textfile;
 mod walk;
 
+#[cfg(feature = "parquet")]
+pub use batch::BatchFeeder;
 pub use gate::{InputStats, MadeUp, RecordGate, Skipped};
 pub use groupmap::GroupMap;
 pub(crate) use open::BytesRead;

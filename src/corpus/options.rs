@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// Input file format.
 ///
 /// [`plan`] picks it from the file extension (`.csv`/`.tsv`, `.jsonl`,
-/// `.txt`, each optionally `.gz`), sniffs the content when the extension
+/// `.txt`, each optionally `.gz`, and `.parquet`), sniffs the content when the extension
 /// says nothing, and uses [`ReadOptions::format`] when it is set. A folder
 /// is always [`Format::Text`].
 ///
@@ -33,6 +33,9 @@ pub enum Format {
     Csv,
     /// One JSON object per line.
     Jsonl,
+    /// Apache Parquet (`.parquet`), read a row group at a time; needs the
+    /// `parquet` cargo feature (on by default).
+    Parquet,
 }
 
 /// Paths in `run.json` are written as text: a name that is not valid UTF-8
@@ -192,6 +195,7 @@ pub(crate) fn format_of(path: &Path) -> Option<Format> {
         "csv" | "tsv" | "tab" | "psv" => Some(Format::Csv),
         "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
         "txt" | "text" => Some(Format::Text),
+        "parquet" | "pq" => Some(Format::Parquet),
         _ => None,
     }
 }

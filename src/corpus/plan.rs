@@ -229,6 +229,9 @@ pub(super) fn sniff_format(path: &Path) -> Result<Format> {
     open_maybe_gz(path, None)
         .and_then(|r| r.0.take(4096).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
+    if head.starts_with(b"PAR1") {
+        return Ok(Format::Parquet);
+    }
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
     Ok(match first {
         Some(b'{') => Format::Jsonl,
@@ -340,6 +343,7 @@ mod tests {
             ("a.TSV", Some(Format::Csv)),
             ("a.jsonl.gz", Some(Format::Jsonl)),
             ("a.txt", Some(Format::Text)),
+            ("a.parquet", Some(Format::Parquet)),
             ("a.bin", None),
         ];
         for (p, f) in cases {

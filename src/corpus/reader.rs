@@ -5,6 +5,8 @@ use super::gate::{InputStats, RecordGate, Skipped};
 use super::jsonl::read_jsonl;
 use super::open::BytesRead;
 use super::options::{Format, ReadOptions};
+#[cfg(feature = "parquet")]
+use super::parquet::read_parquet;
 use super::plan::InputPlan;
 use super::textfile::{file_origin, path_id, read_text_file};
 use super::{escape_path, Item, Rejection};
@@ -124,6 +126,12 @@ pub(crate) fn read_inputs_until(
                     ctx.stats.files += 1;
                 }
             }
+            Format::Parquet => {
+                for f in &plan.files {
+                    read_parquet(f, &mut ctx)?;
+                    ctx.stats.files += 1;
+                }
+            }
         }
         all.push(ctx.end_input());
     }
@@ -165,6 +173,15 @@ pub(crate) fn skipped_notes(plan: &InputPlan) -> Vec<String> {
 /// [`crate::ErrorKind::NothingToAnalyse`]): what each input held, or the
 /// first rejection, and the columns or keys of an input whose records all
 /// lacked a field that is read. `plans` and `stats` are in the same order.
+/// Without the `parquet` feature, a Parquet input is an error naming it.
+#[cfg(not(feature = "parquet"))]
+fn read_parquet(path: &Path, _: &mut RecordGate<'_>) -> Result<()> {
+    Err(crate::Error::input(
+        path,
+        "this slant was built without Parquet support (cargo feature `parquet`)",
+    ))
+}
+
 pub(crate) fn why_nothing(
     plans: &[InputPlan],
     stats: &[InputStats],
@@ -207,7 +224,7 @@ pub(crate) fn why_nothing(
                     s.missing_field,
                     s.columns.join(", ")
                 )),
-                Format::Csv => parts.push(format!(
+                Format::Csv | Format::Parquet => parts.push(format!(
                     "the columns of `{name}` are: {}",
                     s.columns.join(", ")
                 )),

@@ -1,0 +1,363 @@
+//! Arrow record batches as records: the rows of a Parquet file or of an
+//! in-memory frame (the Python package's `pyarrow` tables) pushed through
+//! the [`RecordGate`] with the same column flags as CSV and JSONL.
+
+use super::columns::resolve_columns;
+use super::decode::repair_mojibake;
+use super::gate::{record_id, RecordGate};
+use super::options::ReadOptions;
+use super::{Document, Origin};
+use crate::error::{Error, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type,
+    UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Schema};
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Turns the rows of Arrow record batches into documents and rejections
+/// through a [`RecordGate`], reading the columns [`ReadOptions`] names
+/// (`--text-col`, `--source-col`, …, with the same defaults as CSV).
+///
+/// Text columns may be `Utf8`, `LargeUtf8`, `Utf8View` or a dictionary of
+/// them; integer columns (an id) are read as their decimal text and
+/// `Date32` columns as `YYYY-MM-DD`. A null is an empty value, so a null
+/// text or source is rejected (`empty text`, `empty source`) like an
+/// empty one. Rows are numbered from 1 across all the batches fed; the
+/// row number is both the origin's line and its record.
+///
+/// ```
+/// use arrow_array::{RecordBatch, StringArray, Int64Array};
+/// use slant::corpus::{BatchFeeder, InputStats, Item, RecordGate, ReadOptions};
+/// use std::sync::{atomic::AtomicBool, Arc};
+/// let batch = RecordBatch::try_from_iter([
+///     ("id", Arc::new(Int64Array::from(vec![7, 8])) as _),
+///     ("outlet", Arc::new(StringArray::from(vec![Some("ledger"), Some("wire")])) as _),
+///     ("text", Arc::new(StringArray::from(vec![Some("Rebels fled."), None])) as _),
+/// ]).unwrap();
+/// let opts = ReadOptions::default();
+/// let mut feeder = BatchFeeder::new(&batch.schema(), &opts, "frame").unwrap();
+/// let (stop, mut items) = (AtomicBool::new(false), Vec::new());
+/// let mut sink = |item: Item| items.push(item);
+/// let mut gate = RecordGate::new(&opts, &mut sink, &stop);
+/// gate.begin_input(InputStats::new("frame", "dataframe"));
+/// feeder.feed(&mut gate, &batch).unwrap();
+/// let stats = gate.end_input();
+/// assert_eq!((stats.read, stats.documents, stats.rejected), (2, 1, 1));
+/// drop(gate);
+/// let Item::Doc(d) = &items[0] else { panic!() };
+/// assert_eq!((d.id.as_str(), d.source.as_str()), ("7", "ledger"));
+/// let Item::Rejected(r) = &items[1] else { panic!() };
+/// assert_eq!((r.reason.as_str(), r.origin.to_string().as_str()), ("empty text", "frame:2 (record 2)"));
+///
+/// // A column that is not there: the message lists those that are.
+/// let wrong = ReadOptions { text_col: Some("body".into()), ..Default::default() };
+/// let e = BatchFeeder::new(&batch.schema(), &wrong, "frame").unwrap_err();
+/// assert!(e.to_string().contains("columns are: id, outlet, text"), "{e}");
+/// ```
+#[derive(Debug)]
+pub struct BatchFeeder {
+    text: usize,
+    source: usize,
+    id: Option<usize>,
+    story: Option<usize>,
+    date: Option<usize>,
+    title: Option<usize>,
+    extra: Vec<usize>,
+    /// The columns of the schema, for messages.
+    names: Vec<String>,
+    file: Arc<str>,
+    stem: String,
+    /// Rows fed so far.
+    rows: u64,
+}
+
+impl BatchFeeder {
+    /// Resolve the columns of `schema` that `opts` asks for; `name` names
+    /// the input in origins and messages (a file path, or a frame's name).
+    /// A missing or ambiguous column, or one of a type slant cannot read
+    /// as text, is an error naming the input and listing its columns.
+    pub fn new(schema: &Schema, opts: &ReadOptions, name: &str) -> Result<Self> {
+        let path = Path::new(name);
+        let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        let cols = resolve_columns(opts, &names, path)?;
+        let index = |c: &str| -> Result<usize> {
+            let at: Vec<usize> = (0..names.len()).filter(|&i| names[i] == c).collect();
+            match at[..] {
+                [i] => {
+                    let t = schema.field(i).data_type();
+                    if readable(t) {
+                        Ok(i)
+                    } else {
+                        Err(Error::input(
+                            path,
+                            format!(
+                                "column `{c}` is of type {t}; slant reads text (Utf8, LargeUtf8, Utf8View, dictionary), integer and Date32 columns"
+                            ),
+                        ))
+                    }
+                }
+                [] => Err(Error::input(
+                    path,
+                    format!("no column `{c}`; columns are: {}", names.join(", ")),
+                )),
+                _ => Err(Error::input(
+                    path,
+                    format!("{} columns are named `{c}`; rename all but one", at.len()),
+                )),
+            }
+        };
+        let opt = |c: &Option<String>| c.as_deref().map(index).transpose();
+        let stem = Path::new(name)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = stem
+            .rsplit_once('.')
+            .map_or(stem.clone(), |(s, _)| s.to_string());
+        Ok(BatchFeeder {
+            text: index(&cols.text)?,
+            source: index(&cols.source)?,
+            id: opt(&cols.id)?,
+            story: opt(&cols.story)?,
+            date: opt(&cols.date)?,
+            title: opt(&cols.title)?,
+            extra: cols.extra.iter().map(|c| index(c)).collect::<Result<_>>()?,
+            names,
+            file: name.into(),
+            stem,
+            rows: 0,
+        })
+    }
+
+    /// The indices of the schema's columns that are read, for a reader
+    /// that can leave the others out (a Parquet projection), sorted.
+    pub fn used_columns(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = [self.text, self.source]
+            .into_iter()
+            .chain(
+                [self.id, self.story, self.date, self.title]
+                    .into_iter()
+                    .flatten(),
+            )
+            .chain(self.extra.iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The column names of the schema.
+    pub fn column_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Push every row of `batch` (of the schema given to [`new`](Self::new),
+    /// or of [`used_columns`](Self::used_columns) only, in that order) through
+    /// `gate`. Stops early, without error, when the gate is stopped.
+    pub fn feed(&mut self, gate: &mut RecordGate<'_>, batch: &RecordBatch) -> Result<()> {
+        if gate.stats.columns.is_empty() {
+            gate.stats.columns = self.names.clone();
+        }
+        let projected = batch.num_columns() != self.names.len();
+        let used = self.used_columns();
+        let col = |i: usize| -> Result<Strings<'_>> {
+            let at = if projected {
+                used.iter().position(|&u| u == i).unwrap_or(usize::MAX)
+            } else {
+                i
+            };
+            let a = batch.columns().get(at).ok_or_else(|| {
+                Error::input(
+                    Path::new(&*self.file),
+                    format!("a batch lacks the column `{}`", self.names[i]),
+                )
+            })?;
+            Strings::of(a).ok_or_else(|| {
+                Error::input(
+                    Path::new(&*self.file),
+                    format!(
+                        "column `{}` is of type {} in a batch",
+                        self.names[i],
+                        a.data_type()
+                    ),
+                )
+            })
+        };
+        let text = col(self.text)?;
+        let source = col(self.source)?;
+        let opt = |i: Option<usize>| i.map(col).transpose();
+        let (id, story, date, title) = (
+            opt(self.id)?,
+            opt(self.story)?,
+            opt(self.date)?,
+            opt(self.title)?,
+        );
+        let extra: Vec<Strings<'_>> = self.extra.iter().map(|&i| col(i)).collect::<Result<_>>()?;
+        let repair = gate.opts.repair;
+        for row in 0..batch.num_rows() {
+            if gate.stopped() {
+                break;
+            }
+            self.rows += 1;
+            let origin = Origin {
+                file: self.file.clone(),
+                line: self.rows,
+                record: self.rows,
+            };
+            let get = |c: &Option<Strings<'_>>| {
+                c.as_ref()
+                    .and_then(|c| c.get(row))
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            };
+            let mut repairs = 0;
+            let mut fix = |s: Cow<'_, str>| -> String {
+                if !repair {
+                    return s.into_owned();
+                }
+                let (fixed, n) = repair_mojibake(&s);
+                repairs += n;
+                match fixed {
+                    Cow::Borrowed(_) => s.into_owned(),
+                    Cow::Owned(o) => o,
+                }
+            };
+            let text_v = fix(text.get(row).unwrap_or_default());
+            let source_v = fix(source.get(row).unwrap_or_default());
+            let title_v = title
+                .as_ref()
+                .and_then(|c| c.get(row))
+                .filter(|s| !s.trim().is_empty())
+                .map(&mut fix);
+            let (id_v, made) = record_id(get(&id), &self.stem, self.rows);
+            let doc = Document {
+                id: id_v,
+                source: source_v,
+                story: get(&story),
+                date: get(&date),
+                title: title_v,
+                text: text_v,
+                origin,
+                encoding: "UTF-8",
+                repairs,
+                extra: (extra.iter())
+                    .map(|c| c.get(row).map_or(String::new(), |s| s.trim().to_string()))
+                    .collect(),
+            };
+            gate.admit(doc, made);
+        }
+        Ok(())
+    }
+}
+
+/// Whether slant can read a column of type `t` as text.
+fn readable(t: &DataType) -> bool {
+    use DataType::*;
+    match t {
+        Utf8 | LargeUtf8 | Utf8View | Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32
+        | UInt64 | Date32 => true,
+        Dictionary(_, v) => matches!(**v, Utf8 | LargeUtf8 | Utf8View),
+        _ => false,
+    }
+}
+
+/// A column read as text, row by row.
+enum Strings<'a> {
+    Utf8(&'a arrow_array::StringArray),
+    Large(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+    /// A dictionary: each row's key into its values.
+    Dict(Vec<Option<usize>>, Box<Strings<'a>>),
+    /// Integers and dates: each row's value as text.
+    Other(&'a ArrayRef),
+}
+
+impl<'a> Strings<'a> {
+    fn of(a: &'a ArrayRef) -> Option<Self> {
+        Some(match a.data_type() {
+            DataType::Utf8 => Strings::Utf8(a.as_string::<i32>()),
+            DataType::LargeUtf8 => Strings::Large(a.as_string::<i64>()),
+            DataType::Utf8View => Strings::View(a.as_string_view()),
+            DataType::Dictionary(_, _) => {
+                let d = a.as_any_dictionary();
+                let keys = d.normalized_keys();
+                let keys = (0..a.len())
+                    .map(|i| a.is_valid(i).then(|| keys[i]))
+                    .collect();
+                Strings::Dict(keys, Box::new(Strings::of(d.values())?))
+            }
+            t if readable(t) => Strings::Other(a),
+            _ => return None,
+        })
+    }
+
+    /// Row `i`'s value; `None` for a null.
+    fn get(&self, i: usize) -> Option<Cow<'a, str>> {
+        macro_rules! int {
+            ($a:expr, $t:ty) => {
+                $a.as_primitive::<$t>().value(i).to_string()
+            };
+        }
+        match self {
+            Strings::Utf8(a) => a.is_valid(i).then(|| Cow::Borrowed(a.value(i))),
+            Strings::Large(a) => a.is_valid(i).then(|| Cow::Borrowed(a.value(i))),
+            Strings::View(a) => a.is_valid(i).then(|| Cow::Borrowed(a.value(i))),
+            Strings::Dict(keys, values) => keys[i].and_then(|k| values.get(k)),
+            Strings::Other(a) => {
+                if !a.is_valid(i) {
+                    return None;
+                }
+                Some(Cow::Owned(match a.data_type() {
+                    DataType::Int8 => int!(a, Int8Type),
+                    DataType::Int16 => int!(a, Int16Type),
+                    DataType::Int32 => int!(a, Int32Type),
+                    DataType::Int64 => int!(a, Int64Type),
+                    DataType::UInt8 => int!(a, UInt8Type),
+                    DataType::UInt16 => int!(a, UInt16Type),
+                    DataType::UInt32 => int!(a, UInt32Type),
+                    DataType::UInt64 => int!(a, UInt64Type),
+                    DataType::Date32 => date32(a.as_primitive::<Date32Type>().value(i)),
+                    _ => return None,
+                }))
+            }
+        }
+    }
+}
+
+/// Days since 1970-01-01 as `YYYY-MM-DD` (proleptic Gregorian).
+fn date32(days: i32) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = i64::from(days) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_days() {
+        for (days, s) in [
+            (0, "1970-01-01"),
+            (-1, "1969-12-31"),
+            (18_325, "2020-03-04"),
+            (11_016, "2000-02-29"),
+            (-719_468, "0000-03-01"),
+        ] {
+            assert_eq!(date32(days), s, "{days}");
+        }
+    }
+}
