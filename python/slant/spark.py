@@ -1,0 +1,89 @@
+"""slant over a Spark DataFrame: one partial per partition (``mapInArrow``
+on the executors), merged on the driver into the reports ``slant analyze``
+writes for the same rows.
+
+pyspark is not a dependency of the package: it is imported when
+``analyze`` is called, from the Spark installation running it. The slant
+package must be installed where the executors' Python runs (see the
+README: a local run, and a cluster run with ``spark-submit``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import slant
+
+
+def _wanted(options: dict) -> list:
+    """The columns the options name (``None`` when some are left to their
+    defaults and the whole frame must go)."""
+    cols = []
+    for key in ("text_col", "source_col"):
+        if options.get(key) is None:
+            return None
+        cols.append(options[key])
+    for key in ("id_col", "story_col", "date_col", "title_col", "group_col"):
+        if options.get(key) is not None:
+            cols.append(options[key])
+    keep = options.get("keep_col")
+    if keep is not None:
+        cols.extend([keep] if isinstance(keep, str) else list(keep))
+    seen = []
+    for c in cols:
+        if c not in seen:
+            seen.append(c)
+    return seen
+
+
+def partials(df, text=None, source=None, id=None, story=None, date=None,
+             title=None, name: str = "dataframe", **options: Any) -> list:
+    """The partials of ``df``'s partitions (a list of bytes, one per
+    partition that holds rows), extracted on the executors."""
+    from pyspark.sql.types import BinaryType, StructField, StructType
+
+    opts = slant._columns(dict(options), text, source, id, story, date, title)
+    # One task per core already: each extraction uses one thread unless told.
+    opts.setdefault("threads", 1)
+    wanted = _wanted(opts)
+    if wanted is not None:
+        missing = [c for c in wanted if c not in df.columns]
+        if missing:
+            raise slant.InputError(
+                f"{name}: no column `{missing[0]}`; columns are: {', '.join(df.columns)}"
+            )
+        df = df.select(*wanted)
+
+    def extract(batches):
+        import itertools
+
+        import pyarrow as pa
+
+        import slant as s
+
+        it = iter(batches)
+        first = next(it, None)
+        if first is None:
+            return
+        reader = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], it))
+        part = s.extract_partial(reader, name=name, **opts)
+        yield pa.RecordBatch.from_pydict({"partial": [part]},
+                                         schema=pa.schema([("partial", pa.binary())]))
+
+    schema = StructType([StructField("partial", BinaryType(), False)])
+    return [bytes(r["partial"]) for r in df.mapInArrow(extract, schema).collect()]
+
+
+def analyze(df, out_dir, text=None, source=None, id=None, story=None,
+            date=None, title=None, name: str = "dataframe", **options: Any) -> dict:
+    """Analyse the rows of a Spark DataFrame into reports in ``out_dir``
+    (on the driver's file system): each partition's rows become a partial on
+    an executor (through the same record gate as a file's records: null
+    texts are rejections), and the partials are merged on the driver.
+    Column keywords name the columns; other keywords are ``slant.analyze``'s
+    options. Returns the run's summary."""
+    opts = slant._columns(dict(options), text, source, id, story, date, title)
+    parts = partials(df, name=name, **opts)
+    opts.pop("threads", None)
+    return slant.merge(parts, os.fspath(out_dir), **opts)

@@ -1,0 +1,53 @@
+//! Partials of in-memory Arrow data, and their merge (`slant::app::partial`).
+
+use crate::{py_err, records::feed_reader, run_options, summary};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use pyo3_arrow::input::AnyRecordBatch;
+use std::path::PathBuf;
+
+/// The partial of `data`'s rows (a record batch, table or stream), read
+/// through the record gate as the input `name`; the GIL is released while
+/// it is made.
+#[pyfunction]
+#[pyo3(signature = (data, name = "frame", **options))]
+fn extract_partial(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    name: &str,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyBytes>> {
+    let opts = run_options(vec![], PathBuf::new(), options)?;
+    let mut reader = Some(data.into_reader()?);
+    let bytes = py
+        .detach(|| {
+            slant::app::extract_partial_records(&opts, name, &mut |gate| match reader.take() {
+                Some(r) => feed_reader(gate, &opts.read, name, r),
+                None => Ok(()),
+            })
+        })
+        .map_err(py_err)?;
+    Ok(PyBytes::new(py, &bytes).unbind())
+}
+
+/// Merge partials into the reports in `out_dir`; the run's summary.
+#[pyfunction]
+#[pyo3(signature = (partials, out_dir, **options))]
+fn merge(
+    py: Python<'_>,
+    partials: Vec<Vec<u8>>,
+    out_dir: PathBuf,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let opts = run_options(vec![], out_dir, options)?;
+    let s = py
+        .detach(|| slant::app::merge_partials(partials, &opts))
+        .map_err(py_err)?;
+    summary(py, &s)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(extract_partial, m)?)?;
+    m.add_function(wrap_pyfunction!(merge, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+"""The Python package: analyze over files, records over Arrow data through
+slant's record gate, reports back as pyarrow/pandas, errors as exceptions
+with the library's messages."""
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import slant
+
+ROWS = [
+    ("a1", "ledger", "2020-03-04", "Militants attacked the base. Rebels fled the town."),
+    ("a2", "wire", "2020-03-05", "Insurgents attacked the base; the terrorists fled."),
+    ("a3", "ledger", "2020-03-06", "Protesters marched. Rioters looted the shops."),
+    ("a4", "post", "2020-03-06", "Freedom fighters seized the town after the raid."),
+    ("a5", "wire", "2020-03-07", "Demonstrators gathered and the police cleared the square."),
+    ("a6", "post", "2020-03-08", "Gunmen attacked the convoy, the army said."),
+]
+
+
+def table(text_type=pa.string()):
+    cols = list(zip(*ROWS))
+    return pa.table({
+        "id": pa.array(cols[0]),
+        "outlet": pa.array(cols[1]),
+        "day": pa.array(cols[2]),
+        "body": pa.array(cols[3], type=text_type),
+    })
+
+
+def write_csv(path):
+    lines = ["id,outlet,day,body"] + [f'{i},{s},{d},"{t}"' for i, s, d, t in ROWS]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_analyze_csv_and_read_reports(tmp_path):
+    write_csv(tmp_path / "news.csv")
+    out = tmp_path / "out"
+    s = slant.analyze(tmp_path / "news.csv", out, text_col="body", date_col="day",
+                      no_models=True, bootstrap=50)
+    assert (s["read"], s["analysed"], s["rejected"]) == (6, 6, 0)
+    assert s["inputs"][0]["format"] == "csv"
+    sources = slant.read_report(out, "sources")
+    assert isinstance(sources, pa.Table)
+    assert sorted(sources.column("source").to_pylist()) == ["ledger", "post", "wire"]
+    docs = slant.read_report_pandas(out, "documents.csv")
+    assert list(docs["id"]) == [r[0] for r in ROWS]
+    assert json.loads((out / "run.json").read_text())["documents"]["read"] == 6
+
+
+def test_analyze_parquet_as_csv(tmp_path):
+    write_csv(tmp_path / "news.csv")
+    pq.write_table(table(pa.large_string()), tmp_path / "news.parquet", row_group_size=4)
+    opts = dict(text_col="body", date_col="day", no_models=True, bootstrap=50)
+    slant.analyze([tmp_path / "news.csv"], tmp_path / "c", **opts)
+    s = slant.analyze(str(tmp_path / "news.parquet"), tmp_path / "p", **opts)
+    assert s["inputs"][0]["format"] == "parquet"
+    for name in ["sources.csv", "families.csv", "terms.csv", "stories.csv"]:
+        c, p = tmp_path / "c" / name, tmp_path / "p" / name
+        if c.exists():
+            assert c.read_bytes() == p.read_bytes(), name
+
+
+@pytest.mark.parametrize("text_type", [pa.string(), pa.large_string(), pa.string_view()])
+def test_records_through_the_gate(text_type):
+    t = table(text_type)
+    body = t.column("body").to_pylist()
+    body[1] = None
+    body[2] = "   "
+    t = t.set_column(3, "body", pa.array(body, type=text_type))
+    docs, rejected = slant.read_records(t, text="body", date="day")
+    assert [d["id"] for d in docs] == ["a1", "a4", "a5", "a6"]
+    assert docs[0]["source"] == "ledger" and docs[0]["date"] == "2020-03-04"
+    assert rejected == [
+        {"row": 2, "id": "a2", "reason": "empty text"},
+        {"row": 3, "id": "a3", "reason": "empty text"},
+    ]
+
+
+def test_records_from_batches_and_dictionaries():
+    t = table()
+    t = t.set_column(1, "outlet", t.column("outlet").dictionary_encode())
+    batch = t.to_batches()[0]
+    docs, rejected = slant.read_records(batch, text="body")
+    assert len(docs) == 6 and not rejected
+    assert docs[1]["source"] == "wire"
+    # Integer ids are read as their number; a null source is a rejection.
+    t = pa.table({"id": pa.array([5, 6], pa.int64()),
+                  "source": pa.array(["ledger", None]),
+                  "text": ["Rebels fled.", "Rebels fled again."]})
+    docs, rejected = slant.read_records(t)
+    assert docs[0]["id"] == "5"
+    assert rejected == [{"row": 2, "id": "6", "reason": "empty source"}]
+
+
+def test_errors_carry_the_library_messages(tmp_path):
+    write_csv(tmp_path / "news.csv")
+    with pytest.raises(slant.InputError, match="no column `text_col` for --text-col; columns are: id, outlet, day, body"):
+        slant.analyze(tmp_path / "news.csv", tmp_path / "out", text_col="text_col")
+    with pytest.raises(slant.InputError, match="columns are: id, outlet, day, body"):
+        slant.read_records(table(), text="nope")
+    with pytest.raises(slant.SlantError):
+        slant.analyze(tmp_path / "missing.csv", tmp_path / "out")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'textcol'"):
+        slant.analyze(tmp_path / "news.csv", tmp_path / "out", textcol="body")
+    with pytest.raises(slant.UsageError, match="prior must be"):
+        slant.analyze(tmp_path / "news.csv", tmp_path / "out", prior="flat")
+    assert issubclass(slant.InputError, slant.SlantError)
+    assert not (tmp_path / "out").exists()
+    # A truncated Parquet file is refused with its name.
+    pq.write_table(table(), tmp_path / "x.parquet")
+    data = (tmp_path / "x.parquet").read_bytes()
+    (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(slant.InputError, match="cut.parquet: not a readable Parquet file"):
+        slant.analyze(tmp_path / "cut.parquet", tmp_path / "out", text_col="body")
