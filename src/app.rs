@@ -163,6 +163,12 @@ pub struct RunOptions {
     /// What tells the run to stop early (Ctrl-C by default).
     #[serde(skip)]
     pub cancel: Cancel,
+    /// `--output-format`: `parquet` writes documents, evidence and
+    /// sentences as typed Parquet files instead of CSV (their text cells
+    /// then unguarded, as with `--csv-raw`). Recorded in `run.json` only
+    /// when set.
+    #[serde(skip_serializing_if = "report::OutputFormat::is_csv")]
+    pub output_format: report::OutputFormat,
 }
 
 /// Where a run's messages (warnings, notes, the first rejections) go:
@@ -301,6 +307,7 @@ impl Default for RunOptions {
             fail_after_docs: None,
             messages: Messages::default(),
             cancel: Cancel::default(),
+            output_format: report::OutputFormat::Csv,
         }
     }
 }
@@ -1237,7 +1244,7 @@ fn run(
         }
         write_ns += t.elapsed().as_nanos() as u64;
     };
-    let style = opts.csv;
+    let style = row_style(opts);
     // `extract` writes no framing estimates and no HTML report: it needs
     // neither the documents' variant summaries nor the report's examples.
     let for_report = !opts.extract_only;
@@ -1912,6 +1919,13 @@ impl Tail<'_> {
             .insert("report_ms", t3.elapsed().as_millis());
         progress.end_phase();
         summary.output = Some(levels);
+        if opts.output_format == report::OutputFormat::Parquet {
+            let tp = Instant::now();
+            report::write_parquet_outputs(&dir, opts.read.keep_cols.len())?;
+            summary
+                .timings
+                .insert("parquet_ms", tp.elapsed().as_millis());
+        }
         write_run_json(&dir, opts, &lex.sources, &summary, threads)?;
         // A Ctrl-C during the statistics or reports still means "stop".
         interrupted(cancel)?;
@@ -2017,6 +2031,15 @@ fn check_limits(opts: &RunOptions) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// How the per-document rows' text cells are written: as `--csv-raw` says,
+/// and unguarded when they go to Parquet (which holds text as found).
+pub(crate) fn row_style(opts: &RunOptions) -> CsvStyle {
+    match opts.output_format {
+        report::OutputFormat::Parquet => CsvStyle { raw: true },
+        report::OutputFormat::Csv => opts.csv,
+    }
 }
 
 fn write_run_json(

@@ -345,6 +345,10 @@ struct CommonArgs {
     /// CSV delimiter (one character; `\t` for tab) [default: sniffed].
     #[arg(long)]
     delimiter: Option<String>,
+    /// Write documents, evidence and sentences as typed Parquet files (`documents.parquet`, …)
+    /// instead of CSV; the other reports stay CSV.
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "parquet"], default_value = "csv")]
+    output_format: String,
     /// Input format instead of guessing from the extension.
     #[arg(long, value_parser = ["text", "csv", "jsonl", "parquet"])]
     format: Option<String>,
@@ -648,6 +652,7 @@ impl CommonArgs {
             threads: self.threads,
             memory_budget: self.memory_budget,
             csv: CsvStyle { raw: self.csv_raw },
+            output_format: level(&self.output_format)?,
             quiet: self.quiet,
             progress: !self.quiet,
             ..RunOptions::default()

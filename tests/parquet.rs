@@ -280,3 +280,109 @@ fn missing_columns_and_truncated_files_are_errors() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// `--output-format parquet` writes documents, evidence and sentences as
+/// typed Parquet files holding the values of the CSV files (`--csv-raw`,
+/// as Parquet cells are unguarded), and leaves the other reports as CSV.
+#[test]
+fn parquet_output_holds_the_csv_values_typed() {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int64Type};
+    use arrow_array::Array;
+    use arrow_schema::DataType;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut csv = String::from("id,source,story,text,topic\n");
+    for (i, (id, s, _, t)) in ROWS.iter().enumerate() {
+        csv.push_str(&format!("{id},{s},raid{},\"={t}\",{}\n", i % 2, i * 7));
+    }
+    std::fs::write(p.join("news.csv"), csv).unwrap();
+    let common = [
+        "analyze",
+        "news.csv",
+        "--quiet",
+        "--evidence",
+        "all",
+        "--keep-col",
+        "topic",
+    ];
+    let o = slant(p, &[&common[..], &["-o", "c", "--csv-raw"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = slant(
+        p,
+        &[&common[..], &["-o", "q", "--output-format", "parquet"]].concat(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for stem in ["documents", "evidence", "sentences"] {
+        assert!(!p.join(format!("q/{stem}.csv")).exists(), "{stem}");
+        let mut csv = csv::Reader::from_path(p.join(format!("c/{stem}.csv"))).unwrap();
+        let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+        assert!(!rows.is_empty(), "{stem}");
+        let f = std::fs::File::open(p.join(format!("q/{stem}.parquet"))).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut at = 0;
+        for batch in reader {
+            let batch = batch.unwrap();
+            let names: Vec<&String> = batch
+                .schema_ref()
+                .fields()
+                .iter()
+                .map(|f| f.name())
+                .collect();
+            assert_eq!(names, header.iter().collect::<Vec<_>>(), "{stem}");
+            for (c, col) in batch.columns().iter().enumerate() {
+                for r in 0..batch.num_rows() {
+                    let cell = &rows[at + r][c];
+                    let what = format!("{stem} row {} column {}", at + r, header[c]);
+                    if col.is_null(r) {
+                        assert_eq!(cell, "", "{what}");
+                        continue;
+                    }
+                    match col.data_type() {
+                        DataType::Utf8 => {
+                            assert_eq!(col.as_string::<i32>().value(r), cell, "{what}")
+                        }
+                        DataType::Int64 => assert_eq!(
+                            col.as_primitive::<Int64Type>().value(r),
+                            cell.parse::<i64>().unwrap(),
+                            "{what}"
+                        ),
+                        DataType::Float64 => assert_eq!(
+                            col.as_primitive::<Float64Type>().value(r),
+                            cell.parse::<f64>().unwrap(),
+                            "{what}"
+                        ),
+                        t => panic!("{what}: type {t}"),
+                    }
+                }
+            }
+            at += batch.num_rows();
+        }
+        assert_eq!(at, rows.len(), "{stem}");
+    }
+    // Typed: counts are integers, scores floats, the kept column text.
+    let f = std::fs::File::open(p.join("q/documents.parquet")).unwrap();
+    let schema = ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .schema()
+        .clone();
+    let ty = |n: &str| schema.field_with_name(n).unwrap().data_type().clone();
+    assert_eq!(
+        (ty("tokens"), ty("armed_group_score"), ty("topic")),
+        (DataType::Int64, DataType::Float64, DataType::Utf8)
+    );
+    for f in ["sources.csv", "rejected.csv", "families.csv"] {
+        assert!(p.join("q").join(f).exists(), "{f}");
+    }
+    let run = std::fs::read_to_string(p.join("q/run.json")).unwrap();
+    assert!(run.contains("\"output_format\": \"parquet\""), "{run}");
+    assert!(!std::fs::read_to_string(p.join("c/run.json"))
+        .unwrap()
+        .contains("output_format"));
+}

@@ -427,7 +427,7 @@ pub(super) fn extraction_key(
     serde_json::json!({
         "read": opts.read,
         "features": opts.features,
-        "csv": opts.csv,
+        "csv": super::row_style(opts),
         "evidence_sentiment": opts.evidence_valence,
         "lexicons": lexicons,
         "models": models,

@@ -6,6 +6,7 @@
 //! the input (ids, sources, titles, matched words, context) is neutralised
 //! against spreadsheet formula injection unless [`CsvStyle::raw`] is set.
 
+mod columnar;
 pub(crate) mod csvout;
 mod examples;
 pub(crate) mod groups;
@@ -18,6 +19,9 @@ mod scaling;
 mod staging;
 mod timeseries;
 
+pub use columnar::{
+    column_type, write_parquet_outputs, ColumnType, OutputFormat, PER_DOCUMENT_FILES,
+};
 pub use csvout::{
     boilerplate_rows, document_header, document_row, document_row_extra, duplicate_column,
     evidence_header, evidence_row, families_rows, fmt_f, fmt_f_into, labels_rows, loaded_word_row,
