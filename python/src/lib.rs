@@ -18,6 +18,7 @@ use slant::estimators::Prior;
 use slant::ErrorKind;
 use std::path::PathBuf;
 
+mod partials;
 mod records;
 
 create_exception!(
@@ -378,5 +379,6 @@ fn _slant(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(option_names, m)?)?;
     m.add_function(wrap_pyfunction!(read_records, m)?)?;
+    partials::register(m)?;
     Ok(())
 }

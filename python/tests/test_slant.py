@@ -3,6 +3,7 @@ slant's record gate, reports back as pyarrow/pandas, errors as exceptions
 with the library's messages."""
 
 import json
+import os
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -115,3 +116,68 @@ def test_errors_carry_the_library_messages(tmp_path):
     (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
     with pytest.raises(slant.InputError, match="cut.parquet: not a readable Parquet file"):
         slant.analyze(tmp_path / "cut.parquet", tmp_path / "out", text_col="body")
+
+
+def _without_origin(path):
+    """A CSV's rows without the columns saying where a record came from
+    (a frame's rows have no file position)."""
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    drop = {i for i, c in enumerate(rows[0]) if c in ("file", "line", "record")}
+    return [[c for i, c in enumerate(r) if i not in drop] for r in rows]
+
+
+@pytest.mark.parametrize("text_type", [pa.string(), pa.large_string(), pa.string_view()])
+def test_partials_of_batches_merge_into_analyze(tmp_path, text_type):
+    t = table(text_type)
+    pq.write_table(t, tmp_path / "news.parquet")
+    opts = dict(date_col="day", no_models=True, bootstrap=50)
+    slant.analyze(tmp_path / "news.parquet", tmp_path / "whole", text_col="body", **opts)
+    batches = t.to_batches(max_chunksize=2)
+    assert len(batches) == 3
+    parts = [slant.extract_partial(b, text="body", **opts) for b in batches]
+    assert all(isinstance(p, bytes) and p[:8] == b"SLANTPRT" for p in parts)
+    s = slant.merge(parts[::-1], tmp_path / "merged", text_col="body", **opts)
+    assert (s["read"], s["analysed"], s["rejected"]) == (6, 6, 0)
+    compared = 0
+    for f in sorted(os.listdir(tmp_path / "whole")):
+        if not f.endswith(".csv"):
+            continue
+        a, b = tmp_path / "whole" / f, tmp_path / "merged" / f
+        if f in ("documents.csv", "rejected.csv"):
+            assert _without_origin(a) == _without_origin(b), f
+        else:
+            assert a.read_bytes() == b.read_bytes(), f
+        compared += 1
+    assert compared >= 6
+    # A whole table at once gives the same reports.
+    one = slant.extract_partial(t, text="body", **opts)
+    slant.merge([one], tmp_path / "one", text_col="body", **opts)
+    assert (tmp_path / "one" / "sources.csv").read_bytes() == (tmp_path / "merged" / "sources.csv").read_bytes()
+
+
+def test_partial_null_texts_are_rejections_counted(tmp_path):
+    t = table()
+    body = t.column("body").to_pylist()
+    body[0] = None
+    t = t.set_column(3, "body", pa.array(body))
+    part = slant.extract_partial(t, text="body", no_models=True)
+    s = slant.merge([part], tmp_path / "out", text_col="body", no_models=True, bootstrap=20)
+    assert (s["read"], s["analysed"], s["rejected"]) == (6, 5, 1)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    frame = run["inputs"][0]
+    assert (frame["path"], frame["format"], frame["read"], frame["rejected"]) == ("frame", "dataframe", 6, 1)
+    assert "empty text" in (tmp_path / "out" / "rejected.csv").read_text()
+
+
+def test_partial_errors(tmp_path):
+    with pytest.raises(slant.InputError, match="no column `nope` for --text-col; columns are: id, outlet, day, body"):
+        slant.extract_partial(table(), text="nope")
+    part = slant.extract_partial(table(), text="body", no_models=True)
+    with pytest.raises(slant.SlantError, match="read.text_col"):
+        slant.merge([part], tmp_path / "out", no_models=True)
+    with pytest.raises(slant.SlantError):
+        slant.merge([part[: len(part) // 2]], tmp_path / "out", text_col="body", no_models=True)
+    assert not (tmp_path / "out").exists()
