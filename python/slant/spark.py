@@ -17,24 +17,21 @@ import slant
 
 
 def _wanted(options: dict) -> list:
-    """The columns the options name (``None`` when some are left to their
-    defaults and the whole frame must go)."""
+    """The columns the options name, with their flag (``None`` when the
+    text or source column is left to its default and the whole frame must
+    go)."""
     cols = []
     for key in ("text_col", "source_col"):
         if options.get(key) is None:
             return None
-        cols.append(options[key])
+        cols.append((options[key], key))
     for key in ("id_col", "story_col", "date_col", "title_col", "group_col"):
         if options.get(key) is not None:
-            cols.append(options[key])
+            cols.append((options[key], key))
     keep = options.get("keep_col")
     if keep is not None:
-        cols.extend([keep] if isinstance(keep, str) else list(keep))
-    seen = []
-    for c in cols:
-        if c not in seen:
-            seen.append(c)
-    return seen
+        cols.extend((k, "keep_col") for k in ([keep] if isinstance(keep, str) else keep))
+    return cols
 
 
 def partials(df, text=None, source=None, id=None, story=None, date=None,
@@ -48,12 +45,18 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
     opts.setdefault("threads", 1)
     wanted = _wanted(opts)
     if wanted is not None:
-        missing = [c for c in wanted if c not in df.columns]
-        if missing:
-            raise slant.InputError(
-                f"{name}: no column `{missing[0]}`; columns are: {', '.join(df.columns)}"
-            )
-        df = df.select(*wanted)
+        # Checked here, with the library's message, before Spark starts.
+        for col, key in wanted:
+            if col not in df.columns:
+                flag = "--" + key.replace("_", "-")
+                raise slant.InputError(
+                    f"{name}: no column `{col}` for {flag}; columns are: {', '.join(df.columns)}"
+                )
+        names = []
+        for col, _ in wanted:
+            if col not in names:
+                names.append(col)
+        df = df.select(*names)
 
     def extract(batches):
         import itertools
