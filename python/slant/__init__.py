@@ -73,7 +73,7 @@ def read_records(data, text=None, source=None, id=None, story=None, date=None,
 
 
 def extract_partial(data, text=None, source=None, id=None, story=None,
-                    date=None, title=None, name: str = "frame",
+                    date=None, title=None, name: str = "frame", origin=None,
                     **options: Any) -> bytes:
     """A partial of the rows of ``data`` (a ``pyarrow.RecordBatch`` or
     ``Table``; text columns Utf8, LargeUtf8 or Utf8View), for ``merge``.
@@ -81,9 +81,12 @@ def extract_partial(data, text=None, source=None, id=None, story=None,
     or source is a rejection, counted in ``run.json``. Column keywords name
     the columns (default as for files: ``text``, ``source``, ``id``, …);
     other keywords are the analysis options, which must be the same for
-    every partial merged. The GIL is released while it works."""
+    every partial merged. ``origin``, a pair of column names, gives each
+    row's file and 0-based row in it (as Spark's ``_metadata`` does for a
+    Parquet file): the documents' ``file`` and ``line`` are then those
+    ``analyze`` of that file writes. The GIL is released while it works."""
     _columns(options, text, source, id, story, date, title)
-    return _slant.extract_partial(data, name=name, **options)
+    return _slant.extract_partial(data, name=name, origin=origin, **options)
 
 
 def merge(partials: Iterable[bytes], out_dir, **options: Any) -> dict:

@@ -35,9 +35,13 @@ def _wanted(options: dict) -> list:
 
 
 def partials(df, text=None, source=None, id=None, story=None, date=None,
-             title=None, name: str = "dataframe", **options: Any) -> list:
+             title=None, name: str = "dataframe", positions: bool = True,
+             **options: Any) -> list:
     """The partials of ``df``'s partitions (a list of bytes, one per
-    partition that holds rows), extracted on the executors."""
+    partition that holds rows), extracted on the executors. With
+    ``positions`` (the default), rows read from files carry their file and
+    row (Spark's ``_metadata``), so that the documents' ``file`` and
+    ``line`` are those ``slant analyze`` of the same file writes."""
     from pyspark.sql.types import BinaryType, StructField, StructType
 
     opts = slant._columns(dict(options), text, source, id, story, date, title)
@@ -57,6 +61,22 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
             if col not in names:
                 names.append(col)
         df = df.select(*names)
+    origin = None
+    if positions:
+        # Each row's file and row in it, where Spark knows them (a file
+        # source such as Parquet): documents then carry the file and line
+        # `slant analyze FILE` gives them.
+        from pyspark.sql import functions as F
+
+        try:
+            df = df.select(
+                "*",
+                F.col("_metadata.file_path").alias("__slant_file"),
+                F.col("_metadata.row_index").alias("__slant_row"),
+            )
+            origin = ("__slant_file", "__slant_row")
+        except Exception:  # not a file source: positions unknown
+            origin = None
 
     def extract(batches):
         import itertools
@@ -70,7 +90,7 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
         if first is None:
             return
         reader = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], it))
-        part = s.extract_partial(reader, name=name, **opts)
+        part = s.extract_partial(reader, name=name, origin=origin, **opts)
         yield pa.RecordBatch.from_pydict({"partial": [part]},
                                          schema=pa.schema([("partial", pa.binary())]))
 
@@ -79,7 +99,8 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
 
 
 def analyze(df, out_dir, text=None, source=None, id=None, story=None,
-            date=None, title=None, name: str = "dataframe", **options: Any) -> dict:
+            date=None, title=None, name: str = "dataframe", positions: bool = True,
+            **options: Any) -> dict:
     """Analyse the rows of a Spark DataFrame into reports in ``out_dir``
     (on the driver's file system): each partition's rows become a partial on
     an executor (through the same record gate as a file's records: null
@@ -87,6 +108,6 @@ def analyze(df, out_dir, text=None, source=None, id=None, story=None,
     Column keywords name the columns; other keywords are ``slant.analyze``'s
     options. Returns the run's summary."""
     opts = slant._columns(dict(options), text, source, id, story, date, title)
-    parts = partials(df, name=name, **opts)
+    parts = partials(df, name=name, positions=positions, **opts)
     opts.pop("threads", None)
     return slant.merge(parts, os.fspath(out_dir), **opts)

@@ -7,14 +7,17 @@ use pyo3_arrow::input::AnyRecordBatch;
 use std::path::PathBuf;
 
 /// The partial of `data`'s rows (a record batch, table or stream), read
-/// through the record gate as the input `name`; the GIL is released while
-/// it is made.
+/// through the record gate as the input `name`; `origin` names the columns
+/// holding each row's file and 0-based row in it, when known
+/// (`BatchFeeder::with_origin_columns`). The GIL is released while it is
+/// made.
 #[pyfunction]
-#[pyo3(signature = (data, name = "frame", **options))]
+#[pyo3(signature = (data, name = "frame", origin = None, **options))]
 fn extract_partial(
     py: Python<'_>,
     data: AnyRecordBatch,
     name: &str,
+    origin: Option<(String, String)>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyBytes>> {
     let opts = run_options(vec![], PathBuf::new(), options)?;
@@ -22,7 +25,7 @@ fn extract_partial(
     let bytes = py
         .detach(|| {
             slant::app::extract_partial_records(&opts, name, &mut |gate| match reader.take() {
-                Some(r) => feed_reader(gate, &opts.read, name, r),
+                Some(r) => feed_reader(gate, &opts.read, name, r, origin.as_ref()),
                 None => Ok(()),
             })
         })

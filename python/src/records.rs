@@ -12,8 +12,13 @@ pub(crate) fn feed_reader(
     opts: &ReadOptions,
     name: &str,
     reader: Box<dyn RecordBatchReader + Send>,
+    origin: Option<&(String, String)>,
 ) -> slant::Result<()> {
-    let mut feeder = BatchFeeder::new(&reader.schema(), opts, name)?;
+    let schema = reader.schema();
+    let mut feeder = BatchFeeder::new(&schema, opts, name)?;
+    if let Some((file, row)) = origin {
+        feeder = feeder.with_origin_columns(&schema, file, row)?;
+    }
     for batch in reader {
         let batch =
             batch.map_err(|e| slant::Error::input(name, format!("reading a batch: {e}")))?;
@@ -44,7 +49,7 @@ pub(crate) fn gate_records(
     let stop = AtomicBool::new(false);
     let mut gate = RecordGate::new(opts, &mut sink, &stop);
     gate.begin_input(InputStats::new(name, "dataframe"));
-    feed_reader(&mut gate, opts, name, reader)?;
+    feed_reader(&mut gate, opts, name, reader, None)?;
     gate.end_input();
     drop(gate);
     Ok((docs, rejected))

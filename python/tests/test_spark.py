@@ -82,12 +82,20 @@ def test_spark_equals_analyze(spark, tmp_path):
     assert (s["read"], s["analysed"], s["rejected"]) == (cli["read"], cli["analysed"], 1)
     rejected = (tmp_path / "spark" / "rejected.csv").read_text()
     assert "empty text" in rejected and "d007" in rejected
+    # Every CSV byte for byte: the rows carry their file and row in it
+    # (Spark's _metadata), so documents.csv and rejected.csv name them as
+    # `slant analyze` of the file does.
     compared = 0
     for f in sorted(os.listdir(tmp_path / "cli")):
-        if f.endswith(".csv") and f not in ("documents.csv", "rejected.csv"):
+        if f.endswith(".csv"):
             assert (tmp_path / "cli" / f).read_bytes() == (tmp_path / "spark" / f).read_bytes(), f
             compared += 1
-    assert compared >= 4
+    assert compared >= 6
+    # Without positions, the rows are the frame's: named after it.
+    slant.spark.analyze(df, tmp_path / "frame", text="text", source="source", id="id",
+                        date="date", positions=False, **opts)
+    docs = (tmp_path / "frame" / "documents.csv").read_text()
+    assert ",dataframe," in docs and str(path) not in docs
 
 
 def test_spark_missing_column(spark, tmp_path):

@@ -74,6 +74,9 @@ pub struct BatchFeeder {
     stem: String,
     /// Rows fed so far.
     rows: u64,
+    /// Columns holding each row's file and 0-based row in it
+    /// ([`with_origin_columns`](Self::with_origin_columns)).
+    origin: Option<(usize, usize)>,
 }
 
 impl BatchFeeder {
@@ -131,7 +134,65 @@ impl BatchFeeder {
             file: name.into(),
             stem,
             rows: 0,
+            origin: None,
         })
+    }
+
+    /// Take each row's origin from two columns of `schema`: `file` (text:
+    /// the path a row was read from; a `file:` URI scheme is dropped) and
+    /// `row` (an integer: its 0-based row in that file), as a cluster's
+    /// reader of a Parquet file gives them (Spark's `_metadata.file_path`
+    /// and `_metadata.row_index`). The documents' `file` and `line` are
+    /// then those `slant analyze FILE` writes. A row where either is null
+    /// keeps its position in the batches fed.
+    ///
+    /// ```
+    /// use arrow_array::{Int64Array, RecordBatch, StringArray};
+    /// use slant::corpus::{BatchFeeder, InputStats, Item, ReadOptions, RecordGate};
+    /// use std::sync::{atomic::AtomicBool, Arc};
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("source", Arc::new(StringArray::from(vec!["ledger"])) as _),
+    ///     ("text", Arc::new(StringArray::from(vec!["Rebels fled."])) as _),
+    ///     ("f", Arc::new(StringArray::from(vec!["file:/data/x.parquet"])) as _),
+    ///     ("r", Arc::new(Int64Array::from(vec![41])) as _),
+    /// ]).unwrap();
+    /// let opts = ReadOptions::default();
+    /// let mut feeder = BatchFeeder::new(&batch.schema(), &opts, "frame").unwrap()
+    ///     .with_origin_columns(&batch.schema(), "f", "r").unwrap();
+    /// let (stop, mut items) = (AtomicBool::new(false), Vec::new());
+    /// let mut sink = |item: Item| items.push(item);
+    /// let mut gate = RecordGate::new(&opts, &mut sink, &stop);
+    /// gate.begin_input(InputStats::new("frame", "dataframe"));
+    /// feeder.feed(&mut gate, &batch).unwrap();
+    /// drop(gate);
+    /// let Item::Doc(d) = &items[0] else { panic!() };
+    /// assert_eq!(d.origin.to_string(), "/data/x.parquet:42 (record 42)");
+    /// assert_eq!(d.id, "x:42"); // made up as for the file itself
+    /// ```
+    pub fn with_origin_columns(mut self, schema: &Schema, file: &str, row: &str) -> Result<Self> {
+        let find = |c: &str, ok: fn(&DataType) -> bool| -> Result<usize> {
+            let i = schema.index_of(c).map_err(|_| {
+                Error::input(
+                    Path::new(&*self.file),
+                    format!("no column `{c}`; columns are: {}", self.names.join(", ")),
+                )
+            })?;
+            let t = schema.field(i).data_type();
+            if ok(t) {
+                Ok(i)
+            } else {
+                Err(Error::input(
+                    Path::new(&*self.file),
+                    format!("origin column `{c}` is of type {t}"),
+                ))
+            }
+        };
+        let f = find(file, |t| {
+            matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+        })?;
+        let r = find(row, |t| t.is_integer())?;
+        self.origin = Some((f, r));
+        Ok(self)
     }
 
     /// The indices of the schema's columns that are read, for a reader
@@ -145,6 +206,7 @@ impl BatchFeeder {
                     .flatten(),
             )
             .chain(self.extra.iter().copied())
+            .chain(self.origin.into_iter().flat_map(|(f, r)| [f, r]))
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -198,16 +260,47 @@ impl BatchFeeder {
             opt(self.title)?,
         );
         let extra: Vec<Strings<'_>> = self.extra.iter().map(|&i| col(i)).collect::<Result<_>>()?;
+        let origin = match self.origin {
+            Some((f, r)) => Some((col(f)?, col(r)?)),
+            None => None,
+        };
+        // The last origin file seen, as text and with its stem.
+        let mut last: Option<(String, Arc<str>, String)> = None;
         let repair = gate.opts.repair;
         for row in 0..batch.num_rows() {
             if gate.stopped() {
                 break;
             }
             self.rows += 1;
+            let at = origin.as_ref().and_then(|(f, r)| {
+                let n: u64 = r.get(row)?.parse().ok()?;
+                Some((f.get(row)?, n + 1))
+            });
+            let (file, stem, n) = match at {
+                Some((path, n)) => {
+                    let path = path
+                        .strip_prefix("file://")
+                        .or_else(|| path.strip_prefix("file:"))
+                        .unwrap_or(&path);
+                    if last.as_ref().is_none_or(|(p, _, _)| p != path) {
+                        let name = Path::new(path)
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let stem = name
+                            .rsplit_once('.')
+                            .map_or(name.clone(), |(s, _)| s.to_string());
+                        last = Some((path.to_string(), Arc::from(path), stem));
+                    }
+                    let (_, file, stem) = last.as_ref().expect("set above");
+                    (file.clone(), stem.as_str(), n)
+                }
+                None => (self.file.clone(), self.stem.as_str(), self.rows),
+            };
             let origin = Origin {
-                file: self.file.clone(),
-                line: self.rows,
-                record: self.rows,
+                file,
+                line: n,
+                record: n,
             };
             let get = |c: &Option<Strings<'_>>| {
                 c.as_ref()
@@ -234,7 +327,7 @@ impl BatchFeeder {
                 .and_then(|c| c.get(row))
                 .filter(|s| !s.trim().is_empty())
                 .map(&mut fix);
-            let (id_v, made) = record_id(get(&id), &self.stem, self.rows);
+            let (id_v, made) = record_id(get(&id), stem, n);
             let doc = Document {
                 id: id_v,
                 source: source_v,
