@@ -40,13 +40,26 @@ __all__ = [
 ]
 
 
+#: The learned models shipped in the package (the repository's models/).
+MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
+
+
+def _with_models(options: dict) -> dict:
+    """The shipped models unless ``model_dir`` or ``no_models`` is given
+    (the command line's default is the checkout's models/: the same
+    files, so partials from both agree)."""
+    if options.get("model_dir") is None and not options.get("no_models") and os.path.isdir(MODELS):
+        options["model_dir"] = MODELS
+    return options
+
+
 def analyze(inputs, out_dir, **options: Any) -> dict:
     """Analyse files or folders into reports in ``out_dir``, as
     ``slant analyze INPUTS -o OUT_DIR`` does; keywords are the command
     line's flags (``text_col="body"``, ``no_models=True``,
     ``keep_col=["topic"]``; see ``option_names()``). Returns the run's
     summary (the counts ``run.json`` records)."""
-    return _slant.analyze(_paths(inputs), os.fspath(out_dir), **options)
+    return _slant.analyze(_paths(inputs), os.fspath(out_dir), **_with_models(options))
 
 
 def _columns(options: dict, text, source, id, story, date, title) -> dict:
@@ -86,14 +99,14 @@ def extract_partial(data, text=None, source=None, id=None, story=None,
     Parquet file): the documents' ``file`` and ``line`` are then those
     ``analyze`` of that file writes. The GIL is released while it works."""
     _columns(options, text, source, id, story, date, title)
-    return _slant.extract_partial(data, name=name, origin=origin, **options)
+    return _slant.extract_partial(data, name=name, origin=origin, **_with_models(options))
 
 
 def merge(partials: Iterable[bytes], out_dir, **options: Any) -> dict:
     """Write the reports of all ``partials`` (in any order) into
     ``out_dir``, exactly as ``analyze`` of the same rows would; returns the
     run's summary. Partials made with other options are refused."""
-    return _slant.merge([bytes(p) for p in partials], os.fspath(out_dir), **options)
+    return _slant.merge([bytes(p) for p in partials], os.fspath(out_dir), **_with_models(options))
 
 
 def read_report(out_dir, name: str):

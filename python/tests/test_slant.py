@@ -181,3 +181,11 @@ def test_partial_errors(tmp_path):
     with pytest.raises(slant.SlantError):
         slant.merge([part[: len(part) // 2]], tmp_path / "out", text_col="body", no_models=True)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_package_ships_the_models(tmp_path):
+    assert os.path.isfile(os.path.join(slant.MODELS, "loaded-language.json"))
+    write_csv(tmp_path / "news.csv")
+    s = slant.analyze(tmp_path / "news.csv", tmp_path / "out", text_col="body", bootstrap=20)
+    assert sorted(m["kind"] for m in s["models"]) == ["loaded-language", "outlet-slant"], s["models"]
+    assert (tmp_path / "out" / "sentences.csv").exists()
