@@ -56,6 +56,47 @@ pub(crate) fn py_err(e: slant::Error) -> PyErr {
     }
 }
 
+/// Run `f` on a thread of its own with the GIL released, while this
+/// thread waits for it and watches for Python's signals: a Ctrl-C sets
+/// the run's [`Cancel`](slant::app::Cancel) flag, the run stops at its
+/// next record or step (leaving any previous reports as they were), and
+/// the `KeyboardInterrupt` is raised.
+pub(crate) fn cancellable<T: Send>(
+    py: Python<'_>,
+    mut opts: RunOptions,
+    f: impl FnOnce(&RunOptions) -> slant::Result<T> + Send,
+) -> PyResult<T> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let flag = std::sync::Arc::new(AtomicBool::new(false));
+    opts.cancel = slant::app::Cancel::with(flag.clone());
+    let opts = &opts;
+    let waiter = std::thread::current();
+    std::thread::scope(|s| {
+        let run = s.spawn(move || {
+            let r = f(opts);
+            waiter.unpark();
+            r
+        });
+        let mut signal = None;
+        while !run.is_finished() {
+            py.detach(|| std::thread::park_timeout(std::time::Duration::from_millis(100)));
+            if signal.is_none() {
+                if let Err(e) = py.check_signals() {
+                    flag.store(true, Ordering::Relaxed);
+                    signal = Some(e);
+                }
+            }
+        }
+        let r = run
+            .join()
+            .map_err(|_| SlantError::new_err("internal error: the run panicked"))?;
+        match signal {
+            Some(e) => Err(e),
+            None => r.map_err(py_err),
+        }
+    })
+}
+
 /// A run's summary as a Python dict (the fields `run.json` records).
 pub(crate) fn summary(py: Python<'_>, s: &RunSummary) -> PyResult<Py<PyAny>> {
     let json = serde_json::to_string(s).map_err(|e| SlantError::new_err(e.to_string()))?;
@@ -334,7 +375,7 @@ fn analyze(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let opts = run_options(input_paths(inputs)?, out_dir, options)?;
-    let s = py.detach(|| slant::app::analyze(&opts)).map_err(py_err)?;
+    let s = cancellable(py, opts, slant::app::analyze)?;
     summary(py, &s)
 }
 

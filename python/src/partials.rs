@@ -1,6 +1,6 @@
 //! Partials of in-memory Arrow data, and their merge (`slant::app::partial`).
 
-use crate::{py_err, records::feed_reader, run_options, summary};
+use crate::{cancellable, records::feed_reader, run_options, summary};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use pyo3_arrow::input::AnyRecordBatch;
@@ -22,14 +22,12 @@ fn extract_partial(
 ) -> PyResult<Py<PyBytes>> {
     let opts = run_options(vec![], PathBuf::new(), options)?;
     let mut reader = Some(data.into_reader()?);
-    let bytes = py
-        .detach(|| {
-            slant::app::extract_partial_records(&opts, name, &mut |gate| match reader.take() {
-                Some(r) => feed_reader(gate, &opts.read, name, r, origin.as_ref()),
-                None => Ok(()),
-            })
+    let bytes = cancellable(py, opts, |opts| {
+        slant::app::extract_partial_records(opts, name, &mut |gate| match reader.take() {
+            Some(r) => feed_reader(gate, &opts.read, name, r, origin.as_ref()),
+            None => Ok(()),
         })
-        .map_err(py_err)?;
+    })?;
     Ok(PyBytes::new(py, &bytes).unbind())
 }
 
@@ -43,9 +41,7 @@ fn merge(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let opts = run_options(vec![], out_dir, options)?;
-    let s = py
-        .detach(|| slant::app::merge_partials(partials, &opts))
-        .map_err(py_err)?;
+    let s = cancellable(py, opts, |opts| slant::app::merge_partials(partials, opts))?;
     summary(py, &s)
 }
 
