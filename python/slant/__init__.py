@@ -87,7 +87,7 @@ def read_records(data, text=None, source=None, id=None, story=None, date=None,
 
 def extract_partial(data, text=None, source=None, id=None, story=None,
                     date=None, title=None, name: str = "frame", origin=None,
-                    **options: Any) -> bytes:
+                    origin_base=None, **options: Any) -> bytes:
     """A partial of the rows of ``data`` (a ``pyarrow.RecordBatch`` or
     ``Table``; text columns Utf8, LargeUtf8 or Utf8View), for ``merge``.
     Rows go through the same gate as a file's records: a null or empty text
@@ -97,9 +97,16 @@ def extract_partial(data, text=None, source=None, id=None, story=None,
     every partial merged. ``origin``, a pair of column names, gives each
     row's file and 0-based row in it (as Spark's ``_metadata`` does for a
     Parquet file): the documents' ``file`` and ``line`` are then those
-    ``analyze`` of that file writes. The GIL is released while it works."""
+    ``analyze`` of that file writes; the ``file:`` URI scheme and its
+    ``%`` escapes are dropped, and a path under the directory
+    ``origin_base`` is written relative to it (as ``slant analyze`` run in
+    that directory names a file given by its relative path). The GIL is
+    released while it works."""
     _columns(options, text, source, id, story, date, title)
-    return _slant.extract_partial(data, name=name, origin=origin, **_with_models(options))
+    if origin_base is not None:
+        origin_base = os.fspath(origin_base)
+    return _slant.extract_partial(data, name=name, origin=origin, origin_base=origin_base,
+                                  **_with_models(options))
 
 
 def merge(partials: Iterable[bytes], out_dir, **options: Any) -> dict:

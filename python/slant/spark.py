@@ -34,14 +34,21 @@ def _wanted(options: dict) -> list:
     return cols
 
 
+_CWD = object()
+
+
 def partials(df, text=None, source=None, id=None, story=None, date=None,
              title=None, name: str = "dataframe", positions: bool = True,
-             **options: Any) -> list:
+             relative_to=_CWD, **options: Any) -> list:
     """The partials of ``df``'s partitions (a list of bytes, one per
     partition that holds rows), extracted on the executors. With
     ``positions`` (the default), rows read from files carry their file and
     row (Spark's ``_metadata``), so that the documents' ``file`` and
-    ``line`` are those ``slant analyze`` of the same file writes."""
+    ``line`` are those ``slant analyze`` of the same file writes. Spark
+    knows a file by its absolute URI; a file under the directory
+    ``relative_to`` (by default the driver's working directory; ``None``
+    keeps absolute paths) is named relative to it, as ``slant analyze
+    x.parquet`` run in that directory names it."""
     from pyspark.sql.types import BinaryType, StructField, StructType
 
     opts = slant._columns(dict(options), text, source, id, story, date, title)
@@ -62,6 +69,9 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
                 names.append(col)
         df = df.select(*names)
     origin = None
+    base = os.getcwd() if relative_to is _CWD else relative_to
+    if base is not None:
+        base = os.path.abspath(os.fspath(base))
     if positions:
         # Each row's file and row in it, where Spark knows them (a file
         # source such as Parquet): documents then carry the file and line
@@ -90,7 +100,7 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
         if first is None:
             return
         reader = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], it))
-        part = s.extract_partial(reader, name=name, origin=origin, **opts)
+        part = s.extract_partial(reader, name=name, origin=origin, origin_base=base, **opts)
         yield pa.RecordBatch.from_pydict({"partial": [part]},
                                          schema=pa.schema([("partial", pa.binary())]))
 
@@ -100,14 +110,16 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
 
 def analyze(df, out_dir, text=None, source=None, id=None, story=None,
             date=None, title=None, name: str = "dataframe", positions: bool = True,
-            **options: Any) -> dict:
+            relative_to=_CWD, **options: Any) -> dict:
     """Analyse the rows of a Spark DataFrame into reports in ``out_dir``
     (on the driver's file system): each partition's rows become a partial on
     an executor (through the same record gate as a file's records: null
     texts are rejections), and the partials are merged on the driver.
-    Column keywords name the columns; other keywords are ``slant.analyze``'s
-    options. Returns the run's summary."""
+    Column keywords name the columns; ``positions`` and ``relative_to`` are
+    as for ``partials`` (files under the driver's working directory are
+    named relative to it); other keywords are ``slant.analyze``'s options.
+    Returns the run's summary."""
     opts = slant._columns(dict(options), text, source, id, story, date, title)
-    parts = partials(df, name=name, positions=positions, **opts)
+    parts = partials(df, name=name, positions=positions, relative_to=relative_to, **opts)
     opts.pop("threads", None)
     return slant.merge(parts, os.fspath(out_dir), **opts)

@@ -13,11 +13,15 @@ pub(crate) fn feed_reader(
     name: &str,
     reader: Box<dyn RecordBatchReader + Send>,
     origin: Option<&(String, String)>,
+    origin_base: Option<&str>,
 ) -> slant::Result<()> {
     let schema = reader.schema();
     let mut feeder = BatchFeeder::new(&schema, opts, name)?;
     if let Some((file, row)) = origin {
         feeder = feeder.with_origin_columns(&schema, file, row)?;
+        if let Some(base) = origin_base {
+            feeder = feeder.with_origin_base(base);
+        }
     }
     for batch in reader {
         let batch =
@@ -49,7 +53,7 @@ pub(crate) fn gate_records(
     let stop = AtomicBool::new(false);
     let mut gate = RecordGate::new(opts, &mut sink, &stop);
     gate.begin_input(InputStats::new(name, "dataframe"));
-    feed_reader(&mut gate, opts, name, reader, None)?;
+    feed_reader(&mut gate, opts, name, reader, None, None)?;
     gate.end_input();
     drop(gate);
     Ok((docs, rejected))

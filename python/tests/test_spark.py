@@ -98,6 +98,29 @@ def test_spark_equals_analyze(spark, tmp_path):
     assert ",dataframe," in docs and str(path) not in docs
 
 
+def test_spark_names_files_as_analyze_run_there(spark, tmp_path, monkeypatch):
+    # Spark knows a file by its absolute URI (here with a space, escaped as
+    # %20); `slant analyze "my data/x.parquet"` run in tmp_path names it
+    # relative to where it runs. The partials name files under `relative_to`
+    # (by default the driver's working directory) the same way.
+    (tmp_path / "my data").mkdir()
+    path = tmp_path / "my data" / "x.parquet"
+    pq.write_table(corpus(24), path, row_group_size=6)
+    opts = dict(no_models=True, bootstrap=20)
+    monkeypatch.chdir(tmp_path)
+    cli = slant.analyze("my data/x.parquet", tmp_path / "cli", **opts)
+    df = spark.read.parquet(str(path))
+    cols = dict(text="text", source="source", id="id", date="date")
+    slant.spark.analyze(df, tmp_path / "cwd", **cols, **opts)
+    slant.spark.analyze(df, tmp_path / "abs", relative_to=None, **cols, **opts)
+    docs = (tmp_path / "cli" / "documents.csv").read_text()
+    assert ",my data/x.parquet,1," in docs
+    assert (tmp_path / "cwd" / "documents.csv").read_text() == docs
+    absolute = (tmp_path / "abs" / "documents.csv").read_text()
+    assert f",{path},1," in absolute and absolute != docs
+    assert cli["analysed"] == 23
+
+
 def test_spark_missing_column(spark, tmp_path):
     df = spark.createDataFrame(corpus(4).to_pylist())
     with pytest.raises(slant.InputError, match="dataframe: no column `body` for --text-col; columns are: date, id, source, text"):

@@ -77,6 +77,9 @@ pub struct BatchFeeder {
     /// Columns holding each row's file and 0-based row in it
     /// ([`with_origin_columns`](Self::with_origin_columns)).
     origin: Option<(usize, usize)>,
+    /// The directory origin paths are written relative to
+    /// ([`with_origin_base`](Self::with_origin_base)).
+    origin_base: Option<String>,
 }
 
 impl BatchFeeder {
@@ -135,6 +138,7 @@ impl BatchFeeder {
             stem,
             rows: 0,
             origin: None,
+            origin_base: None,
         })
     }
 
@@ -193,6 +197,45 @@ impl BatchFeeder {
         let r = find(row, |t| t.is_integer())?;
         self.origin = Some((f, r));
         Ok(self)
+    }
+
+    /// Write origin paths (of [`with_origin_columns`](Self::with_origin_columns))
+    /// under the directory `base` relative to it, as `slant analyze` run in
+    /// `base` names a file given by its relative path: a cluster reports
+    /// `file:///home/me/x.parquet`, and `slant analyze x.parquet` run in
+    /// `/home/me` writes `x.parquet`. Paths elsewhere stay absolute.
+    ///
+    /// ```
+    /// use arrow_array::{Int64Array, RecordBatch, StringArray};
+    /// use slant::corpus::{BatchFeeder, InputStats, Item, ReadOptions, RecordGate};
+    /// use std::sync::{atomic::AtomicBool, Arc};
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("source", Arc::new(StringArray::from(vec!["ledger", "wire"])) as _),
+    ///     ("text", Arc::new(StringArray::from(vec!["Rebels fled.", "Rebels fled."])) as _),
+    ///     ("f", Arc::new(StringArray::from(vec!["file:///home/me/my%20data/x.parquet",
+    ///                                           "file:///srv/y.parquet"])) as _),
+    ///     ("r", Arc::new(Int64Array::from(vec![0, 0])) as _),
+    /// ]).unwrap();
+    /// let opts = ReadOptions::default();
+    /// let mut feeder = BatchFeeder::new(&batch.schema(), &opts, "frame").unwrap()
+    ///     .with_origin_columns(&batch.schema(), "f", "r").unwrap()
+    ///     .with_origin_base("/home/me/");
+    /// let (stop, mut items) = (AtomicBool::new(false), Vec::new());
+    /// let mut sink = |item: Item| items.push(item);
+    /// let mut gate = RecordGate::new(&opts, &mut sink, &stop);
+    /// gate.begin_input(InputStats::new("frame", "dataframe"));
+    /// feeder.feed(&mut gate, &batch).unwrap();
+    /// drop(gate);
+    /// let files: Vec<String> = items.iter().map(|i| match i {
+    ///     Item::Doc(d) => d.origin.file.to_string(),
+    ///     _ => panic!(),
+    /// }).collect();
+    /// assert_eq!(files, ["my data/x.parquet", "/srv/y.parquet"]);
+    /// ```
+    pub fn with_origin_base(mut self, base: &str) -> Self {
+        let base = base.trim_end_matches('/');
+        self.origin_base = Some(format!("{base}/"));
+        self
     }
 
     /// The indices of the schema's columns that are read, for a reader
@@ -277,20 +320,17 @@ impl BatchFeeder {
                 Some((f.get(row)?, n + 1))
             });
             let (file, stem, n) = match at {
-                Some((path, n)) => {
-                    let path = path
-                        .strip_prefix("file://")
-                        .or_else(|| path.strip_prefix("file:"))
-                        .unwrap_or(&path);
-                    if last.as_ref().is_none_or(|(p, _, _)| p != path) {
-                        let name = Path::new(path)
+                Some((uri, n)) => {
+                    if last.as_ref().is_none_or(|(p, _, _)| *p != *uri) {
+                        let path = origin_path(&uri, self.origin_base.as_deref());
+                        let name = Path::new(&path)
                             .file_name()
                             .map(|f| f.to_string_lossy().into_owned())
                             .unwrap_or_default();
                         let stem = name
                             .rsplit_once('.')
                             .map_or(name.clone(), |(s, _)| s.to_string());
-                        last = Some((path.to_string(), Arc::from(path), stem));
+                        last = Some((uri.to_string(), Arc::from(path), stem));
                     }
                     let (_, file, stem) = last.as_ref().expect("set above");
                     (file.clone(), stem.as_str(), n)
@@ -349,6 +389,54 @@ impl BatchFeeder {
 }
 
 /// Whether slant can read a column of type `t` as text.
+/// The path of an origin column's value: a `file:` URI (`file:///x`,
+/// `file://localhost/x`, `file:/x`) loses its scheme and its percent
+/// escapes (`%20` is a space); a plain path is kept as it is. Under `base`
+/// (ending in `/`) it is made relative to it.
+fn origin_path(uri: &str, base: Option<&str>) -> String {
+    let path = match uri
+        .strip_prefix("file://")
+        .map(|p| p.strip_prefix("localhost").unwrap_or(p))
+        .or_else(|| uri.strip_prefix("file:"))
+    {
+        Some(p) => percent_decode(p),
+        None => uri.to_string(),
+    };
+    match base.and_then(|b| path.strip_prefix(b)) {
+        Some(rel) if !rel.is_empty() => rel.to_string(),
+        _ => path,
+    }
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written; bytes that are not
+/// UTF-8 replaced).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn readable(t: &DataType) -> bool {
     use DataType::*;
     match t {
@@ -451,6 +539,26 @@ mod tests {
             (-719_468, "0000-03-01"),
         ] {
             assert_eq!(date32(days), s, "{days}");
+        }
+    }
+
+    #[test]
+    fn origin_paths() {
+        let base = Some("/home/me/");
+        for (uri, base, want) in [
+            ("file:///home/me/x.parquet", base, "x.parquet"),
+            ("file:/home/me/d/x.parquet", base, "d/x.parquet"),
+            ("file://localhost/home/me/x.parquet", base, "x.parquet"),
+            ("file:///home/me/a%20b/x%25.parquet", base, "a b/x%.parquet"),
+            ("file:///home/mex.parquet", base, "/home/mex.parquet"),
+            ("file:///srv/x.parquet", base, "/srv/x.parquet"),
+            ("file:///srv/x.parquet", None, "/srv/x.parquet"),
+            ("/srv/100%25.parquet", None, "/srv/100%25.parquet"),
+            ("s3://bucket/x.parquet", base, "s3://bucket/x.parquet"),
+            ("file:///x%zz%4", None, "/x%zz%4"),
+            ("file:///x%C3%A9", None, "/x\u{e9}"),
+        ] {
+            assert_eq!(origin_path(uri, base), want, "{uri}");
         }
     }
 }
