@@ -19,6 +19,8 @@ const LAYERS: &[&str] = &[
     "estimators",
     "report",
     "app",
+    // The binary's arguments (`src/cli/`, beside `main.rs`), above the library.
+    "cli",
 ];
 
 /// Every `.rs` file under `dir`, sorted.
