@@ -113,7 +113,7 @@ pub(super) fn write_sources(
         if long {
             report::sources_long_rows(f, &header, &rows)
         } else {
-            report::csvout::write_table(f, &header, &rows)
+            report::tables::write_table(f, &header, &rows)
         }
         .map_err(|e| csv_err(&p, e))?;
     }

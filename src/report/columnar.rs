@@ -2,8 +2,8 @@
 //! writes `documents`, `evidence` and `sentences` as Parquet files whose
 //! column types are declared here, once, beside the CSV headers.
 
-use super::csvout::EVIDENCE_HEADER;
 use super::models::SENTENCES_HEADER;
+use super::rows::EVIDENCE_HEADER;
 use crate::error::{Error, Result};
 use std::path::Path;
 

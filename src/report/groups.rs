@@ -2,9 +2,10 @@
 //! `comparisons.csv` (each pair of groups' differences with intervals),
 //! the kept columns of `documents.csv`, and the report's groups section.
 
-use super::csvout::{safe_cell, sources_rows, CsvStyle};
+use super::csvout::{safe_cell, CsvStyle};
 use super::fmt_f;
 use super::html::{escape, sc as two};
+use super::tables::sources_rows;
 use crate::error::{Error, Result};
 use crate::estimators::groups::Comparison;
 use crate::estimators::Estimates;

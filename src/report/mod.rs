@@ -15,25 +15,31 @@ mod levels;
 mod min_docs;
 pub mod models;
 mod referents;
+mod rows;
 mod scaling;
 mod staging;
+pub(crate) mod tables;
 mod timeseries;
 
 pub use columnar::{
     column_type, write_parquet_outputs, ColumnType, OutputFormat, PER_DOCUMENT_FILES,
 };
-pub use csvout::{
-    boilerplate_rows, document_header, document_row, document_row_extra, duplicate_column,
-    evidence_header, evidence_row, families_rows, fmt_f, fmt_f_into, labels_rows, loaded_word_row,
-    rejected_row, safe_cell, sources_header, sources_long_rows, sources_rows, sources_table,
-    terms_rows, CsvStyle, BOILERPLATE_HEADER, LABELS_HEADER, REJECTED_HEADER, SOURCES_LONG_HEADER,
-};
+pub use csvout::{fmt_f, fmt_f_into, safe_cell, CsvStyle};
 pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
 pub use html::{time_section, TIME_SOURCES};
 pub(crate) use levels::ser_level;
 pub use levels::{auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT};
 pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use referents::{referent_family_rows, REFERENT_FAMILIES_HEADER};
+pub use rows::{
+    document_header, document_row, document_row_extra, evidence_header, evidence_row,
+    loaded_word_row, rejected_row, REJECTED_HEADER,
+};
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};
+pub use tables::{
+    boilerplate_rows, duplicate_column, families_rows, labels_rows, sources_header,
+    sources_long_rows, sources_rows, sources_table, terms_rows, BOILERPLATE_HEADER, LABELS_HEADER,
+    SOURCES_LONG_HEADER,
+};
 pub use timeseries::{timeseries_rows, TIMESERIES_HEADER};
