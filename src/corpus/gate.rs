@@ -51,7 +51,7 @@ pub struct InputStats {
     /// Manifest rows that name no file in the folder.
     #[serde(skip_serializing_if = "is_zero")]
     pub manifest_unmatched: u64,
-    /// Entries left out on purpose ([`InputPlan::skipped`]).
+    /// Entries left out on purpose ([`InputPlan::skipped`](super::InputPlan::skipped)).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
     /// Records whose source the source map renamed, by the name as read
@@ -103,7 +103,7 @@ impl InputStats {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
-    /// The entry's path ([`escape_path`]).
+    /// The entry's path ([`escape_path`](super::paths::escape_path)).
     pub file: String,
     /// Why it was left out.
     pub reason: String,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Input file format.
 ///
-/// [`plan`] picks it from the file extension (`.csv`/`.tsv`, `.jsonl`,
+/// [`plan`](super::plan) picks it from the file extension (`.csv`/`.tsv`, `.jsonl`,
 /// `.txt`, each optionally `.gz`, and `.parquet`), sniffs the content when the extension
 /// says nothing, and uses [`ReadOptions::format`] when it is set. A folder
 /// is always [`Format::Text`].

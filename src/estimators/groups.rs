@@ -4,7 +4,7 @@
 //! group's label) and then documents within each sampled source.
 //!
 //! A group's value of a measure pools its documents: a family's smoothed
-//! score over the summed authorial counts (as [`framing::smoothed_score`],
+//! score over the summed authorial counts (as [`framing::smoothed_score`](super::framing::smoothed_score),
 //! the score `groups.csv` gives), a category's matches per 1,000 authorial
 //! tokens, a learned score's mean over the documents that have one.
 //!

@@ -9,7 +9,7 @@
 //! period's score moves only when its word choice does), its intervals
 //! are 95% percentile intervals of a bootstrap over the cell's documents
 //! (one random stream per replicate, seeded by
-//! [`replicate_rng`](super::framing::replicate_rng)), and its
+//! [`super::framing::replicate_rng`]), and its
 //! story-adjusted score restricts the story deviations to the period's
 //! documents. Only documents whose date was read into a calendar day are
 //! placed in a period; the others are counted ([`TimeSeries::undated`]).

@@ -2,7 +2,7 @@
 //! to `documents.csv` and `sources.csv`, the rows of `sentences.csv`, and
 //! the loaded words in `evidence.csv`. The models
 //! ([`scorers`](crate::scorers)) return typed scores and the estimators
-//! ([`estimators::models`]) typed per-source statistics; this is where
+//! ([`estimators::models`](crate::estimators::models)) typed per-source statistics; this is where
 //! they become text.
 
 use super::csvout::blank_controls;
@@ -318,7 +318,7 @@ pub fn evidence_rows(
 }
 
 /// `sources.csv` cells of each source's learned scores
-/// ([`estimators::models::source_scores`]), in the order of
+/// ([`estimators::models::source_scores`](crate::estimators::models::source_scores)), in the order of
 /// [`source_header`]: a mean with its interval bounds, then the stacked
 /// slant with its bounds and the mean phrase slant (with a stacker) or the
 /// mean phrase slant with its bounds (without), then the shrunken slant. A

@@ -170,7 +170,7 @@ pub struct OutletFile {
     pub intercepts: Vec<f64>,
     /// Cross-validated metrics.
     pub metrics: Option<OutletMetrics>,
-    /// The source stacker ([`stack`](super::stack)): a source's slant
+    /// The source stacker ([`super::stack`]): a source's slant
     /// stacks its mean phrase slant with its framing-family scores. Absent
     /// from files written before it existed and from models trained
     /// without it.
