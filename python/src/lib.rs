@@ -15,6 +15,7 @@ use slant::app::{RunOptions, RunSummary};
 use slant::corpus::{Format, GroupMap, ReadOptions, SourceMap};
 use slant::estimators::wordfish::ScaleOptions;
 use slant::estimators::Prior;
+use slant::features::referents::LinkRule;
 use slant::ErrorKind;
 use std::path::PathBuf;
 
@@ -125,6 +126,8 @@ const OPTIONS: &[&str] = &[
     "no_ngrams",
     "max_token_bytes",
     "boilerplate_min_docs",
+    "no_labels",
+    "label_rules",
     "lexicon",
     "no_default_lexicons",
     "stopwords",
@@ -206,6 +209,9 @@ pub(crate) fn run_options(
         progress: false,
         ..RunOptions::default()
     };
+    // As `slant analyze` (and `slant extract --partial`): referents and
+    // their labels are counted unless `no_labels` is given.
+    o.features.referents = true;
     let mut scale: Option<ScaleOptions> = None;
     let mut scale_on = false;
     let mut evidence_sentiment = false;
@@ -265,6 +271,22 @@ pub(crate) fn run_options(
             "no_ngrams" => o.features.ngrams = !v.extract::<bool>()?,
             "max_token_bytes" => o.features.max_token_bytes = v.extract()?,
             "boilerplate_min_docs" => o.features.boilerplate_min_docs = v.extract()?,
+            "no_labels" => o.features.referents = !v.extract::<bool>()?,
+            "label_rules" => {
+                o.labels.rules = strings(&v)?
+                    .iter()
+                    .flat_map(|r| r.split(','))
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(|r| {
+                        LinkRule::parse(r).ok_or_else(|| {
+                            UsageError::new_err(format!(
+                                "label_rules: unknown rule '{r}' (title, premodifier, apposition, copula, anaphora, salience)"
+                            ))
+                        })
+                    })
+                    .collect::<PyResult<_>>()?
+            }
             "lexicon" => o.lexicons = strings(&v)?.into_iter().map(PathBuf::from).collect(),
             "no_default_lexicons" => o.no_default_lexicons = v.extract()?,
             "stopwords" => o.stopwords = Some(path()?),
@@ -349,8 +371,9 @@ pub(crate) fn run_options(
         }
     }
     if o.extract_only {
-        // As `slant extract`: no boilerplate to find, no sentences.
+        // As `slant extract`: no boilerplate to find, no sentences, no labels.
         o.features.boilerplate_min_docs = 0;
+        o.features.referents = false;
         o.sentences = Some(slant::report::SentenceLevel::None);
         o.evidence.get_or_insert(slant::report::EvidenceLevel::None);
     }

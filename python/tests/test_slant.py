@@ -51,6 +51,32 @@ def test_analyze_csv_and_read_reports(tmp_path):
     assert json.loads((out / "run.json").read_text())["documents"]["read"] == 6
 
 
+def test_labels_as_the_command_line(tmp_path):
+    # As `slant analyze`: referents and their labels are found unless
+    # no_labels is given, and partials count them too, so a merge writes the
+    # same labels.csv.
+    rows = [("k1", "ledger", "The Kestrel Front, a militant group, attacked the base."),
+            ("k2", "wire", "The Kestrel Front, a terrorist group, attacked the base."),
+            ("k3", "post", "Kestrel Front fighters attacked the base on Friday.")]
+    t = pa.table({"id": [r[0] for r in rows], "source": [r[1] for r in rows],
+                  "text": [r[2] for r in rows]})
+    pq.write_table(t, tmp_path / "k.parquet")
+    opts = dict(no_models=True, bootstrap=20)
+    slant.analyze(tmp_path / "k.parquet", tmp_path / "a", **opts)
+    labels = (tmp_path / "a" / "labels.csv").read_text()
+    assert "Kestrel Front,ledger,militant group" in labels, labels
+    assert "Kestrel Front,wire,terrorist group" in labels, labels
+    slant.merge([slant.extract_partial(t, name="k", **opts)], tmp_path / "m", **opts)
+    assert (tmp_path / "m" / "labels.csv").read_text().splitlines()[1:] == labels.splitlines()[1:]
+    slant.analyze(tmp_path / "k.parquet", tmp_path / "n", no_labels=True, **opts)
+    assert not (tmp_path / "n" / "labels.csv").exists()
+    slant.analyze(tmp_path / "k.parquet", tmp_path / "c", label_rules="premodifier", **opts)
+    only = (tmp_path / "c" / "labels.csv").read_text()
+    assert "fighters" in only and "militant group" not in only, only
+    with pytest.raises(slant.UsageError, match="label_rules: unknown rule 'bogus'"):
+        slant.analyze(tmp_path / "k.parquet", tmp_path / "x", label_rules=["title", "bogus"], **opts)
+
+
 def test_analyze_parquet_as_csv(tmp_path):
     write_csv(tmp_path / "news.csv")
     pq.write_table(table(pa.large_string()), tmp_path / "news.parquet", row_group_size=4)
