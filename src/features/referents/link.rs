@@ -109,6 +109,13 @@ fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
 /// up ("son - in - law" → "son-in-law").
 fn label(toks: &[Tok], a: usize, b: usize) -> String {
     let mut s = String::new();
+    label_into(toks, a, b, &mut s);
+    s
+}
+
+/// [`label`] into `s` (cleared first).
+fn label_into(toks: &[Tok], a: usize, b: usize, s: &mut String) {
+    s.clear();
     let mut glue = false;
     for t in &toks[a..b] {
         if t.lower == "-" {
@@ -122,19 +129,26 @@ fn label(toks: &[Tok], a: usize, b: usize) -> String {
         glue = false;
         s.push_str(&t.lower);
     }
-    s
 }
 
 /// Whether the label of tokens `a..b` names a person or a group: its last
 /// word, or in "secretary of state" the word before "of".
 fn is_agent_label(toks: &[Tok], a: usize, b: usize) -> bool {
-    let l = label(toks, a, b);
-    let words: Vec<&str> = l.split(' ').collect();
-    let head = match words.iter().position(|w| *w == "of") {
-        Some(p) if p > 0 => words[p - 1],
-        _ => words[words.len() - 1],
-    };
-    is_agent(head)
+    thread_local! {
+        static LABEL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LABEL.with_borrow_mut(|l| {
+        label_into(toks, a, b, l);
+        // The word before the first "of" (when not first), else the last.
+        let mut head = "";
+        for (p, w) in l.split(' ').enumerate() {
+            if w == "of" && p > 0 && !l.starts_with("of ") {
+                return is_agent(head);
+            }
+            head = w;
+        }
+        is_agent(head)
+    })
 }
 
 fn punct(t: Option<&Tok>) -> Option<u8> {

@@ -55,7 +55,11 @@ mod words;
 pub use labels::UNRESOLVED;
 
 use crate::text::{Analyzed, Voice};
-use std::collections::HashMap;
+use hashbrown::Equivalent;
+
+/// The counting map of [`ReferentCounts`]: keys of owned strings, looked up
+/// by borrowed ones while counting (no allocation for a key already there).
+pub type CountMap<K> = hashbrown::HashMap<K, u64, rustc_hash::FxBuildHasher>;
 
 /// How a label was linked to its referent.
 ///
@@ -222,16 +226,61 @@ pub type AnaphorKey = (String, String, String, bool, Vec<(u32, String)>);
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReferentCounts {
     /// (story, name key, source) → mentions.
-    pub names: HashMap<(String, String, String), u64>,
+    pub names: CountMap<(String, String, String)>,
     /// (story, name key, name as written) → mentions.
-    pub surfaces: HashMap<(String, String, String), u64>,
+    pub surfaces: CountMap<(String, String, String)>,
     /// (story, name key) → mentions right after "the" (a group's name).
-    pub definite: HashMap<(String, String), u64>,
+    pub definite: CountMap<(String, String)>,
     /// (story, name key, source, label, quoted, rule) → links.
-    pub links: HashMap<LinkKey, u64>,
+    pub links: CountMap<LinkKey>,
     /// (story, source, label, quoted, earlier names of the paragraph as
     /// (sentences back, name key), nearest first) → anaphors.
-    pub anaphors: HashMap<AnaphorKey, u64>,
+    pub anaphors: CountMap<AnaphorKey>,
+}
+
+/// A borrowed (String, String) key: hashes as the owned one.
+#[derive(Hash)]
+struct Key2<'a>(&'a str, &'a str);
+
+impl Equivalent<(String, String)> for Key2<'_> {
+    fn equivalent(&self, k: &(String, String)) -> bool {
+        self.0 == k.0 && self.1 == k.1
+    }
+}
+
+/// A borrowed (String, String, String) key: hashes as the owned one.
+#[derive(Hash)]
+struct Key3<'a>(&'a str, &'a str, &'a str);
+
+impl Equivalent<(String, String, String)> for Key3<'_> {
+    fn equivalent(&self, k: &(String, String, String)) -> bool {
+        self.0 == k.0 && self.1 == k.1 && self.2 == k.2
+    }
+}
+
+/// A borrowed [`LinkKey`]: hashes as the owned one.
+#[derive(Hash)]
+struct LinkRef<'a>(&'a str, &'a str, &'a str, &'a str, bool, LinkRule);
+
+impl Equivalent<LinkKey> for LinkRef<'_> {
+    fn equivalent(&self, k: &LinkKey) -> bool {
+        self.5 == k.5
+            && self.4 == k.4
+            && self.3 == k.3
+            && self.1 == k.1
+            && self.2 == k.2
+            && self.0 == k.0
+    }
+}
+
+/// Add `n` to the count of `(a, b, c)`, allocating its key only when new.
+fn bump3(m: &mut CountMap<(String, String, String)>, a: &str, b: &str, c: &str) {
+    match m.get_mut(&Key3(a, b, c)) {
+        Some(v) => *v += 1,
+        None => {
+            m.insert((a.to_string(), b.to_string(), c.to_string()), 1);
+        }
+    }
 }
 
 /// [`ReferentCounts`] as plain data, each map's entries sorted (for a
@@ -262,7 +311,7 @@ pub struct ReferentParts {
     pub anaphors: Vec<(AnaphorKey, u64)>,
 }
 
-fn sorted<K: Ord + Clone>(m: &HashMap<K, u64>) -> Vec<(K, u64)> {
+fn sorted<K: Ord + Clone>(m: &CountMap<K>) -> Vec<(K, u64)> {
     let mut v: Vec<(K, u64)> = m.iter().map(|(k, n)| (k.clone(), *n)).collect();
     v.sort_unstable();
     v
@@ -282,8 +331,8 @@ impl ReferentCounts {
 
     /// Counts back from [`to_parts`](Self::to_parts) (repeated keys add up).
     pub fn from_parts(p: ReferentParts) -> ReferentCounts {
-        fn map<K: Eq + std::hash::Hash>(v: Vec<(K, u64)>) -> HashMap<K, u64> {
-            let mut m = HashMap::with_capacity(v.len());
+        fn map<K: Eq + std::hash::Hash>(v: Vec<(K, u64)>) -> CountMap<K> {
+            let mut m = CountMap::with_capacity_and_hasher(v.len(), Default::default());
             for (k, n) in v {
                 *m.entry(k).or_default() += n;
             }
@@ -299,7 +348,7 @@ impl ReferentCounts {
     }
 }
 
-fn add_all<K: Eq + std::hash::Hash>(into: &mut HashMap<K, u64>, from: HashMap<K, u64>) {
+fn add_all<K: Eq + std::hash::Hash>(into: &mut CountMap<K>, from: CountMap<K>) {
     if into.is_empty() {
         *into = from;
         return;
@@ -369,19 +418,15 @@ impl ReferentCounts {
         link::find(&d.toks, &s.spans, &mut s.found);
         let story = story.unwrap_or("");
         for m in &d.mentions {
-            *self
-                .names
-                .entry((story.into(), m.key.clone(), source.into()))
-                .or_default() += 1;
-            *self
-                .surfaces
-                .entry((story.into(), m.key.clone(), m.surface.clone()))
-                .or_default() += 1;
+            bump3(&mut self.names, story, &m.key, source);
+            bump3(&mut self.surfaces, story, &m.key, &m.surface);
             if m.definite {
-                *self
-                    .definite
-                    .entry((story.into(), m.key.clone()))
-                    .or_default() += 1;
+                match self.definite.get_mut(&Key2(story, &m.key)) {
+                    Some(v) => *v += 1,
+                    None => {
+                        self.definite.insert((story.into(), m.key.clone()), 1);
+                    }
+                }
             }
         }
         for f in s.found.drain(..) {
@@ -392,18 +437,20 @@ impl ReferentCounts {
                     voice,
                     rule,
                 } => {
-                    let key = d.mentions[mention as usize].key.clone();
-                    *self
+                    let key = d.mentions[mention as usize].key.as_str();
+                    let quoted = voice == Voice::Quoted;
+                    match self
                         .links
-                        .entry((
-                            story.into(),
-                            key,
-                            source.into(),
-                            label,
-                            voice == Voice::Quoted,
-                            rule,
-                        ))
-                        .or_default() += 1;
+                        .get_mut(&LinkRef(story, key, source, &label, quoted, rule))
+                    {
+                        Some(v) => *v += 1,
+                        None => {
+                            self.links.insert(
+                                (story.into(), key.into(), source.into(), label, quoted, rule),
+                                1,
+                            );
+                        }
+                    }
                 }
                 link::Found::Anaphor {
                     label,
