@@ -1,7 +1,7 @@
 //! Corpus level: referents (names by several sources, aliases merged) and
 //! the resolution of every label to one of them, or to `unresolved`.
 
-use super::words::{is_agent, is_demonym, is_group, is_organisation, singular};
+use super::words::{adjective_stems, is_agent, is_demonym, is_group, is_organisation, singular};
 use super::{LabelOptions, LabelRow, LinkRule, ReferentCounts};
 use crate::text::Voice;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -152,6 +152,59 @@ fn referents_of<'a>(
     }
 }
 
+/// The referents an adjective can be made from: by their alias keys and
+/// those keys' singular ("democrats" → "democrat", "north korea"), and,
+/// for groups, by the adjective as their first word or two ("democratic"
+/// of "democratic party").
+struct Adjectives<'a> {
+    /// Alias keys and their singular → referents.
+    by: FxHashMap<std::borrow::Cow<'a, str>, Vec<&'a str>>,
+    /// The first word or two of groups' alias keys → referents.
+    lead: FxHashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Adjectives<'a> {
+    fn of(refs: &Referents<'a>) -> Adjectives<'a> {
+        let mut by: FxHashMap<std::borrow::Cow<'a, str>, Vec<&'a str>> = FxHashMap::default();
+        let mut lead: FxHashMap<&'a str, Vec<&'a str>> = FxHashMap::default();
+        for (&k, &c) in &refs.canon {
+            let shown = refs.display[c];
+            by.entry(k.into()).or_default().push(shown);
+            let (front, last) = k.rsplit_once(' ').unwrap_or(("", k));
+            let one = singular(last);
+            if one != last {
+                let whole = if front.is_empty() {
+                    one.into_owned()
+                } else {
+                    format!("{front} {one}")
+                };
+                by.entry(whole.into()).or_default().push(shown);
+            }
+            if refs.groups.contains(shown) {
+                let words: Vec<&str> = k.split(' ').collect();
+                for l in 1..words.len().min(3) {
+                    let first = &k[..words[..l].iter().map(|w| w.len() + 1).sum::<usize>() - 1];
+                    lead.entry(first).or_default().push(shown);
+                }
+            }
+        }
+        Adjectives { by, lead }
+    }
+
+    /// The most mentioned referent `adj` can be made from.
+    fn referent(&self, adj: &str, refs: &Referents<'a>) -> Option<&'a str> {
+        adjective_stems(adj)
+            .filter_map(|s| self.by.get(s))
+            .chain(self.lead.get(adj))
+            .flatten()
+            .copied()
+            .max_by(|a, b| {
+                let n = |r: &str| refs.mentions.get(r).copied().unwrap_or(0);
+                n(a).cmp(&n(b)).then(b.cmp(a))
+            })
+    }
+}
+
 /// Whether a label has a demonym before its head ("afghan government"):
 /// the body of a nation, not of the group.
 fn capitalised_modifier(label: &str) -> bool {
@@ -281,11 +334,17 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
         // referent → the person or group words before the heads of its
         // labels ("insurgent" of "insurgent group").
         let mut modifiers: FxHashMap<&str, FxHashSet<std::borrow::Cow<str>>> = FxHashMap::default();
+        let adjectives = Adjectives::of(&refs);
         for &(key, source, label, quoted, rule, n) in &parts.links {
             if !opts.rules.contains(&rule) {
                 continue;
             }
-            if let Some(r) = shown(key) {
+            let referent = if rule == LinkRule::Adjective {
+                adjectives.referent(key, &refs)
+            } else {
+                shown(key)
+            };
+            if let Some(r) = referent {
                 bump(&mut rows, r, source, label, quoted, rule, n);
                 heads.entry(r).or_default().extend(label_heads(label));
                 let words: Vec<&str> = label.split(' ').collect();

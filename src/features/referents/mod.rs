@@ -6,7 +6,8 @@
 //! `discover` finds the mentions of names (capitalised sequences, with
 //! honorifics and titles split off: "Mr. Kim" → `kim`, "President Donald
 //! Trump" → `donald trump` titled `president`) and `link` the labels and how
-//! they are linked to a name (title, premodifier, apposition, copula) or,
+//! they are linked to a name (title, premodifier, apposition, copula), to
+//! the name an adjective is made from ("Democratic donors") or,
 //! for a definite noun phrase, the names mentioned before it in its
 //! paragraph. Everything is counted in [`ReferentCounts`], sums keyed by
 //! strings, so shards merge in any order to the same totals.
@@ -78,6 +79,10 @@ pub enum LinkRule {
     Title,
     /// A name before a person or group noun ("Taliban fighters").
     Premodifier,
+    /// An adjective of a referent's name before a plural person noun or a
+    /// collective ("Democratic donors" → the Democratic Party, "North
+    /// Korean officials" → North Korea).
+    Adjective,
     /// An apposition ("the Taliban, an Islamist militant group,").
     Apposition,
     /// A copula ("the Taliban are insurgents").
@@ -95,9 +100,10 @@ pub enum LinkRule {
 
 impl LinkRule {
     /// The rules that link (every one but `Unresolved`).
-    pub const LINKING: [LinkRule; 6] = [
+    pub const LINKING: [LinkRule; 7] = [
         LinkRule::Title,
         LinkRule::Premodifier,
+        LinkRule::Adjective,
         LinkRule::Apposition,
         LinkRule::Copula,
         LinkRule::Anaphora,
@@ -113,6 +119,7 @@ impl LinkRule {
         match self {
             LinkRule::Title => "title",
             LinkRule::Premodifier => "premodifier",
+            LinkRule::Adjective => "adjective",
             LinkRule::Apposition => "apposition",
             LinkRule::Copula => "copula",
             LinkRule::Anaphora => "anaphora",
@@ -138,7 +145,7 @@ impl LinkRule {
 /// ```
 /// use slant::features::referents::{LabelOptions, LinkRule};
 /// let o = LabelOptions::default();
-/// assert_eq!((o.min_sources, o.rules.len()), (2, 6));
+/// assert_eq!((o.min_sources, o.rules.len()), (2, 7));
 /// let no_anaphora = LabelOptions { rules: vec![LinkRule::Title, LinkRule::Copula], ..o };
 /// assert!(!no_anaphora.rules.contains(&LinkRule::Anaphora));
 /// ```
@@ -199,7 +206,9 @@ pub struct LabelRow {
 /// Names kept per anaphor (the nearest distinct ones).
 const MAX_CANDIDATES: usize = 5;
 
-/// (story, name key, source, label, quoted, rule): a link's key.
+/// (story, name key, source, label, quoted, rule): a link's key (for
+/// [`LinkRule::Adjective`] the lower-case adjective, "north korean", in
+/// place of the name key: its referent is found per story).
 pub type LinkKey = (String, String, String, String, bool, LinkRule);
 /// (story, source, label, quoted, earlier names of the paragraph as
 /// (sentences back, name key), nearest first): an anaphor's key.
@@ -452,6 +461,26 @@ impl ReferentCounts {
                         }
                     }
                 }
+                link::Found::Adjective {
+                    adjective,
+                    label,
+                    voice,
+                } => {
+                    let quoted = voice == Voice::Quoted;
+                    let rule = LinkRule::Adjective;
+                    match self
+                        .links
+                        .get_mut(&LinkRef(story, &adjective, source, &label, quoted, rule))
+                    {
+                        Some(v) => *v += 1,
+                        None => {
+                            self.links.insert(
+                                (story.into(), adjective, source.into(), label, quoted, rule),
+                                1,
+                            );
+                        }
+                    }
+                }
                 link::Found::Anaphor {
                     label,
                     voice,
@@ -677,6 +706,96 @@ mod tests {
             !rows
                 .iter()
                 .any(|r| r.0 == "Donald Trump" && r.3 == "anaphora"),
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn adjective_of_a_referents_name() {
+        let o = also("The Democratic Party and North Korea and Russia");
+        let rows = labels(&[
+            (
+                "a",
+                "The Democratic Party criticised North Korea. Democratic donors cheered. North Korean officials met reporters.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(
+            has(&rows, "Democratic Party", "donors", "adjective"),
+            "{rows:?}"
+        );
+        assert!(
+            has(&rows, "North Korea", "officials", "adjective"),
+            "{rows:?}"
+        );
+        // Someone on another side ("Russian allies"), a singular role
+        // ("Russian envoy"), coordination and contrast: not linked.
+        let rows = labels(&[
+            (
+                "a",
+                "Russia spoke. Russian allies met. The Russian envoy left. Moscow and Russian officials agreed, unlike Russian diplomats.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(rows.iter().all(|r| r.3 != "adjective"), "{rows:?}");
+        // An adjective of two referents ("Korean" of North and South Korea)
+        // or of none: no row, not even an unresolved one.
+        let o = also("North Korea and South Korea");
+        let rows = labels(&[
+            (
+                "a",
+                "North Korea and South Korea met. Korean officials and French officials spoke.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(labelled(&rows, "officials").is_empty(), "{rows:?}");
+        // Switched off with the rule.
+        let o = also("The Democratic Party");
+        let docs = [
+            ("a", "The Democratic Party sued. Democratic donors cheered."),
+            (o.0, o.1.as_str()),
+        ];
+        assert!(has(
+            &labels(&docs),
+            "Democratic Party",
+            "donors",
+            "adjective"
+        ));
+        let off = labels_with(&docs, &[LinkRule::Title, LinkRule::Anaphora]);
+        assert!(off.iter().all(|r| r.3 != "adjective"), "{off:?}");
+    }
+
+    #[test]
+    fn anaphora_with_a_name_inside() {
+        let o = also("James Comey and Donald Trump");
+        let rows = labels(&[
+            (
+                "a",
+                "President Donald Trump fired FBI Director James Comey. Later the former FBI director testified.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(
+            has(&rows, "James Comey", "former fbi director", "anaphora"),
+            "{rows:?}"
+        );
+        // A title of the name after it, and a body named after a name ("the
+        // Trump administration"), are no such anaphors; nor is one after a
+        // coordinator naming the name before it.
+        let rows = labels(&[
+            (
+                "a",
+                "Donald Trump met the FBI director James Comey. The Trump administration spoke. James Comey and the FBI director left.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(
+            rows.iter()
+                .all(|r| r.3 != "anaphora" || r.0 != "James Comey" || r.2 != "fbi director"),
+            "{rows:?}"
+        );
+        assert!(
+            labelled(&rows, "trump administration").is_empty(),
             "{rows:?}"
         );
     }

@@ -726,6 +726,38 @@ pub(super) fn is_relational(w: &str) -> bool {
     has(RELATIONAL, &singular(w))
 }
 
+/// Whether `w` (lower case) names someone on another side of the one it is
+/// said of ("Russian allies" are not Russians; "Democratic donors" are
+/// the Democrats' own).
+pub(super) fn is_other_side(w: &str) -> bool {
+    matches!(
+        singular(w).as_ref(),
+        "ally"
+            | "enemy"
+            | "foe"
+            | "rival"
+            | "opponent"
+            | "critic"
+            | "counterpart"
+            | "victim"
+            | "pick"
+            | "nominee"
+            | "friend"
+            | "hostage"
+            | "prisoner"
+            | "captive"
+    )
+}
+
+/// The stems an adjective of a name can be made from ("north korean" →
+/// "north korea", "democratic" → "democrat", "iranian" → "iran").
+pub(super) fn adjective_stems(adj: &str) -> impl Iterator<Item = &str> {
+    ["", "n", "an", "ian", "ic", "i", "ese", "ish"]
+        .into_iter()
+        .filter_map(move |suffix| adj.strip_suffix(suffix))
+        .filter(|s| s.len() >= 4)
+}
+
 /// Whether `w` (lower case) can name a person or a group: a title, a group
 /// noun, a person noun, or a word with an agent suffix (`-er`, `-or`,
 /// `-ist`, `-ian`, `-ant`, `-ent` but not `-ment`, `-man`, `-men`).
