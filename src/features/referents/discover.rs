@@ -87,6 +87,19 @@ fn is_capitalised(w: &str) -> bool {
 /// Add a name's word to its alias key `k` (lower case, hyphens as
 /// spaces, no dots).
 fn push_key(k: &mut String, w: &str) {
+    if w.is_ascii() {
+        for part in w.split('-') {
+            let mut first = true;
+            for b in part.bytes().filter(|&b| b != b'.') {
+                if first && !k.is_empty() {
+                    k.push(' ');
+                }
+                first = false;
+                k.push(b.to_ascii_lowercase() as char);
+            }
+        }
+        return;
+    }
     for part in w.split('-') {
         let p = part
             .chars()

@@ -283,11 +283,11 @@ impl Equivalent<LinkKey> for LinkRef<'_> {
 }
 
 /// Add `n` to the count of `(a, b, c)`, allocating its key only when new.
-fn bump3(m: &mut CountMap<(String, String, String)>, a: &str, b: &str, c: &str) {
+fn bump3(m: &mut CountMap<(String, String, String)>, a: &str, b: &str, c: &str, n: u64) {
     match m.get_mut(&Key3(a, b, c)) {
-        Some(v) => *v += 1,
+        Some(v) => *v += n,
         None => {
-            m.insert((a.to_string(), b.to_string(), c.to_string()), 1);
+            m.insert((a.to_string(), b.to_string(), c.to_string()), n);
         }
     }
 }
@@ -382,6 +382,8 @@ pub struct ReferentScratch {
     discover: discover::Scratch,
     found: Vec<link::Found>,
     spans: Vec<(usize, usize, usize)>,
+    /// The document's mentions, by key and surface.
+    order: Vec<u32>,
 }
 
 impl ReferentCounts {
@@ -426,17 +428,47 @@ impl ReferentCounts {
             .extend(d.mentions.iter().map(|m| (m.start, m.end, m.seq_start)));
         link::find(&d.toks, &s.spans, &mut s.found);
         let story = story.unwrap_or("");
-        for m in &d.mentions {
-            bump3(&mut self.names, story, &m.key, source);
-            bump3(&mut self.surfaces, story, &m.key, &m.surface);
-            if m.definite {
+        // Each key (and surface) once per document: the same name comes
+        // back several times.
+        s.order.clear();
+        s.order.extend(0..d.mentions.len() as u32);
+        let ms = &d.mentions;
+        s.order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&ms[a as usize], &ms[b as usize]);
+            a.key.cmp(&b.key).then_with(|| a.surface.cmp(&b.surface))
+        });
+        let mut at = 0;
+        while at < s.order.len() {
+            let m = &ms[s.order[at] as usize];
+            let same_key = s.order[at..]
+                .iter()
+                .take_while(|&&x| ms[x as usize].key == m.key)
+                .count();
+            bump3(&mut self.names, story, &m.key, source, same_key as u64);
+            let definite = s.order[at..at + same_key]
+                .iter()
+                .filter(|&&x| ms[x as usize].definite)
+                .count() as u64;
+            if definite > 0 {
                 match self.definite.get_mut(&Key2(story, &m.key)) {
-                    Some(v) => *v += 1,
+                    Some(v) => *v += definite,
                     None => {
-                        self.definite.insert((story.into(), m.key.clone()), 1);
+                        self.definite
+                            .insert((story.into(), m.key.clone()), definite);
                     }
                 }
             }
+            let mut k = at;
+            while k < at + same_key {
+                let surface = &ms[s.order[k] as usize].surface;
+                let same = s.order[k..at + same_key]
+                    .iter()
+                    .take_while(|&&x| ms[x as usize].surface == *surface)
+                    .count();
+                bump3(&mut self.surfaces, story, &m.key, surface, same as u64);
+                k += same;
+            }
+            at += same_key;
         }
         for f in s.found.drain(..) {
             match f {

@@ -816,7 +816,11 @@ pub(super) fn is_demonym(w: &str) -> bool {
         "bangladeshi",
         "nepali",
     ];
-    let l = w.to_lowercase();
+    let l: std::borrow::Cow<str> = if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() {
+        w.to_lowercase().into()
+    } else {
+        w.into()
+    };
     // "Iranian-backed", "Hamas-linked", "Syria-based": adjectives.
     const MADE: &[&str] = &[
         "-backed",
@@ -830,7 +834,7 @@ pub(super) fn is_demonym(w: &str) -> bool {
         "-run",
     ];
     MADE.iter().any(|m| l.ends_with(m))
-        || LIST.contains(&l.as_str())
+        || LIST.contains(&l.as_ref())
         || ["ese", "ean", "ian", "ican", "ish", "ic", "ist"]
             .iter()
             .any(|s| l.ends_with(s) && l.len() > s.len() + 2)
