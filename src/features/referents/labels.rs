@@ -246,6 +246,9 @@ fn bump<'a>(
     e.1 |= 1 << rule as u8;
 }
 
+/// (source, label, quoted, candidates, count): an anaphor of a story.
+type StoryAnaphor<'a> = (&'a str, &'a str, bool, &'a [(u32, String)], u64);
+
 /// One story's entries of the counts.
 #[derive(Default)]
 struct Story<'a> {
@@ -255,7 +258,7 @@ struct Story<'a> {
     /// (name key, source, label, quoted, rule, count).
     links: Vec<(&'a str, &'a str, &'a str, bool, LinkRule, u64)>,
     /// (source, label, quoted, candidates, count).
-    anaphors: Vec<(&'a str, &'a str, bool, &'a [(u32, String)], u64)>,
+    anaphors: Vec<StoryAnaphor<'a>>,
 }
 
 /// The counts split by story (each map's entries are unique, so nothing
