@@ -225,12 +225,12 @@ pub(crate) struct AnalyzeArgs {
     #[arg(long)]
     pub(crate) no_labels: bool,
     /// The rules that link a label to its referent in labels.csv, comma-separated: title,
-    /// premodifier, apposition, copula, anaphora, salience (default: all).
+    /// premodifier, adjective, apposition, copula, anaphora, salience (default: all).
     #[arg(
         long,
         value_name = "RULES",
         value_delimiter = ',',
-        default_value = "title,premodifier,apposition,copula,anaphora,salience"
+        default_value = "title,premodifier,adjective,apposition,copula,anaphora,salience"
     )]
     pub(crate) label_rules: Vec<String>,
     /// Directory with learned models [default: models/ here, else in the source checkout].
@@ -513,7 +513,7 @@ impl AnalyzeArgs {
                     .map(|r| {
                         LinkRule::parse(r.trim()).ok_or_else(|| {
                             slant::Error::usage(format!(
-                                "--label-rules: unknown rule '{r}' (title, premodifier, apposition, copula, anaphora, salience)"
+                                "--label-rules: unknown rule '{r}' (title, premodifier, adjective, apposition, copula, anaphora, salience)"
                             ))
                         })
                     })

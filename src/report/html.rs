@@ -469,7 +469,7 @@ fn who_is_called_what(s: &mut String, rows: &[crate::features::referents::LabelR
     s.push_str(
         "<section id=\"labels\"><h2>Who is called what</h2><p class=\"note\">The labels each \
 source used for the same referent (names mentioned by several sources), linked by title, \
-premodifier, apposition, copula or anaphora; <i>q</i> marks labels inside quotations. All rows, \
+premodifier, adjective, apposition, copula or anaphora; <i>q</i> marks labels inside quotations. All rows, \
 the unresolved ones and how each was linked are in <a href=\"labels.csv\">labels.csv</a>.</p>\n",
     );
     for (story, _) in stories.iter().take(MAX_LABEL_STORIES) {

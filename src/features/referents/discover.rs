@@ -64,7 +64,11 @@ pub(super) struct Mention {
 pub(super) struct Scratch {
     pub toks: Vec<Tok>,
     pub mentions: Vec<Mention>,
-    lowered: rustc_hash::FxHashSet<String>,
+    /// The words written in lower case (not sentence-initially) in the
+    /// document: indices of their tokens, hashed by word.
+    lowered: hashbrown::HashTable<u32>,
+    /// Strings of the mentions of the previous document, for reuse.
+    spare: Vec<String>,
     caps: Vec<bool>,
     starts: Vec<bool>,
 }
@@ -80,26 +84,58 @@ fn is_capitalised(w: &str) -> bool {
                 .is_some_and(char::is_uppercase))
 }
 
-/// The alias key of a name's words.
-pub(super) fn name_key(words: &[&str]) -> String {
-    let mut k = String::new();
-    for w in words {
+/// Add a name's word to its alias key `k` (lower case, hyphens as
+/// spaces, no dots).
+fn push_key(k: &mut String, w: &str) {
+    if w.is_ascii() {
         for part in w.split('-') {
-            let p: String = part
-                .chars()
-                .filter(|c| *c != '.')
-                .flat_map(char::to_lowercase)
-                .collect();
-            if p.is_empty() {
-                continue;
+            let mut first = true;
+            for b in part.bytes().filter(|&b| b != b'.') {
+                if first && !k.is_empty() {
+                    k.push(' ');
+                }
+                first = false;
+                k.push(b.to_ascii_lowercase() as char);
             }
-            if !k.is_empty() {
+        }
+        return;
+    }
+    for part in w.split('-') {
+        let p = part
+            .chars()
+            .filter(|c| *c != '.')
+            .flat_map(char::to_lowercase);
+        let mut first = true;
+        for c in p {
+            if first && !k.is_empty() {
                 k.push(' ');
             }
-            k.push_str(&p);
+            first = false;
+            k.push(c);
         }
     }
-    k
+}
+
+fn word_hash(w: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(w)
+}
+
+impl Scratch {
+    /// Whether `w` is written in lower case in the document (not only
+    /// sentence-initially).
+    fn is_lowered(&self, w: &str) -> bool {
+        self.lowered
+            .find(word_hash(w), |&k| self.toks[k as usize].lower == w)
+            .is_some()
+    }
+
+    /// A cleared string (a reused buffer when there is one).
+    fn buffer(&mut self) -> String {
+        let mut b = self.spare.pop().unwrap_or_default();
+        b.clear();
+        b
+    }
 }
 
 /// Fill `s.toks` and `s.mentions` for the analysed document `a`.
@@ -108,7 +144,10 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
     let breaks = a.norm.paragraph_breaks();
     // Token slots are reused (their strings keep their buffers).
     let mut used = 0usize;
-    s.mentions.clear();
+    for m in s.mentions.drain(..) {
+        s.spare.push(m.key);
+        s.spare.push(m.surface);
+    }
     s.lowered.clear();
     s.caps.clear();
     s.starts.clear();
@@ -162,9 +201,7 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
             TokenKind::Word => Role::Content,
         };
         let cap = t.kind == TokenKind::Word && is_capitalised(body);
-        if t.kind == TokenKind::Word && !cap && !at_start && !s.lowered.contains(&lower) {
-            s.lowered.insert(lower.clone());
-        }
+        let remember = t.kind == TokenKind::Word && !cap && !at_start;
         s.caps.push(cap);
         s.starts.push(at_start && t.kind == TokenKind::Word);
         if t.kind == TokenKind::Word {
@@ -180,6 +217,18 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
             span: (t.start, t.start + body.len() as u32),
             cap,
         };
+        if remember {
+            let w = s.toks[used].lower.as_str();
+            let h = word_hash(w);
+            let toks = &s.toks;
+            if s.lowered
+                .find(h, |&k| toks[k as usize].lower == w)
+                .is_none()
+            {
+                s.lowered
+                    .insert_unique(h, used as u32, |&k| word_hash(&toks[k as usize].lower));
+            }
+        }
         used += 1;
     }
     s.toks.truncate(used);
@@ -255,7 +304,7 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
                 } else if t.lower == "of" && j + 1 < n && s.caps[j + 1] && j > i && {
                     // "Secretary of State", "Department of Justice"; not "Abe of Japan".
                     let w = s.toks[j - 1].lower.as_str();
-                    is_title(w) || is_group(w) || s.lowered.contains(w)
+                    is_title(w) || is_group(w) || s.is_lowered(w)
                 } {
                     j += 1;
                 } else if t.role == Role::Punct(b'.')
@@ -285,7 +334,7 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
     let plural_demonym = last.lower.ends_with('s');
     let common = |s: &Scratch, k: usize| {
         let w = s.toks[k].lower.as_str();
-        is_title(w) || (s.lowered.contains(w) && is_agent(w))
+        is_title(w) || (s.is_lowered(w) && is_agent(w))
     };
     if is_demonym(&last.lower) && !plural_demonym && !last.possessive {
         for k in i..j {
@@ -302,9 +351,9 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
     // content words.
     let all_common = (i..j).all(|k| {
         let w = s.toks[k].lower.as_str();
-        common(s, k) || (s.starts[k] && (s.lowered.contains(w) || s.toks[k].role != Role::Content))
+        common(s, k) || (s.starts[k] && (s.is_lowered(w) || s.toks[k].role != Role::Content))
     });
-    if all_common || (j - i == 1 && s.starts[i] && s.lowered.contains(&s.toks[i].lower)) {
+    if all_common || (j - i == 1 && s.starts[i] && s.is_lowered(&s.toks[i].lower)) {
         for k in i..j {
             if s.toks[k].role != Role::Func {
                 s.toks[k].role = if s.toks[k].role == Role::Verb {
@@ -316,23 +365,25 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
         }
         return;
     }
-    let words: Vec<&str> = (name_start..j)
+    let mut key = s.buffer();
+    let mut surface = s.buffer();
+    for (x, k) in (name_start..j)
         .filter(|&k| s.toks[k].role != Role::Punct(b'.'))
-        .map(|k| s.toks[k].lower.as_str())
-        .collect();
-    let key = name_key(&words);
+        .enumerate()
+    {
+        push_key(&mut key, &s.toks[k].lower);
+        let (a, b) = s.toks[k].span;
+        if x > 0 {
+            surface.push(' ');
+        }
+        surface.push_str(text.get(a as usize..b as usize).unwrap_or(""));
+    }
     if key.is_empty() || key.len() < 2 {
+        s.spare.push(key);
+        s.spare.push(surface);
         return;
     }
     let m = s.mentions.len() as u32;
-    let surface: Vec<&str> = (name_start..j)
-        .filter(|&k| s.toks[k].role != Role::Punct(b'.'))
-        .map(|k| {
-            let (a, b) = s.toks[k].span;
-            text.get(a as usize..b as usize).unwrap_or("")
-        })
-        .collect();
-    let surface = surface.join(" ");
     for k in i..name_start {
         s.toks[k].role = Role::Title(m);
     }

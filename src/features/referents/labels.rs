@@ -1,10 +1,10 @@
 //! Corpus level: referents (names by several sources, aliases merged) and
 //! the resolution of every label to one of them, or to `unresolved`.
 
-use super::words::{is_agent, is_demonym, is_group, is_organisation, singular};
+use super::words::{adjective_stems, is_agent, is_demonym, is_group, is_organisation, singular};
 use super::{LabelOptions, LabelRow, LinkRule, ReferentCounts};
 use crate::text::Voice;
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The referent name of labels no rule could link.
 pub const UNRESOLVED: &str = "unresolved";
@@ -19,25 +19,31 @@ fn initials(key: &str) -> String {
 
 /// One story's names merged into referents: alias key → canonical key, and
 /// per canonical key its display name.
-struct Referents {
-    canon: BTreeMap<String, String>,
-    display: BTreeMap<String, String>,
+struct Referents<'a> {
+    canon: FxHashMap<&'a str, &'a str>,
+    display: FxHashMap<&'a str, &'a str>,
     /// Display names of groups: named after "the" (and not as a modifier)
     /// in at least a quarter of their mentions.
-    groups: BTreeSet<String>,
+    groups: FxHashSet<&'a str>,
     /// Mentions per display name.
-    mentions: BTreeMap<String, u64>,
+    mentions: FxHashMap<&'a str, u64>,
 }
 
-fn referents_of(
-    names: &BTreeMap<&str, BTreeMap<&str, u64>>,
-    surfaces: &BTreeMap<&str, BTreeMap<&str, u64>>,
-    definite: &BTreeMap<&str, u64>,
+/// Per name key: (source or surface, count) pairs (each pair once).
+type ByName<'a> = FxHashMap<&'a str, Vec<(&'a str, u64)>>;
+
+fn referents_of<'a>(
+    names: &ByName<'a>,
+    surfaces: &ByName<'a>,
+    definite: &FxHashMap<&'a str, u64>,
     min_sources: usize,
-) -> Referents {
-    let totals: BTreeMap<&str, u64> = names.iter().map(|(k, s)| (*k, s.values().sum())).collect();
+) -> Referents<'a> {
+    let totals: FxHashMap<&str, u64> = names
+        .iter()
+        .map(|(k, s)| (*k, s.iter().map(|x| x.1).sum()))
+        .collect();
     let total = |k: &str| totals.get(k).copied().unwrap_or(0);
-    let mut keys: Vec<(usize, u64, &str)> = names
+    let mut keys: Vec<(usize, u64, &'a str)> = names
         .keys()
         .map(|k| (k.split(' ').count(), total(k), *k))
         .collect();
@@ -45,21 +51,25 @@ fn referents_of(
     // Canonical keys ("heads"), in the order above, indexed by what a
     // shorter alias of theirs can be: a run of their first or last words,
     // first and last around middle initials, their initials.
-    let mut canon: BTreeMap<String, String> = BTreeMap::new();
-    let mut index: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    let mut sources: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    let mut canon: FxHashMap<&'a str, &'a str> = FxHashMap::default();
+    let mut index: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
+    let mut sources: FxHashMap<&'a str, FxHashSet<&'a str>> = FxHashMap::default();
+    let mut initial_key = String::new();
     for &(_, _, k) in &keys {
         let words: Vec<&str> = k.split(' ').collect();
         let acronym = words.len() == 1
             && (2..=6).contains(&k.len())
-            && surfaces[k].keys().any(|s| {
+            && surfaces[k].iter().any(|(s, _)| {
                 s.chars()
                     .filter(|c| c.is_alphabetic())
                     .all(char::is_uppercase)
             });
         let mut found: Vec<&str> = index.get(k).cloned().unwrap_or_default();
         if acronym {
-            found.extend(index.get(&format!("\u{1}{k}")).into_iter().flatten());
+            initial_key.clear();
+            initial_key.push('\u{1}');
+            initial_key.push_str(k);
+            found.extend(index.get(&initial_key).into_iter().flatten());
         }
         let target = found
             .into_iter()
@@ -85,59 +95,113 @@ fn referents_of(
                     .push(k);
             }
         }
-        canon.insert(k.to_string(), c.to_string());
-        let e = sources.entry(c).or_default();
-        for (s, n) in &names[k] {
-            *e.entry(s).or_default() += n;
-        }
+        canon.insert(k, c);
+        sources
+            .entry(c)
+            .or_default()
+            .extend(names[k].iter().map(|x| x.0));
     }
-    let kept: BTreeSet<&str> = sources
+    let kept: FxHashSet<&str> = sources
         .iter()
         .filter(|(_, s)| s.len() >= min_sources)
         .map(|(k, _)| *k)
         .collect();
-    canon.retain(|_, c| kept.contains(c.as_str()));
+    canon.retain(|_, c| kept.contains(*c));
     // Shown by its most mentioned alias of two words or more (not by the
     // longest, which may carry a stray word: "U.S. James Comey").
-    let mut best: BTreeMap<&str, (&str, u64)> = BTreeMap::new();
-    for (k, c) in &canon {
+    let mut best: FxHashMap<&str, (&str, u64)> = FxHashMap::default();
+    for (&k, &c) in &canon {
         let n = total(k) * (k.contains(' ') as u64);
-        let e = best.entry(c.as_str()).or_insert((c.as_str(), 0));
-        if n > e.1 || (n == e.1 && n > 0 && k.as_str() < e.0) {
-            *e = (k.as_str(), n);
+        let e = best.entry(c).or_insert((c, 0));
+        if n > e.1 || (n == e.1 && n > 0 && k < e.0) {
+            *e = (k, n);
         }
     }
-    let display = kept
+    let display: FxHashMap<&'a str, &'a str> = kept
         .iter()
-        .map(|k| {
-            let shown = best.get(k).map_or(*k, |b| b.0);
+        .map(|&k| {
+            let shown = best.get(k).map_or(k, |b| b.0);
             let s = surfaces[shown]
                 .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
                 .map_or(shown, |(s, _)| *s);
-            (k.to_string(), s.to_string())
+            (k, s)
         })
         .collect();
-    let mut the: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    for (k, c) in &canon {
-        let e = the.entry(c.as_str()).or_default();
-        e.0 += definite.get(k.as_str()).copied().unwrap_or(0);
+    let display_of = |k: &str| display.get(k).copied().unwrap_or_default();
+    let mut the: FxHashMap<&str, (u64, u64)> = FxHashMap::default();
+    for (&k, &c) in &canon {
+        let e = the.entry(c).or_default();
+        e.0 += definite.get(k).copied().unwrap_or(0);
         e.1 += total(k);
     }
     let groups = the
         .into_iter()
         .filter(|(_, (d, n))| 4 * d >= *n && *d > 0)
-        .map(|(k, _)| display_of(&display, k))
+        .map(|(k, _)| display_of(k))
         .collect();
-    let mut mentions: BTreeMap<String, u64> = BTreeMap::new();
-    for (k, c) in &canon {
-        *mentions.entry(display_of(&display, c)).or_default() += total(k);
+    let mut mentions: FxHashMap<&str, u64> = FxHashMap::default();
+    for (&k, &c) in &canon {
+        *mentions.entry(display_of(c)).or_default() += total(k);
     }
     Referents {
         canon,
         display,
         groups,
         mentions,
+    }
+}
+
+/// The referents an adjective can be made from: by their alias keys and
+/// those keys' singular ("democrats" → "democrat", "north korea"), and,
+/// for groups, by the adjective as their first word or two ("democratic"
+/// of "democratic party").
+struct Adjectives<'a> {
+    /// Alias keys and their singular → referents.
+    by: FxHashMap<std::borrow::Cow<'a, str>, Vec<&'a str>>,
+    /// The first word or two of groups' alias keys → referents.
+    lead: FxHashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Adjectives<'a> {
+    fn of(refs: &Referents<'a>) -> Adjectives<'a> {
+        let mut by: FxHashMap<std::borrow::Cow<'a, str>, Vec<&'a str>> = FxHashMap::default();
+        let mut lead: FxHashMap<&'a str, Vec<&'a str>> = FxHashMap::default();
+        for (&k, &c) in &refs.canon {
+            let shown = refs.display[c];
+            by.entry(k.into()).or_default().push(shown);
+            let (front, last) = k.rsplit_once(' ').unwrap_or(("", k));
+            let one = singular(last);
+            if one != last {
+                let whole = if front.is_empty() {
+                    one.into_owned()
+                } else {
+                    format!("{front} {one}")
+                };
+                by.entry(whole.into()).or_default().push(shown);
+            }
+            if refs.groups.contains(shown) {
+                let words: Vec<&str> = k.split(' ').collect();
+                for l in 1..words.len().min(3) {
+                    let first = &k[..words[..l].iter().map(|w| w.len() + 1).sum::<usize>() - 1];
+                    lead.entry(first).or_default().push(shown);
+                }
+            }
+        }
+        Adjectives { by, lead }
+    }
+
+    /// The most mentioned referent `adj` can be made from.
+    fn referent(&self, adj: &str, refs: &Referents<'a>) -> Option<&'a str> {
+        adjective_stems(adj)
+            .filter_map(|s| self.by.get(s))
+            .chain(self.lead.get(adj))
+            .flatten()
+            .copied()
+            .max_by(|a, b| {
+                let n = |r: &str| refs.mentions.get(r).copied().unwrap_or(0);
+                n(a).cmp(&n(b)).then(b.cmp(a))
+            })
     }
 }
 
@@ -150,13 +214,9 @@ fn capitalised_modifier(label: &str) -> bool {
         .any(|w| is_demonym(w) && !w.ends_with("ist") && !w.ends_with("ic"))
 }
 
-fn display_of(display: &BTreeMap<String, String>, k: &str) -> String {
-    display.get(k).cloned().unwrap_or_default()
-}
-
 /// The label's words that can say what kind of referent it is (its head,
 /// and a noun before "of").
-fn label_heads(label: &str) -> impl Iterator<Item = String> + '_ {
+fn label_heads(label: &str) -> impl Iterator<Item = &str> + '_ {
     let words: Vec<&str> = label.split(' ').collect();
     let head = words.last().copied().unwrap_or("");
     let before_of = words
@@ -167,7 +227,6 @@ fn label_heads(label: &str) -> impl Iterator<Item = String> + '_ {
     std::iter::once(head)
         .chain(before_of)
         .filter(|w| is_agent(w))
-        .map(str::to_string)
 }
 
 type Rows<'a> = rustc_hash::FxHashMap<(&'a str, &'a str, &'a str, bool), (u64, u8)>;
@@ -187,75 +246,116 @@ fn bump<'a>(
     e.1 |= 1 << rule as u8;
 }
 
-/// `map`'s entries sorted by key (the counts are hashed while counting).
-fn sorted<K: Ord, V: Copy>(map: &std::collections::HashMap<K, V>) -> Vec<(&K, V)> {
-    let mut v: Vec<(&K, V)> = map.iter().map(|(k, v)| (k, *v)).collect();
-    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    v
+/// (source, label, quoted, candidates, count): an anaphor of a story.
+type StoryAnaphor<'a> = (&'a str, &'a str, bool, &'a [(u32, String)], u64);
+
+/// One story's entries of the counts.
+#[derive(Default)]
+struct Story<'a> {
+    names: ByName<'a>,
+    surfaces: ByName<'a>,
+    definite: FxHashMap<&'a str, u64>,
+    /// (name key, source, label, quoted, rule, count).
+    links: Vec<(&'a str, &'a str, &'a str, bool, LinkRule, u64)>,
+    /// (source, label, quoted, candidates, count).
+    anaphors: Vec<StoryAnaphor<'a>>,
 }
 
-/// The entries of sorted `v` whose key's story (first field) is `story`.
-fn of_story<'a, K, V>(
-    v: &'a [(&'a K, V)],
-    story: &str,
-    first: impl Fn(&K) -> &str,
-) -> &'a [(&'a K, V)] {
-    let lo = v.partition_point(|e| first(e.0) < story);
-    let hi = lo + v[lo..].partition_point(|e| first(e.0) == story);
-    &v[lo..hi]
+/// The counts split by story (each map's entries are unique, so nothing
+/// is summed here; the order within a story does not matter below).
+fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
+    let mut st: FxHashMap<&str, Story> = FxHashMap::default();
+    for ((story, k, s), n) in &c.names {
+        st.entry(story.as_str())
+            .or_default()
+            .names
+            .entry(k.as_str())
+            .or_default()
+            .push((s.as_str(), *n));
+    }
+    for ((story, k, s), n) in &c.surfaces {
+        st.entry(story.as_str())
+            .or_default()
+            .surfaces
+            .entry(k.as_str())
+            .or_default()
+            .push((s.as_str(), *n));
+    }
+    for ((story, k), n) in &c.definite {
+        st.entry(story.as_str())
+            .or_default()
+            .definite
+            .insert(k.as_str(), *n);
+    }
+    for ((story, k, source, label, quoted, rule), n) in &c.links {
+        st.entry(story.as_str()).or_default().links.push((
+            k.as_str(),
+            source.as_str(),
+            label.as_str(),
+            *quoted,
+            *rule,
+            *n,
+        ));
+    }
+    for ((story, source, label, quoted, cands), n) in &c.anaphors {
+        st.entry(story.as_str()).or_default().anaphors.push((
+            source.as_str(),
+            label.as_str(),
+            *quoted,
+            cands.as_slice(),
+            *n,
+        ));
+    }
+    st
 }
 
 pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> {
-    let all_names = sorted(&c.names);
-    let all_surfaces = sorted(&c.surfaces);
-    let all_definite = sorted(&c.definite);
-    let all_links = sorted(&c.links);
-    let all_anaphors = sorted(&c.anaphors);
-    let stories: BTreeSet<&str> = all_names.iter().map(|k| k.0 .0.as_str()).collect();
+    let by_story = by_story(c);
+    let mut stories: Vec<(&str, &Story)> = by_story
+        .iter()
+        .filter(|(_, s)| !s.names.is_empty())
+        .map(|(k, s)| (*k, s))
+        .collect();
+    stories.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out: Vec<LabelRow> = Vec::new();
-    let mut anaphors = all_anaphors.iter().map(|(k, n)| (*k, n)).peekable();
-    let mut links = all_links.iter().map(|(k, n)| (*k, n)).peekable();
-    for story in stories {
-        let mut names: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-        for ((_, k, s), n) in of_story(&all_names, story, |k| k.0.as_str()) {
-            *names.entry(k).or_default().entry(s).or_default() += n;
-        }
-        let mut surfaces: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-        for ((_, k, s), n) in of_story(&all_surfaces, story, |k| k.0.as_str()) {
-            *surfaces.entry(k).or_default().entry(s).or_default() += n;
-        }
-        let mut definite: BTreeMap<&str, u64> = BTreeMap::new();
-        for ((_, k), n) in of_story(&all_definite, story, |k| k.0.as_str()) {
-            definite.insert(k, *n);
-        }
-        let refs = referents_of(&names, &surfaces, &definite, opts.min_sources);
+    for (story, parts) in stories {
+        let refs = referents_of(
+            &parts.names,
+            &parts.surfaces,
+            &parts.definite,
+            opts.min_sources,
+        );
         // (referent, source, label, quoted) → (count, rules as bits in
         // `LinkRule` order)
         let mut rows: Rows = Default::default();
 
-        let shown = |k: &str| refs.canon.get(k).map(|c| refs.display[c].as_str());
+        let shown = |k: &str| refs.canon.get(k).map(|c| refs.display[c]);
         // Direct links, and the heads each referent is called by.
-        let mut heads: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        let mut heads: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
         // head → referent → direct links (for the salience rule).
-        let mut called: BTreeMap<String, BTreeMap<&str, u64>> = BTreeMap::new();
+        let mut called: FxHashMap<&str, FxHashMap<&str, u64>> = FxHashMap::default();
         // referent → the person or group words before the heads of its
         // labels ("insurgent" of "insurgent group").
-        let mut modifiers: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        while let Some(((st, key, source, label, quoted, rule), n)) =
-            links.next_if(|l| l.0 .0.as_str() <= story)
-        {
-            if st != story || !opts.rules.contains(rule) {
+        let mut modifiers: FxHashMap<&str, FxHashSet<std::borrow::Cow<str>>> = FxHashMap::default();
+        let adjectives = Adjectives::of(&refs);
+        for &(key, source, label, quoted, rule, n) in &parts.links {
+            if !opts.rules.contains(&rule) {
                 continue;
             }
-            if let Some(r) = shown(key) {
-                bump(&mut rows, r, source, label, *quoted, *rule, *n);
+            let referent = if rule == LinkRule::Adjective {
+                adjectives.referent(key, &refs)
+            } else {
+                shown(key)
+            };
+            if let Some(r) = referent {
+                bump(&mut rows, r, source, label, quoted, rule, n);
                 heads.entry(r).or_default().extend(label_heads(label));
                 let words: Vec<&str> = label.split(' ').collect();
                 modifiers.entry(r).or_default().extend(
                     words[..words.len() - 1]
                         .iter()
                         .filter(|w| is_agent(w))
-                        .map(|w| singular(w).into_owned()),
+                        .map(|w| singular(w)),
                 );
                 for h in label_heads(label) {
                     *called.entry(h).or_default().entry(r).or_default() += n;
@@ -267,7 +367,7 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
             let mut g: Vec<(u64, &str)> = refs
                 .groups
                 .iter()
-                .map(|r| (refs.mentions.get(r).copied().unwrap_or(0), r.as_str()))
+                .map(|r| (refs.mentions.get(r).copied().unwrap_or(0), *r))
                 .collect();
             g.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
             match g.as_slice() {
@@ -276,18 +376,12 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
                 _ => None,
             }
         };
-        let mut mine_anaphors = Vec::new();
-        while let Some(a) = anaphors.next_if(|a| a.0 .0.as_str() <= story) {
-            if a.0 .0 == story {
-                mine_anaphors.push(a);
-            }
-        }
         // Two passes: the first only learns the modifiers of the labels
         // that anaphora links ("insurgent group" → "the insurgents").
         for pass in 0..2 {
-            let mut learned: Vec<(&str, String)> = Vec::new();
-            for &((_, source, label, quoted, cands), n) in &mine_anaphors {
-                let mine: Vec<String> = label_heads(label).collect();
+            let mut learned: Vec<(&str, std::borrow::Cow<str>)> = Vec::new();
+            for &(source, label, quoted, cands, n) in &parts.anaphors {
+                let mine: Vec<&str> = label_heads(label).collect();
                 // Compatible: called by the same head in the story, or a group
                 // noun or a plural for a group ("the group", "the insurgents"
                 // for "the Taliban").
@@ -363,14 +457,14 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
                     if let Some((_, _, r)) = found.filter(|_| !ambiguous) {
                         let words: Vec<&str> = label.split(' ').collect();
                         for w in words[..words.len() - 1].iter().filter(|w| is_agent(w)) {
-                            learned.push((r, singular(w).into_owned()));
+                            learned.push((r, singular(w)));
                         }
                     }
                     continue;
                 }
                 match found {
                     Some((_, _, r)) if !ambiguous => {
-                        bump(&mut rows, r, source, label, *quoted, LinkRule::Anaphora, *n)
+                        bump(&mut rows, r, source, label, quoted, LinkRule::Anaphora, n)
                     }
                     // Without story ids the "story" is the whole corpus: no
                     // referent is salient across it.
@@ -379,16 +473,16 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
                         && salient().is_some() =>
                     {
                         let r = salient().expect("checked");
-                        bump(&mut rows, r, source, label, *quoted, LinkRule::Salience, *n)
+                        bump(&mut rows, r, source, label, quoted, LinkRule::Salience, n)
                     }
                     _ => bump(
                         &mut rows,
                         UNRESOLVED,
                         source,
                         label,
-                        *quoted,
+                        quoted,
                         LinkRule::Unresolved,
-                        *n,
+                        n,
                     ),
                 }
             }

@@ -10,6 +10,10 @@
 //!   Trump and Kim");
 //! - **copula**: "the Taliban are insurgents", "Kim is a dictator"; not
 //!   negated;
+//! - **adjective**: a capitalised adjective before a plural person noun or a
+//!   collective ("Democratic donors", "North Korean officials"); which
+//!   referent's name it is made from is decided per story (see
+//!   [`labels`](super::labels));
 //! - **anaphora**: a definite noun phrase naming a person or group ("the
 //!   militants", "the regime"), kept with the names mentioned before it in
 //!   its paragraph, nearest first; which one it is about is decided once
@@ -19,8 +23,8 @@
 
 use super::discover::{Role, Tok};
 use super::words::{
-    is_agent, is_collective, is_coordinator, is_copula, is_definite, is_group, is_number_word,
-    is_relational, is_title, singular,
+    is_agent, is_collective, is_coordinator, is_copula, is_definite, is_demonym, is_group,
+    is_number_word, is_other_side, is_relational, is_title, singular,
 };
 use super::LinkRule;
 use crate::text::Voice;
@@ -34,6 +38,14 @@ pub(super) enum Found {
         label: String,
         voice: Voice,
         rule: LinkRule,
+    },
+    /// A capitalised adjective ("Democratic", "North Korean") before a
+    /// plural person noun or a collective: its referent is the story's
+    /// referent the adjective is made from.
+    Adjective {
+        adjective: String,
+        label: String,
+        voice: Voice,
     },
     /// An anaphor with the mentions before it in its paragraph: (sentences
     /// back, mention), nearest first.
@@ -109,6 +121,13 @@ fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
 /// up ("son - in - law" → "son-in-law").
 fn label(toks: &[Tok], a: usize, b: usize) -> String {
     let mut s = String::new();
+    label_into(toks, a, b, &mut s);
+    s
+}
+
+/// [`label`] into `s` (cleared first).
+fn label_into(toks: &[Tok], a: usize, b: usize, s: &mut String) {
+    s.clear();
     let mut glue = false;
     for t in &toks[a..b] {
         if t.lower == "-" {
@@ -122,19 +141,26 @@ fn label(toks: &[Tok], a: usize, b: usize) -> String {
         glue = false;
         s.push_str(&t.lower);
     }
-    s
 }
 
 /// Whether the label of tokens `a..b` names a person or a group: its last
 /// word, or in "secretary of state" the word before "of".
 fn is_agent_label(toks: &[Tok], a: usize, b: usize) -> bool {
-    let l = label(toks, a, b);
-    let words: Vec<&str> = l.split(' ').collect();
-    let head = match words.iter().position(|w| *w == "of") {
-        Some(p) if p > 0 => words[p - 1],
-        _ => words[words.len() - 1],
-    };
-    is_agent(head)
+    thread_local! {
+        static LABEL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LABEL.with_borrow_mut(|l| {
+        label_into(toks, a, b, l);
+        // The word before the first "of" (when not first), else the last.
+        let mut head = "";
+        for (p, w) in l.split(' ').enumerate() {
+            if w == "of" && p > 0 && !l.starts_with("of ") {
+                return is_agent(head);
+            }
+            head = w;
+        }
+        is_agent(head)
+    })
 }
 
 fn punct(t: Option<&Tok>) -> Option<u8> {
@@ -319,6 +345,57 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             }
         }
     }
+    // Adjective: "Democratic donors", "North Korean officials".
+    let mut i = 0;
+    while i < n {
+        if !(toks[i].cap && toks[i].role == Role::Content && is_demonym(&toks[i].lower)) {
+            i += 1;
+            continue;
+        }
+        // The capitalised words of the adjective ("North Korean").
+        let mut a = i;
+        while a > 0
+            && i - a < 3
+            && toks[a - 1].cap
+            && toks[a - 1].role == Role::Content
+            && toks[a - 1].sentence == toks[i].sentence
+        {
+            a -= 1;
+        }
+        let k = i + 1;
+        i = k;
+        // After a coordinator or "other" the phrase is another one's.
+        let before = a.checked_sub(1).map(|p| toks[p].lower.as_str());
+        if toks[k - 1].possessive || before.is_some_and(is_coordinator) {
+            continue;
+        }
+        let Some(j) = np_forward(toks, k) else {
+            continue;
+        };
+        let head = &toks[j - 1].lower;
+        let members = (singular(head) != *head && !is_group(head)) || is_collective(head);
+        let next_is_name = matches!(
+            toks.get(j).map(|t| t.role),
+            Some(Role::Name(_) | Role::Title(_))
+        );
+        if members
+            && !next_is_name
+            && is_agent(head)
+            && !is_other_side(head)
+            && toks[j - 1].sentence == toks[k - 1].sentence
+            && !toks[j - 1].possessive
+            && !toks[k..j].iter().any(|t| is_number_word(&t.lower))
+        {
+            let mut adjective = String::new();
+            label_into(toks, a, k, &mut adjective);
+            out.push(Found::Adjective {
+                adjective,
+                label: label(toks, k, j),
+                voice: toks[k].voice,
+            });
+        }
+        i = j;
+    }
     // Anaphora: definite noun phrases naming a person or a group.
     let mut i = 0;
     while i + 1 < n {
@@ -330,7 +407,32 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             .checked_sub(1)
             .map(|p| toks[p].lower.as_str())
             .unwrap_or("");
-        let Some(j) = np_forward(toks, i + 1) else {
+        let name_at = |k: usize| {
+            toks.get(k)
+                .is_some_and(|t| matches!(t.role, Role::Name(_) | Role::Title(_)))
+        };
+        let plain = np_forward(toks, i + 1);
+        // Where the phrase of content words stops.
+        let stop = (i + 1..n)
+            .find(|&k| toks[k].role != Role::Content)
+            .unwrap_or(n);
+        // A name inside the phrase, before a role noun ("the former FBI
+        // chief", "the DNC chairwoman"); not a title of the name after it.
+        let with_name = || {
+            np_forward_with(toks, i + 1, true).filter(|&k| {
+                k > stop
+                    && is_title(&toks[k - 1].lower)
+                    && !name_at(k)
+                    && toks[i + 1..k]
+                        .iter()
+                        .any(|t| matches!(t.role, Role::Name(_)))
+            })
+        };
+        let Some(j) = (if name_at(stop) {
+            with_name().or(plain)
+        } else {
+            plain
+        }) else {
             i += 1;
             continue;
         };

@@ -6,7 +6,8 @@
 //! `discover` finds the mentions of names (capitalised sequences, with
 //! honorifics and titles split off: "Mr. Kim" → `kim`, "President Donald
 //! Trump" → `donald trump` titled `president`) and `link` the labels and how
-//! they are linked to a name (title, premodifier, apposition, copula) or,
+//! they are linked to a name (title, premodifier, apposition, copula), to
+//! the name an adjective is made from ("Democratic donors") or,
 //! for a definite noun phrase, the names mentioned before it in its
 //! paragraph. Everything is counted in [`ReferentCounts`], sums keyed by
 //! strings, so shards merge in any order to the same totals.
@@ -55,7 +56,11 @@ mod words;
 pub use labels::UNRESOLVED;
 
 use crate::text::{Analyzed, Voice};
-use std::collections::HashMap;
+use hashbrown::Equivalent;
+
+/// The counting map of [`ReferentCounts`]: keys of owned strings, looked up
+/// by borrowed ones while counting (no allocation for a key already there).
+pub type CountMap<K> = hashbrown::HashMap<K, u64, rustc_hash::FxBuildHasher>;
 
 /// How a label was linked to its referent.
 ///
@@ -74,6 +79,10 @@ pub enum LinkRule {
     Title,
     /// A name before a person or group noun ("Taliban fighters").
     Premodifier,
+    /// An adjective of a referent's name before a plural person noun or a
+    /// collective ("Democratic donors" → the Democratic Party, "North
+    /// Korean officials" → North Korea).
+    Adjective,
     /// An apposition ("the Taliban, an Islamist militant group,").
     Apposition,
     /// A copula ("the Taliban are insurgents").
@@ -91,9 +100,10 @@ pub enum LinkRule {
 
 impl LinkRule {
     /// The rules that link (every one but `Unresolved`).
-    pub const LINKING: [LinkRule; 6] = [
+    pub const LINKING: [LinkRule; 7] = [
         LinkRule::Title,
         LinkRule::Premodifier,
+        LinkRule::Adjective,
         LinkRule::Apposition,
         LinkRule::Copula,
         LinkRule::Anaphora,
@@ -109,6 +119,7 @@ impl LinkRule {
         match self {
             LinkRule::Title => "title",
             LinkRule::Premodifier => "premodifier",
+            LinkRule::Adjective => "adjective",
             LinkRule::Apposition => "apposition",
             LinkRule::Copula => "copula",
             LinkRule::Anaphora => "anaphora",
@@ -134,7 +145,7 @@ impl LinkRule {
 /// ```
 /// use slant::features::referents::{LabelOptions, LinkRule};
 /// let o = LabelOptions::default();
-/// assert_eq!((o.min_sources, o.rules.len()), (2, 6));
+/// assert_eq!((o.min_sources, o.rules.len()), (2, 7));
 /// let no_anaphora = LabelOptions { rules: vec![LinkRule::Title, LinkRule::Copula], ..o };
 /// assert!(!no_anaphora.rules.contains(&LinkRule::Anaphora));
 /// ```
@@ -195,7 +206,9 @@ pub struct LabelRow {
 /// Names kept per anaphor (the nearest distinct ones).
 const MAX_CANDIDATES: usize = 5;
 
-/// (story, name key, source, label, quoted, rule): a link's key.
+/// (story, name key, source, label, quoted, rule): a link's key (for
+/// [`LinkRule::Adjective`] the lower-case adjective, "north korean", in
+/// place of the name key: its referent is found per story).
 pub type LinkKey = (String, String, String, String, bool, LinkRule);
 /// (story, source, label, quoted, earlier names of the paragraph as
 /// (sentences back, name key), nearest first): an anaphor's key.
@@ -222,16 +235,61 @@ pub type AnaphorKey = (String, String, String, bool, Vec<(u32, String)>);
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReferentCounts {
     /// (story, name key, source) → mentions.
-    pub names: HashMap<(String, String, String), u64>,
+    pub names: CountMap<(String, String, String)>,
     /// (story, name key, name as written) → mentions.
-    pub surfaces: HashMap<(String, String, String), u64>,
+    pub surfaces: CountMap<(String, String, String)>,
     /// (story, name key) → mentions right after "the" (a group's name).
-    pub definite: HashMap<(String, String), u64>,
+    pub definite: CountMap<(String, String)>,
     /// (story, name key, source, label, quoted, rule) → links.
-    pub links: HashMap<LinkKey, u64>,
+    pub links: CountMap<LinkKey>,
     /// (story, source, label, quoted, earlier names of the paragraph as
     /// (sentences back, name key), nearest first) → anaphors.
-    pub anaphors: HashMap<AnaphorKey, u64>,
+    pub anaphors: CountMap<AnaphorKey>,
+}
+
+/// A borrowed (String, String) key: hashes as the owned one.
+#[derive(Hash)]
+struct Key2<'a>(&'a str, &'a str);
+
+impl Equivalent<(String, String)> for Key2<'_> {
+    fn equivalent(&self, k: &(String, String)) -> bool {
+        self.0 == k.0 && self.1 == k.1
+    }
+}
+
+/// A borrowed (String, String, String) key: hashes as the owned one.
+#[derive(Hash)]
+struct Key3<'a>(&'a str, &'a str, &'a str);
+
+impl Equivalent<(String, String, String)> for Key3<'_> {
+    fn equivalent(&self, k: &(String, String, String)) -> bool {
+        self.0 == k.0 && self.1 == k.1 && self.2 == k.2
+    }
+}
+
+/// A borrowed [`LinkKey`]: hashes as the owned one.
+#[derive(Hash)]
+struct LinkRef<'a>(&'a str, &'a str, &'a str, &'a str, bool, LinkRule);
+
+impl Equivalent<LinkKey> for LinkRef<'_> {
+    fn equivalent(&self, k: &LinkKey) -> bool {
+        self.5 == k.5
+            && self.4 == k.4
+            && self.3 == k.3
+            && self.1 == k.1
+            && self.2 == k.2
+            && self.0 == k.0
+    }
+}
+
+/// Add `n` to the count of `(a, b, c)`, allocating its key only when new.
+fn bump3(m: &mut CountMap<(String, String, String)>, a: &str, b: &str, c: &str, n: u64) {
+    match m.get_mut(&Key3(a, b, c)) {
+        Some(v) => *v += n,
+        None => {
+            m.insert((a.to_string(), b.to_string(), c.to_string()), n);
+        }
+    }
 }
 
 /// [`ReferentCounts`] as plain data, each map's entries sorted (for a
@@ -262,7 +320,7 @@ pub struct ReferentParts {
     pub anaphors: Vec<(AnaphorKey, u64)>,
 }
 
-fn sorted<K: Ord + Clone>(m: &HashMap<K, u64>) -> Vec<(K, u64)> {
+fn sorted<K: Ord + Clone>(m: &CountMap<K>) -> Vec<(K, u64)> {
     let mut v: Vec<(K, u64)> = m.iter().map(|(k, n)| (k.clone(), *n)).collect();
     v.sort_unstable();
     v
@@ -282,8 +340,8 @@ impl ReferentCounts {
 
     /// Counts back from [`to_parts`](Self::to_parts) (repeated keys add up).
     pub fn from_parts(p: ReferentParts) -> ReferentCounts {
-        fn map<K: Eq + std::hash::Hash>(v: Vec<(K, u64)>) -> HashMap<K, u64> {
-            let mut m = HashMap::with_capacity(v.len());
+        fn map<K: Eq + std::hash::Hash>(v: Vec<(K, u64)>) -> CountMap<K> {
+            let mut m = CountMap::with_capacity_and_hasher(v.len(), Default::default());
             for (k, n) in v {
                 *m.entry(k).or_default() += n;
             }
@@ -299,7 +357,7 @@ impl ReferentCounts {
     }
 }
 
-fn add_all<K: Eq + std::hash::Hash>(into: &mut HashMap<K, u64>, from: HashMap<K, u64>) {
+fn add_all<K: Eq + std::hash::Hash>(into: &mut CountMap<K>, from: CountMap<K>) {
     if into.is_empty() {
         *into = from;
         return;
@@ -324,6 +382,8 @@ pub struct ReferentScratch {
     discover: discover::Scratch,
     found: Vec<link::Found>,
     spans: Vec<(usize, usize, usize)>,
+    /// The document's mentions, by key and surface.
+    order: Vec<u32>,
 }
 
 impl ReferentCounts {
@@ -368,21 +428,47 @@ impl ReferentCounts {
             .extend(d.mentions.iter().map(|m| (m.start, m.end, m.seq_start)));
         link::find(&d.toks, &s.spans, &mut s.found);
         let story = story.unwrap_or("");
-        for m in &d.mentions {
-            *self
-                .names
-                .entry((story.into(), m.key.clone(), source.into()))
-                .or_default() += 1;
-            *self
-                .surfaces
-                .entry((story.into(), m.key.clone(), m.surface.clone()))
-                .or_default() += 1;
-            if m.definite {
-                *self
-                    .definite
-                    .entry((story.into(), m.key.clone()))
-                    .or_default() += 1;
+        // Each key (and surface) once per document: the same name comes
+        // back several times.
+        s.order.clear();
+        s.order.extend(0..d.mentions.len() as u32);
+        let ms = &d.mentions;
+        s.order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&ms[a as usize], &ms[b as usize]);
+            a.key.cmp(&b.key).then_with(|| a.surface.cmp(&b.surface))
+        });
+        let mut at = 0;
+        while at < s.order.len() {
+            let m = &ms[s.order[at] as usize];
+            let same_key = s.order[at..]
+                .iter()
+                .take_while(|&&x| ms[x as usize].key == m.key)
+                .count();
+            bump3(&mut self.names, story, &m.key, source, same_key as u64);
+            let definite = s.order[at..at + same_key]
+                .iter()
+                .filter(|&&x| ms[x as usize].definite)
+                .count() as u64;
+            if definite > 0 {
+                match self.definite.get_mut(&Key2(story, &m.key)) {
+                    Some(v) => *v += definite,
+                    None => {
+                        self.definite
+                            .insert((story.into(), m.key.clone()), definite);
+                    }
+                }
             }
+            let mut k = at;
+            while k < at + same_key {
+                let surface = &ms[s.order[k] as usize].surface;
+                let same = s.order[k..at + same_key]
+                    .iter()
+                    .take_while(|&&x| ms[x as usize].surface == *surface)
+                    .count();
+                bump3(&mut self.surfaces, story, &m.key, surface, same as u64);
+                k += same;
+            }
+            at += same_key;
         }
         for f in s.found.drain(..) {
             match f {
@@ -392,18 +478,40 @@ impl ReferentCounts {
                     voice,
                     rule,
                 } => {
-                    let key = d.mentions[mention as usize].key.clone();
-                    *self
+                    let key = d.mentions[mention as usize].key.as_str();
+                    let quoted = voice == Voice::Quoted;
+                    match self
                         .links
-                        .entry((
-                            story.into(),
-                            key,
-                            source.into(),
-                            label,
-                            voice == Voice::Quoted,
-                            rule,
-                        ))
-                        .or_default() += 1;
+                        .get_mut(&LinkRef(story, key, source, &label, quoted, rule))
+                    {
+                        Some(v) => *v += 1,
+                        None => {
+                            self.links.insert(
+                                (story.into(), key.into(), source.into(), label, quoted, rule),
+                                1,
+                            );
+                        }
+                    }
+                }
+                link::Found::Adjective {
+                    adjective,
+                    label,
+                    voice,
+                } => {
+                    let quoted = voice == Voice::Quoted;
+                    let rule = LinkRule::Adjective;
+                    match self
+                        .links
+                        .get_mut(&LinkRef(story, &adjective, source, &label, quoted, rule))
+                    {
+                        Some(v) => *v += 1,
+                        None => {
+                            self.links.insert(
+                                (story.into(), adjective, source.into(), label, quoted, rule),
+                                1,
+                            );
+                        }
+                    }
                 }
                 link::Found::Anaphor {
                     label,
@@ -630,6 +738,96 @@ mod tests {
             !rows
                 .iter()
                 .any(|r| r.0 == "Donald Trump" && r.3 == "anaphora"),
+            "{rows:?}"
+        );
+    }
+
+    #[test]
+    fn adjective_of_a_referents_name() {
+        let o = also("The Democratic Party and North Korea and Russia");
+        let rows = labels(&[
+            (
+                "a",
+                "The Democratic Party criticised North Korea. Democratic donors cheered. North Korean officials met reporters.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(
+            has(&rows, "Democratic Party", "donors", "adjective"),
+            "{rows:?}"
+        );
+        assert!(
+            has(&rows, "North Korea", "officials", "adjective"),
+            "{rows:?}"
+        );
+        // Someone on another side ("Russian allies"), a singular role
+        // ("Russian envoy"), coordination and contrast: not linked.
+        let rows = labels(&[
+            (
+                "a",
+                "Russia spoke. Russian allies met. The Russian envoy left. Moscow and Russian officials agreed, unlike Russian diplomats.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(rows.iter().all(|r| r.3 != "adjective"), "{rows:?}");
+        // An adjective of two referents ("Korean" of North and South Korea)
+        // or of none: no row, not even an unresolved one.
+        let o = also("North Korea and South Korea");
+        let rows = labels(&[
+            (
+                "a",
+                "North Korea and South Korea met. Korean officials and French officials spoke.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(labelled(&rows, "officials").is_empty(), "{rows:?}");
+        // Switched off with the rule.
+        let o = also("The Democratic Party");
+        let docs = [
+            ("a", "The Democratic Party sued. Democratic donors cheered."),
+            (o.0, o.1.as_str()),
+        ];
+        assert!(has(
+            &labels(&docs),
+            "Democratic Party",
+            "donors",
+            "adjective"
+        ));
+        let off = labels_with(&docs, &[LinkRule::Title, LinkRule::Anaphora]);
+        assert!(off.iter().all(|r| r.3 != "adjective"), "{off:?}");
+    }
+
+    #[test]
+    fn anaphora_with_a_name_inside() {
+        let o = also("James Comey and Donald Trump");
+        let rows = labels(&[
+            (
+                "a",
+                "President Donald Trump fired FBI Director James Comey. Later the former FBI director testified.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(
+            has(&rows, "James Comey", "former fbi director", "anaphora"),
+            "{rows:?}"
+        );
+        // A title of the name after it, and a body named after a name ("the
+        // Trump administration"), are no such anaphors; nor is one after a
+        // coordinator naming the name before it.
+        let rows = labels(&[
+            (
+                "a",
+                "Donald Trump met the FBI director James Comey. The Trump administration spoke. James Comey and the FBI director left.",
+            ),
+            (o.0, &o.1),
+        ]);
+        assert!(
+            rows.iter()
+                .all(|r| r.3 != "anaphora" || r.0 != "James Comey" || r.2 != "fbi director"),
+            "{rows:?}"
+        );
+        assert!(
+            labelled(&rows, "trump administration").is_empty(),
             "{rows:?}"
         );
     }

@@ -661,44 +661,45 @@ const NOT_AGENTS: &[&str] = &[
 
 /// Each list as a hash set, built once (the per-token look-ups are the hot
 /// path of referent extraction).
-fn set_of(list: &'static [&'static str]) -> &'static FxHashSet<&'static str> {
-    use std::sync::OnceLock;
-    static SETS: OnceLock<Vec<(usize, FxHashSet<&'static str>)>> = OnceLock::new();
-    let sets = SETS.get_or_init(|| {
-        [
-            FUNCTION, VERBS, HONORIFICS, TITLES, GROUPS, PERSONS, RELATIONAL, NOT_AGENTS,
-        ]
-        .iter()
-        .map(|l| (l.as_ptr() as usize, l.iter().copied().collect()))
-        .collect()
-    });
-    let p = list.as_ptr() as usize;
-    &sets.iter().find(|(q, _)| *q == p).expect("a known list").1
+macro_rules! word_set {
+    ($name:ident, $list:ident) => {
+        fn $name(w: &str) -> bool {
+            use std::sync::OnceLock;
+            static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+            SET.get_or_init(|| $list.iter().copied().collect())
+                .contains(w)
+        }
+    };
 }
 
-fn has(list: &'static [&'static str], w: &str) -> bool {
-    set_of(list).contains(w)
-}
+word_set!(in_function, FUNCTION);
+word_set!(in_verbs, VERBS);
+word_set!(in_honorifics, HONORIFICS);
+word_set!(in_titles, TITLES);
+word_set!(in_groups, GROUPS);
+word_set!(in_persons, PERSONS);
+word_set!(in_relational, RELATIONAL);
+word_set!(in_not_agents, NOT_AGENTS);
 
 /// Whether `w` (lower case) is a function word.
 pub(super) fn is_function(w: &str) -> bool {
-    has(FUNCTION, w)
+    in_function(w)
 }
 
 /// Whether `w` (lower case) is a verb that ends a noun phrase.
 pub(super) fn is_verb(w: &str) -> bool {
-    has(VERBS, w)
+    in_verbs(w)
 }
 
 /// Whether `w` (lower case, without a final dot) is an honorific.
 pub(super) fn is_honorific(w: &str) -> bool {
-    has(HONORIFICS, w.trim_end_matches('.'))
+    in_honorifics(w.trim_end_matches('.'))
 }
 
 /// Whether `w` (lower case) names a role that can stand before a name.
 pub(super) fn is_title(w: &str) -> bool {
     let w = w.trim_end_matches('.');
-    has(TITLES, w) || has(TITLES, &singular(w))
+    in_titles(w) || in_titles(&singular(w))
 }
 
 /// `w` without a plural ending (`groups` → `group`, `militias` →
@@ -718,12 +719,44 @@ pub(super) fn singular(w: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether `w` (lower case) names a group.
 pub(super) fn is_group(w: &str) -> bool {
-    has(GROUPS, w) || has(GROUPS, &singular(w))
+    in_groups(w) || in_groups(&singular(w))
 }
 
 /// Whether `w` (lower case) is a relational noun (see `RELATIONAL`).
 pub(super) fn is_relational(w: &str) -> bool {
-    has(RELATIONAL, &singular(w))
+    in_relational(&singular(w))
+}
+
+/// Whether `w` (lower case) names someone on another side of the one it is
+/// said of ("Russian allies" are not Russians; "Democratic donors" are
+/// the Democrats' own).
+pub(super) fn is_other_side(w: &str) -> bool {
+    matches!(
+        singular(w).as_ref(),
+        "ally"
+            | "enemy"
+            | "foe"
+            | "rival"
+            | "opponent"
+            | "critic"
+            | "counterpart"
+            | "victim"
+            | "pick"
+            | "nominee"
+            | "friend"
+            | "hostage"
+            | "prisoner"
+            | "captive"
+    )
+}
+
+/// The stems an adjective of a name can be made from ("north korean" →
+/// "north korea", "democratic" → "democrat", "iranian" → "iran").
+pub(super) fn adjective_stems(adj: &str) -> impl Iterator<Item = &str> {
+    ["", "n", "an", "ian", "ic", "i", "ese", "ish"]
+        .into_iter()
+        .filter_map(move |suffix| adj.strip_suffix(suffix))
+        .filter(|s| s.len() >= 4)
 }
 
 /// Whether `w` (lower case) can name a person or a group: a title, a group
@@ -732,11 +765,10 @@ pub(super) fn is_relational(w: &str) -> bool {
 pub(super) fn is_agent(w: &str) -> bool {
     let s = singular(w);
     let s = s.as_ref();
-    if is_title(s) || is_group(w) || has(PERSONS, s) || has(PERSONS, w) {
+    if is_title(s) || is_group(w) || in_persons(s) || in_persons(w) {
         return true;
     }
-    if s.len() < 5 || has(NOT_AGENTS, s) || !s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-    {
+    if s.len() < 5 || in_not_agents(s) || !s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
         return false;
     }
     let ends = |x: &str| s.ends_with(x);
@@ -784,7 +816,11 @@ pub(super) fn is_demonym(w: &str) -> bool {
         "bangladeshi",
         "nepali",
     ];
-    let l = w.to_lowercase();
+    let l: std::borrow::Cow<str> = if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() {
+        w.to_lowercase().into()
+    } else {
+        w.into()
+    };
     // "Iranian-backed", "Hamas-linked", "Syria-based": adjectives.
     const MADE: &[&str] = &[
         "-backed",
@@ -798,7 +834,7 @@ pub(super) fn is_demonym(w: &str) -> bool {
         "-run",
     ];
     MADE.iter().any(|m| l.ends_with(m))
-        || LIST.contains(&l.as_str())
+        || LIST.contains(&l.as_ref())
         || ["ese", "ean", "ian", "ican", "ish", "ic", "ist"]
             .iter()
             .any(|s| l.ends_with(s) && l.len() > s.len() + 2)
