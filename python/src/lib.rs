@@ -281,7 +281,7 @@ pub(crate) fn run_options(
                     .map(|r| {
                         LinkRule::parse(r).ok_or_else(|| {
                             UsageError::new_err(format!(
-                                "label_rules: unknown rule '{r}' (title, premodifier, apposition, copula, anaphora, salience)"
+                                "label_rules: unknown rule '{r}' (title, premodifier, adjective, apposition, copula, anaphora, salience)"
                             ))
                         })
                     })
