@@ -479,9 +479,9 @@ impl LoadedValidParams {
                 Ok(((c, a, b), pred))
             })
             .collect();
-        // preds[c][(a, b)]: row -> probability.
-        let mut preds: Vec<FxHashMap<(usize, usize), Vec<(usize, f64)>>> =
-            vec![FxHashMap::default(); configs.len()];
+        // preds[c][(a, b)]: (row, probability) of the rows of folds a and b.
+        type Preds = FxHashMap<(usize, usize), Vec<(usize, f64)>>;
+        let mut preds: Vec<Preds> = vec![FxHashMap::default(); configs.len()];
         for r in fitted {
             let ((c, a, b), v) = r?;
             preds[c].insert((a, b), v);
