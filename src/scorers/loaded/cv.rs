@@ -422,6 +422,8 @@ impl LoadedValidParams {
     /// fold `f`'s labels reaches its decision. The shipped decision is
     /// chosen the same way with all folds as the inner ones, fitted on all
     /// rows, its threshold the best on its pooled out-of-fold decisions.
+    /// With two folds there are no inner folds: each outer fold uses the
+    /// first grid point at threshold 0.5.
     fn nested_decision(
         &self,
         data: &LoadedData,
@@ -456,7 +458,8 @@ impl LoadedValidParams {
         let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
         for c in 0..configs.len() {
             for a in 0..k {
-                for b in a..k {
+                // Inner folds need at least three outer ones.
+                for b in (a..k).filter(|&b| b == a || k >= 3) {
                     jobs.push((c, a, b));
                 }
             }
@@ -508,6 +511,9 @@ impl LoadedValidParams {
                 .unzip()
         };
         let choose = |outer: Option<usize>| -> (usize, f64) {
+            if outer.is_some() && k < 3 {
+                return (0, 0.5);
+            }
             let mut best: Option<(f64, usize, f64)> = None;
             for c in 0..configs.len() {
                 let (y, q) = inner(c, outer);
@@ -787,13 +793,17 @@ mod tests {
         (data, labels, folds, probs)
     }
 
-    fn small_params() -> LoadedValidParams {
-        LoadedParams {
+    /// The procedure on [`decision_case`] with 4 folds and `labels`.
+    fn nested(labels: &[bool]) -> NestedDecision {
+        let (data, _, folds, probs) = decision_case();
+        let vp = LoadedParams {
             folds: 4,
             ..LoadedParams::default()
         }
         .check()
-        .unwrap()
+        .unwrap();
+        vp.nested_decision(&data, labels, &folds, &probs, Combiner::NoisyOr)
+            .unwrap()
     }
 
     /// An outer fold's decision — its grid point, threshold and held-out
@@ -802,20 +812,15 @@ mod tests {
     /// with them.
     #[test]
     fn outer_fold_decision_ignores_its_labels() {
-        let (data, labels, folds, probs) = decision_case();
-        let vp = small_params();
-        let a = vp
-            .nested_decision(&data, &labels, &folds, &probs, Combiner::NoisyOr)
-            .unwrap();
+        let (_, labels, folds, _) = decision_case();
+        let a = nested(&labels);
         let mut flipped = labels.clone();
         for (i, y) in flipped.iter_mut().enumerate() {
             if folds[i] == 0 {
                 *y = !*y;
             }
         }
-        let b = vp
-            .nested_decision(&data, &flipped, &folds, &probs, Combiner::NoisyOr)
-            .unwrap();
+        let b = nested(&flipped);
         assert_eq!(a.configs.len(), 10);
         assert_eq!(a.outer[0], b.outer[0]);
         // The other folds (and the shipped decision) do see fold 0.
@@ -828,11 +833,8 @@ mod tests {
     /// with.
     #[test]
     fn shipped_decision_reads_its_grid_point() {
-        let (data, labels, folds, probs) = decision_case();
-        let vp = small_params();
-        let d = vp
-            .nested_decision(&data, &labels, &folds, &probs, Combiner::NoisyOr)
-            .unwrap();
+        let labels = decision_case().1;
+        let d = nested(&labels);
         let s = &d.shipped;
         let extras: Vec<String> = s.features[DECISION_WORD_FEATURES.len()..]
             .iter()
@@ -842,10 +844,27 @@ mod tests {
         assert!(d.configs.contains(&(s.alpha, extras)));
         assert!((0.2..=0.8).contains(&s.threshold));
         // Deterministic.
-        let again = vp
-            .nested_decision(&data, &labels, &folds, &probs, Combiner::NoisyOr)
-            .unwrap();
+        let again = nested(&labels);
         assert_eq!(again.shipped, d.shipped);
         assert_eq!(again.outer, d.outer);
+    }
+
+    /// Two folds leave no inner folds: the first grid point at 0.5 (the
+    /// earlier code failed to fit an empty training set).
+    #[test]
+    fn two_folds_use_the_first_grid_point() {
+        let (data, labels, _, probs) = decision_case();
+        let folds: Vec<usize> = (0..labels.len()).map(|i| (i / 2) % 2).collect();
+        let vp = LoadedParams {
+            folds: 2,
+            ..LoadedParams::default()
+        }
+        .check()
+        .unwrap();
+        let d = vp
+            .nested_decision(&data, &labels, &folds, &probs, Combiner::NoisyOr)
+            .unwrap();
+        assert!(d.outer.iter().all(|o| o.0 == 0 && o.1 == 0.5));
+        assert_eq!(d.outer[0].2.len(), 32);
     }
 }

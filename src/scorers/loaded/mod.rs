@@ -428,9 +428,9 @@ impl LoadedModel {
                 });
             }
         });
-        let combiner = self.file.chosen.combiner;
+        let summary = word_summary(probs, self.file.chosen.combiner);
         let d = &self.file.decision;
-        let row = decision_row(probs, combiner, &dense, &self.inputs);
+        let row = decision_row_of(probs, summary, &dense, &self.inputs);
         let decision = d.probability(&row);
         let span = match (
             a.tokens.get(range.start),
@@ -443,7 +443,7 @@ impl LoadedModel {
             _ => (0, 0),
         };
         SentenceScore {
-            probability: combiner.combine(probs),
+            probability: summary[0],
             decision,
             loaded: decision >= d.threshold,
             span,

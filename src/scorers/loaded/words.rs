@@ -302,10 +302,17 @@ pub(super) fn decision_row(
     dense: &[f64],
     inputs: &[DecisionInput],
 ) -> Vec<f64> {
-    let mut row: Vec<f64> = word_summary(p, combiner)
-        .iter()
-        .map(|&q| logit(q))
-        .collect();
+    decision_row_of(p, word_summary(p, combiner), dense, inputs)
+}
+
+/// [`decision_row`] with the word summary `summary` of `p` already made.
+pub(super) fn decision_row_of(
+    p: &[f64],
+    summary: [f64; 3],
+    dense: &[f64],
+    inputs: &[DecisionInput],
+) -> Vec<f64> {
+    let mut row: Vec<f64> = summary.iter().map(|&q| logit(q)).collect();
     row.extend(inputs.iter().map(|&i| match i {
         DecisionInput::Word(k) => word_extra(p, k),
         DecisionInput::Dense(j) => dense.get(j).copied().unwrap_or(0.0),
