@@ -73,12 +73,20 @@ pub struct FoldResult {
     /// ROC-AUC of the word-derived sentence probability.
     #[serde(deserialize_with = "super::model_file::de_f64")]
     pub score_auc: f64,
+    /// The decision's L2 strength chosen for this fold (inner CV).
+    #[serde(default)]
+    pub decision_alpha: f64,
+    /// The decision's extra word-score features chosen for this fold.
+    #[serde(default)]
+    pub decision_extras: Vec<String>,
 }
 
 /// Stratified K-fold cross-validation on the training data, at the chosen
 /// hyper-parameters. Each fold's word model is fitted on the other folds;
-/// the decision model is cross-validated on the out-of-fold word scores
-/// with the same folds (its inputs for a training row come from a word
+/// the decision is evaluated on those out-of-fold word scores with the
+/// same folds, its grid point (L2 strength, extra features) and
+/// threshold chosen for each fold by inner cross-validation on the other
+/// folds (nested; its inputs for a training row still come from a word
 /// model that saw the held-out fold, a small optimism the card states).
 ///
 /// ```
@@ -100,6 +108,10 @@ pub struct CvReport {
     /// Mean over folds of the decision's macro-F1.
     #[serde(deserialize_with = "super::model_file::de_f64")]
     pub macro_f1: f64,
+    /// 95% normal interval of that mean (± 1.96 standard deviations of
+    /// the fold figures over √folds).
+    #[serde(default)]
+    pub macro_f1_ci: (f64, f64),
     /// Mean over folds of the decision's accuracy.
     #[serde(deserialize_with = "super::model_file::de_f64")]
     pub accuracy: f64,
@@ -126,9 +138,18 @@ pub struct CvReport {
 /// decision inputs (to fit the final decision model) and the thresholds.
 pub(super) struct CvOut {
     pub(super) report: CvReport,
-    pub(super) decision_rows: Vec<Vec<f64>>,
+    /// The shipped decision (fitted on all rows' out-of-fold word scores).
+    pub(super) decision: DecisionModel,
     pub(super) word_threshold: f64,
-    pub(super) decision_threshold: f64,
+}
+
+/// The nested choice of the decision: the grid, per outer fold the chosen
+/// grid point, its threshold and the held-out rows' probabilities (in row
+/// order), and the shipped decision.
+struct NestedDecision {
+    configs: Vec<(f64, Vec<String>)>,
+    outer: Vec<(usize, f64, Vec<f64>)>,
+    shipped: DecisionModel,
 }
 
 /// The validation set's provenance.
@@ -327,74 +348,46 @@ impl LoadedValidParams {
         let word_auc = metrics::roc_auc(&wy, &wp);
         let word_threshold = best_f1_threshold(&wy, &wp);
         // Sentence level.
-        let summaries: Vec<[f64; 3]> = word_probs
-            .iter()
-            .map(|w| word_summary(w, combiner))
-            .collect();
-        let score: Vec<f64> = summaries.iter().map(|s| s[0]).collect();
-        let decision_rows: Vec<Vec<f64>> = summaries
-            .iter()
-            .zip(&data.rows)
-            .map(|(s, r)| decision_row(*s, &r.dense))
-            .collect();
-        let names: Vec<String> = (0..decision_rows.first().map_or(0, Vec::len))
-            .map(|j| format!("x{j}"))
-            .collect();
-        // Per fold: its index and the held-out rows' decision probabilities.
-        type FoldDecisions = Result<(usize, Vec<(usize, f64)>)>;
-        let dec: Vec<FoldDecisions> = (0..p.folds)
-            .into_par_iter()
-            .map(|f| {
-                let train: Vec<usize> = (0..data.len()).filter(|&i| folds[i] != f).collect();
-                let test: Vec<usize> = (0..data.len()).filter(|&i| folds[i] == f).collect();
-                let rows: Vec<Vec<f64>> = train.iter().map(|&i| decision_rows[i].clone()).collect();
-                let y: Vec<bool> = train.iter().map(|&i| labels[i]).collect();
-                let m = DecisionModel::fit(&rows, &y, p.decision_alpha, names.clone())?;
-                Ok((
-                    f,
-                    test.iter()
-                        .map(|&i| (i, m.probability(&decision_rows[i])))
-                        .collect(),
-                ))
-            })
-            .collect();
-        let mut decision = vec![0.0; data.len()];
-        for r in dec {
-            for (i, q) in r?.1 {
-                decision[i] = q;
-            }
-        }
+        let score: Vec<f64> = word_probs.iter().map(|w| combiner.combine(w)).collect();
+        let dec = self.nested_decision(data, &labels, &folds, &word_probs, combiner)?;
         let mut per_fold = Vec::with_capacity(p.folds);
-        for f in 0..p.folds {
-            let (other_y, other_p): (Vec<bool>, Vec<f64>) = (0..data.len())
-                .filter(|&i| folds[i] != f)
-                .map(|i| (labels[i], decision[i]))
-                .unzip();
-            let t = metrics::best_threshold(&other_y, &other_p);
+        for (f, (config, t, q)) in dec.outer.iter().enumerate() {
             let test: Vec<usize> = (0..data.len()).filter(|&i| folds[i] == f).collect();
             let y: Vec<bool> = test.iter().map(|&i| labels[i]).collect();
-            let q: Vec<f64> = test.iter().map(|&i| decision[i]).collect();
             let s: Vec<f64> = test.iter().map(|&i| score[i]).collect();
-            let pred: Vec<bool> = q.iter().map(|&v| v >= t).collect();
+            let pred: Vec<bool> = q.iter().map(|&v| v >= *t).collect();
+            let (alpha, extras) = dec.configs[*config].clone();
             per_fold.push(FoldResult {
                 fold: f,
                 n_test: test.len(),
-                threshold: t,
-                macro_f1: metrics::binary_macro_f1(&y, &q, t),
+                threshold: *t,
+                macro_f1: metrics::binary_macro_f1(&y, q, *t),
                 accuracy: metrics::accuracy(&y, &pred),
-                decision_auc: metrics::roc_auc(&y, &q),
+                decision_auc: metrics::roc_auc(&y, q),
                 score_auc: metrics::roc_auc(&y, &s),
+                decision_alpha: alpha,
+                decision_extras: extras,
             });
         }
         let mean = |g: &dyn Fn(&FoldResult) -> f64| {
             per_fold.iter().map(g).sum::<f64>() / per_fold.len() as f64
         };
+        let macro_f1 = mean(&|f| f.macro_f1);
+        let k = per_fold.len() as f64;
+        let sd = (per_fold
+            .iter()
+            .map(|f| (f.macro_f1 - macro_f1).powi(2))
+            .sum::<f64>()
+            / (k - 1.0).max(1.0))
+        .sqrt();
+        let half = 1.96 * sd / k.sqrt();
         let score_t = unclamped_best_threshold(&labels, &score);
         Ok(CvOut {
             report: CvReport {
                 folds: p.folds,
                 seed: p.seed,
-                macro_f1: mean(&|f| f.macro_f1),
+                macro_f1,
+                macro_f1_ci: (macro_f1 - half, macro_f1 + half),
                 accuracy: mean(&|f| f.accuracy),
                 decision_auc: mean(&|f| f.decision_auc),
                 score_auc: mean(&|f| f.score_auc),
@@ -402,9 +395,156 @@ impl LoadedValidParams {
                 word_auc,
                 per_fold,
             },
-            decision_threshold: metrics::best_threshold(&labels, &decision),
-            decision_rows,
+            decision: dec.shipped,
             word_threshold,
+        })
+    }
+
+    /// The decision's grid: `(alpha, extra features)` for every candidate
+    /// set of extras and every alpha, in that order.
+    fn decision_grid(&self) -> Vec<(f64, Vec<String>)> {
+        let p = &self.0;
+        p.decision_extras
+            .iter()
+            .flat_map(|e| p.decision_alphas.iter().map(move |&a| (a, e.clone())))
+            .collect()
+    }
+
+    /// Choose and evaluate the sentence decision on out-of-fold word
+    /// probabilities `word_probs`, with the outer `folds`.
+    ///
+    /// For each outer fold `f`, every grid point is scored by inner
+    /// cross-validation on the other folds (each inner fold `g ≠ f`
+    /// predicted by a model fitted on the folds other than `f` and `g`):
+    /// macro-F1 of the pooled inner predictions at their best threshold.
+    /// The best point (ties: the earlier) is fitted on the folds other
+    /// than `f` and predicts `f` at that inner threshold: nothing about
+    /// fold `f`'s labels reaches its decision. The shipped decision is
+    /// chosen the same way with all folds as the inner ones, fitted on all
+    /// rows, its threshold the best on its pooled out-of-fold decisions.
+    /// With two folds there are no inner folds: each outer fold uses the
+    /// first grid point at threshold 0.5.
+    fn nested_decision(
+        &self,
+        data: &LoadedData,
+        labels: &[bool],
+        folds: &[usize],
+        word_probs: &[Vec<f64>],
+        combiner: Combiner,
+    ) -> Result<NestedDecision> {
+        let p = &self.0;
+        let k = p.folds;
+        let fz = Featurizer::new();
+        let dense_names = fz.dense_names();
+        let configs = self.decision_grid();
+        // Per grid point: feature names and every row's features.
+        let mut designs: Vec<(Vec<String>, Vec<Vec<f64>>)> = Vec::with_capacity(configs.len());
+        for (_, extras) in &configs {
+            let mut names: Vec<String> = DECISION_WORD_FEATURES.map(String::from).to_vec();
+            names.extend(extras.iter().cloned());
+            names.extend(dense_names.iter().cloned());
+            let inputs = decision_inputs(&names[DECISION_WORD_FEATURES.len()..], dense_names)
+                .map_err(|f| Error::usage(format!("unknown decision feature {f:?}")))?;
+            let rows: Vec<Vec<f64>> = word_probs
+                .iter()
+                .zip(&data.rows)
+                .map(|(w, r)| decision_row(w, combiner, &r.dense, &inputs))
+                .collect();
+            designs.push((names, rows));
+        }
+        // Every fit the procedure needs: for grid point c, the rows outside
+        // the excluded folds `(a, b)` (`a == b`: one fold left out), and
+        // the predictions of the rows of folds `a` and `b`.
+        let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
+        for c in 0..configs.len() {
+            for a in 0..k {
+                // Inner folds need at least three outer ones.
+                for b in (a..k).filter(|&b| b == a || k >= 3) {
+                    jobs.push((c, a, b));
+                }
+            }
+        }
+        type Job = Result<((usize, usize, usize), Vec<(usize, f64)>)>;
+        let fitted: Vec<Job> = jobs
+            .par_iter()
+            .map(|&(c, a, b)| {
+                let (names, rows) = &designs[c];
+                let train: Vec<usize> = (0..data.len())
+                    .filter(|&i| folds[i] != a && folds[i] != b)
+                    .collect();
+                let x: Vec<Vec<f64>> = train.iter().map(|&i| rows[i].clone()).collect();
+                let y: Vec<bool> = train.iter().map(|&i| labels[i]).collect();
+                let m = DecisionModel::fit(&x, &y, configs[c].0, names.clone())?;
+                let pred = (0..data.len())
+                    .filter(|&i| folds[i] == a || folds[i] == b)
+                    .map(|i| (i, m.probability(&rows[i])))
+                    .collect();
+                Ok(((c, a, b), pred))
+            })
+            .collect();
+        // preds[c][(a, b)]: (row, probability) of the rows of folds a and b.
+        type Preds = FxHashMap<(usize, usize), Vec<(usize, f64)>>;
+        let mut preds: Vec<Preds> = vec![FxHashMap::default(); configs.len()];
+        for r in fitted {
+            let ((c, a, b), v) = r?;
+            preds[c].insert((a, b), v);
+        }
+        // The inner out-of-fold decisions of grid point c without fold
+        // `outer` (`None`: over all folds), pooled over the rows of the
+        // inner folds.
+        let inner = |c: usize, outer: Option<usize>| -> (Vec<bool>, Vec<f64>) {
+            let mut q = vec![f64::NAN; data.len()];
+            for g in (0..k).filter(|&g| Some(g) != outer) {
+                let key = match outer {
+                    Some(f) => (f.min(g), f.max(g)),
+                    None => (g, g),
+                };
+                for &(i, v) in &preds[c][&key] {
+                    if folds[i] == g {
+                        q[i] = v;
+                    }
+                }
+            }
+            (0..data.len())
+                .filter(|&i| Some(folds[i]) != outer)
+                .map(|i| (labels[i], q[i]))
+                .unzip()
+        };
+        let choose = |outer: Option<usize>| -> (usize, f64) {
+            if outer.is_some() && k < 3 {
+                return (0, 0.5);
+            }
+            let mut best: Option<(f64, usize, f64)> = None;
+            for c in 0..configs.len() {
+                let (y, q) = inner(c, outer);
+                let t = metrics::best_threshold(&y, &q);
+                let f1 = metrics::binary_macro_f1(&y, &q, t);
+                if best.is_none_or(|b| f1 > b.0 + 1e-12) {
+                    best = Some((f1, c, t));
+                }
+            }
+            best.map_or((0, 0.5), |b| (b.1, b.2))
+        };
+        let outer: Vec<(usize, f64, Vec<f64>)> = (0..k)
+            .into_par_iter()
+            .map(|f| {
+                let (c, t) = choose(Some(f));
+                let q: Vec<f64> = preds[c][&(f, f)]
+                    .iter()
+                    .filter(|&&(i, _)| folds[i] == f)
+                    .map(|&(_, v)| v)
+                    .collect();
+                (c, t, q)
+            })
+            .collect();
+        let (c, t) = choose(None);
+        let (names, rows) = &designs[c];
+        let mut shipped = DecisionModel::fit(rows, labels, configs[c].0, names.clone())?;
+        shipped.threshold = t;
+        Ok(NestedDecision {
+            configs,
+            outer,
+            shipped,
         })
     }
 
@@ -474,11 +614,6 @@ impl LoadedValidParams {
             best.ok_or_else(|| Error::usage("empty hyper-parameter grid"))?;
         let cv = self.cv(data, &stats, alpha, combiner)?;
         let fz = Featurizer::new();
-        let mut names: Vec<String> = DECISION_WORD_FEATURES.map(String::from).to_vec();
-        names.extend(fz.dense_names().iter().cloned());
-        let labels = data.labels();
-        let mut decision = DecisionModel::fit(&cv.decision_rows, &labels, p.decision_alpha, names)?;
-        decision.threshold = cv.decision_threshold;
         let file = LoadedFile {
             method: METHOD.into(),
             seed: p.seed,
@@ -502,7 +637,7 @@ impl LoadedValidParams {
             token_coefficients: words.token_w,
             intercept: words.intercept,
             corpus_stats: stats,
-            decision,
+            decision: cv.decision,
             metrics: Some(LoadedMetrics {
                 selection: selection.clone(),
                 cv: cv.report,
@@ -598,4 +733,138 @@ pub(super) fn unclamped_best_threshold(truth: &[bool], score: &[f64]) -> f64 {
         }
     }
     best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sentences, labels, folds and synthetic out-of-fold word
+    /// probabilities for the decision's procedure.
+    fn decision_case() -> (LoadedData, Vec<bool>, Vec<usize>, Vec<Vec<f64>>) {
+        let fz = Featurizer::new();
+        let stats = CorpusStats::new(0, 1, vec![]);
+        let calm = [
+            "The committee met on Tuesday to discuss the budget.",
+            "Officials said the vote would be held next week.",
+            "The report was published by the agency on Monday.",
+            "He said the talks would continue in the capital.",
+        ];
+        let loaded = [
+            "The radical senator slammed the disgraceful, shameful plan.",
+            "Critics blasted the outrageous scheme as a dangerous betrayal.",
+            "The corrupt elites pushed a disastrous and reckless bill.",
+            "Extremist thugs attacked the so-called reform.",
+        ];
+        let texts: Vec<(&str, &[&str])> = (0..64)
+            .map(|i| {
+                let t = if i % 2 == 0 {
+                    calm[i / 2 % 4]
+                } else {
+                    loaded[i / 2 % 4]
+                };
+                (t, &[][..])
+            })
+            .collect();
+        let data = LoadedData::from_texts(&fz, &stats, &texts);
+        // A deterministic stream; labels agree with the text's kind three
+        // times in four, so thresholds and grid points have work to do.
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let labels: Vec<bool> = (0..64).map(|i| (i % 2 == 1) != (i % 8 == 3)).collect();
+        let folds: Vec<usize> = (0..64).map(|i| (i / 2) % 4).collect();
+        let probs = data
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let lift = if i % 2 == 1 { 0.3 } else { 0.0 };
+                r.words
+                    .iter()
+                    .map(|_| (0.6 * next() + lift).min(0.99))
+                    .collect()
+            })
+            .collect();
+        (data, labels, folds, probs)
+    }
+
+    /// The procedure on [`decision_case`] with 4 folds and `labels`.
+    fn nested(labels: &[bool]) -> NestedDecision {
+        let (data, _, folds, probs) = decision_case();
+        let vp = LoadedParams {
+            folds: 4,
+            ..LoadedParams::default()
+        }
+        .check()
+        .unwrap();
+        vp.nested_decision(&data, labels, &folds, &probs, Combiner::NoisyOr)
+            .unwrap()
+    }
+
+    /// An outer fold's decision — its grid point, threshold and held-out
+    /// probabilities — is chosen without that fold's labels (nested): the
+    /// earlier procedure chose the threshold on decisions of models fitted
+    /// with them.
+    #[test]
+    fn outer_fold_decision_ignores_its_labels() {
+        let (_, labels, folds, _) = decision_case();
+        let a = nested(&labels);
+        let mut flipped = labels.clone();
+        for (i, y) in flipped.iter_mut().enumerate() {
+            if folds[i] == 0 {
+                *y = !*y;
+            }
+        }
+        let b = nested(&flipped);
+        assert_eq!(a.configs.len(), 10);
+        assert_eq!(a.outer[0], b.outer[0]);
+        // The other folds (and the shipped decision) do see fold 0.
+        assert_ne!(a.shipped, b.shipped);
+        assert!(a.outer[1..] != b.outer[1..]);
+    }
+
+    /// The shipped decision is the grid point whose pooled out-of-fold
+    /// decisions score best, and reads the extra features it was chosen
+    /// with.
+    #[test]
+    fn shipped_decision_reads_its_grid_point() {
+        let labels = decision_case().1;
+        let d = nested(&labels);
+        let s = &d.shipped;
+        let extras: Vec<String> = s.features[DECISION_WORD_FEATURES.len()..]
+            .iter()
+            .filter(|f| DECISION_EXTRA_FEATURES.contains(&f.as_str()))
+            .cloned()
+            .collect();
+        assert!(d.configs.contains(&(s.alpha, extras)));
+        assert!((0.2..=0.8).contains(&s.threshold));
+        // Deterministic.
+        let again = nested(&labels);
+        assert_eq!(again.shipped, d.shipped);
+        assert_eq!(again.outer, d.outer);
+    }
+
+    /// Two folds leave no inner folds: the first grid point at 0.5 (the
+    /// earlier code failed to fit an empty training set).
+    #[test]
+    fn two_folds_use_the_first_grid_point() {
+        let (data, labels, _, probs) = decision_case();
+        let folds: Vec<usize> = (0..labels.len()).map(|i| (i / 2) % 2).collect();
+        let vp = LoadedParams {
+            folds: 2,
+            ..LoadedParams::default()
+        }
+        .check()
+        .unwrap();
+        let d = vp
+            .nested_decision(&data, &labels, &folds, &probs, Combiner::NoisyOr)
+            .unwrap();
+        assert!(d.outer.iter().all(|o| o.0 == 0 && o.1 == 0.5));
+        assert_eq!(d.outer[0].2.len(), 32);
+    }
 }

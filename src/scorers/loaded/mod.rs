@@ -8,16 +8,18 @@
 //!
 //! A second, small model makes the yes/no **decision** for a sentence:
 //! a logistic regression (linfa) over the word scores (combined, largest,
-//! mean of the two largest) and the featurizer's sentence-level lexicon
-//! counts, fitted on BABE's sentence labels with out-of-fold word scores.
+//! mean of the two largest, and extra word-score features from a small
+//! grid) and the featurizer's sentence-level lexicon counts, fitted on
+//! BABE's sentence labels with out-of-fold word scores.
 //! It serves BABE-style sentence classification; the probability, which
 //! only reads words, is what transfers to other outlets and is validated
 //! out of domain (BASIL, [`ValidationSet`]).
 //!
 //! Hyper-parameters (the L2 strength of the word model and the sentence
 //! combiner) are chosen on a validation set from other outlets and years
-//! that is never trained on; the decision threshold by macro-F1 on BABE's
-//! out-of-fold decisions.
+//! that is never trained on; the decision's L2 strength, extra features
+//! and threshold by macro-F1 on BABE's out-of-fold decisions (nested
+//! inside the cross-validation that reports its figure).
 //!
 //! ```
 //! use slant::scorers::loaded::{LoadedData, LoadedParams};
@@ -54,7 +56,7 @@ pub use data::*;
 pub use params::*;
 pub use validation::*;
 use words::*;
-pub use words::{DecisionModel, DECISION_WORD_FEATURES};
+pub use words::{DecisionModel, DECISION_EXTRA_FEATURES, DECISION_WORD_FEATURES};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::MatchRecord;
@@ -231,8 +233,8 @@ pub struct LoadedModel {
     file: LoadedFile,
     words: WordModel,
     lex: Option<LexCats>,
-    /// Decision feature `k` reads featurizer dense feature `dense_map[k]`.
-    dense_map: Vec<usize>,
+    /// Where the decision's features after the word features come from.
+    inputs: Vec<DecisionInput>,
 }
 
 impl LoadedModel {
@@ -285,17 +287,12 @@ impl LoadedModel {
         }
         let fz_names = Featurizer::new();
         let names = fz_names.dense_names();
-        let mut dense_map = Vec::new();
-        for f in &d.features[DECISION_WORD_FEATURES.len()..] {
-            match names.iter().position(|n| n == f) {
-                Some(i) => dense_map.push(i),
-                None => {
-                    return Err(bad(format!(
-                        "the decision model reads the lexicon feature {f:?}, which this slant's built-in lexicons do not have; retrain it"
-                    )))
-                }
-            }
-        }
+        let inputs = decision_inputs(&d.features[DECISION_WORD_FEATURES.len()..], names)
+            .map_err(|f| {
+                bad(format!(
+                    "the decision model reads the feature {f:?}, which this slant does not have (a built-in lexicon's category or a word score); retrain it"
+                ))
+            })?;
         let words = WordModel::new(
             file.grams.clone(),
             file.gram_coefficients.clone(),
@@ -309,7 +306,7 @@ impl LoadedModel {
             lex: Some(LexCats::new(fz_names.lexicon())),
             file,
             words,
-            dense_map,
+            inputs,
         })
     }
 
@@ -433,12 +430,7 @@ impl LoadedModel {
         });
         let summary = word_summary(probs, self.file.chosen.combiner);
         let d = &self.file.decision;
-        let mut row: Vec<f64> = summary.iter().map(|&p| logit(p)).collect();
-        row.extend(
-            self.dense_map
-                .iter()
-                .map(|&i| dense.get(i).copied().unwrap_or(0.0)),
-        );
+        let row = decision_row_of(probs, summary, &dense, &self.inputs);
         let decision = d.probability(&row);
         let span = match (
             a.tokens.get(range.start),
@@ -606,16 +598,9 @@ impl LoadedModel {
             .iter()
             .zip(&v.data.rows)
             .map(|(p, r)| {
-                let mut row: Vec<f64> = word_summary(p, combiner)
-                    .iter()
-                    .map(|&q| logit(q))
-                    .collect();
-                row.extend(
-                    self.dense_map
-                        .iter()
-                        .map(|&i| r.dense.get(i).copied().unwrap_or(0.0)),
-                );
-                self.file.decision.probability(&row)
+                self.file
+                    .decision
+                    .probability(&decision_row(p, combiner, &r.dense, &self.inputs))
             })
             .collect();
         let _ = fz;

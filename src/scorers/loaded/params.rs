@@ -103,8 +103,15 @@ pub struct LoadedParams {
     pub seed: u64,
     /// L-BFGS iterations of the word model.
     pub max_iterations: u64,
-    /// L2 strength of the sentence decision model.
-    pub decision_alpha: f64,
+    /// Candidate L2 strengths of the sentence decision model.
+    pub decision_alphas: Vec<f64>,
+    /// Candidate sets of extra word-score features of the decision model
+    /// (names from [`DECISION_EXTRA_FEATURES`]; an empty set: the three
+    /// [`DECISION_WORD_FEATURES`] and the lexicon features only). With the
+    /// alphas they form the decision's grid, chosen inside each outer
+    /// fold by inner cross-validation on the other folds (nested), and
+    /// for the shipped decision by cross-validation on all the data.
+    pub decision_extras: Vec<Vec<String>>,
     /// Words in fewer reference-corpus documents are unseen to the rarity
     /// features (keeps the shipped table small).
     pub corpus_min_df: u32,
@@ -120,7 +127,14 @@ impl Default for LoadedParams {
             folds: 10,
             seed: 42,
             max_iterations: 200,
-            decision_alpha: 1.0,
+            decision_alphas: vec![1.0, 10.0],
+            decision_extras: vec![
+                vec![],
+                vec!["word_log_sum".into()],
+                vec!["words_over_half".into()],
+                vec!["word_mean_logit".into()],
+                vec!["word_third".into()],
+            ],
             corpus_min_df: 3,
         }
     }
@@ -145,14 +159,30 @@ impl LoadedParams {
     /// assert!(LoadedParams { alphas: vec![-1.0], ..LoadedParams::default() }.check().is_err());
     /// assert!(LoadedParams { combiners: vec![], ..LoadedParams::default() }.check().is_err());
     /// assert!(LoadedParams { folds: 1, ..LoadedParams::default() }.check().is_err());
+    /// assert!(LoadedParams { decision_alphas: vec![], ..LoadedParams::default() }.check().is_err());
+    /// let bad = LoadedParams { decision_extras: vec![vec!["word_fifth".into()]], ..LoadedParams::default() };
+    /// assert!(bad.check().unwrap_err().to_string().contains("unknown decision feature"));
     /// ```
     pub fn check(self) -> Result<LoadedValidParams> {
         let ok = |a: f64| a.is_finite() && a > 0.0;
         if self.alphas.is_empty() || !self.alphas.iter().all(|&a| ok(a)) {
             return Err(Error::usage("alphas must be finite and > 0"));
         }
-        if !ok(self.decision_alpha) {
-            return Err(Error::usage("decision_alpha must be finite and > 0"));
+        if self.decision_alphas.is_empty() || !self.decision_alphas.iter().all(|&a| ok(a)) {
+            return Err(Error::usage("decision_alphas must be finite and > 0"));
+        }
+        if self.decision_extras.is_empty() {
+            return Err(Error::usage(
+                "at least one decision feature set is needed (an empty set: no extra feature)",
+            ));
+        }
+        for name in self.decision_extras.iter().flatten() {
+            if !DECISION_EXTRA_FEATURES.contains(&name.as_str()) {
+                return Err(Error::usage(format!(
+                    "unknown decision feature {name:?} (known: {})",
+                    DECISION_EXTRA_FEATURES.join(", ")
+                )));
+            }
         }
         if self.combiners.is_empty() {
             return Err(Error::usage("at least one sentence combiner is needed"));

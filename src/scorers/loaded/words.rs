@@ -217,12 +217,107 @@ pub(super) fn logit(p: f64) -> f64 {
 /// featurizer's dense features).
 pub const DECISION_WORD_FEATURES: [&str; 3] = ["word_score", "word_max", "word_top2"];
 
-pub(super) fn decision_row(summary: [f64; 3], dense: &[f64]) -> Vec<f64> {
-    summary
+/// Names of the extra word-score features the decision may read (see
+/// [`LoadedParams::decision_extras`]): `ln(Σp + 0.001)` (the log of the
+/// expected number of loaded words), the number of words with `p ≥ 0.5`,
+/// the mean word logit, and the logit of the third largest probability
+/// (0 with fewer than three words).
+///
+/// ```
+/// use slant::scorers::loaded::{LoadedParams, DECISION_EXTRA_FEATURES};
+/// // Every candidate of the default grid is one of them.
+/// assert!(LoadedParams::default().decision_extras.iter().flatten()
+///     .all(|n| DECISION_EXTRA_FEATURES.contains(&n.as_str())));
+/// ```
+pub const DECISION_EXTRA_FEATURES: [&str; 4] = [
+    "word_log_sum",
+    "words_over_half",
+    "word_mean_logit",
+    "word_third",
+];
+
+/// Extra word-score feature `k` ([`DECISION_EXTRA_FEATURES`]) of a
+/// sentence's word probabilities.
+pub(super) fn word_extra(p: &[f64], k: usize) -> f64 {
+    match k {
+        0 => (p.iter().sum::<f64>() + 1e-3).ln(),
+        1 => p.iter().filter(|&&q| q >= 0.5).count() as f64,
+        2 => {
+            if p.is_empty() {
+                logit(0.0)
+            } else {
+                p.iter().map(|&q| logit(q)).sum::<f64>() / p.len() as f64
+            }
+        }
+        _ => {
+            // The third largest (0 when missing).
+            let mut top = [0.0f64; 3];
+            for &q in p {
+                if q > top[2] {
+                    top[2] = q;
+                    top.sort_by(|a, b| b.total_cmp(a));
+                }
+            }
+            logit(top[2])
+        }
+    }
+}
+
+/// Where a decision feature after the three [`DECISION_WORD_FEATURES`]
+/// comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DecisionInput {
+    /// Extra word-score feature `k` ([`DECISION_EXTRA_FEATURES`]).
+    Word(usize),
+    /// The featurizer's dense feature `i`.
+    Dense(usize),
+}
+
+/// The inputs of decision features `names` (after the word features);
+/// `Err(name)` names the first unknown one.
+pub(super) fn decision_inputs(
+    names: &[String],
+    dense_names: &[String],
+) -> std::result::Result<Vec<DecisionInput>, String> {
+    names
         .iter()
-        .map(|&p| logit(p))
-        .chain(dense.iter().copied())
+        .map(|f| {
+            if let Some(k) = DECISION_EXTRA_FEATURES.iter().position(|n| n == f) {
+                Ok(DecisionInput::Word(k))
+            } else if let Some(i) = dense_names.iter().position(|n| n == f) {
+                Ok(DecisionInput::Dense(i))
+            } else {
+                Err(f.clone())
+            }
+        })
         .collect()
+}
+
+/// The decision model's row for a sentence with word probabilities `p`
+/// and dense features `dense`: the logits of the three word summaries,
+/// then `inputs`.
+pub(super) fn decision_row(
+    p: &[f64],
+    combiner: Combiner,
+    dense: &[f64],
+    inputs: &[DecisionInput],
+) -> Vec<f64> {
+    decision_row_of(p, word_summary(p, combiner), dense, inputs)
+}
+
+/// [`decision_row`] with the word summary `summary` of `p` already made.
+pub(super) fn decision_row_of(
+    p: &[f64],
+    summary: [f64; 3],
+    dense: &[f64],
+    inputs: &[DecisionInput],
+) -> Vec<f64> {
+    let mut row: Vec<f64> = summary.iter().map(|&q| logit(q)).collect();
+    row.extend(inputs.iter().map(|&i| match i {
+        DecisionInput::Word(k) => word_extra(p, k),
+        DecisionInput::Dense(j) => dense.get(j).copied().unwrap_or(0.0),
+    }));
+    row
 }
 
 /// The sentence decision model: a logistic regression over the word
@@ -244,6 +339,9 @@ pub struct DecisionModel {
     pub features: Vec<String>,
     /// Training mean of each feature.
     pub mean: Vec<f64>,
+    /// Its L2 strength (chosen from [`LoadedParams::decision_alphas`]).
+    #[serde(default)]
+    pub alpha: f64,
     /// Training standard deviation of each feature.
     pub sd: Vec<f64>,
     /// Coefficient per standardised feature.
@@ -286,6 +384,7 @@ impl DecisionModel {
         )?;
         Ok(DecisionModel {
             features: names,
+            alpha,
             mean: std.mean,
             sd: std.sd,
             coefficients: fit.weights,
@@ -305,5 +404,43 @@ impl DecisionModel {
             z += w * (v - m) / s;
         }
         sigmoid(z)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_word_features() {
+        let p = [0.2, 0.9, 0.6, 0.1];
+        assert!((word_extra(&p, 0) - (1.8f64 + 1e-3).ln()).abs() < 1e-12);
+        assert_eq!(word_extra(&p, 1), 2.0);
+        let mean = p.iter().map(|&q| logit(q)).sum::<f64>() / 4.0;
+        assert!((word_extra(&p, 2) - mean).abs() < 1e-12);
+        assert!((word_extra(&p, 3) - logit(0.2)).abs() < 1e-12);
+        // Fewer than three words: the third largest is 0.
+        assert_eq!(word_extra(&[0.7, 0.4], 3), logit(0.0));
+        assert_eq!(word_extra(&[], 2), logit(0.0));
+        assert_eq!(word_extra(&[], 1), 0.0);
+    }
+
+    #[test]
+    fn decision_rows_follow_their_inputs() {
+        let dense_names: Vec<String> = ["hedge", "log_tokens"].map(String::from).to_vec();
+        let names: Vec<String> = ["word_mean_logit", "log_tokens"].map(String::from).to_vec();
+        let inputs = decision_inputs(&names, &dense_names).unwrap();
+        assert_eq!(inputs, [DecisionInput::Word(2), DecisionInput::Dense(1)]);
+        let p = [0.2, 0.9];
+        let row = decision_row(&p, Combiner::Max, &[0.0, 3.0], &inputs);
+        assert_eq!(row.len(), 5);
+        assert_eq!(row[1], logit(0.9));
+        assert_eq!(row[3], (logit(0.2) + logit(0.9)) / 2.0);
+        assert_eq!(row[4], 3.0);
+        let bad: Vec<String> = vec!["word_fifth".into()];
+        assert_eq!(
+            decision_inputs(&bad, &dense_names),
+            Err("word_fifth".to_string())
+        );
     }
 }

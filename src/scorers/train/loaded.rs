@@ -1,6 +1,7 @@
 //! `slant train loaded` and `slant eval` of the loaded-language model.
 
 use super::*;
+use crate::scorers::loaded::{DECISION_EXTRA_FEATURES, DECISION_WORD_FEATURES};
 use crate::scorers::model_file::ModelFile;
 
 /// Options of `slant train loaded`.
@@ -275,8 +276,16 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
         opts.progress,
         t0,
         &format!(
-            "chosen alpha {} {:?}; word threshold {:.3}, decision threshold {:.3}",
-            f.chosen.alpha, f.chosen.combiner, f.chosen.word_threshold, f.decision.threshold
+            "chosen alpha {} {:?}; word threshold {:.3}; decision alpha {}, extra features {:?}, threshold {:.3}",
+            f.chosen.alpha,
+            f.chosen.combiner,
+            f.chosen.word_threshold,
+            f.decision.alpha,
+            f.decision.features[DECISION_WORD_FEATURES.len()..]
+                .iter()
+                .filter(|n| DECISION_EXTRA_FEATURES.contains(&n.as_str()))
+                .collect::<Vec<_>>(),
+            f.decision.threshold
         ),
     );
     if let Some(m) = &f.metrics {
@@ -284,9 +293,11 @@ pub fn train_loaded(opts: &TrainLoadedOptions) -> Result<LoadedModel> {
             opts.progress,
             t0,
             &format!(
-                "{}-fold CV: decision macro-F1 {:.4}, accuracy {:.4}, AUC {:.4}; sentence probability AUC {:.4} (macro-F1 alone {:.4}); word AUC {:.4}",
+                "{}-fold CV: decision macro-F1 {:.4} [{:.4}, {:.4}] (nested), accuracy {:.4}, AUC {:.4}; sentence probability AUC {:.4} (macro-F1 alone {:.4}); word AUC {:.4}",
                 m.cv.folds,
                 m.cv.macro_f1,
+                m.cv.macro_f1_ci.0,
+                m.cv.macro_f1_ci.1,
                 m.cv.accuracy,
                 m.cv.decision_auc,
                 m.cv.score_auc,
@@ -426,6 +437,8 @@ pub fn eval_loaded(
         "loaded-language cv",
         [
             ("macro_f1", c.macro_f1, cv.macro_f1),
+            ("macro_f1_ci_low", c.macro_f1_ci.0, cv.macro_f1_ci.0),
+            ("macro_f1_ci_high", c.macro_f1_ci.1, cv.macro_f1_ci.1),
             ("accuracy", c.accuracy, cv.accuracy),
             ("decision_auc", c.decision_auc, cv.decision_auc),
             ("score_auc", c.score_auc, cv.score_auc),
