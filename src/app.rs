@@ -1723,6 +1723,25 @@ impl Tail<'_> {
         );
         summary.timings.insert("boilerplate_ms", boilerplate_ms);
 
+        // Who is called what: resolved on a thread of its own while the
+        // statistics run (it reads only the referent counts, taken out of
+        // the sums), and written with the other reports.
+        let labels_job = (!opts.extract_only && opts.features.referents).then(|| {
+            let referents = std::mem::take(&mut agg.referents);
+            let label_opts = opts.labels.clone();
+            let (alpha0, exact) = (
+                opts.estimators.family_alpha0,
+                opts.estimators.exact_variance,
+            );
+            std::thread::spawn(move || {
+                let t = Instant::now();
+                let rows = referents.labels(&label_opts);
+                drop(referents);
+                let z = estimators::labels::label_z(&rows, alpha0, exact);
+                (rows, z, t.elapsed())
+            })
+        });
+
         let t2 = Instant::now();
         let mut est = if opts.extract_only {
             Estimates::default()
@@ -1847,15 +1866,15 @@ impl Tail<'_> {
             report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
                 .map_err(|e| csv_err(&p, e))?;
             let mut label_rows = Vec::new();
-            if opts.features.referents {
+            if let Some(job) = labels_job {
                 let t = Instant::now();
-                label_rows = agg.referents.labels(&opts.labels);
+                let (rows, z, resolved) = job.join().map_err(|_| {
+                    Error::new(ErrorKind::Internal(
+                        "the thread resolving labels panicked".into(),
+                    ))
+                })?;
+                label_rows = rows;
                 let rows = &label_rows;
-                let z = estimators::labels::label_z(
-                    rows,
-                    opts.estimators.family_alpha0,
-                    opts.estimators.exact_variance,
-                );
                 let p = dir.join("labels.csv");
                 let f = std::fs::File::create(&p).map_err(io_err(&p))?;
                 report::labels_rows(std::io::BufWriter::new(f), rows, &z, opts.csv)
@@ -1864,7 +1883,9 @@ impl Tail<'_> {
                 let f = std::fs::File::create(&p).map_err(io_err(&p))?;
                 report::referent_family_rows(std::io::BufWriter::new(f), rows, lex, opts.csv)
                     .map_err(|e| csv_err(&p, e))?;
-                summary.timings.insert("labels_ms", t.elapsed().as_millis());
+                summary
+                    .timings
+                    .insert("labels_ms", (t.elapsed() + resolved).as_millis());
             }
             if let (Some(ts), Some(period)) = (&time, opts.period) {
                 summary.timeseries = Some(periods::write_timeseries(&dir, ts, period, opts.csv)?);
