@@ -108,13 +108,22 @@ fn referents_of<'a>(
         .collect();
     canon.retain(|_, c| kept.contains(*c));
     // Shown by its most mentioned alias of two words or more (not by the
-    // longest, which may carry a stray word: "U.S. James Comey").
-    let mut best: FxHashMap<&str, (&str, u64)> = FxHashMap::default();
+    // longest, which may carry a stray word: "U.S. James Comey"), among
+    // the aliases several sources write when there are any (not by one
+    // site's furniture: CNN's "ISIS Replay" video captions head the ISIS
+    // mentions, but several sources write "ISIS").
+    let rank = |k: &str| -> Rank {
+        let shared = names[k].len() >= 2;
+        let words = k.contains(' ');
+        (shared && words, shared, words as u64 * total(k), total(k))
+    };
+    type Rank = (bool, bool, u64, u64);
+    let mut best: FxHashMap<&str, (&str, Rank)> = FxHashMap::default();
     for (&k, &c) in &canon {
-        let n = total(k) * (k.contains(' ') as u64);
-        let e = best.entry(c).or_insert((c, 0));
-        if n > e.1 || (n == e.1 && n > 0 && k < e.0) {
-            *e = (k, n);
+        let r = rank(k);
+        let e = best.entry(c).or_insert((c, rank(c)));
+        if r > e.1 || (r == e.1 && k < e.0) {
+            *e = (k, r);
         }
     }
     let display: FxHashMap<&'a str, &'a str> = kept
