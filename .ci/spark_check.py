@@ -16,7 +16,7 @@ import time
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-src, binary, work = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
+src, binary, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
 step = int(sys.argv[4]) if len(sys.argv) > 4 else 6
 os.makedirs(work, exist_ok=True)
 os.chdir(work)
