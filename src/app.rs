@@ -1142,6 +1142,7 @@ fn run(
             scorers.as_ref(),
             levels,
             &opts.read.keep_cols,
+            opts.features.referents,
         )?),
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -1516,13 +1517,16 @@ struct RowFiles {
 impl RowFiles {
     /// Create the files in `dir` with their headers: evidence.csv and
     /// sentences.csv as `levels` say (without evidence, its rows are
-    /// empty and go to a scratch file [`finish`](Self::finish) removes).
+    /// empty and go to a scratch file [`finish`](Self::finish) removes);
+    /// `linked`: evidence rows end with the key of their label (referents
+    /// on), resolved by [`Tail::finish`].
     fn create(
         dir: &Path,
         lex: &Lexicon,
         scorers: Option<&Scorers>,
         levels: OutputLevels,
         keep_cols: &[String],
+        linked: bool,
     ) -> Result<RowFiles> {
         let create = |p: PathBuf,
                       header: &[String]|
@@ -1551,10 +1555,11 @@ impl RowFiles {
         crate::report::groups::kept_header(&mut header, keep_cols)?;
         let docs = create(dir.join("documents.csv"), &header)?;
         let evidence = if levels.evidence.writes_file() {
-            create(
-                dir.join("evidence.csv"),
-                &strings(report::evidence_header()),
-            )?
+            let mut header = strings(report::evidence_header());
+            if linked {
+                header.push(report::LINK_KEY_COLUMN.to_string());
+            }
+            create(dir.join("evidence.csv"), &header)?
         } else {
             create(dir.join(".no-evidence"), &[])?
         };
@@ -1733,12 +1738,20 @@ impl Tail<'_> {
                 opts.estimators.family_alpha0,
                 opts.estimators.exact_variance,
             );
+            // Evidence rows name their labels' referents: keep where each
+            // label key is resolved to.
+            let keep = levels.evidence.writes_file();
             std::thread::spawn(move || {
                 let t = Instant::now();
-                let rows = referents.labels(&label_opts);
+                let (rows, res) = if keep {
+                    let (rows, res) = referents.labels_resolved(&label_opts);
+                    (rows, Some(res))
+                } else {
+                    (referents.labels(&label_opts), None)
+                };
                 drop(referents);
                 let z = estimators::labels::label_z(&rows, alpha0, exact);
-                (rows, z, t.elapsed())
+                (rows, res, z, t.elapsed())
             })
         });
 
@@ -1868,11 +1881,14 @@ impl Tail<'_> {
             let mut label_rows = Vec::new();
             if let Some(job) = labels_job {
                 let t = Instant::now();
-                let (rows, z, resolved) = job.join().map_err(|_| {
+                let (rows, res, z, resolved) = job.join().map_err(|_| {
                     Error::new(ErrorKind::Internal(
                         "the thread resolving labels panicked".into(),
                     ))
                 })?;
+                if levels.evidence.writes_file() {
+                    report::link_evidence(&dir.join("evidence.csv"), res.as_ref(), opts.csv)?;
+                }
                 label_rows = rows;
                 let rows = &label_rows;
                 let p = dir.join("labels.csv");
@@ -2203,6 +2219,11 @@ fn process_batch(
     let mut ev_w = csv::Writer::from_writer(Vec::with_capacity(256 * 1024));
     let mut rej_w = csv::Writer::from_writer(Vec::new());
     let mut sen_w = csv::Writer::from_writer(Vec::new());
+    // Evidence rows carry the key of the label they are in (resolved into
+    // `referent` and `link` at the end of the run).
+    let linked = levels.evidence.writes_file() && ex.options().referents;
+    ws.record_labels(linked);
+    let mut link = String::new();
     let mut out = BatchOut {
         seq: batch.seq,
         documents: vec![],
@@ -2275,10 +2296,20 @@ fn process_batch(
                                 continue;
                             }
                         }
-                        let _ = report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style);
+                        link.clear();
+                        let at = (rec.m.start, rec.m.end);
+                        if let Some(l) = crate::features::referents::label_at(ws.labels(), at) {
+                            l.key.write_cell(&mut link);
+                        }
+                        let link = linked.then_some(link.as_str());
+                        let _ =
+                            report::evidence_row(&mut ev_w, &doc, &ws.text, rec, lex, style, link);
                     }
                     if let Some((_, s)) = scores.as_ref().filter(|_| categories) {
-                        let _ = report::models::evidence_rows(&mut ev_w, &doc, &ws.text, s, style);
+                        let link = linked.then_some("");
+                        let _ = report::models::evidence_rows(
+                            &mut ev_w, &doc, &ws.text, s, style, link,
+                        );
                     }
                 }
                 if for_report {

@@ -56,6 +56,29 @@ fn seeds_armed_group_labels_and_voice() {
         .iter()
         .find(|x| cell(&eh, x, "source") == "outlet-002" && cell(&eh, x, "term") == "terrorists");
     assert_eq!(cell(&eh, quoted_terrorists.unwrap(), "voice"), "quoted");
+    // Each match names the referent of its label: business-insider's
+    // "terrorist group" is the Taliban, outlet-002's "extremist group" and
+    // "terror groups" ("al-Qaeda or any other extremist group") are not.
+    let referents = |source: &str, term: &str| -> Vec<String> {
+        erows
+            .iter()
+            .filter(|x| cell(&eh, x, "source") == source && cell(&eh, x, "term") == term)
+            .map(|x| cell(&eh, x, "referent").to_string())
+            .collect()
+    };
+    let bi = referents("business-insider", "terrorist group");
+    assert!(
+        !bi.is_empty() && bi.iter().all(|r| r == "Taliban"),
+        "{bi:?}"
+    );
+    assert_eq!(referents("bloomberg", "militant group"), ["Taliban"; 2]);
+    for term in ["extremist group", "terror groups"] {
+        let r = referents("outlet-002", term);
+        assert!(
+            !r.is_empty() && r.iter().all(|r| r != "Taliban"),
+            "{term}: {r:?}"
+        );
+    }
     // No mojibake survives in any output.
     for f in [
         "sources.csv",

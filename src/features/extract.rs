@@ -218,6 +218,29 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Keep the labels of each document the referent rules find
+    /// ([`labels`](Self::labels); with
+    /// [`FeatureOptions::referents`] on), for the per-match files.
+    ///
+    /// ```
+    /// use slant::corpus::Document;
+    /// use slant::features::{Aggregates, Extractor, FeatureOptions, Workspace};
+    /// # let lex = slant::lexicon::Lexicon::builtin();
+    /// let ex = Extractor::new(&lex, FeatureOptions { referents: true, ..Default::default() });
+    /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lex));
+    /// ws.record_labels(true);
+    /// ex.extract(&Document::new("1", "a", "Taliban fighters attacked."), &mut ws, &mut agg);
+    /// assert_eq!(ws.labels().len(), 1);
+    /// ```
+    pub fn record_labels(&mut self, on: bool) {
+        self.referents.record(on);
+    }
+
+    /// The last document's labels (see [`record_labels`](Self::record_labels)).
+    pub fn labels(&self) -> &[super::referents::LabelMention] {
+        self.referents.labels()
+    }
+
     /// Vocabulary ids of the last document's tokens, in the vocabulary of
     /// the [`Aggregates`] it was extracted into (`u32::MAX` for tokens not
     /// looked up: punctuation without punctuation patterns and tokens over
@@ -326,6 +349,17 @@ pub(crate) fn lower_into(s: &str, out: &mut String) {
 }
 
 impl Extractor {
+    /// The options it extracts with.
+    ///
+    /// ```
+    /// use slant::features::{Extractor, FeatureOptions};
+    /// let ex = Extractor::new(&slant::lexicon::Lexicon::builtin(), FeatureOptions::default());
+    /// assert!(!ex.options().referents);
+    /// ```
+    pub fn options(&self) -> &FeatureOptions {
+        &self.opts
+    }
+
     /// Compile `lexicon` for extraction.
     ///
     /// ```

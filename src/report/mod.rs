@@ -33,7 +33,8 @@ pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use referents::{referent_family_rows, REFERENT_FAMILIES_HEADER};
 pub use rows::{
     document_header, document_row, document_row_extra, evidence_header, evidence_row,
-    loaded_word_row, rejected_row, REJECTED_HEADER,
+    link_evidence, loaded_word_row, rejected_row, EVIDENCE_LINK_COLUMNS, LINK_KEY_COLUMN,
+    REJECTED_HEADER,
 };
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};

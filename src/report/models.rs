@@ -287,7 +287,7 @@ pub fn sentence_rows_where(
 /// let mut ws = scorers.workspace();
 /// let s = scorers.score_document(&doc, &mut ws);
 /// let mut w = csv::Writer::from_writer(Vec::new());
-/// evidence_rows(&mut w, &doc, ws.text(), &s, CsvStyle::default()).unwrap();
+/// evidence_rows(&mut w, &doc, ws.text(), &s, CsvStyle::default(), None).unwrap();
 /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
 /// assert!(csv.lines().all(|l| l.starts_with("1,Daily,,1,authorial,loaded_word,loaded_language,,")));
 /// assert!(csv.contains(",Thugs,24,29,"));
@@ -298,6 +298,7 @@ pub fn evidence_rows(
     text: &str,
     s: &DocScores,
     style: CsvStyle,
+    link: Option<&str>,
 ) -> csv::Result<()> {
     for (i, sc) in s.sentences.iter().enumerate() {
         for lw in &sc.words {
@@ -311,6 +312,7 @@ pub fn evidence_rows(
                 lw.end as usize,
                 lw.probability,
                 style,
+                link,
             )?;
         }
     }

@@ -279,6 +279,116 @@ pub fn evidence_header() -> &'static [&'static str] {
     EVIDENCE_HEADER
 }
 
+/// The last column of `evidence.csv` while a run writes it with referents
+/// on: the key of the label each match is in
+/// ([`MentionKey::to_cell`](crate::features::referents::MentionKey::to_cell)),
+/// which [`link_evidence`] turns into [`EVIDENCE_LINK_COLUMNS`].
+pub const LINK_KEY_COLUMN: &str = "label_key";
+
+/// The columns [`link_evidence`] puts in place of [`LINK_KEY_COLUMN`].
+pub const EVIDENCE_LINK_COLUMNS: [&str; 2] = ["referent", "link"];
+
+/// Rewrite the `evidence.csv` at `path` whose last column is
+/// [`LINK_KEY_COLUMN`]: each key becomes the referent its label is linked
+/// to and the rule (`unresolved` twice for a label no rule links, both
+/// empty for a match in no label), by `res` (`None`: labels were not
+/// resolved, the column is dropped). A file without the column is left as
+/// it is. Returns whether it was rewritten.
+///
+/// ```
+/// use slant::features::referents::{LabelOptions, ReferentCounts};
+/// use slant::report::link_evidence;
+/// use slant::text::Analyzed;
+/// let (mut a, mut c) = (Analyzed::default(), ReferentCounts::default());
+/// for (s, t) in [("a", "Taliban fighters attacked."), ("b", "Taliban fighters fled.")] {
+///     a.analyze(t);
+///     c.add_document(&a, s, None);
+/// }
+/// let (_, res) = c.labels_resolved(&LabelOptions::default());
+/// let dir = tempfile::tempdir().unwrap();
+/// let p = dir.path().join("evidence.csv");
+/// std::fs::write(&p, "document_id,source,story,label_key\n1,a,,premodifier\ttaliban\n2,b,,\n").unwrap();
+/// assert!(link_evidence(&p, Some(&res), Default::default()).unwrap());
+/// assert_eq!(
+///     std::fs::read_to_string(&p).unwrap(),
+///     "document_id,source,story,referent,link\n1,a,,Taliban,premodifier\n2,b,,,\n"
+/// );
+/// ```
+pub fn link_evidence(
+    path: &std::path::Path,
+    res: Option<&crate::features::referents::LabelResolution>,
+    style: CsvStyle,
+) -> crate::error::Result<bool> {
+    use crate::error::{Error, ErrorKind};
+    use crate::features::referents::{MentionKey, UNRESOLVED};
+    let io = |e: std::io::Error| Error::io(path, e);
+    let bad = |e: csv::Error| {
+        Error::new(ErrorKind::Csv {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .map_err(bad)?;
+    let mut rec = csv::ByteRecord::new();
+    if !r.read_byte_record(&mut rec).map_err(bad)?
+        || rec.iter().next_back() != Some(LINK_KEY_COLUMN.as_bytes())
+    {
+        return Ok(false);
+    }
+    let tmp = path.with_extension("csv.linking");
+    let f = std::fs::File::create(&tmp).map_err(io)?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+    let n = rec.len() - 1;
+    let write_head = |w: &mut csv::Writer<_>, rec: &csv::ByteRecord| -> csv::Result<()> {
+        for cell in rec.iter().take(n) {
+            w.write_field(cell)?;
+        }
+        Ok(())
+    };
+    write_head(&mut w, &rec).map_err(bad)?;
+    if res.is_some() {
+        w.write_record(EVIDENCE_LINK_COLUMNS).map_err(bad)?;
+    } else {
+        w.write_record(None::<&[u8]>).map_err(bad)?;
+    }
+    let story_col = EVIDENCE_HEADER.iter().position(|h| *h == "story");
+    while r.read_byte_record(&mut rec).map_err(bad)? {
+        write_head(&mut w, &rec).map_err(bad)?;
+        if let Some(res) = res {
+            let cell = std::str::from_utf8(rec.get(n).unwrap_or_default()).unwrap_or("");
+            let story = story_col
+                .and_then(|i| rec.get(i))
+                .and_then(|s| std::str::from_utf8(s).ok())
+                .unwrap_or("");
+            // The story cell as written: undo the formula guard's quote.
+            let story = match !style.raw {
+                true => story
+                    .strip_prefix('\'')
+                    .filter(|s| s.starts_with(['=', '+', '-', '@', '\t', '\r']))
+                    .unwrap_or(story),
+                false => story,
+            };
+            let (referent, rule) = match MentionKey::parse(cell) {
+                None => (String::new(), ""),
+                Some(key) => match res.referent(story, &key) {
+                    Some((r, rule)) => (safe_cell(r, style).into_owned(), rule.as_str()),
+                    None => (UNRESOLVED.to_string(), UNRESOLVED),
+                },
+            };
+            w.write_field(referent).map_err(bad)?;
+            w.write_field(rule).map_err(bad)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(bad)?;
+    }
+    w.flush().map_err(io)?;
+    drop(w);
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(true)
+}
+
 fn floor_char(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
@@ -328,7 +438,7 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 /// let f = ex.extract(&d, &mut ws, &mut agg);
 /// let mut w = csv::Writer::from_writer(Vec::new());
 /// for m in &f.matches {
-///     evidence_row(&mut w, &d, &ws.text, m, &lex, CsvStyle::default()).unwrap();
+///     evidence_row(&mut w, &d, &ws.text, m, &lex, CsvStyle::default(), None).unwrap();
 /// }
 /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
 /// assert_eq!(
@@ -344,6 +454,7 @@ pub fn evidence_row(
     rec: &MatchRecord,
     lex: &Lexicon,
     style: CsvStyle,
+    link: Option<&str>,
 ) -> csv::Result<()> {
     let (kind, group, variant, tone) = match rec.m.target {
         Target::Variant { family, flat } => {
@@ -361,13 +472,16 @@ pub fn evidence_row(
     };
     let labels = [rec.voice.as_str(), kind, group, variant, tone.as_str()];
     let span = rec.original.start..rec.original.end;
-    write_evidence(w, doc, text, rec.sentence, labels, span, style)
+    write_evidence(w, doc, text, rec.sentence, labels, span, style, link)
 }
 
 /// Write one `evidence.csv` row: the document's cells, the sentence, the
 /// five label cells (voice, kind, group, variant, tone), then the term at
 /// `span` of `text` (on character boundaries), its offsets and up to 60
-/// bytes of context either side.
+/// bytes of context either side; then `link`, when given (the key of the
+/// label the match is in, resolved into `referent` and `link` at the end
+/// of the run).
+#[allow(clippy::too_many_arguments)]
 fn write_evidence(
     w: &mut csv::Writer<Vec<u8>>,
     doc: &Document,
@@ -376,6 +490,7 @@ fn write_evidence(
     labels: [&str; 5],
     span: std::ops::Range<usize>,
     style: CsvStyle,
+    link: Option<&str>,
 ) -> csv::Result<()> {
     let (s, e) = (span.start, span.end);
     let cs = floor_char(text, s.saturating_sub(60));
@@ -396,6 +511,9 @@ fn write_evidence(
     w.write_field(decimal(&mut num, s as u64))?;
     w.write_field(decimal(&mut num, e as u64))?;
     w.write_field(safe_cell(&context, style).as_ref())?;
+    if let Some(link) = link {
+        w.write_field(link)?;
+    }
     w.write_record(None::<&[u8]>)
 }
 
@@ -412,7 +530,7 @@ fn write_evidence(
 /// let doc = Document::new("7", "Daily", "Critics slammed the plan.");
 /// let mut w = csv::Writer::from_writer(Vec::new());
 /// w.write_record(evidence_header()).unwrap();
-/// loaded_word_row(&mut w, &doc, &doc.text, 0, Voice::Authorial, 8, 15, 0.8125, CsvStyle::default())
+/// loaded_word_row(&mut w, &doc, &doc.text, 0, Voice::Authorial, 8, 15, 0.8125, CsvStyle::default(), None)
 ///     .unwrap();
 /// let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
 /// let row = csv.lines().nth(1).unwrap();
@@ -429,6 +547,7 @@ pub fn loaded_word_row(
     end: usize,
     probability: f64,
     style: CsvStyle,
+    link: Option<&str>,
 ) -> csv::Result<()> {
     let s = floor_char(text, start);
     let e = ceil_char(text, end.max(s));
@@ -440,7 +559,7 @@ pub fn loaded_word_row(
         "",
         p.as_str(),
     ];
-    write_evidence(w, doc, text, sentence, labels, s..e, style)
+    write_evidence(w, doc, text, sentence, labels, s..e, style, link)
 }
 
 /// Header of `rejected.csv`.

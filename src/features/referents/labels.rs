@@ -2,7 +2,7 @@
 //! the resolution of every label to one of them, or to `unresolved`.
 
 use super::words::{adjective_stems, is_agent, is_demonym, is_group, is_organisation, singular};
-use super::{LabelOptions, LabelRow, LinkRule, ReferentCounts};
+use super::{LabelOptions, LabelRow, LinkRule, MentionKey, ReferentCounts};
 use crate::text::Voice;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -318,7 +318,66 @@ fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
     st
 }
 
-pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> {
+/// Where each label key of a run is resolved to (see
+/// [`ReferentCounts::labels_resolved`](super::ReferentCounts::labels_resolved)):
+/// per story, what its direct keys and its anaphors are linked to.
+///
+/// ```
+/// use slant::features::referents::{LabelOptions, LinkRule, MentionKey, ReferentCounts, ReferentScratch};
+/// use slant::text::Analyzed;
+/// let (mut a, mut c, mut s) = (Analyzed::default(), ReferentCounts::default(), ReferentScratch::default());
+/// s.record(true);
+/// let mut keys = Vec::new();
+/// for (source, text) in [("a", "Taliban fighters attacked."), ("b", "The Taliban are insurgents.")] {
+///     a.analyze(text);
+///     c.add_document_with(&a, source, None, &mut s);
+///     keys.extend(s.labels().iter().map(|l| l.key.clone()));
+/// }
+/// let (_, res) = c.labels_resolved(&LabelOptions::default());
+/// assert_eq!(res.referent("", &keys[0]), Some(("Taliban", LinkRule::Premodifier)));
+/// let nobody = MentionKey::Direct { key: "kabul".into(), rule: LinkRule::Title };
+/// assert_eq!(res.referent("", &nobody), None);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct LabelResolution {
+    stories: FxHashMap<String, StoryResolution>,
+}
+
+/// (label, candidates) of an anaphor → (referent, rule).
+type AnaphorOutcomes = FxHashMap<(String, Vec<(u32, String)>), (String, LinkRule)>;
+
+#[derive(Debug, Default, Clone)]
+struct StoryResolution {
+    /// (name key or adjective, by the adjective rule) → referent.
+    direct: FxHashMap<(String, bool), String>,
+    /// (label, candidates) → (referent, rule).
+    anaphors: AnaphorOutcomes,
+}
+
+impl LabelResolution {
+    /// The referent (and the rule) a label with `key` in `story` ("" without
+    /// story ids) is linked to; `None` when it is `unresolved` (a name no
+    /// referent, a rule not in use, an anaphor with no compatible referent).
+    pub fn referent(&self, story: &str, key: &MentionKey) -> Option<(&str, LinkRule)> {
+        let st = self.stories.get(story)?;
+        match key {
+            MentionKey::Direct { key, rule } => st
+                .direct
+                .get(&(key.clone(), *rule == LinkRule::Adjective))
+                .map(|r| (r.as_str(), *rule)),
+            MentionKey::Anaphor { label, candidates } => st
+                .anaphors
+                .get(&(label.clone(), candidates.clone()))
+                .map(|(r, rule)| (r.as_str(), *rule)),
+        }
+    }
+}
+
+pub(super) fn resolve(
+    c: &ReferentCounts,
+    opts: &LabelOptions,
+    mut keep: Option<&mut LabelResolution>,
+) -> Vec<LabelRow> {
     let by_story = by_story(c);
     let mut stories: Vec<(&str, &Story)> = by_story
         .iter()
@@ -337,6 +396,7 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
         // (referent, source, label, quoted) → (count, rules as bits in
         // `LinkRule` order)
         let mut rows: Rows = Default::default();
+        let mut res = keep.as_ref().map(|_| StoryResolution::default());
 
         let shown = |k: &str| refs.canon.get(k).map(|c| refs.display[c]);
         // Direct links, and the heads each referent is called by.
@@ -357,6 +417,11 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
                 shown(key)
             };
             if let Some(r) = referent {
+                if let Some(res) = res.as_mut() {
+                    res.direct
+                        .entry((key.to_string(), rule == LinkRule::Adjective))
+                        .or_insert_with(|| r.to_string());
+                }
                 bump(&mut rows, r, source, label, quoted, rule, n);
                 heads.entry(r).or_default().extend(label_heads(label));
                 let words: Vec<&str> = label.split(' ').collect();
@@ -471,8 +536,16 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
                     }
                     continue;
                 }
+                let mut kept = |r: &str, rule: LinkRule| {
+                    if let Some(res) = res.as_mut() {
+                        res.anaphors
+                            .entry((label.to_string(), cands.to_vec()))
+                            .or_insert_with(|| (r.to_string(), rule));
+                    }
+                };
                 match found {
                     Some((_, _, r)) if !ambiguous => {
+                        kept(r, LinkRule::Anaphora);
                         bump(&mut rows, r, source, label, quoted, LinkRule::Anaphora, n)
                     }
                     // Without story ids the "story" is the whole corpus: no
@@ -482,6 +555,7 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
                         && salient().is_some() =>
                     {
                         let r = salient().expect("checked");
+                        kept(r, LinkRule::Salience);
                         bump(&mut rows, r, source, label, quoted, LinkRule::Salience, n)
                     }
                     _ => bump(
@@ -498,6 +572,9 @@ pub(super) fn resolve(c: &ReferentCounts, opts: &LabelOptions) -> Vec<LabelRow> 
             for (r, w) in learned {
                 modifiers.entry(r).or_default().insert(w);
             }
+        }
+        if let (Some(keep), Some(res)) = (keep.as_mut(), res) {
+            keep.stories.insert(story.to_string(), res);
         }
         let mut story_rows: Vec<_> = rows.into_iter().collect();
         story_rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));

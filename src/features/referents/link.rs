@@ -36,6 +36,8 @@ pub(super) enum Found {
     Link {
         mention: u32,
         label: String,
+        /// Byte span of the label in the normalised text.
+        span: (u32, u32),
         voice: Voice,
         rule: LinkRule,
     },
@@ -45,12 +47,16 @@ pub(super) enum Found {
     Adjective {
         adjective: String,
         label: String,
+        /// Byte span of the label in the normalised text.
+        span: (u32, u32),
         voice: Voice,
     },
     /// An anaphor with the mentions before it in its paragraph: (sentences
     /// back, mention), nearest first.
     Anaphor {
         label: String,
+        /// Byte span of the label in the normalised text.
+        span: (u32, u32),
         voice: Voice,
         candidates: Vec<(u32, u32)>,
         /// A mention it cannot be (the conjunct before "and the …").
@@ -119,6 +125,11 @@ fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
 
 /// The words of tokens `a..b`, lower case, spaced, a spaced hyphen closed
 /// up ("son - in - law" → "son-in-law").
+/// The byte span of tokens `a..b` in the normalised text.
+fn span(toks: &[Tok], a: usize, b: usize) -> (u32, u32) {
+    (toks[a].span.0, toks[b - 1].span.1)
+}
+
 fn label(toks: &[Tok], a: usize, b: usize) -> String {
     let mut s = String::new();
     label_into(toks, a, b, &mut s);
@@ -225,6 +236,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
                 out.push(Found::Link {
                     mention: m,
                     label: label(toks, a, start),
+                    span: span(toks, a, start),
                     voice: toks[a].voice,
                     rule: LinkRule::Title,
                 });
@@ -256,6 +268,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
                 out.push(Found::Link {
                     mention: m,
                     label: label(toks, end, j),
+                    span: span(toks, end, j),
                     voice: toks[end].voice,
                     rule: LinkRule::Premodifier,
                 });
@@ -277,6 +290,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
                     out.push(Found::Link {
                         mention: m,
                         label: label(toks, end + 2, j),
+                        span: span(toks, end + 2, j),
                         voice: toks[end + 2].voice,
                         rule: LinkRule::Apposition,
                     });
@@ -319,6 +333,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
                 out.push(Found::Link {
                     mention: m,
                     label: label(toks, a, b),
+                    span: span(toks, a, b),
                     voice: toks[a].voice,
                     rule: LinkRule::Apposition,
                 });
@@ -338,6 +353,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
                     out.push(Found::Link {
                         mention: m,
                         label: label(toks, i, j),
+                        span: span(toks, i, j),
                         voice: toks[i].voice,
                         rule: LinkRule::Copula,
                     });
@@ -391,6 +407,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             out.push(Found::Adjective {
                 adjective,
                 label: label(toks, k, j),
+                span: span(toks, k, j),
                 voice: toks[k].voice,
             });
         }
@@ -493,6 +510,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         }
         out.push(Found::Anaphor {
             label: label(toks, i + 1, j),
+            span: span(toks, i + 1, j),
             voice: toks[i + 1].voice,
             candidates,
             not: conjunct,

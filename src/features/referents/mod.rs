@@ -53,7 +53,7 @@ mod labels;
 mod link;
 mod words;
 
-pub use labels::UNRESOLVED;
+pub use labels::{LabelResolution, UNRESOLVED};
 
 use crate::text::{Analyzed, Voice};
 use hashbrown::Equivalent;
@@ -384,6 +384,163 @@ pub struct ReferentScratch {
     spans: Vec<(usize, usize, usize)>,
     /// The document's mentions, by key and surface.
     order: Vec<u32>,
+    /// Whether to keep the document's labels in `labels`.
+    record: bool,
+    labels: Vec<LabelMention>,
+}
+
+impl ReferentScratch {
+    /// Keep each document's labels, with their spans and keys, for
+    /// [`labels`](Self::labels) (off by default: counting needs no more).
+    ///
+    /// ```
+    /// use slant::features::referents::{ReferentCounts, ReferentScratch};
+    /// use slant::text::Analyzed;
+    /// let (mut a, mut c) = (Analyzed::default(), ReferentCounts::default());
+    /// let mut s = ReferentScratch::default();
+    /// s.record(true);
+    /// a.analyze("The Taliban are insurgents.");
+    /// c.add_document_with(&a, "x", None, &mut s);
+    /// let l = &s.labels()[0];
+    /// assert_eq!(&a.norm.text[l.span.0 as usize..l.span.1 as usize], "insurgents");
+    /// ```
+    pub fn record(&mut self, on: bool) {
+        self.record = on;
+        if !on {
+            self.labels = Vec::new();
+        }
+    }
+
+    /// The labels of the last document (with [`record`](Self::record) on),
+    /// in the order the rules found them.
+    pub fn labels(&self) -> &[LabelMention] {
+        &self.labels
+    }
+}
+
+/// What a label of a document is linked through: the key its
+/// [`LabelResolution`] resolves at the end of a run.
+///
+/// ```
+/// use slant::features::referents::{LinkRule, MentionKey};
+/// let k = MentionKey::Direct { key: "taliban".into(), rule: LinkRule::Premodifier };
+/// assert_eq!(MentionKey::parse(&k.to_cell()), Some(k));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MentionKey {
+    /// Linked by a direct rule to the name `key` (for
+    /// [`LinkRule::Adjective`], the lower-case adjective).
+    Direct {
+        /// The name's alias key, or the adjective.
+        key: String,
+        /// The rule.
+        rule: LinkRule,
+    },
+    /// An anaphor: its label and the earlier names of its paragraph as
+    /// (sentences back, name key), nearest first.
+    Anaphor {
+        /// The label.
+        label: String,
+        /// The candidate names.
+        candidates: Vec<(u32, String)>,
+    },
+}
+
+impl MentionKey {
+    /// The key as one text cell (tab-separated; names and labels hold no
+    /// tabs), for a file resolved at the end of the run.
+    pub fn to_cell(&self) -> String {
+        let mut s = String::new();
+        self.write_cell(&mut s);
+        s
+    }
+
+    /// [`to_cell`](Self::to_cell) appended to `s`.
+    pub fn write_cell(&self, s: &mut String) {
+        match self {
+            MentionKey::Direct { key, rule } => {
+                s.push_str(rule.as_str());
+                s.push('\t');
+                s.push_str(key);
+            }
+            MentionKey::Anaphor { label, candidates } => {
+                s.push_str("anaphora\t");
+                s.push_str(label);
+                for (d, k) in candidates {
+                    s.push('\t');
+                    s.push_str(&d.to_string());
+                    s.push(':');
+                    s.push_str(k);
+                }
+            }
+        }
+    }
+
+    /// The key back from [`to_cell`](Self::to_cell).
+    ///
+    /// ```
+    /// use slant::features::referents::MentionKey;
+    /// let k = MentionKey::Anaphor { label: "group".into(), candidates: vec![(0, "taliban".into())] };
+    /// assert_eq!(k.to_cell(), "anaphora\tgroup\t0:taliban");
+    /// assert_eq!(MentionKey::parse("anaphora\tgroup\t0:taliban"), Some(k));
+    /// assert_eq!(MentionKey::parse("guess\tx"), None);
+    /// ```
+    pub fn parse(cell: &str) -> Option<MentionKey> {
+        let mut parts = cell.split('\t');
+        let rule = parts.next()?;
+        if rule == "anaphora" {
+            let label = parts.next()?.to_string();
+            let candidates = parts
+                .map(|p| {
+                    let (d, k) = p.split_once(':')?;
+                    Some((d.parse().ok()?, k.to_string()))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            return Some(MentionKey::Anaphor { label, candidates });
+        }
+        let rule = LinkRule::parse(rule)?;
+        let key = parts.next()?.to_string();
+        (parts.next().is_none()).then_some(MentionKey::Direct { key, rule })
+    }
+}
+
+/// The label a match at `span` (normalised bytes) is part of, if any: of
+/// the labels overlapping it, a directly linked one first (in
+/// [`LinkRule`] order), then an anaphor.
+///
+/// ```
+/// use slant::features::referents::{label_at, ReferentCounts, ReferentScratch};
+/// use slant::text::Analyzed;
+/// let (mut a, mut c, mut s) = (Analyzed::default(), ReferentCounts::default(), ReferentScratch::default());
+/// s.record(true);
+/// a.analyze("The Taliban are insurgents. Nobody else.");
+/// c.add_document_with(&a, "x", None, &mut s);
+/// assert!(label_at(s.labels(), (16, 26)).is_some());
+/// assert!(label_at(s.labels(), (28, 34)).is_none());
+/// ```
+pub fn label_at(labels: &[LabelMention], span: (u32, u32)) -> Option<&LabelMention> {
+    let rank = |l: &LabelMention| match &l.key {
+        MentionKey::Direct { rule, .. } => *rule as u8,
+        MentionKey::Anaphor { .. } => u8::MAX,
+    };
+    labels
+        .iter()
+        .filter(|l| l.span.0 < span.1 && span.0 < l.span.1)
+        .min_by_key(|l| (rank(l), l.span))
+}
+
+/// One label of a document (see [`ReferentScratch::record`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelMention {
+    /// Byte span of the label in the normalised text.
+    pub span: (u32, u32),
+    /// Byte span of the name it is linked to in the normalised text (for
+    /// the direct rules but the adjective).
+    pub name: Option<(u32, u32)>,
+    /// Authorial or quoted.
+    pub voice: Voice,
+    /// What resolves it.
+    pub key: MentionKey,
 }
 
 impl ReferentCounts {
@@ -427,6 +584,7 @@ impl ReferentCounts {
         s.spans
             .extend(d.mentions.iter().map(|m| (m.start, m.end, m.seq_start)));
         link::find(&d.toks, &s.spans, &mut s.found);
+        s.labels.clear();
         let story = story.unwrap_or("");
         // Each key (and surface) once per document: the same name comes
         // back several times.
@@ -475,10 +633,23 @@ impl ReferentCounts {
                 link::Found::Link {
                     mention,
                     label,
+                    span,
                     voice,
                     rule,
                 } => {
-                    let key = d.mentions[mention as usize].key.as_str();
+                    let m = &d.mentions[mention as usize];
+                    let key = m.key.as_str();
+                    if s.record {
+                        s.labels.push(LabelMention {
+                            span,
+                            name: Some((d.toks[m.start].span.0, d.toks[m.end - 1].span.1)),
+                            voice,
+                            key: MentionKey::Direct {
+                                key: key.to_string(),
+                                rule,
+                            },
+                        });
+                    }
                     let quoted = voice == Voice::Quoted;
                     match self
                         .links
@@ -496,8 +667,20 @@ impl ReferentCounts {
                 link::Found::Adjective {
                     adjective,
                     label,
+                    span,
                     voice,
                 } => {
+                    if s.record {
+                        s.labels.push(LabelMention {
+                            span,
+                            name: None,
+                            voice,
+                            key: MentionKey::Direct {
+                                key: adjective.clone(),
+                                rule: LinkRule::Adjective,
+                            },
+                        });
+                    }
                     let quoted = voice == Voice::Quoted;
                     let rule = LinkRule::Adjective;
                     match self
@@ -515,6 +698,7 @@ impl ReferentCounts {
                 }
                 link::Found::Anaphor {
                     label,
+                    span,
                     voice,
                     candidates,
                     not,
@@ -531,6 +715,17 @@ impl ReferentCounts {
                         {
                             seen.push((dist, k.clone()));
                         }
+                    }
+                    if s.record {
+                        s.labels.push(LabelMention {
+                            span,
+                            name: None,
+                            voice,
+                            key: MentionKey::Anaphor {
+                                label: label.clone(),
+                                candidates: seen.clone(),
+                            },
+                        });
                     }
                     *self
                         .anaphors
@@ -584,7 +779,15 @@ impl ReferentCounts {
     /// assert_eq!((rows[0].referent.as_str(), rows[0].label.as_str()), ("Kim Jong Un", "north korean dictator"));
     /// ```
     pub fn labels(&self, opts: &LabelOptions) -> Vec<LabelRow> {
-        labels::resolve(self, opts)
+        labels::resolve(self, opts, None)
+    }
+
+    /// [`labels`](Self::labels) and where each label key is resolved to
+    /// (for the per-match files: `evidence.csv`'s `referent` column).
+    pub fn labels_resolved(&self, opts: &LabelOptions) -> (Vec<LabelRow>, LabelResolution) {
+        let mut res = LabelResolution::default();
+        let rows = labels::resolve(self, opts, Some(&mut res));
+        (rows, res)
     }
 }
 
