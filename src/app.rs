@@ -1902,6 +1902,9 @@ impl Tail<'_> {
                 summary
                     .timings
                     .insert("labels_ms", (t.elapsed() + resolved).as_millis());
+            } else if levels.evidence.writes_file() {
+                // No labels resolved: a label-key column has nothing to name.
+                report::link_evidence(&dir.join("evidence.csv"), None, opts.csv)?;
             }
             if let (Some(ts), Some(period)) = (&time, opts.period) {
                 summary.timeseries = Some(periods::write_timeseries(&dir, ts, period, opts.csv)?);
