@@ -31,6 +31,7 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 mod groups;
+mod linked;
 pub use groups::GroupsSummary;
 pub mod partial;
 pub use partial::{extract_partial, extract_partial_records, merge_partials};
@@ -697,6 +698,7 @@ fn admit(
 ///     date: None,
 ///     model: None,
 ///     group: Some("left".into()),
+///     linked: vec![],
 /// };
 /// let families: Vec<usize> = s.variants.iter()
 ///     .map(|&(v, _)| offsets.partition_point(|&o| o <= v as usize) - 1)
@@ -722,6 +724,12 @@ pub struct DocSummary {
     pub model: Option<DocModelSummary>,
     /// The document's value of `--group-col` (empty values: `None`).
     pub group: Option<Arc<str>>,
+    /// The matches of the families that name their referents
+    /// ([`Family::referents`](crate::lexicon::Family::referents)) that lie
+    /// in a label: (flat variant, quoted, the label's key as
+    /// [`MentionKey::to_cell`](crate::features::referents::MentionKey::to_cell)).
+    /// The run counts those whose label resolves to a named referent.
+    pub linked: Vec<(u32, bool, String)>,
 }
 
 /// Which of a document's [`extra`](Document::extra) values are kept
@@ -1662,8 +1670,8 @@ impl Tail<'_> {
     fn finish(
         self,
         mut partials: Vec<Aggregates>,
-        summaries: Vec<DocSummary>,
-        examples: report::Examples,
+        mut summaries: Vec<DocSummary>,
+        mut examples: report::Examples,
         first_rejections: Vec<Rejection>,
         mut summary: RunSummary,
     ) -> Result<RunSummary> {
@@ -1738,22 +1746,48 @@ impl Tail<'_> {
                 opts.estimators.family_alpha0,
                 opts.estimators.exact_variance,
             );
-            // Evidence rows name their labels' referents: keep where each
-            // label key is resolved to.
-            let keep = levels.evidence.writes_file();
+            // Evidence rows and the report's examples name their labels'
+            // referents, and the families that name theirs count the
+            // matches linked to them (the resolution is kept for them).
+            // The evidence rows are named here too, while the statistics run.
+            let named = linked::any_named(lex);
+            let evidence = levels
+                .evidence
+                .writes_file()
+                .then(|| (dir.join("evidence.csv"), opts.csv));
+            let mut label_examples = std::mem::take(&mut examples.labels);
             std::thread::spawn(move || {
                 let t = Instant::now();
-                let (rows, res) = if keep {
-                    let (rows, res) = referents.labels_resolved(&label_opts);
-                    (rows, Some(res))
-                } else {
-                    (referents.labels(&label_opts), None)
-                };
+                let (rows, res) = referents.labels_resolved(&label_opts, named);
                 drop(referents);
+                report::resolve_label_examples(&mut label_examples, &res);
+                let linked = match evidence {
+                    Some((p, style)) => report::link_evidence(&p, Some(&res), style).map(|_| ()),
+                    None => Ok(()),
+                };
+                let res = named.then_some(res);
                 let z = estimators::labels::label_z(&rows, alpha0, exact);
-                (rows, res, z, t.elapsed())
+                (rows, res, z, t.elapsed(), label_examples, linked)
             })
         });
+
+        // The families that name their referents count only the matches
+        // linked to them: the labels are resolved first (see `linked`).
+        let mut labels_job = labels_job;
+        let mut labels_done = None;
+        if labels_job.is_some() && linked::any_named(lex) {
+            progress.phase("linking labels to their referents");
+            let done = labels_job.take().expect("checked").join().map_err(|_| {
+                Error::new(ErrorKind::Internal(
+                    "the thread resolving labels panicked".into(),
+                ))
+            })?;
+            if let Some(res) = &done.1 {
+                let counts = linked::restrict(&mut agg, &mut summaries, lex, res);
+                report::relink_documents(&dir.join("documents.csv"), lex, &counts)?;
+            }
+            labels_done = Some(done);
+        }
 
         let t2 = Instant::now();
         let mut est = if opts.extract_only {
@@ -1879,16 +1913,19 @@ impl Tail<'_> {
             report::terms_rows(std::io::BufWriter::new(f), &agg, &est, opts.csv)
                 .map_err(|e| csv_err(&p, e))?;
             let mut label_rows = Vec::new();
-            if let Some(job) = labels_job {
-                let t = Instant::now();
-                let (rows, res, z, resolved) = job.join().map_err(|_| {
+            let joined = match (labels_done, labels_job) {
+                (Some(done), _) => Some(done),
+                (None, Some(job)) => Some(job.join().map_err(|_| {
                     Error::new(ErrorKind::Internal(
                         "the thread resolving labels panicked".into(),
                     ))
-                })?;
-                if levels.evidence.writes_file() {
-                    report::link_evidence(&dir.join("evidence.csv"), res.as_ref(), opts.csv)?;
-                }
+                })?),
+                (None, None) => None,
+            };
+            if let Some((rows, _, z, resolved, label_examples, linked)) = joined {
+                let t = Instant::now();
+                examples.labels = label_examples;
+                linked?;
                 label_rows = rows;
                 let rows = &label_rows;
                 let p = dir.join("labels.csv");
@@ -2225,7 +2262,14 @@ fn process_batch(
     // Evidence rows carry the key of the label they are in (resolved into
     // `referent` and `link` at the end of the run).
     let linked = levels.evidence.writes_file() && ex.options().referents;
-    ws.record_labels(linked);
+    // The families that name their referents count the matches of labels
+    // linked to them: keep their matches' label keys.
+    let named = for_report
+        && ex.options().referents
+        && lex.families.iter().any(|f| !f.referents.is_empty());
+    // The report shows sentences in which labels are linked to names.
+    let shown = for_report && ex.options().referents;
+    ws.record_labels(linked || named || shown);
     let mut link = String::new();
     let mut out = BatchOut {
         seq: batch.seq,
@@ -2318,6 +2362,22 @@ fn process_batch(
                 if for_report {
                     let model = scores.as_ref().map(|(_, s)| s.summary());
                     let mut summary = summarize(&doc, &f.counts, model);
+                    if named {
+                        for rec in &f.matches {
+                            let crate::lexicon::Target::Variant { family, flat } = rec.m.target
+                            else {
+                                continue;
+                            };
+                            if lex.families[family as usize].referents.is_empty() {
+                                continue;
+                            }
+                            let at = (rec.m.start, rec.m.end);
+                            if let Some(l) = crate::features::referents::label_at(ws.labels(), at) {
+                                let quoted = rec.voice == crate::text::Voice::Quoted;
+                                summary.linked.push((flat, quoted, l.key.to_cell()));
+                            }
+                        }
+                    }
                     if kept.group {
                         summary.group = (doc.extra.last())
                             .filter(|g| !g.is_empty())
@@ -2332,6 +2392,16 @@ fn process_batch(
                         &f.matches,
                         lex,
                     );
+                    if shown {
+                        out.examples.add_labels(
+                            &doc.source,
+                            doc.story.as_deref(),
+                            &doc.id,
+                            &ws.text,
+                            &ws.analyzed,
+                            ws.labels(),
+                        );
+                    }
                     if let Some((_, s)) = &scores {
                         for sc in &s.sentences {
                             out.examples.add_loaded(
@@ -2404,6 +2474,7 @@ fn summarize(
             .and_then(|d| crate::corpus::date::parse_date(d).ok()),
         model,
         group: None,
+        linked: Vec::new(),
     }
 }
 

@@ -44,8 +44,9 @@ fn quote(s: &str) -> String {
 /// The draft lexicon (TOML) for the rows of a `labels.csv` read from
 /// `input`: the `max_families` referents with the most labelled mentions
 /// (over all stories; `unresolved` left out), each a family `labels_<name>`
-/// whose variants are its labels used at least `min_count` times (tone 0,
-/// counts per source in a comment). Referents with fewer than two such
+/// naming its referent (so it counts the labels linked to it only) whose
+/// variants are its labels used at least `min_count` times (tone 0, counts
+/// per source in a comment). Referents with fewer than two such
 /// labels are left out: a family is a choice between alternatives.
 ///
 /// ```
@@ -61,6 +62,8 @@ fn quote(s: &str) -> String {
 /// assert!(!toml.contains("fighters"));
 /// let lex = slant::lexicon::Lexicon::from_toml_str("draft.toml", &toml).unwrap();
 /// assert_eq!(lex.families[0].variants.len(), 2);
+/// // Counted over the labels linked to the Taliban only.
+/// assert_eq!(lex.families[0].referents, ["Taliban"]);
 /// ```
 pub fn suggest_lexicon(input: &Path, min_count: u64, max_families: usize) -> Result<String> {
     let bad = |msg: String| Error::input(input, msg);
@@ -138,13 +141,14 @@ pub fn suggest_lexicon(input: &Path, min_count: u64, max_families: usize) -> Res
         }
         written += 1;
         out.push_str(&format!(
-            "\n[[family]]\nid = {}\nname = {}\nabout = {}\n",
+            "\n[[family]]\nid = {}\nname = {}\nabout = {}\nreferents = [{}]\n",
             quote(&id),
             quote(&format!("Labels for {referent}")),
             quote(&format!(
                 "What the sources call {referent} ({} labelled mentions).",
                 total(labels)
-            ))
+            )),
+            quote(referent)
         ));
         let mut vids: BTreeMap<String, usize> = BTreeMap::new();
         for (label, sources, _) in kept {

@@ -24,6 +24,8 @@ struct TomlFamily {
     #[serde(default)]
     about: Option<String>,
     #[serde(default)]
+    referents: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
     variant: Vec<TomlVariant>,
 }
 
@@ -214,11 +216,26 @@ pub fn parse_toml(name: &str, content: &str) -> Result<(Vec<Family>, Vec<Categor
                 terms,
             });
         }
+        let mut referents: Vec<String> = Vec::new();
+        for r in f.referents.map(|r| r.into_inner()).unwrap_or_default() {
+            let text = r.get_ref().trim();
+            if text.is_empty() || text.contains('\t') {
+                problems.push(Problem {
+                    line: line_of(content, r.span().start),
+                    message: format!(
+                        "a referent of family `{id}` must be a name (not empty, no tabs)"
+                    ),
+                });
+            } else if !referents.iter().any(|x| x == text) {
+                referents.push(text.to_string());
+            }
+        }
         families.push(Family {
             name: f.name.unwrap_or_else(|| id.clone()),
             about: f.about.unwrap_or_default(),
             id,
             variants,
+            referents,
             origin: name.to_string(),
         });
     }

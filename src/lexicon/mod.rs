@@ -202,6 +202,11 @@ pub struct Family {
     pub about: String,
     /// The alternatives, in file order.
     pub variants: Vec<Variant>,
+    /// The referents it is about (`referents = ["Taliban"]`), as written:
+    /// when given, the family counts only the matches in labels linked to
+    /// one of them (see `labels.csv`); empty: every match, whoever it
+    /// refers to.
+    pub referents: Vec<String>,
     /// Which lexicon file it came from.
     pub origin: String,
 }

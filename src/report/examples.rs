@@ -13,6 +13,10 @@ use std::collections::BTreeMap;
 /// match).
 pub const MAX_SENTENCE_BYTES: usize = 360;
 
+/// Longest sentence kept as an example of a linked label, in bytes (longer
+/// ones are left out: every name of a large corpus may keep a few).
+pub const MAX_LABEL_SENTENCE_BYTES: usize = 240;
+
 /// One example sentence.
 ///
 /// ```
@@ -114,7 +118,53 @@ pub struct Examples {
     /// Per source, its most loaded sentences (highest probability first;
     /// on a tie the earlier in input order), at most `cap`.
     pub loaded: BTreeMap<String, Vec<LoadedExample>>,
+    /// Per name (alias key), sentences in which a label is linked to it by
+    /// a direct rule: the first of each source, at most `cap` sources.
+    pub labels: BTreeMap<String, Vec<LabelExample>>,
     cap: usize,
+}
+
+/// A sentence in which a label is linked to a name by a direct rule
+/// (title, premodifier, apposition, copula): the label and the name marked,
+/// for the "who is called what" section.
+///
+/// ```
+/// use slant::features::referents::{LabelOptions, ReferentCounts, ReferentScratch};
+/// use slant::report::Examples;
+/// use slant::text::Analyzed;
+/// let (mut a, mut c, mut s) = (Analyzed::default(), ReferentCounts::default(), ReferentScratch::default());
+/// s.record(true);
+/// let mut ex = Examples::new(3);
+/// for (id, source, text) in [("1", "a", "Calm day. Taliban fighters attacked."), ("2", "b", "Taliban fighters fled.")] {
+///     a.analyze(text);
+///     c.add_document_with(&a, source, None, &mut s);
+///     ex.add_labels(source, None, id, text, &a, s.labels());
+/// }
+/// let (_, res) = c.labels_resolved(&LabelOptions::default(), true);
+/// ex.resolve_labels(&res);
+/// let e = &ex.labels["taliban"][0];
+/// assert_eq!((e.sentence.as_str(), e.referent.as_str()), ("Taliban fighters attacked.", "Taliban"));
+/// assert_eq!((&e.sentence[e.label.clone()], &e.sentence[e.name.clone()]), ("fighters", "Taliban"));
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LabelExample {
+    /// Document id.
+    pub doc_id: String,
+    /// Its source.
+    pub source: String,
+    /// Its story ("" without story ids).
+    pub story: String,
+    /// The rule that linked the label.
+    pub rule: crate::features::referents::LinkRule,
+    /// The sentence from the original text.
+    pub sentence: String,
+    /// Byte range of the label inside `sentence`.
+    pub label: std::ops::Range<usize>,
+    /// Byte range of the name inside `sentence`.
+    pub name: std::ops::Range<usize>,
+    /// The referent of the name, once [`Examples::resolve_labels`] ran
+    /// (empty before, and for a name that is no referent).
+    pub referent: String,
 }
 
 /// A sentence with the words the loaded-language model reads as loaded.
@@ -182,6 +232,7 @@ impl Examples {
         Examples {
             by_key: BTreeMap::new(),
             loaded: BTreeMap::new(),
+            labels: BTreeMap::new(),
             cap,
         }
     }
@@ -278,6 +329,111 @@ impl Examples {
         }
     }
 
+    /// Consider the labels of one analysed document
+    /// ([`ReferentScratch::labels`](crate::features::referents::ReferentScratch::labels)
+    /// after extraction with labels recorded): a directly linked label whose
+    /// sentence fits in [`MAX_LABEL_SENTENCE_BYTES`] is kept when its name
+    /// has no example of this source yet and fewer than `cap` in all.
+    pub fn add_labels(
+        &mut self,
+        source: &str,
+        story: Option<&str>,
+        doc_id: &str,
+        original: &str,
+        a: &Analyzed,
+        labels: &[crate::features::referents::LabelMention],
+    ) {
+        use crate::features::referents::{LinkRule, MentionKey};
+        for l in labels {
+            let (MentionKey::Direct { key, rule }, Some(name)) = (&l.key, l.name) else {
+                continue;
+            };
+            if *rule == LinkRule::Adjective {
+                continue;
+            }
+            if let Some(v) = self.labels.get(key.as_str()) {
+                if v.len() >= self.cap || v.iter().any(|e| e.source == source) {
+                    continue;
+                }
+            } else if self.cap == 0 {
+                continue;
+            }
+            let at = a.sentences.partition_point(|s| s.end <= l.span.0);
+            let Some(s) = a.sentences.get(at) else {
+                continue;
+            };
+            if name.0 < s.start || name.1 > s.end || l.span.1 > s.end {
+                continue;
+            }
+            let span = a.norm.to_original(s.start as usize..s.end as usize);
+            let label = a.norm.to_original(l.span.0 as usize..l.span.1 as usize);
+            let name = a.norm.to_original(name.0 as usize..name.1 as usize);
+            let (lo, hi) = (floor(original, span.start), ceil(original, span.end));
+            if hi - lo > MAX_LABEL_SENTENCE_BYTES
+                || label.start < lo
+                || label.end > hi
+                || name.start < lo
+                || name.end > hi
+            {
+                continue;
+            }
+            // Control characters become spaces: the same byte lengths.
+            let sentence: String = original[lo..hi]
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            self.labels
+                .entry(key.clone())
+                .or_default()
+                .push(LabelExample {
+                    doc_id: doc_id.to_string(),
+                    source: source.to_string(),
+                    story: story.unwrap_or("").to_string(),
+                    rule: *rule,
+                    sentence,
+                    label: label.start - lo..label.end - lo,
+                    name: name.start - lo..name.end - lo,
+                    referent: String::new(),
+                });
+        }
+    }
+
+    /// Name the referent of every label example (see
+    /// [`LabelResolution`](crate::features::referents::LabelResolution));
+    /// examples whose name is no referent are dropped.
+    pub fn resolve_labels(&mut self, res: &crate::features::referents::LabelResolution) {
+        resolve_label_examples(&mut self.labels, res);
+    }
+}
+
+/// [`Examples::resolve_labels`] on its `labels` alone (for a thread of
+/// their own).
+pub fn resolve_label_examples(
+    labels: &mut BTreeMap<String, Vec<LabelExample>>,
+    res: &crate::features::referents::LabelResolution,
+) {
+    {
+        use crate::features::referents::MentionKey;
+        for (key, list) in labels.iter_mut() {
+            list.retain_mut(|e| {
+                let k = MentionKey::Direct {
+                    key: key.clone(),
+                    rule: e.rule,
+                };
+                match res.referent(&e.story, &k) {
+                    Some((r, _)) => {
+                        e.referent = r.to_string();
+                        true
+                    }
+                    None => false,
+                }
+            });
+        }
+        labels.retain(|_, v| !v.is_empty());
+    }
+}
+
+impl Examples {
     /// Consider one sentence for `source`'s most loaded sentences: its byte
     /// span in the analysed original text, its probability and its loaded
     /// words (spans in the original text, probabilities). Kept when it is
@@ -375,6 +531,14 @@ impl Examples {
                     break;
                 }
                 mine.push(e);
+            }
+        }
+        for (key, list) in other.labels {
+            let mine = self.labels.entry(key).or_default();
+            for e in list {
+                if mine.len() < self.cap && !mine.iter().any(|x| x.source == e.source) {
+                    mine.push(e);
+                }
             }
         }
     }

@@ -295,6 +295,7 @@ mark{background:#ffe066;padding:0 1px;border-bottom:2px solid #b58900;color:inhe
 ul.examples{list-style:none;padding-left:0;margin:4px 0 10px}
 ul.examples li{margin:4px 0;padding:4px 6px;border-left:3px solid var(--line);font-size:13px}
 ul.examples .doc{color:var(--muted);font-size:11px;margin-left:6px;word-break:break-all}
+u.referent{text-decoration:underline 2px #2a6f97;text-underline-offset:2px}
 details{margin:6px 0}
 summary{cursor:pointer;color:var(--accent);font-size:14px}
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(330px,1fr));gap:0 24px}
@@ -405,7 +406,7 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     if let Some(sc) = input.scaling {
         measures::scaling(&mut s, sc);
     }
-    who_is_called_what(&mut s, input.labels);
+    who_is_called_what(&mut s, input.labels, &input.examples.labels);
     sources(&mut s, input, &fams_with);
     let _ = writeln!(
         s,
@@ -426,6 +427,41 @@ pub fn render(input: &HtmlInput<'_>) -> String {
     s
 }
 
+/// One sentence of "who is called what": the label marked, the name
+/// underlined, the source and the rule.
+fn label_example(s: &mut String, e: &crate::report::LabelExample) {
+    let _ = write!(
+        s,
+        "<li class=\"example\" data-source=\"{src}\" data-rule=\"{rule}\"><span class=\"badge\">{src}</span> ",
+        src = escape(&e.source),
+        rule = e.rule.as_str()
+    );
+    // The two marks in text order; overlapping ones: the label only.
+    let (l, n) = (e.label.clone(), e.name.clone());
+    let mut marks = vec![(l.clone(), "mark")];
+    if n.end <= l.start || n.start >= l.end {
+        marks.push((n, "u class=\"referent\""));
+    }
+    marks.sort_by_key(|m| m.0.start);
+    let mut at = 0;
+    for (r, tag) in marks {
+        let (Some(before), Some(inner)) = (e.sentence.get(at..r.start), e.sentence.get(r.clone()))
+        else {
+            continue;
+        };
+        let close = tag.split(' ').next().unwrap_or(tag);
+        let _ = write!(s, "{}<{tag}>{}</{close}>", escape(before), escape(inner));
+        at = r.end;
+    }
+    s.push_str(&escape(e.sentence.get(at..).unwrap_or("")));
+    let _ = write!(
+        s,
+        "<span class=\"doc\">{} · {}</span></li>",
+        escape(&e.doc_id),
+        e.rule.as_str()
+    );
+}
+
 /// Stories, referents per story and labels per source the "who is called
 /// what" section shows; the rest are in `labels.csv`.
 pub const MAX_LABEL_STORIES: usize = 12;
@@ -434,8 +470,13 @@ const MAX_LABELS: usize = 4;
 
 /// "Who is called what": per story (the most labelled first), its main
 /// referents, each with a table of the labels each source used for it
-/// (most used first; quoted ones marked).
-fn who_is_called_what(s: &mut String, rows: &[crate::features::referents::LabelRow]) {
+/// (most used first; quoted ones marked) and sentences in which a label is
+/// linked to its name (label and name marked).
+fn who_is_called_what(
+    s: &mut String,
+    rows: &[crate::features::referents::LabelRow],
+    examples: &std::collections::BTreeMap<String, Vec<crate::report::LabelExample>>,
+) {
     use crate::features::referents::UNRESOLVED;
     use std::collections::BTreeMap;
     if rows.is_empty() {
@@ -469,8 +510,10 @@ fn who_is_called_what(s: &mut String, rows: &[crate::features::referents::LabelR
     s.push_str(
         "<section id=\"labels\"><h2>Who is called what</h2><p class=\"note\">The labels each \
 source used for the same referent (names mentioned by several sources), linked by title, \
-premodifier, adjective, apposition, copula or anaphora; <i>q</i> marks labels inside quotations. All rows, \
-the unresolved ones and how each was linked are in <a href=\"labels.csv\">labels.csv</a>.</p>\n",
+premodifier, adjective, apposition, copula or anaphora; <i>q</i> marks labels inside quotations. Under \
+each table, a sentence per source in which a label is linked to the referent's name (the label marked, \
+the name underlined). All rows, the unresolved ones and how each was linked are in \
+<a href=\"labels.csv\">labels.csv</a>; every match with its referent is in evidence.csv.</p>\n",
     );
     for (story, _) in stories.iter().take(MAX_LABEL_STORIES) {
         let refs = &by[story];
@@ -511,6 +554,22 @@ the unresolved ones and how each was linked are in <a href=\"labels.csv\">labels
                 );
             }
             s.push_str("</tbody></table>\n");
+            // Sentences that link a label to this referent's name, one per
+            // source (by source name).
+            let mut shown: Vec<&crate::report::LabelExample> = examples
+                .values()
+                .flatten()
+                .filter(|e| e.referent == *referent && e.story == *story)
+                .collect();
+            shown.sort_by(|a, b| (&a.source, &a.doc_id).cmp(&(&b.source, &b.doc_id)));
+            shown.dedup_by(|a, b| a.source == b.source);
+            if !shown.is_empty() {
+                s.push_str("<ul class=\"examples labels\">");
+                for e in shown.iter().take(MAX_REFERENTS) {
+                    label_example(s, e);
+                }
+                s.push_str("</ul>\n");
+            }
         }
     }
     if stories.len() > MAX_LABEL_STORIES {

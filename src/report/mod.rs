@@ -25,7 +25,10 @@ pub use columnar::{
     column_type, write_parquet_outputs, ColumnType, OutputFormat, PER_DOCUMENT_FILES,
 };
 pub use csvout::{fmt_f, fmt_f_into, safe_cell, CsvStyle};
-pub use examples::{Example, Examples, LoadedExample, MAX_SENTENCE_BYTES};
+pub use examples::{
+    resolve_label_examples, Example, Examples, LabelExample, LoadedExample,
+    MAX_LABEL_SENTENCE_BYTES, MAX_SENTENCE_BYTES,
+};
 pub use html::{time_section, TIME_SOURCES};
 pub(crate) use levels::ser_level;
 pub use levels::{auto_levels, EvidenceLevel, OutputLevels, SentenceLevel, AUTO_DETAIL_LIMIT};
@@ -33,8 +36,8 @@ pub use min_docs::{drop_small_sources, too_small, SmallSources};
 pub use referents::{referent_family_rows, REFERENT_FAMILIES_HEADER};
 pub use rows::{
     document_header, document_row, document_row_extra, evidence_header, evidence_row,
-    link_evidence, loaded_word_row, rejected_row, EVIDENCE_LINK_COLUMNS, LINK_KEY_COLUMN,
-    REJECTED_HEADER,
+    link_evidence, loaded_word_row, rejected_row, relink_documents, EVIDENCE_LINK_COLUMNS,
+    LINK_KEY_COLUMN, REJECTED_HEADER,
 };
 pub use scaling::{scaling_rows, SCALING_HEADER, SCALING_WORDS_HEADER};
 pub use staging::{Staging, REPORT_FILES};

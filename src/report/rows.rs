@@ -279,6 +279,127 @@ pub fn evidence_header() -> &'static [&'static str] {
     EVIDENCE_HEADER
 }
 
+/// Rewrite the family cells of `documents.csv` at `path` for the families
+/// that name their referents ([`Family::referents`](crate::lexicon::Family::referents)):
+/// `linked[i]` holds row `i`'s counts of their linked matches as (flat
+/// variant, [authorial, quoted]); `{family}_matches`,
+/// `{family}_quoted_matches` and `{family}_score` are written from them, the
+/// other cells as they are.
+///
+/// ```
+/// use slant::lexicon::Lexicon;
+/// use slant::report::relink_documents;
+/// let lex = Lexicon::from_toml_str("mini.toml", r#"
+/// [[family]]
+/// id = "armed_group"
+/// referents = ["Taliban"]
+/// [[family.variant]]
+/// id = "terrorist"
+/// tone = -1.0
+/// terms = ["terrorists"]
+/// [[family.variant]]
+/// id = "insurgent"
+/// tone = 0.0
+/// terms = ["insurgents"]
+/// "#).unwrap();
+/// let dir = tempfile::tempdir().unwrap();
+/// let p = dir.path().join("documents.csv");
+/// std::fs::write(&p, "id,armed_group_matches,armed_group_quoted_matches,armed_group_score\n\
+///                     1,3,1,-0.6667\n2,0,0,\n").unwrap();
+/// relink_documents(&p, &lex, &[vec![(1, [1, 0])], vec![]]).unwrap();
+/// assert_eq!(
+///     std::fs::read_to_string(&p).unwrap(),
+///     "id,armed_group_matches,armed_group_quoted_matches,armed_group_score\n1,1,0,0\n2,0,0,\n"
+/// );
+/// ```
+pub fn relink_documents(
+    path: &std::path::Path,
+    lex: &Lexicon,
+    linked: &[Vec<(u32, [u64; 2])>],
+) -> crate::error::Result<()> {
+    use crate::error::{Error, ErrorKind};
+    let io = |e: std::io::Error| Error::io(path, e);
+    let bad = |e: csv::Error| {
+        Error::new(ErrorKind::Csv {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .map_err(bad)?;
+    let mut header = csv::StringRecord::new();
+    if !r.read_record(&mut header).map_err(bad)? {
+        return Ok(());
+    }
+    let col = |name: String| header.iter().position(|h| h == name);
+    let offsets = lex.variant_offsets();
+    // Per named family: its flat variants, tones, and its three columns.
+    let mut named = Vec::new();
+    for (fi, f) in lex.families.iter().enumerate() {
+        if f.referents.is_empty() {
+            continue;
+        }
+        let cols = (
+            col(format!("{}_matches", f.id)),
+            col(format!("{}_quoted_matches", f.id)),
+            col(format!("{}_score", f.id)),
+        );
+        if let (Some(a), Some(b), Some(c)) = cols {
+            named.push((offsets[fi]..offsets[fi + 1], f, [a, b, c]));
+        }
+    }
+    let tmp = path.with_extension("csv.linking");
+    let f = std::fs::File::create(&tmp).map_err(io)?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+    w.write_byte_record(header.as_byte_record()).map_err(bad)?;
+    let mut rec = csv::ByteRecord::new();
+    let mut row = 0usize;
+    let mut cells: Vec<Vec<u8>> = Vec::new();
+    while r.read_byte_record(&mut rec).map_err(bad)? {
+        let counts = linked.get(row).ok_or_else(|| {
+            Error::new(ErrorKind::Internal(format!(
+                "{}: more rows than documents analysed",
+                path.display()
+            )))
+        })?;
+        row += 1;
+        cells.clear();
+        cells.extend(rec.iter().map(<[u8]>::to_vec));
+        for (flats, fam, [a, b, c]) in &named {
+            let of = |flat: usize| {
+                counts
+                    .iter()
+                    .find(|(f, _)| *f as usize == flat)
+                    .map_or([0, 0], |x| x.1)
+            };
+            let per: Vec<[u64; 2]> = flats.clone().map(of).collect();
+            let n: u64 = per.iter().map(|x| x[0]).sum();
+            let q: u64 = per.iter().map(|x| x[1]).sum();
+            let score = crate::estimators::raw_score(
+                per.iter().map(|x| x[0]),
+                fam.variants.iter().map(|v| v.tone),
+            );
+            cells[*a] = n.to_string().into_bytes();
+            cells[*b] = q.to_string().into_bytes();
+            cells[*c] = score.map(fmt_f).unwrap_or_default().into_bytes();
+        }
+        w.write_record(&cells).map_err(bad)?;
+    }
+    if row != linked.len() {
+        return Err(Error::new(ErrorKind::Internal(format!(
+            "{}: {row} rows for {} documents analysed",
+            path.display(),
+            linked.len()
+        ))));
+    }
+    w.flush().map_err(io)?;
+    drop(w);
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(())
+}
+
 /// The last column of `evidence.csv` while a run writes it with referents
 /// on: the key of the label each match is in
 /// ([`MentionKey::to_cell`](crate::features::referents::MentionKey::to_cell)),
@@ -304,7 +425,7 @@ pub const EVIDENCE_LINK_COLUMNS: [&str; 2] = ["referent", "link"];
 ///     a.analyze(t);
 ///     c.add_document(&a, s, None);
 /// }
-/// let (_, res) = c.labels_resolved(&LabelOptions::default());
+/// let (_, res) = c.labels_resolved(&LabelOptions::default(), true);
 /// let dir = tempfile::tempdir().unwrap();
 /// let p = dir.path().join("evidence.csv");
 /// std::fs::write(&p, "document_id,source,story,label_key\n1,a,,premodifier\ttaliban\n2,b,,\n").unwrap();

@@ -385,12 +385,12 @@ pub fn sources_long_rows<W: Write>(
 /// let mut out = Vec::new();
 /// let rows = families_rows(&mut out, &agg, &lex, CsvStyle::default()).unwrap();
 /// let want = "\
-/// source,family,variant,tone,authorial_count,quoted_count,share,quoted_share
-/// a,armed_group,terrorist,-1,3,0,0.75,
-/// a,armed_group,insurgent,0,1,0,0.25,
-/// b,armed_group,terrorist,-1,1,0,0.333333,
-/// b,armed_group,insurgent,0,2,0,0.666667,
-/// c,armed_group,insurgent,0,0,1,,1
+/// source,family,variant,tone,authorial_count,quoted_count,share,quoted_share,referent
+/// a,armed_group,terrorist,-1,3,0,0.75,,
+/// a,armed_group,insurgent,0,1,0,0.25,,
+/// b,armed_group,terrorist,-1,1,0,0.333333,,
+/// b,armed_group,insurgent,0,2,0,0.666667,,
+/// c,armed_group,insurgent,0,0,1,,1,
 /// ";
 /// assert_eq!(String::from_utf8(out).unwrap(), want);
 /// assert_eq!(rows, 5);
@@ -412,8 +412,14 @@ pub fn families_rows<W: Write>(
         "quoted_count",
         "share",
         "quoted_share",
+        "referent",
     ])?;
     let offsets = lex.variant_offsets();
+    let referents: Vec<String> = lex
+        .families
+        .iter()
+        .map(|f| f.referents.join("; "))
+        .collect();
     for (source, sa) in &agg.sources {
         for (fi, fam) in lex.families.iter().enumerate() {
             let counts = &sa.counts.variants[offsets[fi]..offsets[fi + 1]];
@@ -444,6 +450,7 @@ pub fn families_rows<W: Write>(
                         fmt_f(qc as f64 / q as f64)
                     }
                     .as_str(),
+                    safe_cell(&referents[fi], style).as_ref(),
                 ])?;
             }
         }

@@ -6,7 +6,7 @@ use super::*;
 pub(super) const MAGIC: &[u8; 8] = b"SLANTPRT";
 
 /// The version of the partial format this slant writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 pub(super) const HEADER_BYTES: usize = 8 + 4 + 8 + 32;
 
@@ -67,6 +67,7 @@ pub(super) struct SummaryPart {
     pub(super) date: Option<String>,
     pub(super) model: Option<DocModelSummary>,
     pub(super) group: Option<String>,
+    pub(super) linked: Vec<(u32, bool, String)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -133,6 +134,7 @@ impl Collector {
                     date: s.date.map(|d| d.to_string()),
                     model: s.model,
                     group: s.group.as_deref().map(str::to_string),
+                    linked: s.linked,
                 });
             let rejection = (!m.doc)
                 .then(|| rejections.next())

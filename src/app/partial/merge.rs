@@ -226,6 +226,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
                     date: s.date.as_deref().and_then(|d| d.parse().ok()),
                     model: s.model.clone(),
                     group: s.group.as_deref().map(Into::into),
+                    linked: s.linked.clone(),
                 });
             }
             let (ev, sen) = stored[p];

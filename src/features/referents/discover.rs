@@ -84,6 +84,20 @@ fn is_capitalised(w: &str) -> bool {
                 .is_some_and(char::is_uppercase))
 }
 
+/// The alias key of a name written by a user ("Kim Jong-Un" → `kim jong
+/// un`), without a leading "the".
+pub(super) fn name_key(name: &str) -> String {
+    let mut k = String::new();
+    let mut words = name.split_whitespace().peekable();
+    if words.peek().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.next();
+    }
+    for w in words {
+        push_key(&mut k, w);
+    }
+    k
+}
+
 /// Add a name's word to its alias key `k` (lower case, hyphens as
 /// spaces, no dots).
 fn push_key(k: &mut String, w: &str) {

@@ -333,7 +333,7 @@ fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
 ///     c.add_document_with(&a, source, None, &mut s);
 ///     keys.extend(s.labels().iter().map(|l| l.key.clone()));
 /// }
-/// let (_, res) = c.labels_resolved(&LabelOptions::default());
+/// let (_, res) = c.labels_resolved(&LabelOptions::default(), true);
 /// assert_eq!(res.referent("", &keys[0]), Some(("Taliban", LinkRule::Premodifier)));
 /// let nobody = MentionKey::Direct { key: "kabul".into(), rule: LinkRule::Title };
 /// assert_eq!(res.referent("", &nobody), None);
@@ -341,6 +341,8 @@ fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
 #[derive(Debug, Default, Clone)]
 pub struct LabelResolution {
     stories: FxHashMap<String, StoryResolution>,
+    /// Whether each story's aliases are kept (for `is_named`).
+    pub(super) aliases: bool,
 }
 
 /// (label, candidates) of an anaphor → (referent, rule).
@@ -348,6 +350,8 @@ type AnaphorOutcomes = FxHashMap<(String, Vec<(u32, String)>), (String, LinkRule
 
 #[derive(Debug, Default, Clone)]
 struct StoryResolution {
+    /// Every alias key of the story's referents → the referent.
+    aliases: FxHashMap<String, String>,
     /// (name key or adjective, by the adjective rule) → referent.
     direct: FxHashMap<(String, bool), String>,
     /// (label, candidates) → (referent, rule).
@@ -355,6 +359,34 @@ struct StoryResolution {
 }
 
 impl LabelResolution {
+    /// Whether `referent` (of `story`) is one of `names` (alias keys, see
+    /// [`referent_keys`]): its own key or one of its aliases in the story.
+    ///
+    /// ```
+    /// use slant::features::referents::{referent_keys, LabelOptions, ReferentCounts};
+    /// use slant::text::Analyzed;
+    /// let (mut a, mut c) = (Analyzed::default(), ReferentCounts::default());
+    /// for (s, t) in [("a", "North Korean leader Kim Jong Un spoke."), ("b", "Mr. Kim spoke.")] {
+    ///     a.analyze(t);
+    ///     c.add_document(&a, s, None);
+    /// }
+    /// let (_, res) = c.labels_resolved(&LabelOptions::default(), true);
+    /// assert!(res.is_named("", "Kim Jong Un", &referent_keys(&["Kim".to_string()])));
+    /// assert!(res.is_named("", "Kim Jong Un", &referent_keys(&["Kim Jong-Un".to_string()])));
+    /// assert!(!res.is_named("", "Kim Jong Un", &referent_keys(&["Moon Jae-in".to_string()])));
+    /// ```
+    pub fn is_named(&self, story: &str, referent: &str, names: &[String]) -> bool {
+        let own = super::discover::name_key(referent);
+        names.iter().any(|n| {
+            *n == own
+                || self
+                    .stories
+                    .get(story)
+                    .and_then(|st| st.aliases.get(n))
+                    .is_some_and(|r| r == referent)
+        })
+    }
+
     /// The referent (and the rule) a label with `key` in `story` ("" without
     /// story ids) is linked to; `None` when it is `unresolved` (a name no
     /// referent, a rule not in use, an anaphor with no compatible referent).
@@ -371,6 +403,18 @@ impl LabelResolution {
                 .map(|(r, rule)| (r.as_str(), *rule)),
         }
     }
+}
+
+/// The alias keys of names as a lexicon writes them
+/// ([`Family::referents`](crate::lexicon::Family::referents)), for
+/// [`LabelResolution::is_named`].
+///
+/// ```
+/// use slant::features::referents::referent_keys;
+/// assert_eq!(referent_keys(&["the Taliban".into(), "Al-Qaeda".into()]), ["taliban", "al qaeda"]);
+/// ```
+pub fn referent_keys(names: &[String]) -> Vec<String> {
+    names.iter().map(|n| super::discover::name_key(n)).collect()
 }
 
 pub(super) fn resolve(
@@ -396,7 +440,17 @@ pub(super) fn resolve(
         // (referent, source, label, quoted) → (count, rules as bits in
         // `LinkRule` order)
         let mut rows: Rows = Default::default();
-        let mut res = keep.as_ref().map(|_| StoryResolution::default());
+        let mut res = keep.as_ref().map(|k| StoryResolution {
+            aliases: match k.aliases {
+                true => refs
+                    .canon
+                    .iter()
+                    .filter_map(|(k, c)| Some((k.to_string(), refs.display.get(c)?.to_string())))
+                    .collect(),
+                false => FxHashMap::default(),
+            },
+            ..Default::default()
+        });
 
         let shown = |k: &str| refs.canon.get(k).map(|c| refs.display[c]);
         // Direct links, and the heads each referent is called by.

@@ -53,7 +53,7 @@ mod labels;
 mod link;
 mod words;
 
-pub use labels::{LabelResolution, UNRESOLVED};
+pub use labels::{referent_keys, LabelResolution, UNRESOLVED};
 
 use crate::text::{Analyzed, Voice};
 use hashbrown::Equivalent;
@@ -783,9 +783,16 @@ impl ReferentCounts {
     }
 
     /// [`labels`](Self::labels) and where each label key is resolved to
-    /// (for the per-match files: `evidence.csv`'s `referent` column).
-    pub fn labels_resolved(&self, opts: &LabelOptions) -> (Vec<LabelRow>, LabelResolution) {
+    /// (for the per-match files: `evidence.csv`'s `referent` column), with
+    /// every alias of each referent when `aliases` (for
+    /// [`LabelResolution::is_named`]).
+    pub fn labels_resolved(
+        &self,
+        opts: &LabelOptions,
+        aliases: bool,
+    ) -> (Vec<LabelRow>, LabelResolution) {
         let mut res = LabelResolution::default();
+        res.aliases = aliases;
         let rows = labels::resolve(self, opts, Some(&mut res));
         (rows, res)
     }
