@@ -519,8 +519,7 @@ fn check_columns(lex: &Lexicon) -> Result<()> {
     use crate::report::models::{DOCUMENT_COLUMNS, SOURCE_COLUMNS};
     let mut docs = report::document_header(lex);
     docs.extend(DOCUMENT_COLUMNS.iter().map(|c| c.to_string()));
-    let extra: Vec<String> = SOURCE_COLUMNS.iter().map(|c| c.to_string()).collect();
-    let sources = report::sources_header(lex, true, &extra);
+    let sources = report::sources_header(lex, true, &SOURCE_COLUMNS);
     for (file, header) in [("documents.csv", &docs), ("sources.csv", &sources)] {
         if let Some(c) = report::duplicate_column(header) {
             return Err(Error::usage(format!(
@@ -1784,8 +1783,6 @@ impl Tail<'_> {
                     per[i].push(m.clone());
                 }
             }
-            est.source_extra_headers
-                .extend(report::models::source_header(sc));
             let stats = pool
                 .install(|| {
                     estimators::models::source_scores_until(
@@ -1798,13 +1795,7 @@ impl Tail<'_> {
                     )
                 })
                 .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
-            let cells = report::models::source_cells(sc, &stats);
-            if est.source_extra.len() < names.len() {
-                est.source_extra.resize(names.len(), Vec::new());
-            }
-            for (row, c) in est.source_extra.iter_mut().zip(cells) {
-                row.extend(c);
-            }
+            est.learned = estimators::models::source_values(sc, &stats);
             summary.models = sc.info.clone();
         }
         summary

@@ -586,14 +586,15 @@ fn shipped_outlet_model_has_a_source_stacker_with_its_card() {
 /// With the shipped models, `sources.csv` gets the stacked `slant` with a
 /// document-bootstrap interval around it, then the mean phrase slant.
 #[test]
-fn stacked_source_cells() {
+fn stacked_source_values() {
     use slant::scorers::apply::{DocModelSummary, Scorers};
     let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
     let Some(st) = scorers.outlet.as_ref().and_then(|m| m.file().stack.clone()) else {
         return;
     };
-    let header = slant::report::models::source_header(&scorers);
-    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+    let no_docs = slant::estimators::models::source_values(&scorers, &[]);
+    let header = no_docs.columns;
+    let at = |c: &str| header.iter().position(|h| *h == c).unwrap();
     assert!(at("slant") < at("slant_ci_low") && at("slant_ci_high") < at("slant_mean"));
     let gun = st.families.iter().position(|f| f == "gun_policy").unwrap() as u16;
     let doc = |slant: f64, tone: f64| DocModelSummary {
@@ -605,9 +606,10 @@ fn stacked_source_cells() {
         .map(|i| doc(0.01 * i as f64, if i % 2 == 0 { 2.0 } else { -2.0 }))
         .collect::<Vec<_>>()];
     let stats = slant::estimators::models::source_scores(&scorers, &["Herald"], &docs, 7, 200);
-    let cells = slant::report::models::source_cells(&scorers, &stats);
-    assert_eq!(cells[0].len(), header.len());
-    let num = |c: &str| cells[0][at(c)].parse::<f64>().unwrap();
+    let values = slant::estimators::models::source_values(&scorers, &stats);
+    assert_eq!(values.columns, header);
+    assert_eq!(values.rows[0].len(), header.len());
+    let num = |c: &str| values.rows[0][at(c)].unwrap();
     assert!(num("slant_ci_low") <= num("slant") && num("slant") <= num("slant_ci_high"));
     assert!((num("slant_mean") - 0.055).abs() < 1e-6);
     // The stacker's own score of the same source.

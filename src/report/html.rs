@@ -1469,7 +1469,7 @@ fn source_section(
     s.push_str("</div>");
 
     // Learned scores and other extra columns.
-    if !est.source_extra_headers.is_empty() {
+    if !est.learned.is_empty() {
         s.push_str("<div><h4>Learned scores</h4><table class=\"extra\"><tbody>");
         for (label, value) in measures::learned_rows(input, si) {
             let _ = write!(

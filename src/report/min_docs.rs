@@ -120,7 +120,7 @@ pub fn drop_small_sources(
         kept(i - 1)
     });
     let mut i = 0;
-    est.source_extra.retain(|_| {
+    est.learned.rows.retain(|_| {
         i += 1;
         kept(i - 1)
     });
