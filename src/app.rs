@@ -1130,7 +1130,7 @@ fn run(
         opts.threads
     };
 
-    if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
+    if scorers.as_ref().is_none_or(|s| s.loaded().is_none()) {
         levels.sentences = SentenceLevel::None;
     }
     let mut files = match partial {

@@ -493,7 +493,7 @@ fn scoring_from_the_main_analysis_equals_scoring_afresh() {
     use slant::scorers::apply::Scorers;
 
     let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
-    assert!(scorers.loaded.is_some() && scorers.outlet.is_some());
+    assert!(scorers.loaded().is_some() && scorers.outlet().is_some());
     let mut texts: Vec<String> = Vec::new();
     for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample")).unwrap() {
         let p = e.unwrap().path();
@@ -589,7 +589,7 @@ fn shipped_outlet_model_has_a_source_stacker_with_its_card() {
 fn stacked_source_values() {
     use slant::scorers::apply::{DocModelSummary, Scorers};
     let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
-    let Some(st) = scorers.outlet.as_ref().and_then(|m| m.file().stack.clone()) else {
+    let Some(st) = scorers.outlet().and_then(|m| m.file().stack.clone()) else {
         return;
     };
     let no_docs = slant::estimators::models::source_values(&scorers, &[]);

@@ -361,8 +361,8 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
             })
             .collect(),
         categories: lex.categories.iter().map(|c| c.id.clone()).collect(),
-        loaded: scorers.is_some_and(|s| s.loaded.is_some()),
-        slant: scorers.is_some_and(|s| s.outlet.is_some()),
+        loaded: scorers.is_some_and(|s| s.loaded().is_some()),
+        slant: scorers.is_some_and(|s| s.outlet().is_some()),
         strength: est_opts.prior_strength,
         min_matches: est_opts.min_matches,
     };

@@ -72,6 +72,42 @@ pub struct SourceValues {
     pub rows: Vec<Vec<Option<f64>>>,
 }
 
+impl SourceModelScores {
+    /// The value of the per-source column `column` (a model's
+    /// [`Scorer::source_columns`](crate::scorers::scorer::Scorer::source_columns)),
+    /// `None` when it is missing or the column is not a learned one. The
+    /// `slant_ci_*` bounds are the stacked slant's when there is one, else
+    /// the mean phrase slant's (a source has a stacked slant exactly when
+    /// a stacker is in use and it has a phrase slant).
+    ///
+    /// ```
+    /// use slant::estimators::models::{Estimate, SourceModelScores};
+    /// let s = SourceModelScores {
+    ///     slant_mean: Some(Estimate { value: 0.1, ci: Some((-0.2, 0.3)) }),
+    ///     ..SourceModelScores::default()
+    /// };
+    /// assert_eq!(s.value("slant_mean"), Some(0.1));
+    /// assert_eq!(s.value("slant_ci_high"), Some(0.3));
+    /// assert_eq!((s.value("loaded_mean"), s.value("documents")), (None, None));
+    /// ```
+    pub fn value(&self, column: &str) -> Option<f64> {
+        let low = |e: Option<Estimate>| e.and_then(|e| e.ci).map(|c| c.0);
+        let high = |e: Option<Estimate>| e.and_then(|e| e.ci).map(|c| c.1);
+        let slant_ci = self.slant.or(self.slant_mean);
+        match column {
+            "loaded_mean" => self.loaded.map(|e| e.value),
+            "loaded_ci_low" => low(self.loaded),
+            "loaded_ci_high" => high(self.loaded),
+            "slant" => self.slant.map(|e| e.value),
+            "slant_mean" => self.slant_mean.map(|e| e.value),
+            "slant_ci_low" => low(slant_ci),
+            "slant_ci_high" => high(slant_ci),
+            "slant_shrunk" => self.slant_shrunk,
+            _ => None,
+        }
+    }
+}
+
 impl SourceValues {
     /// The values of source `i` (empty when it has none).
     ///
@@ -135,40 +171,13 @@ impl SourceValues {
 /// assert_eq!(t.rows[1], [Some(0.9), None, None]); // one document: no interval
 /// ```
 pub fn source_values(scorers: &Scorers, stats: &[SourceModelScores]) -> SourceValues {
-    let mut columns = Vec::new();
-    if scorers.loaded.is_some() {
-        columns.extend(["loaded_mean", "loaded_ci_low", "loaded_ci_high"]);
-    }
-    if scorers.stacker().is_some() {
-        columns.extend(["slant", "slant_ci_low", "slant_ci_high", "slant_mean"]);
-    } else if scorers.outlet.is_some() {
-        columns.extend(["slant_mean", "slant_ci_low", "slant_ci_high"]);
-    }
-    if scorers.outlet.is_some() {
-        columns.push("slant_shrunk");
-    }
-    let three = |e: Option<Estimate>| match e {
-        None => [None; 3],
-        Some(e) => [Some(e.value), e.ci.map(|c| c.0), e.ci.map(|c| c.1)],
-    };
+    let columns: Vec<&'static str> = scorers
+        .models()
+        .flat_map(|m| m.source_columns().iter().copied())
+        .collect();
     let rows = stats
         .iter()
-        .map(|s| {
-            let mut v = Vec::with_capacity(columns.len());
-            if scorers.loaded.is_some() {
-                v.extend(three(s.loaded));
-            }
-            if scorers.stacker().is_some() {
-                v.extend(three(s.slant));
-                v.push(s.slant_mean.map(|e| e.value));
-            } else if scorers.outlet.is_some() {
-                v.extend(three(s.slant_mean));
-            }
-            if scorers.outlet.is_some() {
-                v.push(s.slant_shrunk);
-            }
-            v
-        })
+        .map(|s| columns.iter().map(|c| s.value(c)).collect())
         .collect();
     SourceValues { columns, rows }
 }
@@ -231,7 +240,7 @@ pub fn source_scores_until(
         .iter()
         .map(|d| d.iter().filter_map(|x| x.slant).collect())
         .collect();
-    let shrink = scorers.outlet.as_ref().and_then(|_| {
+    let shrink = scorers.outlet().and_then(|_| {
         let groups: Vec<&[f64]> = slants.iter().map(Vec::as_slice).collect();
         Shrinkage::fit(&groups)
     });
@@ -240,7 +249,7 @@ pub fn source_scores_until(
         .zip(docs.iter().zip(&slants))
         .map(|(name, (d, v))| {
             let mut s = SourceModelScores::default();
-            if scorers.loaded.is_some() {
+            if scorers.loaded().is_some() {
                 let v: Vec<f64> = d.iter().filter_map(|x| x.loaded).collect();
                 s.loaded = mean_interval(&v, seed, &format!("loaded\u{1f}{name}"), bootstrap, stop);
             }
@@ -248,11 +257,11 @@ pub fn source_scores_until(
                 let key = format!("slant\u{1f}{name}");
                 s.slant = stacked_interval(st, d, seed, &key, bootstrap, stop);
                 s.slant_mean = mean_interval(v, seed, "", 0, stop);
-            } else if scorers.outlet.is_some() {
+            } else if scorers.outlet().is_some() {
                 let key = format!("slant\u{1f}{name}");
                 s.slant_mean = mean_interval(v, seed, &key, bootstrap, stop);
             }
-            if scorers.outlet.is_some() {
+            if scorers.outlet().is_some() {
                 s.slant_shrunk = shrink.filter(|_| !v.is_empty()).map(|sh| sh.shrink(v));
             }
             s

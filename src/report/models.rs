@@ -80,18 +80,10 @@ pub const SOURCE_COLUMNS: [&str; 8] = [
 /// assert_eq!(document_header(&scorers), ["loaded_mean", "loaded_max"]);
 /// ```
 pub fn document_header(scorers: &Scorers) -> Vec<String> {
-    let c = &DOCUMENT_COLUMNS;
-    let mut h = Vec::new();
-    if scorers.loaded.is_some() {
-        h.extend(c[0..2].iter().map(|s| s.to_string()));
-    }
-    if let Some(m) = &scorers.outlet {
-        h.push(c[2].to_string());
-        if m.has_probabilities() {
-            h.extend(c[3..6].iter().map(|s| s.to_string()));
-        }
-    }
-    h
+    scorers
+        .models()
+        .flat_map(|m| m.doc_columns().iter().map(|c| c.to_string()))
+        .collect()
 }
 
 /// Extra `documents.csv` cells for `s`, in the order of
@@ -109,23 +101,9 @@ pub fn document_header(scorers: &Scorers) -> Vec<String> {
 /// assert_eq!(document_cells(&scorers, &DocScores::default()), ["", ""]);
 /// ```
 pub fn document_cells(scorers: &Scorers, s: &DocScores) -> Vec<String> {
-    let opt = |x: Option<f64>| x.map(fmt_f).unwrap_or_default();
     let mut c = Vec::new();
-    if scorers.loaded.is_some() {
-        c.push(opt(s.loaded_mean));
-        c.push(opt(s.loaded_max));
-    }
-    if let Some(m) = &scorers.outlet {
-        c.push(opt(s.slant.as_ref().map(|x| x.slant)));
-        if m.has_probabilities() {
-            for k in 0..3 {
-                c.push(opt(s
-                    .slant
-                    .as_ref()
-                    .and_then(|x| x.probabilities)
-                    .map(|p| p[k])));
-            }
-        }
+    for m in scorers.models() {
+        m.doc_values(s, &mut |v| c.push(v.map(fmt_f).unwrap_or_default()));
     }
     c
 }
@@ -203,7 +181,7 @@ pub fn sentence_rows_where(
     style: CsvStyle,
     loaded_only: bool,
 ) -> csv::Result<()> {
-    if scorers.loaded.is_none() {
+    if scorers.loaded().is_none() {
         return Ok(());
     }
     // Cells go straight to the writer; scratch strings for numbers and

@@ -125,7 +125,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         opts.evidence_valence,
         input_bytes,
     );
-    if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
+    if scorers.as_ref().is_none_or(|s| s.loaded().is_none()) {
         levels.sentences = SentenceLevel::None;
     }
     let (want_ev, want_sen) = (
