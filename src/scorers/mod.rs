@@ -32,6 +32,7 @@ pub mod outlet;
 pub mod scorer;
 pub mod stack;
 pub mod textfeat;
+#[cfg(feature = "train")]
 pub mod train;
 pub mod vectorize;
 pub mod wordcache;

@@ -21,6 +21,7 @@
 //! assert_eq!(x.len(), 1); // only "radical" is in the space
 //! ```
 
+#[cfg(feature = "train")]
 use ndarray::Array2;
 use rustc_hash::FxHashMap;
 
@@ -727,6 +728,7 @@ impl Standardizer {
     }
 }
 
+#[cfg(feature = "train")]
 /// A dense design matrix: sparse n-gram rows in the first columns, then
 /// dense rows scaled by `dense_scale`. With `column_major` the matrix is
 /// laid out column by column: linfa's binary gradient multiplies by the

@@ -246,6 +246,7 @@ impl LoadedData {
         self.rows.iter().map(|r| r.label).collect()
     }
 
+    #[cfg(feature = "train")]
     /// Whether the words of row `i` train the word model: every row except
     /// a loaded one whose annotators marked no word (its loaded words are
     /// unknown).
@@ -254,6 +255,7 @@ impl LoadedData {
         !(r.label && r.marked.is_empty())
     }
 
+    #[cfg(feature = "train")]
     /// Whether word `w` of row `i` is a positive word-level example.
     pub(super) fn word_label(&self, i: usize, w: &WordRow) -> bool {
         let r = &self.rows[i];

@@ -62,14 +62,19 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::features::MatchRecord;
 use crate::lexicon::Match;
 use crate::scorers::data::{DataInfo, LabelledDoc};
-use crate::scorers::linear::{fit_binary, fit_binary_sparse, sigmoid, BinaryFit, Csr, Solver};
+use crate::scorers::linear::sigmoid;
+#[cfg(feature = "train")]
+use crate::scorers::linear::{fit_binary, fit_binary_sparse, BinaryFit, Csr, Solver};
+#[cfg(feature = "train")]
 use crate::scorers::metrics;
 use crate::scorers::model_file;
 use crate::scorers::model_file::ModelFile;
 use crate::scorers::scorer::{DocInput, DocScores, Scorer, Source};
 pub use crate::scorers::scorer::{LoadedWord, SentenceScore};
 use crate::scorers::textfeat::{CharCache, FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
-use crate::scorers::vectorize::{design, Interner, Standardizer};
+use crate::scorers::vectorize::Interner;
+#[cfg(feature = "train")]
+use crate::scorers::vectorize::{design, Standardizer};
 use crate::scorers::wordcache::{RowScratch, WordCache, WordEntry};
 use crate::scorers::wordfeat::{
     type_dense, unit_words, word_grams, CorpusStats, LexCats, UnitScratch, TOKEN_DENSE, TYPE_DENSE,
@@ -499,12 +504,14 @@ impl LoadedModel {
         self.score(fz, a, &f.matches, None, cache)
     }
 
+    #[cfg(feature = "train")]
     /// Word probabilities of featurised rows (each row one unit).
     fn row_probs(&self, data: &LoadedData) -> Vec<Vec<f64>> {
         let rows: Vec<usize> = (0..data.len()).collect();
         self.words.predict(data, &self.file.corpus_stats, &rows)
     }
 
+    #[cfg(feature = "train")]
     /// Figures of the model on a validation set: ROC-AUC of the sentence
     /// probability (with a bootstrap interval), the sentence-length
     /// baselines, AUC within length deciles, the decision's MCC and F1 at

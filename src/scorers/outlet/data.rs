@@ -317,6 +317,7 @@ impl OutletData {
         self.labels.is_empty()
     }
 
+    #[cfg(feature = "train")]
     pub(super) fn rows(&self, voice: VoiceFilter) -> &[Vec<(u32, u32)>] {
         match voice {
             VoiceFilter::All => &self.rows_all,
@@ -348,6 +349,7 @@ impl OutletData {
             .collect()
     }
 
+    #[cfg(feature = "train")]
     /// Pooled authorial tone share of every family over `rows` (0 for a
     /// family without matches there).
     pub(super) fn family_means(&self, rows: &[usize]) -> Vec<f64> {
@@ -365,6 +367,7 @@ impl OutletData {
             .collect()
     }
 
+    #[cfg(feature = "train")]
     /// What the stacker reads of every outlet among `rows` (`slants[j]`:
     /// the phrase slant of `rows[j]`): `(outlet, input, articles)`, in
     /// outlet order.

@@ -52,21 +52,33 @@ pub use params::*;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::scorers::data::{DataInfo, LabelledDoc};
-use crate::scorers::linear::{fit_multinomial, fit_ridge_dual, softmax, MultiFit, Solver};
+#[cfg(feature = "train")]
+use crate::scorers::linear::Solver;
+#[cfg(feature = "train")]
+use crate::scorers::linear::{fit_multinomial, fit_ridge_dual};
+use crate::scorers::linear::{softmax, MultiFit};
+#[cfg(feature = "train")]
 use crate::scorers::metrics;
 use crate::scorers::model_file;
 use crate::scorers::model_file::ModelFile;
 pub use crate::scorers::scorer::SlantScore;
 use crate::scorers::scorer::{DocInput, DocScores, Scorer, Source};
-use crate::scorers::stack::{self, SourceInput, StackChoice, StackParams, Stacker};
+#[cfg(feature = "train")]
+use crate::scorers::stack;
+use crate::scorers::stack::{StackChoice, StackParams, Stacker};
+#[cfg(feature = "train")]
+use crate::scorers::stack::SourceInput;
 use crate::scorers::textfeat::{Featurizer, VoiceFilter};
-use crate::scorers::vectorize::{
-    design, select_chi2_by, sparse_counts, Interner, NgramSpace, Weighting,
-};
+#[cfg(feature = "train")]
+use crate::scorers::vectorize::{design, select_chi2_by};
+use crate::scorers::vectorize::{sparse_counts, Interner, NgramSpace, Weighting};
 use crate::scorers::wordcache::{walk, ColCounter, Gram, WordCache, WordEntry, NONE};
 use crate::text::Analyzed;
+#[cfg(feature = "train")]
 use rand::seq::SliceRandom;
+#[cfg(feature = "train")]
 use rand::SeedableRng;
+#[cfg(feature = "train")]
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
