@@ -158,7 +158,7 @@ fn train(cmd: TrainCmd) -> anyhow::Result<()> {
         }
         TrainCmd::Slant(a) => {
             set_threads(a.threads);
-            let opts = slant::scorers::train::TrainSlantOptions {
+            let opts = slant::scorers::train::TrainOutletOptions {
                 data: a.data,
                 spec: slant::scorers::data::LabelSpec {
                     text_col: a.text_col,
@@ -199,7 +199,7 @@ fn train(cmd: TrainCmd) -> anyhow::Result<()> {
                 nested: a.nested,
                 progress: (!a.quiet).then_some(stderr_line as fn(&str)),
             };
-            slant::scorers::train::train_slant(&opts)?;
+            slant::scorers::train::train_outlet(&opts)?;
             Ok(())
         }
     }
@@ -235,7 +235,7 @@ fn eval(a: cli::commands::EvalArgs) -> anyhow::Result<()> {
     }
     if a.only.as_deref() != Some("loaded") {
         let p = a.model_dir.join(slant::scorers::outlet::FILE_NAME);
-        checks.extend(slant::scorers::train::eval_slant(&p, &a.slant_data)?);
+        checks.extend(slant::scorers::train::eval_outlet(&p, &a.slant_data)?);
     }
     let mut bad = 0;
     for c in &checks {
@@ -347,7 +347,7 @@ fn run_merge(opts: RunOptions) -> anyhow::Result<()> {
             "slant: {} partial(s) merged: {} read, {} analysed, {} rejected, {} sources; reports in {}",
             opts.inputs.len(),
             s.read,
-            s.analysed,
+            s.analyzed,
             s.rejected,
             s.sources,
             out.display()
@@ -386,7 +386,7 @@ fn run_analysis(mut opts: RunOptions) -> anyhow::Result<()> {
         stderr_line(&format!(
             "slant: {} read, {} analysed, {} rejected{skipped}, {} sources; reports in {}",
             s.read,
-            s.analysed,
+            s.analyzed,
             s.rejected,
             s.sources,
             out.display()
@@ -412,7 +412,7 @@ fn describe(e: &anyhow::Error) -> String {
 ///
 /// By default glibc raises its mmap threshold to the size of each large
 /// block freed (up to 32 MiB), after which such blocks come from per-thread
-/// arenas, which keep freed memory: every worker thread that once analysed
+/// arenas, which keep freed memory: every worker thread that once analyzed
 /// a large document would go on holding a document's worth of buffers, and
 /// peak memory would grow with the thread count (24 documents of 10 MB:
 /// 2.7 GB with 16 threads against 1.2 GB with 2, under the same

@@ -483,7 +483,7 @@ fn shipped_outlet_model_on_handmade_sentences() {
 
 /// `analyze` scores a document from the main extraction's analysis and
 /// vocabulary ids (`Scorers::score_analyzed`); that must give exactly the
-/// scores of analysing the document afresh (`Scorers::score_document`),
+/// scores of analyzing the document afresh (`Scorers::score_document`),
 /// whatever lexicon and token-size limit the run uses.
 #[test]
 fn scoring_from_the_main_analysis_equals_scoring_afresh() {
@@ -632,7 +632,7 @@ fn stacked_source_values() {
 
 /// `analyze` with the shipped loaded-language model: `sentences.csv`
 /// carries each sentence's span, text and loaded words; `evidence.csv`
-/// lists the loaded words with offsets into the analysed text; the HTML
+/// lists the loaded words with offsets into the analyzed text; the HTML
 /// report highlights them.
 #[test]
 fn analyze_reports_the_loaded_words() {
@@ -676,7 +676,7 @@ fn analyze_reports_the_loaded_words() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     // Title + two sentences, then one sentence.
     assert_eq!(rows.len(), 4);
-    let analysed =
+    let analyzed =
         "Vote\n\nThe committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
     let loaded = &rows[2];
     assert_eq!(
@@ -684,13 +684,13 @@ fn analyze_reports_the_loaded_words() {
         "The radical thugs slammed the disgraceful plan."
     );
     let (s, e): (usize, usize) = (loaded[3].parse().unwrap(), loaded[4].parse().unwrap());
-    assert_eq!(&analysed[s..e], &loaded[9]);
+    assert_eq!(&analyzed[s..e], &loaded[9]);
     assert!(loaded[8].contains("thugs:0."), "{:?}", &loaded[8]);
     let calm = &rows[1];
     let p = |r: &csv::StringRecord| -> f64 { r[5].parse().unwrap() };
     assert!(p(loaded) > p(calm));
     assert_eq!(&loaded[7], "1");
-    // Evidence: loaded words with offsets into the analysed text.
+    // Evidence: loaded words with offsets into the analyzed text.
     let mut ev = csv::Reader::from_path(out.join("evidence.csv")).unwrap();
     let words: Vec<csv::StringRecord> = ev
         .records()
@@ -701,7 +701,7 @@ fn analyze_reports_the_loaded_words() {
     for w in &words {
         assert_eq!((&w[0], &w[6]), ("a1", "loaded_language"));
         let (s, e): (usize, usize) = (w[10].parse().unwrap(), w[11].parse().unwrap());
-        assert_eq!(&analysed[s..e], &w[9]);
+        assert_eq!(&analyzed[s..e], &w[9]);
         let prob: f64 = w[8].parse().unwrap();
         assert!((0.0..=1.0).contains(&prob));
     }

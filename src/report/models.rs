@@ -110,7 +110,7 @@ pub fn document_cells(scorers: &Scorers, s: &DocScores) -> Vec<String> {
 
 /// Write the `sentences.csv` rows of one document (columns
 /// [`SENTENCES_HEADER`], one row per sentence; none without the
-/// loaded-language model): the sentence's byte span in the analysed
+/// loaded-language model): the sentence's byte span in the analyzed
 /// original `text` (title, blank line, body), its probability, the
 /// decision probability and `loaded` (1 when the decision is at or above
 /// the model's threshold), the words the model reads as loaded with

@@ -283,7 +283,7 @@ impl Scorers {
         if self.is_empty() {
             return out;
         }
-        let f = self.fz.analyse(doc, ws);
+        let f = self.fz.analyze(doc, ws);
         let (a, cache) = ws.parts();
         let mut input = DocInput {
             fz: &self.fz,
@@ -300,11 +300,11 @@ impl Scorers {
         out
     }
 
-    /// Score a document the main extraction has just analysed: `a` is its
+    /// Score a document the main extraction has just analyzed: `a` is its
     /// analysis and `ids` the vocabulary ids of its tokens in `vocab` (see
     /// [`Workspace::token_ids`](crate::features::Workspace::token_ids)).
     /// Gives the same scores as [`Scorers::score_document`] without
-    /// analysing the text again; `ws` must be used with one vocabulary.
+    /// analyzing the text again; `ws` must be used with one vocabulary.
     ///
     /// ```
     /// use slant::corpus::Document;

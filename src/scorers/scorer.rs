@@ -112,7 +112,7 @@ pub struct DocInput<'a> {
 
 /// Where a [`DocInput`]'s matches and word values come from.
 pub(crate) enum Source<'a> {
-    /// Analysed afresh: the featurizer's matches, and the loaded-language
+    /// Analyzed afresh: the featurizer's matches, and the loaded-language
     /// model's per-word cache.
     Fresh {
         matches: &'a [MatchRecord],
@@ -145,7 +145,7 @@ pub(crate) enum Source<'a> {
 pub struct LoadedWord {
     /// Token index in the document.
     pub token: u32,
-    /// Byte span in the analysed original text (title + blank line +
+    /// Byte span in the analyzed original text (title + blank line +
     /// body).
     pub start: u32,
     /// End of the span.
@@ -181,7 +181,7 @@ pub struct SentenceScore {
     pub decision: f64,
     /// Whether the decision is at or above its threshold.
     pub loaded: bool,
-    /// Byte span of the sentence in the analysed original text.
+    /// Byte span of the sentence in the analyzed original text.
     pub span: (u32, u32),
     /// The words at or above the word threshold, in text order.
     pub words: Vec<LoadedWord>,

@@ -31,7 +31,7 @@ pub const CHAR_PREFIX: &str = "#c:";
 
 /// Call `f` with the character n-grams (lengths 2 to 5) of a lower-cased
 /// word padded with one space on each side, each prefixed with
-/// [`CHAR_PREFIX`] (like scikit-learn's `char_wb` analyser).
+/// [`CHAR_PREFIX`] (like scikit-learn's `char_wb` analyzer).
 ///
 /// ```
 /// let mut g = Vec::new();

@@ -5,10 +5,10 @@
 //! Scoring a document then re-uses the main analysis (tokens, sentences,
 //! quotation spans) and works with numbers: no second normalisation or
 //! tokenisation pass, no lower-casing, no string hashing per token. The
-//! result is identical to scoring through [`Featurizer::analyse`]
+//! result is identical to scoring through [`Featurizer::analyze`]
 //! (tested in [`super::apply`]).
 //!
-//! [`Featurizer::analyse`]: super::textfeat::Featurizer::analyse
+//! [`Featurizer::analyze`]: super::textfeat::Featurizer::analyze
 
 use crate::features::{lower_into, MatchRecord, Vocab};
 use crate::lexicon::{Match, TokenMatcher, TokenScratch, TokenTable};
@@ -68,7 +68,7 @@ impl WordEntry {
 /// [`FeatWorkspace`](super::textfeat::FeatWorkspace) and is used by
 /// [`Scorers::score_analyzed`](super::apply::Scorers::score_analyzed);
 /// there is nothing to call on it directly. Scoring through it gives the
-/// same result as analysing the document again:
+/// same result as analyzing the document again:
 ///
 /// ```
 /// use slant::corpus::Document;
@@ -87,7 +87,7 @@ impl WordEntry {
 ///     "The radical senator's bill passed. \"It is a shameful attack,\" a critic said.",
 /// )
 /// .with_title("Senate vote");
-/// // The main extraction analyses the document and gives its tokens vocabulary ids …
+/// // The main extraction analyzes the document and gives its tokens vocabulary ids …
 /// let lexicon = Lexicon::builtin();
 /// let extractor = Extractor::new(&lexicon, FeatureOptions::default());
 /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lexicon));

@@ -216,7 +216,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
                         item.id, item.source, m.path
                     )));
                 }
-                summary.analysed += 1;
+                summary.analyzed += 1;
                 summaries.push(DocSummary {
                     source: item.source.as_str().into(),
                     story: s.story.as_deref().map(Into::into),
@@ -236,8 +236,8 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         }
     }
     files.finish(&dir, levels)?;
-    if summary.analysed == 0 {
-        return Err(Error::new(ErrorKind::NothingToAnalyse(format!(
+    if summary.analyzed == 0 {
+        return Err(Error::new(ErrorKind::NothingToAnalyze(format!(
             "the partials hold no document ({} records, all rejected)",
             summary.rejected
         ))));

@@ -396,7 +396,7 @@ impl LoadedModel {
         }
     }
 
-    /// Score one sentence (`sentence` index) of an analysed document, or the
+    /// Score one sentence (`sentence` index) of an analyzed document, or the
     /// whole document with `None`.
     ///
     /// ```
@@ -408,7 +408,7 @@ impl LoadedModel {
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
     /// let text = "The committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
-    /// let f = fz.analyse_text(text, &mut ws);
+    /// let f = fz.analyze_text(text, &mut ws);
     /// let (a, cache) = ws.parts();
     /// let first = model.score(&fz, a, &f.matches, Some(0), cache);
     /// let second = model.score(&fz, a, &f.matches, Some(1), cache);
@@ -494,12 +494,12 @@ impl LoadedModel {
     /// let mut ws = fz.workspace();
     /// let text = "The committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
     /// let whole = model.score_text(&fz, &mut ws, text);
-    /// let f = fz.analyse_text(text, &mut ws);
+    /// let f = fz.analyze_text(text, &mut ws);
     /// let (a, cache) = ws.parts();
     /// assert_eq!(whole, model.score(&fz, a, &f.matches, None, cache));
     /// ```
     pub fn score_text(&self, fz: &Featurizer, ws: &mut FeatWorkspace, text: &str) -> SentenceScore {
-        let f = fz.analyse_text(text, ws);
+        let f = fz.analyze_text(text, ws);
         let (a, cache) = ws.parts();
         self.score(fz, a, &f.matches, None, cache)
     }

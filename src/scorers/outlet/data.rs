@@ -175,7 +175,7 @@ impl OutletData {
                 .map_init(
                     || fz.workspace(),
                     |ws, d| {
-                        let f = fz.analyse(&d.doc, ws);
+                        let f = fz.analyze(&d.doc, ws);
                         let (grams, auth) = doc_ngrams(ws.analyzed());
                         (grams, auth, fz.family_totals(&f.matches))
                     },
@@ -240,7 +240,7 @@ impl OutletData {
         names.sort();
         names.dedup();
         for (g, t, y) in docs {
-            let f = fz.analyse_text(t, &mut ws);
+            let f = fz.analyze_text(t, &mut ws);
             data.families.push(fz.family_totals(&f.matches));
             let (grams, auth) = doc_ngrams(ws.analyzed());
             let ids: Vec<u32> = grams.iter().map(|g| data.vocab.intern(g)).collect();

@@ -65,9 +65,9 @@ pub use crate::scorers::scorer::SlantScore;
 use crate::scorers::scorer::{DocInput, DocScores, Scorer, Source};
 #[cfg(feature = "train")]
 use crate::scorers::stack;
-use crate::scorers::stack::{StackChoice, StackParams, Stacker};
 #[cfg(feature = "train")]
 use crate::scorers::stack::SourceInput;
+use crate::scorers::stack::{StackChoice, StackParams, Stacker};
 use crate::scorers::textfeat::{Featurizer, VoiceFilter};
 #[cfg(feature = "train")]
 use crate::scorers::vectorize::{design, select_chi2_by};
@@ -316,7 +316,7 @@ impl OutletModel {
         &mut self.file
     }
 
-    /// Score an analysed document with the model's voice setting.
+    /// Score an analyzed document with the model's voice setting.
     ///
     /// ```
     /// use slant::scorers::model_file::ModelFile;
@@ -347,7 +347,7 @@ impl OutletModel {
         score_row(&self.fit, &self.space.weigh(sparse_counts(cols)))
     }
 
-    /// Score an analysed document from the scorers' word cache (prepared
+    /// Score an analyzed document from the scorers' word cache (prepared
     /// for `a`). Identical to [`OutletModel::score`].
     pub(crate) fn score_cached(
         &self,

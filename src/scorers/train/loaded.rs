@@ -101,7 +101,7 @@ pub fn corpus_stats(path: &Path, min_df: u32) -> Result<(CorpusStats, CorpusInfo
                     )
                 },
                 |(a, text, lower), d| {
-                    crate::features::analysed_text(d, text);
+                    crate::features::analyzed_text(d, text);
                     a.analyze(text);
                     let mut words: Vec<String> = a
                         .tokens

@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 mod loaded;
-mod slant;
+mod outlet;
 
 pub use loaded::*;
-pub use slant::*;
+pub use outlet::*;
 
 fn log(progress: Option<fn(&str)>, t0: Instant, msg: &str) {
     if let Some(f) = progress {
