@@ -382,11 +382,7 @@ pub fn eval_loaded(
 ) -> Result<(Vec<Check>, Option<ValidationReport>)> {
     let model = LoadedModel::load(model_path)?;
     let file = model.file();
-    check_data(file.training_data.as_ref(), data)?;
-    let info = file
-        .training_data
-        .as_ref()
-        .ok_or_else(|| Error::usage("the model card has no training data record"))?;
+    let info = card_data(file.training_data.as_ref(), data)?;
     let card = file
         .metrics
         .as_ref()

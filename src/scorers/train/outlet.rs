@@ -294,11 +294,7 @@ pub fn train_outlet(opts: &TrainOutletOptions) -> Result<OutletModel> {
 pub fn eval_outlet(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
     let model = OutletModel::load(model_path)?;
     let file = model.file();
-    check_data(file.training_data.as_ref(), data)?;
-    let info = file
-        .training_data
-        .as_ref()
-        .ok_or_else(|| Error::usage("the model card has no training data record"))?;
+    let info = card_data(file.training_data.as_ref(), data)?;
     let (d, _) = outlet_data(data, &info.columns, file.params.min_df)?;
     let vp = file.params.check()?;
     let card = file
@@ -312,26 +308,24 @@ pub fn eval_outlet(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
     ] {
         let cv = vp.cross_validate(&d, voice, Some(&file.chosen))?;
         let v = format!("{voice:?}").to_lowercase();
-        out.push(Check {
-            name: format!("outlet-slant {v} article_macro_f1"),
-            card: c.article_macro_f1,
-            recomputed: cv.article_macro_f1,
-        });
-        out.push(Check {
-            name: format!("outlet-slant {v} outlet_spearman"),
-            card: c.outlet_spearman,
-            recomputed: cv.outlet_spearman,
-        });
-        out.push(Check {
-            name: format!("outlet-slant {v} outlet_spearman_min5"),
-            card: c.outlet_spearman_min5,
-            recomputed: cv.outlet_spearman_min5,
-        });
-        out.push(Check {
-            name: format!("outlet-slant {v} outlet_spearman_shrunk"),
-            card: c.outlet_spearman_shrunk,
-            recomputed: cv.outlet_spearman_shrunk,
-        });
+        push_checks(
+            &mut out,
+            &format!("outlet-slant {v}"),
+            [
+                ("article_macro_f1", c.article_macro_f1, cv.article_macro_f1),
+                ("outlet_spearman", c.outlet_spearman, cv.outlet_spearman),
+                (
+                    "outlet_spearman_min5",
+                    c.outlet_spearman_min5,
+                    cv.outlet_spearman_min5,
+                ),
+                (
+                    "outlet_spearman_shrunk",
+                    c.outlet_spearman_shrunk,
+                    cv.outlet_spearman_shrunk,
+                ),
+            ],
+        );
         if voice == VoiceFilter::Authorial {
             // The folds themselves: the text-free check stays near zero.
             out.push(Check {
