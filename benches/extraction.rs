@@ -2,7 +2,7 @@
 //! second, on a fixed corpus built from the shipped sample articles
 //! (`data/sample`, repeated), so `cargo bench` works anywhere.
 //!
-//! Stages: decode + normalise; analyse (normalise, tokenise, sentences,
+//! Stages: decode + normalise; analyze (normalise, tokenise, sentences,
 //! quotation spans); lexicon matching with the Aho–Corasick reference
 //! matcher; vocabulary interning of every token; uni/bigram counting of
 //! pre-interned token ids; full per-document extraction without n-grams
@@ -63,7 +63,7 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    g.bench_function("analyse_tokens_sentences_quotes", |b| {
+    g.bench_function("analyze_tokens_sentences_quotes", |b| {
         let mut a = Analyzed::default();
         b.iter(|| {
             for t in &texts {

@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::estimators::wordfish::{self, ScaleOptions};
 use crate::estimators::{self, Estimates, EstimatorOptions};
 use crate::features::referents::LabelOptions;
-use crate::features::{analysed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
+use crate::features::{analyzed_text, Aggregates, Extractor, FeatureOptions, Vocab, Workspace};
 use crate::lexicon::{Lexicon, LexiconSource};
 use crate::report::{
     self, ser_level, CsvStyle, EvidenceLevel, OutputLevels, SentenceLevel, Staging,
@@ -145,7 +145,7 @@ pub struct RunOptions {
     /// and the report's time section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<estimators::timeseries::Period>,
-    /// `--min-docs`: sources with fewer analysed documents are left out of
+    /// `--min-docs`: sources with fewer analyzed documents are left out of
     /// the per-source reports (1: none is). Recorded in `run.json` only
     /// when above 1.
     #[serde(skip_serializing_if = "periods::keeps_every_source")]
@@ -241,13 +241,13 @@ impl std::fmt::Debug for Messages {
 /// ```
 /// use slant::app::{RunOptions, DEFAULT_MEMORY_BUDGET, MEMORY_PER_TEXT_BYTE};
 /// assert_eq!(RunOptions::default().memory_budget, DEFAULT_MEMORY_BUDGET);
-/// // About 22 MB of text are analysed at once under the default budget.
+/// // About 22 MB of text are analyzed at once under the default budget.
 /// assert_eq!(DEFAULT_MEMORY_BUDGET / MEMORY_PER_TEXT_BYTE / 1_000_000, 22);
 /// ```
 pub const DEFAULT_MEMORY_BUDGET: u64 = 1 << 30;
 
 /// Bytes of memory one byte of document text takes while it is in flight
-/// (read, analysed, its rows not yet written). Measured with `--threads 1`
+/// (read, analyzed, its rows not yet written). Measured with `--threads 1`
 /// on one 9.5 MB document of one- to six-letter words, about half of them
 /// lexicon terms: peak resident memory grew by 23 bytes per text byte with
 /// `extract` (analysis alone), 37 with `analyze --no-models` (12 of them
@@ -315,8 +315,8 @@ impl Default for RunOptions {
 
 /// What a run did, for the caller and `run.json`.
 ///
-/// Every record read is either analysed or rejected, so
-/// `read == analysed + rejected`.
+/// Every record read is either analyzed or rejected, so
+/// `read == analyzed + rejected`.
 ///
 /// ```
 /// use slant::app::{analyze, RunOptions};
@@ -333,7 +333,7 @@ impl Default for RunOptions {
 ///     ..RunOptions::default()
 /// };
 /// let summary = analyze(&opts).unwrap();
-/// assert_eq!((summary.read, summary.analysed, summary.rejected), (3, 2, 1));
+/// assert_eq!((summary.read, summary.analyzed, summary.rejected), (3, 2, 1));
 /// assert_eq!(summary.sources, 2);
 /// assert_eq!(summary.date_range, Some(("2026-03-14".into(), "2026-03-15".into())));
 /// assert_eq!(summary.inputs[0].format, "csv");
@@ -342,8 +342,9 @@ impl Default for RunOptions {
 pub struct RunSummary {
     /// Records read.
     pub read: u64,
-    /// Documents analysed.
-    pub analysed: u64,
+    /// Documents analyzed (`analysed` when serialised, as in `run.json`).
+    #[serde(rename = "analysed")]
+    pub analyzed: u64,
     /// Records rejected.
     pub rejected: u64,
     /// Entries of the inputs left out on purpose (files that are not
@@ -352,7 +353,7 @@ pub struct RunSummary {
     pub skipped: u64,
     /// Sources seen.
     pub sources: u64,
-    /// Bytes of analysed text.
+    /// Bytes of analyzed text.
     pub text_bytes: u64,
     /// Earliest and latest dates seen, as `YYYY-MM-DD` (dates that could
     /// not be read into a calendar day are left out: see `dates`).
@@ -520,8 +521,7 @@ fn check_columns(lex: &Lexicon) -> Result<()> {
     use crate::report::models::{DOCUMENT_COLUMNS, SOURCE_COLUMNS};
     let mut docs = report::document_header(lex);
     docs.extend(DOCUMENT_COLUMNS.iter().map(|c| c.to_string()));
-    let extra: Vec<String> = SOURCE_COLUMNS.iter().map(|c| c.to_string()).collect();
-    let sources = report::sources_header(lex, true, &extra);
+    let sources = report::sources_header(lex, true, &SOURCE_COLUMNS);
     for (file, header) in [("documents.csv", &docs), ("sources.csv", &sources)] {
         if let Some(c) = report::duplicate_column(header) {
             return Err(Error::usage(format!(
@@ -575,7 +575,7 @@ fn doc_cost(d: &Document) -> u64 {
 }
 
 /// The bytes in flight (documents read but not yet written, estimated by
-/// [`item_cost`]; once a batch is analysed, its rows' actual size) and
+/// [`item_cost`]; once a batch is analyzed, its rows' actual size) and
 /// the budget they must stay under. The reader reserves each item's cost
 /// and waits while it does not fit, unless nothing but its own partly
 /// filled batch is in flight: so a document larger than the budget still
@@ -625,7 +625,7 @@ impl Budget {
     }
 
     /// A batch reserved as `reserved` now takes `now` bytes (its rows,
-    /// once analysed): this can grow past the limit, but never waits.
+    /// once analyzed): this can grow past the limit, but never waits.
     fn settle(&self, reserved: u64, now: u64) {
         let mut st = self.lock();
         st.0 = st.0.saturating_sub(reserved).saturating_add(now);
@@ -767,7 +767,7 @@ struct BatchOut {
     docs: u64,
     text_bytes: u64,
     /// Bytes of rows held until written (the batch's share of the budget
-    /// once analysed).
+    /// once analyzed).
     cost: u64,
     /// Per item, where its rows end (only for a partial).
     marks: Vec<Mark>,
@@ -827,7 +827,7 @@ impl Batcher {
 }
 
 /// The vocabulary the first worker to take a batch hands the others once
-/// that batch is analysed. Seeded workers give the seed's words the ids
+/// that batch is analyzed. Seeded workers give the seed's words the ids
 /// the first worker gave them, so the final merge copies the n-gram keys
 /// made of those words (most keys) instead of re-sorting them. Outputs do
 /// not depend on vocabulary ids, so seeding changes no byte of them.
@@ -998,7 +998,7 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 /// opts.estimators.bootstrap = 20;
 /// opts.no_models = true;
 /// let summary = analyze(&opts).unwrap();
-/// assert_eq!(summary.analysed, 2);
+/// assert_eq!(summary.analyzed, 2);
 /// for f in ["documents.csv", "sources.csv", "evidence.csv", "report.html", "run.json"] {
 ///     assert!(out.join(f).is_file(), "{f}");
 /// }
@@ -1139,7 +1139,7 @@ fn run(
         opts.threads
     };
 
-    if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
+    if scorers.as_ref().is_none_or(|s| s.loaded().is_none()) {
         levels.sentences = SentenceLevel::None;
     }
     let mut files = match partial {
@@ -1174,11 +1174,11 @@ fn run(
     // Writes one batch's rows and folds its summaries in; batches arrive
     // here in input order.
     let mut write_err: Option<Error> = None;
-    // Time spent analysing batches (summed over workers) and writing their
+    // Time spent analyzing batches (summed over workers) and writing their
     // rows, for timings.json: how a run splits into reading, analysis and
     // writing.
-    let analyse_ns = AtomicU64::new(0);
-    let analyse_ns = &analyse_ns;
+    let analyze_ns = AtomicU64::new(0);
+    let analyze_ns = &analyze_ns;
     let mut write_ns = 0u64;
     let budget = Budget::new(opts.memory_budget);
     let budget = &budget;
@@ -1192,9 +1192,9 @@ fn run(
     };
     let mut accept = |mut out: BatchOut| {
         let t = Instant::now();
-        summary.analysed += out.docs;
+        summary.analyzed += out.docs;
         summary.text_bytes += out.text_bytes;
-        progress.update(summary.analysed, summary.text_bytes);
+        progress.update(summary.analyzed, summary.text_bytes);
         for r in &out.rejections {
             summary.rejected += 1;
             if first_rejections.len() < 50 {
@@ -1232,11 +1232,11 @@ fn run(
                 (None, None) => Ok(()),
             };
             let r = r.and_then(|_| match fail_after {
-                Some(n) if summary.analysed >= n => Err(Error::io(
+                Some(n) if summary.analyzed >= n => Err(Error::io(
                     dir.join("documents.csv"),
                     std::io::Error::other(format!(
                         "injected failure after {} documents (SLANT_FAIL_AFTER_DOCS)",
-                        summary.analysed
+                        summary.analyzed
                     )),
                 )),
                 _ => Ok(()),
@@ -1258,7 +1258,7 @@ fn run(
     // neither the documents' variant summaries nor the report's examples.
     let for_report = !opts.extract_only;
     if threads == 1 {
-        // One thread in all: read, analyse and write in turn on this
+        // One thread in all: read, analyze and write in turn on this
         // thread, so `--threads 1` uses one core.
         let mut agg = Aggregates::new(&lex);
         let mut ws = Workspace::default();
@@ -1282,10 +1282,10 @@ fn run(
                 kept,
             );
             budget.settle(cost, out.cost);
-            analyse_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            analyze_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
             accept(out);
         };
-        // Batches are analysed as soon as they are full, so nothing but
+        // Batches are analyzed as soon as they are full, so nothing but
         // the batch being filled is ever in flight here: the budget never
         // waits.
         let mut send = |batch: Batch| {
@@ -1392,7 +1392,7 @@ fn run(
                                     kept,
                                 );
                                 budget.settle(cost, out.cost);
-                                analyse_ns
+                                analyze_ns
                                     .fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                                 seeder.publish(&agg.vocab);
                                 if out_tx.send(out).is_err() {
@@ -1432,7 +1432,7 @@ fn run(
     if let Some(e) = write_err {
         return Err(e);
     }
-    progress.finish(summary.analysed, t0.elapsed());
+    progress.finish(summary.analyzed, t0.elapsed());
     interrupted(cancel)?;
     let stats = read_result?;
     if shown_rejections > 50 && !opts.quiet {
@@ -1453,9 +1453,9 @@ fn run(
     // the previous reports in place (the staging directory goes). A
     // partial may hold no document (an empty shard or partition): the
     // merge refuses when none of its partials has one.
-    if summary.analysed == 0 && partial.is_none() {
+    if summary.analyzed == 0 && partial.is_none() {
         let why = corpus::why_nothing(&plans, &stats, first_rejections.first());
-        return Err(Error::new(ErrorKind::NothingToAnalyse(why)));
+        return Err(Error::new(ErrorKind::NothingToAnalyze(why)));
     }
     if let Some(f) = files {
         f.finish(&dir, levels)?;
@@ -1468,7 +1468,7 @@ fn run(
         .insert("extract_ms", t0.elapsed().as_millis());
     summary.timings.insert(
         "extract_analyse_ms",
-        (analyse_ns.load(Ordering::Relaxed) / 1_000_000) as u128,
+        (analyze_ns.load(Ordering::Relaxed) / 1_000_000) as u128,
     );
     summary
         .timings
@@ -1818,8 +1818,6 @@ impl Tail<'_> {
                     per[i].push(m.clone());
                 }
             }
-            est.source_extra_headers
-                .extend(report::models::source_header(sc));
             let stats = pool
                 .install(|| {
                     estimators::models::source_scores_until(
@@ -1832,13 +1830,7 @@ impl Tail<'_> {
                     )
                 })
                 .ok_or_else(|| Error::new(ErrorKind::Interrupted))?;
-            let cells = report::models::source_cells(sc, &stats);
-            if est.source_extra.len() < names.len() {
-                est.source_extra.resize(names.len(), Vec::new());
-            }
-            for (row, c) in est.source_extra.iter_mut().zip(cells) {
-                row.extend(c);
-            }
+            est.learned = estimators::models::source_values(sc, &stats);
             summary.models = sc.info.clone();
         }
         summary
@@ -1970,7 +1962,7 @@ impl Tail<'_> {
                 est: &est,
                 examples: &examples,
                 read: summary.read,
-                analysed: summary.analysed,
+                analyzed: summary.analyzed,
                 rejections: &first_rejections,
                 rejected: summary.rejected,
                 stories: summary.stories,
@@ -2138,9 +2130,9 @@ fn write_run_json(
         "lexicons": lexicons,
         "documents": {
             "read": summary.read,
-            "analysed": summary.analysed,
+            "analysed": summary.analyzed,
             "rejected": summary.rejected,
-            "reconciled": summary.read == summary.analysed + summary.rejected,
+            "reconciled": summary.read == summary.analyzed + summary.rejected,
         },
         "sources": summary.sources,
         "stories": summary.stories,
@@ -2190,7 +2182,7 @@ fn write_run_json(
         "threads": threads,
         "memory": memory,
         "timings_ms": summary.timings,
-        "documents_per_second": summary.analysed as f64
+        "documents_per_second": summary.analyzed as f64
             / (summary.timings.get("extract_ms").copied().unwrap_or(1).max(1) as f64 / 1000.0),
     });
     let p = dir.join("timings.json");
@@ -2204,7 +2196,7 @@ fn write_run_json(
 ///
 /// glibc's malloc keeps freed blocks below its mmap threshold in the arena
 /// of the thread that allocated them; with many workers, each that once
-/// analysed a large document would go on holding some of its buffers, and
+/// analyzed a large document would go on holding some of its buffers, and
 /// peak memory would grow with the thread count. Only called after a
 /// document or batch over a worker's keep limit (never on ordinary news
 /// text), so it costs nothing on the hot path.
@@ -2237,7 +2229,7 @@ fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Analyse a batch and render its rows. A worker's buffers grow to its
+/// Analyze a batch and render its rows. A worker's buffers grow to its
 /// largest document and are reused; after a document whose budget share is
 /// over `keep_cost` they are dropped, so idle workers do not hold memory
 /// the budget has given back.
@@ -2478,22 +2470,22 @@ fn summarize(
     }
 }
 
-/// Re-analyse one document and return its analysed text (title + body), for
+/// Re-analyze one document and return its analyzed text (title + body), for
 /// callers that want to show evidence.
 ///
 /// Evidence offsets refer to this text: the title, a blank line, then the
 /// body.
 ///
 /// ```
-/// use slant::app::analysed;
+/// use slant::app::analyzed;
 /// use slant::corpus::Document;
 /// let doc = Document::new("1", "ledger", "Militants attacked the base.")
 ///     .with_title(" Raid on the base ");
-/// assert_eq!(analysed(&doc), "Raid on the base\n\nMilitants attacked the base.");
+/// assert_eq!(analyzed(&doc), "Raid on the base\n\nMilitants attacked the base.");
 /// ```
-pub fn analysed(doc: &Document) -> String {
+pub fn analyzed(doc: &Document) -> String {
     let mut s = String::new();
-    analysed_text(doc, &mut s);
+    analyzed_text(doc, &mut s);
     s
 }
 
@@ -2577,7 +2569,7 @@ mod tests {
         // in flight: an item larger than what is left still goes on.
         assert!(b.reserve(20, 90, &go, &no));
         assert_eq!(b.peak(), 110);
-        // Analysed: the batch now holds only its 10 bytes of rows.
+        // Analyzed: the batch now holds only its 10 bytes of rows.
         b.settle(110, 10);
         // 250 bytes wait until those 10 are written, then run alone.
         std::thread::scope(|s| {
@@ -2679,7 +2671,7 @@ mod tests {
                 ..RunOptions::default()
             };
             let s = analyze(&opts).unwrap();
-            assert_eq!(s.analysed, 1300);
+            assert_eq!(s.analyzed, 1300);
             let peak = s.memory.in_flight_peak_bytes;
             assert!(
                 peak <= budget.max(largest_batch),

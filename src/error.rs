@@ -97,12 +97,12 @@ pub enum ErrorKind {
     /// The run was interrupted before reports were complete.
     #[error("interrupted; previous reports left untouched")]
     Interrupted,
-    /// The inputs gave no document to analyse (no `.txt` file in a folder,
+    /// The inputs gave no document to analyze (no `.txt` file in a folder,
     /// no record, or every record rejected); the message says why, and
     /// lists the columns or keys an input has when one that is read is
     /// missing.
     #[error("no document to analyse: {0}")]
-    NothingToAnalyse(String),
+    NothingToAnalyze(String),
     /// Moving finished reports into the output directory failed and could
     /// not be undone: the message says where the previous and the new
     /// reports are (the next run into the directory puts the previous ones
@@ -246,7 +246,7 @@ impl Error {
     /// assert!(Error::input("feed.csv", "empty file").is_usage());
     /// let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
     /// assert!(Error::io("feed.csv", missing).is_usage());
-    /// assert!(Error::new(ErrorKind::NothingToAnalyse("`in` holds no .txt file".into())).is_usage());
+    /// assert!(Error::new(ErrorKind::NothingToAnalyze("`in` holds no .txt file".into())).is_usage());
     /// assert!(!Error::new(ErrorKind::Interrupted).is_usage());
     /// ```
     pub fn is_usage(&self) -> bool {
@@ -257,7 +257,7 @@ impl Error {
                 | ErrorKind::Input { .. }
                 | ErrorKind::Model { .. }
                 | ErrorKind::Io { .. }
-                | ErrorKind::NothingToAnalyse(_)
+                | ErrorKind::NothingToAnalyze(_)
                 | ErrorKind::Commit { .. }
         )
     }

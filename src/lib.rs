@@ -17,7 +17,7 @@
 //! numerical helpers.
 //!
 //! ```
-//! // The shipped sample corpus, analysed into a temporary directory.
+//! // The shipped sample corpus, analyzed into a temporary directory.
 //! let out = std::env::temp_dir().join(format!("slant-lib-doc-{}", std::process::id()));
 //! let opts = slant::app::RunOptions {
 //!     inputs: vec![slant::app::sample_corpus()],
@@ -26,7 +26,7 @@
 //!     ..Default::default()
 //! };
 //! let summary = slant::app::analyze(&opts).unwrap();
-//! assert_eq!(summary.analysed, 20);
+//! assert_eq!(summary.analyzed, 20);
 //! assert!(out.join("sources.csv").is_file());
 //! std::fs::remove_dir_all(&out).unwrap();
 //! ```

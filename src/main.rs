@@ -11,6 +11,7 @@ use slant::app::{self, RunOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[cfg(feature = "train")]
 fn set_threads(threads: usize) {
     if threads > 0 {
         let _ = rayon::ThreadPoolBuilder::new()
@@ -21,133 +22,8 @@ fn set_threads(threads: usize) {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Train(TrainCmd::Loaded(a)) => {
-            set_threads(a.threads);
-            let some = |p: PathBuf| Some(p).filter(|p| !p.as_os_str().is_empty());
-            let opts = slant::scorers::train::TrainLoadedOptions {
-                data: a.data,
-                spec: slant::scorers::data::LabelSpec {
-                    text_col: a.text_col,
-                    label_col: a.label_col,
-                    group_col: Some(a.word_labels_col).filter(|c| !c.is_empty()),
-                    drop_labels: a.drop,
-                },
-                positive: a.positive,
-                params: slant::scorers::loaded::LoadedParams {
-                    seed: a.seed,
-                    ..Default::default()
-                },
-                corpus: some(a.corpus),
-                validation: some(a.validation),
-                model_dir: a.model_dir,
-                progress: (!a.quiet).then_some(stderr_line as fn(&str)),
-            };
-            slant::scorers::train::train_loaded(&opts)?;
-            Ok(())
-        }
-        Command::Eval(a) => {
-            set_threads(a.threads);
-            let mut checks = Vec::new();
-            if a.only.as_deref() != Some("slant") {
-                let p = a.model_dir.join(slant::scorers::loaded::FILE_NAME);
-                let validation = if a.validation.is_file() {
-                    Some(a.validation.as_path())
-                } else {
-                    println!(
-                        "{}: not found; the loaded-language validation figures are not checked",
-                        a.validation.display()
-                    );
-                    None
-                };
-                let (c, other) =
-                    slant::scorers::train::eval_loaded(&p, &a.loaded_data, validation)?;
-                checks.extend(c);
-                if let Some(v) = other {
-                    println!(
-                        "{} (not the card's validation file; not compared)",
-                        slant::scorers::train::validation_line(&v)
-                    );
-                    for (year, rows, pos, auc) in &v.by_year {
-                        println!("  {year}: {rows} rows, {pos} loaded, ROC-AUC {auc:.4}");
-                    }
-                }
-            }
-            if a.only.as_deref() != Some("loaded") {
-                let p = a.model_dir.join(slant::scorers::outlet::FILE_NAME);
-                checks.extend(slant::scorers::train::eval_slant(&p, &a.slant_data)?);
-            }
-            let mut bad = 0;
-            for c in &checks {
-                let ok = c.ok(a.tolerance);
-                bad += !ok as usize;
-                print_stdout(&format!(
-                    "{:<48} card {:>8.4}  recomputed {:>8.4}  {}\n",
-                    c.name,
-                    c.card,
-                    c.recomputed,
-                    if ok { "ok" } else { "DIFFERS" }
-                ))?;
-            }
-            if bad > 0 {
-                return Err(slant::Error::usage(format!(
-                    "{bad} of {} metrics differ from the model cards by more than {}",
-                    checks.len(),
-                    a.tolerance
-                ))
-                .into());
-            }
-            print_stdout(&format!(
-                "{} metrics match the model cards (tolerance {})\n",
-                checks.len(),
-                a.tolerance
-            ))
-        }
-        Command::Train(TrainCmd::Slant(a)) => {
-            set_threads(a.threads);
-            let opts = slant::scorers::train::TrainSlantOptions {
-                data: a.data,
-                spec: slant::scorers::data::LabelSpec {
-                    text_col: a.text_col,
-                    label_col: a.label_col,
-                    group_col: Some(a.group_col),
-                    drop_labels: vec![],
-                },
-                params: {
-                    use slant::scorers::outlet::{OutletMethod, OutletParams};
-                    let base = OutletParams::for_method(if a.method == "multinomial" {
-                        OutletMethod::Multinomial
-                    } else {
-                        OutletMethod::OutletRidge
-                    });
-                    OutletParams {
-                        seed: a.seed,
-                        alphas: if a.alphas.is_empty() {
-                            base.alphas.clone()
-                        } else {
-                            a.alphas
-                        },
-                        vocab_sizes: if a.vocab_sizes.is_empty() {
-                            base.vocab_sizes.clone()
-                        } else {
-                            a.vocab_sizes
-                        },
-                        max_docs_per_group: a.max_docs_per_outlet,
-                        stack: if a.no_stack { None } else { base.stack.clone() },
-                        voice: if a.voice == "all" {
-                            slant::scorers::textfeat::VoiceFilter::All
-                        } else {
-                            slant::scorers::textfeat::VoiceFilter::Authorial
-                        },
-                        ..base
-                    }
-                },
-                model_dir: a.model_dir,
-                nested: a.nested,
-                progress: (!a.quiet).then_some(stderr_line as fn(&str)),
-            };
-            slant::scorers::train::train_slant(&opts)?;
-            Ok(())
-        }
+        Command::Train(cmd) => train(cmd),
+        Command::Eval(a) => eval(a),
         Command::Analyze(args) => run_analysis((*args).into_options()?),
         Command::Extract(args) => match args.partial.clone() {
             Some(file) => run_partial(args.into_options()?, &file),
@@ -252,6 +128,165 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `slant train loaded|slant`.
+#[cfg(feature = "train")]
+fn train(cmd: TrainCmd) -> anyhow::Result<()> {
+    match cmd {
+        TrainCmd::Loaded(a) => {
+            set_threads(a.threads);
+            let some = |p: PathBuf| Some(p).filter(|p| !p.as_os_str().is_empty());
+            let opts = slant::scorers::train::TrainLoadedOptions {
+                data: a.data,
+                spec: slant::scorers::data::LabelSpec {
+                    text_col: a.text_col,
+                    label_col: a.label_col,
+                    group_col: Some(a.word_labels_col).filter(|c| !c.is_empty()),
+                    drop_labels: a.drop,
+                },
+                positive: a.positive,
+                params: slant::scorers::loaded::LoadedParams {
+                    seed: a.seed,
+                    ..Default::default()
+                },
+                corpus: some(a.corpus),
+                validation: some(a.validation),
+                model_dir: a.model_dir,
+                progress: (!a.quiet).then_some(stderr_line as fn(&str)),
+            };
+            slant::scorers::train::train_loaded(&opts)?;
+            Ok(())
+        }
+        TrainCmd::Slant(a) => {
+            set_threads(a.threads);
+            let opts = slant::scorers::train::TrainOutletOptions {
+                data: a.data,
+                spec: slant::scorers::data::LabelSpec {
+                    text_col: a.text_col,
+                    label_col: a.label_col,
+                    group_col: Some(a.group_col),
+                    drop_labels: vec![],
+                },
+                params: {
+                    use slant::scorers::outlet::{OutletMethod, OutletParams};
+                    let base = OutletParams::for_method(if a.method == "multinomial" {
+                        OutletMethod::Multinomial
+                    } else {
+                        OutletMethod::OutletRidge
+                    });
+                    OutletParams {
+                        seed: a.seed,
+                        alphas: if a.alphas.is_empty() {
+                            base.alphas.clone()
+                        } else {
+                            a.alphas
+                        },
+                        vocab_sizes: if a.vocab_sizes.is_empty() {
+                            base.vocab_sizes.clone()
+                        } else {
+                            a.vocab_sizes
+                        },
+                        max_docs_per_group: a.max_docs_per_outlet,
+                        stack: if a.no_stack { None } else { base.stack.clone() },
+                        voice: if a.voice == "all" {
+                            slant::scorers::textfeat::VoiceFilter::All
+                        } else {
+                            slant::scorers::textfeat::VoiceFilter::Authorial
+                        },
+                        ..base
+                    }
+                },
+                model_dir: a.model_dir,
+                nested: a.nested,
+                progress: (!a.quiet).then_some(stderr_line as fn(&str)),
+            };
+            slant::scorers::train::train_outlet(&opts)?;
+            Ok(())
+        }
+    }
+}
+
+/// `slant eval`: recompute the model cards' figures.
+#[cfg(feature = "train")]
+fn eval(a: cli::commands::EvalArgs) -> anyhow::Result<()> {
+    set_threads(a.threads);
+    let mut checks = Vec::new();
+    if a.only.as_deref() != Some("slant") {
+        let p = a.model_dir.join(slant::scorers::loaded::FILE_NAME);
+        let validation = if a.validation.is_file() {
+            Some(a.validation.as_path())
+        } else {
+            println!(
+                "{}: not found; the loaded-language validation figures are not checked",
+                a.validation.display()
+            );
+            None
+        };
+        let (c, other) = slant::scorers::train::eval_loaded(&p, &a.loaded_data, validation)?;
+        checks.extend(c);
+        if let Some(v) = other {
+            println!(
+                "{} (not the card's validation file; not compared)",
+                slant::scorers::train::validation_line(&v)
+            );
+            for (year, rows, pos, auc) in &v.by_year {
+                println!("  {year}: {rows} rows, {pos} loaded, ROC-AUC {auc:.4}");
+            }
+        }
+    }
+    if a.only.as_deref() != Some("loaded") {
+        let p = a.model_dir.join(slant::scorers::outlet::FILE_NAME);
+        checks.extend(slant::scorers::train::eval_outlet(&p, &a.slant_data)?);
+    }
+    let mut bad = 0;
+    for c in &checks {
+        let ok = c.ok(a.tolerance);
+        bad += !ok as usize;
+        print_stdout(&format!(
+            "{:<48} card {:>8.4}  recomputed {:>8.4}  {}\n",
+            c.name,
+            c.card,
+            c.recomputed,
+            if ok { "ok" } else { "DIFFERS" }
+        ))?;
+    }
+    if bad > 0 {
+        return Err(slant::Error::usage(format!(
+            "{bad} of {} metrics differ from the model cards by more than {}",
+            checks.len(),
+            a.tolerance
+        ))
+        .into());
+    }
+    print_stdout(&format!(
+        "{} metrics match the model cards (tolerance {})\n",
+        checks.len(),
+        a.tolerance
+    ))
+}
+
+/// Built without the `train` feature: no fitting, no cross-validation.
+#[cfg(not(feature = "train"))]
+fn train(_: TrainCmd) -> anyhow::Result<()> {
+    Err(without_training("train"))
+}
+
+/// Built without the `train` feature: no cross-validation to recompute.
+#[cfg(not(feature = "train"))]
+fn eval(_: cli::commands::EvalArgs) -> anyhow::Result<()> {
+    Err(without_training("eval"))
+}
+
+/// The usage error of `slant train`/`slant eval` in a build without the
+/// `train` feature (exit code 1).
+#[cfg(not(feature = "train"))]
+fn without_training(command: &str) -> anyhow::Error {
+    slant::Error::usage(format!(
+        "`slant {command}` needs the `train` feature, which this build of slant leaves out; \
+         build slant with its default features (`cargo build --release`) to train or evaluate models"
+    ))
+    .into()
+}
+
 /// Print to stdout, the output of a command that prints its result. A
 /// closed pipe (`slant lexicon terms | head`) is not an error: the reader
 /// has what it wanted. Any other write error (a full disk) is, since the
@@ -312,7 +347,7 @@ fn run_merge(opts: RunOptions) -> anyhow::Result<()> {
             "slant: {} partial(s) merged: {} read, {} analysed, {} rejected, {} sources; reports in {}",
             opts.inputs.len(),
             s.read,
-            s.analysed,
+            s.analyzed,
             s.rejected,
             s.sources,
             out.display()
@@ -351,7 +386,7 @@ fn run_analysis(mut opts: RunOptions) -> anyhow::Result<()> {
         stderr_line(&format!(
             "slant: {} read, {} analysed, {} rejected{skipped}, {} sources; reports in {}",
             s.read,
-            s.analysed,
+            s.analyzed,
             s.rejected,
             s.sources,
             out.display()
@@ -377,7 +412,7 @@ fn describe(e: &anyhow::Error) -> String {
 ///
 /// By default glibc raises its mmap threshold to the size of each large
 /// block freed (up to 32 MiB), after which such blocks come from per-thread
-/// arenas, which keep freed memory: every worker thread that once analysed
+/// arenas, which keep freed memory: every worker thread that once analyzed
 /// a large document would go on holding a document's worth of buffers, and
 /// peak memory would grow with the thread count (24 documents of 10 MB:
 /// 2.7 GB with 16 threads against 1.2 GB with 2, under the same

@@ -1,12 +1,12 @@
 //! Adversarial inputs (issue 6). Every case asserts its specific outcome:
-//! analysed (with the encoding, counts or evidence it must produce), or
+//! analyzed (with the encoding, counts or evidence it must produce), or
 //! rejected with its reason, file and line in `rejected.csv` and on stderr
 //! while the run goes on, or — for unusable options, lexicons or input
 //! files — a clear error and exit code 1 with no reports written.
 //!
 //! Every successful run is also checked for the invariants that hold for
-//! all inputs (see [`analyse`]): exit code 0, no panic, and `run.json`
-//! reconciling `read == analysed + rejected` overall and per input, with
+//! all inputs (see [`analyze`]): exit code 0, no panic, and `run.json`
+//! reconciling `read == analyzed + rejected` overall and per input, with
 //! as many rows in `documents.csv` and `rejected.csv`.
 
 mod common;
@@ -101,11 +101,11 @@ impl Outcome {
 
 /// Run `slant analyze ARGS -o r` in `dir`, require success, and check the
 /// accounting every run must satisfy.
-fn analyse(dir: &Path, args: &[&str]) -> Outcome {
-    analyse_env(dir, args, &[])
+fn analyze(dir: &Path, args: &[&str]) -> Outcome {
+    analyze_env(dir, args, &[])
 }
 
-fn analyse_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+fn analyze_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
     let mut a = vec!["analyze"];
     a.extend_from_slice(args);
     a.extend_from_slice(&["-o", "r"]);
@@ -128,8 +128,8 @@ fn analyse_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
         docs,
         rejected,
     };
-    let (read, analysed, rejected) = o.counts();
-    assert_eq!(read, analysed + rejected, "run.json does not reconcile");
+    let (read, analyzed, rejected) = o.counts();
+    assert_eq!(read, analyzed + rejected, "run.json does not reconcile");
     assert_eq!(o.run["documents"]["reconciled"], true);
     let mut per_input = 0;
     for input in o.run["inputs"].as_array().unwrap() {
@@ -138,7 +138,7 @@ fn analyse_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
         per_input += n("read");
     }
     assert_eq!(per_input, read, "inputs[] do not add up to the total");
-    assert_eq!(o.docs.1.len() as u64, analysed, "documents.csv rows");
+    assert_eq!(o.docs.1.len() as u64, analyzed, "documents.csv rows");
     assert_eq!(o.rejected.1.len() as u64, rejected, "rejected.csv rows");
     // Every rejection is also on stderr (the first 50), with its origin.
     if !args.contains(&"--quiet") {
@@ -253,7 +253,7 @@ fn evidence(o: &Outcome, id: &str) -> Vec<(String, String, String, String)> {
 const SENTENCE: &str = "The insurgents attacked the town.";
 
 enum Expect {
-    /// Analysed, decoded from this encoding, with this many tokens.
+    /// Analyzed, decoded from this encoding, with this many tokens.
     Analysed(&'static str, u64),
     /// Rejected with exactly this reason.
     Rejected(String),
@@ -392,7 +392,7 @@ fn text_files_encodings_and_bytes() {
     for (name, bytes, _) in &cases {
         std::fs::write(d.join(name), bytes).unwrap();
     }
-    let o = analyse(dir.path(), &["in"]);
+    let o = analyze(dir.path(), &["in"]);
     for (name, _, expect) in &cases {
         match expect {
             Expect::Analysed(encoding, tokens) => {
@@ -433,7 +433,7 @@ fn text_files_encodings_and_bytes() {
 /// listed in `run.json` as skipped.
 ///
 /// `chmod 000` does not stop root (CAP_DAC_OVERRIDE) from reading, so the
-/// test checks which world it is in: as root the file is analysed, else it
+/// test checks which world it is in: as root the file is analyzed, else it
 /// is rejected with "Permission denied". The FIFO and the dangling symlink
 /// are the unreadable entries that behave the same for every user.
 #[cfg(unix)]
@@ -457,7 +457,7 @@ fn directory_walk_problems_are_rejections() {
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
     let root_can_read = std::fs::File::open(&secret).is_ok();
 
-    let o = analyse(dir.path(), &["in"]);
+    let o = analyze(dir.path(), &["in"]);
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert_eq!(
         o.reason("in/fifo.txt", ""),
@@ -503,7 +503,7 @@ fn directory_walk_problems_are_rejections() {
 
 /// A 50 MB single-line document: over the 10 MB default it is rejected (as
 /// a text file, a JSONL line and a CSV field) without being read whole;
-/// with --max-doc-bytes raised it is analysed.
+/// with --max-doc-bytes raised it is analyzed.
 #[test]
 fn fifty_megabyte_document() {
     let dir = tempfile::tempdir().unwrap();
@@ -520,7 +520,7 @@ fn fifty_megabyte_document() {
     let csv = format!("id,source,text\nhuge,b,{text}\nsmall,b,{SENTENCE}\n");
     std::fs::write(p.join("huge.csv"), csv).unwrap();
 
-    let o = analyse(p, &["big", "huge.jsonl", "huge.csv"]);
+    let o = analyze(p, &["big", "huge.jsonl", "huge.csv"]);
     assert_eq!(
         o.reason("big/huge.txt", ""),
         "document is over the --max-doc-bytes limit of 10485760"
@@ -540,7 +540,7 @@ fn fifty_megabyte_document() {
     assert_eq!(o.doc_cell("small", "tokens"), "5");
 
     std::fs::remove_dir_all(p.join("r")).unwrap();
-    let o = analyse(p, &["big", "--max-doc-bytes", "60000000", "--quiet"]);
+    let o = analyze(p, &["big", "--max-doc-bytes", "60000000", "--quiet"]);
     assert_eq!(o.counts(), (1, 1, 0));
     let words = (size / unit.len()) as u64 * 3;
     assert_eq!(o.doc_cell("huge.txt", "tokens"), words.to_string());
@@ -550,7 +550,7 @@ fn fifty_megabyte_document() {
     );
 }
 
-/// A 1 MB "word" without spaces is analysed; it is one token, and it is
+/// A 1 MB "word" without spaces is analyzed; it is one token, and it is
 /// left out of the n-gram counts (terms.csv) unless --max-token-bytes
 /// allows it.
 #[test]
@@ -577,7 +577,7 @@ fn one_megabyte_word() {
         "--min-source-tokens",
         "1",
     ];
-    let o = analyse(p, &args);
+    let o = analyze(p, &args);
     assert_eq!(o.counts(), (2, 2, 0));
     assert_eq!(o.doc_cell("w", "tokens"), "6");
     let t = terms(&o);
@@ -591,7 +591,7 @@ fn one_megabyte_word() {
     std::fs::remove_dir_all(p.join("r")).unwrap();
     let mut args2 = args.to_vec();
     args2.extend(["--max-token-bytes", "2000000"]);
-    let o = analyse(p, &args2);
+    let o = analyze(p, &args2);
     assert!(terms(&o).contains(&word));
     assert_eq!(o.run["options"]["features"]["max_token_bytes"], 2000000);
 }
@@ -660,7 +660,7 @@ fn correct_text_is_not_repaired() {
     for (name, text, _, _) in cases {
         std::fs::write(d.join(name), text).unwrap();
     }
-    let o = analyse(dir.path(), &["in", "--quiet"]);
+    let o = analyze(dir.path(), &["in", "--quiet"]);
     let (h, rows) = o.file("evidence.csv");
     for (name, _, repairs, want) in cases {
         assert_eq!(o.doc_cell(name, "repairs"), repairs.to_string(), "{name}");
@@ -717,7 +717,7 @@ fn evidence_offsets_are_exact() {
             }
         }
     }
-    let o = analyse(dir.path(), &["in", "--quiet"]);
+    let o = analyze(dir.path(), &["in", "--quiet"]);
     let (h, rows) = o.file("evidence.csv");
     for (name, decoded, at, word) in &files {
         let hits: Vec<_> = rows
@@ -755,7 +755,7 @@ fn deeply_unbalanced_quotation_marks() {
     std::fs::write(d.join("curly.txt"), text).unwrap();
     let straight = "He said \"".repeat(30_000) + "\n\nThe insurgents retreated.";
     std::fs::write(d.join("straight.txt"), straight).unwrap();
-    let o = analyse(dir.path(), &["in", "--quiet"]);
+    let o = analyze(dir.path(), &["in", "--quiet"]);
     assert_eq!(o.counts(), (2, 2, 0));
     let ev = evidence(&o, "curly.txt");
     let fam: Vec<_> = ev.iter().filter(|e| e.2 == "armed_group").collect();
@@ -780,7 +780,7 @@ fn deeply_unbalanced_quotation_marks() {
 }
 
 /// CSV problems that concern single records: each is rejected with its
-/// line, the records around it are analysed.
+/// line, the records around it are analyzed.
 #[test]
 fn csv_record_problems() {
     let dir = tempfile::tempdir().unwrap();
@@ -817,7 +817,7 @@ fn csv_record_problems() {
             b"id,source,text\ni1,a,The man is 6\" tall.\ni2,a,The insurgents attacked.\n",
         ),
         // An unclosed quote swallows the records after it up to a later
-        // quote followed by text: the record is rejected, not analysed
+        // quote followed by text: the record is rejected, not analyzed
         // with those rows inside its text.
         (
             "swallowed.csv",
@@ -845,7 +845,7 @@ fn csv_record_problems() {
     let mut args: Vec<&str> = files.iter().map(|f| f.0).collect();
     args.push("--threads");
     args.push("2");
-    let o = analyse(p, &args);
+    let o = analyze(p, &args);
     assert_eq!(
         o.reason("ragged.csv", "3"),
         "ragged row: 2 fields where the header has 3"
@@ -930,10 +930,10 @@ fn csv_file_problems_are_refused() {
         "id,source,text,x,x\n1,a,The insurgents attacked.,1,2\n",
     )
     .unwrap();
-    let o = analyse(p, &["dup_unused.csv"]);
+    let o = analyze(p, &["dup_unused.csv"]);
     assert_eq!(o.counts(), (1, 1, 0));
-    // A header with no rows: nothing to analyse (see
-    // `nothing_to_analyse_is_an_error`).
+    // A header with no rows: nothing to analyze (see
+    // `nothing_to_analyze_is_an_error`).
     std::fs::remove_dir_all(p.join("r")).unwrap();
     std::fs::write(p.join("header_only.csv"), "id,source,text\n").unwrap();
     refused(
@@ -978,7 +978,7 @@ fn jsonl_record_problems() {
         .collect();
     let gz = gzip(lines.as_bytes());
     std::fs::write(p.join("t.jsonl.gz"), &gz[..gz.len() / 2]).unwrap();
-    let o = analyse(p, &["j.jsonl", "t.jsonl.gz"]);
+    let o = analyze(p, &["j.jsonl", "t.jsonl.gz"]);
     assert!(o
         .reason("j.jsonl", "2")
         .starts_with("invalid JSON: EOF while parsing a string"));
@@ -1005,7 +1005,7 @@ fn jsonl_record_problems() {
     assert!(rows
         .iter()
         .any(|r| cell(h, r, "id") == "1" && cell(h, r, "source") == "b"));
-    // Truncated gzip: the complete lines before the cut are analysed, then
+    // Truncated gzip: the complete lines before the cut are analyzed, then
     // one rejection for the rest.
     let gz_rej: Vec<_> = o
         .rejected
@@ -1038,7 +1038,7 @@ fn duplicate_ids_across_inputs() {
         "{\"id\":\"x\",\"source\":\"s\",\"text\":\"Again.\"}\n{\"id\":\"y\",\"source\":\"t\",\"text\":\"Other source.\"}\n",
     )
     .unwrap();
-    let o = analyse(p, &["b.jsonl", "a.csv"]);
+    let o = analyze(p, &["b.jsonl", "a.csv"]);
     assert_eq!(
         o.reason("b.jsonl", "1"),
         "duplicate document id `x` (first at a.csv:2)"
@@ -1189,7 +1189,7 @@ fn bad_options_are_refused() {
     );
 }
 
-/// When every record is rejected there is nothing to analyse: exit 1, the
+/// When every record is rejected there is nothing to analyze: exit 1, the
 /// rejections on stderr, no reports.
 #[test]
 fn everything_rejected() {
@@ -1212,7 +1212,7 @@ fn everything_rejected() {
     );
 }
 
-/// A title counts towards --max-doc-bytes (the analysed text is title +
+/// A title counts towards --max-doc-bytes (the analyzed text is title +
 /// body), so a huge title cannot slip past the limit.
 #[test]
 fn title_counts_towards_the_size_limit() {
@@ -1231,7 +1231,7 @@ fn title_counts_towards_the_size_limit() {
         format!("{{\"id\":\"2\",\"source\":\"a\",\"text\":\"{SENTENCE}\"}}\n"),
     )
     .unwrap();
-    let o = analyse(p, &["t.jsonl", "u.jsonl", "--max-doc-bytes", "1000"]);
+    let o = analyze(p, &["t.jsonl", "u.jsonl", "--max-doc-bytes", "1000"]);
     assert_eq!(
         o.reason("t.jsonl", "1"),
         format!(
@@ -1274,7 +1274,7 @@ fn injection_is_inert() {
     // A file name cannot hold the URL's slashes; the stem is the source.
     let file_formula = "=HYPERLINK(x)";
     std::fs::write(p.join(format!("dir/{file_formula}.txt")), SENTENCE).unwrap();
-    let o = analyse(p, &["in.jsonl", "dir", "--min-count", "1", "--all-terms"]);
+    let o = analyze(p, &["in.jsonl", "dir", "--min-count", "1", "--all-terms"]);
     assert_eq!(o.counts(), (11, 10, 1));
     let guarded = |v: &str| format!("'{v}");
     let mut seen_formula = Vec::new();
@@ -1347,7 +1347,7 @@ fn injection_is_inert() {
     }
     // --csv-raw: exactly as found.
     std::fs::remove_dir_all(p.join("r")).unwrap();
-    let o = analyse(p, &["in.jsonl", "--csv-raw"]);
+    let o = analyze(p, &["in.jsonl", "--csv-raw"]);
     let (h, rows) = o.file("sources.csv");
     assert!(rows.iter().any(|r| cell(&h, r, "source") == formula));
     assert_eq!(o.doc_cell("-00+1", "title"), "@SUM(A1:A9)");
@@ -1358,7 +1358,7 @@ fn injection_is_inert() {
 fn sample_reconciles() {
     let dir = tempfile::tempdir().unwrap();
     let sample = repo().join("data/sample");
-    let o = analyse(dir.path(), &[sample.to_str().unwrap(), "--quiet"]);
+    let o = analyze(dir.path(), &[sample.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.counts(), (20, 20, 0));
 }
 
@@ -1420,7 +1420,7 @@ fn generated_ids_do_not_collide_across_inputs() {
         )
         .unwrap();
     }
-    let o = analyse(
+    let o = analyze(
         p,
         &[
             "y2023",
@@ -1476,7 +1476,7 @@ fn oversized_names_and_csv_records() {
         "word ".repeat(600_000)
     );
     std::fs::write(p.join("big.csv.gz"), gzip(big.as_bytes())).unwrap();
-    let o = analyse(p, &["names.jsonl", "big.csv.gz", "--max-doc-bytes", "1000"]);
+    let o = analyze(p, &["names.jsonl", "big.csv.gz", "--max-doc-bytes", "1000"]);
     let over = |what: &str| {
         format!("{what} is 2000 bytes, over the 1024-byte limit for names (is the {what} column the right one?)")
     };
@@ -1560,7 +1560,7 @@ fn manifest_rows_fifo_options_and_title_column() {
     std::fs::create_dir(p.join("c")).unwrap();
     std::fs::write(p.join("c/a.txt"), "Rebels fled the town.\n").unwrap();
     std::fs::write(p.join("c/manifest.csv"), "file,source\nA.TXT,x\na.txt,y\n").unwrap();
-    let o = analyse(p, &["c"]);
+    let o = analyze(p, &["c"]);
     assert!(
         o.stderr.contains(
             "slant: warning: the manifest for c lists `A.TXT` (line 2), which is not in the folder"
@@ -1684,7 +1684,7 @@ fn csv_line_numbers_after_blank_lines() {
         std::fs::write(p.join(name), bytes).unwrap();
     }
     let args: Vec<&str> = cases.iter().map(|c| c.0).collect();
-    let o = analyse(p, &args);
+    let o = analyze(p, &args);
     for (name, _, lines) in cases {
         for (id, line) in *lines {
             assert_eq!(line_of(&o, name, id), *line, "{name} {id}");
@@ -1728,7 +1728,7 @@ fn names_made_from_paths_are_not_held_to_the_name_limit() {
     std::fs::write(csv_dir.join("data.csv"), "source,text\nx,Rebels fled.\n").unwrap();
     std::fs::write(p.join("data.csv"), "source,text\nx,Rebels fled.\n").unwrap();
     let deep_csv = Path::new("in").join(&deep).join("data.csv");
-    let o = analyse(p, &["in", "data.csv", deep_csv.to_str().unwrap()]);
+    let o = analyze(p, &["in", "data.csv", deep_csv.to_str().unwrap()]);
     assert_eq!(o.doc_cell(&rel_id, "source"), "story");
     assert_eq!(o.doc_cell(&rel_id, "file"), format!("in/{rel_id}"));
     assert_eq!(o.doc_cell("data:1", "source"), "x");
@@ -1816,7 +1816,7 @@ fn file_names_that_are_not_utf8_stay_distinct() {
 /// keys of the first JSONL records or the CSV header — and the reports of
 /// the previous run stay as they were.
 #[test]
-fn nothing_to_analyse_is_an_error() {
+fn nothing_to_analyze_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     for d in ["empty", "notes"] {
@@ -1838,7 +1838,7 @@ fn nothing_to_analyse_is_an_error() {
     .unwrap();
     // Reports of earlier runs of each command, which every failed run
     // must leave alone (neither command replaces the other's reports).
-    analyse(p, &["ok.csv", "--quiet"]);
+    analyze(p, &["ok.csv", "--quiet"]);
     let out = command(p, &["extract", "ok.csv", "-o", "f", "--quiet"])
         .output()
         .unwrap();
@@ -1907,7 +1907,7 @@ fn files_that_are_not_txt_are_listed() {
     for f in ["README.md", "page.html", "sub/doc.pdf", "sub/data.csv"] {
         std::fs::write(p.join("in").join(f), SENTENCE).unwrap();
     }
-    let o = analyse(p, &["in"]);
+    let o = analyze(p, &["in"]);
     let not_txt = |f: &str| (format!("in/{f}"), "not .txt".to_string());
     assert_eq!(
         skipped(&o, 0),
@@ -1958,7 +1958,7 @@ fn symlinks_and_files_reached_twice() {
     symlink("real/b.txt", p.join("in/0link.txt")).unwrap();
     symlink("real", p.join("in/0dir")).unwrap();
     std::fs::hard_link(p.join("in/z.txt"), p.join("in/z2.txt")).unwrap();
-    let o = analyse(p, &["in", "in/../in", "in/real", "in/z.txt"]);
+    let o = analyze(p, &["in", "in/../in", "in/real", "in/z.txt"]);
     let s = |f: &str, why: &str| (f.to_string(), why.to_string());
     let cwd_root = std::fs::canonicalize(p).unwrap();
     let outside = |t: &str| {
@@ -2002,7 +2002,7 @@ fn symlinks_and_files_reached_twice() {
 
     std::fs::remove_dir_all(p.join("r")).unwrap();
     std::fs::remove_file(p.join("in/root")).unwrap();
-    let o = analyse(p, &["in", "--follow-symlinks", "--quiet"]);
+    let o = analyze(p, &["in", "--follow-symlinks", "--quiet"]);
     assert_eq!(o.run["options"]["read"]["follow_symlinks"], true);
     // The outside folder and file are read, each once, under the path
     // that sorts first; `/` is walked no further than what was read.
@@ -2025,7 +2025,7 @@ fn manifest_line_numbers_after_blank_lines() {
         "file,source\r\n\r\nA.TXT,x\r\n\n\ra.txt,y\r\n",
     )
     .unwrap();
-    let o = analyse(p, &["c"]);
+    let o = analyze(p, &["c"]);
     assert!(
         o.stderr.contains(
             "slant: warning: the manifest for c lists `A.TXT` (line 3), which is not in the folder"
@@ -2095,7 +2095,7 @@ fn dates_are_parsed_and_impossible_ones_reported() {
         csv.push_str(&format!("{id},wire,\"{date}\",Rebels attacked the town.\n"));
     }
     std::fs::write(p.join("d.csv"), &csv).unwrap();
-    let o = analyse(p, &["d.csv", "--no-models", "--bootstrap", "10"]);
+    let o = analyze(p, &["d.csv", "--no-models", "--bootstrap", "10"]);
     assert_eq!(o.docs.0[3..5], ["date", "date_parsed"]);
     for (id, date, want) in cases {
         let read = o.doc_cell(id, "date");
@@ -2152,7 +2152,7 @@ fn dates_are_parsed_and_impossible_ones_reported() {
     );
     // --quiet: the same counts, nothing on stderr.
     std::fs::remove_dir_all(p.join("r")).unwrap();
-    let q = analyse(p, &["d.csv", "--no-models", "--bootstrap", "10", "--quiet"]);
+    let q = analyze(p, &["d.csv", "--no-models", "--bootstrap", "10", "--quiet"]);
     assert_eq!(q.run["dates"], o.run["dates"]);
     assert!(!q.stderr.contains("date"), "{}", q.stderr);
 }
@@ -2182,7 +2182,7 @@ fn dates_from_jsonl_and_manifests() {
         "file,source,date\nx.txt,s,10/2/19\ny.txt,s,31/31/2019\n",
     )
     .unwrap();
-    let o = analyse(p, &["j.jsonl", "f", "--no-models", "--bootstrap", "10"]);
+    let o = analyze(p, &["j.jsonl", "f", "--no-models", "--bootstrap", "10"]);
     for (id, want) in [
         ("a", "2019-09-30"),
         ("b", "2019-10-01"),
@@ -2308,7 +2308,7 @@ fn lexicon_check_and_analyze_agree() {
         }
     }
     // What a .dicx file gives: one category per column, `*` wildcards.
-    let o = analyse(
+    let o = analyze(
         p,
         &[
             "in.txt",
@@ -2451,7 +2451,7 @@ fn output_directories_that_are_not_slants_are_refused() {
     std::fs::create_dir(p.join("r")).unwrap();
     std::fs::write(p.join("r/run.json"), slant_run).unwrap();
     std::fs::write(p.join("r/documents.csv"), "old\n").unwrap();
-    let o = analyse(p, &["in.txt", "--no-models"]);
+    let o = analyze(p, &["in.txt", "--no-models"]);
     assert_eq!(o.counts(), (1, 1, 0));
 }
 

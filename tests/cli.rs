@@ -22,7 +22,7 @@ fn read(p: &Path) -> String {
 }
 
 #[test]
-fn default_run_analyses_the_shipped_sample() {
+fn default_run_analyzes_the_shipped_sample() {
     let dir = tempfile::tempdir().unwrap();
     // No input: the sample corpus in data/sample (found via the checkout).
     slant_ok(dir.path(), &["analyze", "--quiet"]);

@@ -483,7 +483,7 @@ fn shipped_outlet_model_on_handmade_sentences() {
 
 /// `analyze` scores a document from the main extraction's analysis and
 /// vocabulary ids (`Scorers::score_analyzed`); that must give exactly the
-/// scores of analysing the document afresh (`Scorers::score_document`),
+/// scores of analyzing the document afresh (`Scorers::score_document`),
 /// whatever lexicon and token-size limit the run uses.
 #[test]
 fn scoring_from_the_main_analysis_equals_scoring_afresh() {
@@ -493,7 +493,7 @@ fn scoring_from_the_main_analysis_equals_scoring_afresh() {
     use slant::scorers::apply::Scorers;
 
     let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
-    assert!(scorers.loaded.is_some() && scorers.outlet.is_some());
+    assert!(scorers.loaded().is_some() && scorers.outlet().is_some());
     let mut texts: Vec<String> = Vec::new();
     for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample")).unwrap() {
         let p = e.unwrap().path();
@@ -586,14 +586,15 @@ fn shipped_outlet_model_has_a_source_stacker_with_its_card() {
 /// With the shipped models, `sources.csv` gets the stacked `slant` with a
 /// document-bootstrap interval around it, then the mean phrase slant.
 #[test]
-fn stacked_source_cells() {
+fn stacked_source_values() {
     use slant::scorers::apply::{DocModelSummary, Scorers};
     let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
-    let Some(st) = scorers.outlet.as_ref().and_then(|m| m.file().stack.clone()) else {
+    let Some(st) = scorers.outlet().and_then(|m| m.file().stack.clone()) else {
         return;
     };
-    let header = slant::report::models::source_header(&scorers);
-    let at = |c: &str| header.iter().position(|h| h == c).unwrap();
+    let no_docs = slant::estimators::models::source_values(&scorers, &[]);
+    let header = no_docs.columns;
+    let at = |c: &str| header.iter().position(|h| *h == c).unwrap();
     assert!(at("slant") < at("slant_ci_low") && at("slant_ci_high") < at("slant_mean"));
     let gun = st.families.iter().position(|f| f == "gun_policy").unwrap() as u16;
     let doc = |slant: f64, tone: f64| DocModelSummary {
@@ -605,9 +606,10 @@ fn stacked_source_cells() {
         .map(|i| doc(0.01 * i as f64, if i % 2 == 0 { 2.0 } else { -2.0 }))
         .collect::<Vec<_>>()];
     let stats = slant::estimators::models::source_scores(&scorers, &["Herald"], &docs, 7, 200);
-    let cells = slant::report::models::source_cells(&scorers, &stats);
-    assert_eq!(cells[0].len(), header.len());
-    let num = |c: &str| cells[0][at(c)].parse::<f64>().unwrap();
+    let values = slant::estimators::models::source_values(&scorers, &stats);
+    assert_eq!(values.columns, header);
+    assert_eq!(values.rows[0].len(), header.len());
+    let num = |c: &str| values.rows[0][at(c)].unwrap();
     assert!(num("slant_ci_low") <= num("slant") && num("slant") <= num("slant_ci_high"));
     assert!((num("slant_mean") - 0.055).abs() < 1e-6);
     // The stacker's own score of the same source.
@@ -630,7 +632,7 @@ fn stacked_source_cells() {
 
 /// `analyze` with the shipped loaded-language model: `sentences.csv`
 /// carries each sentence's span, text and loaded words; `evidence.csv`
-/// lists the loaded words with offsets into the analysed text; the HTML
+/// lists the loaded words with offsets into the analyzed text; the HTML
 /// report highlights them.
 #[test]
 fn analyze_reports_the_loaded_words() {
@@ -674,7 +676,7 @@ fn analyze_reports_the_loaded_words() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     // Title + two sentences, then one sentence.
     assert_eq!(rows.len(), 4);
-    let analysed =
+    let analyzed =
         "Vote\n\nThe committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
     let loaded = &rows[2];
     assert_eq!(
@@ -682,13 +684,13 @@ fn analyze_reports_the_loaded_words() {
         "The radical thugs slammed the disgraceful plan."
     );
     let (s, e): (usize, usize) = (loaded[3].parse().unwrap(), loaded[4].parse().unwrap());
-    assert_eq!(&analysed[s..e], &loaded[9]);
+    assert_eq!(&analyzed[s..e], &loaded[9]);
     assert!(loaded[8].contains("thugs:0."), "{:?}", &loaded[8]);
     let calm = &rows[1];
     let p = |r: &csv::StringRecord| -> f64 { r[5].parse().unwrap() };
     assert!(p(loaded) > p(calm));
     assert_eq!(&loaded[7], "1");
-    // Evidence: loaded words with offsets into the analysed text.
+    // Evidence: loaded words with offsets into the analyzed text.
     let mut ev = csv::Reader::from_path(out.join("evidence.csv")).unwrap();
     let words: Vec<csv::StringRecord> = ev
         .records()
@@ -699,7 +701,7 @@ fn analyze_reports_the_loaded_words() {
     for w in &words {
         assert_eq!((&w[0], &w[6]), ("a1", "loaded_language"));
         let (s, e): (usize, usize) = (w[10].parse().unwrap(), w[11].parse().unwrap());
-        assert_eq!(&analysed[s..e], &w[9]);
+        assert_eq!(&analyzed[s..e], &w[9]);
         let prob: f64 = w[8].parse().unwrap();
         assert!((0.0..=1.0).contains(&prob));
     }

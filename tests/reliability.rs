@@ -275,7 +275,7 @@ fn sigkill_leaves_nothing_that_breaks_the_next_run() {
 
 /// CSV + JSONL inputs: byte-identical reports (all but timings.json)
 /// across --threads 1/2/3, input order, --memory-budget (a budget of one
-/// byte analyses one batch at a time) and a repeated run.
+/// byte analyzes one batch at a time) and a repeated run.
 #[test]
 fn csv_and_jsonl_reports_are_reproducible() {
     let dir = tempfile::tempdir().unwrap();

@@ -54,7 +54,7 @@ def _with_models(options: dict) -> dict:
 
 
 def analyze(inputs, out_dir, **options: Any) -> dict:
-    """Analyse files or folders into reports in ``out_dir``, as
+    """Analyze files or folders into reports in ``out_dir``, as
     ``slant analyze INPUTS -o OUT_DIR`` does; keywords are the command
     line's flags (``text_col="body"``, ``no_models=True``,
     ``keep_col=["topic"]``; see ``option_names()``). Returns the run's
@@ -80,7 +80,7 @@ def read_records(data, text=None, source=None, id=None, story=None, date=None,
                  title=None, name: str = "frame", **options: Any):
     """The documents and rejections slant's record gate makes of the rows
     of ``data`` (a ``pyarrow.RecordBatch``, ``Table`` or stream), without
-    analysing them: two lists of dicts (``row`` is the 1-based row)."""
+    analyzing them: two lists of dicts (``row`` is the 1-based row)."""
     _columns(options, text, source, id, story, date, title)
     return _slant.read_records(data, name=name, **options)
 

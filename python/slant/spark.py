@@ -111,7 +111,7 @@ def partials(df, text=None, source=None, id=None, story=None, date=None,
 def analyze(df, out_dir, text=None, source=None, id=None, story=None,
             date=None, title=None, name: str = "dataframe", positions: bool = True,
             relative_to=_CWD, **options: Any) -> dict:
-    """Analyse the rows of a Spark DataFrame into reports in ``out_dir``
+    """Analyze the rows of a Spark DataFrame into reports in ``out_dir``
     (on the driver's file system): each partition's rows become a partial on
     an executor (through the same record gate as a file's records: null
     texts are rejections), and the partials are merged on the driver.

@@ -32,7 +32,7 @@ create_exception!(
     _slant,
     InputError,
     SlantError,
-    "Input that cannot be used: a missing file or column, a damaged file, nothing to analyse."
+    "Input that cannot be used: a missing file or column, a damaged file, nothing to analyze."
 );
 create_exception!(
     _slant,
@@ -52,7 +52,7 @@ pub(crate) fn py_err(e: slant::Error) -> PyErr {
         | ErrorKind::Json(_)
         | ErrorKind::Lexicon { .. }
         | ErrorKind::Model { .. }
-        | ErrorKind::NothingToAnalyse(_) => InputError::new_err(msg),
+        | ErrorKind::NothingToAnalyze(_) => InputError::new_err(msg),
         _ => SlantError::new_err(msg),
     }
 }
@@ -409,7 +409,7 @@ fn option_names() -> Vec<&'static str> {
 }
 
 /// Read an Arrow batch or table into records through slant's record
-/// gate, without analysing them: `(documents, rejections)` as lists of
+/// gate, without analyzing them: `(documents, rejections)` as lists of
 /// dicts. For checking how a frame's columns are read.
 #[pyfunction]
 #[pyo3(signature = (data, name = "frame", **options))]

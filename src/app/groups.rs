@@ -236,8 +236,6 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
             .install(|| estimate_until(&gagg, lex, &by_group, est_opts, opts.cancel.flag()))
             .ok_or_else(interrupted)?;
         if let Some(sc) = scorers {
-            est.source_extra_headers
-                .extend(report::models::source_header(sc));
             let stats = pool
                 .install(|| {
                     crate::estimators::models::source_scores_until(
@@ -250,7 +248,7 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
                     )
                 })
                 .ok_or_else(interrupted)?;
-            est.source_extra = report::models::source_cells(sc, &stats);
+            est.learned = crate::estimators::models::source_values(sc, &stats);
         }
         let p = dir.join("groups.csv");
         let f = std::fs::File::create(&p).map_err(io_err(&p))?;
@@ -363,8 +361,8 @@ pub(super) fn run(input: GroupsInput<'_>) -> Result<Option<GroupsOut>> {
             })
             .collect(),
         categories: lex.categories.iter().map(|c| c.id.clone()).collect(),
-        loaded: scorers.is_some_and(|s| s.loaded.is_some()),
-        slant: scorers.is_some_and(|s| s.outlet.is_some()),
+        loaded: scorers.is_some_and(|s| s.loaded().is_some()),
+        slant: scorers.is_some_and(|s| s.outlet().is_some()),
         strength: est_opts.prior_strength,
         min_matches: est_opts.min_matches,
     };

@@ -1,7 +1,7 @@
 //! What a run shows on stderr while it works, only when stderr is a
 //! terminal and `--quiet` is not given: a bar with the share of the input
 //! read (bytes on disk, so compressed bytes for a gzipped file), the
-//! documents analysed and the time left; then a line per phase of the
+//! documents analyzed and the time left; then a line per phase of the
 //! statistics (merging, boilerplate, estimates, models, reports, HTML),
 //! so the screen is not blank while they run.
 
@@ -53,7 +53,7 @@ impl Progress {
         self.bar.as_ref().map(|_| self.read.clone())
     }
 
-    /// After a batch is written: `docs` documents of `text_bytes` analysed.
+    /// After a batch is written: `docs` documents of `text_bytes` analyzed.
     pub(super) fn update(&self, docs: u64, text_bytes: u64) {
         if let Some(b) = &self.bar {
             b.set_position(self.read.load(Ordering::Relaxed));

@@ -24,7 +24,7 @@ pub(crate) struct Cli {
 // Parsed once per process: the size of the largest variant costs nothing.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Command {
-    /// Analyse a corpus: features, statistics and all reports.
+    /// Analyze a corpus: features, statistics and all reports.
     #[command(after_help = "Examples:
   slant analyze                                  # the shipped sample corpus, reports in reports/
   slant analyze ../shared/seeds -o seeds-reports # a folder of .txt files (+ manifest.csv)

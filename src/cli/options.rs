@@ -83,7 +83,7 @@ pub(crate) struct CommonArgs {
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     pub(crate) max_doc_bytes: usize,
     /// Words longer than this (bytes) are left out of the n-gram counts
-    /// (URLs, base64, runs without spaces); the document is still analysed.
+    /// (URLs, base64, runs without spaces); the document is still analyzed.
     #[arg(long, default_value_t = 64)]
     pub(crate) max_token_bytes: usize,
     /// Write CSV text cells exactly as found (no spreadsheet formula guard).
@@ -93,7 +93,7 @@ pub(crate) struct CommonArgs {
     /// analysis, writing) is on one thread; with more, an extra thread reads the input.
     #[arg(long, default_value_t = 0, hide_default_value = true)]
     pub(crate) threads: usize,
-    /// Memory for documents in flight (read, being analysed, rows not yet written), e.g.
+    /// Memory for documents in flight (read, being analyzed, rows not yet written), e.g.
     /// 512M or 2G (K, M, G: powers of 1024; a plain number is bytes). The reader waits when
     /// it is used up (a larger document still runs, once the others are written). Peak memory
     /// follows this, not the thread count.
@@ -282,7 +282,7 @@ pub(crate) struct AnalyzeArgs {
     /// left out of it (run.json: timeseries). Example: --period month
     #[arg(long, value_name = "PERIOD", value_parser = ["week", "month", "quarter", "year"])]
     pub(crate) period: Option<String>,
-    /// Leave sources with fewer than N analysed documents out of the per-source reports
+    /// Leave sources with fewer than N analyzed documents out of the per-source reports
     /// (sources.csv, sources_long.csv, families.csv, terms.csv, timeseries.csv and the
     /// charts); they still count in the pooled figures, and run.json (min_docs) names them.
     /// Example: --min-docs 20

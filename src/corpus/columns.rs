@@ -93,7 +93,7 @@ pub(super) fn resolve_columns(
             })
             .collect::<Result<_>>()?,
     };
-    // The analysed text is title + body: one column as both would count
+    // The analyzed text is title + body: one column as both would count
     // every word twice.
     if cols.title.as_ref() == Some(&cols.text) {
         return Err(Error::input(

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Counts for one input, reconciled: `read == analysed + rejected`.
+/// Counts for one input, reconciled: `read == analyzed + rejected`.
 ///
 /// ```
 /// use slant::corpus::{plan, read_inputs, ReadOptions};
@@ -217,7 +217,7 @@ impl<'a> RecordGate<'a> {
         if doc.text.trim().is_empty() {
             return self.reject(doc.origin, Some(doc.id), "empty text".into());
         }
-        // The analysed text is title + blank line + body.
+        // The analyzed text is title + blank line + body.
         let size = doc.text.len() + doc.title.as_ref().map_or(0, |t| t.len() + 2);
         if size > self.opts.max_doc_bytes {
             let reason = format!(

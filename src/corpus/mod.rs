@@ -211,7 +211,7 @@ impl Document {
         self.date.as_deref().map(date::parse_date)
     }
 
-    /// The same document with title `title` (analysed as its first
+    /// The same document with title `title` (analyzed as its first
     /// paragraph).
     ///
     /// ```
@@ -225,7 +225,7 @@ impl Document {
     }
 }
 
-/// A record that could not be analysed, and why.
+/// A record that could not be analyzed, and why.
 ///
 /// ```
 /// use slant::corpus::{plan, read_inputs, Item, ReadOptions};
@@ -274,8 +274,8 @@ pub struct Rejection {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
-    /// A document to analyse.
+    /// A document to analyze.
     Doc(Document),
-    /// A record that was read but cannot be analysed.
+    /// A record that was read but cannot be analyzed.
     Rejected(Rejection),
 }

@@ -169,8 +169,8 @@ pub(crate) fn skipped_notes(plan: &InputPlan) -> Vec<String> {
         .collect()
 }
 
-/// Why the inputs gave no document to analyse (the message of
-/// [`crate::ErrorKind::NothingToAnalyse`]): what each input held, or the
+/// Why the inputs gave no document to analyze (the message of
+/// [`crate::ErrorKind::NothingToAnalyze`]): what each input held, or the
 /// first rejection, and the columns or keys of an input whose records all
 /// lacked a field that is read. `plans` and `stats` are in the same order.
 /// Without the `parquet` feature, a Parquet input is an error naming it.

@@ -257,10 +257,9 @@ pub struct Estimates {
     pub has_stories: bool,
     /// Distinctive terms (variants first, then n-grams), sorted by source.
     pub terms: Vec<TermRow>,
-    /// Extra `sources.csv` columns (learned scorers), headers.
-    pub source_extra_headers: Vec<String>,
-    /// Extra `sources.csv` cells per source.
-    pub source_extra: Vec<Vec<String>>,
+    /// The learned scorers' `sources.csv` columns and their values per
+    /// source ([`models::source_values`]; empty without models).
+    pub learned: models::SourceValues,
     /// (source, variant) pairs without a `terms.csv` row: families the
     /// source has no authorial match of, variants no source used (see
     /// [`terms::variant_rows`]).

@@ -50,6 +50,138 @@ pub struct SourceModelScores {
     pub slant_shrunk: Option<f64>,
 }
 
+/// The columns the learned scores add to the per-source reports
+/// (`sources.csv`, `groups.csv`), as a typed table: the column names, in
+/// order, and one row of values per source (`None` for an empty cell).
+/// The reports format the numbers; nothing here is text for a cell.
+///
+/// ```
+/// use slant::estimators::models::SourceValues;
+/// let mut t = SourceValues::default();
+/// assert!(t.is_empty());
+/// t.columns.extend(["loaded_mean", "loaded_ci_low", "loaded_ci_high"]);
+/// t.rows.push(vec![Some(0.3), None, None]);
+/// assert_eq!(t.row(0)[0], Some(0.3));
+/// assert!(t.row(5).is_empty()); // a source without learned values
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceValues {
+    /// Column names, in the order of the values of each row.
+    pub columns: Vec<&'static str>,
+    /// `rows[source]`: one value per column.
+    pub rows: Vec<Vec<Option<f64>>>,
+}
+
+impl SourceModelScores {
+    /// The value of the per-source column `column` (a model's
+    /// [`Scorer::source_columns`](crate::scorers::scorer::Scorer::source_columns)),
+    /// `None` when it is missing or the column is not a learned one. The
+    /// `slant_ci_*` bounds are the stacked slant's when there is one, else
+    /// the mean phrase slant's (a source has a stacked slant exactly when
+    /// a stacker is in use and it has a phrase slant).
+    ///
+    /// ```
+    /// use slant::estimators::models::{Estimate, SourceModelScores};
+    /// let s = SourceModelScores {
+    ///     slant_mean: Some(Estimate { value: 0.1, ci: Some((-0.2, 0.3)) }),
+    ///     ..SourceModelScores::default()
+    /// };
+    /// assert_eq!(s.value("slant_mean"), Some(0.1));
+    /// assert_eq!(s.value("slant_ci_high"), Some(0.3));
+    /// assert_eq!((s.value("loaded_mean"), s.value("documents")), (None, None));
+    /// ```
+    pub fn value(&self, column: &str) -> Option<f64> {
+        let low = |e: Option<Estimate>| e.and_then(|e| e.ci).map(|c| c.0);
+        let high = |e: Option<Estimate>| e.and_then(|e| e.ci).map(|c| c.1);
+        let slant_ci = self.slant.or(self.slant_mean);
+        match column {
+            "loaded_mean" => self.loaded.map(|e| e.value),
+            "loaded_ci_low" => low(self.loaded),
+            "loaded_ci_high" => high(self.loaded),
+            "slant" => self.slant.map(|e| e.value),
+            "slant_mean" => self.slant_mean.map(|e| e.value),
+            "slant_ci_low" => low(slant_ci),
+            "slant_ci_high" => high(slant_ci),
+            "slant_shrunk" => self.slant_shrunk,
+            _ => None,
+        }
+    }
+}
+
+impl SourceValues {
+    /// The values of source `i` (empty when it has none).
+    ///
+    /// ```
+    /// use slant::estimators::models::SourceValues;
+    /// let t = SourceValues { columns: vec!["slant_shrunk"], rows: vec![vec![Some(-0.1)]] };
+    /// assert_eq!(t.row(0), [Some(-0.1)]);
+    /// ```
+    pub fn row(&self, i: usize) -> &[Option<f64>] {
+        self.rows.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether there are no columns.
+    ///
+    /// ```
+    /// use slant::estimators::models::SourceValues;
+    /// assert!(SourceValues::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// The value of column `name` for source `i`, if the column exists and
+    /// the value is there.
+    ///
+    /// ```
+    /// use slant::estimators::models::SourceValues;
+    /// let t = SourceValues { columns: vec!["slant_mean"], rows: vec![vec![Some(0.2)], vec![None]] };
+    /// assert_eq!(t.get(0, "slant_mean"), Some(0.2));
+    /// assert_eq!(t.get(1, "slant_mean"), None);
+    /// assert_eq!(t.get(0, "loaded_mean"), None);
+    /// ```
+    pub fn get(&self, i: usize, name: &str) -> Option<f64> {
+        let c = self.columns.iter().position(|h| *h == name)?;
+        self.row(i).get(c).copied().flatten()
+    }
+}
+
+/// The learned columns of the per-source reports for the models loaded,
+/// with each source's values from [`source_scores`]: a mean with its
+/// interval bounds (`loaded_mean`, `loaded_ci_low`, `loaded_ci_high`),
+/// then the stacked slant with its bounds and the mean phrase slant (with
+/// a stacker: `slant`, `slant_ci_low`, `slant_ci_high`, `slant_mean`) or
+/// the mean phrase slant with its bounds (without: `slant_mean`,
+/// `slant_ci_low`, `slant_ci_high`), then the shrunken slant
+/// (`slant_shrunk`).
+///
+/// ```
+/// use slant::estimators::models::{source_scores, source_values};
+/// use slant::scorers::apply::{DocModelSummary, Scorers};
+/// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
+/// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
+/// // `dir` holds the loaded-language model only.
+/// let scorers = Scorers::load(dir.path()).unwrap();
+/// let doc = |p: f64| DocModelSummary { loaded: Some(p), ..DocModelSummary::default() };
+/// let docs = [vec![doc(0.2), doc(0.4), doc(0.3)], vec![doc(0.9)]];
+/// let stats = source_scores(&scorers, &["Daily", "Herald"], &docs, 42, 200);
+/// let t = source_values(&scorers, &stats);
+/// assert_eq!(t.columns, ["loaded_mean", "loaded_ci_low", "loaded_ci_high"]);
+/// assert!((t.rows[0][0].unwrap() - 0.3).abs() < 1e-12);
+/// assert_eq!(t.rows[1], [Some(0.9), None, None]); // one document: no interval
+/// ```
+pub fn source_values(scorers: &Scorers, stats: &[SourceModelScores]) -> SourceValues {
+    let columns: Vec<&'static str> = scorers
+        .models()
+        .flat_map(|m| m.source_columns().iter().copied())
+        .collect();
+    let rows = stats
+        .iter()
+        .map(|s| columns.iter().map(|c| s.value(c)).collect())
+        .collect();
+    SourceValues { columns, rows }
+}
+
 /// Per-source learned scores. `docs[i]` holds the [`DocModelSummary`] of
 /// every document of the source named `names[i]`; the bootstrap of a score
 /// draws its streams from [`replicate_rng`]`(seed, "model\u{1f}source",
@@ -108,7 +240,7 @@ pub fn source_scores_until(
         .iter()
         .map(|d| d.iter().filter_map(|x| x.slant).collect())
         .collect();
-    let shrink = scorers.outlet.as_ref().and_then(|_| {
+    let shrink = scorers.outlet().and_then(|_| {
         let groups: Vec<&[f64]> = slants.iter().map(Vec::as_slice).collect();
         Shrinkage::fit(&groups)
     });
@@ -117,7 +249,7 @@ pub fn source_scores_until(
         .zip(docs.iter().zip(&slants))
         .map(|(name, (d, v))| {
             let mut s = SourceModelScores::default();
-            if scorers.loaded.is_some() {
+            if scorers.loaded().is_some() {
                 let v: Vec<f64> = d.iter().filter_map(|x| x.loaded).collect();
                 s.loaded = mean_interval(&v, seed, &format!("loaded\u{1f}{name}"), bootstrap, stop);
             }
@@ -125,11 +257,11 @@ pub fn source_scores_until(
                 let key = format!("slant\u{1f}{name}");
                 s.slant = stacked_interval(st, d, seed, &key, bootstrap, stop);
                 s.slant_mean = mean_interval(v, seed, "", 0, stop);
-            } else if scorers.outlet.is_some() {
+            } else if scorers.outlet().is_some() {
                 let key = format!("slant\u{1f}{name}");
                 s.slant_mean = mean_interval(v, seed, &key, bootstrap, stop);
             }
-            if scorers.outlet.is_some() {
+            if scorers.outlet().is_some() {
                 s.slant_shrunk = shrink.filter(|_| !v.is_empty()).map(|sh| sh.shrink(v));
             }
             s

@@ -106,7 +106,7 @@ impl Default for FeatureOptions {
 pub struct MatchRecord {
     /// The match (span in normalised text).
     pub m: Match,
-    /// Byte span in the analysed original text.
+    /// Byte span in the analyzed original text.
     pub original: std::ops::Range<usize>,
     /// Sentence index within the document.
     pub sentence: u32,
@@ -195,13 +195,13 @@ pub struct DocFeatures {
 /// ```
 #[derive(Debug, Default)]
 pub struct Workspace {
-    /// The analysed text of the last document.
+    /// The analyzed text of the last document.
     pub analyzed: Analyzed,
-    /// The analysed string: title and body (see [`analysed_text`]).
+    /// The analyzed string: title and body (see [`analyzed_text`]).
     pub text: String,
     scratch: TokenScratch,
     matches: Vec<Match>,
-    /// The document's lookup keys: the analysed text with ASCII letters
+    /// The document's lookup keys: the analyzed text with ASCII letters
     /// lowered, then the lower-cased tokens that have other characters.
     keybuf: String,
     /// Per token: `(start, end)` in `keybuf`, `(0, 0)` when not looked up.
@@ -268,18 +268,18 @@ impl Workspace {
 /// `out` is cleared first.
 ///
 /// ```
-/// use slant::features::analysed_text;
+/// use slant::features::analyzed_text;
 /// # use slant::corpus::Document;
 /// # let doc = |source: &str, story: Option<&str>, text: &str| Document { story: story.map(Into::into), ..Document::new("1", source, text) };
 /// let mut d = doc("a", None, "Fighting continued.");
 /// let mut s = String::from("left over");
-/// analysed_text(&d, &mut s);
+/// analyzed_text(&d, &mut s);
 /// assert_eq!(s, "Fighting continued.");
 /// d.title = Some("  Rebels advance ".into());
-/// analysed_text(&d, &mut s);
+/// analyzed_text(&d, &mut s);
 /// assert_eq!(s, "Rebels advance\n\nFighting continued.");
 /// ```
-pub fn analysed_text(doc: &Document, out: &mut String) {
+pub fn analyzed_text(doc: &Document, out: &mut String) {
     out.clear();
     if let Some(t) = &doc.title {
         out.push_str(t.trim());
@@ -436,7 +436,7 @@ impl Extractor {
         self.valence.get(i).copied().unwrap_or(false)
     }
 
-    /// Analyse one document: returns its features and adds its counts (and
+    /// Analyze one document: returns its features and adds its counts (and
     /// n-grams) to `agg`.
     ///
     /// ```
@@ -454,7 +454,7 @@ impl Extractor {
     /// assert_eq!(agg.stories[&("a".to_string(), "s1".to_string())], f.counts);
     /// ```
     pub fn extract(&self, doc: &Document, ws: &mut Workspace, agg: &mut Aggregates) -> DocFeatures {
-        analysed_text(doc, &mut ws.text);
+        analyzed_text(doc, &mut ws.text);
         ws.analyzed.analyze(&ws.text);
         let Workspace {
             analyzed: a,

@@ -246,8 +246,8 @@ impl Examples {
         }
     }
 
-    /// Consider the family matches of one analysed document. `original` is
-    /// the analysed original text.
+    /// Consider the family matches of one analyzed document. `original` is
+    /// the analyzed original text.
     ///
     /// ```
     /// use slant::report::Examples;
@@ -259,7 +259,7 @@ impl Examples {
     /// let d = Document::new("7", "a", "Troops advanced. The insurgents fled.").with_title("Retreat");
     /// let f = ex.extract(&d, &mut ws, &mut agg);
     /// let mut examples = Examples::new(3);
-    /// // After extraction the workspace holds the analysed text and its analysis.
+    /// // After extraction the workspace holds the analyzed text and its analysis.
     /// examples.add_document(&d.source, &d.id, &ws.text, &ws.analyzed, &f.matches, &lex);
     /// let family = lex.families.iter().position(|f| f.id == "armed_group").unwrap();
     /// let e = &examples.by_key[&("a".to_string(), family)][0];
@@ -435,7 +435,7 @@ pub fn resolve_label_examples(
 
 impl Examples {
     /// Consider one sentence for `source`'s most loaded sentences: its byte
-    /// span in the analysed original text, its probability and its loaded
+    /// span in the analyzed original text, its probability and its loaded
     /// words (spans in the original text, probabilities). Kept when it is
     /// among the `cap` most probable so far (ties keep the earlier).
     ///

@@ -72,7 +72,7 @@ use std::fmt::Write as _;
 /// // two stories, extracted, estimated and collected.
 /// let input = HtmlInput {
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
-///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
+///     read: 4, analyzed: 4, rejections: &[], rejected: 0, stories: 2,
 ///     date_range: Some(("2024-01-01".into(), "2024-01-31".into())), dates_unused: 1,
 ///     inputs: vec!["news.csv".into()], small_sources: None, timeseries: None,
 ///     output: None, scaling: None, labels: &[],
@@ -92,10 +92,10 @@ pub struct HtmlInput<'a> {
     pub est: &'a Estimates,
     /// Example sentences per (source, family).
     pub examples: &'a Examples,
-    /// Records read / analysed / rejected.
+    /// Records read / analyzed / rejected.
     pub read: u64,
-    /// Documents analysed.
-    pub analysed: u64,
+    /// Documents analyzed.
+    pub analyzed: u64,
     /// First rejections (at most a few dozen), for the overview.
     pub rejections: &'a [Rejection],
     /// Total rejected records.
@@ -360,7 +360,7 @@ code{font-size:12px}
 /// // Sources "Daily <News>" and "b", extracted, estimated and collected.
 /// let html = render(&HtmlInput {
 ///     lex: &lex, agg: &agg, est: &est, examples: &examples,
-///     read: 4, analysed: 4, rejections: &[], rejected: 0, stories: 2,
+///     read: 4, analyzed: 4, rejections: &[], rejected: 0, stories: 2,
 ///     date_range: None, dates_unused: 0, inputs: vec!["news.csv".into()],
 ///     small_sources: None, timeseries: None, output: None, scaling: None, labels: &[],
 /// });
@@ -624,7 +624,7 @@ fn overview(s: &mut String, input: &HtmlInput<'_>) {
     let _ = write!(
         s,
         "<dt>Documents</dt><dd>{} analysed of {} read; {} rejected</dd>",
-        thousands(input.analysed),
+        thousands(input.analyzed),
         thousands(input.read),
         thousands(input.rejected)
     );
@@ -687,7 +687,7 @@ fn overview(s: &mut String, input: &HtmlInput<'_>) {
         let shown = input.rejections.len().min(MAX_REJECTIONS);
         let _ = write!(
             s,
-            "<p>{} record{} could not be analysed{}. Every one is listed with its reason in \
+            "<p>{} record{} could not be analyzed{}. Every one is listed with its reason in \
 <a href=\"rejected.csv\">rejected.csv</a>.</p>",
             thousands(input.rejected),
             if input.rejected == 1 { "" } else { "s" },
@@ -1528,7 +1528,7 @@ fn source_section(
     s.push_str("</div>");
 
     // Learned scores and other extra columns.
-    if !est.source_extra_headers.is_empty() {
+    if !est.learned.is_empty() {
         s.push_str("<div><h4>Learned scores</h4><table class=\"extra\"><tbody>");
         for (label, value) in measures::learned_rows(input, si) {
             let _ = write!(

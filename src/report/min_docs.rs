@@ -1,4 +1,4 @@
-//! `--min-docs N`: sources with fewer analysed documents are left out of
+//! `--min-docs N`: sources with fewer analyzed documents are left out of
 //! the per-source reports (`sources.csv`, `sources_long.csv`,
 //! `families.csv`, `terms.csv`, the charts, `timeseries.csv`) once every
 //! statistic is computed, so they still count in the pooled proportions,
@@ -19,7 +19,7 @@ use crate::features::Aggregates;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SmallSources {
-    /// The threshold: sources with fewer analysed documents are left out.
+    /// The threshold: sources with fewer analyzed documents are left out.
     pub min_docs: u64,
     /// How many sources were left out.
     pub sources: u64,
@@ -33,7 +33,7 @@ pub struct SmallSources {
     pub tokens: [u64; 3],
 }
 
-/// Whether a source with `docs` analysed documents is left out under
+/// Whether a source with `docs` analyzed documents is left out under
 /// `--min-docs min_docs`.
 ///
 /// ```
@@ -120,7 +120,7 @@ pub fn drop_small_sources(
         kept(i - 1)
     });
     let mut i = 0;
-    est.source_extra.retain(|_| {
+    est.learned.rows.retain(|_| {
         i += 1;
         kept(i - 1)
     });

@@ -1,5 +1,6 @@
 //! The learned scores' cells in the reports: the columns the models add
-//! to `documents.csv` and `sources.csv`, the rows of `sentences.csv`, and
+//! to `documents.csv` (those of `sources.csv` are formatted with the
+//! other per-source cells), the rows of `sentences.csv`, and
 //! the loaded words in `evidence.csv`. The models
 //! ([`scorers`](crate::scorers)) return typed scores and the estimators
 //! ([`estimators::models`](crate::estimators::models)) typed per-source statistics; this is where
@@ -8,7 +9,6 @@
 use super::csvout::blank_controls;
 use super::{fmt_f, fmt_f_into, safe_cell, CsvStyle};
 use crate::corpus::Document;
-use crate::estimators::models::{self, SourceModelScores};
 use crate::scorers::apply::{DocScores, Scorers};
 use std::fmt::Write as _;
 
@@ -47,13 +47,15 @@ pub const DOCUMENT_COLUMNS: [&str; 6] = [
 ];
 
 /// Every column the learned scorers can add to `sources.csv` (see
-/// [`DOCUMENT_COLUMNS`]).
+/// [`DOCUMENT_COLUMNS`]; which ones a run writes is
+/// [`source_values`](crate::estimators::models::source_values)' choice).
 ///
 /// ```
-/// use slant::report::models::{source_header, SOURCE_COLUMNS};
+/// use slant::estimators::models::source_values;
+/// use slant::report::models::SOURCE_COLUMNS;
 /// use slant::scorers::apply::Scorers;
 /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
-/// assert!(source_header(&scorers).iter().all(|c| SOURCE_COLUMNS.contains(&c.as_str())));
+/// assert!(source_values(&scorers, &[]).columns.iter().all(|c| SOURCE_COLUMNS.contains(c)));
 /// ```
 pub const SOURCE_COLUMNS: [&str; 8] = [
     "loaded_mean",
@@ -78,44 +80,10 @@ pub const SOURCE_COLUMNS: [&str; 8] = [
 /// assert_eq!(document_header(&scorers), ["loaded_mean", "loaded_max"]);
 /// ```
 pub fn document_header(scorers: &Scorers) -> Vec<String> {
-    let c = &DOCUMENT_COLUMNS;
-    let mut h = Vec::new();
-    if scorers.loaded.is_some() {
-        h.extend(c[0..2].iter().map(|s| s.to_string()));
-    }
-    if let Some(m) = &scorers.outlet {
-        h.push(c[2].to_string());
-        if m.has_probabilities() {
-            h.extend(c[3..6].iter().map(|s| s.to_string()));
-        }
-    }
-    h
-}
-
-/// Extra `sources.csv` columns (see [`source_cells`]),
-/// following the models loaded.
-///
-/// ```
-/// use slant::report::models::source_header;
-/// use slant::scorers::apply::Scorers;
-/// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
-/// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
-/// // `dir` holds the loaded-language model only.
-/// let scorers = Scorers::load(dir.path()).unwrap();
-/// assert_eq!(source_header(&scorers), ["loaded_mean", "loaded_ci_low", "loaded_ci_high"]);
-/// ```
-pub fn source_header(scorers: &Scorers) -> Vec<String> {
-    let c = &SOURCE_COLUMNS;
-    let mut h = Vec::new();
-    if scorers.loaded.is_some() {
-        h.extend(c[0..3].iter().map(|s| s.to_string()));
-    }
-    if scorers.stacker().is_some() {
-        h.extend([c[3], c[5], c[6], c[4], c[7]].map(String::from));
-    } else if scorers.outlet.is_some() {
-        h.extend(c[4..8].iter().map(|s| s.to_string()));
-    }
-    h
+    scorers
+        .models()
+        .flat_map(|m| m.doc_columns().iter().map(|c| c.to_string()))
+        .collect()
 }
 
 /// Extra `documents.csv` cells for `s`, in the order of
@@ -133,30 +101,16 @@ pub fn source_header(scorers: &Scorers) -> Vec<String> {
 /// assert_eq!(document_cells(&scorers, &DocScores::default()), ["", ""]);
 /// ```
 pub fn document_cells(scorers: &Scorers, s: &DocScores) -> Vec<String> {
-    let opt = |x: Option<f64>| x.map(fmt_f).unwrap_or_default();
     let mut c = Vec::new();
-    if scorers.loaded.is_some() {
-        c.push(opt(s.loaded_mean));
-        c.push(opt(s.loaded_max));
-    }
-    if let Some(m) = &scorers.outlet {
-        c.push(opt(s.slant.as_ref().map(|x| x.slant)));
-        if m.has_probabilities() {
-            for k in 0..3 {
-                c.push(opt(s
-                    .slant
-                    .as_ref()
-                    .and_then(|x| x.probabilities)
-                    .map(|p| p[k])));
-            }
-        }
+    for m in scorers.models() {
+        m.doc_values(s, &mut |v| c.push(v.map(fmt_f).unwrap_or_default()));
     }
     c
 }
 
 /// Write the `sentences.csv` rows of one document (columns
 /// [`SENTENCES_HEADER`], one row per sentence; none without the
-/// loaded-language model): the sentence's byte span in the analysed
+/// loaded-language model): the sentence's byte span in the analyzed
 /// original `text` (title, blank line, body), its probability, the
 /// decision probability and `loaded` (1 when the decision is at or above
 /// the model's threshold), the words the model reads as loaded with
@@ -227,7 +181,7 @@ pub fn sentence_rows_where(
     style: CsvStyle,
     loaded_only: bool,
 ) -> csv::Result<()> {
-    if scorers.loaded.is_none() {
+    if scorers.loaded().is_none() {
         return Ok(());
     }
     // Cells go straight to the writer; scratch strings for numbers and
@@ -317,60 +271,4 @@ pub fn evidence_rows(
         }
     }
     Ok(())
-}
-
-/// `sources.csv` cells of each source's learned scores
-/// ([`estimators::models::source_scores`](crate::estimators::models::source_scores)), in the order of
-/// [`source_header`]: a mean with its interval bounds, then the stacked
-/// slant with its bounds and the mean phrase slant (with a stacker) or the
-/// mean phrase slant with its bounds (without), then the shrunken slant. A
-/// missing value is an empty cell.
-///
-/// ```
-/// use slant::estimators::models::source_scores;
-/// use slant::report::models::{source_cells, source_header};
-/// use slant::scorers::apply::{DocModelSummary, Scorers};
-/// # let (dir, file) = (tempfile::tempdir().unwrap(), slant::scorers::loaded::FILE_NAME);
-/// # std::fs::copy(Scorers::default_dir().join(file), dir.path().join(file)).unwrap();
-/// // `dir` holds the loaded-language model only.
-/// let scorers = Scorers::load(dir.path()).unwrap();
-/// // loaded_mean per document; no slant without the outlet model.
-/// let doc = |p: f64| DocModelSummary { loaded: Some(p), ..DocModelSummary::default() };
-/// let docs = [vec![doc(0.2), doc(0.4), doc(0.3)], vec![doc(0.9)]];
-/// let stats = source_scores(&scorers, &["Daily", "Herald"], &docs, 42, 200);
-/// let cells = source_cells(&scorers, &stats);
-/// assert_eq!(cells[0].len(), source_header(&scorers).len());
-/// assert_eq!(cells[0][0], "0.3");
-/// assert_eq!(cells[1], ["0.9", "", ""]); // one document: no interval
-/// ```
-pub fn source_cells(scorers: &Scorers, stats: &[SourceModelScores]) -> Vec<Vec<String>> {
-    let three = |e: Option<models::Estimate>| -> [String; 3] {
-        match e {
-            None => Default::default(),
-            Some(e) => [
-                fmt_f(e.value),
-                e.ci.map(|c| fmt_f(c.0)).unwrap_or_default(),
-                e.ci.map(|c| fmt_f(c.1)).unwrap_or_default(),
-            ],
-        }
-    };
-    stats
-        .iter()
-        .map(|s| {
-            let mut cells = Vec::new();
-            if scorers.loaded.is_some() {
-                cells.extend(three(s.loaded));
-            }
-            if scorers.stacker().is_some() {
-                cells.extend(three(s.slant));
-                cells.push(s.slant_mean.map(|e| fmt_f(e.value)).unwrap_or_default());
-            } else if scorers.outlet.is_some() {
-                cells.extend(three(s.slant_mean));
-            }
-            if scorers.outlet.is_some() {
-                cells.push(s.slant_shrunk.map(fmt_f).unwrap_or_default());
-            }
-            cells
-        })
-        .collect()
 }

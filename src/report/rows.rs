@@ -526,7 +526,7 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// One `evidence.csv` row: `text` is the analysed original string
+/// One `evidence.csv` row: `text` is the analyzed original string
 /// ([`Workspace::text`](crate::features::Workspace::text) after extraction),
 /// which the match's byte offsets index.
 ///
@@ -641,7 +641,7 @@ fn write_evidence(
 /// Write one `evidence.csv` row for a word the loaded-language model reads
 /// as loaded: kind `loaded_word`, group `loaded_language`, the word's
 /// probability in the `tone` column, and its byte span `start..end` in the
-/// analysed original `text` (title, blank line, body) with context, like
+/// analyzed original `text` (title, blank line, body) with context, like
 /// [`evidence_row`].
 ///
 /// ```

@@ -16,13 +16,13 @@ use std::io::Write;
 /// ```
 /// use slant::report::sources_header;
 /// let lex = slant::lexicon::Lexicon::builtin();
-/// let h = sources_header(&lex, false, &["slant_mean".to_string()]);
+/// let h = sources_header(&lex, false, &["slant_mean"]);
 /// assert_eq!(&h[..2], ["source", "documents"]);
 /// assert!(h.iter().any(|c| c == "hedge_rate"));
 /// assert!(!h.iter().any(|c| c.ends_with("_story_adjusted_score")));
 /// assert_eq!(h.last().unwrap(), "slant_mean");
 /// ```
-pub fn sources_header(lex: &Lexicon, stories: bool, extra: &[String]) -> Vec<String> {
+pub fn sources_header(lex: &Lexicon, stories: bool, extra: &[&str]) -> Vec<String> {
     let mut h: Vec<String> = [
         "source",
         "documents",
@@ -68,7 +68,7 @@ pub fn sources_header(lex: &Lexicon, stories: bool, extra: &[String]) -> Vec<Str
         }
     }
     for extra in extra {
-        h.push(extra.clone());
+        h.push(extra.to_string());
     }
     h
 }
@@ -186,7 +186,7 @@ pub fn sources_table(
     lex: &Lexicon,
     style: CsvStyle,
 ) -> (Vec<String>, Vec<Vec<String>>) {
-    let h = sources_header(lex, est.has_stories, &est.source_extra_headers);
+    let h = sources_header(lex, est.has_stories, &est.learned.columns);
     let mut rows = Vec::with_capacity(agg.sources.len());
     for (si, (source, sa)) in agg.sources.iter().enumerate() {
         let c = &sa.counts;
@@ -232,9 +232,7 @@ pub fn sources_table(
                 row.push(e.n_stories.to_string());
             }
         }
-        if let Some(extra) = est.source_extra.get(si) {
-            row.extend(extra.iter().cloned());
-        }
+        row.extend(est.learned.row(si).iter().map(|&v| opt_f(v)));
         rows.push(row);
     }
     (h, rows)

@@ -14,18 +14,23 @@
 //! assert!(s.is_empty());
 //! ```
 
-use super::loaded::{LoadedModel, SentenceScore};
-use super::outlet::{OutletModel, SlantScore};
+use super::loaded::LoadedModel;
+use super::model_file::ModelFile;
+use super::outlet::OutletModel;
+use super::scorer::{DocInput, Scorer, Source};
 use super::stack::Stacker;
 use super::textfeat::{FeatWorkspace, Featurizer};
-use super::wordcache::{EntryModels, WordEntry, NONE};
+use super::wordcache::{EntryModels, WordEntry};
 use crate::corpus::Document;
 use crate::error::Result;
 use crate::features::Vocab;
 use crate::text::Analyzed;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 pub use super::model_file::ModelInfo;
+pub use super::scorer::{DocModelSummary, DocScores};
 
 /// The models found in a model directory, with the featurizer they need.
 /// Each model is optional: a directory may hold either file, both or
@@ -40,7 +45,7 @@ pub use super::model_file::ModelInfo;
 /// let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
 /// std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
 /// let scorers = Scorers::load(dir.path()).unwrap();
-/// assert!(scorers.loaded.is_some() && scorers.outlet.is_none());
+/// assert!(scorers.loaded().is_some() && scorers.outlet().is_none());
 ///
 /// let doc = Document::new(
 ///     "1",
@@ -54,110 +59,21 @@ pub use super::model_file::ModelInfo;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Scorers {
-    /// Loaded-language model, if its file is present.
-    pub loaded: Option<LoadedModel>,
-    /// Outlet-slant model, if its file is present.
-    pub outlet: Option<OutletModel>,
+    /// The models found, in the order of their columns.
+    models: Vec<Arc<dyn Scorer>>,
     /// Files in use.
     pub info: Vec<ModelInfo>,
     fz: Featurizer,
     /// For each family of the featurizer's lexicon, its feature index in
-    /// the outlet model's source stacker (empty without a stacker).
+    /// the source stacker (empty without a stacker).
     stack_slots: Vec<Option<u16>>,
+    /// Identity of this set of models (shared by its clones), which the
+    /// per-thread word caches belong to.
+    id: usize,
 }
 
-/// Scores of one document: the loaded-language probability of each
-/// sentence with their mean and maximum, and the outlet slant. A part is
-/// `None` (or empty) when its model is not loaded.
-///
-/// ```
-/// use slant::corpus::Document;
-/// use slant::scorers::apply::{DocScores, Scorers};
-/// # use slant::scorers::loaded;
-/// # let dir = tempfile::tempdir().unwrap();
-/// # let shipped = Scorers::default_dir().join(loaded::FILE_NAME);
-/// # std::fs::copy(&shipped, dir.path().join(loaded::FILE_NAME)).unwrap();
-/// // `dir` holds the loaded-language model only.
-/// let scorers = Scorers::load(dir.path()).unwrap();
-/// let doc = Document::new(
-///     "1",
-///     "Daily",
-///     "The radical senator's disgraceful bill passed. The vote was held on Tuesday.",
-/// )
-/// .with_title("Senate vote");
-/// let s: DocScores = scorers.score_document(&doc, &mut scorers.workspace());
-/// // The title is the document's first sentence.
-/// assert_eq!(s.sentences.len(), 3);
-/// let p: Vec<f64> = s.sentences.iter().map(|x| x.probability).collect();
-/// assert_eq!(s.loaded_max, p.iter().copied().reduce(f64::max));
-/// assert!((s.loaded_mean.unwrap() - p.iter().sum::<f64>() / 3.0).abs() < 1e-12);
-/// assert!(s.slant.is_none()); // no outlet-slant model in `dir`
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DocScores {
-    /// Per sentence (in order), when the loaded-language model is active.
-    pub sentences: Vec<SentenceScore>,
-    /// Mean sentence probability.
-    pub loaded_mean: Option<f64>,
-    /// Largest sentence probability.
-    pub loaded_max: Option<f64>,
-    /// Outlet slant.
-    pub slant: Option<SlantScore>,
-    /// Authorial framing-family totals `(stacker feature, Σ tone,
-    /// matches)` for the outlet model's source stacker (empty without one).
-    pub families: Vec<(u16, f64, u32)>,
-}
-
-/// What the per-source columns need of one document: its mean
-/// loaded-language probability, its phrase slant and its framing-family
-/// totals for the source stacker ([`DocScores::summary`]).
-///
-/// ```
-/// use slant::scorers::apply::DocModelSummary;
-/// let d = DocModelSummary { loaded: Some(0.4), slant: None, families: vec![] };
-/// assert_eq!(d.clone(), d);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DocModelSummary {
-    /// Mean sentence probability of loaded language.
-    pub loaded: Option<f64>,
-    /// Phrase slant.
-    pub slant: Option<f64>,
-    /// `(stacker feature, Σ tone, matches)` per family with matches.
-    pub families: Vec<(u16, f64, u32)>,
-}
-
-impl DocScores {
-    /// The document's part of the per-source columns.
-    ///
-    /// ```
-    /// use slant::scorers::apply::DocScores;
-    /// let s = DocScores { loaded_mean: Some(0.25), ..DocScores::default() };
-    /// let d = s.summary();
-    /// assert_eq!((d.loaded, d.slant), (Some(0.25), None));
-    /// ```
-    pub fn summary(&self) -> DocModelSummary {
-        DocModelSummary {
-            loaded: self.loaded_mean,
-            slant: self.slant.as_ref().map(|x| x.slant),
-            families: self.families.clone(),
-        }
-    }
-
-    /// Set `loaded_mean` and `loaded_max` from `sentences` (left `None`
-    /// when there are none).
-    fn summarise_sentences(&mut self) {
-        if !self.sentences.is_empty() {
-            let n = self.sentences.len() as f64;
-            self.loaded_mean = Some(self.sentences.iter().map(|s| s.probability).sum::<f64>() / n);
-            self.loaded_max = self
-                .sentences
-                .iter()
-                .map(|s| s.probability)
-                .reduce(f64::max);
-        }
-    }
-}
+/// The identity of the next set of models loaded.
+static NEXT_ID: AtomicUsize = AtomicUsize::new(1);
 
 impl Scorers {
     /// The default model directory: `models/` in the working directory if
@@ -192,38 +108,87 @@ impl Scorers {
     /// assert!(matches!(err.kind(), ErrorKind::Model { .. }));
     /// ```
     pub fn load(dir: &Path) -> Result<Scorers> {
-        use super::model_file::ModelFile;
-        let mut info = Vec::new();
-        let loaded = LoadedModel::find(dir)?.map(|(m, i)| {
-            info.push(i);
-            m
-        });
-        let outlet = OutletModel::find(dir)?.map(|(m, i)| {
-            info.push(i);
-            m
-        });
-        let fz = Featurizer::new();
-        let stack_slots = match outlet.as_ref().and_then(|m| m.file().stack.as_ref()) {
-            Some(st) => fz
-                .lexicon()
-                .families
-                .iter()
-                .map(|f| {
-                    st.families
-                        .iter()
-                        .position(|id| *id == f.id)
-                        .map(|j| j as u16)
-                })
-                .collect(),
-            None => Vec::new(),
+        let mut s = Scorers {
+            models: Vec::new(),
+            info: Vec::new(),
+            fz: Featurizer::new(),
+            stack_slots: Vec::new(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };
-        Ok(Scorers {
-            loaded,
-            outlet,
-            info,
-            fz,
-            stack_slots,
-        })
+        // Every model slant knows, in the order of their report columns.
+        s.add::<LoadedModel>(dir)?;
+        s.add::<OutletModel>(dir)?;
+        if let Some(st) = s.stacker() {
+            s.stack_slots =
+                s.fz.lexicon()
+                    .families
+                    .iter()
+                    .map(|f| {
+                        st.families
+                            .iter()
+                            .position(|id| *id == f.id)
+                            .map(|j| j as u16)
+                    })
+                    .collect();
+        }
+        Ok(s)
+    }
+
+    /// Add model `M` if its file is in `dir`.
+    fn add<M: ModelFile + Scorer + 'static>(&mut self, dir: &Path) -> Result<()> {
+        if let Some((m, info)) = M::find(dir)? {
+            self.info.push(info);
+            self.models.push(Arc::new(m));
+        }
+        Ok(())
+    }
+
+    /// The models in use, in the order of their report columns.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    /// let columns: Vec<&str> = scorers.models().flat_map(|m| m.doc_columns().iter().copied()).collect();
+    /// assert_eq!(&columns[..3], ["loaded_mean", "loaded_max", "slant"]);
+    /// ```
+    pub fn models(&self) -> impl Iterator<Item = &dyn Scorer> {
+        self.models.iter().map(|m| &**m)
+    }
+
+    /// The model of type `M`, if it is in use.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// use slant::scorers::loaded::LoadedModel;
+    /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    /// assert!(scorers.get::<LoadedModel>().is_some());
+    /// ```
+    pub fn get<M: Scorer + 'static>(&self) -> Option<&M> {
+        self.models
+            .iter()
+            .find_map(|m| m.as_any().downcast_ref::<M>())
+    }
+
+    /// The loaded-language model, if it is in use.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    /// assert!(scorers.loaded().is_some_and(|m| m.threshold() > 0.0));
+    /// ```
+    pub fn loaded(&self) -> Option<&LoadedModel> {
+        self.get()
+    }
+
+    /// The outlet-slant model, if it is in use.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    /// assert!(scorers.outlet().is_some());
+    /// ```
+    pub fn outlet(&self) -> Option<&OutletModel> {
+        self.get()
     }
 
     /// Whether no model is active. Scoring then gives empty scores.
@@ -239,7 +204,7 @@ impl Scorers {
     /// assert_eq!(scorers.score_document(&doc, &mut scorers.workspace()), DocScores::default());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.loaded.is_none() && self.outlet.is_none()
+        self.models.is_empty()
     }
 
     /// Per-thread buffers; reusing them for many documents does not change
@@ -263,9 +228,17 @@ impl Scorers {
         self.fz.workspace()
     }
 
-    /// The outlet model's source stacker, if it has one.
+    /// The source stacker of a model in use (the outlet model's), if it
+    /// has one.
+    ///
+    /// ```
+    /// use slant::scorers::apply::Scorers;
+    /// let scorers = Scorers::load(&Scorers::default_dir()).unwrap();
+    /// let from_outlet = scorers.outlet().and_then(|m| m.file().stack.as_ref());
+    /// assert_eq!(scorers.stacker().is_some(), from_outlet.is_some());
+    /// ```
     pub fn stacker(&self) -> Option<&Stacker> {
-        self.outlet.as_ref().and_then(|m| m.file().stack.as_ref())
+        self.models.iter().find_map(|m| m.stacker())
     }
 
     /// A document's authorial family totals keyed by stacker feature
@@ -310,26 +283,28 @@ impl Scorers {
         if self.is_empty() {
             return out;
         }
-        let f = self.fz.analyse(doc, ws);
+        let f = self.fz.analyze(doc, ws);
         let (a, cache) = ws.parts();
-        if let Some(m) = &self.loaded {
-            out.sentences = (0..a.sentences.len() as u32)
-                .map(|s| m.score(&self.fz, a, &f.matches, Some(s), cache))
-                .collect();
-            out.summarise_sentences();
+        let mut input = DocInput {
+            fz: &self.fz,
+            a,
+            from: Source::Fresh {
+                matches: &f.matches,
+                cache,
+            },
+        };
+        for m in &self.models {
+            m.score_document(&mut input, &mut out);
         }
-        if let Some(m) = &self.outlet {
-            out.slant = Some(m.score(a));
-            out.families = self.stack_totals(&f.matches);
-        }
+        out.families = self.stack_totals(&f.matches);
         out
     }
 
-    /// Score a document the main extraction has just analysed: `a` is its
+    /// Score a document the main extraction has just analyzed: `a` is its
     /// analysis and `ids` the vocabulary ids of its tokens in `vocab` (see
     /// [`Workspace::token_ids`](crate::features::Workspace::token_ids)).
     /// Gives the same scores as [`Scorers::score_document`] without
-    /// analysing the text again; `ws` must be used with one vocabulary.
+    /// analyzing the text again; `ws` must be used with one vocabulary.
     ///
     /// ```
     /// use slant::corpus::Document;
@@ -364,38 +339,34 @@ impl Scorers {
         }
         let models = Models {
             fz: &self.fz,
-            loaded: self.loaded.as_ref(),
-            outlet: self.outlet.as_ref(),
+            list: &self.models,
+            id: self.id,
         };
         let cache = &mut ws.words;
         cache.prepare(&models, a, ids, vocab);
-        let mut rs = std::mem::take(&mut cache.scratch_rows);
-        if let Some(m) = &self.loaded {
-            let mut rest = &cache.matches[..];
-            out.sentences = (0..a.sentences.len() as u32)
-                .map(|s| {
-                    let n = rest.partition_point(|r| r.sentence <= s);
-                    let (here, later) = rest.split_at(n);
-                    rest = later;
-                    m.score_cached(&self.fz, a, cache, s, here, &mut rs)
-                })
-                .collect();
-            out.summarise_sentences();
+        let mut rows = std::mem::take(&mut cache.scratch_rows);
+        let mut input = DocInput {
+            fz: &self.fz,
+            a,
+            from: Source::Cached {
+                words: cache,
+                rows: &mut rows,
+            },
+        };
+        for m in &self.models {
+            m.score_document(&mut input, &mut out);
         }
-        if let Some(m) = &self.outlet {
-            out.slant = Some(m.score_cached(a, cache, &mut rs.counter));
-            out.families = self.stack_totals(&cache.matches);
-        }
-        cache.scratch_rows = rs;
+        out.families = self.stack_totals(&cache.matches);
+        cache.scratch_rows = rows;
         out
     }
 }
 
 /// The models an entry is computed for.
 struct Models<'a> {
-    pub fz: &'a Featurizer,
-    pub loaded: Option<&'a LoadedModel>,
-    pub outlet: Option<&'a OutletModel>,
+    fz: &'a Featurizer,
+    list: &'a [Arc<dyn Scorer>],
+    id: usize,
 }
 
 impl EntryModels for Models<'_> {
@@ -403,11 +374,8 @@ impl EntryModels for Models<'_> {
         self.fz.matcher()
     }
 
-    fn owner(&self) -> (usize, usize) {
-        (
-            self.loaded.map_or(0, |m| m as *const _ as usize),
-            self.outlet.map_or(0, |m| m as *const _ as usize),
-        )
+    fn owner(&self) -> usize {
+        self.id
     }
 
     fn entry(&self, key: &str, pool: &mut Vec<u32>, id: u32) -> WordEntry {
@@ -419,13 +387,8 @@ impl EntryModels for Models<'_> {
         let s = pool.len() as u32;
         self.fz.matcher().starts_for(key, pool);
         e.starts = (s, pool.len() as u32);
-        if let Some(m) = self.loaded {
-            e.l_type = m.type_logit(key);
-        }
-        if let Some(m) = self.outlet {
-            let r = m.space().word(key);
-            e.o_uni = r.column.unwrap_or(NONE);
-            e.o_pair = r.pair_word.unwrap_or(NONE);
+        for m in self.list {
+            m.word_entry(key, &mut e);
         }
         e
     }

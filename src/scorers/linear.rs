@@ -8,9 +8,13 @@
 //! targets and flips the solution whenever linfa picked `false` as the
 //! positive class: the returned weights always give `P(true)`.
 
+#[cfg(feature = "train")]
 use crate::error::{Error, Result};
+#[cfg(feature = "train")]
 use linfa::prelude::*;
+#[cfg(feature = "train")]
 use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
+#[cfg(feature = "train")]
 use ndarray::{Array1, Array2, ArrayView2};
 
 /// A fitted binary linear model: `P(true | x) = σ(w·x + b)`.
@@ -87,6 +91,7 @@ pub struct Solver {
     pub gradient_tolerance: f64,
 }
 
+#[cfg(feature = "train")]
 /// Fit an L2-regularised binary logistic regression with linfa (single
 /// precision, which halves the memory traffic of the dense design) and return
 /// weights oriented so that they predict `P(true)`, whatever class linfa
@@ -151,6 +156,7 @@ pub fn fit_binary(
     })
 }
 
+#[cfg(feature = "train")]
 /// Fit an L2-regularised multinomial logistic regression with linfa on
 /// class indices `0..n_classes` (every class must occur), in single
 /// precision (the design matrices of article corpora are large). Returns
@@ -204,6 +210,7 @@ pub fn fit_multinomial(
     })
 }
 
+#[cfg(feature = "train")]
 /// Ridge regression with an intercept, solved in its dual form for few
 /// rows and many sparse columns: minimises
 /// `Σ_i (y_i − w·x_i − b)² + α |w|²` over `w` and `b` (the intercept is not
@@ -291,6 +298,7 @@ pub fn fit_ridge_dual(
     Ok((w, b))
 }
 
+#[cfg(feature = "train")]
 /// Solve `M x = b` for a symmetric positive-definite `M` (overwritten by
 /// its Cholesky factor); `b` becomes `x`.
 fn cholesky_solve(m: &mut [Vec<f64>], b: &mut [f64]) -> Result<()> {
@@ -324,6 +332,7 @@ fn cholesky_solve(m: &mut [Vec<f64>], b: &mut [f64]) -> Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "train")]
 /// A sparse matrix in compressed rows: row `i` holds the `(column, value)`
 /// pairs `indices[indptr[i]..indptr[i + 1]]`, `values[..]`.
 ///
@@ -345,6 +354,7 @@ pub struct Csr {
     cols: usize,
 }
 
+#[cfg(feature = "train")]
 impl Csr {
     /// An empty matrix with `cols` columns.
     ///
@@ -424,6 +434,7 @@ impl Csr {
     }
 }
 
+#[cfg(feature = "train")]
 /// linfa-logistic's binary objective on a sparse design:
 /// `−Σ log σ(y_i z_i) + α/2 |w|²` with `y_i ∈ {−1, 1}`, `z_i = x_i·w + b`
 /// (the intercept, the last parameter, is not penalised).
@@ -433,6 +444,7 @@ struct SparseLogistic<'a> {
     alpha: f64,
 }
 
+#[cfg(feature = "train")]
 impl SparseLogistic<'_> {
     /// Margins `y_i z_i`.
     fn margins(&self, p: &[f64]) -> Vec<f64> {
@@ -444,6 +456,7 @@ impl SparseLogistic<'_> {
     }
 }
 
+#[cfg(feature = "train")]
 /// `log σ(t)`, stable for large |t|.
 fn log_sigmoid(t: f64) -> f64 {
     if t >= 0.0 {
@@ -453,6 +466,7 @@ fn log_sigmoid(t: f64) -> f64 {
     }
 }
 
+#[cfg(feature = "train")]
 impl argmin::core::CostFunction for SparseLogistic<'_> {
     type Param = Array1<f64>;
     type Output = f64;
@@ -465,6 +479,7 @@ impl argmin::core::CostFunction for SparseLogistic<'_> {
     }
 }
 
+#[cfg(feature = "train")]
 impl argmin::core::Gradient for SparseLogistic<'_> {
     type Param = Array1<f64>;
     type Gradient = Array1<f64>;
@@ -487,6 +502,7 @@ impl argmin::core::Gradient for SparseLogistic<'_> {
     }
 }
 
+#[cfg(feature = "train")]
 /// Fit an L2-regularised binary logistic regression on a sparse design
 /// matrix: the objective of linfa-logistic (summed log-loss plus
 /// `α/2 |w|²`, intercept unpenalised) minimised by the same solver linfa

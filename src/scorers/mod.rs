@@ -13,7 +13,9 @@
 //! [`vectorize`] (interned n-gram vocabulary, χ² selection, TF-IDF),
 //! [`linear`] (linfa-logistic wrappers with a guaranteed orientation),
 //! [`metrics`] (folds and metrics), [`model_file`] (versioned, checksummed
-//! JSON), [`data`] (labelled corpora through slant's reader).
+//! JSON), [`data`] (labelled corpora through slant's reader), [`scorer`]
+//! (the [`Scorer`](scorer::Scorer) trait every model implements and the
+//! typed scores), [`apply`] (the models found in a directory).
 //!
 //! ```
 //! use slant::scorers::metrics::spearman;
@@ -27,8 +29,10 @@ pub mod loaded;
 pub mod metrics;
 pub mod model_file;
 pub mod outlet;
+pub mod scorer;
 pub mod stack;
 pub mod textfeat;
+#[cfg(feature = "train")]
 pub mod train;
 pub mod vectorize;
 pub mod wordcache;

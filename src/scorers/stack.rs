@@ -33,6 +33,7 @@
 //! assert!(s.family_weights[0] < 0.0 && s.phrase_weight > 0.0);
 //! ```
 
+#[cfg(feature = "train")]
 use super::linear::fit_ridge_dual;
 use super::metrics;
 use crate::error::{Error, Result};
@@ -231,6 +232,7 @@ fn family_features<'a>(
 }
 
 impl Stacker {
+    #[cfg(feature = "train")]
     /// Fit on outlets (`inputs`, `labels` on −1/0/1, `docs` articles
     /// each); only outlets with at least `choice.min_docs` articles are
     /// used, or all of them when fewer than 10 have that many.

@@ -8,7 +8,7 @@
 //! use slant::scorers::textfeat::{Featurizer, VoiceFilter};
 //! let fz = Featurizer::new();
 //! let mut ws = fz.workspace();
-//! let doc = fz.analyse_text("The radical senator slammed the bill.", &mut ws);
+//! let doc = fz.analyze_text("The radical senator slammed the bill.", &mut ws);
 //! let mut grams = Vec::new();
 //! Featurizer::ngrams(&ws.analyzed(), 0..ws.analyzed().tokens.len(), VoiceFilter::All,
 //!     &mut String::new(), |g| grams.push(g.to_string()));
@@ -60,7 +60,7 @@ const SUBJECTIVITY: &str = include_str!("../../data/lexicons/pattern/subjectivit
 /// let mut ws = fz.workspace();
 /// let neg = fz.dense_names().iter().position(|n| n == "sentiment_neg").unwrap();
 /// let mut negative = |text: &str| {
-///     let f = fz.analyse_text(text, &mut ws);
+///     let f = fz.analyze_text(text, &mut ws);
 ///     fz.dense(ws.analyzed(), &f.matches, None, VoiceFilter::All)[neg]
 /// };
 /// assert!(negative("The thugs brutally slammed the disgraceful plan.") > 0.0);
@@ -84,7 +84,7 @@ pub struct Featurizer {
 /// let fz = Featurizer::new();
 /// let mut ws = fz.workspace();
 /// for (text, sentences) in [("One sentence.", 1), ("Two sentences. Here they are.", 2)] {
-///     fz.analyse_text(text, &mut ws);
+///     fz.analyze_text(text, &mut ws);
 ///     assert_eq!(ws.analyzed().sentences.len(), sentences);
 /// }
 /// ```
@@ -110,7 +110,7 @@ pub struct FeatWorkspace {
 /// let fz = Featurizer::new();
 /// let mut ws = fz.workspace();
 /// let text = "The radical senator slammed the plan. The vote is on Tuesday.";
-/// let f = fz.analyse_text(text, &mut ws);
+/// let f = fz.analyze_text(text, &mut ws);
 /// let (a, cache) = ws.parts();
 /// let mut per_sentence = || -> Vec<f64> {
 ///     (0..a.sentences.len() as u32)
@@ -131,13 +131,13 @@ pub struct CharCache {
 }
 
 impl FeatWorkspace {
-    /// The analysed text of the last document.
+    /// The analyzed text of the last document.
     ///
     /// ```
     /// use slant::scorers::textfeat::Featurizer;
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
-    /// fz.analyse_text("Rebels fled. Troops stayed.", &mut ws);
+    /// fz.analyze_text("Rebels fled. Troops stayed.", &mut ws);
     /// let a = ws.analyzed();
     /// let words: Vec<&str> = a.tokens.iter().map(|t| t.text(&a.norm.text)).collect();
     /// assert_eq!(words, ["Rebels", "fled", ".", "Troops", "stayed", "."]);
@@ -147,7 +147,7 @@ impl FeatWorkspace {
         &self.ws.analyzed
     }
 
-    /// The analysed original text of the last document (title, blank line,
+    /// The analyzed original text of the last document (title, blank line,
     /// body): the text the scores' byte offsets refer to.
     ///
     /// ```
@@ -155,14 +155,14 @@ impl FeatWorkspace {
     /// use slant::scorers::textfeat::Featurizer;
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
-    /// fz.analyse(&Document::new("1", "s", "Body.").with_title("Title"), &mut ws);
+    /// fz.analyze(&Document::new("1", "s", "Body.").with_title("Title"), &mut ws);
     /// assert_eq!(ws.text(), "Title\n\nBody.");
     /// ```
     pub fn text(&self) -> &str {
         &self.ws.text
     }
 
-    /// The analysed text and the word cache, borrowed together.
+    /// The analyzed text and the word cache, borrowed together.
     ///
     /// ```
     /// use slant::scorers::model_file::ModelFile;
@@ -172,7 +172,7 @@ impl FeatWorkspace {
     /// // `model`: the shipped loaded-language model.
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
-    /// let f = fz.analyse_text("Thugs brutally slammed the plan. The vote is on Tuesday.", &mut ws);
+    /// let f = fz.analyze_text("Thugs brutally slammed the plan. The vote is on Tuesday.", &mut ws);
     /// let (a, cache) = ws.parts();
     /// let p: Vec<f64> =
     ///     (0..2).map(|s| model.score(&fz, a, &f.matches, Some(s), cache).probability).collect();
@@ -292,13 +292,13 @@ impl Featurizer {
     /// use slant::scorers::textfeat::Featurizer;
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
-    /// let f = fz.analyse_text("Rioters and protesters gathered.", &mut ws);
+    /// let f = fz.analyze_text("Rioters and protesters gathered.", &mut ws);
     /// let a = ws.analyzed();
     /// let table = SimpleTable::new(fz.matcher(), &a.norm.text, &a.tokens);
     /// let mut found = Vec::new();
     /// fz.matcher().find_into(&a.norm.text, &a.tokens, &table, &mut Default::default(), &mut found);
     /// assert!(found.len() >= 2);
-    /// assert_eq!(found, f.matches.iter().map(|r| r.m).collect::<Vec<_>>()); // what `analyse` found
+    /// assert_eq!(found, f.matches.iter().map(|r| r.m).collect::<Vec<_>>()); // what `analyze` found
     /// ```
     pub fn matcher(&self) -> &TokenMatcher {
         &self.matcher
@@ -310,7 +310,7 @@ impl Featurizer {
     /// use slant::lexicon::Target;
     /// use slant::scorers::textfeat::Featurizer;
     /// let fz = Featurizer::new();
-    /// let f = fz.analyse_text("Militants attacked.", &mut fz.workspace());
+    /// let f = fz.analyze_text("Militants attacked.", &mut fz.workspace());
     /// let family = f.matches.iter().find_map(|r| match r.m.target {
     ///     Target::Variant { family, .. } => Some(family),
     ///     Target::Category { .. } => None,
@@ -344,7 +344,7 @@ impl Featurizer {
     /// use slant::scorers::textfeat::Featurizer;
     /// let fz = Featurizer::new();
     /// // One featurizer shared by all threads, one workspace per thread.
-    /// let words = |text: &str| fz.analyse_text(text, &mut fz.workspace()).counts.tokens;
+    /// let words = |text: &str| fz.analyze_text(text, &mut fz.workspace()).counts.tokens;
     /// let (a, b) = std::thread::scope(|s| {
     ///     let a = s.spawn(|| words("Rebels fled."));
     ///     let b = s.spawn(|| words("Troops stayed. Talks resumed."));
@@ -372,7 +372,7 @@ impl Featurizer {
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
     /// let text = "Terrorists and militants fled. \"Freedom fighters,\" he said.";
-    /// let f = fz.analyse_text(text, &mut ws);
+    /// let f = fz.analyze_text(text, &mut ws);
     /// let armed = fz.lexicon().families.iter().position(|f| f.id == "armed_group").unwrap();
     /// // Two authorial matches (tones -1 and -0.3); the quoted one does not count.
     /// let totals = fz.family_totals(&f.matches);
@@ -403,7 +403,7 @@ impl Featurizer {
         out
     }
 
-    /// Analyse one document (title + body, as `analyze` does).
+    /// Analyze one document (title + body, as `analyze` does).
     ///
     /// ```
     /// use slant::corpus::Document;
@@ -411,11 +411,11 @@ impl Featurizer {
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
     /// let doc = Document::new("1", "wire", "Militants fled.").with_title("Retreat");
-    /// let f = fz.analyse(&doc, &mut ws);
+    /// let f = fz.analyze(&doc, &mut ws);
     /// assert_eq!(ws.analyzed().norm.text, "Retreat\nMilitants fled.");
     /// assert_eq!((f.counts.sentences, f.counts.tokens), (2, 3));
     /// ```
-    pub fn analyse(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocFeatures {
+    pub fn analyze(&self, doc: &Document, ws: &mut FeatWorkspace) -> DocFeatures {
         // Per-source sums are not needed here; keep the scratch aggregate small.
         if ws.agg.sources.len() > 64 {
             ws.agg = Aggregates::new(&self.lexicon);
@@ -423,20 +423,20 @@ impl Featurizer {
         self.extractor.extract(doc, &mut ws.ws, &mut ws.agg)
     }
 
-    /// Analyse a bare text.
+    /// Analyze a bare text.
     ///
     /// ```
     /// use slant::scorers::textfeat::Featurizer;
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
-    /// let f = fz.analyse_text("Militants \"fled\" the city.", &mut ws);
+    /// let f = fz.analyze_text("Militants \"fled\" the city.", &mut ws);
     /// assert_eq!((f.counts.tokens, f.counts.quoted_tokens), (4, 1));
     /// let m = &f.matches[0].m;
     /// assert_eq!(&ws.analyzed().norm.text[m.start as usize..m.end as usize], "Militants");
     /// ```
-    pub fn analyse_text(&self, text: &str, ws: &mut FeatWorkspace) -> DocFeatures {
+    pub fn analyze_text(&self, text: &str, ws: &mut FeatWorkspace) -> DocFeatures {
         let doc = Document::new("", "", text);
-        self.analyse(&doc, ws)
+        self.analyze(&doc, ws)
     }
 
     /// Call `f` with every lower-cased word unigram and bigram of the
@@ -537,7 +537,7 @@ impl Featurizer {
     /// use slant::scorers::textfeat::{Featurizer, VoiceFilter};
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
-    /// let f = fz.analyse_text("Troops met rebels. Critics said \"thugs\".", &mut ws);
+    /// let f = fz.analyze_text("Troops met rebels. Critics said \"thugs\".", &mut ws);
     /// let (a, col) = (ws.analyzed(), |n: &str| fz.dense_names().iter().position(|x| x == n).unwrap());
     /// let first = fz.dense(a, &f.matches, Some(0), VoiceFilter::All);
     /// assert_eq!(first[col("log_tokens")], 3f64.ln_1p()); // three words
@@ -667,7 +667,7 @@ mod tests {
     fn authorial_filter_drops_quoted_ngrams() {
         let fz = Featurizer::new();
         let mut ws = fz.workspace();
-        fz.analyse_text("He said \"shocking betrayal\" today.", &mut ws);
+        fz.analyze_text("He said \"shocking betrayal\" today.", &mut ws);
         let a = ws.analyzed();
         let mut all = Vec::new();
         Featurizer::ngrams(
@@ -694,7 +694,7 @@ mod tests {
     fn dense_features_see_loaded_words() {
         let fz = Featurizer::new();
         let mut ws = fz.workspace();
-        let f = fz.analyse_text(
+        let f = fz.analyze_text(
             "The radical thugs brutally slammed the disgraceful plan.",
             &mut ws,
         );

@@ -21,6 +21,7 @@
 //! assert_eq!(x.len(), 1); // only "radical" is in the space
 //! ```
 
+#[cfg(feature = "train")]
 use ndarray::Array2;
 use rustc_hash::FxHashMap;
 
@@ -30,7 +31,7 @@ pub const CHAR_PREFIX: &str = "#c:";
 
 /// Call `f` with the character n-grams (lengths 2 to 5) of a lower-cased
 /// word padded with one space on each side, each prefixed with
-/// [`CHAR_PREFIX`] (like scikit-learn's `char_wb` analyser).
+/// [`CHAR_PREFIX`] (like scikit-learn's `char_wb` analyzer).
 ///
 /// ```
 /// let mut g = Vec::new();
@@ -727,6 +728,7 @@ impl Standardizer {
     }
 }
 
+#[cfg(feature = "train")]
 /// A dense design matrix: sparse n-gram rows in the first columns, then
 /// dense rows scaled by `dense_scale`. With `column_major` the matrix is
 /// laid out column by column: linfa's binary gradient multiplies by the

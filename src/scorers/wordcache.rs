@@ -5,10 +5,10 @@
 //! Scoring a document then re-uses the main analysis (tokens, sentences,
 //! quotation spans) and works with numbers: no second normalisation or
 //! tokenisation pass, no lower-casing, no string hashing per token. The
-//! result is identical to scoring through [`Featurizer::analyse`]
+//! result is identical to scoring through [`Featurizer::analyze`]
 //! (tested in [`super::apply`]).
 //!
-//! [`Featurizer::analyse`]: super::textfeat::Featurizer::analyse
+//! [`Featurizer::analyze`]: super::textfeat::Featurizer::analyze
 
 use crate::features::{lower_into, MatchRecord, Vocab};
 use crate::lexicon::{Match, TokenMatcher, TokenScratch, TokenTable};
@@ -21,23 +21,36 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// [`Featurizer::ngrams`](super::textfeat::Featurizer::ngrams) does.
 const MAX_WORD: u32 = 64;
 
-/// What the models know about one word.
+/// What the models know about one word: each model fills its part
+/// ([`Scorer::word_entry`](super::scorer::Scorer::word_entry)); the fields
+/// are the crate's own.
+///
+/// ```
+/// use slant::scorers::wordcache::WordEntry;
+/// assert_eq!(WordEntry::default(), WordEntry::default());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct WordEntry {
+pub struct WordEntry {
     /// Loaded-language: the part of the word's logit that depends on the
     /// lower-cased word alone.
-    pub l_type: f64,
+    pub(crate) l_type: f64,
     /// Outlet-slant unigram column.
-    pub o_uni: u32,
+    pub(crate) o_uni: u32,
     /// Outlet-slant bigram word number.
-    pub o_pair: u32,
+    pub(crate) o_pair: u32,
     /// Featurizer lexicon patterns the word starts (range in the pool).
-    pub starts: (u32, u32),
+    pub(crate) starts: (u32, u32),
     /// Identity of the word within the document's cache (for
     /// de-duplication).
-    pub key: u32,
+    pub(crate) key: u32,
     /// Whether the scorers read this token as a word.
-    pub word: bool,
+    pub(crate) word: bool,
+}
+
+impl Default for WordEntry {
+    fn default() -> Self {
+        WordEntry::EMPTY
+    }
 }
 
 impl WordEntry {
@@ -55,7 +68,7 @@ impl WordEntry {
 /// [`FeatWorkspace`](super::textfeat::FeatWorkspace) and is used by
 /// [`Scorers::score_analyzed`](super::apply::Scorers::score_analyzed);
 /// there is nothing to call on it directly. Scoring through it gives the
-/// same result as analysing the document again:
+/// same result as analyzing the document again:
 ///
 /// ```
 /// use slant::corpus::Document;
@@ -74,7 +87,7 @@ impl WordEntry {
 ///     "The radical senator's bill passed. \"It is a shameful attack,\" a critic said.",
 /// )
 /// .with_title("Senate vote");
-/// // The main extraction analyses the document and gives its tokens vocabulary ids …
+/// // The main extraction analyzes the document and gives its tokens vocabulary ids …
 /// let lexicon = Lexicon::builtin();
 /// let extractor = Extractor::new(&lexicon, FeatureOptions::default());
 /// let (mut ws, mut agg) = (Workspace::default(), Aggregates::new(&lexicon));
@@ -92,7 +105,7 @@ pub struct WordCache {
     /// Column and pattern lists.
     pool: Vec<u32>,
     /// Identity of the models the entries belong to.
-    owner: (usize, usize),
+    owner: usize,
     /// The current document: one entry per token.
     pub(crate) toks: Vec<WordEntry>,
     /// Lower-cased keys of tokens the main vocabulary did not look up.
@@ -220,7 +233,7 @@ pub(crate) trait EntryModels {
     /// The featurizer's matcher, whose lexicon matches are cached.
     fn matcher(&self) -> &TokenMatcher;
     /// Identity of the models (entries of other models are dropped).
-    fn owner(&self) -> (usize, usize);
+    fn owner(&self) -> usize;
     /// The entry of the lower-cased word `key` (`id`: its identity).
     fn entry(&self, key: &str, pool: &mut Vec<u32>, id: u32) -> WordEntry;
 }

@@ -21,7 +21,7 @@
 //!
 //! let fz = Featurizer::new();
 //! let mut ws = fz.workspace();
-//! let f = fz.analyse_text("Critics called it a \"shameful\" plan.", &mut ws);
+//! let f = fz.analyze_text("Critics called it a \"shameful\" plan.", &mut ws);
 //! let a = ws.analyzed();
 //! let lex = LexCats::new(fz.lexicon());
 //! let mut seen = Vec::new();
@@ -344,7 +344,7 @@ impl LexCats {
 pub struct UnitWord<'a> {
     /// Index of the word among the unit's words.
     pub index: usize,
-    /// Token index in the analysed text.
+    /// Token index in the analyzed text.
     pub token: usize,
     /// Nonzero `(index into TOKEN_DENSE, value)` features.
     pub dense: &'a [(u16, f64)],
@@ -391,7 +391,7 @@ fn all_caps(s: &str) -> bool {
 /// use slant::scorers::textfeat::Featurizer;
 /// let fz = Featurizer::new();
 /// let mut ws = fz.workspace();
-/// let f = fz.analyse_text("The Senate passed it.", &mut ws);
+/// let f = fz.analyze_text("The Senate passed it.", &mut ws);
 /// let a = ws.analyzed();
 /// let mut first = Vec::new();
 /// unit_words(a, 0..a.tokens.len(), f.matches.iter().map(|m| &m.m), &LexCats::new(fz.lexicon()),
@@ -568,7 +568,7 @@ mod tests {
     fn names(text: &str, word: usize) -> Vec<&'static str> {
         let fz = Featurizer::new();
         let mut ws = fz.workspace();
-        let f = fz.analyse_text(text, &mut ws);
+        let f = fz.analyze_text(text, &mut ws);
         let a = ws.analyzed();
         let mut out = Vec::new();
         unit_words(
@@ -612,7 +612,7 @@ mod tests {
         let long = "x".repeat(65);
         let fz = Featurizer::new();
         let mut ws = fz.workspace();
-        let f = fz.analyse_text(&format!("A {long} and 5,000 more."), &mut ws);
+        let f = fz.analyze_text(&format!("A {long} and 5,000 more."), &mut ws);
         let a = ws.analyzed();
         let mut n = 0;
         unit_words(

@@ -131,7 +131,7 @@ pub struct Analyzed {
 }
 
 impl Analyzed {
-    /// Analyse `original` (replacing previous content, reusing allocations):
+    /// Analyze `original` (replacing previous content, reusing allocations):
     /// normalise, tokenise, split sentences, find quotations and set each
     /// token's voice (`Quoted` if its start lies inside a quotation span).
     ///

@@ -115,7 +115,7 @@ pub(in crate::app) struct Collector {
 }
 
 impl Collector {
-    /// Take one analysed batch's rows and summaries, item by item.
+    /// Take one analyzed batch's rows and summaries, item by item.
     pub(in crate::app) fn add(&mut self, out: &mut BatchOut) {
         let mut prev = [0usize; 4];
         let mut summaries = std::mem::take(&mut out.summaries).into_iter();

@@ -125,7 +125,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         opts.evidence_valence,
         input_bytes,
     );
-    if scorers.as_ref().is_none_or(|s| s.loaded.is_none()) {
+    if scorers.as_ref().is_none_or(|s| s.loaded().is_none()) {
         levels.sentences = SentenceLevel::None;
     }
     let (want_ev, want_sen) = (
@@ -216,7 +216,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
                         item.id, item.source, m.path
                     )));
                 }
-                summary.analysed += 1;
+                summary.analyzed += 1;
                 summaries.push(DocSummary {
                     source: item.source.as_str().into(),
                     story: s.story.as_deref().map(Into::into),
@@ -237,8 +237,8 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
         }
     }
     files.finish(&dir, levels)?;
-    if summary.analysed == 0 {
-        return Err(Error::new(ErrorKind::NothingToAnalyse(format!(
+    if summary.analyzed == 0 {
+        return Err(Error::new(ErrorKind::NothingToAnalyze(format!(
             "the partials hold no document ({} records, all rejected)",
             summary.rejected
         ))));

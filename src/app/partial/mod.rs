@@ -129,7 +129,7 @@ fn key_difference(partial: &str, here: &str) -> String {
 /// let parts = vec![extract_partial(&one(&b)).unwrap(), extract_partial(&one(&a)).unwrap()];
 /// let out = dir.path().join("merged");
 /// let merged = merge_partials(parts, &RunOptions { out_dir: out.clone(), ..one(&a) }).unwrap();
-/// assert_eq!((merged.analysed, merged.sources), (2, 2));
+/// assert_eq!((merged.analyzed, merged.sources), (2, 2));
 /// // The same reports as `analyze` of both inputs.
 /// let whole = dir.path().join("whole");
 /// slant::app::analyze(&RunOptions {
@@ -175,7 +175,7 @@ pub fn extract_partial(opts: &RunOptions) -> Result<Vec<u8>> {
 /// let dir = tempfile::tempdir().unwrap();
 /// let out = dir.path().join("merged");
 /// let done = merge_partials(vec![part(&rows[..1]), part(&rows[1..])], &RunOptions { out_dir: out.clone(), ..opts.clone() }).unwrap();
-/// assert_eq!((done.analysed, done.rejected), (2, 1)); // the empty text is rejected
+/// assert_eq!((done.analyzed, done.rejected), (2, 1)); // the empty text is rejected
 /// let docs = std::fs::read_to_string(out.join("documents.csv")).unwrap();
 /// let ids: Vec<&str> = docs.lines().skip(1).map(|l| &l[..1]).collect();
 /// assert_eq!(ids, ["1", "2"]); // by id

@@ -152,7 +152,7 @@ impl Scratch {
     }
 }
 
-/// Fill `s.toks` and `s.mentions` for the analysed document `a`.
+/// Fill `s.toks` and `s.mentions` for the analyzed document `a`.
 pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
     let text = a.norm.text.as_str();
     let breaks = a.norm.paragraph_breaks();

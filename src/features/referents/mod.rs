@@ -544,7 +544,7 @@ pub struct LabelMention {
 }
 
 impl ReferentCounts {
-    /// Count the names and labels of one analysed document of `source` in
+    /// Count the names and labels of one analyzed document of `source` in
     /// `story` (see the [module](self) documentation).
     ///
     /// ```

@@ -5,7 +5,7 @@
 
 use super::{escape, thousands, truncate, HtmlInput, MAX_LABEL_CHARS};
 use crate::estimators::wordfish::SourceScaling;
-use crate::report::csvout::{mean_weight_of, rate_of};
+use crate::report::csvout::{mean_weight_of, opt_f, rate_of};
 use std::fmt::Write as _;
 
 /// Sources with fewer documents than this are marked in the report
@@ -64,35 +64,37 @@ fn two(v: &str) -> String {
     }
 }
 
+/// A learned value to two decimals (`–` when missing or not finite),
+/// rounded from its `sources.csv` cell so that the page shows what the
+/// file holds.
+fn learned_two(v: Option<f64>) -> String {
+    two(&opt_f(v))
+}
+
 /// The learned scores of source `si` as (name, value with interval) rows:
 /// readable names, two decimals. With a stacker, `slant_mean` has no
 /// interval of its own (the interval columns are the stacked slant's).
 pub(super) fn learned_rows(input: &HtmlInput<'_>, si: usize) -> Vec<(String, String)> {
-    let est = input.est;
-    let heads = &est.source_extra_headers;
-    let cells = est.source_extra.get(si);
-    let cell = |name: &str| -> Option<&str> {
-        let i = heads.iter().position(|h| h == name)?;
-        cells.and_then(|c| c.get(i)).map(String::as_str)
-    };
-    let stacked = heads.iter().any(|h| h == "slant");
+    let learned = &input.est.learned;
+    let cell = |name: &str| learned.get(si, name);
+    let stacked = learned.columns.contains(&"slant");
     let mut rows = Vec::new();
-    for h in heads {
+    for &h in &learned.columns {
         let Some((label, ci)) = learned_label(h) else {
             continue;
         };
-        let label = if label.is_empty() {
-            h.clone()
-        } else {
-            label.to_string()
-        };
+        let label = if label.is_empty() { h } else { label }.to_string();
         let ci = ci.filter(|_| !(h == "slant_mean" && stacked));
-        let v = cell(h).unwrap_or("");
-        let mut text = two(v);
+        let mut text = learned_two(cell(h));
         if let Some((lo, hi)) = ci {
-            let (lo, hi) = (cell(lo).unwrap_or(""), cell(hi).unwrap_or(""));
-            if !lo.is_empty() && !hi.is_empty() {
-                let _ = write!(text, " [{}, {}]", two(lo), two(hi));
+            let finite = |c| cell(c).filter(|x: &f64| x.is_finite());
+            if let (Some(lo), Some(hi)) = (finite(lo), finite(hi)) {
+                let _ = write!(
+                    text,
+                    " [{}, {}]",
+                    learned_two(Some(lo)),
+                    learned_two(Some(hi))
+                );
             }
         }
         rows.push((label, text));
@@ -188,7 +190,7 @@ A sentiment category shows its <i>tone</i>, the mean valence of the source&#39;s
     }
     let learned: Vec<(&str, &str)> = ["loaded_mean", "slant"]
         .into_iter()
-        .filter(|h| input.est.source_extra_headers.iter().any(|x| x == h))
+        .filter(|h| input.est.learned.columns.contains(h))
         .map(|h| {
             (
                 h,
@@ -310,14 +312,10 @@ figure are in <a href=\"sources.csv\">sources.csv</a>.</p>"
             );
         }
         for (h, _) in &learned {
-            let i = input.est.source_extra_headers.iter().position(|x| x == h);
-            let v = i
-                .and_then(|i| input.est.source_extra.get(si).and_then(|c| c.get(i)))
-                .map_or("", String::as_str);
             let _ = write!(
                 s,
                 "<td class=\"num learned\" data-score=\"{h}\">{}</td>",
-                two(v)
+                learned_two(input.est.learned.get(si, h))
             );
         }
         s.push_str("</tr>");

@@ -134,6 +134,7 @@ pub struct CvReport {
     pub per_fold: Vec<FoldResult>,
 }
 
+#[cfg(feature = "train")]
 /// Everything the cross-validation produces: the report, the out-of-fold
 /// decision inputs (to fit the final decision model) and the thresholds.
 pub(super) struct CvOut {
@@ -143,6 +144,7 @@ pub(super) struct CvOut {
     pub(super) word_threshold: f64,
 }
 
+#[cfg(feature = "train")]
 /// The nested choice of the decision: the grid, per outer fold the chosen
 /// grid point, its threshold and the held-out rows' probabilities (in row
 /// order), and the shipped decision.
@@ -254,6 +256,7 @@ pub struct CorpusInfo {
     pub documents: u64,
 }
 
+#[cfg(feature = "train")]
 impl LoadedValidParams {
     /// The settings.
     ///
@@ -687,6 +690,7 @@ impl LoadedValidParams {
     }
 }
 
+#[cfg(feature = "train")]
 /// The threshold maximising F1 of the positive class (candidates: midpoints
 /// of consecutive distinct scores; 0.5 when there are none).
 pub(super) fn best_f1_threshold(truth: &[bool], score: &[f64]) -> f64 {
@@ -716,6 +720,7 @@ pub(super) fn best_f1_threshold(truth: &[bool], score: &[f64]) -> f64 {
     best_t
 }
 
+#[cfg(feature = "train")]
 /// The threshold maximising binary macro-F1, unclamped (for the word
 /// score's own figure).
 pub(super) fn unclamped_best_threshold(truth: &[bool], score: &[f64]) -> f64 {

@@ -62,7 +62,7 @@ pub struct LoadedData {
 /// token features `(column, value)`, and the sentence-level dense features.
 pub(super) type RawRow = (Vec<(String, Vec<(u16, f64)>)>, Vec<f64>);
 
-/// Per-thread featurisation of one analysed text into a [`Row`] (word
+/// Per-thread featurisation of one analyzed text into a [`Row`] (word
 /// strings instead of ids).
 pub(super) fn featurise_row(
     fz: &Featurizer,
@@ -123,7 +123,7 @@ impl LoadedData {
             .map_init(
                 || (fz.workspace(), UnitScratch::default()),
                 |(ws, us), d| {
-                    let f = fz.analyse(&d.doc, ws);
+                    let f = fz.analyze(&d.doc, ws);
                     featurise_row(fz, &lex, ws.analyzed(), &f.matches, us)
                 },
             )
@@ -164,7 +164,7 @@ impl LoadedData {
         let mut us = UnitScratch::default();
         let mut data = LoadedData::default();
         for (t, marked) in texts {
-            let f = fz.analyse_text(t, &mut ws);
+            let f = fz.analyze_text(t, &mut ws);
             let (words, dense) = featurise_row(fz, &lex, ws.analyzed(), &f.matches, &mut us);
             let marked: Vec<String> = marked.iter().map(|w| w.to_lowercase()).collect();
             data.push_row(stats, words, dense, !marked.is_empty(), &marked);
@@ -246,6 +246,7 @@ impl LoadedData {
         self.rows.iter().map(|r| r.label).collect()
     }
 
+    #[cfg(feature = "train")]
     /// Whether the words of row `i` train the word model: every row except
     /// a loaded one whose annotators marked no word (its loaded words are
     /// unknown).
@@ -254,6 +255,7 @@ impl LoadedData {
         !(r.label && r.marked.is_empty())
     }
 
+    #[cfg(feature = "train")]
     /// Whether word `w` of row `i` is a positive word-level example.
     pub(super) fn word_label(&self, i: usize, w: &WordRow) -> bool {
         let r = &self.rows[i];

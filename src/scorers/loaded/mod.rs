@@ -62,17 +62,24 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::features::MatchRecord;
 use crate::lexicon::Match;
 use crate::scorers::data::{DataInfo, LabelledDoc};
-use crate::scorers::linear::{fit_binary, fit_binary_sparse, sigmoid, BinaryFit, Csr, Solver};
+use crate::scorers::linear::sigmoid;
+#[cfg(feature = "train")]
+use crate::scorers::linear::{fit_binary, fit_binary_sparse, BinaryFit, Csr, Solver};
+#[cfg(feature = "train")]
 use crate::scorers::metrics;
 use crate::scorers::model_file;
 use crate::scorers::model_file::ModelFile;
+use crate::scorers::scorer::{DocInput, DocScores, Scorer, Source};
+pub use crate::scorers::scorer::{LoadedWord, SentenceScore};
 use crate::scorers::textfeat::{CharCache, FeatWorkspace, Featurizer, LexiconRef, VoiceFilter};
-use crate::scorers::vectorize::{design, Interner, Standardizer};
-use crate::scorers::wordcache::{RowScratch, WordCache};
+use crate::scorers::vectorize::Interner;
+#[cfg(feature = "train")]
+use crate::scorers::vectorize::{design, Standardizer};
+use crate::scorers::wordcache::{RowScratch, WordCache, WordEntry};
 use crate::scorers::wordfeat::{
     type_dense, unit_words, word_grams, CorpusStats, LexCats, UnitScratch, TOKEN_DENSE, TYPE_DENSE,
 };
-use crate::text::{Analyzed, Voice};
+use crate::text::Analyzed;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -150,68 +157,6 @@ pub struct LoadedFile {
     pub decision: DecisionModel,
     /// Metrics.
     pub metrics: Option<LoadedMetrics>,
-}
-
-/// A word the model reads as loaded (probability at or above the word
-/// threshold).
-///
-/// ```
-/// use slant::scorers::model_file::ModelFile;
-/// use slant::scorers::apply::Scorers;
-/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
-/// use slant::scorers::textfeat::Featurizer;
-/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
-/// let fz = Featurizer::new();
-/// let mut ws = fz.workspace();
-/// let text = "The radical thugs slammed the disgraceful plan.";
-/// let s = model.score_text(&fz, &mut ws, text);
-/// let words: Vec<&str> = s.words.iter().map(|w| &text[w.start as usize..w.end as usize]).collect();
-/// assert!(words.contains(&"thugs") && !words.contains(&"plan"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LoadedWord {
-    /// Token index in the document.
-    pub token: u32,
-    /// Byte span in the analysed original text (title + blank line +
-    /// body).
-    pub start: u32,
-    /// End of the span.
-    pub end: u32,
-    /// Voice of the word.
-    pub voice: Voice,
-    /// The word's probability of being loaded.
-    pub probability: f64,
-}
-
-/// A sentence's score.
-///
-/// ```
-/// use slant::scorers::model_file::ModelFile;
-/// use slant::scorers::apply::Scorers;
-/// use slant::scorers::loaded::{LoadedModel, FILE_NAME};
-/// use slant::scorers::textfeat::Featurizer;
-/// let model = LoadedModel::load(&Scorers::default_dir().join(FILE_NAME)).unwrap();
-/// let fz = Featurizer::new();
-/// let mut ws = fz.workspace();
-/// let s = model.score_text(&fz, &mut ws, "The radical thugs slammed the disgraceful plan.");
-/// assert!(s.loaded && s.decision >= model.threshold());
-/// assert!(s.words.iter().all(|w| w.probability >= model.word_threshold()));
-/// let calm = model.score_text(&fz, &mut ws, "The committee met on Tuesday.");
-/// assert!(calm.probability < s.probability && !calm.loaded && calm.words.is_empty());
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct SentenceScore {
-    /// The word-derived sentence probability (the model's combiner over
-    /// its words).
-    pub probability: f64,
-    /// The decision model's probability.
-    pub decision: f64,
-    /// Whether the decision is at or above its threshold.
-    pub loaded: bool,
-    /// Byte span of the sentence in the analysed original text.
-    pub span: (u32, u32),
-    /// The words at or above the word threshold, in text order.
-    pub words: Vec<LoadedWord>,
 }
 
 /// A fitted, ready-to-use loaded-language model.
@@ -451,7 +396,7 @@ impl LoadedModel {
         }
     }
 
-    /// Score one sentence (`sentence` index) of an analysed document, or the
+    /// Score one sentence (`sentence` index) of an analyzed document, or the
     /// whole document with `None`.
     ///
     /// ```
@@ -463,7 +408,7 @@ impl LoadedModel {
     /// let fz = Featurizer::new();
     /// let mut ws = fz.workspace();
     /// let text = "The committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
-    /// let f = fz.analyse_text(text, &mut ws);
+    /// let f = fz.analyze_text(text, &mut ws);
     /// let (a, cache) = ws.parts();
     /// let first = model.score(&fz, a, &f.matches, Some(0), cache);
     /// let second = model.score(&fz, a, &f.matches, Some(1), cache);
@@ -549,22 +494,24 @@ impl LoadedModel {
     /// let mut ws = fz.workspace();
     /// let text = "The committee met on Tuesday. The radical thugs slammed the disgraceful plan.";
     /// let whole = model.score_text(&fz, &mut ws, text);
-    /// let f = fz.analyse_text(text, &mut ws);
+    /// let f = fz.analyze_text(text, &mut ws);
     /// let (a, cache) = ws.parts();
     /// assert_eq!(whole, model.score(&fz, a, &f.matches, None, cache));
     /// ```
     pub fn score_text(&self, fz: &Featurizer, ws: &mut FeatWorkspace, text: &str) -> SentenceScore {
-        let f = fz.analyse_text(text, ws);
+        let f = fz.analyze_text(text, ws);
         let (a, cache) = ws.parts();
         self.score(fz, a, &f.matches, None, cache)
     }
 
+    #[cfg(feature = "train")]
     /// Word probabilities of featurised rows (each row one unit).
     fn row_probs(&self, data: &LoadedData) -> Vec<Vec<f64>> {
         let rows: Vec<usize> = (0..data.len()).collect();
         self.words.predict(data, &self.file.corpus_stats, &rows)
     }
 
+    #[cfg(feature = "train")]
     /// Figures of the model on a validation set: ROC-AUC of the sentence
     /// probability (with a bootstrap interval), the sentence-length
     /// baselines, AUC within length deciles, the decision's MCC and F1 at
@@ -682,6 +629,56 @@ impl LoadedModel {
             },
             by_year,
         }
+    }
+}
+
+impl Scorer for LoadedModel {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn doc_columns(&self) -> &'static [&'static str] {
+        &["loaded_mean", "loaded_max"]
+    }
+
+    fn source_columns(&self) -> &'static [&'static str] {
+        &["loaded_mean", "loaded_ci_low", "loaded_ci_high"]
+    }
+
+    fn word_entry(&self, word: &str, entry: &mut WordEntry) {
+        entry.l_type = self.type_logit(word);
+    }
+
+    /// Every sentence's score, with their mean and maximum.
+    fn score_document(&self, input: &mut DocInput<'_>, out: &mut DocScores) {
+        let (fz, a) = (input.fz, input.a);
+        let n = a.sentences.len() as u32;
+        out.sentences = match &mut input.from {
+            Source::Fresh { matches, cache } => (0..n)
+                .map(|s| self.score(fz, a, matches, Some(s), cache))
+                .collect(),
+            Source::Cached { words, rows } => {
+                let mut rest = &words.matches[..];
+                (0..n)
+                    .map(|s| {
+                        let k = rest.partition_point(|r| r.sentence <= s);
+                        let (here, later) = rest.split_at(k);
+                        rest = later;
+                        self.score_cached(fz, a, words, s, here, rows)
+                    })
+                    .collect()
+            }
+        };
+        out.summarise_sentences();
+    }
+
+    fn doc_values(&self, s: &DocScores, out: &mut dyn FnMut(Option<f64>)) {
+        out(s.loaded_mean);
+        out(s.loaded_max);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

@@ -98,7 +98,7 @@ impl ValidationSet {
             .map_init(
                 || (fz.workspace(), UnitScratch::default()),
                 |(ws, us), t| {
-                    let f = fz.analyse_text(t, ws);
+                    let f = fz.analyze_text(t, ws);
                     featurise_row(fz, &lex, ws.analyzed(), &f.matches, us)
                 },
             )

@@ -5,8 +5,10 @@ use super::*;
 /// A fitted word model in memory.
 #[derive(Debug, Clone)]
 pub(super) struct WordModel {
+    #[cfg_attr(not(feature = "train"), allow(dead_code))] // read by the training only
     pub(super) grams: Vec<String>,
     pub(super) gram_w: Vec<f64>,
+    #[cfg_attr(not(feature = "train"), allow(dead_code))] // read by the training only
     pub(super) words: Vec<String>,
     pub(super) word_w: Vec<f64>,
     pub(super) type_w: Vec<f64>,
@@ -74,6 +76,7 @@ impl WordModel {
             .sum()
     }
 
+    #[cfg(feature = "train")]
     /// Word probabilities of every row of `data` in `rows`.
     pub(super) fn predict(
         &self,
@@ -100,6 +103,7 @@ impl WordModel {
     }
 }
 
+#[cfg(feature = "train")]
 /// Word-level design of the training rows `rows`: columns are the n-gram
 /// and word vocabularies (kept when seen at least `min_count` times in
 /// those rows' words), then [`TYPE_DENSE`], then [`TOKEN_DENSE`].
@@ -110,6 +114,7 @@ pub(super) struct Design {
     pub(super) y: Vec<bool>,
 }
 
+#[cfg(feature = "train")]
 pub(super) fn word_design(p: &LoadedParams, data: &LoadedData, rows: &[usize]) -> Design {
     let mut type_count = vec![0u32; data.types.len()];
     for &i in rows.iter().filter(|&&i| data.trains_words(i)) {
@@ -193,6 +198,7 @@ pub(super) fn word_design(p: &LoadedParams, data: &LoadedData, rows: &[usize]) -
     Design { grams, words, x, y }
 }
 
+#[cfg(feature = "train")]
 /// One outer fold's out-of-fold predictions.
 pub(super) struct FoldPred {
     /// Per held-out row: its word probabilities.
@@ -293,6 +299,7 @@ pub(super) fn decision_inputs(
         .collect()
 }
 
+#[cfg(feature = "train")]
 /// The decision model's row for a sentence with word probabilities `p`
 /// and dense features `dense`: the logits of the three word summaries,
 /// then `inputs`.
@@ -354,6 +361,7 @@ pub struct DecisionModel {
 }
 
 impl DecisionModel {
+    #[cfg(feature = "train")]
     pub(super) fn fit(
         rows: &[Vec<f64>],
         y: &[bool],

@@ -151,6 +151,7 @@ impl Default for StackedCv {
     }
 }
 
+#[cfg(feature = "train")]
 /// 95% percentile interval of the Spearman over outlets with at least
 /// `min_docs` articles, from `reps` resamples of those outlets.
 pub(super) fn spearman_interval(
@@ -187,6 +188,7 @@ pub(super) fn spearman_interval(
     }
 }
 
+#[cfg(feature = "train")]
 impl OutletValidParams {
     /// Leave-outlets-out cross-validation of the stacked source slant
     /// (see [`StackedCv`]) with the outer folds of
@@ -470,6 +472,7 @@ impl OutletValidParams {
     }
 }
 
+#[cfg(feature = "train")]
 /// Spearman between held-out outlets' mean slant and their label, over
 /// outlets with at least `min_docs` rows in `idx`. Returns (rho, outlets,
 /// per-outlet rows).
@@ -506,6 +509,7 @@ pub(super) fn outlet_spearman(
     (metrics::spearman(&x, &y), x.len(), rows)
 }
 
+#[cfg(feature = "train")]
 /// Like [`outlet_spearman`] with each outlet's mean replaced by its
 /// empirical-Bayes shrunken mean; the shrinkage is fitted on all held-out
 /// outlets' document slants (no labels), then outlets with fewer than

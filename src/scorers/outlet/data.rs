@@ -175,7 +175,7 @@ impl OutletData {
                 .map_init(
                     || fz.workspace(),
                     |ws, d| {
-                        let f = fz.analyse(&d.doc, ws);
+                        let f = fz.analyze(&d.doc, ws);
                         let (grams, auth) = doc_ngrams(ws.analyzed());
                         (grams, auth, fz.family_totals(&f.matches))
                     },
@@ -240,7 +240,7 @@ impl OutletData {
         names.sort();
         names.dedup();
         for (g, t, y) in docs {
-            let f = fz.analyse_text(t, &mut ws);
+            let f = fz.analyze_text(t, &mut ws);
             data.families.push(fz.family_totals(&f.matches));
             let (grams, auth) = doc_ngrams(ws.analyzed());
             let ids: Vec<u32> = grams.iter().map(|g| data.vocab.intern(g)).collect();
@@ -317,6 +317,7 @@ impl OutletData {
         self.labels.is_empty()
     }
 
+    #[cfg(feature = "train")]
     pub(super) fn rows(&self, voice: VoiceFilter) -> &[Vec<(u32, u32)>] {
         match voice {
             VoiceFilter::All => &self.rows_all,
@@ -348,6 +349,7 @@ impl OutletData {
             .collect()
     }
 
+    #[cfg(feature = "train")]
     /// Pooled authorial tone share of every family over `rows` (0 for a
     /// family without matches there).
     pub(super) fn family_means(&self, rows: &[usize]) -> Vec<f64> {
@@ -365,6 +367,7 @@ impl OutletData {
             .collect()
     }
 
+    #[cfg(feature = "train")]
     /// What the stacker reads of every outlet among `rows` (`slants[j]`:
     /// the phrase slant of `rows[j]`): `(outlet, input, articles)`, in
     /// outlet order.

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[cfg(feature = "train")]
 /// A held-out article's slant and predicted class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Pred {
@@ -9,12 +10,15 @@ pub(super) struct Pred {
     pub(super) class: usize,
 }
 
+#[cfg(feature = "train")]
 /// Held-out predictions of one fold and its hyper-parameters.
 pub(super) type FoldPart = (Vec<(usize, Pred)>, OutletChoice);
+#[cfg(feature = "train")]
 /// One outer fold of the stacked CV: per held-out outlet (outlet,
 /// stacked slant, mean phrase slant, articles), and the stacker's
 /// hyper-parameters.
 pub(super) type StackedFold = (Vec<(u32, f64, f64, usize)>, StackChoice);
+#[cfg(feature = "train")]
 /// (outlet, label, articles, mean slant).
 pub(super) type OutletRow = (String, String, usize, f64);
 
@@ -25,6 +29,7 @@ pub(super) enum Fit {
     Ridge { weights: Vec<f64>, intercept: f64 },
 }
 
+#[cfg(feature = "train")]
 pub(super) struct FoldFit {
     pub(super) space: NgramSpace,
     pub(super) fit: Fit,
@@ -34,6 +39,7 @@ pub(super) struct FoldFit {
     pub(super) cuts: [f64; 2],
 }
 
+#[cfg(feature = "train")]
 impl OutletValidParams {
     /// The settings.
     ///
@@ -424,6 +430,7 @@ impl OutletValidParams {
     }
 }
 
+#[cfg(feature = "train")]
 impl OutletValidParams {
     /// Search on all data, then fit the final model. With a single grid
     /// point there is nothing to search: the model uses
@@ -512,6 +519,7 @@ impl OutletValidParams {
     }
 }
 
+#[cfg(feature = "train")]
 pub(super) fn argmax(p: &[f64; 3]) -> usize {
     let mut b = 0;
     for k in 1..3 {

@@ -52,19 +52,33 @@ pub use params::*;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::scorers::data::{DataInfo, LabelledDoc};
-use crate::scorers::linear::{fit_multinomial, fit_ridge_dual, softmax, MultiFit, Solver};
+#[cfg(feature = "train")]
+use crate::scorers::linear::Solver;
+#[cfg(feature = "train")]
+use crate::scorers::linear::{fit_multinomial, fit_ridge_dual};
+use crate::scorers::linear::{softmax, MultiFit};
+#[cfg(feature = "train")]
 use crate::scorers::metrics;
 use crate::scorers::model_file;
 use crate::scorers::model_file::ModelFile;
-use crate::scorers::stack::{self, SourceInput, StackChoice, StackParams, Stacker};
+pub use crate::scorers::scorer::SlantScore;
+use crate::scorers::scorer::{DocInput, DocScores, Scorer, Source};
+#[cfg(feature = "train")]
+use crate::scorers::stack;
+#[cfg(feature = "train")]
+use crate::scorers::stack::SourceInput;
+use crate::scorers::stack::{StackChoice, StackParams, Stacker};
 use crate::scorers::textfeat::{Featurizer, VoiceFilter};
-use crate::scorers::vectorize::{
-    design, select_chi2_by, sparse_counts, Interner, NgramSpace, Weighting,
-};
-use crate::scorers::wordcache::{walk, ColCounter, Gram, WordCache, NONE};
+#[cfg(feature = "train")]
+use crate::scorers::vectorize::{design, select_chi2_by};
+use crate::scorers::vectorize::{sparse_counts, Interner, NgramSpace, Weighting};
+use crate::scorers::wordcache::{walk, ColCounter, Gram, WordCache, WordEntry, NONE};
 use crate::text::Analyzed;
+#[cfg(feature = "train")]
 use rand::seq::SliceRandom;
+#[cfg(feature = "train")]
 use rand::SeedableRng;
+#[cfg(feature = "train")]
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -176,41 +190,6 @@ pub struct OutletFile {
     /// without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack: Option<Stacker>,
-}
-
-/// A document's outlet-slant score.
-///
-/// ```
-/// use slant::scorers::outlet::{OutletMethod, OutletParams};
-/// use slant::scorers::textfeat::VoiceFilter;
-/// # use slant::scorers::outlet::OutletData;
-/// # let data = OutletData::from_texts(&[
-/// #     ("Left Daily", "Progressive activists demand climate justice now.", 0),
-/// #     ("Left Weekly", "Climate justice advocates and progressive groups rallied.", 0),
-/// #     ("Center Wire", "The committee published its quarterly budget report.", 1),
-/// #     ("Center Post", "Officials released the quarterly budget figures.", 1),
-/// #     ("Right Times", "Conservatives defend border security and lower taxes.", 2),
-/// #     ("Right Herald", "Border security hawks and conservatives praised tax cuts.", 2),
-/// # ]);
-/// // `data`: six one-article outlets, two per label.
-/// let params = OutletParams { method: OutletMethod::Multinomial, alphas: vec![0.1],
-///     vocab_sizes: vec![100], min_df: 1, min_groups: 1, ..OutletParams::default() };
-/// let model = params.check().unwrap().fit(&data).unwrap();
-/// let s = model.score_text("Border security and lower taxes.", VoiceFilter::All);
-/// let [left, center, right] = s.probabilities.unwrap();
-/// assert!((left + center + right - 1.0).abs() < 1e-9);
-/// assert_eq!(s.slant, right - left);
-/// assert!(s.slant > 0.0);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct SlantScore {
-    /// P(left), P(center), P(right) (multinomial models; `None` for the
-    /// outlet ridge, which has no class probabilities).
-    pub probabilities: Option<[f64; 3]>,
-    /// The expected label (left −1, center 0, right 1): `P(right) −
-    /// P(left)` in [−1, 1] for the multinomial model, the ridge's linear
-    /// score (not clipped) for the outlet ridge.
-    pub slant: f64,
 }
 
 /// A fitted, ready-to-use outlet-slant model.
@@ -337,7 +316,7 @@ impl OutletModel {
         &mut self.file
     }
 
-    /// Score an analysed document with the model's voice setting.
+    /// Score an analyzed document with the model's voice setting.
     ///
     /// ```
     /// use slant::scorers::model_file::ModelFile;
@@ -368,7 +347,7 @@ impl OutletModel {
         score_row(&self.fit, &self.space.weigh(sparse_counts(cols)))
     }
 
-    /// Score an analysed document from the scorers' word cache (prepared
+    /// Score an analyzed document from the scorers' word cache (prepared
     /// for `a`). Identical to [`OutletModel::score`].
     pub(crate) fn score_cached(
         &self,
@@ -442,6 +421,72 @@ impl OutletModel {
             }
         });
         score_row(&self.fit, &self.space.weigh(sparse_counts(cols)))
+    }
+}
+
+impl Scorer for OutletModel {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn doc_columns(&self) -> &'static [&'static str] {
+        if self.has_probabilities() {
+            &["slant", "p_left", "p_center", "p_right"]
+        } else {
+            &["slant"]
+        }
+    }
+
+    /// With a source stacker, the stacked `slant` with its interval, then
+    /// the mean phrase slant; without, the mean phrase slant with its
+    /// interval; then the shrunken slant.
+    fn source_columns(&self) -> &'static [&'static str] {
+        if self.stacker().is_some() {
+            &[
+                "slant",
+                "slant_ci_low",
+                "slant_ci_high",
+                "slant_mean",
+                "slant_shrunk",
+            ]
+        } else {
+            &[
+                "slant_mean",
+                "slant_ci_low",
+                "slant_ci_high",
+                "slant_shrunk",
+            ]
+        }
+    }
+
+    fn word_entry(&self, word: &str, entry: &mut WordEntry) {
+        let r = self.space().word(word);
+        entry.o_uni = r.column.unwrap_or(NONE);
+        entry.o_pair = r.pair_word.unwrap_or(NONE);
+    }
+
+    fn score_document(&self, input: &mut DocInput<'_>, out: &mut DocScores) {
+        out.slant = Some(match &mut input.from {
+            Source::Fresh { .. } => self.score(input.a),
+            Source::Cached { words, rows } => self.score_cached(input.a, words, &mut rows.counter),
+        });
+    }
+
+    fn doc_values(&self, s: &DocScores, out: &mut dyn FnMut(Option<f64>)) {
+        out(s.slant.as_ref().map(|x| x.slant));
+        if self.has_probabilities() {
+            for k in 0..3 {
+                out(s.slant.as_ref().and_then(|x| x.probabilities).map(|p| p[k]));
+            }
+        }
+    }
+
+    fn stacker(&self) -> Option<&Stacker> {
+        self.file.stack.as_ref()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

@@ -101,7 +101,7 @@ pub fn corpus_stats(path: &Path, min_df: u32) -> Result<(CorpusStats, CorpusInfo
                     )
                 },
                 |(a, text, lower), d| {
-                    crate::features::analysed_text(d, text);
+                    crate::features::analyzed_text(d, text);
                     a.analyze(text);
                     let mut words: Vec<String> = a
                         .tokens
@@ -382,11 +382,7 @@ pub fn eval_loaded(
 ) -> Result<(Vec<Check>, Option<ValidationReport>)> {
     let model = LoadedModel::load(model_path)?;
     let file = model.file();
-    check_data(file.training_data.as_ref(), data)?;
-    let info = file
-        .training_data
-        .as_ref()
-        .ok_or_else(|| Error::usage("the model card has no training data record"))?;
+    let info = card_data(file.training_data.as_ref(), data)?;
     let card = file
         .metrics
         .as_ref()

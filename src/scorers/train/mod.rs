@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 mod loaded;
-mod slant;
+mod outlet;
 
 pub use loaded::*;
-pub use slant::*;
+pub use outlet::*;
 
 fn log(progress: Option<fn(&str)>, t0: Instant, msg: &str) {
     if let Some(f) = progress {
@@ -62,19 +62,23 @@ impl Check {
     }
 }
 
-fn check_data(info: Option<&crate::scorers::data::DataInfo>, path: &Path) -> Result<()> {
-    if let Some(info) = info {
-        let sha = crate::scorers::model_file::file_sha256(path)?;
-        if sha != info.sha256 {
-            return Err(Error::usage(format!(
-                "{}: SHA-256 {sha} differs from the model card's training data {} ({})",
-                path.display(),
-                info.name,
-                info.sha256
-            )));
-        }
+/// The model card's training-data record, once `path` is checked to be
+/// that data (same SHA-256).
+fn card_data<'a>(
+    info: Option<&'a crate::scorers::data::DataInfo>,
+    path: &Path,
+) -> Result<&'a crate::scorers::data::DataInfo> {
+    let info = info.ok_or_else(|| Error::usage("the model card has no training data record"))?;
+    let sha = crate::scorers::model_file::file_sha256(path)?;
+    if sha != info.sha256 {
+        return Err(Error::usage(format!(
+            "{}: SHA-256 {sha} differs from the model card's training data {} ({})",
+            path.display(),
+            info.name,
+            info.sha256
+        )));
     }
-    Ok(())
+    Ok(info)
 }
 
 /// Append one [`Check`] per `(name, card, recomputed)`, named

@@ -9,7 +9,7 @@ use crate::scorers::model_file::ModelFile;
 /// use slant::scorers::model_file::ModelFile;
 /// use slant::scorers::data::LabelSpec;
 /// use slant::scorers::outlet::{OutletModel, OutletParams, FILE_NAME};
-/// use slant::scorers::train::{train_slant, TrainSlantOptions};
+/// use slant::scorers::train::{train_outlet, TrainOutletOptions};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("articles.csv");
 /// # std::fs::write(&csv, "text,bias,outlet\n\
@@ -23,7 +23,7 @@ use crate::scorers::model_file::ModelFile;
 /// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
 /// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
 /// // `csv`: nine articles from six outlets, with the columns text, bias and outlet.
-/// let opts = TrainSlantOptions {
+/// let opts = TrainOutletOptions {
 ///     data: csv,
 ///     spec: LabelSpec {
 ///         text_col: "text".into(), label_col: "bias".into(),
@@ -36,12 +36,12 @@ use crate::scorers::model_file::ModelFile;
 ///     nested: false,
 ///     progress: None,
 /// };
-/// train_slant(&opts).unwrap();
+/// train_outlet(&opts).unwrap();
 /// let model = OutletModel::load(&opts.model_dir.join(FILE_NAME)).unwrap();
 /// assert_eq!(model.file().params, opts.params);
 /// ```
 #[derive(Debug, Clone)]
-pub struct TrainSlantOptions {
+pub struct TrainOutletOptions {
     /// The outlet-labelled articles.
     pub data: PathBuf,
     /// Columns.
@@ -63,7 +63,7 @@ pub struct TrainSlantOptions {
 ///
 /// ```
 /// use slant::scorers::data::LabelSpec;
-/// use slant::scorers::train::slant_data;
+/// use slant::scorers::train::outlet_data;
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("articles.csv");
 /// # std::fs::write(&csv, "text,bias,outlet\n\
@@ -81,15 +81,15 @@ pub struct TrainSlantOptions {
 ///     text_col: "text".into(), label_col: "bias".into(),
 ///     group_col: Some("outlet".into()), drop_labels: vec![],
 /// };
-/// let (data, info) = slant_data(&csv, &spec, 1).unwrap();
+/// let (data, info) = outlet_data(&csv, &spec, 1).unwrap();
 /// assert_eq!(data.len(), 9);
 /// assert_eq!(data.group_names.len(), 6);
 /// assert_eq!(data.labels, [0, 0, 0, 1, 1, 1, 2, 2, 2]);
 /// assert_eq!(info.used, 9);
 /// // A higher minimum document frequency keeps fewer n-grams.
-/// assert!(slant_data(&csv, &spec, 2).unwrap().0.vocab.len() < data.vocab.len());
+/// assert!(outlet_data(&csv, &spec, 2).unwrap().0.vocab.len() < data.vocab.len());
 /// ```
-pub fn slant_data(
+pub fn outlet_data(
     data: &Path,
     spec: &LabelSpec,
     min_df: u32,
@@ -150,7 +150,7 @@ pub(super) fn stacked_line(c: &StackedCv) -> String {
 /// use slant::scorers::data::LabelSpec;
 /// use slant::scorers::outlet::OutletParams;
 /// use slant::scorers::textfeat::VoiceFilter;
-/// use slant::scorers::train::{train_slant, TrainSlantOptions};
+/// use slant::scorers::train::{train_outlet, TrainOutletOptions};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("articles.csv");
 /// # std::fs::write(&csv, "text,bias,outlet\n\
@@ -164,7 +164,7 @@ pub(super) fn stacked_line(c: &StackedCv) -> String {
 /// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
 /// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
 /// // `csv`: nine articles from six outlets, with the columns text, bias and outlet.
-/// let opts = TrainSlantOptions {
+/// let opts = TrainOutletOptions {
 ///     data: csv,
 ///     spec: LabelSpec {
 ///         text_col: "text".into(), label_col: "bias".into(),
@@ -176,7 +176,7 @@ pub(super) fn stacked_line(c: &StackedCv) -> String {
 ///     nested: false,
 ///     progress: None,
 /// };
-/// let model = train_slant(&opts).unwrap();
+/// let model = train_outlet(&opts).unwrap();
 /// assert_eq!(model.file().training_data.as_ref().unwrap().name, "articles.csv");
 /// let card = model.file().metrics.as_ref().unwrap();
 /// assert_eq!(card.fixed_cv_authorial.voice, VoiceFilter::Authorial);
@@ -184,9 +184,9 @@ pub(super) fn stacked_line(c: &StackedCv) -> String {
 /// assert!(card.nested_cv.is_none());
 /// assert!(model.score_text("Conservatives praised tax cuts.", VoiceFilter::Authorial).slant > 0.0);
 /// ```
-pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
+pub fn train_outlet(opts: &TrainOutletOptions) -> Result<OutletModel> {
     let t0 = Instant::now();
-    let (data, info) = slant_data(&opts.data, &opts.spec, opts.params.min_df)?;
+    let (data, info) = outlet_data(&opts.data, &opts.spec, opts.params.min_df)?;
     log(
         opts.progress,
         t0,
@@ -260,7 +260,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
 /// ```
 /// use slant::scorers::data::LabelSpec;
 /// use slant::scorers::outlet::{OutletParams, FILE_NAME};
-/// use slant::scorers::train::{eval_slant, train_slant, TrainSlantOptions};
+/// use slant::scorers::train::{eval_outlet, train_outlet, TrainOutletOptions};
 /// # let dir = tempfile::tempdir().unwrap();
 /// # let csv = dir.path().join("articles.csv");
 /// # std::fs::write(&csv, "text,bias,outlet\n\
@@ -273,7 +273,7 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
 /// #     Conservatives defend border security and lower taxes.,right,Right Times\n\
 /// #     Border security hawks and conservatives praised tax cuts.,right,Right Times\n\
 /// #     Conservatives praised border security.,right,Right Herald\n").unwrap();
-/// # let opts = TrainSlantOptions {
+/// # let opts = TrainOutletOptions {
 /// #     data: csv.clone(),
 /// #     spec: LabelSpec { text_col: "text".into(), label_col: "bias".into(),
 /// #         group_col: Some("outlet".into()), drop_labels: vec![] },
@@ -281,25 +281,21 @@ pub fn train_slant(opts: &TrainSlantOptions) -> Result<OutletModel> {
 /// #         folds: 2, inner_folds: 2, ..OutletParams::default() },
 /// #     model_dir: dir.path().join("models"), nested: false, progress: None,
 /// # };
-/// # train_slant(&opts).unwrap();
-/// // A model trained on `csv` (see `train_slant`) and written to `models/`:
-/// let checks = eval_slant(&dir.path().join("models").join(FILE_NAME), &csv).unwrap();
+/// # train_outlet(&opts).unwrap();
+/// // A model trained on `csv` (see `train_outlet`) and written to `models/`:
+/// let checks = eval_outlet(&dir.path().join("models").join(FILE_NAME), &csv).unwrap();
 /// assert!(checks.iter().any(|c| c.name == "outlet-slant authorial outlet_spearman"));
 /// // Same data, folds and seed: the card is reproduced exactly.
 /// assert!(checks.iter().all(|c| c.ok(1e-12)));
 /// // A changed data file is refused.
 /// std::fs::write(&csv, "text,bias,outlet\nA new article.,left,Left Daily\n").unwrap();
-/// assert!(eval_slant(&dir.path().join("models").join(FILE_NAME), &csv).is_err());
+/// assert!(eval_outlet(&dir.path().join("models").join(FILE_NAME), &csv).is_err());
 /// ```
-pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
+pub fn eval_outlet(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
     let model = OutletModel::load(model_path)?;
     let file = model.file();
-    check_data(file.training_data.as_ref(), data)?;
-    let info = file
-        .training_data
-        .as_ref()
-        .ok_or_else(|| Error::usage("the model card has no training data record"))?;
-    let (d, _) = slant_data(data, &info.columns, file.params.min_df)?;
+    let info = card_data(file.training_data.as_ref(), data)?;
+    let (d, _) = outlet_data(data, &info.columns, file.params.min_df)?;
     let vp = file.params.check()?;
     let card = file
         .metrics
@@ -312,26 +308,24 @@ pub fn eval_slant(model_path: &Path, data: &Path) -> Result<Vec<Check>> {
     ] {
         let cv = vp.cross_validate(&d, voice, Some(&file.chosen))?;
         let v = format!("{voice:?}").to_lowercase();
-        out.push(Check {
-            name: format!("outlet-slant {v} article_macro_f1"),
-            card: c.article_macro_f1,
-            recomputed: cv.article_macro_f1,
-        });
-        out.push(Check {
-            name: format!("outlet-slant {v} outlet_spearman"),
-            card: c.outlet_spearman,
-            recomputed: cv.outlet_spearman,
-        });
-        out.push(Check {
-            name: format!("outlet-slant {v} outlet_spearman_min5"),
-            card: c.outlet_spearman_min5,
-            recomputed: cv.outlet_spearman_min5,
-        });
-        out.push(Check {
-            name: format!("outlet-slant {v} outlet_spearman_shrunk"),
-            card: c.outlet_spearman_shrunk,
-            recomputed: cv.outlet_spearman_shrunk,
-        });
+        push_checks(
+            &mut out,
+            &format!("outlet-slant {v}"),
+            [
+                ("article_macro_f1", c.article_macro_f1, cv.article_macro_f1),
+                ("outlet_spearman", c.outlet_spearman, cv.outlet_spearman),
+                (
+                    "outlet_spearman_min5",
+                    c.outlet_spearman_min5,
+                    cv.outlet_spearman_min5,
+                ),
+                (
+                    "outlet_spearman_shrunk",
+                    c.outlet_spearman_shrunk,
+                    cv.outlet_spearman_shrunk,
+                ),
+            ],
+        );
         if voice == VoiceFilter::Authorial {
             // The folds themselves: the text-free check stays near zero.
             out.push(Check {
