@@ -29,8 +29,9 @@ pub(super) enum Role {
 /// One token, as the link rules read it.
 #[derive(Debug, Clone)]
 pub(super) struct Tok {
-    /// Lower case, without a possessive `'s`.
-    pub lower: String,
+    /// Lower case, without a possessive `'s`: a byte range of the
+    /// document's lower-case text ([`Scratch::low`]; see [`Tok::lower`]).
+    pub low: (u32, u32),
     pub role: Role,
     /// Written with a possessive `'s`.
     pub possessive: bool,
@@ -41,6 +42,16 @@ pub(super) struct Tok {
     pub cap: bool,
     /// Byte span of the word (without `'s`) in the normalised text.
     pub span: (u32, u32),
+}
+
+impl Tok {
+    /// The token's lower-case text, `low` being the document's
+    /// [`Scratch::low`].
+    #[inline]
+    pub fn lower<'a>(&self, low: &'a str) -> &'a str {
+        low.get(self.low.0 as usize..self.low.1 as usize)
+            .unwrap_or("")
+    }
 }
 
 /// A mention of a name.
@@ -63,6 +74,11 @@ pub(super) struct Mention {
 #[derive(Debug, Default)]
 pub(super) struct Scratch {
     pub toks: Vec<Tok>,
+    /// The document's lower-case text: the normalised text with its ASCII
+    /// letters lowered (at the same offsets), then the lower-case forms of
+    /// the words with other characters. Each token's [`Tok::low`] is a
+    /// range of it (one buffer per document, no string per token).
+    pub low: String,
     pub mentions: Vec<Mention>,
     /// The words written in lower case (not sentence-initially) in the
     /// document: indices of their tokens, hashed by word.
@@ -140,7 +156,9 @@ impl Scratch {
     /// sentence-initially).
     fn is_lowered(&self, w: &str) -> bool {
         self.lowered
-            .find(word_hash(w), |&k| self.toks[k as usize].lower == w)
+            .find(word_hash(w), |&k| {
+                self.toks[k as usize].lower(&self.low) == w
+            })
             .is_some()
     }
 
@@ -156,8 +174,11 @@ impl Scratch {
 pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
     let text = a.norm.text.as_str();
     let breaks = a.norm.paragraph_breaks();
-    // Token slots are reused (their strings keep their buffers).
-    let mut used = 0usize;
+    s.low.clear();
+    s.low.push_str(text);
+    s.low.make_ascii_lowercase();
+    s.toks.clear();
+    s.toks.reserve(a.tokens.len());
     for m in s.mentions.drain(..) {
         s.spare.push(m.key);
         s.spare.push(m.surface);
@@ -186,32 +207,24 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
             Some(b) if t.kind == TokenKind::Word && !b.is_empty() => (b, true),
             _ => (w, false),
         };
-        if used == s.toks.len() {
-            s.toks.push(Tok {
-                lower: String::new(),
-                role: Role::Other,
-                possessive: false,
-                voice: t.voice,
-                sentence: 0,
-                paragraph: 0,
-                span: (0, 0),
-                cap: false,
-            });
-        }
-        let mut lower = std::mem::take(&mut s.toks[used].lower);
-        lower.clear();
-        if body.is_ascii() {
-            lower.push_str(body);
-            lower.make_ascii_lowercase();
+        // An ASCII word is lowered in place; another one's lower case is
+        // added after the text.
+        let low = if body.is_empty() {
+            (0, 0)
+        } else if body.is_ascii() {
+            (t.start, t.start + body.len() as u32)
         } else {
-            lower.extend(body.chars().flat_map(char::to_lowercase));
-        }
+            let from = s.low.len() as u32;
+            s.low.extend(body.chars().flat_map(char::to_lowercase));
+            (from, s.low.len() as u32)
+        };
+        let lower = s.low.get(low.0 as usize..low.1 as usize).unwrap_or("");
         let acronym = body.len() >= 2 && body.bytes().all(|b| b.is_ascii_uppercase() || b == b'.');
         let role = match t.kind {
             TokenKind::Punct => Role::Punct(text.as_bytes()[t.start as usize]),
             TokenKind::Number => Role::Other,
-            TokenKind::Word if is_function(&lower) && !acronym => Role::Func,
-            TokenKind::Word if is_verb(&lower) || lower.ends_with("ly") => Role::Verb,
+            TokenKind::Word if is_function(lower) && !acronym => Role::Func,
+            TokenKind::Word if is_verb(lower) || lower.ends_with("ly") => Role::Verb,
             TokenKind::Word => Role::Content,
         };
         let cap = t.kind == TokenKind::Word && is_capitalised(body);
@@ -221,8 +234,9 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
         if t.kind == TokenKind::Word {
             at_start = false;
         }
-        s.toks[used] = Tok {
-            lower,
+        let used = s.toks.len();
+        s.toks.push(Tok {
+            low,
             role,
             possessive,
             voice: t.voice,
@@ -230,22 +244,20 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
             paragraph: para,
             span: (t.start, t.start + body.len() as u32),
             cap,
-        };
+        });
         if remember {
-            let w = s.toks[used].lower.as_str();
+            let (toks, low) = (&s.toks, s.low.as_str());
+            let w = toks[used].lower(low);
             let h = word_hash(w);
-            let toks = &s.toks;
             if s.lowered
-                .find(h, |&k| toks[k as usize].lower == w)
+                .find(h, |&k| toks[k as usize].lower(low) == w)
                 .is_none()
             {
                 s.lowered
-                    .insert_unique(h, used as u32, |&k| word_hash(&toks[k as usize].lower));
+                    .insert_unique(h, used as u32, |&k| word_hash(toks[k as usize].lower(low)));
             }
         }
-        used += 1;
     }
-    s.toks.truncate(used);
     // Spaced hyphens inside a compound ("son - in - law", as some corpora
     // are tokenised): the hyphens and the words between are content.
     let n = s.toks.len();
@@ -257,16 +269,18 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
         if spaced
             && words(&s.toks[k - 1])
             && words(&s.toks[k + 1])
-            && s.toks[k + 1].lower.len() <= 3
+            && s.toks[k + 1].lower(&s.low).len() <= 3
             || spaced
-                && s.toks[k - 1].lower.len() <= 3
+                && s.toks[k - 1].lower(&s.low).len() <= 3
                 && words(&s.toks[k - 1])
                 && words(&s.toks[k + 1])
                 && k >= 2
                 && s.toks[k - 2].role == Role::Punct(b'-')
         {
             s.toks[k].role = Role::Content;
-            s.toks[k].lower = "-".into();
+            let from = s.low.len() as u32;
+            s.low.push('-');
+            s.toks[k].low = (from, from + 1);
             for x in [k - 1, k + 1] {
                 if s.toks[x].role == Role::Func {
                     s.toks[x].role = Role::Content;
@@ -281,7 +295,7 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
             i += 1;
             continue;
         }
-        let lw = s.toks[i].lower.as_str();
+        let lw = s.toks[i].lower(&s.low);
         if is_honorific(lw) {
             s.toks[i].role = Role::Other;
             // Its dot, when the tokenizer split it off.
@@ -295,9 +309,7 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
             i += 1;
             continue;
         }
-        if is_calendar(lw)
-            || s.toks[i].role == Role::Func && lw.len() > 1 && !s.toks[i].lower.contains('.')
-        {
+        if is_calendar(lw) || s.toks[i].role == Role::Func && lw.len() > 1 && !lw.contains('.') {
             i += 1;
             continue;
         }
@@ -306,23 +318,24 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
         if !s.toks[i].possessive {
             while j < n {
                 let t = &s.toks[j];
+                let tl = t.lower(&s.low);
                 let joins = s.caps[j]
-                    && !is_calendar(&t.lower)
-                    && !is_honorific(&t.lower)
-                    && (t.role != Role::Func || t.lower.len() <= 1);
+                    && !is_calendar(tl)
+                    && !is_honorific(tl)
+                    && (t.role != Role::Func || tl.len() <= 1);
                 if joins {
                     j += 1;
                     if t.possessive {
                         break;
                     }
-                } else if t.lower == "of" && j + 1 < n && s.caps[j + 1] && j > i && {
+                } else if tl == "of" && j + 1 < n && s.caps[j + 1] && j > i && {
                     // "Secretary of State", "Department of Justice"; not "Abe of Japan".
-                    let w = s.toks[j - 1].lower.as_str();
+                    let w = s.toks[j - 1].lower(&s.low);
                     is_title(w) || is_group(w) || s.is_lowered(w)
                 } {
                     j += 1;
                 } else if t.role == Role::Punct(b'.')
-                    && s.toks[j - 1].lower.chars().count() == 1
+                    && s.toks[j - 1].lower(&s.low).chars().count() == 1
                     && j + 1 < n
                     && s.caps[j + 1]
                 {
@@ -333,7 +346,7 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
                 }
             }
         }
-        while j > i + 1 && s.toks[j - 1].lower == "of" {
+        while j > i + 1 && s.toks[j - 1].lower(&s.low) == "of" {
             j -= 1;
         }
         classify_sequence(s, text, i, j);
@@ -345,12 +358,13 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
 /// split off), a modifier (a demonym: "North Korean"), or common words.
 fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
     let last = &s.toks[j - 1];
-    let plural_demonym = last.lower.ends_with('s');
+    let last_lower = last.lower(&s.low);
+    let plural_demonym = last_lower.ends_with('s');
     let common = |s: &Scratch, k: usize| {
-        let w = s.toks[k].lower.as_str();
+        let w = s.toks[k].lower(&s.low);
         is_title(w) || (s.is_lowered(w) && is_agent(w))
     };
-    if is_demonym(&last.lower) && !plural_demonym && !last.possessive {
+    if is_demonym(last_lower) && !plural_demonym && !last.possessive {
         for k in i..j {
             s.toks[k].role = Role::Content;
         }
@@ -359,15 +373,15 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
     // The last title word before the final name word.
     let k = (i..j - 1)
         .rev()
-        .find(|&k| common(s, k) && s.toks[k].lower != "of");
+        .find(|&k| common(s, k) && s.toks[k].lower(&s.low) != "of");
     let name_start = k.map_or(i, |k| k + 1);
     // Only common words (a sentence-initial "Officials", a lone "President"):
     // content words.
     let all_common = (i..j).all(|k| {
-        let w = s.toks[k].lower.as_str();
+        let w = s.toks[k].lower(&s.low);
         common(s, k) || (s.starts[k] && (s.is_lowered(w) || s.toks[k].role != Role::Content))
     });
-    if all_common || (j - i == 1 && s.starts[i] && s.is_lowered(&s.toks[i].lower)) {
+    if all_common || (j - i == 1 && s.starts[i] && s.is_lowered(s.toks[i].lower(&s.low))) {
         for k in i..j {
             if s.toks[k].role != Role::Func {
                 s.toks[k].role = if s.toks[k].role == Role::Verb {
@@ -385,7 +399,7 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
         .filter(|&k| s.toks[k].role != Role::Punct(b'.'))
         .enumerate()
     {
-        push_key(&mut key, &s.toks[k].lower);
+        push_key(&mut key, s.toks[k].lower(&s.low));
         let (a, b) = s.toks[k].span;
         if x > 0 {
             surface.push(' ');
@@ -406,7 +420,7 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
     }
     // "the Taliban said", not "the Trump administration".
     let definite = i > 0
-        && s.toks[i - 1].lower == "the"
+        && s.toks[i - 1].lower(&s.low) == "the"
         && s.toks.get(j).is_none_or(|t| t.role != Role::Content);
     s.mentions.push(Mention {
         start: name_start,

@@ -71,25 +71,26 @@ fn word_ends_np(t: &Tok) -> bool {
 }
 
 /// Whether token `t` can be the head of a label.
-fn head_ok(t: &Tok) -> bool {
+fn head_ok(t: &Tok, low: &str) -> bool {
+    let w = t.lower(low);
     t.role == Role::Content
         && !t.cap
-        && t.lower.len() > 1
-        && !t.lower.ends_with("ing")
-        && !t.lower.ends_with("ed")
-        && t.lower.chars().all(|c| c.is_alphabetic() || c == '-')
+        && w.len() > 1
+        && !w.ends_with("ing")
+        && !w.ends_with("ed")
+        && w.chars().all(|c| c.is_alphabetic() || c == '-')
 }
 
 /// The end of the noun phrase of content words starting at `i` (`None` when
 /// there is none or its head cannot head a label).
-fn np_forward(toks: &[Tok], i: usize) -> Option<usize> {
-    np_forward_with(toks, i, false)
+fn np_forward(toks: &[Tok], low: &str, i: usize) -> Option<usize> {
+    np_forward_with(toks, low, i, false)
 }
 
 /// [`np_forward`], names allowed as modifiers when `names` ("the former
 /// New York City mayor").
-fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
-    if toks.get(i).is_some_and(|t| t.lower == "-") {
+fn np_forward_with(toks: &[Tok], low: &str, i: usize, names: bool) -> Option<usize> {
+    if toks.get(i).is_some_and(|t| t.lower(low) == "-") {
         return None;
     }
     let ends = |t: &Tok| {
@@ -100,7 +101,7 @@ fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
     };
     // A participle only opens a phrase ("the fired director"); after a
     // noun it is a verb ("Taliban leaders ordered fighters").
-    let participle = |t: &Tok| t.lower.ends_with("ed") || t.lower.ends_with("ing");
+    let participle = |t: &Tok| t.lower(low).ends_with("ed") || t.lower(low).ends_with("ing");
     let mut j = i;
     while j < toks.len()
         && j - i < MAX_NP + 2
@@ -115,12 +116,12 @@ fn np_forward_with(toks: &[Tok], i: usize, names: bool) -> Option<usize> {
     }
     // A participle after the phrase is its verb ("the group stipulated").
     while j > i + 1
-        && !head_ok(&toks[j - 1])
-        && (toks[j - 1].lower.ends_with("ed") || toks[j - 1].lower.ends_with("ing"))
+        && !head_ok(&toks[j - 1], low)
+        && (toks[j - 1].lower(low).ends_with("ed") || toks[j - 1].lower(low).ends_with("ing"))
     {
         j -= 1;
     }
-    (j > i && head_ok(&toks[j - 1])).then_some(j)
+    (j > i && head_ok(&toks[j - 1], low)).then_some(j)
 }
 
 /// The words of tokens `a..b`, lower case, spaced, a spaced hyphen closed
@@ -130,18 +131,18 @@ fn span(toks: &[Tok], a: usize, b: usize) -> (u32, u32) {
     (toks[a].span.0, toks[b - 1].span.1)
 }
 
-fn label(toks: &[Tok], a: usize, b: usize) -> String {
+fn label(toks: &[Tok], low: &str, a: usize, b: usize) -> String {
     let mut s = String::new();
-    label_into(toks, a, b, &mut s);
+    label_into(toks, low, a, b, &mut s);
     s
 }
 
 /// [`label`] into `s` (cleared first).
-fn label_into(toks: &[Tok], a: usize, b: usize, s: &mut String) {
+fn label_into(toks: &[Tok], low: &str, a: usize, b: usize, s: &mut String) {
     s.clear();
     let mut glue = false;
     for t in &toks[a..b] {
-        if t.lower == "-" {
+        if t.lower(low) == "-" {
             glue = true;
             s.push('-');
             continue;
@@ -150,18 +151,18 @@ fn label_into(toks: &[Tok], a: usize, b: usize, s: &mut String) {
             s.push(' ');
         }
         glue = false;
-        s.push_str(&t.lower);
+        s.push_str(t.lower(low));
     }
 }
 
 /// Whether the label of tokens `a..b` names a person or a group: its last
 /// word, or in "secretary of state" the word before "of".
-fn is_agent_label(toks: &[Tok], a: usize, b: usize) -> bool {
+fn is_agent_label(toks: &[Tok], low: &str, a: usize, b: usize) -> bool {
     thread_local! {
         static LABEL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
     LABEL.with_borrow_mut(|l| {
-        label_into(toks, a, b, l);
+        label_into(toks, low, a, b, l);
         // The word before the first "of" (when not first), else the last.
         let mut head = "";
         for (p, w) in l.split(' ').enumerate() {
@@ -183,14 +184,14 @@ fn punct(t: Option<&Tok>) -> Option<u8> {
 
 /// Whether a noun phrase ending before `j` closes like an apposition: a
 /// comma, the end of the sentence, a relative pronoun, "of …".
-fn closes(toks: &[Tok], j: usize, sentence: u32) -> bool {
+fn closes(toks: &[Tok], low: &str, j: usize, sentence: u32) -> bool {
     match toks.get(j) {
         None => true,
         Some(t) if t.sentence != sentence => true,
         Some(t) => match t.role {
             Role::Punct(b) => matches!(b, b',' | b'.' | b';' | b')' | b':' | b'-'),
             Role::Func => matches!(
-                t.lower.as_str(),
+                t.lower(low),
                 "who" | "which" | "that" | "of" | "in" | "since" | "with"
             ),
             _ => false,
@@ -199,7 +200,12 @@ fn closes(toks: &[Tok], j: usize, sentence: u32) -> bool {
 }
 
 /// Every label of the document. `mentions[m]` is `(start, end, seq_start)`.
-pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut Vec<Found>) {
+pub(super) fn find(
+    toks: &[Tok],
+    low: &str,
+    mentions: &[(usize, usize, usize)],
+    out: &mut Vec<Found>,
+) {
     out.clear();
     let n = toks.len();
     for (m, &(start, end, seq_start)) in mentions.iter().enumerate() {
@@ -215,27 +221,27 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         {
             // A participle only after a determiner ("the fired director",
             // not "welcomed prime minister").
-            let w = toks[a - 1].lower.as_str();
+            let w = toks[a - 1].lower(low);
             let participle = w.ends_with("ed") || w.ends_with("ing");
-            if participle && !(a >= 2 && matches!(toks[a - 2].lower.as_str(), "the" | "a" | "an")) {
+            if participle && !(a >= 2 && matches!(toks[a - 2].lower(low), "the" | "a" | "an")) {
                 break;
             }
             a -= 1;
         }
-        while a < start && toks[a].lower == "-" {
+        while a < start && toks[a].lower(low) == "-" {
             a += 1;
         }
         if a < start {
             let head = &toks[start - 1];
-            let lw = head.lower.as_str();
+            let lw = head.lower(low);
             if head.role != Role::Func
-                && is_agent_label(toks, a, start)
+                && is_agent_label(toks, low, a, start)
                 && lw.len() > 1
                 && !lw.ends_with("ing")
             {
                 out.push(Found::Link {
                     mention: m,
-                    label: label(toks, a, start),
+                    label: label(toks, low, a, start),
                     span: span(toks, a, start),
                     voice: toks[a].voice,
                     rule: LinkRule::Title,
@@ -248,12 +254,12 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         }
         // Premodifier: "Taliban fighters" (not followed by another name:
         // then the words are that name's title).
-        if let Some(j) = np_forward(toks, end) {
+        if let Some(j) = np_forward(toks, low, end) {
             let next_is_name = matches!(
                 toks.get(j).map(|t| t.role),
                 Some(Role::Name(_) | Role::Title(_))
             );
-            let head = &toks[j - 1].lower;
+            let head = toks[j - 1].lower(low);
             // Members of the referent ("Taliban fighters", "the Kim regime"),
             // not someone in it ("CIA director") nor a body named after it
             // ("Trump administration").
@@ -267,7 +273,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             {
                 out.push(Found::Link {
                     mention: m,
-                    label: label(toks, end, j),
+                    label: label(toks, low, end, j),
                     span: span(toks, end, j),
                     voice: toks[end].voice,
                     rule: LinkRule::Premodifier,
@@ -278,18 +284,21 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         if punct(toks.get(end)) == Some(b',')
             && toks
                 .get(end + 1)
-                .is_some_and(|t| matches!(t.lower.as_str(), "a" | "an" | "the"))
+                .is_some_and(|t| matches!(t.lower(low), "a" | "an" | "the"))
         {
-            if let Some(j) = np_forward_with(toks, end + 2, true) {
-                let coordinated = toks.get(j).is_some_and(|t| is_coordinator(&t.lower))
+            if let Some(j) = np_forward_with(toks, low, end + 2, true) {
+                let coordinated = toks.get(j).is_some_and(|t| is_coordinator(t.lower(low)))
                     || (punct(toks.get(j)) == Some(b',')
                         && toks
                             .get(j + 1)
-                            .is_some_and(|t| matches!(t.lower.as_str(), "and" | "or")));
-                if !coordinated && closes(toks, j, sentence) && is_agent_label(toks, end + 2, j) {
+                            .is_some_and(|t| matches!(t.lower(low), "and" | "or")));
+                if !coordinated
+                    && closes(toks, low, j, sentence)
+                    && is_agent_label(toks, low, end + 2, j)
+                {
                     out.push(Found::Link {
                         mention: m,
-                        label: label(toks, end + 2, j),
+                        label: label(toks, low, end + 2, j),
                         span: span(toks, end + 2, j),
                         voice: toks[end + 2].voice,
                         rule: LinkRule::Apposition,
@@ -310,14 +319,15 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             // Jared Kushner;").
             let det_ok = det.is_some_and(|d| {
                 matches!(
-                    d.lower.as_str(),
+                    d.lower(low),
                     "the" | "a" | "an" | "its" | "his" | "her" | "their"
                 ) || (d.possessive && matches!(d.role, Role::Name(_)))
                     || ((matches!(d.role, Role::Punct(b',' | b';'))
-                        || d.lower == "and"
+                        || d.lower(low) == "and"
                         || d.sentence != sentence)
-                        && (is_title(&toks[b - 1].lower)
-                            || (is_agent(&toks[b - 1].lower) && !is_group(&toks[b - 1].lower))))
+                        && (is_title(toks[b - 1].lower(low))
+                            || (is_agent(toks[b - 1].lower(low))
+                                && !is_group(toks[b - 1].lower(low)))))
             });
             let after = toks.get(end);
             let after_ok = after.is_none_or(|t| {
@@ -326,13 +336,13 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             if a < b
                 && det_ok
                 && after_ok
-                && toks[a].lower != "-"
-                && head_ok(&toks[b - 1])
-                && is_agent_label(toks, a, b)
+                && toks[a].lower(low) != "-"
+                && head_ok(&toks[b - 1], low)
+                && is_agent_label(toks, low, a, b)
             {
                 out.push(Found::Link {
                     mention: m,
-                    label: label(toks, a, b),
+                    label: label(toks, low, a, b),
                     span: span(toks, a, b),
                     voice: toks[a].voice,
                     rule: LinkRule::Apposition,
@@ -340,19 +350,19 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             }
         }
         // Copula: "the Taliban are insurgents", "Kim is a dictator".
-        if toks.get(end).is_some_and(|t| is_copula(&t.lower)) {
-            let (i, det) = match toks.get(end + 1).map(|t| t.lower.as_str()) {
+        if toks.get(end).is_some_and(|t| is_copula(t.lower(low))) {
+            let (i, det) = match toks.get(end + 1).map(|t| t.lower(low)) {
                 Some("a" | "an" | "the") => (end + 2, true),
                 _ => (end + 1, false),
             };
-            if let Some(j) = np_forward_with(toks, i, det) {
-                let head = &toks[j - 1].lower;
+            if let Some(j) = np_forward_with(toks, low, i, det) {
+                let head = toks[j - 1].lower(low);
                 let plural = singular(head) != *head;
-                let coordinated = toks.get(j).is_some_and(|t| is_coordinator(&t.lower));
-                if (det || plural) && !coordinated && is_agent_label(toks, i, j) {
+                let coordinated = toks.get(j).is_some_and(|t| is_coordinator(t.lower(low)));
+                if (det || plural) && !coordinated && is_agent_label(toks, low, i, j) {
                     out.push(Found::Link {
                         mention: m,
-                        label: label(toks, i, j),
+                        label: label(toks, low, i, j),
                         span: span(toks, i, j),
                         voice: toks[i].voice,
                         rule: LinkRule::Copula,
@@ -364,7 +374,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
     // Adjective: "Democratic donors", "North Korean officials".
     let mut i = 0;
     while i < n {
-        if !(toks[i].cap && toks[i].role == Role::Content && is_demonym(&toks[i].lower)) {
+        if !(toks[i].cap && toks[i].role == Role::Content && is_demonym(toks[i].lower(low))) {
             i += 1;
             continue;
         }
@@ -381,14 +391,14 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         let k = i + 1;
         i = k;
         // After a coordinator or "other" the phrase is another one's.
-        let before = a.checked_sub(1).map(|p| toks[p].lower.as_str());
+        let before = a.checked_sub(1).map(|p| toks[p].lower(low));
         if toks[k - 1].possessive || before.is_some_and(is_coordinator) {
             continue;
         }
-        let Some(j) = np_forward(toks, k) else {
+        let Some(j) = np_forward(toks, low, k) else {
             continue;
         };
-        let head = &toks[j - 1].lower;
+        let head = toks[j - 1].lower(low);
         let members = (singular(head) != *head && !is_group(head)) || is_collective(head);
         let next_is_name = matches!(
             toks.get(j).map(|t| t.role),
@@ -400,13 +410,13 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             && !is_other_side(head)
             && toks[j - 1].sentence == toks[k - 1].sentence
             && !toks[j - 1].possessive
-            && !toks[k..j].iter().any(|t| is_number_word(&t.lower))
+            && !toks[k..j].iter().any(|t| is_number_word(t.lower(low)))
         {
             let mut adjective = String::new();
-            label_into(toks, a, k, &mut adjective);
+            label_into(toks, low, a, k, &mut adjective);
             out.push(Found::Adjective {
                 adjective,
-                label: label(toks, k, j),
+                label: label(toks, low, k, j),
                 span: span(toks, k, j),
                 voice: toks[k].voice,
             });
@@ -416,19 +426,16 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
     // Anaphora: definite noun phrases naming a person or a group.
     let mut i = 0;
     while i + 1 < n {
-        if !(is_definite(&toks[i].lower) && toks[i].role == Role::Func) {
+        if !(is_definite(toks[i].lower(low)) && toks[i].role == Role::Func) {
             i += 1;
             continue;
         }
-        let before = i
-            .checked_sub(1)
-            .map(|p| toks[p].lower.as_str())
-            .unwrap_or("");
+        let before = i.checked_sub(1).map(|p| toks[p].lower(low)).unwrap_or("");
         let name_at = |k: usize| {
             toks.get(k)
                 .is_some_and(|t| matches!(t.role, Role::Name(_) | Role::Title(_)))
         };
-        let plain = np_forward(toks, i + 1);
+        let plain = np_forward(toks, low, i + 1);
         // Where the phrase of content words stops.
         let stop = (i + 1..n)
             .find(|&k| toks[k].role != Role::Content)
@@ -436,9 +443,9 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         // A name inside the phrase, before a role noun ("the former FBI
         // chief", "the DNC chairwoman"); not a title of the name after it.
         let with_name = || {
-            np_forward_with(toks, i + 1, true).filter(|&k| {
+            np_forward_with(toks, low, i + 1, true).filter(|&k| {
                 k > stop
-                    && is_title(&toks[k - 1].lower)
+                    && is_title(toks[k - 1].lower(low))
                     && !name_at(k)
                     && toks[i + 1..k]
                         .iter()
@@ -461,7 +468,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
                 .get(j + 1)
                 .is_some_and(|t| matches!(t.role, Role::Name(_) | Role::Title(_)));
         // "the two leaders", "both groups": several referents.
-        let counted = toks[i + 1..j].iter().any(|t| is_number_word(&t.lower));
+        let counted = toks[i + 1..j].iter().any(|t| is_number_word(t.lower(low)));
         // After a coordinator or a contrast the phrase is not the name
         // just before it ("Trump and the group"): that name is left out of
         // its candidates; after "other" / "another" it is no anaphor.
@@ -474,13 +481,13 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
         let name_before = |k: usize| matches!(toks.get(k).map(|t| t.role), Some(Role::Name(_)));
         let linked = i >= 2
             && name_before(i - 2)
-            && (punct(toks.get(i - 1)) == Some(b',') || is_copula(&toks[i - 1].lower));
+            && (punct(toks.get(i - 1)) == Some(b',') || is_copula(toks[i - 1].lower(low)));
         if counted
             || other
             || linked
             || titled
             || appositive
-            || !is_agent_label(toks, i + 1, j)
+            || !is_agent_label(toks, low, i + 1, j)
             || toks[j - 1].sentence != sentence
         {
             i = j;
@@ -509,7 +516,7 @@ pub(super) fn find(toks: &[Tok], mentions: &[(usize, usize, usize)], out: &mut V
             }
         }
         out.push(Found::Anaphor {
-            label: label(toks, i + 1, j),
+            label: label(toks, low, i + 1, j),
             span: span(toks, i + 1, j),
             voice: toks[i + 1].voice,
             candidates,

@@ -583,7 +583,7 @@ impl ReferentCounts {
         s.spans.clear();
         s.spans
             .extend(d.mentions.iter().map(|m| (m.start, m.end, m.seq_start)));
-        link::find(&d.toks, &s.spans, &mut s.found);
+        link::find(&d.toks, &d.low, &s.spans, &mut s.found);
         s.labels.clear();
         let story = story.unwrap_or("");
         // Each key (and surface) once per document: the same name comes
