@@ -2,7 +2,7 @@
 //! names (capitalised sequences, honorifics and titles split off).
 
 use super::words::{
-    is_agent, is_calendar, is_demonym, is_function, is_group, is_honorific, is_title, is_verb,
+    is_agent, is_calendar, is_demonym, is_group, is_honorific, is_title, word_class,
 };
 use crate::text::{Analyzed, TokenKind, Voice};
 
@@ -89,15 +89,17 @@ pub(super) struct Scratch {
     starts: Vec<bool>,
 }
 
+/// Whether `w` starts with a capital, or has one right after a hyphen
+/// within its first four bytes ("al-Qaeda", "ex-Marine").
 fn is_capitalised(w: &str) -> bool {
-    let mut parts = w.split('-');
-    let first = parts.next().unwrap_or("");
-    first.chars().next().is_some_and(char::is_uppercase)
-        || (first.len() <= 3
-            && parts
-                .next()
-                .and_then(|p| p.chars().next())
-                .is_some_and(char::is_uppercase))
+    if w.chars().next().is_some_and(char::is_uppercase) {
+        return true;
+    }
+    // The first part (before the first hyphen) is at most 3 bytes long.
+    match w.bytes().take(4).position(|b| b == b'-') {
+        Some(p) => w[p + 1..].chars().next().is_some_and(char::is_uppercase),
+        None => false,
+    }
 }
 
 /// The alias key of a name written by a user ("Kim Jong-Un" → `kim jong
@@ -223,9 +225,16 @@ pub(super) fn discover(a: &Analyzed, s: &mut Scratch) {
         let role = match t.kind {
             TokenKind::Punct => Role::Punct(text.as_bytes()[t.start as usize]),
             TokenKind::Number => Role::Other,
-            TokenKind::Word if is_function(lower) && !acronym => Role::Func,
-            TokenKind::Word if is_verb(lower) || lower.ends_with("ly") => Role::Verb,
-            TokenKind::Word => Role::Content,
+            TokenKind::Word => {
+                let class = word_class(lower);
+                if class.function() && !acronym {
+                    Role::Func
+                } else if class.verb() || lower.ends_with("ly") {
+                    Role::Verb
+                } else {
+                    Role::Content
+                }
+            }
         };
         let cap = t.kind == TokenKind::Word && is_capitalised(body);
         let remember = t.kind == TokenKind::Word && !cap && !at_start;
@@ -430,4 +439,77 @@ fn classify_sequence(s: &mut Scratch, text: &str, i: usize, j: usize) {
         surface,
         definite,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalised_words() {
+        for (w, cap) in [
+            ("Taliban", true),
+            ("taliban", false),
+            ("al-Qaeda", true),
+            ("ex-Marine", true),
+            ("abcd-Efg", false),
+            ("abc-Def", true),
+            ("-Abc", true),
+            ("a--B", false),
+            ("a-", false),
+            ("", false),
+            ("Ärzte", true),
+            ("é-Ärzte", true),
+            ("éé-Ärzte", false),
+            ("ab-ée", false),
+        ] {
+            assert_eq!(is_capitalised(w), cap, "{w}");
+        }
+    }
+
+    /// (lower case, role) of each token; (key, surface) of each mention.
+    type Found = (Vec<(String, Role)>, Vec<(String, String)>);
+
+    /// The tokens' (lower case, role) and the mentions' (key, surface).
+    fn found(s: &Scratch) -> Found {
+        (
+            s.toks
+                .iter()
+                .map(|t| (t.lower(&s.low).to_string(), t.role))
+                .collect(),
+            s.mentions
+                .iter()
+                .map(|m| (m.key.clone(), m.surface.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn lower_case_of_every_token_and_reused_buffers() {
+        let texts = [
+            "Ärzte's union and ÉCOLE officials met Mr. Kim; the son - in - law spoke.",
+            "Kim.",
+            "North Korean dictator Kim Jong Un met the Straße's Émile Zola, again.",
+        ];
+        let mut a = Analyzed::default();
+        a.analyze(texts[0]);
+        let mut s = Scratch::default();
+        discover(&a, &mut s);
+        let lower: Vec<&str> = s.toks.iter().map(|t| t.lower(&s.low)).collect();
+        assert_eq!(&lower[..4], ["ärzte", "union", "and", "école"]);
+        assert!(s.toks[0].possessive);
+        // "son - in - law": the spaced hyphens are content, lower case "-".
+        let k = lower.iter().position(|w| *w == "son").unwrap();
+        assert_eq!(&lower[k..k + 5], ["son", "-", "in", "-", "law"]);
+        assert_eq!(s.toks[k + 1].role, Role::Content);
+        // One scratch through documents long, short and long finds what a
+        // fresh one finds.
+        for t in texts.iter().chain(texts.iter().rev()) {
+            a.analyze(t);
+            discover(&a, &mut s);
+            let mut fresh = Scratch::default();
+            discover(&a, &mut fresh);
+            assert_eq!(found(&s), found(&fresh), "{t}");
+        }
+    }
 }

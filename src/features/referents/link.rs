@@ -426,7 +426,7 @@ pub(super) fn find(
     // Anaphora: definite noun phrases naming a person or a group.
     let mut i = 0;
     while i + 1 < n {
-        if !(is_definite(toks[i].lower(low)) && toks[i].role == Role::Func) {
+        if !(toks[i].role == Role::Func && is_definite(toks[i].lower(low))) {
             i += 1;
             continue;
         }

@@ -672,8 +672,6 @@ macro_rules! word_set {
     };
 }
 
-word_set!(in_function, FUNCTION);
-word_set!(in_verbs, VERBS);
 word_set!(in_honorifics, HONORIFICS);
 word_set!(in_titles, TITLES);
 word_set!(in_groups, GROUPS);
@@ -681,14 +679,47 @@ word_set!(in_persons, PERSONS);
 word_set!(in_relational, RELATIONAL);
 word_set!(in_not_agents, NOT_AGENTS);
 
-/// Whether `w` (lower case) is a function word.
-pub(super) fn is_function(w: &str) -> bool {
-    in_function(w)
+/// [`WordClass::function`]: in `FUNCTION`.
+const FUNCTION_BIT: u8 = 1;
+/// [`WordClass::verb`]: in `VERBS`.
+const VERB_BIT: u8 = 2;
+
+/// What a word is for [`word_class`]: a function word, a verb that ends a
+/// noun phrase, both or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct WordClass(u8);
+
+impl WordClass {
+    /// In `FUNCTION`.
+    pub fn function(self) -> bool {
+        self.0 & FUNCTION_BIT != 0
+    }
+
+    /// In `VERBS`.
+    pub fn verb(self) -> bool {
+        self.0 & VERB_BIT != 0
+    }
 }
 
-/// Whether `w` (lower case) is a verb that ends a noun phrase.
-pub(super) fn is_verb(w: &str) -> bool {
-    in_verbs(w)
+/// The class of `w` (lower case): one look-up for both lists (run for
+/// every word of every document).
+pub(super) fn word_class(w: &str) -> WordClass {
+    use std::sync::OnceLock;
+    static MAP: OnceLock<(usize, rustc_hash::FxHashMap<&'static str, u8>)> = OnceLock::new();
+    let (longest, map) = MAP.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        for w in FUNCTION {
+            *m.entry(*w).or_default() |= FUNCTION_BIT;
+        }
+        for w in VERBS {
+            *m.entry(*w).or_default() |= VERB_BIT;
+        }
+        (m.keys().map(|w| w.len()).max().unwrap_or(0), m)
+    });
+    if w.len() > *longest {
+        return WordClass(0);
+    }
+    WordClass(map.get(w).copied().unwrap_or(0))
 }
 
 /// Whether `w` (lower case, without a final dot) is an honorific.
@@ -959,6 +990,21 @@ pub(super) fn is_organisation(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_class_is_both_lists() {
+        // Every listed word has its list's bit, and nothing else has one.
+        for w in FUNCTION {
+            assert!(word_class(w).function(), "{w}");
+            assert_eq!(word_class(w).verb(), VERBS.contains(w), "{w}");
+        }
+        for w in VERBS {
+            assert!(word_class(w).verb(), "{w}");
+        }
+        for w in ["taliban", "group", "", "notwithstandingly-long-word", "The"] {
+            assert_eq!(word_class(w), WordClass(0), "{w}");
+        }
+    }
 
     #[test]
     fn function_words_are_sorted() {
