@@ -52,7 +52,9 @@ fn referents_of<'a>(
     // shorter alias of theirs can be: a run of their first or last words,
     // first and last around middle initials, their initials.
     let mut canon: FxHashMap<&'a str, &'a str> = FxHashMap::default();
-    let mut index: FxHashMap<String, Vec<&'a str>> = FxHashMap::default();
+    // (A run of a key's words is a slice of it, not a new string.)
+    let mut index: FxHashMap<std::borrow::Cow<'a, str>, Vec<&'a str>> = FxHashMap::default();
+    let mut spaces: Vec<usize> = Vec::new();
     let mut sources: FxHashMap<&'a str, FxHashSet<&'a str>> = FxHashMap::default();
     let mut initial_key = String::new();
     for &(_, _, k) in &keys {
@@ -69,7 +71,7 @@ fn referents_of<'a>(
             initial_key.clear();
             initial_key.push('\u{1}');
             initial_key.push_str(k);
-            found.extend(index.get(&initial_key).into_iter().flatten());
+            found.extend(index.get(initial_key.as_str()).into_iter().flatten());
         }
         let target = found
             .into_iter()
@@ -78,19 +80,25 @@ fn referents_of<'a>(
         if target.is_none() && !matches!(words.last(), Some(&("jr" | "sr" | "ii" | "iii"))) {
             // "Donald Trump Jr." is no head: not "Donald Trump".
             let n = words.len();
+            spaces.clear();
+            spaces.extend(k.match_indices(' ').map(|(p, _)| p));
             for l in 1..n {
-                index.entry(words[..l].join(" ")).or_default().push(k);
-                index.entry(words[n - l..].join(" ")).or_default().push(k);
+                // The first l words, and the last l.
+                index.entry(k[..spaces[l - 1]].into()).or_default().push(k);
+                index
+                    .entry(k[spaces[n - l - 1] + 1..].into())
+                    .or_default()
+                    .push(k);
             }
             if n >= 3 && words[1..n - 1].iter().all(|w| w.len() == 1) {
                 index
-                    .entry(format!("{} {}", words[0], words[n - 1]))
+                    .entry(format!("{} {}", words[0], words[n - 1]).into())
                     .or_default()
                     .push(k);
             }
             if n >= 2 {
                 index
-                    .entry(format!("\u{1}{}", initials(k)))
+                    .entry(format!("\u{1}{}", initials(k)).into())
                     .or_default()
                     .push(k);
             }
@@ -272,32 +280,53 @@ struct Story<'a> {
 
 /// The counts split by story (each map's entries are unique, so nothing
 /// is summed here; the order within a story does not matter below).
-fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
-    let mut st: FxHashMap<&str, Story> = FxHashMap::default();
+fn by_story(c: &ReferentCounts) -> Vec<(&str, Story<'_>)> {
+    /// The stories in order of appearance, by name; the entries of a map
+    /// mostly come in runs of one story (all of them without story ids),
+    /// so the last one is kept at hand.
+    #[derive(Default)]
+    struct Stories<'a> {
+        all: Vec<(&'a str, Story<'a>)>,
+        index: FxHashMap<&'a str, usize>,
+        last: Option<(&'a str, usize)>,
+    }
+    impl<'a> Stories<'a> {
+        fn get(&mut self, story: &'a str) -> &mut Story<'a> {
+            let i = match self.last {
+                Some((s, i)) if s == story => i,
+                _ => {
+                    let n = self.all.len();
+                    let i = *self.index.entry(story).or_insert(n);
+                    if i == n {
+                        self.all.push((story, Story::default()));
+                    }
+                    self.last = Some((story, i));
+                    i
+                }
+            };
+            &mut self.all[i].1
+        }
+    }
+    let mut st = Stories::default();
     for ((story, k, s), n) in &c.names {
-        st.entry(story.as_str())
-            .or_default()
+        st.get(story.as_str())
             .names
             .entry(k.as_str())
             .or_default()
             .push((s.as_str(), *n));
     }
     for ((story, k, s), n) in &c.surfaces {
-        st.entry(story.as_str())
-            .or_default()
+        st.get(story.as_str())
             .surfaces
             .entry(k.as_str())
             .or_default()
             .push((s.as_str(), *n));
     }
     for ((story, k), n) in &c.definite {
-        st.entry(story.as_str())
-            .or_default()
-            .definite
-            .insert(k.as_str(), *n);
+        st.get(story.as_str()).definite.insert(k.as_str(), *n);
     }
     for ((story, k, source, label, quoted, rule), n) in &c.links {
-        st.entry(story.as_str()).or_default().links.push((
+        st.get(story.as_str()).links.push((
             k.as_str(),
             source.as_str(),
             label.as_str(),
@@ -307,7 +336,7 @@ fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
         ));
     }
     for ((story, source, label, quoted, cands), n) in &c.anaphors {
-        st.entry(story.as_str()).or_default().anaphors.push((
+        st.get(story.as_str()).anaphors.push((
             source.as_str(),
             label.as_str(),
             *quoted,
@@ -315,7 +344,7 @@ fn by_story(c: &ReferentCounts) -> FxHashMap<&str, Story<'_>> {
             *n,
         ));
     }
-    st
+    st.all
 }
 
 /// Where each label key of a run is resolved to (see
@@ -452,7 +481,13 @@ pub(super) fn resolve(
             ..Default::default()
         });
 
-        let shown = |k: &str| refs.canon.get(k).map(|c| refs.display[c]);
+        // Each alias key's display name, in one look-up.
+        let shown_of: FxHashMap<&str, &str> = refs
+            .canon
+            .iter()
+            .map(|(&k, c)| (k, refs.display[c]))
+            .collect();
+        let shown = |k: &str| shown_of.get(k).copied();
         // Direct links, and the heads each referent is called by.
         let mut heads: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
         // head → referent → direct links (for the salience rule).
