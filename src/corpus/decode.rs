@@ -442,11 +442,16 @@ fn count_utf8_sequences(bytes: &[u8]) -> (usize, usize) {
 /// }
 /// ```
 pub fn repair_mojibake(text: &str) -> (Cow<'_, str>, u32) {
-    let (fixed, n) = repair_inner(text);
-    match repair_dagger_quotes(&fixed) {
-        Some((again, m)) => (Cow::Owned(again), n.saturating_add(m)),
-        None => (fixed, n),
+    let (mut fixed, mut n) = repair_inner(text);
+    // A repaired quote can complete a sequence the first passes left alone
+    // ("ð†€¡" → "ð”€¡"): repair again until nothing changes, so a second call
+    // finds nothing. Each round removes a dagger, so this terminates.
+    while let Some((again, m)) = repair_dagger_quotes(&fixed) {
+        let (more, k) = repair_inner(&again);
+        n = n.saturating_add(m).saturating_add(k);
+        fixed = Cow::Owned(more.into_owned());
     }
+    (fixed, n)
 }
 
 /// A second, rarer breakage of the closing quote `”` (E2 80 9D): the last
@@ -759,6 +764,16 @@ fn plausible(ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repair_after_a_dagger_quote_is_idempotent() {
+        // Found by the property test: the dagger repaired into a closing
+        // quote completes a sequence the first passes left alone.
+        let s = "\u{201C}\u{F0}\u{2020}\u{20AC}\u{A1}";
+        let (once, _) = repair_mojibake(s);
+        let (twice, n) = repair_mojibake(&once);
+        assert_eq!((twice.as_ref(), n), (once.as_ref(), 0));
+    }
 
     #[test]
     fn dagger_closing_quotes() {
