@@ -1149,8 +1149,7 @@ fn run(
             &lex,
             scorers.as_ref(),
             levels,
-            &opts.read.keep_cols,
-            opts.features.referents,
+            opts,
         )?),
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -1526,16 +1525,16 @@ impl RowFiles {
     /// Create the files in `dir` with their headers: evidence.csv and
     /// sentences.csv as `levels` say (without evidence, its rows are
     /// empty and go to a scratch file [`finish`](Self::finish) removes);
-    /// `linked`: evidence rows end with the key of their label (referents
-    /// on), resolved by [`Tail::finish`].
+    /// with referents on, evidence rows end with the key of their label,
+    /// resolved by [`Tail::finish`].
     fn create(
         dir: &Path,
         lex: &Lexicon,
         scorers: Option<&Scorers>,
         levels: OutputLevels,
-        keep_cols: &[String],
-        linked: bool,
+        opts: &RunOptions,
     ) -> Result<RowFiles> {
+        let (keep_cols, linked) = (&opts.read.keep_cols, opts.features.referents);
         let create = |p: PathBuf,
                       header: &[String]|
          -> Result<(std::io::BufWriter<std::fs::File>, PathBuf)> {

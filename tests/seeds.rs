@@ -5,6 +5,29 @@ mod common;
 
 use common::*;
 
+/// `slant analyze` of the seeds (with their manifest and `extra`
+/// arguments) into `dir/r`, which it returns.
+fn analyze_seeds(
+    shared: &std::path::Path,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> std::path::PathBuf {
+    let seeds = shared.join("seeds");
+    let manifest = seeds.join("manifest.csv");
+    let mut args = vec![
+        "analyze",
+        seeds.to_str().unwrap(),
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "-o",
+        "r",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    slant_ok(dir, &args);
+    dir.join("r")
+}
+
 #[test]
 fn seeds_armed_group_labels_and_voice() {
     let Some(shared) = shared() else {
@@ -12,21 +35,7 @@ fn seeds_armed_group_labels_and_voice() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let seeds = shared.join("seeds");
-    let manifest = seeds.join("manifest.csv");
-    slant_ok(
-        dir.path(),
-        &[
-            "analyze",
-            seeds.to_str().unwrap(),
-            "--manifest",
-            manifest.to_str().unwrap(),
-            "-o",
-            "r",
-            "--quiet",
-        ],
-    );
-    let r = dir.path().join("r");
+    let r = analyze_seeds(&shared, dir.path(), &[]);
     let (h, rows) = read_csv(&r.join("families.csv"));
     let count = |source: &str, variant: &str, col: &str| -> u64 {
         rows.iter()
@@ -128,23 +137,7 @@ fn seeds_family_named_for_the_taliban() {
         1,
     );
     std::fs::write(dir.path().join("tal.toml"), format!("[[family]]\n{block}")).unwrap();
-    let seeds = shared.join("seeds");
-    let manifest = seeds.join("manifest.csv");
-    slant_ok(
-        dir.path(),
-        &[
-            "analyze",
-            seeds.to_str().unwrap(),
-            "--manifest",
-            manifest.to_str().unwrap(),
-            "--lexicon",
-            "tal.toml",
-            "-o",
-            "r",
-            "--quiet",
-        ],
-    );
-    let r = dir.path().join("r");
+    let r = analyze_seeds(&shared, dir.path(), &["--lexicon", "tal.toml"]);
     let (sh, srows) = read_csv(&r.join("sources.csv"));
     let raw = |source: &str, family: &str| -> f64 {
         let row = srows.iter().find(|x| x[0] == source).unwrap();

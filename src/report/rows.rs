@@ -279,6 +279,24 @@ pub fn evidence_header() -> &'static [&'static str] {
     EVIDENCE_HEADER
 }
 
+/// A CSV error of the file at `path`.
+fn csv_error(path: &std::path::Path) -> impl Fn(csv::Error) -> crate::error::Error + Copy + '_ {
+    move |e| {
+        crate::error::Error::new(crate::error::ErrorKind::Csv {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    }
+}
+
+/// A reader of the CSV file at `path`, its header as a record.
+fn raw_reader(path: &std::path::Path) -> crate::error::Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .map_err(csv_error(path))
+}
+
 /// Rewrite the family cells of `documents.csv` at `path` for the families
 /// that name their referents ([`Family::referents`](crate::lexicon::Family::referents)):
 /// `linked[i]` holds row `i`'s counts of their linked matches as (flat
@@ -319,16 +337,8 @@ pub fn relink_documents(
 ) -> crate::error::Result<()> {
     use crate::error::{Error, ErrorKind};
     let io = |e: std::io::Error| Error::io(path, e);
-    let bad = |e: csv::Error| {
-        Error::new(ErrorKind::Csv {
-            path: path.to_path_buf(),
-            source: e,
-        })
-    };
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(path)
-        .map_err(bad)?;
+    let bad = csv_error(path);
+    let mut r = raw_reader(path)?;
     let mut header = csv::StringRecord::new();
     if !r.read_record(&mut header).map_err(bad)? {
         return Ok(());
@@ -440,19 +450,11 @@ pub fn link_evidence(
     res: Option<&crate::features::referents::LabelResolution>,
     style: CsvStyle,
 ) -> crate::error::Result<bool> {
-    use crate::error::{Error, ErrorKind};
+    use crate::error::Error;
     use crate::features::referents::{MentionKey, UNRESOLVED};
     let io = |e: std::io::Error| Error::io(path, e);
-    let bad = |e: csv::Error| {
-        Error::new(ErrorKind::Csv {
-            path: path.to_path_buf(),
-            source: e,
-        })
-    };
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(path)
-        .map_err(bad)?;
+    let bad = csv_error(path);
+    let mut r = raw_reader(path)?;
     let mut rec = csv::ByteRecord::new();
     if !r.read_byte_record(&mut rec).map_err(bad)?
         || rec.iter().next_back() != Some(LINK_KEY_COLUMN.as_bytes())

@@ -149,14 +149,7 @@ pub fn merge_named(partials: Vec<(String, Vec<u8>)>, opts: &RunOptions) -> Resul
 
     let staging = Staging::create_for(&opts.out_dir, "merge")?;
     let dir = staging.path().to_path_buf();
-    let mut files = RowFiles::create(
-        &dir,
-        &lex,
-        scorers.as_ref(),
-        levels,
-        &opts.read.keep_cols,
-        opts.features.referents,
-    )?;
+    let mut files = RowFiles::create(&dir, &lex, scorers.as_ref(), levels, opts)?;
     let mut summary = RunSummary::default();
     let mut summaries: Vec<DocSummary> = Vec::new();
     let mut first_rejections: Vec<Rejection> = Vec::new();

@@ -529,6 +529,23 @@ pub fn label_at(labels: &[LabelMention], span: (u32, u32)) -> Option<&LabelMenti
         .min_by_key(|l| (rank(l), l.span))
 }
 
+/// Keep a label of the document when recording (the key made only then).
+fn record(
+    labels: &mut Vec<LabelMention>,
+    on: bool,
+    (span, name, voice): ((u32, u32), Option<(u32, u32)>, Voice),
+    key: impl FnOnce() -> MentionKey,
+) {
+    if on {
+        labels.push(LabelMention {
+            span,
+            name,
+            voice,
+            key: key(),
+        });
+    }
+}
+
 /// One label of a document (see [`ReferentScratch::record`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelMention {
@@ -639,17 +656,13 @@ impl ReferentCounts {
                 } => {
                     let m = &d.mentions[mention as usize];
                     let key = m.key.as_str();
-                    if s.record {
-                        s.labels.push(LabelMention {
-                            span,
-                            name: Some((d.toks[m.start].span.0, d.toks[m.end - 1].span.1)),
-                            voice,
-                            key: MentionKey::Direct {
-                                key: key.to_string(),
-                                rule,
-                            },
-                        });
-                    }
+                    let name = Some((d.toks[m.start].span.0, d.toks[m.end - 1].span.1));
+                    record(&mut s.labels, s.record, (span, name, voice), || {
+                        MentionKey::Direct {
+                            key: key.to_string(),
+                            rule,
+                        }
+                    });
                     let quoted = voice == Voice::Quoted;
                     match self
                         .links
@@ -670,17 +683,12 @@ impl ReferentCounts {
                     span,
                     voice,
                 } => {
-                    if s.record {
-                        s.labels.push(LabelMention {
-                            span,
-                            name: None,
-                            voice,
-                            key: MentionKey::Direct {
-                                key: adjective.clone(),
-                                rule: LinkRule::Adjective,
-                            },
-                        });
-                    }
+                    record(&mut s.labels, s.record, (span, None, voice), || {
+                        MentionKey::Direct {
+                            key: adjective.clone(),
+                            rule: LinkRule::Adjective,
+                        }
+                    });
                     let quoted = voice == Voice::Quoted;
                     let rule = LinkRule::Adjective;
                     match self
@@ -716,17 +724,12 @@ impl ReferentCounts {
                             seen.push((dist, k.clone()));
                         }
                     }
-                    if s.record {
-                        s.labels.push(LabelMention {
-                            span,
-                            name: None,
-                            voice,
-                            key: MentionKey::Anaphor {
-                                label: label.clone(),
-                                candidates: seen.clone(),
-                            },
-                        });
-                    }
+                    record(&mut s.labels, s.record, (span, None, voice), || {
+                        MentionKey::Anaphor {
+                            label: label.clone(),
+                            candidates: seen.clone(),
+                        }
+                    });
                     *self
                         .anaphors
                         .entry((
