@@ -935,6 +935,25 @@ impl Cancel {
     }
 }
 
+/// A thread joined when dropped: a run that returns early (interrupted)
+/// waits for it, so nothing writes into the staging folder once the run
+/// has removed it.
+struct Joined<T>(Option<std::thread::JoinHandle<T>>);
+
+impl<T> Joined<T> {
+    fn join(mut self) -> std::thread::Result<T> {
+        self.0.take().expect("joined once").join()
+    }
+}
+
+impl<T> Drop for Joined<T> {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 /// An [`ErrorKind::Interrupted`] error once `cancel` is set.
 fn interrupted(cancel: &AtomicBool) -> Result<()> {
     match cancel.load(Ordering::Relaxed) {
@@ -1755,19 +1774,22 @@ impl Tail<'_> {
                 .writes_file()
                 .then(|| (dir.join("evidence.csv"), opts.csv));
             let mut label_examples = std::mem::take(&mut examples.labels);
-            std::thread::spawn(move || {
+            let cancel = opts.cancel.clone();
+            Joined(Some(std::thread::spawn(move || {
                 let t = Instant::now();
                 let (rows, res) = referents.labels_resolved(&label_opts, named);
                 drop(referents);
                 report::resolve_label_examples(&mut label_examples, &res);
                 let linked = match evidence {
+                    // Interrupted: the staging folder is on its way out.
+                    _ if cancel.flag().load(Ordering::Relaxed) => Ok(()),
                     Some((p, style)) => report::link_evidence(&p, Some(&res), style).map(|_| ()),
                     None => Ok(()),
                 };
                 let res = named.then_some(res);
                 let z = estimators::labels::label_z(&rows, alpha0, exact);
                 (rows, res, z, t.elapsed(), label_examples, linked)
-            })
+            })))
         });
 
         // The families that name their referents count only the matches
